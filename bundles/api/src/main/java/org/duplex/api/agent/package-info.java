@@ -1,0 +1,10 @@
+/**
+ * Resource agents: the operations (start, stop, monitor, validate) that act on a resource type.
+ * Agents are OSGi services; every operation takes an explicit timeout.
+ */
+@Version("1.0.0")
+@Export
+package org.duplex.api.agent;
+
+import org.osgi.annotation.bundle.Export;
+import org.osgi.annotation.versioning.Version;

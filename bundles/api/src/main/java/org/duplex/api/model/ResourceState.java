@@ -1,0 +1,14 @@
+package org.duplex.api.model;
+
+/** The state of one resource on one node, as its agent last reported it. */
+public enum ResourceState {
+    UNKNOWN,
+    STOPPED,
+    STARTING,
+    RUNNING,
+    STOPPING,
+    /** The monitor or an operation failed; the policy decides between restart and move. */
+    FAILED,
+    /** A stop could not be confirmed: the resource may still be running and must not start elsewhere. */
+    BLOCKED
+}

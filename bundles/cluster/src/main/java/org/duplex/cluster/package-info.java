@@ -1,0 +1,2 @@
+/** Duplex cluster: internal package, not exported. */
+package org.duplex.cluster;

@@ -1,0 +1,2 @@
+/** Duplex failover: internal package, not exported. */
+package org.duplex.failover;

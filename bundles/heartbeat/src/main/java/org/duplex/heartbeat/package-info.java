@@ -1,0 +1,2 @@
+/** Duplex heartbeat: internal package, not exported. */
+package org.duplex.heartbeat;

@@ -1,0 +1,2 @@
+/** Duplex mirror: internal package, not exported. */
+package org.duplex.mirror;
