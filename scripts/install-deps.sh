@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Installs the Debian packages that Duplex's tests and demo use on this machine. Idempotent: packages already
+# present are skipped, so a second run costs a second. Needs root (CI runs as root); without root it lists
+# what is missing and the tests that need those tools skip themselves with a loud reason.
+set -euo pipefail
+
+# One package per line, with what needs it. Add new ones here, never by hand on a machine.
+PACKAGES=(
+  openjdk-17-jdk-headless   # build
+  maven                     # build
+  socat                     # heartbeat: serial link tests over a pseudo-terminal pair
+  iproute2                  # network namespaces, veth, bridge for multi-node tests; VIP agent
+  iputils-ping              # ping plug-in checks and namespace smoke tests
+  iputils-arping            # VIP agent: gratuitous ARP
+  ndisc6                    # VIP agent: IPv6 unsolicited neighbour advertisement
+  procps                    # process agent: pgrep / kill in tests
+  psmisc                    # filesystem agent: fuser to kill users on unmount
+  qemu-utils                # mirror: qemu-io / qemu-img NBD clients
+  libnbd-bin                # mirror: nbdinfo / nbdcopy NBD clients
+  nbdkit                    # mirror benchmark: reference NBD server
+  fio                       # mirror benchmark and I/O tests (nbd engine)
+)
+
+missing=()
+for entry in "${PACKAGES[@]}"; do
+  pkg=${entry%% *}
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "install-deps: all ${#PACKAGES[@]} packages present"
+  exit 0
+fi
+
+if [ "$(id -u)" -ne 0 ]; then
+  echo "install-deps: NOT ROOT - cannot install: ${missing[*]}" >&2
+  echo "install-deps: tests that need these tools will be SKIPPED (they print why)." >&2
+  exit 0
+fi
+
+echo "install-deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+echo "install-deps: done"
