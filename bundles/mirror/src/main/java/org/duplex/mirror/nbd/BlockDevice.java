@@ -1,0 +1,27 @@
+package org.duplex.mirror.nbd;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+
+/**
+ * What the NBD server exports. Offsets and lengths are already checked against {@link #size()} by the server.
+ * Implementations must be safe for concurrent calls. A refusal (not primary, read-only) is a
+ * {@link BlockDeviceException} carrying the errno to report; any other {@link IOException} is reported as EIO.
+ */
+public interface BlockDevice {
+
+    long size();
+
+    /** True when writes are refused for good (the export is advertised read-only). */
+    boolean readOnly();
+
+    void read(long offset, ByteBuffer dst) throws IOException;
+
+    void write(long offset, ByteBuffer src, boolean fua) throws IOException;
+
+    void flush() throws IOException;
+
+    void trim(long offset, long length, boolean fua) throws IOException;
+
+    void writeZeroes(long offset, long length, boolean fua) throws IOException;
+}

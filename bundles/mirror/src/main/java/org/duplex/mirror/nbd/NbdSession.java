@@ -1,0 +1,367 @@
+package org.duplex.mirror.nbd;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Collection;
+import java.util.Optional;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Phaser;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.Semaphore;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One client's NBD conversation over a pair of streams: option haggling, then the transmission phase.
+ * {@link #run()} never throws: malformed input gets an error reply, or ends the session when the stream can no
+ * longer be parsed (bad magic, unknown client flags, oversized option).
+ */
+public final class NbdSession {
+    private static final Logger LOG = LoggerFactory.getLogger(NbdSession.class);
+    /** Largest option payload accepted; an INFO/GO request with a 4096-byte name and many info types fits. */
+    static final int MAX_OPTION_BYTES = 16 * 1024;
+
+    private final Function<String, Optional<NbdServer.Export>> lookup;
+    private final Supplier<Collection<NbdServer.Export>> list;
+    private final Executor executor;
+    private final NbdServerConfig config;
+    private final DataInputStream in;
+    private final DataOutputStream out;
+    private final String peer;
+    private final Semaphore inFlightBytes;
+    private final Phaser inFlight = new Phaser(1);
+    private volatile boolean broken;
+    private Runnable onTransmission = () -> { };
+
+    public NbdSession(Function<String, Optional<NbdServer.Export>> lookup,
+                      Supplier<Collection<NbdServer.Export>> list, Executor executor, NbdServerConfig config,
+                      InputStream in, OutputStream out, String peer) {
+        this.lookup = lookup;
+        this.list = list;
+        this.executor = executor;
+        this.config = config;
+        this.in = new DataInputStream(new BufferedInputStream(in, 64 * 1024));
+        this.out = new DataOutputStream(new BufferedOutputStream(out, 64 * 1024));
+        this.peer = peer;
+        this.inFlightBytes = new Semaphore(config.maxInFlightBytes());
+    }
+
+    /** Called once option haggling has ended and the transmission phase starts (to lift the handshake timeout). */
+    public void onTransmission(Runnable action) {
+        this.onTransmission = action;
+    }
+
+    /** Result of negotiation: the export and whether the client asked for block size constraints. */
+    private record Chosen(NbdServer.Export export, boolean blockSizeNegotiated) {
+    }
+
+    public void run() {
+        try {
+            Chosen chosen = negotiate();
+            if (chosen != null) {
+                onTransmission.run();
+                transmit(chosen);
+            }
+        } catch (EOFException e) {
+            LOG.debug("NBD client {} closed the connection", peer);
+        } catch (IOException e) {
+            LOG.debug("NBD connection {} ended: {}", peer, e.toString());
+        } catch (RuntimeException e) {
+            LOG.warn("NBD connection {} dropped after an internal error", peer, e);
+        } finally {
+            inFlight.arriveAndAwaitAdvance();
+            try {
+                out.flush();
+            } catch (IOException ignored) {
+                // the peer is gone
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- negotiation
+
+    private Chosen negotiate() throws IOException {
+        out.writeLong(Nbd.NBDMAGIC);
+        out.writeLong(Nbd.IHAVEOPT);
+        out.writeShort(Nbd.FLAG_FIXED_NEWSTYLE | Nbd.FLAG_NO_ZEROES);
+        out.flush();
+        int clientFlags = in.readInt();
+        if ((clientFlags & ~(Nbd.FLAG_C_FIXED_NEWSTYLE | Nbd.FLAG_C_NO_ZEROES)) != 0) {
+            LOG.info("NBD client {} sent unknown client flags {}: closing", peer, Integer.toHexString(clientFlags));
+            return null;
+        }
+        boolean noZeroes = (clientFlags & Nbd.FLAG_C_NO_ZEROES) != 0;
+        for (int options = 0; options < 1000; options++) {
+            long magic = in.readLong();
+            if (magic != Nbd.IHAVEOPT) {
+                LOG.info("NBD client {} sent a bad option magic: closing", peer);
+                return null;
+            }
+            int option = in.readInt();
+            long length = Integer.toUnsignedLong(in.readInt());
+            if (length > MAX_OPTION_BYTES) {
+                LOG.info("NBD client {} sent an option of {} bytes: closing", peer, length);
+                return null;
+            }
+            byte[] data = new byte[(int) length];
+            in.readFully(data);
+            switch (option) {
+                case Nbd.OPT_EXPORT_NAME: {
+                    String name = new String(data, StandardCharsets.UTF_8);
+                    Optional<NbdServer.Export> e = lookup.apply(name);
+                    if (e.isEmpty()) {
+                        LOG.info("NBD client {} asked for unknown export '{}': closing", peer, name);
+                        return null;
+                    }
+                    out.writeLong(e.get().device().size());
+                    out.writeShort(transmissionFlags(e.get().device()));
+                    if (!noZeroes) {
+                        out.write(new byte[124]);
+                    }
+                    out.flush();
+                    return new Chosen(e.get(), false);
+                }
+                case Nbd.OPT_ABORT:
+                    optReply(option, Nbd.REP_ACK, new byte[0]);
+                    return null;
+                case Nbd.OPT_LIST:
+                    if (length != 0) {
+                        optError(option, Nbd.REP_ERR_INVALID, "LIST takes no data");
+                        break;
+                    }
+                    for (NbdServer.Export e : list.get()) {
+                        byte[] name = e.name().getBytes(StandardCharsets.UTF_8);
+                        byte[] desc = e.description().getBytes(StandardCharsets.UTF_8);
+                        ByteBuffer b = ByteBuffer.allocate(4 + name.length + desc.length);
+                        b.putInt(name.length).put(name).put(desc);
+                        optReply(option, Nbd.REP_SERVER, b.array());
+                    }
+                    optReply(option, Nbd.REP_ACK, new byte[0]);
+                    break;
+                case Nbd.OPT_INFO:
+                case Nbd.OPT_GO: {
+                    Chosen c = infoOrGo(option, data);
+                    if (c != null && option == Nbd.OPT_GO) {
+                        return c;
+                    }
+                    break;
+                }
+                default:
+                    optError(option, Nbd.REP_ERR_UNSUP, "option " + option + " not supported");
+            }
+        }
+        LOG.info("NBD client {} sent too many options: closing", peer);
+        return null;
+    }
+
+    private Chosen infoOrGo(int option, byte[] data) throws IOException {
+        ByteBuffer b = ByteBuffer.wrap(data);
+        if (b.remaining() < 4) {
+            optError(option, Nbd.REP_ERR_INVALID, "truncated request");
+            return null;
+        }
+        long nameLen = Integer.toUnsignedLong(b.getInt());
+        if (nameLen > 4096 || b.remaining() < nameLen + 2) {
+            optError(option, Nbd.REP_ERR_INVALID, "bad name length");
+            return null;
+        }
+        byte[] nameBytes = new byte[(int) nameLen];
+        b.get(nameBytes);
+        int count = Short.toUnsignedInt(b.getShort());
+        if (b.remaining() != count * 2) {
+            optError(option, Nbd.REP_ERR_INVALID, "information request count does not match the length");
+            return null;
+        }
+        boolean wantName = false;
+        boolean wantBlockSize = false;
+        boolean wantDescription = false;
+        for (int i = 0; i < count; i++) {
+            int t = Short.toUnsignedInt(b.getShort());
+            wantName |= t == Nbd.INFO_NAME;
+            wantBlockSize |= t == Nbd.INFO_BLOCK_SIZE;
+            wantDescription |= t == Nbd.INFO_DESCRIPTION;
+        }
+        String name = new String(nameBytes, StandardCharsets.UTF_8);
+        Optional<NbdServer.Export> found = lookup.apply(name);
+        if (found.isEmpty()) {
+            optError(option, Nbd.REP_ERR_UNKNOWN, "no export named '" + name + "'");
+            return null;
+        }
+        NbdServer.Export e = found.get();
+        ByteBuffer info = ByteBuffer.allocate(12);
+        info.putShort((short) Nbd.INFO_EXPORT).putLong(e.device().size()).putShort((short) transmissionFlags(e.device()));
+        optReply(option, Nbd.REP_INFO, info.array());
+        if (wantName) {
+            byte[] n = e.name().getBytes(StandardCharsets.UTF_8);
+            optReply(option, Nbd.REP_INFO, ByteBuffer.allocate(2 + n.length).putShort((short) Nbd.INFO_NAME).put(n).array());
+        }
+        if (wantDescription) {
+            byte[] d = e.description().getBytes(StandardCharsets.UTF_8);
+            optReply(option, Nbd.REP_INFO,
+                    ByteBuffer.allocate(2 + d.length).putShort((short) Nbd.INFO_DESCRIPTION).put(d).array());
+        }
+        // Always sent (the spec allows it); the minimum only binds clients that asked for it.
+        BlockSizeLimits l = config.limits();
+        ByteBuffer bs = ByteBuffer.allocate(14);
+        bs.putShort((short) Nbd.INFO_BLOCK_SIZE).putInt(wantBlockSize ? l.minimum() : 1).putInt(l.preferred())
+                .putInt(l.maxPayload());
+        optReply(option, Nbd.REP_INFO, bs.array());
+        optReply(option, Nbd.REP_ACK, new byte[0]);
+        return new Chosen(e, wantBlockSize);
+    }
+
+    private static int transmissionFlags(BlockDevice d) {
+        int f = Nbd.TFLAG_HAS_FLAGS | Nbd.TFLAG_SEND_FLUSH | Nbd.TFLAG_SEND_FUA | Nbd.TFLAG_CAN_MULTI_CONN;
+        if (d.readOnly()) {
+            f |= Nbd.TFLAG_READ_ONLY;
+        } else {
+            f |= Nbd.TFLAG_SEND_TRIM | Nbd.TFLAG_SEND_WRITE_ZEROES;
+        }
+        return f;
+    }
+
+    private void optReply(int option, int type, byte[] data) throws IOException {
+        out.writeLong(Nbd.OPT_REPLY_MAGIC);
+        out.writeInt(option);
+        out.writeInt(type);
+        out.writeInt(data.length);
+        out.write(data);
+        out.flush();
+    }
+
+    private void optError(int option, int type, String message) throws IOException {
+        optReply(option, type, message.getBytes(StandardCharsets.UTF_8));
+    }
+
+    // ---------------------------------------------------------------- transmission
+
+    private void transmit(Chosen chosen) throws IOException {
+        BlockDevice dev = chosen.export().device();
+        RequestValidator validator = new RequestValidator(dev.size(), dev.readOnly(), config.limits(),
+                chosen.blockSizeNegotiated());
+        LOG.debug("NBD client {} attached to export '{}'", peer, chosen.export().name());
+        while (!broken) {
+            int magic = in.readInt();
+            if (magic != Nbd.REQUEST_MAGIC) {
+                LOG.info("NBD client {} sent a bad request magic {}: closing", peer, Integer.toHexString(magic));
+                return;
+            }
+            NbdRequest r = new NbdRequest(in.readUnsignedShort(), in.readUnsignedShort(), in.readLong(),
+                    in.readLong(), Integer.toUnsignedLong(in.readInt()));
+            RequestValidator.Verdict v = validator.check(r);
+            if (v.closeConnection()) {
+                LOG.info("NBD client {}: {}: closing", peer, v.reason());
+                return;
+            }
+            if (r.type() == Nbd.CMD_DISC) {
+                return;
+            }
+            byte[] payload = null;
+            if (r.hasPayload()) {
+                if (!v.ok()) {
+                    in.skipNBytes(r.length());
+                    reply(r.handle(), v.errno(), null);
+                    continue;
+                }
+                payload = new byte[(int) r.length()];
+                in.readFully(payload);
+            } else if (!v.ok()) {
+                reply(r.handle(), v.errno(), null);
+                continue;
+            }
+            submit(dev, r, payload);
+        }
+    }
+
+    private void submit(BlockDevice dev, NbdRequest r, byte[] payload) throws IOException {
+        int cost = (int) Math.max(1, Math.min(r.length(), config.limits().maxPayload()));
+        if (r.type() != Nbd.CMD_READ && r.type() != Nbd.CMD_WRITE) {
+            cost = 1;
+        }
+        try {
+            inFlightBytes.acquire(cost);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        }
+        inFlight.register();
+        final int held = cost;
+        try {
+            executor.execute(() -> {
+                try {
+                    execute(dev, r, payload);
+                } finally {
+                    inFlightBytes.release(held);
+                    inFlight.arriveAndDeregister();
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            inFlightBytes.release(held);
+            inFlight.arriveAndDeregister();
+            reply(r.handle(), Nbd.ESHUTDOWN, null);
+        }
+    }
+
+    private void execute(BlockDevice dev, NbdRequest r, byte[] payload) {
+        int errno = 0;
+        ByteBuffer data = null;
+        try {
+            switch (r.type()) {
+                case Nbd.CMD_READ:
+                    data = ByteBuffer.allocate((int) r.length());
+                    dev.read(r.offset(), data);
+                    data.flip();
+                    break;
+                case Nbd.CMD_WRITE:
+                    dev.write(r.offset(), ByteBuffer.wrap(payload), r.fua());
+                    break;
+                case Nbd.CMD_FLUSH:
+                    dev.flush();
+                    break;
+                case Nbd.CMD_TRIM:
+                    dev.trim(r.offset(), r.length(), r.fua());
+                    break;
+                case Nbd.CMD_WRITE_ZEROES:
+                    dev.writeZeroes(r.offset(), r.length(), r.fua());
+                    break;
+                default:
+                    errno = Nbd.EINVAL;
+            }
+        } catch (BlockDeviceException e) {
+            errno = e.errno();
+            LOG.debug("NBD request from {} refused: {}", peer, e.getMessage());
+        } catch (IOException | RuntimeException e) {
+            errno = Nbd.EIO;
+            LOG.warn("NBD request {} at offset {} length {} from {} failed: {}", r.type(), r.offset(), r.length(),
+                    peer, e.toString());
+        }
+        try {
+            reply(r.handle(), errno, errno == 0 ? data : null);
+        } catch (IOException e) {
+            broken = true;
+        }
+    }
+
+    private void reply(long handle, int errno, ByteBuffer data) throws IOException {
+        synchronized (out) {
+            out.writeInt(Nbd.SIMPLE_REPLY_MAGIC);
+            out.writeInt(errno);
+            out.writeLong(handle);
+            if (data != null) {
+                out.write(data.array(), data.arrayOffset() + data.position(), data.remaining());
+            }
+            out.flush();
+        }
+    }
+}
