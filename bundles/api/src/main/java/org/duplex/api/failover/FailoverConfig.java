@@ -1,0 +1,157 @@
+package org.duplex.api.failover;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+import org.duplex.api.model.Resource;
+import org.duplex.api.model.ResourceGroup;
+import org.duplex.api.model.ResourceId;
+
+/**
+ * The whole failover configuration: resources, groups with their policies, cluster options. Immutable; the
+ * {@code with...} methods return a validated copy. Group and resource names share one namespace.
+ */
+public record FailoverConfig(Map<ResourceId, Resource> resources, List<ResourceGroup> groups,
+                             Map<ResourceId, GroupPolicy> policies, ClusterOptions options) {
+
+    public static final FailoverConfig EMPTY = new FailoverConfig(Map.of(), List.of(), Map.of(),
+            ClusterOptions.DEFAULT);
+
+    public FailoverConfig {
+        resources = Collections.unmodifiableMap(new LinkedHashMap<>(Objects.requireNonNull(resources, "resources")));
+        groups = List.copyOf(Objects.requireNonNull(groups, "groups"));
+        policies = Collections.unmodifiableMap(new LinkedHashMap<>(Objects.requireNonNull(policies, "policies")));
+        Objects.requireNonNull(options, "options");
+        List<String> problems = problems(resources, groups, policies);
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException(String.join("; ", problems));
+        }
+    }
+
+    private static List<String> problems(Map<ResourceId, Resource> resources, List<ResourceGroup> groups,
+                                         Map<ResourceId, GroupPolicy> policies) {
+        List<String> problems = new ArrayList<>();
+        resources.forEach((id, r) -> {
+            if (!id.equals(r.id())) {
+                problems.add("resource keyed " + id + " is named " + r.id());
+            }
+        });
+        Set<ResourceId> groupIds = new HashSet<>();
+        Map<ResourceId, ResourceId> owner = new LinkedHashMap<>();
+        for (ResourceGroup g : groups) {
+            if (!groupIds.add(g.id())) {
+                problems.add("group " + g.id() + " is defined twice");
+            }
+            if (resources.containsKey(g.id())) {
+                problems.add("group " + g.id() + " has the name of a resource");
+            }
+            for (ResourceId r : g.resources()) {
+                if (!resources.containsKey(r)) {
+                    problems.add("group " + g.id() + " lists unknown resource " + r);
+                }
+                ResourceId previous = owner.put(r, g.id());
+                if (previous != null && !previous.equals(g.id())) {
+                    problems.add("resource " + r + " is in both group " + previous + " and group " + g.id());
+                }
+            }
+        }
+        policies.forEach((id, p) -> {
+            if (!groupIds.contains(id)) {
+                problems.add("policy for unknown group " + id);
+            }
+            for (Colocation c : p.colocations()) {
+                if (!groupIds.contains(c.other())) {
+                    problems.add("group " + id + " has a colocation with unknown group " + c.other());
+                }
+                if (c.other().equals(id)) {
+                    problems.add("group " + id + " has a colocation with itself");
+                }
+            }
+        });
+        // "with" chains must not loop, or no group of the loop could ever be placed first
+        for (ResourceId start : groupIds) {
+            ResourceId cur = start;
+            Set<ResourceId> seen = new HashSet<>();
+            while (cur != null && seen.add(cur)) {
+                GroupPolicy p = policies.getOrDefault(cur, GroupPolicy.DEFAULT);
+                cur = p.colocations().stream().filter(c -> c.kind() == Colocation.Kind.WITH)
+                        .map(Colocation::other).findFirst().orElse(null);
+            }
+            if (cur != null && cur.equals(start)) {
+                problems.add("colocation 'with' chain loops through group " + start);
+            }
+        }
+        return problems;
+    }
+
+    public GroupPolicy policyOf(ResourceId group) {
+        return policies.getOrDefault(group, GroupPolicy.DEFAULT);
+    }
+
+    public Optional<ResourceGroup> group(ResourceId id) {
+        return groups.stream().filter(g -> g.id().equals(id)).findFirst();
+    }
+
+    /** The group a resource belongs to, if any. */
+    public Optional<ResourceGroup> groupOf(ResourceId resource) {
+        return groups.stream().filter(g -> g.resources().contains(resource)).findFirst();
+    }
+
+    public FailoverConfig withResource(Resource resource) {
+        Map<ResourceId, Resource> copy = new LinkedHashMap<>(resources);
+        copy.put(resource.id(), resource);
+        return new FailoverConfig(copy, groups, policies, options);
+    }
+
+    /** Removes a resource; refused while a group still lists it. */
+    public FailoverConfig withoutResource(ResourceId id) {
+        if (!resources.containsKey(id)) {
+            throw new IllegalArgumentException("no resource " + id);
+        }
+        groupOf(id).ifPresent(g -> {
+            throw new IllegalArgumentException("resource " + id + " is in group " + g.id()
+                    + ": remove it from the group (or remove the group) first");
+        });
+        Map<ResourceId, Resource> copy = new LinkedHashMap<>(resources);
+        copy.remove(id);
+        return new FailoverConfig(copy, groups, policies, options);
+    }
+
+    /** Adds or replaces a group and its policy. */
+    public FailoverConfig withGroup(ResourceGroup group, GroupPolicy policy) {
+        List<ResourceGroup> copy = new ArrayList<>(groups);
+        copy.removeIf(g -> g.id().equals(group.id()));
+        copy.add(group);
+        Map<ResourceId, GroupPolicy> pol = new LinkedHashMap<>(policies);
+        pol.put(group.id(), policy);
+        return new FailoverConfig(resources, copy, pol, options);
+    }
+
+    public FailoverConfig withoutGroup(ResourceId id) {
+        if (group(id).isEmpty()) {
+            throw new IllegalArgumentException("no group " + id);
+        }
+        for (Map.Entry<ResourceId, GroupPolicy> e : policies.entrySet()) {
+            if (!e.getKey().equals(id) && e.getValue().colocations().stream().anyMatch(c -> c.other().equals(id))) {
+                throw new IllegalArgumentException("group " + e.getKey() + " has a colocation with " + id
+                        + ": change that group first");
+            }
+        }
+        List<ResourceGroup> copy = new ArrayList<>(groups);
+        copy.removeIf(g -> g.id().equals(id));
+        Map<ResourceId, GroupPolicy> pol = new LinkedHashMap<>(policies);
+        pol.remove(id);
+        return new FailoverConfig(resources, copy, pol, options);
+    }
+
+    public FailoverConfig withOptions(ClusterOptions newOptions) {
+        return new FailoverConfig(resources, groups, policies, newOptions);
+    }
+}

@@ -1,0 +1,13 @@
+package org.duplex.api.failover;
+
+/** What happens to a group when one of its resources fails on a node (a failed start or monitor). */
+public enum OnFail {
+    /** Restart the group on the same node until the migration threshold is reached, then move it. */
+    RESTART,
+    /** Move the group to the next node at once (the failing node is banned until the failure expires). */
+    MOVE,
+    /** Stop the group and leave it stopped until the operator cleans the failure up. */
+    STOP,
+    /** Fence (reboot) the node, then start the group elsewhere: "restart the server". */
+    FENCE
+}

@@ -1,0 +1,12 @@
+/**
+ * Failover configuration shared between the failover engine and the bundles that store or serve it: group
+ * policies (stickiness, failback, migration threshold, failure timeout, on-fail, colocation), cluster-wide
+ * options, the configuration store the cluster's replicated configuration can implement, and the volume lock
+ * exclusive storage is taken with.
+ */
+@Version("1.0.0")
+@Export
+package org.duplex.api.failover;
+
+import org.osgi.annotation.bundle.Export;
+import org.osgi.annotation.versioning.Version;

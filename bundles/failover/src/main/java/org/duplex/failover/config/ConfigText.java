@@ -1,0 +1,271 @@
+package org.duplex.failover.config;
+
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import org.duplex.api.failover.ClusterOptions;
+import org.duplex.api.failover.Colocation;
+import org.duplex.api.failover.Failback;
+import org.duplex.api.failover.FailoverConfig;
+import org.duplex.api.failover.GroupPolicy;
+import org.duplex.api.failover.NoQuorumPolicy;
+import org.duplex.api.failover.OnFail;
+import org.duplex.api.model.NodeId;
+import org.duplex.api.model.OperationTimeouts;
+import org.duplex.api.model.Resource;
+import org.duplex.api.model.ResourceGroup;
+import org.duplex.api.model.ResourceId;
+
+/**
+ * The line format of the failover configuration, used by the local store, the shell commands and the scenario
+ * files of the tests:
+ *
+ * <pre>
+ * options no-quorum-policy=stop fencing=false timezone=UTC
+ * resource vip type=vip monitor-interval=2s ip=192.168.50.10 cidr=24 interface=eth0
+ * group web resources=vip,app nodes=node1,node2 stickiness=100 failback=manual migration-threshold=3
+ * </pre>
+ */
+public final class ConfigText {
+
+    private static final Set<String> RESOURCE_KEYS = Set.of("type", "monitor-interval", "start-timeout",
+            "stop-timeout", "monitor-timeout", "validate-timeout");
+
+    private ConfigText() {
+    }
+
+    /** Parses a whole file; blank lines and '#' comments are skipped. */
+    public static FailoverConfig parse(String text) {
+        FailoverConfig config = FailoverConfig.EMPTY;
+        int lineNo = 0;
+        List<ResourceGroup> groups = new ArrayList<>();
+        Map<ResourceId, GroupPolicy> policies = new LinkedHashMap<>();
+        for (String raw : text.split("\n")) {
+            lineNo++;
+            String line = raw.strip();
+            if (line.isEmpty() || line.startsWith("#")) {
+                continue;
+            }
+            try {
+                List<String> words = Tokens.split(line);
+                switch (words.get(0)) {
+                    case "options":
+                        config = config.withOptions(options(words.subList(1, words.size())));
+                        break;
+                    case "resource":
+                        config = config.withResource(resource(words.subList(1, words.size())));
+                        break;
+                    case "group":
+                        GroupDef def = group(words.subList(1, words.size()));
+                        groups.add(def.group);
+                        policies.put(def.group.id(), def.policy);
+                        break;
+                    default:
+                        throw new IllegalArgumentException("unknown line kind '" + words.get(0)
+                                + "' (expected options, resource or group)");
+                }
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("line " + lineNo + ": " + e.getMessage(), e);
+            }
+        }
+        return new FailoverConfig(config.resources(), groups, policies, config.options());
+    }
+
+    public static String write(FailoverConfig config) {
+        StringBuilder sb = new StringBuilder();
+        sb.append(options(config.options())).append('\n');
+        for (Resource r : config.resources().values()) {
+            sb.append(resource(r)).append('\n');
+        }
+        for (ResourceGroup g : config.groups()) {
+            sb.append(group(g, config.policyOf(g.id()))).append('\n');
+        }
+        return sb.toString();
+    }
+
+    // ---- options ----------------------------------------------------------------------------------------
+
+    public static ClusterOptions options(List<String> words) {
+        Map<String, String> kv = keyValues(words, Set.of("no-quorum-policy", "fencing", "timezone"));
+        ClusterOptions d = ClusterOptions.DEFAULT;
+        return new ClusterOptions(
+                kv.containsKey("no-quorum-policy") ? enumValue(NoQuorumPolicy.class, kv.get("no-quorum-policy"),
+                        "no-quorum-policy") : d.noQuorumPolicy(),
+                kv.containsKey("fencing") ? Tokens.bool(kv.get("fencing"), "fencing") : d.fencing(),
+                kv.containsKey("timezone") ? zone(kv.get("timezone")) : d.zone());
+    }
+
+    public static String options(ClusterOptions o) {
+        return "options no-quorum-policy=" + o.noQuorumPolicy().name().toLowerCase(Locale.ROOT)
+                + " fencing=" + o.fencing() + " timezone=" + o.zone().getId();
+    }
+
+    // ---- resources --------------------------------------------------------------------------------------
+
+    /** {@code id type=T [monitor-interval=..] [start-timeout=..] ... param=value...}. */
+    public static Resource resource(List<String> words) {
+        if (words.isEmpty()) {
+            throw new IllegalArgumentException("resource needs a name");
+        }
+        ResourceId id = ResourceId.of(words.get(0));
+        Map<String, String> kv = keyValues(words.subList(1, words.size()), null);
+        String type = kv.remove("type");
+        if (type == null || type.isBlank()) {
+            throw new IllegalArgumentException("resource " + id + " needs type=<agent type> (vip, process, "
+                    + "filesystem, samba...)");
+        }
+        OperationTimeouts d = OperationTimeouts.DEFAULTS;
+        OperationTimeouts t = new OperationTimeouts(
+                dur(kv.remove("start-timeout"), d.start(), "start-timeout"),
+                dur(kv.remove("stop-timeout"), d.stop(), "stop-timeout"),
+                dur(kv.remove("monitor-timeout"), d.monitor(), "monitor-timeout"),
+                dur(kv.remove("validate-timeout"), d.validate(), "validate-timeout"));
+        Duration interval = dur(kv.remove("monitor-interval"), Duration.ofSeconds(10), "monitor-interval");
+        return new Resource(id, type, kv, t, interval);
+    }
+
+    public static String resource(Resource r) {
+        StringBuilder sb = new StringBuilder("resource ").append(r.id()).append(" type=").append(Tokens.quote(r.type()));
+        sb.append(" monitor-interval=").append(Tokens.format(r.monitorInterval()));
+        OperationTimeouts t = r.timeouts();
+        sb.append(" start-timeout=").append(Tokens.format(t.start()));
+        sb.append(" stop-timeout=").append(Tokens.format(t.stop()));
+        sb.append(" monitor-timeout=").append(Tokens.format(t.monitor()));
+        sb.append(" validate-timeout=").append(Tokens.format(t.validate()));
+        r.params().entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e ->
+                sb.append(' ').append(Tokens.quote(e.getKey() + "=" + e.getValue())));
+        return sb.toString();
+    }
+
+    // ---- groups -----------------------------------------------------------------------------------------
+
+    public record GroupDef(ResourceGroup group, GroupPolicy policy) {
+    }
+
+    private static final Set<String> GROUP_KEYS = Set.of("resources", "nodes", "stickiness", "failback",
+            "migration-threshold", "failure-timeout", "on-fail", "priority", "with", "apart", "prefer-apart",
+            "managed");
+
+    /** {@code id resources=a,b nodes=n1,n2 [stickiness=..] [failback=..] ...}. */
+    public static GroupDef group(List<String> words) {
+        if (words.isEmpty()) {
+            throw new IllegalArgumentException("group needs a name");
+        }
+        ResourceId id = ResourceId.of(words.get(0));
+        Map<String, String> kv = keyValues(words.subList(1, words.size()), GROUP_KEYS);
+        if (!kv.containsKey("resources") || !kv.containsKey("nodes")) {
+            throw new IllegalArgumentException("group " + id + " needs resources=r1,r2 and nodes=n1,n2");
+        }
+        ResourceGroup g = new ResourceGroup(id, list(kv.get("resources")).stream().map(ResourceId::of).toList(),
+                list(kv.get("nodes")).stream().map(NodeId::of).toList());
+        GroupPolicy d = GroupPolicy.DEFAULT;
+        List<Colocation> colocations = new ArrayList<>();
+        addColocations(colocations, kv.get("with"), Colocation.Kind.WITH);
+        addColocations(colocations, kv.get("apart"), Colocation.Kind.APART);
+        addColocations(colocations, kv.get("prefer-apart"), Colocation.Kind.PREFER_APART);
+        if (colocations.stream().filter(c -> c.kind() == Colocation.Kind.WITH).count() > 1) {
+            throw new IllegalArgumentException("group " + id + ": with= takes one group");
+        }
+        GroupPolicy p = new GroupPolicy(
+                kv.containsKey("stickiness") ? Tokens.integer(kv.get("stickiness"), "stickiness") : d.stickiness(),
+                kv.containsKey("failback") ? Failback.parse(kv.get("failback")) : d.failback(),
+                kv.containsKey("migration-threshold")
+                        ? Tokens.integer(kv.get("migration-threshold"), "migration-threshold") : d.migrationThreshold(),
+                dur(kv.get("failure-timeout"), d.failureTimeout(), "failure-timeout"),
+                kv.containsKey("on-fail") ? enumValue(OnFail.class, kv.get("on-fail"), "on-fail") : d.onFail(),
+                colocations,
+                kv.containsKey("priority") ? Tokens.integer(kv.get("priority"), "priority") : d.priority(),
+                kv.containsKey("managed") ? Tokens.bool(kv.get("managed"), "managed") : d.managed());
+        return new GroupDef(g, p);
+    }
+
+    public static String group(ResourceGroup g, GroupPolicy p) {
+        StringBuilder sb = new StringBuilder("group ").append(g.id());
+        sb.append(" resources=").append(g.resources().stream().map(Object::toString).collect(Collectors.joining(",")));
+        sb.append(" nodes=").append(g.nodes().stream().map(Object::toString).collect(Collectors.joining(",")));
+        sb.append(" stickiness=").append(p.stickiness());
+        sb.append(" failback=").append(p.failback());
+        sb.append(" migration-threshold=").append(p.migrationThreshold());
+        sb.append(" failure-timeout=").append(Tokens.format(p.failureTimeout()));
+        sb.append(" on-fail=").append(p.onFail().name().toLowerCase(Locale.ROOT));
+        sb.append(" priority=").append(p.priority());
+        for (Colocation.Kind k : Colocation.Kind.values()) {
+            String others = p.colocations().stream().filter(c -> c.kind() == k).map(c -> c.other().toString())
+                    .collect(Collectors.joining(","));
+            if (!others.isEmpty()) {
+                sb.append(' ').append(k.name().toLowerCase(Locale.ROOT).replace('_', '-')).append('=').append(others);
+            }
+        }
+        sb.append(" managed=").append(p.managed());
+        return sb.toString();
+    }
+
+    // ---- helpers ----------------------------------------------------------------------------------------
+
+    /** key=value words; {@code allowed} null means any key. */
+    public static Map<String, String> keyValues(List<String> words, Set<String> allowed) {
+        Map<String, String> kv = new LinkedHashMap<>();
+        for (String w : words) {
+            int eq = w.indexOf('=');
+            if (eq <= 0) {
+                throw new IllegalArgumentException("'" + w + "' is not key=value");
+            }
+            String key = w.substring(0, eq);
+            if (allowed != null && !allowed.contains(key)) {
+                throw new IllegalArgumentException("unknown key '" + key + "' (known: "
+                        + allowed.stream().sorted().collect(Collectors.joining(", ")) + ")");
+            }
+            if (kv.put(key, w.substring(eq + 1)) != null) {
+                throw new IllegalArgumentException("key '" + key + "' given twice");
+            }
+        }
+        return kv;
+    }
+
+    private static void addColocations(List<Colocation> into, String value, Colocation.Kind kind) {
+        if (value != null) {
+            for (String other : list(value)) {
+                into.add(new Colocation(ResourceId.of(other), kind));
+            }
+        }
+    }
+
+    private static List<String> list(String csv) {
+        return Arrays.stream(csv.split(",")).map(String::trim).filter(x -> !x.isEmpty()).toList();
+    }
+
+    private static Duration dur(String value, Duration dflt, String what) {
+        return value == null ? dflt : Tokens.duration(value, what);
+    }
+
+    private static ZoneId zone(String id) {
+        try {
+            return ZoneId.of(id);
+        } catch (java.time.DateTimeException e) {
+            throw new IllegalArgumentException("timezone: unknown zone '" + id + "'");
+        }
+    }
+
+    static <E extends Enum<E>> E enumValue(Class<E> type, String text, String what) {
+        try {
+            return Enum.valueOf(type, text.trim().toUpperCase(Locale.ROOT).replace('-', '_'));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(what + ": '" + text + "' is not one of "
+                    + Arrays.stream(type.getEnumConstants()).map(c -> c.name().toLowerCase(Locale.ROOT))
+                    .collect(Collectors.joining(", ")));
+        }
+    }
+
+    /** Whether a word is a reserved resource key (not an agent parameter). */
+    public static boolean isResourceKey(String key) {
+        return RESOURCE_KEYS.contains(key);
+    }
+}

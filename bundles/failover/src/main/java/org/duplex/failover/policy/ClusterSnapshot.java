@@ -1,0 +1,55 @@
+package org.duplex.failover.policy;
+
+import java.time.Instant;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+import org.duplex.api.cluster.QuorumState;
+import org.duplex.api.failover.FailoverConfig;
+import org.duplex.api.model.Node;
+import org.duplex.api.model.NodeId;
+import org.duplex.api.model.ResourceId;
+import org.duplex.api.model.ResourceState;
+
+/**
+ * Everything the policy engine decides from. A value: the engine reads nothing else (no clock, no I/O).
+ *
+ * @param config    resources, groups, policies, options
+ * @param nodes     every known node with its role, mode and liveness
+ * @param nodeNotes why a node has its liveness ("silent on all 3 links since 12:00:01.2"), for reasons
+ * @param states    last reported state of each resource on each node; a missing entry means STOPPED
+ * @param failures  recorded failures (expired ones are ignored by the engine)
+ * @param now       the time the decision is made at
+ * @param quorum    quorum, coordinator and fencing epoch as the deciding node sees them
+ */
+public record ClusterSnapshot(FailoverConfig config, Map<NodeId, Node> nodes, Map<NodeId, String> nodeNotes,
+                              Map<NodeId, Map<ResourceId, ResourceState>> states, List<Failure> failures,
+                              Instant now, QuorumState quorum) {
+
+    public ClusterSnapshot {
+        Objects.requireNonNull(config, "config");
+        nodes = Collections.unmodifiableMap(new LinkedHashMap<>(Objects.requireNonNull(nodes, "nodes")));
+        nodeNotes = Map.copyOf(Objects.requireNonNull(nodeNotes, "nodeNotes"));
+        Map<NodeId, Map<ResourceId, ResourceState>> copy = new LinkedHashMap<>();
+        Objects.requireNonNull(states, "states").forEach((n, m) -> copy.put(n, Map.copyOf(m)));
+        states = Collections.unmodifiableMap(copy);
+        failures = List.copyOf(Objects.requireNonNull(failures, "failures"));
+        Objects.requireNonNull(now, "now");
+        Objects.requireNonNull(quorum, "quorum");
+    }
+
+    public ResourceState state(NodeId node, ResourceId resource) {
+        return states.getOrDefault(node, Map.of()).getOrDefault(resource, ResourceState.STOPPED);
+    }
+
+    public ClusterSnapshot withStates(Map<NodeId, Map<ResourceId, ResourceState>> newStates) {
+        return new ClusterSnapshot(config, nodes, nodeNotes, newStates, failures, now, quorum);
+    }
+
+    public ClusterSnapshot withNodes(Map<NodeId, Node> newNodes, Map<NodeId, String> newNotes) {
+        return new ClusterSnapshot(config, newNodes, newNotes, states, failures, now, quorum);
+    }
+}

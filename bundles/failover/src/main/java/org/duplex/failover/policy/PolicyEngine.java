@@ -1,0 +1,576 @@
+package org.duplex.failover.policy;
+
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import org.duplex.api.cluster.FencingEpoch;
+import org.duplex.api.failover.ClusterOptions;
+import org.duplex.api.failover.Colocation;
+import org.duplex.api.failover.FailoverConfig;
+import org.duplex.api.failover.GroupPolicy;
+import org.duplex.api.failover.NoQuorumPolicy;
+import org.duplex.api.failover.OnFail;
+import org.duplex.api.model.Liveness;
+import org.duplex.api.model.Node;
+import org.duplex.api.model.NodeId;
+import org.duplex.api.model.NodeMode;
+import org.duplex.api.model.ResourceGroup;
+import org.duplex.api.model.ResourceId;
+import org.duplex.api.model.ResourceState;
+import org.duplex.failover.policy.Action.Intent;
+import org.duplex.failover.policy.Action.Op;
+
+/**
+ * The scheduler: a pure function from a {@link ClusterSnapshot} to a {@link Plan}. No clock, no I/O, no state
+ * between calls; the same snapshot always gives the same plan.
+ *
+ * <p>Placement follows Pacemaker's scoring: each step down a group's node list costs {@value #POSITION_SCORE}
+ * points, the node the group runs on gets its stickiness, "prefer apart" costs {@value #PREFER_APART_PENALTY}.
+ * Safety comes before placement: a group that may still run on a node that is not {@link Liveness#DEAD}
+ * and cannot be told to stop (suspect, partitioned, unknown, maintenance, stop in flight, stop unconfirmed) is
+ * never started anywhere else.
+ */
+public final class PolicyEngine {
+
+    static final int POSITION_SCORE = 100;
+    static final int PREFER_APART_PENALTY = 1_000_000;
+
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss.S").withZone(ZoneOffset.UTC);
+
+    public Plan plan(ClusterSnapshot s) {
+        return new Run(s).plan();
+    }
+
+    /** One evaluation; holds the working state of a single call. */
+    private static final class Run {
+        private final ClusterSnapshot s;
+        private final FailoverConfig config;
+        private final ClusterOptions options;
+        private final FencingEpoch epoch;
+        private final List<Action> fences = new ArrayList<>();
+        private final List<Action> early = new ArrayList<>();
+        private final List<Action> stops = new ArrayList<>();
+        private final List<Action> starts = new ArrayList<>();
+        private final List<String> notes = new ArrayList<>();
+        private final Map<ResourceId, Optional<NodeId>> targets = new LinkedHashMap<>();
+        /** Nodes this plan fences before anything else; their groups count as stopped afterwards. */
+        private final Set<NodeId> fenced = new LinkedHashSet<>();
+
+        Run(ClusterSnapshot s) {
+            this.s = s;
+            this.config = s.config();
+            this.options = config.options();
+            this.epoch = s.quorum().epoch();
+        }
+
+        Plan plan() {
+            if (!s.quorum().quorate() && options.noQuorumPolicy() != NoQuorumPolicy.IGNORE) {
+                return planWithoutQuorum();
+            }
+            for (ResourceGroup g : placementOrder()) {
+                planGroup(g);
+            }
+            List<Action> all = new ArrayList<>(fences);
+            all.addAll(early);
+            all.addAll(stops);
+            all.addAll(starts);
+            return new Plan(epoch, all, targets, notes);
+        }
+
+        // ---- without quorum ---------------------------------------------------------------------------
+
+        private Plan planWithoutQuorum() {
+            NodeId local = s.quorum().localNode();
+            String why = "no quorum (" + s.quorum().reason() + ")";
+            for (ResourceGroup g : config.groups()) {
+                targets.put(g.id(), Optional.empty());
+                if (!activeOn(g, local)) {
+                    continue;
+                }
+                if (options.noQuorumPolicy() == NoQuorumPolicy.FREEZE) {
+                    notes.add(g.id() + " frozen on " + local + ": " + why + ", no-quorum-policy=freeze");
+                } else if (!config.policyOf(g.id()).managed()) {
+                    notes.add(g.id() + " left running on " + local + ": " + why + " but the group is unmanaged");
+                } else if (mode(local) == NodeMode.MAINTENANCE) {
+                    notes.add(g.id() + " left alone on " + local + ": " + why + " but " + local
+                            + " is in maintenance");
+                } else {
+                    stopGroup(g, local, Intent.NO_QUORUM, stops, why + ": stopping " + g.id() + " on " + local
+                            + " so that the quorate partition can take it over");
+                }
+            }
+            return new Plan(epoch, stops, targets, notes);
+        }
+
+        // ---- one group ------------------------------------------------------------------------------
+
+        private void planGroup(ResourceGroup g) {
+            GroupPolicy p = config.policyOf(g.id());
+            Set<NodeId> locations = locations(g);
+
+            if (!p.managed()) {
+                notes.add(g.id() + " is unmanaged: left as it is" + (locations.isEmpty() ? "" : " on " + locations));
+                targets.put(g.id(), locations.stream().findFirst());
+                return;
+            }
+
+            // 1. nodes the group may run on that nobody can order to stop: nothing moves until they can
+            for (NodeId n : locations) {
+                Liveness l = liveness(n);
+                if (l != Liveness.ALIVE && l != Liveness.DEAD) {
+                    notes.add(g.id() + " waits: it may still run on " + n + ", which " + describe(n)
+                            + "; nothing of it starts elsewhere until " + n + " is alive or dead");
+                    targets.put(g.id(), Optional.of(n));
+                    return;
+                }
+                if (l == Liveness.ALIVE && mode(n) == NodeMode.MAINTENANCE) {
+                    notes.add(g.id() + " left alone on " + n + ": the node is in maintenance");
+                    targets.put(g.id(), Optional.of(n));
+                    return;
+                }
+            }
+
+            // 2. dead nodes: trusted to have stopped (they lost quorum) or fenced first when fencing is on
+            Set<NodeId> live = new LinkedHashSet<>();
+            for (NodeId n : locations) {
+                if (liveness(n) == Liveness.DEAD) {
+                    if (options.fencing()) {
+                        fence(n, g, describe(n) + ", and " + g.id() + " may have run there");
+                    }
+                } else {
+                    live.add(n);
+                }
+            }
+
+            // 3. unconfirmed stops, operations in flight, unknown states
+            for (NodeId n : new ArrayList<>(live)) {
+                List<ResourceId> blocked = members(g, n, ResourceState.BLOCKED);
+                if (!blocked.isEmpty()) {
+                    if (options.fencing()) {
+                        fence(n, g, "stop of " + join(blocked) + " on " + n + " could not be confirmed");
+                        live.remove(n);
+                    } else {
+                        early.add(new Action(Op.BLOCK, Intent.BLOCKED, Optional.of(g.id()), Optional.empty(), n,
+                                epoch, g.id() + " blocked: stop of " + join(blocked) + " on " + n
+                                + " could not be confirmed and no fencing is configured; check the node, then "
+                                + "ha:cleanup " + blocked.get(0)));
+                        targets.put(g.id(), Optional.of(n));
+                        return;
+                    }
+                }
+            }
+            for (NodeId n : live) {
+                List<ResourceId> busy = members(g, n, ResourceState.STARTING);
+                busy.addAll(members(g, n, ResourceState.STOPPING));
+                if (!busy.isEmpty()) {
+                    notes.add(g.id() + " waits: " + join(busy) + " on " + n + " has an operation in flight");
+                    targets.put(g.id(), Optional.of(n));
+                    return;
+                }
+            }
+            boolean probing = false;
+            for (NodeId n : live) {
+                for (ResourceId r : members(g, n, ResourceState.UNKNOWN)) {
+                    early.add(new Action(Op.PROBE, Intent.PROBE, Optional.of(g.id()), Optional.of(r), n, epoch,
+                            "state of " + r + " on " + n + " is unknown: probing before deciding " + g.id()));
+                    probing = true;
+                }
+            }
+            if (probing) {
+                targets.put(g.id(), live.stream().findFirst());
+                return;
+            }
+
+            // 4. where it should run
+            Choice choice = choose(g, p, live);
+            targets.put(g.id(), choice.node);
+
+            // 5. stop wherever it runs but should not, then start or repair on the target
+            for (NodeId n : live) {
+                if (choice.node.isPresent() && choice.node.get().equals(n)) {
+                    continue;
+                }
+                String reason = moveReason(g, p, n, choice);
+                if (live.size() > 1) {
+                    reason = g.id() + " active on " + live.stream().map(Object::toString)
+                            .collect(Collectors.joining(" and ")) + ": stopping the copy on " + n + "; "
+                            + choice.why;
+                }
+                Intent intent = choice.node.isEmpty() || live.size() > 1 ? Intent.STOP
+                        : isBetterListed(g, choice.node.get(), n) && eligibleWhy(g, p, n).isEmpty()
+                        ? Intent.FAILBACK : Intent.MOVE;
+                if (p.onFail() == OnFail.FENCE && !failedMembers(g, n).isEmpty() && options.fencing()) {
+                    fence(n, g, join(failedMembers(g, n)) + " failed on " + n + " and on-fail=fence");
+                } else {
+                    stopGroup(g, n, intent, stops, reason);
+                }
+            }
+            if (choice.node.isEmpty()) {
+                if (live.isEmpty()) {
+                    notes.add(g.id() + " stays stopped: " + choice.why);
+                }
+                return;
+            }
+            NodeId target = choice.node.get();
+            if (live.contains(target)) {
+                repairInPlace(g, p, target);
+            } else {
+                NodeId from = live.stream().findFirst().orElse(null);
+                String reason;
+                Intent intent;
+                if (from != null) {
+                    intent = isBetterListed(g, target, from) && eligibleWhy(g, p, from).isEmpty()
+                            ? Intent.FAILBACK : Intent.MOVE;
+                    reason = moveReason(g, p, from, choice);
+                } else if (!locations.isEmpty()) {
+                    NodeId gone = locations.iterator().next();
+                    intent = Intent.RECOVER;
+                    String goneWhy = fenced.contains(gone) ? "is being fenced" : describe(gone);
+                    reason = g.id() + " moved to " + target + ": " + gone + " " + goneWhy + "; " + choice.why;
+                } else {
+                    intent = Intent.START;
+                    reason = g.id() + " started on " + target + ": " + choice.why;
+                }
+                for (ResourceId r : g.resources()) {
+                    starts.add(new Action(Op.START, intent, Optional.of(g.id()), Optional.of(r), target, epoch,
+                            reason));
+                }
+            }
+        }
+
+        /** The group should stay on {@code n}: restart from the first member that is not running. */
+        private void repairInPlace(ResourceGroup g, GroupPolicy p, NodeId n) {
+            List<ResourceId> members = g.resources();
+            int first = -1;
+            for (int i = 0; i < members.size(); i++) {
+                if (s.state(n, members.get(i)) != ResourceState.RUNNING) {
+                    first = i;
+                    break;
+                }
+            }
+            if (first < 0) {
+                return;
+            }
+            ResourceId broken = members.get(first);
+            ResourceState st = s.state(n, broken);
+            String reason;
+            Intent intent;
+            if (st == ResourceState.FAILED) {
+                int count = failCount(broken, n, p);
+                intent = Intent.RESTART;
+                reason = g.id() + " restarted on " + n + ": " + broken + " failed there" + lastFailure(broken, n)
+                        + "; failure " + count + (p.migrationThreshold() > 0
+                        ? " of " + p.migrationThreshold() + " before it moves" : ", never moves on failures");
+            } else {
+                intent = Intent.START;
+                reason = g.id() + " completed on " + n + ": " + broken + " is " + st.name().toLowerCase()
+                        + " there while the group should run";
+            }
+            for (int i = members.size() - 1; i >= first; i--) {
+                ResourceId r = members.get(i);
+                if (s.state(n, r) != ResourceState.STOPPED) {
+                    stops.add(new Action(Op.STOP, intent, Optional.of(g.id()), Optional.of(r), n, epoch, reason));
+                }
+            }
+            for (int i = first; i < members.size(); i++) {
+                starts.add(new Action(Op.START, intent, Optional.of(g.id()), Optional.of(members.get(i)), n, epoch,
+                        reason));
+            }
+        }
+
+        private void stopGroup(ResourceGroup g, NodeId n, Intent intent, List<Action> into, String reason) {
+            for (ResourceId r : g.stopOrder()) {
+                if (s.state(n, r) != ResourceState.STOPPED) {
+                    into.add(new Action(Op.STOP, intent, Optional.of(g.id()), Optional.of(r), n, epoch, reason));
+                }
+            }
+        }
+
+        private void fence(NodeId n, ResourceGroup g, String why) {
+            if (fenced.add(n)) {
+                fences.add(new Action(Op.FENCE, Intent.FENCE, Optional.of(g.id()), Optional.empty(), n, epoch,
+                        "fence " + n + " before its groups start elsewhere: " + why));
+            }
+        }
+
+        // ---- placement ----------------------------------------------------------------------------------
+
+        private record Choice(Optional<NodeId> node, String why) {
+        }
+
+        private Choice choose(ResourceGroup g, GroupPolicy p, Set<NodeId> live) {
+            NodeId current = live.size() == 1 ? live.iterator().next() : null;
+            if (p.onFail() == OnFail.STOP) {
+                for (ResourceId r : g.resources()) {
+                    for (Failure f : s.failures()) {
+                        if (f.resource().equals(r) && f.countsAt(s.now(), p.failureTimeout())) {
+                            return new Choice(Optional.empty(), r + " failed on " + f.node() + " (" + f.reason()
+                                    + ") and on-fail=stop; ha:cleanup " + r + " to start it again");
+                        }
+                    }
+                }
+            }
+            Optional<Colocation> with = p.colocations().stream()
+                    .filter(c -> c.kind() == Colocation.Kind.WITH).findFirst();
+            if (with.isPresent()) {
+                Optional<NodeId> other = targets.getOrDefault(with.get().other(), Optional.empty());
+                if (other.isEmpty()) {
+                    return new Choice(Optional.empty(), "it runs only with " + with.get().other()
+                            + ", which is stopped");
+                }
+            }
+            // failback not allowed now: stay where it is if it may stay there
+            if (current != null && eligibleWhy(g, p, current).isEmpty()
+                    && !p.failback().allowsFailbackAt(s.now(), options.zone())) {
+                NodeId best = bestIgnoringStickiness(g, p);
+                String why = best != null && !best.equals(current)
+                        ? "failback=" + p.failback() + " keeps it on " + current + " although " + best
+                        + " is preferred" : current + " is eligible";
+                return new Choice(Optional.of(current), why);
+            }
+            NodeId bestNode = null;
+            long bestScore = Long.MIN_VALUE;
+            List<String> rejected = new ArrayList<>();
+            List<NodeId> list = g.nodes();
+            for (int i = 0; i < list.size(); i++) {
+                NodeId n = list.get(i);
+                Optional<String> why = eligibleWhy(g, p, n);
+                if (why.isPresent()) {
+                    rejected.add(why.get());
+                    continue;
+                }
+                long score = (long) (list.size() - i) * POSITION_SCORE;
+                if (n.equals(current)) {
+                    score += p.stickiness();
+                }
+                score -= preferApartPenalty(p, n);
+                // on a tie the group stays where it runs: moving costs an outage
+                if (score > bestScore || score == bestScore && n.equals(current)) {
+                    bestScore = score;
+                    bestNode = n;
+                }
+            }
+            if (bestNode == null) {
+                return new Choice(Optional.empty(), "no eligible node: " + String.join("; ", rejected));
+            }
+            String why;
+            if (bestNode.equals(current)) {
+                why = bestNode + " is eligible";
+            } else if (bestNode.equals(firstEligible(g, p))) {
+                why = bestNode + (list.indexOf(bestNode) == 0 ? " is first in priority" : " is next in priority");
+            } else {
+                why = bestNode + " scores best (stickiness " + p.stickiness() + ", prefers apart from "
+                        + p.colocations().stream().filter(c -> c.kind() == Colocation.Kind.PREFER_APART)
+                        .map(c -> c.other().toString()).collect(Collectors.joining(",")) + ")";
+            }
+            return new Choice(Optional.of(bestNode), why);
+        }
+
+        private NodeId firstEligible(ResourceGroup g, GroupPolicy p) {
+            return g.nodes().stream().filter(n -> eligibleWhy(g, p, n).isEmpty()).findFirst().orElse(null);
+        }
+
+        private NodeId bestIgnoringStickiness(ResourceGroup g, GroupPolicy p) {
+            NodeId best = null;
+            long bestScore = Long.MIN_VALUE;
+            for (int i = 0; i < g.nodes().size(); i++) {
+                NodeId n = g.nodes().get(i);
+                if (eligibleWhy(g, p, n).isEmpty()) {
+                    long score = (long) (g.nodes().size() - i) * POSITION_SCORE - preferApartPenalty(p, n);
+                    if (score > bestScore) {
+                        bestScore = score;
+                        best = n;
+                    }
+                }
+            }
+            return best;
+        }
+
+        private long preferApartPenalty(GroupPolicy p, NodeId n) {
+            long penalty = 0;
+            for (Colocation c : p.colocations()) {
+                if (c.kind() == Colocation.Kind.PREFER_APART
+                        && targets.getOrDefault(c.other(), Optional.empty()).filter(n::equals).isPresent()) {
+                    penalty += PREFER_APART_PENALTY;
+                }
+            }
+            return penalty;
+        }
+
+        /** Empty when {@code g} may run on {@code n}; otherwise why not, in words. */
+        private Optional<String> eligibleWhy(ResourceGroup g, GroupPolicy p, NodeId n) {
+            Node node = s.nodes().get(n);
+            if (node == null) {
+                return Optional.of(n + " is not a known node");
+            }
+            if (fenced.contains(n)) {
+                return Optional.of(n + " is being fenced");
+            }
+            if (!node.canRunResources()) {
+                return Optional.of(n + " " + describe(n));
+            }
+            for (ResourceId r : g.resources()) {
+                int count = failCount(r, n, p);
+                int threshold = p.onFail() == OnFail.MOVE || p.onFail() == OnFail.FENCE ? 1 : p.migrationThreshold();
+                if (threshold > 0 && count >= threshold) {
+                    return Optional.of(n + " is banned: " + r + " failed there " + count + " time"
+                            + (count == 1 ? "" : "s") + lastFailure(r, n) + " (threshold " + threshold
+                            + ", on-fail=" + p.onFail().name().toLowerCase() + ")");
+                }
+            }
+            for (Colocation c : p.colocations()) {
+                Optional<NodeId> other = targets.getOrDefault(c.other(), Optional.empty());
+                if (c.kind() == Colocation.Kind.APART && other.filter(n::equals).isPresent()) {
+                    return Optional.of(n + " runs " + c.other() + ", which " + g.id() + " must stay apart from");
+                }
+                if (c.kind() == Colocation.Kind.WITH && other.isPresent() && !other.get().equals(n)) {
+                    return Optional.of(n + " does not run " + c.other() + ", which " + g.id() + " runs with");
+                }
+            }
+            return Optional.empty();
+        }
+
+        private String moveReason(ResourceGroup g, GroupPolicy p, NodeId from, Choice choice) {
+            Optional<String> notHere = eligibleWhy(g, p, from);
+            if (choice.node.isEmpty()) {
+                return g.id() + " stopped on " + from + ": " + choice.why;
+            }
+            NodeId to = choice.node.get();
+            String because = notHere.orElse(to + " is preferred to " + from + " and failback="
+                    + p.failback() + " allows it now");
+            return g.id() + " moved to " + to + ": " + because + "; " + choice.why;
+        }
+
+        private boolean isBetterListed(ResourceGroup g, NodeId a, NodeId b) {
+            int ia = g.nodes().indexOf(a);
+            int ib = g.nodes().indexOf(b);
+            return ia >= 0 && (ib < 0 || ia < ib);
+        }
+
+        /** Groups with a "with" constraint come after the group they follow; otherwise priority, then order. */
+        private List<ResourceGroup> placementOrder() {
+            List<ResourceGroup> pending = new ArrayList<>(config.groups());
+            pending.sort(Comparator.comparingInt((ResourceGroup g) -> -config.policyOf(g.id()).priority()));
+            List<ResourceGroup> ordered = new ArrayList<>();
+            Set<ResourceId> done = new LinkedHashSet<>();
+            while (!pending.isEmpty()) {
+                ResourceGroup next = pending.stream().filter(g -> config.policyOf(g.id()).colocations().stream()
+                        .filter(c -> c.kind() == Colocation.Kind.WITH).allMatch(c -> done.contains(c.other())))
+                        .findFirst().orElse(pending.get(0));
+                pending.remove(next);
+                ordered.add(next);
+                done.add(next.id());
+            }
+            return ordered;
+        }
+
+        // ---- state queries ------------------------------------------------------------------------------
+
+        /** Nodes where any member may be active (anything but STOPPED), in node-list order then by name. */
+        private Set<NodeId> locations(ResourceGroup g) {
+            Set<NodeId> result = new LinkedHashSet<>();
+            List<NodeId> all = new ArrayList<>(g.nodes());
+            s.states().keySet().stream().sorted().filter(n -> !all.contains(n)).forEach(all::add);
+            for (NodeId n : all) {
+                if (activeOn(g, n)) {
+                    result.add(n);
+                }
+            }
+            return result;
+        }
+
+        private boolean activeOn(ResourceGroup g, NodeId n) {
+            return g.resources().stream().anyMatch(r -> s.state(n, r) != ResourceState.STOPPED);
+        }
+
+        private List<ResourceId> members(ResourceGroup g, NodeId n, ResourceState state) {
+            return g.resources().stream().filter(r -> s.state(n, r) == state)
+                    .collect(Collectors.toCollection(ArrayList::new));
+        }
+
+        private List<ResourceId> failedMembers(ResourceGroup g, NodeId n) {
+            return members(g, n, ResourceState.FAILED);
+        }
+
+        private int failCount(ResourceId r, NodeId n, GroupPolicy p) {
+            int count = 0;
+            for (Failure f : s.failures()) {
+                if (f.resource().equals(r) && f.node().equals(n) && f.countsAt(s.now(), p.failureTimeout())) {
+                    count++;
+                }
+            }
+            return count;
+        }
+
+        private String lastFailure(ResourceId r, NodeId n) {
+            Failure last = null;
+            for (Failure f : s.failures()) {
+                if (f.resource().equals(r) && f.node().equals(n) && (last == null || f.at().isAfter(last.at()))) {
+                    last = f;
+                }
+            }
+            return last == null ? "" : " (last at " + TIME.format(last.at()) + ": " + last.reason() + ")";
+        }
+
+        private Liveness liveness(NodeId n) {
+            Node node = s.nodes().get(n);
+            return node == null ? Liveness.UNKNOWN : node.liveness();
+        }
+
+        private NodeMode mode(NodeId n) {
+            Node node = s.nodes().get(n);
+            return node == null ? NodeMode.ONLINE : node.mode();
+        }
+
+        /** "dead (silent on all 3 links since 12:00:01.2)", "in standby", "a witness". */
+        private String describe(NodeId n) {
+            Node node = s.nodes().get(n);
+            if (node == null) {
+                return "not a known node";
+            }
+            String note = s.nodeNotes().getOrDefault(n, "");
+            String suffix = note.isBlank() ? "" : " (" + note + ")";
+            if (node.liveness() != Liveness.ALIVE) {
+                return "is " + node.liveness().name().toLowerCase() + suffix;
+            }
+            if (node.role() != org.duplex.api.model.NodeRole.MEMBER) {
+                return "is a witness and runs no resources";
+            }
+            if (node.mode() != NodeMode.ONLINE) {
+                return "is in " + node.mode().name().toLowerCase() + suffix;
+            }
+            return "is alive" + suffix;
+        }
+
+        private static String join(List<ResourceId> ids) {
+            return ids.stream().map(Object::toString).collect(Collectors.joining(","));
+        }
+    }
+
+    /** Used by callers that want the group's member failures counted the way the engine counts them. */
+    public static Map<NodeId, Integer> failCounts(ClusterSnapshot s, ResourceId resource) {
+        Map<NodeId, Integer> counts = new HashMap<>();
+        ResourceGroup g = s.config().groupOf(resource).orElse(null);
+        GroupPolicy p = g == null ? GroupPolicy.DEFAULT : s.config().policyOf(g.id());
+        for (Failure f : s.failures()) {
+            if (f.resource().equals(resource) && f.countsAt(s.now(), p.failureTimeout())) {
+                counts.merge(f.node(), 1, Integer::sum);
+            }
+        }
+        return counts;
+    }
+
+    static String time(java.time.Instant t) {
+        return TIME.format(t);
+    }
+}

@@ -1,0 +1,143 @@
+package org.duplex.failover.policy;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+import org.duplex.api.cluster.FencingEpoch;
+import org.duplex.api.cluster.QuorumState;
+import org.duplex.api.failover.FailoverConfig;
+import org.duplex.api.model.Liveness;
+import org.duplex.api.model.Node;
+import org.duplex.api.model.NodeId;
+import org.duplex.api.model.NodeMode;
+import org.duplex.api.model.NodeRole;
+import org.duplex.api.model.ResourceId;
+import org.duplex.api.model.ResourceState;
+import org.duplex.failover.config.ConfigText;
+import org.duplex.failover.config.Tokens;
+
+/**
+ * One scenario file, Pacemaker cts/scheduler style: the input (configuration lines, nodes, resource states,
+ * failures, quorum, now), then after a line {@code expect} the exact plan, the reasons it must give and where
+ * the groups end up.
+ *
+ * <pre>
+ * group web resources=vip,app nodes=node1,node2
+ * resource vip type=vip ip=192.168.50.10
+ * resource app type=process script=/opt/app
+ * now 2026-01-01T12:00:05Z
+ * quorum yes epoch=7 local=node2
+ * node node1 dead note="silent on all 3 links since 12:00:01.2"
+ * node node2 alive
+ * state node1 vip=running app=running
+ * failure node1 app 2026-01-01T12:00:00Z "monitor: exit 7"
+ * expect
+ * start web/vip on node2 (recover)
+ * reason web moved to node2: node1 is dead
+ * placement web=node2
+ * </pre>
+ */
+record Scenario(String name, ClusterSnapshot snapshot, List<String> expectedActions, List<String> expectedReasons,
+                Optional<String> expectedPlacement) {
+
+    static Scenario parse(String name, String text) {
+        StringBuilder config = new StringBuilder();
+        Map<NodeId, Node> nodes = new LinkedHashMap<>();
+        Map<NodeId, String> notes = new LinkedHashMap<>();
+        Map<NodeId, Map<ResourceId, ResourceState>> states = new LinkedHashMap<>();
+        List<Failure> failures = new ArrayList<>();
+        Instant now = Instant.parse("2026-01-01T12:00:00Z");
+        boolean quorate = true;
+        long epoch = 1;
+        NodeId local = null;
+        String quorumReason = "2 of 3 votes";
+        List<String> actions = new ArrayList<>();
+        List<String> reasons = new ArrayList<>();
+        Optional<String> placement = Optional.empty();
+        boolean expecting = false;
+        int lineNo = 0;
+        for (String raw : text.split("\n")) {
+            lineNo++;
+            String line = raw.strip();
+            if (line.isEmpty() || line.startsWith("#")) {
+                continue;
+            }
+            try {
+                if (expecting) {
+                    if (line.startsWith("reason ")) {
+                        reasons.add(line.substring("reason ".length()).strip());
+                    } else if (line.startsWith("placement")) {
+                        placement = Optional.of(line.substring("placement".length()).strip());
+                    } else {
+                        actions.add(line);
+                    }
+                    continue;
+                }
+                List<String> w = Tokens.split(line);
+                switch (w.get(0)) {
+                    case "options": case "resource": case "group":
+                        config.append(line).append('\n');
+                        break;
+                    case "now":
+                        now = Instant.parse(w.get(1));
+                        break;
+                    case "quorum":
+                        quorate = Tokens.bool(w.get(1), "quorum");
+                        Map<String, String> kv = ConfigText.keyValues(w.subList(2, w.size()), Set.of("epoch",
+                                "local", "reason"));
+                        epoch = kv.containsKey("epoch") ? Long.parseLong(kv.get("epoch")) : epoch;
+                        local = kv.containsKey("local") ? NodeId.of(kv.get("local")) : local;
+                        quorumReason = kv.getOrDefault("reason", quorumReason);
+                        break;
+                    case "node":
+                        NodeId id = NodeId.of(w.get(1));
+                        Liveness l = Liveness.valueOf(w.get(2).toUpperCase());
+                        NodeMode mode = NodeMode.ONLINE;
+                        NodeRole role = NodeRole.MEMBER;
+                        for (String extra : w.subList(3, w.size())) {
+                            if (extra.startsWith("note=")) {
+                                notes.put(id, extra.substring(5));
+                            } else if (extra.equals("witness")) {
+                                role = NodeRole.WITNESS;
+                            } else {
+                                mode = NodeMode.valueOf(extra.toUpperCase());
+                            }
+                        }
+                        nodes.put(id, new Node(id, role, mode, l));
+                        break;
+                    case "state":
+                        NodeId on = NodeId.of(w.get(1));
+                        Map<ResourceId, ResourceState> m = states.computeIfAbsent(on, k -> new LinkedHashMap<>());
+                        ConfigText.keyValues(w.subList(2, w.size()), null).forEach((r, st) ->
+                                m.put(ResourceId.of(r), ResourceState.valueOf(st.toUpperCase())));
+                        break;
+                    case "failure":
+                        failures.add(new Failure(NodeId.of(w.get(1)), ResourceId.of(w.get(2)),
+                                Instant.parse(w.get(3)), w.size() > 4 ? w.get(4) : "failed"));
+                        break;
+                    case "expect":
+                        expecting = true;
+                        break;
+                    default:
+                        throw new IllegalArgumentException("unknown line kind " + w.get(0));
+                }
+            } catch (RuntimeException e) {
+                throw new IllegalArgumentException(name + " line " + lineNo + ": " + e.getMessage(), e);
+            }
+        }
+        if (!expecting) {
+            throw new IllegalArgumentException(name + ": no 'expect' line");
+        }
+        FailoverConfig cfg = ConfigText.parse(config.toString());
+        NodeId localNode = local != null ? local : nodes.keySet().iterator().next();
+        QuorumState q = new QuorumState(localNode, quorate, quorate ? Optional.of(localNode) : Optional.empty(),
+                new FencingEpoch(epoch), nodes.keySet(), quorate ? 2 : 1, 3, quorumReason);
+        return new Scenario(name, new ClusterSnapshot(cfg, nodes, notes, states, failures, now, q), actions,
+                reasons, placement);
+    }
+}
