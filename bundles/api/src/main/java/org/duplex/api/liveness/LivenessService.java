@@ -1,6 +1,9 @@
 package org.duplex.api.liveness;
 
 import java.util.List;
+import java.util.Optional;
+
+import org.duplex.api.model.NodeId;
 
 import org.osgi.annotation.versioning.ProviderType;
 
@@ -9,4 +12,13 @@ import org.osgi.annotation.versioning.ProviderType;
 public interface LivenessService {
 
     List<PeerStatus> peers();
+
+    /**
+     * The status the peer last sent about itself (load, memory, disk, its links, resource digest).
+     *
+     * @since 1.1.0
+     */
+    default Optional<PeerReport> lastReport(NodeId peer) {
+        return Optional.empty();
+    }
 }
