@@ -413,6 +413,9 @@ public final class PolicyEngine {
             if (node == null) {
                 return Optional.of(n + " is not a known node");
             }
+            if (!g.nodes().contains(n)) {
+                return Optional.of(n + " is not in the node list of " + g.id());
+            }
             if (fenced.contains(n)) {
                 return Optional.of(n + " is being fenced");
             }

@@ -1,0 +1,181 @@
+package org.duplex.failover.policy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+
+import org.duplex.api.cluster.FencingEpoch;
+import org.duplex.api.cluster.QuorumState;
+import org.duplex.api.failover.ClusterOptions;
+import org.duplex.api.failover.Colocation;
+import org.duplex.api.failover.Failback;
+import org.duplex.api.failover.FailoverConfig;
+import org.duplex.api.failover.GroupPolicy;
+import org.duplex.api.failover.NoQuorumPolicy;
+import org.duplex.api.failover.OnFail;
+import org.duplex.api.model.Liveness;
+import org.duplex.api.model.Node;
+import org.duplex.api.model.NodeId;
+import org.duplex.api.model.NodeMode;
+import org.duplex.api.model.NodeRole;
+import org.duplex.api.model.Resource;
+import org.duplex.api.model.ResourceGroup;
+import org.duplex.api.model.ResourceId;
+import org.duplex.api.model.ResourceState;
+import org.duplex.failover.policy.Action.Op;
+
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+
+/**
+ * For random cluster states (seeded, so a failure is reproducible from jqwik's report): the plan never starts a
+ * group while it may run on another node that is not dead, never starts anything without quorum, never starts
+ * on a node that cannot run resources, never touches an unmanaged group, and is a function of its input.
+ */
+class PolicyPropertiesTest {
+
+    private final PolicyEngine engine = new PolicyEngine();
+
+    @Property
+    void planIsSafe(@ForAll long seed) {
+        ClusterSnapshot s = randomSnapshot(new Random(seed));
+        Plan plan = engine.plan(s);
+        String ctx = "seed " + seed + "\n" + s + "\n" + plan.render();
+
+        PlanSimulator.Outcome outcome = new PlanSimulator().apply(s, plan);
+        assertThat(outcome.violations()).as(ctx).isEmpty();
+
+        boolean mayAct = s.quorum().quorate() || s.config().options().noQuorumPolicy() == NoQuorumPolicy.IGNORE;
+        if (!mayAct) {
+            assertThat(plan.actions()).as(ctx).allMatch(a -> a.op() == Op.STOP
+                    && a.node().equals(s.quorum().localNode()));
+        }
+        for (Action a : plan.actions()) {
+            assertThat(a.epoch()).as(ctx).isEqualTo(s.quorum().epoch());
+            if (a.op() == Op.START) {
+                assertThat(s.nodes().get(a.node()).canRunResources()).as(ctx + " start target").isTrue();
+                ResourceGroup g = s.config().group(a.group().orElseThrow()).orElseThrow();
+                assertThat(g.nodes()).as(ctx).contains(a.node());
+            }
+            a.group().ifPresent(g -> assertThat(s.config().policyOf(g).managed()).as(ctx + " unmanaged " + g)
+                    .isTrue());
+        }
+        // a group placed on two live nodes afterwards was already there before: the plan never adds a copy
+        outcome.placement().forEach((g, where) -> {
+            if (where.size() > 1) {
+                ResourceGroup group = s.config().group(g).orElseThrow();
+                for (NodeId n : where) {
+                    assertThat(group.resources().stream().anyMatch(r -> s.state(n, r) != ResourceState.STOPPED))
+                            .as(ctx + " new copy of " + g + " on " + n).isTrue();
+                }
+            }
+        });
+        assertThat(engine.plan(s)).as(ctx).isEqualTo(plan);
+    }
+
+    @Property(tries = 300)
+    void healthyQuorateClusterConvergesWithoutDoublePlacement(@ForAll long seed) {
+        // start from nothing, apply plans as if every step succeeded: within a few rounds nothing is left to do
+        Random rnd = new Random(seed);
+        ClusterSnapshot s = randomSnapshot(rnd);
+        Map<NodeId, Map<ResourceId, ResourceState>> none = new LinkedHashMap<>();
+        QuorumState q = new QuorumState(s.quorum().localNode(), true, Optional.of(s.quorum().localNode()),
+                s.quorum().epoch(), s.nodes().keySet(), 2, 3, "test");
+        s = new ClusterSnapshot(s.config(), s.nodes(), Map.of(), none, List.of(), s.now(), q);
+        for (int round = 0; round < 4; round++) {
+            Plan plan = engine.plan(s);
+            PlanSimulator.Outcome o = new PlanSimulator().apply(s, plan);
+            assertThat(o.violations()).isEmpty();
+            o.placement().forEach((g, where) -> assertThat(where).as("seed " + seed + " " + g).hasSizeLessThan(2));
+            s = o.after();
+        }
+        assertThat(engine.plan(s).actions()).as("seed " + seed + " converged").isEmpty();
+    }
+
+    static ClusterSnapshot randomSnapshot(Random rnd) {
+        int nodeCount = 2 + rnd.nextInt(3);
+        List<NodeId> ids = new ArrayList<>();
+        Map<NodeId, Node> nodes = new LinkedHashMap<>();
+        for (int i = 1; i <= nodeCount; i++) {
+            NodeId id = NodeId.of("node" + i);
+            ids.add(id);
+            Liveness l = pick(rnd, Liveness.values());
+            if (rnd.nextInt(3) > 0) {
+                l = Liveness.ALIVE;
+            }
+            NodeMode mode = rnd.nextInt(5) == 0 ? pick(rnd, NodeMode.values()) : NodeMode.ONLINE;
+            NodeRole role = rnd.nextInt(8) == 0 ? NodeRole.WITNESS : NodeRole.MEMBER;
+            nodes.put(id, new Node(id, role, mode, l));
+        }
+        Map<ResourceId, Resource> resources = new LinkedHashMap<>();
+        List<ResourceGroup> groups = new ArrayList<>();
+        Map<ResourceId, GroupPolicy> policies = new LinkedHashMap<>();
+        int groupCount = 1 + rnd.nextInt(3);
+        for (int g = 1; g <= groupCount; g++) {
+            List<ResourceId> members = new ArrayList<>();
+            int memberCount = 1 + rnd.nextInt(2);
+            for (int m = 1; m <= memberCount; m++) {
+                Resource r = Resource.of("r" + g + "_" + m, "dummy", Map.of());
+                resources.put(r.id(), r);
+                members.add(r.id());
+            }
+            List<NodeId> list = new ArrayList<>(ids);
+            java.util.Collections.shuffle(list, rnd);
+            list = list.subList(0, 1 + rnd.nextInt(list.size()));
+            ResourceId gid = ResourceId.of("g" + g);
+            groups.add(new ResourceGroup(gid, members, list));
+            List<Colocation> col = new ArrayList<>();
+            if (g > 1 && rnd.nextInt(3) == 0) {
+                // "with" only towards earlier groups, so chains never loop
+                col.add(new Colocation(ResourceId.of("g" + (1 + rnd.nextInt(g - 1))),
+                        pick(rnd, Colocation.Kind.values())));
+            }
+            Failback fb = switch (rnd.nextInt(3)) {
+                case 0 -> Failback.AUTOMATIC;
+                case 1 -> Failback.MANUAL;
+                default -> Failback.window(java.time.LocalTime.of(22, 0), java.time.LocalTime.of(6, 0));
+            };
+            policies.put(gid, new GroupPolicy(rnd.nextInt(3) * 100, fb, rnd.nextInt(4),
+                    Duration.ofMinutes(rnd.nextInt(3) * 5L), pick(rnd, OnFail.values()), col, rnd.nextInt(3),
+                    rnd.nextInt(10) > 0));
+        }
+        ClusterOptions options = new ClusterOptions(pick(rnd, NoQuorumPolicy.values()), rnd.nextBoolean(),
+                ZoneId.of("UTC"));
+        FailoverConfig config = new FailoverConfig(resources, groups, policies, options);
+
+        Map<NodeId, Map<ResourceId, ResourceState>> states = new LinkedHashMap<>();
+        for (NodeId n : ids) {
+            Map<ResourceId, ResourceState> m = new LinkedHashMap<>();
+            for (ResourceId r : resources.keySet()) {
+                if (rnd.nextInt(3) == 0) {
+                    m.put(r, rnd.nextInt(3) == 0 ? pick(rnd, ResourceState.values()) : ResourceState.RUNNING);
+                }
+            }
+            states.put(n, m);
+        }
+        Instant now = Instant.parse("2026-01-01T00:00:00Z").plusSeconds(rnd.nextInt(86_400));
+        List<Failure> failures = new ArrayList<>();
+        for (int i = rnd.nextInt(5); i > 0; i--) {
+            failures.add(new Failure(pick(rnd, ids.toArray(NodeId[]::new)),
+                    pick(rnd, resources.keySet().toArray(ResourceId[]::new)), now.minusSeconds(rnd.nextInt(1200)),
+                    "random failure"));
+        }
+        boolean quorate = rnd.nextInt(4) > 0;
+        NodeId local = pick(rnd, ids.toArray(NodeId[]::new));
+        QuorumState q = new QuorumState(local, quorate, quorate ? Optional.of(local) : Optional.empty(),
+                new FencingEpoch(1 + rnd.nextInt(100)), nodes.keySet(), 1, 3, "random");
+        return new ClusterSnapshot(config, nodes, Map.of(), states, failures, now, q);
+    }
+
+    private static <T> T pick(Random rnd, T[] values) {
+        return values[rnd.nextInt(values.length)];
+    }
+}
