@@ -1,0 +1,1249 @@
+package org.duplex.mirror.engine;
+
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+import org.duplex.api.cluster.FencingEpoch;
+import org.duplex.mirror.bitmap.ActivityLog;
+import org.duplex.mirror.bitmap.DirtyBitmap;
+import org.duplex.mirror.gi.GenerationIds;
+import org.duplex.mirror.gi.LegInfo;
+import org.duplex.mirror.gi.SyncDecision;
+import org.duplex.mirror.gi.SyncPlanner;
+import org.duplex.mirror.nbd.BlockDevice;
+import org.duplex.mirror.nbd.BlockDeviceException;
+import org.duplex.mirror.nbd.FileBlockDevice;
+import org.duplex.mirror.nbd.Nbd;
+import org.duplex.mirror.replication.Frame;
+import org.duplex.mirror.replication.FrameReader;
+import org.duplex.mirror.replication.FrameType;
+import org.duplex.mirror.replication.FrameWriter;
+import org.duplex.mirror.replication.Hello;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One leg of a mirrored volume. As primary it applies application writes locally and, in SYNC mode, acknowledges
+ * them only once the peer has them on disk (peer forces before it acks). Disconnected writes go to a persisted
+ * dirty bitmap; an activity log bounds what must be compared after a primary crash; generation identifiers decide
+ * the resync direction and detect split brain on reconnect.
+ *
+ * <p>Ordering: the local write and the send to the peer happen under one lock ({@code order}), and the peer applies
+ * frames in arrival order, so both legs see overlapping writes, resync data and verify reads in the same order.
+ */
+public final class MirrorVolume implements BlockDevice, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(MirrorVolume.class);
+    static final int MAX_DATA = 32 << 20;
+    private static final int ACK_BATCH = 64;
+    private static final int RESYNC_WINDOW = 16;
+    private static final long AL_EXTENT = 4L << 20;
+    private static final int AL_SLOTS = 1237;
+
+    private final VolumeConfig config;
+    private final QuorumGate gate;
+    private final FileChannel data;
+    private final MetaStore metaStore;
+    private final DirtyBitmap bitmap;
+    private final ActivityLog al;
+    private final Object order = new Object();
+    private final Object stateLock = new Object();
+    private final SecureRandom random = new SecureRandom();
+    private final AtomicInteger inFlightWrites = new AtomicInteger();
+    private final AtomicInteger localPendingReads = new AtomicInteger();
+    private final AtomicLong readCounter = new AtomicLong();
+    private final AtomicLong totalResyncBytesSent = new AtomicLong();
+
+    private volatile MetaState meta;
+    private volatile Role role = Role.SECONDARY;
+    private volatile boolean writable;
+    private volatile PeerLink link;
+    private volatile boolean linkBusy;
+    private volatile ConnectionState connection;
+    private volatile boolean wantConnected;
+    private volatile boolean closed;
+    private volatile Role peerRole;
+    private volatile DiskState peerDisk = DiskState.UNKNOWN;
+    private volatile String alert;
+    private volatile String lastVerify;
+    private volatile Resync resync;
+    private ServerSocket listener;
+    private final List<Thread> threads = new ArrayList<>();
+
+    /** Progress of the running resync. */
+    private static final class Resync {
+        final long totalBytes;
+        final long startNanos = System.nanoTime();
+        final AtomicLong doneBytes = new AtomicLong();
+
+        Resync(long totalBytes) {
+            this.totalBytes = totalBytes;
+        }
+    }
+
+    /** Outcome of an online verify. */
+    public record VerifyResult(long regionsCompared, long regionsDiffering, Duration took) {
+        @Override
+        public String toString() {
+            return regionsCompared + " regions compared, " + regionsDiffering + " differ, in " + took.toMillis()
+                    + " ms" + (regionsDiffering > 0 ? " (marked dirty: disconnect and connect to resync them)" : "");
+        }
+    }
+
+    public MirrorVolume(VolumeConfig config, QuorumGate gate) throws IOException {
+        this.config = config;
+        this.gate = gate;
+        Files.createDirectories(config.metaDir());
+        this.metaStore = new MetaStore(config.metaDir());
+        this.data = FileChannel.open(config.backing(), StandardOpenOption.CREATE, StandardOpenOption.READ,
+                StandardOpenOption.WRITE);
+        if (Files.isRegularFile(config.backing()) && data.size() < config.size()) {
+            data.write(ByteBuffer.allocate(1), config.size() - 1);
+        }
+        this.bitmap = new DirtyBitmap(config.metaDir().resolve("bitmap"), config.size(), config.granularity());
+        this.al = new ActivityLog(config.metaDir().resolve("activity-log"), AL_EXTENT, AL_SLOTS);
+        if (metaStore.exists()) {
+            meta = metaStore.load();
+        } else {
+            GenerationIds gi = config.skipInitialSync() ? GenerationIds.createdInSync(config.name())
+                    : GenerationIds.fresh();
+            DiskState disk = config.skipInitialSync() ? DiskState.UP_TO_DATE : DiskState.INCONSISTENT;
+            meta = new MetaState(gi, disk, false, false, 0, 0, 0, random.nextLong(), false);
+            metaStore.store(meta);
+            LOG.info("Mirror volume {}: new metadata in {} ({})", config.name(), config.metaDir(),
+                    config.skipInitialSync() ? "initial sync skipped: legs declared identical"
+                            : "a full initial sync runs when the first primary connects");
+        }
+        if (meta.primaryActive()) {
+            List<Long> extents = al.recordedExtents();
+            for (long e : extents) {
+                long off = e * AL_EXTENT;
+                if (off < config.size()) {
+                    bitmap.markDirty(off, Math.min(AL_EXTENT, config.size() - off));
+                }
+            }
+            al.clear();
+            meta = meta.withPrimaryActive(false).withCrashedPrimary(true);
+            metaStore.store(meta);
+            LOG.warn("Mirror volume {}: this node was primary and stopped without a clean demote; {} activity-log "
+                    + "extents marked dirty for resync with the peer", config.name(), extents.size());
+        }
+        this.connection = ConnectionState.STANDALONE;
+        if (config.replicated()) {
+            wantConnected = true;
+            connection = ConnectionState.CONNECTING;
+            startNetworking();
+        }
+    }
+
+    public VolumeConfig config() {
+        return config;
+    }
+
+    /** The replication port actually bound (useful when configured as 0). */
+    public int listenPort() {
+        return listener == null ? -1 : listener.getLocalPort();
+    }
+
+    // ------------------------------------------------------------------ BlockDevice
+
+    @Override
+    public long size() {
+        return config.size();
+    }
+
+    @Override
+    public boolean readOnly() {
+        return false;
+    }
+
+    @Override
+    public void read(long offset, ByteBuffer dst) throws IOException {
+        checkRange(offset, dst.remaining());
+        PeerLink l = link;
+        boolean peerUsable = l != null && l.up() && !linkBusy && peerDisk == DiskState.UP_TO_DATE
+                && connection == ConnectionState.CONNECTED;
+        if (meta.disk() != DiskState.UP_TO_DATE) {
+            if (peerUsable) {
+                readFromPeer(l, offset, dst);
+                return;
+            }
+            throw new BlockDeviceException(Nbd.EIO, "volume " + config.name() + " is inconsistent on this node");
+        }
+        boolean remote = false;
+        if (peerUsable) {
+            switch (config.readBalancing()) {
+                case ROUND_ROBIN:
+                    remote = (readCounter.incrementAndGet() & 1) == 0;
+                    break;
+                case LEAST_PENDING:
+                    remote = l.pendingReads.get() < localPendingReads.get();
+                    break;
+                default:
+                    remote = false;
+            }
+        }
+        if (remote) {
+            readFromPeer(l, offset, dst);
+            return;
+        }
+        localPendingReads.incrementAndGet();
+        try {
+            FileBlockDevice.readFully(data, offset, dst);
+        } finally {
+            localPendingReads.decrementAndGet();
+        }
+    }
+
+    private void readFromPeer(PeerLink l, long offset, ByteBuffer dst) throws IOException {
+        int len = dst.remaining();
+        l.pendingReads.incrementAndGet();
+        try {
+            byte[] prefix = ByteBuffer.allocate(12).putLong(offset).putInt(len).array();
+            byte[] got = await(l, l.request(FrameType.READ_REQ, prefix, new byte[0], 0, 0, 0, 0));
+            if (got == null || got.length != len) {
+                // fall back to the local leg when it is trustworthy
+                if (meta.disk() == DiskState.UP_TO_DATE) {
+                    FileBlockDevice.readFully(data, offset, dst);
+                    return;
+                }
+                throw new BlockDeviceException(Nbd.EIO, "peer read failed and the local leg is inconsistent");
+            }
+            dst.put(got);
+        } finally {
+            l.pendingReads.decrementAndGet();
+        }
+    }
+
+    @Override
+    public void write(long offset, ByteBuffer src, boolean fua) throws IOException {
+        byte[] arr;
+        int off;
+        int len = src.remaining();
+        if (src.hasArray()) {
+            arr = src.array();
+            off = src.arrayOffset() + src.position();
+        } else {
+            arr = new byte[len];
+            src.duplicate().get(arr);
+            off = 0;
+        }
+        byte[] prefix = ByteBuffer.allocate(9).putLong(offset).put((byte) (fua ? 1 : 0)).array();
+        replicatedUpdate(offset, len, fua, FrameType.WRITE, prefix, arr, off, len,
+                () -> FileBlockDevice.writeFully(data, offset, ByteBuffer.wrap(arr, off, len)));
+    }
+
+    @Override
+    public void writeZeroes(long offset, long length, boolean fua) throws IOException {
+        byte[] prefix = ByteBuffer.allocate(17).putLong(offset).putLong(length).put((byte) (fua ? 1 : 0)).array();
+        replicatedUpdate(offset, length, fua, FrameType.ZERO, prefix, new byte[0], 0, 0,
+                () -> FileBlockDevice.zero(data, offset, length));
+    }
+
+    @Override
+    public void trim(long offset, long length, boolean fua) throws IOException {
+        checkWritable();
+        checkRange(offset, length);
+        // Advisory: contents after a trim are unspecified, so leaving both legs as they are keeps them identical.
+    }
+
+    @FunctionalInterface
+    private interface LocalIo {
+        void run() throws IOException;
+    }
+
+    private void replicatedUpdate(long offset, long length, boolean fua, int type, byte[] prefix, byte[] payload,
+                                  int off, int len, LocalIo local) throws IOException {
+        checkWritable();
+        checkRange(offset, length);
+        inFlightWrites.incrementAndGet();
+        try {
+            al.begin(offset, length);
+            try {
+                CompletableFuture<byte[]> ack = null;
+                PeerLink l;
+                synchronized (order) {
+                    checkWritable();
+                    local.run();
+                    l = link;
+                    if (l != null && l.up()) {
+                        ack = l.request(type, prefix, payload, off, len, offset, length);
+                    } else {
+                        bitmap.markDirty(offset, length);
+                    }
+                }
+                if (fua) {
+                    data.force(false);
+                }
+                if (ack != null && config.mode() == ReplicationMode.SYNC) {
+                    await(l, ack);
+                }
+            } finally {
+                al.end(offset, length);
+            }
+        } finally {
+            inFlightWrites.decrementAndGet();
+        }
+    }
+
+    /** Waits for a peer answer; on timeout drops the link (which marks the region dirty). Null when lost. */
+    private byte[] await(PeerLink l, CompletableFuture<byte[]> f) throws IOException {
+        try {
+            return f.get(config.ackTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            l.fail("no answer from the peer within " + config.ackTimeout().toMillis() + " ms");
+            return null;
+        } catch (ExecutionException e) {
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while waiting for the peer", e);
+        }
+    }
+
+    @Override
+    public void flush() throws IOException {
+        data.force(false);
+        PeerLink l = link;
+        if (l != null && l.up()) {
+            await(l, l.request(FrameType.FLUSH, new byte[0], new byte[0], 0, 0, 0, 0));
+        }
+    }
+
+    private void checkWritable() throws BlockDeviceException {
+        if (role != Role.PRIMARY) {
+            throw new BlockDeviceException(Nbd.EPERM, "volume " + config.name() + " is secondary on this node");
+        }
+        if (!writable || !gate.quorate()) {
+            throw new BlockDeviceException(Nbd.EPERM, "volume " + config.name()
+                    + " refuses writes: quorum lost or demotion in progress");
+        }
+    }
+
+    private void checkRange(long offset, long length) throws BlockDeviceException {
+        if (offset < 0 || length < 0 || offset > config.size() || length > config.size() - offset) {
+            throw new BlockDeviceException(Nbd.EINVAL, "range beyond the end of volume " + config.name());
+        }
+    }
+
+    void markDirtyQuietly(long offset, long length) {
+        try {
+            bitmap.markDirty(offset, length);
+        } catch (IOException e) {
+            LOG.error("Mirror volume {}: cannot persist the dirty bitmap ({}); a full resync will be needed",
+                    config.name(), e.toString());
+        }
+    }
+
+    // ------------------------------------------------------------------ roles and the volume lock
+
+    /**
+     * Makes this leg primary. Requires quorum, an epoch not older than any seen at an earlier promotion, an
+     * up-to-date disk, and a peer that is not primary.
+     */
+    public void promote(FencingEpoch epoch) throws MirrorException {
+        synchronized (stateLock) {
+            if (!gate.quorate()) {
+                throw new MirrorException("cannot promote " + config.name() + ": this node has no quorum");
+            }
+            if (epoch.value() < meta.highestEpoch()) {
+                throw new MirrorException("cannot promote " + config.name() + " with " + epoch + ": " + "epoch "
+                        + meta.highestEpoch() + " was already used (stale coordinator?)");
+            }
+            if (epoch.isOlderThan(gate.epoch())) {
+                throw new MirrorException("cannot promote " + config.name() + " with " + epoch
+                        + ": the cluster is at " + gate.epoch());
+            }
+            PeerLink l = link;
+            if (l != null && l.up() && peerRole == Role.PRIMARY) {
+                throw new MirrorException("cannot promote " + config.name() + ": the peer is primary");
+            }
+            try {
+                if (role == Role.PRIMARY) {
+                    meta = meta.withPromotion(epoch.value(), meta.promotedAtMillis());
+                    metaStore.store(meta);
+                    writable = true;
+                    return;
+                }
+                GenerationIds gi = meta.gi();
+                DiskState disk = meta.disk();
+                boolean connected = l != null && l.up();
+                boolean fresh = gi.justCreated();
+                if (fresh) {
+                    gi = new GenerationIds(GenerationIds.newId(), 0, 0, 0);
+                    disk = DiskState.UP_TO_DATE;
+                } else if (disk != DiskState.UP_TO_DATE) {
+                    throw new MirrorException("cannot promote " + config.name()
+                            + ": local data is inconsistent (resync from the peer first)");
+                } else if (!connected) {
+                    gi = gi.startTrackingChanges();
+                }
+                meta = meta.withGi(gi).withDisk(disk).withPromotion(epoch.value(), System.currentTimeMillis());
+                metaStore.store(meta);
+                role = Role.PRIMARY;
+                writable = true;
+                LOG.info("Mirror volume {}: promoted to primary with {} (peer {})", config.name(), epoch,
+                        connected ? "connected" : "not connected: changes are tracked for a later resync");
+                if (connected) {
+                    if (fresh) {
+                        // a fresh volume: reconnect so the handshake starts the full initial sync
+                        l.fail("new primary on a fresh volume: reconnecting for the initial sync");
+                    } else {
+                        l.send(FrameType.ROLE, new byte[] {1});
+                    }
+                }
+            } catch (IOException e) {
+                throw new MirrorException("cannot promote " + config.name() + ": metadata write failed: " + e, e);
+            }
+        }
+    }
+
+    /** Stops accepting writes at once, waits for writes in flight, then records a clean secondary. */
+    public void demote(Duration timeout) throws MirrorException {
+        synchronized (stateLock) {
+            writable = false;
+            if (role == Role.SECONDARY) {
+                return;
+            }
+            role = Role.SECONDARY;
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (inFlightWrites.get() > 0 && System.nanoTime() < deadline) {
+                try {
+                    Thread.sleep(2);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new MirrorException("interrupted while demoting " + config.name(), e);
+                }
+            }
+            try {
+                data.force(false);
+                bitmap.persistAll();
+                al.clear();
+                meta = meta.withPrimaryActive(false);
+                metaStore.store(meta);
+            } catch (IOException e) {
+                throw new MirrorException("demote of " + config.name() + " could not persist metadata: " + e, e);
+            }
+            PeerLink l = link;
+            if (l != null && l.up()) {
+                l.send(FrameType.ROLE, new byte[] {0});
+            }
+            LOG.info("Mirror volume {}: demoted to secondary", config.name());
+        }
+    }
+
+    /** Called on every quorum change: losing quorum stops writes at once (promotion is needed again). */
+    public void quorumChanged(boolean quorate) {
+        if (!quorate && writable) {
+            writable = false;
+            LOG.warn("Mirror volume {}: quorum lost: writes refused until this node is promoted again",
+                    config.name());
+        }
+    }
+
+    public Role role() {
+        return role;
+    }
+
+    // ------------------------------------------------------------------ operator actions
+
+    public void connect() {
+        alert = null;
+        wantConnected = true;
+        if (link == null) {
+            connection = ConnectionState.CONNECTING;
+        }
+    }
+
+    public void disconnect() {
+        wantConnected = false;
+        PeerLink l = link;
+        if (l != null) {
+            l.fail("administrative disconnect");
+        }
+        connection = ConnectionState.STANDALONE;
+    }
+
+    /** Chooses this leg as the split-brain victim: its changes are discarded at the next connect. */
+    public void discardLocalChanges() throws MirrorException {
+        if (role == Role.PRIMARY) {
+            throw new MirrorException("demote " + config.name() + " before discarding its changes");
+        }
+        try {
+            synchronized (stateLock) {
+                meta = meta.withDiscardMyData(true);
+                metaStore.store(meta);
+            }
+        } catch (IOException e) {
+            throw new MirrorException("cannot record the split-brain resolution: " + e, e);
+        }
+        connect();
+    }
+
+    /** Declares the local data bad: a full sync from the peer follows at the next connect. */
+    public void invalidate() throws MirrorException {
+        if (role == Role.PRIMARY) {
+            throw new MirrorException("cannot invalidate " + config.name() + " while primary");
+        }
+        synchronized (stateLock) {
+            try {
+                GenerationIds gi = meta.gi();
+                meta = meta.withGi(new GenerationIds(GenerationIds.JUST_CREATED, 0, gi.current(), gi.history1()))
+                        .withDisk(DiskState.INCONSISTENT);
+                metaStore.store(meta);
+            } catch (IOException e) {
+                throw new MirrorException("cannot invalidate: " + e, e);
+            }
+        }
+        PeerLink l = link;
+        if (l != null) {
+            l.fail("local data invalidated: reconnecting for a full sync");
+        }
+        connect();
+    }
+
+    /** Compares SHA-256 checksums of every region on both legs; differing regions are marked dirty. */
+    public VerifyResult verify() throws MirrorException {
+        PeerLink l = link;
+        if (l == null || !l.up() || connection != ConnectionState.CONNECTED) {
+            throw new MirrorException("verify needs a connected, in-sync peer (connection is " + connection + ")");
+        }
+        long start = System.nanoTime();
+        connection = ConnectionState.VERIFYING;
+        long differing = 0;
+        long compared = 0;
+        Semaphore window = new Semaphore(RESYNC_WINDOW);
+        AtomicLong diff = new AtomicLong();
+        List<CompletableFuture<Void>> all = new ArrayList<>();
+        try {
+            for (long bit = 0; bit < bitmap.bitCount() && l.up(); bit++) {
+                long off = bitmap.regionOffset(bit);
+                int len = bitmap.regionLength(bit);
+                window.acquire();
+                byte[] local;
+                CompletableFuture<byte[]> f;
+                synchronized (order) {
+                    local = digest(off, len);
+                    byte[] prefix = ByteBuffer.allocate(12).putLong(off).putInt(len).array();
+                    f = l.request(FrameType.CHECKSUM_REQ, prefix, new byte[0], 0, 0, 0, 0);
+                }
+                compared++;
+                all.add(f.handle((remote, err) -> {
+                    window.release();
+                    if (err == null && !Arrays.equals(local, remote)) {
+                        diff.incrementAndGet();
+                        markDirtyQuietly(off, len);
+                    }
+                    return null;
+                }));
+            }
+            CompletableFuture.allOf(all.toArray(new CompletableFuture[0])).get(config.ackTimeout().toMillis() * 2,
+                    TimeUnit.MILLISECONDS);
+            differing = diff.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new MirrorException("verify interrupted", e);
+        } catch (ExecutionException | TimeoutException | IOException e) {
+            throw new MirrorException("verify failed: " + e, e);
+        } finally {
+            if (connection == ConnectionState.VERIFYING) {
+                connection = l.up() ? ConnectionState.CONNECTED : connection;
+            }
+        }
+        if (!l.up()) {
+            throw new MirrorException("verify aborted: the peer was lost (" + l.failReason + ")");
+        }
+        VerifyResult r = new VerifyResult(compared, differing, Duration.ofNanos(System.nanoTime() - start));
+        lastVerify = r.toString();
+        LOG.info("Mirror volume {}: online verify: {}", config.name(), r);
+        return r;
+    }
+
+    private byte[] digest(long off, int len) throws IOException {
+        ByteBuffer b = ByteBuffer.allocate(len);
+        FileBlockDevice.readFully(data, off, b);
+        try {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            md.update(b.array());
+            return md.digest();
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public MirrorStatus status() {
+        PeerLink l = link;
+        boolean up = l != null && l.up();
+        long dirty = bitmap.dirtyBytes();
+        Resync r = resync;
+        long speed = 0;
+        Optional<Duration> eta = Optional.empty();
+        if (r != null) {
+            double secs = (System.nanoTime() - r.startNanos) / 1e9;
+            speed = secs > 0 ? (long) (r.doneBytes.get() / secs) : 0;
+            if (speed > 0) {
+                eta = Optional.of(Duration.ofSeconds(Math.max(0, r.totalBytes - r.doneBytes.get()) / speed));
+            }
+        }
+        double pct = meta.disk() == DiskState.INCONSISTENT && meta.gi().justCreated() ? 0
+                : 100.0 * (config.size() - Math.min(config.size(), dirty)) / config.size();
+        return new MirrorStatus(config.name(), role, writable, up ? Optional.ofNullable(peerRole) : Optional.empty(),
+                connection, meta.disk(), up ? peerDisk : DiskState.UNKNOWN, pct, dirty, speed, eta,
+                totalResyncBytesSent.get(), meta.gi().toString(), Optional.ofNullable(lastVerify),
+                Optional.ofNullable(alert));
+    }
+
+    public GenerationIds generationIds() {
+        return meta.gi();
+    }
+
+    public long dirtyBytes() {
+        return bitmap.dirtyBytes();
+    }
+
+    /** Resync payload bytes this leg has sent since it was opened. */
+    public long resyncBytesSent() {
+        return totalResyncBytesSent.get();
+    }
+
+    // ------------------------------------------------------------------ networking
+
+    private void startNetworking() throws IOException {
+        if (config.listenHost() != null) {
+            listener = new ServerSocket();
+            listener.setReuseAddress(true);
+            listener.bind(new InetSocketAddress(InetAddress.getByName(config.listenHost()), config.listenPort()), 4);
+            thread("mirror-accept-" + config.name(), this::acceptLoop);
+        }
+        thread("mirror-dial-" + config.name(), this::dialLoop);
+    }
+
+    private void thread(String name, Runnable r) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        threads.add(t);
+        t.start();
+    }
+
+    /** Only one side dials, so the two never race into two connections: the one with the smaller address. */
+    private boolean dials() {
+        if (listener == null) {
+            return true;
+        }
+        String me = config.listenHost() + ":" + listener.getLocalPort();
+        String peer = config.peerHost() + ":" + config.peerPort();
+        return me.compareTo(peer) < 0;
+    }
+
+    private void acceptLoop() {
+        while (!closed) {
+            try {
+                Socket s = listener.accept();
+                if (!wantConnected || link != null || linkBusy) {
+                    s.close();
+                    continue;
+                }
+                establish(s);
+            } catch (IOException e) {
+                if (!closed) {
+                    LOG.debug("Mirror volume {}: accept failed: {}", config.name(), e.toString());
+                }
+            }
+        }
+    }
+
+    private void dialLoop() {
+        while (!closed) {
+            if (wantConnected && link == null && !linkBusy && dials()) {
+                Socket s = new Socket();
+                try {
+                    s.connect(new InetSocketAddress(config.peerHost(), config.peerPort()), 2000);
+                    establish(s);
+                } catch (IOException e) {
+                    try {
+                        s.close();
+                    } catch (IOException ignored) {
+                        // nothing to do
+                    }
+                }
+            }
+            try {
+                Thread.sleep(config.connectRetry().toMillis());
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+    }
+
+    private synchronized void establish(Socket s) throws IOException {
+        if (link != null || closed) {
+            s.close();
+            return;
+        }
+        linkBusy = true;
+        try {
+            handshake(s);
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("Mirror volume {}: handshake with {} failed: {}", config.name(), s.getRemoteSocketAddress(),
+                    e.toString());
+            s.close();
+        } finally {
+            linkBusy = false;
+        }
+    }
+
+    private int maxFramePayload() {
+        return (int) Math.max(MAX_DATA + 64, bitmap.snapshot().length * 8L + 64);
+    }
+
+    private void handshake(Socket s) throws IOException {
+        s.setTcpNoDelay(true);
+        s.setSoTimeout((int) config.ackTimeout().toMillis());
+        BufferedInputStream rawIn = new BufferedInputStream(s.getInputStream(), 256 * 1024);
+        FrameReader reader = new FrameReader(rawIn, maxFramePayload());
+        FrameWriter writer = new FrameWriter(s.getOutputStream());
+        if (config.clusterKey() != null) {
+            reader.setKey(config.clusterKey());
+            writer.setKey(config.clusterKey());
+        }
+        byte[] nonce = new byte[Hello.NONCE_BYTES];
+        random.nextBytes(nonce);
+        LegInfo mine = legInfo();
+        writer.send(FrameType.HELLO, 0, new Hello(config.name(), config.size(), config.granularity(), mine,
+                meta.disk() == DiskState.UP_TO_DATE, nonce).encode());
+        Frame f = expect(reader, FrameType.HELLO);
+        Optional<Hello> h = Hello.decode(f.payload());
+        if (h.isEmpty()) {
+            throw new IOException("malformed HELLO from the peer");
+        }
+        Hello peer = h.get();
+        if (!peer.volume().equals(config.name()) || peer.size() != config.size()
+                || peer.granularity() != config.granularity()) {
+            standAlone("peer volume '" + peer.volume() + "' (" + peer.size() + " bytes, granularity "
+                    + peer.granularity() + ") does not match this one");
+            throw new IOException(alert);
+        }
+        if (config.clusterKey() != null) {
+            byte[] session = sessionKey(config.clusterKey(), nonce, peer.nonce());
+            reader.setKey(session);
+            writer.setKey(session);
+        }
+        SyncPlanner.Plan plan = SyncPlanner.plan(mine, peer.leg());
+        writer.send(FrameType.BITMAP, 0, longsToBytes(bitmap.snapshot()));
+        Frame bf = expect(reader, FrameType.BITMAP);
+        long[] peerWords = bytesToLongs(bf.payload());
+        if (peerWords == null || peerWords.length != bitmap.snapshot().length) {
+            throw new IOException("malformed BITMAP from the peer");
+        }
+        SyncDecision d = plan.decision();
+        if (d == SyncDecision.SPLIT_BRAIN || d == SyncDecision.UNRELATED) {
+            standAlone(plan.reason());
+            LOG.error("Mirror volume {}: {} (local ids {}, peer ids {})", config.name(), plan.reason(), meta.gi(),
+                    peer.leg().gi());
+            throw new IOException(plan.reason());
+        }
+        if (plan.splitBrainDetected()) {
+            LOG.warn("Mirror volume {}: {}", config.name(), plan.reason());
+        }
+        synchronized (order) {
+            if (d.isFull()) {
+                bitmap.setAll();
+            } else if (d != SyncDecision.NONE) {
+                bitmap.or(peerWords);
+            }
+            if (d.isTarget()) {
+                synchronized (stateLock) {
+                    meta = meta.withDisk(DiskState.INCONSISTENT);
+                    metaStore.store(meta);
+                }
+            }
+            s.setSoTimeout((int) Math.max(config.ackTimeout().toMillis(), 3000));
+            PeerLink l = new PeerLink(this, s, rawIn, reader, writer);
+            peerRole = peer.leg().primary() ? Role.PRIMARY : Role.SECONDARY;
+            peerDisk = d.isSource() ? DiskState.INCONSISTENT
+                    : peer.diskUpToDate() ? DiskState.UP_TO_DATE : DiskState.INCONSISTENT;
+            connection = d.isSource() ? ConnectionState.SYNC_SOURCE
+                    : d.isTarget() ? ConnectionState.SYNC_TARGET : ConnectionState.CONNECTED;
+            link = l;
+            LOG.info("Mirror volume {}: connected to {}: {} ({} dirty bytes)", config.name(),
+                    s.getRemoteSocketAddress(), plan.reason(), bitmap.dirtyBytes());
+            thread("mirror-recv-" + config.name(), () -> receiveLoop(l));
+            thread("mirror-ping-" + config.name(), () -> pingLoop(l));
+            if (d.isSource()) {
+                thread("mirror-resync-" + config.name(), () -> resyncLoop(l));
+            }
+        }
+    }
+
+    static byte[] sessionKey(byte[] key, byte[] a, byte[] b) {
+        try {
+            Mac m = Mac.getInstance("HmacSHA256");
+            m.init(new SecretKeySpec(key, "HmacSHA256"));
+            m.update("duplex-mirror-session".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            boolean aFirst = Arrays.compareUnsigned(a, b) <= 0;
+            m.update(aFirst ? a : b);
+            m.update(aFirst ? b : a);
+            return m.doFinal();
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Frame expect(FrameReader reader, int type) throws IOException {
+        FrameReader.Result r = reader.read();
+        if (r instanceof FrameReader.Bad bad) {
+            throw new IOException(bad.reason());
+        }
+        Frame f = ((FrameReader.Ok) r).frame();
+        if (f.type() != type) {
+            throw new IOException("expected " + FrameType.name(type) + ", got " + FrameType.name(f.type()));
+        }
+        return f;
+    }
+
+    private void standAlone(String reason) {
+        alert = reason;
+        wantConnected = false;
+        connection = ConnectionState.STANDALONE;
+    }
+
+    private LegInfo legInfo() {
+        MetaState m = meta;
+        return new LegInfo(m.gi(), role == Role.PRIMARY, m.crashedPrimary(), bitmap.dirtyRegions(),
+                m.promotedEpoch(), m.promotedAtMillis(), m.token(), m.discardMyData(), config.splitBrainPolicy());
+    }
+
+    static byte[] longsToBytes(long[] words) {
+        ByteBuffer b = ByteBuffer.allocate(words.length * 8);
+        for (long w : words) {
+            b.putLong(w);
+        }
+        return b.array();
+    }
+
+    static long[] bytesToLongs(byte[] bytes) {
+        if (bytes.length % 8 != 0) {
+            return null;
+        }
+        ByteBuffer b = ByteBuffer.wrap(bytes);
+        long[] out = new long[bytes.length / 8];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = b.getLong();
+        }
+        return out;
+    }
+
+    void linkDown(PeerLink l, String reason) {
+        synchronized (stateLock) {
+            if (link != l) {
+                return;
+            }
+            link = null;
+            peerRole = null;
+            peerDisk = DiskState.UNKNOWN;
+            resync = null;
+            try {
+                bitmap.persistAll();
+                if (role == Role.PRIMARY) {
+                    GenerationIds gi = meta.gi().startTrackingChanges();
+                    if (!gi.equals(meta.gi())) {
+                        meta = meta.withGi(gi);
+                        metaStore.store(meta);
+                    }
+                }
+            } catch (IOException e) {
+                LOG.error("Mirror volume {}: metadata write failed after losing the peer: {}", config.name(),
+                        e.toString());
+            }
+            if (connection != ConnectionState.STANDALONE) {
+                connection = wantConnected && !closed ? ConnectionState.CONNECTING : ConnectionState.STANDALONE;
+            }
+        }
+        if (!closed) {
+            LOG.warn("Mirror volume {}: peer connection lost: {}; {}", config.name(), reason,
+                    role == Role.PRIMARY ? "writes continue and are tracked in the dirty bitmap" : "waiting");
+        }
+    }
+
+    private void pingLoop(PeerLink l) {
+        while (l.up() && !closed) {
+            try {
+                Thread.sleep(1000);
+            } catch (InterruptedException e) {
+                return;
+            }
+            l.send(FrameType.PING, new byte[0]);
+        }
+    }
+
+    // ------------------------------------------------------------------ receiving side
+
+    private record Ack(int type, long ref) {
+    }
+
+    private void receiveLoop(PeerLink l) {
+        List<Ack> acks = new ArrayList<>();
+        boolean unforced = false;
+        while (l.up()) {
+            FrameReader.Result r = l.reader.read();
+            if (r instanceof FrameReader.Bad bad) {
+                l.fail(bad.reason());
+                return;
+            }
+            Frame f = ((FrameReader.Ok) r).frame();
+            try {
+                switch (f.type()) {
+                    case FrameType.WRITE: {
+                        ByteBuffer b = ByteBuffer.wrap(f.payload());
+                        if (b.remaining() < 9) {
+                            l.fail("malformed WRITE");
+                            return;
+                        }
+                        long off = b.getLong();
+                        b.get();
+                        if (!inRange(off, b.remaining())) {
+                            l.fail("peer WRITE beyond the end of the volume");
+                            return;
+                        }
+                        FileBlockDevice.writeFully(data, off, b);
+                        acks.add(new Ack(FrameType.WRITE_ACK, f.seq()));
+                        unforced = true;
+                        break;
+                    }
+                    case FrameType.ZERO: {
+                        ByteBuffer b = ByteBuffer.wrap(f.payload());
+                        if (b.remaining() != 17) {
+                            l.fail("malformed ZERO");
+                            return;
+                        }
+                        long off = b.getLong();
+                        long len = b.getLong();
+                        if (!inRange(off, len)) {
+                            l.fail("peer ZERO beyond the end of the volume");
+                            return;
+                        }
+                        FileBlockDevice.zero(data, off, len);
+                        acks.add(new Ack(FrameType.WRITE_ACK, f.seq()));
+                        unforced = true;
+                        break;
+                    }
+                    case FrameType.RESYNC_DATA: {
+                        ByteBuffer b = ByteBuffer.wrap(f.payload());
+                        if (b.remaining() < 8) {
+                            l.fail("malformed RESYNC_DATA");
+                            return;
+                        }
+                        long off = b.getLong();
+                        if (off < 0 || off % config.granularity() != 0 || !inRange(off, b.remaining())
+                                || b.remaining() != bitmap.regionLength(off / config.granularity())) {
+                            l.fail("peer RESYNC_DATA not on a region boundary");
+                            return;
+                        }
+                        FileBlockDevice.writeFully(data, off, b);
+                        bitmap.clear(off / config.granularity());
+                        acks.add(new Ack(FrameType.RESYNC_ACK, f.seq()));
+                        unforced = true;
+                        break;
+                    }
+                    case FrameType.FLUSH:
+                        acks.add(new Ack(FrameType.FLUSH_ACK, f.seq()));
+                        unforced = true;
+                        break;
+                    case FrameType.RESYNC_DONE: {
+                        if (f.payload().length != 8) {
+                            l.fail("malformed RESYNC_DONE");
+                            return;
+                        }
+                        long current = ByteBuffer.wrap(f.payload()).getLong();
+                        data.force(false);
+                        unforced = false;
+                        synchronized (stateLock) {
+                            bitmap.clearAll();
+                            meta = meta.withGi(meta.gi().afterResyncAsTarget(current)).withDisk(DiskState.UP_TO_DATE)
+                                    .withCrashedPrimary(false).withDiscardMyData(false);
+                            metaStore.store(meta);
+                            peerDisk = DiskState.UP_TO_DATE;
+                            if (link == l) {
+                                connection = ConnectionState.CONNECTED;
+                            }
+                        }
+                        LOG.info("Mirror volume {}: resync from the peer finished; this leg is up to date",
+                                config.name());
+                        break;
+                    }
+                    case FrameType.CHECKSUM_REQ: {
+                        ByteBuffer b = ByteBuffer.wrap(f.payload());
+                        if (b.remaining() != 12) {
+                            l.fail("malformed CHECKSUM_REQ");
+                            return;
+                        }
+                        long off = b.getLong();
+                        int len = b.getInt();
+                        if (len < 0 || len > MAX_DATA || !inRange(off, len)) {
+                            l.fail("CHECKSUM_REQ out of range");
+                            return;
+                        }
+                        reply(l, FrameType.CHECKSUM_REPLY, f.seq(), digest(off, len));
+                        break;
+                    }
+                    case FrameType.READ_REQ: {
+                        ByteBuffer b = ByteBuffer.wrap(f.payload());
+                        if (b.remaining() != 12) {
+                            l.fail("malformed READ_REQ");
+                            return;
+                        }
+                        long off = b.getLong();
+                        int len = b.getInt();
+                        if (len < 0 || len > MAX_DATA || !inRange(off, len)) {
+                            l.fail("READ_REQ out of range");
+                            return;
+                        }
+                        ByteBuffer d = ByteBuffer.allocate(len);
+                        FileBlockDevice.readFully(data, off, d);
+                        reply(l, FrameType.READ_DATA, f.seq(), d.array());
+                        break;
+                    }
+                    case FrameType.WRITE_ACK:
+                    case FrameType.RESYNC_ACK:
+                    case FrameType.FLUSH_ACK:
+                    case FrameType.CHECKSUM_REPLY:
+                    case FrameType.READ_DATA:
+                        l.answer(f.payload());
+                        break;
+                    case FrameType.PING:
+                        l.send(FrameType.PONG, new byte[0]);
+                        break;
+                    case FrameType.PONG:
+                        break;
+                    case FrameType.ROLE:
+                        if (f.payload().length != 1) {
+                            l.fail("malformed ROLE");
+                            return;
+                        }
+                        peerRole = f.payload()[0] == 1 ? Role.PRIMARY : Role.SECONDARY;
+                        break;
+                    default:
+                        l.fail("unexpected " + FrameType.name(f.type()) + " after the handshake");
+                        return;
+                }
+                // Group commit: force once for everything received so far, then acknowledge it all.
+                if (!acks.isEmpty() && (acks.size() >= ACK_BATCH || l.rawIn.available() == 0)) {
+                    if (unforced) {
+                        data.force(false);
+                        unforced = false;
+                    }
+                    for (Ack a : acks) {
+                        reply(l, a.type(), a.ref(), new byte[0]);
+                    }
+                    acks.clear();
+                }
+            } catch (IOException e) {
+                LOG.error("Mirror volume {}: local I/O failed applying {} from the peer: {}", config.name(),
+                        FrameType.name(f.type()), e.toString());
+                if (f.type() == FrameType.WRITE || f.type() == FrameType.RESYNC_DATA || f.type() == FrameType.ZERO) {
+                    reply(l, ackTypeFor(f.type()), f.seq(), new byte[0], (byte) 1);
+                }
+                l.fail("local I/O error: " + e.getMessage());
+                return;
+            }
+        }
+    }
+
+    private static int ackTypeFor(int type) {
+        return type == FrameType.RESYNC_DATA ? FrameType.RESYNC_ACK : FrameType.WRITE_ACK;
+    }
+
+    private static void reply(PeerLink l, int type, long ref, byte[] body) {
+        reply(l, type, ref, body, (byte) 0);
+    }
+
+    private static void reply(PeerLink l, int type, long ref, byte[] body, byte status) {
+        byte[] prefix = ByteBuffer.allocate(9).putLong(ref).put(status).array();
+        try {
+            l.writer.send(type, 0, prefix, body, 0, body.length, null);
+        } catch (IOException e) {
+            l.fail("send failed: " + e.getMessage());
+        }
+    }
+
+    private boolean inRange(long off, long len) {
+        return off >= 0 && len >= 0 && off <= config.size() && len <= config.size() - off;
+    }
+
+    // ------------------------------------------------------------------ resync (sending side)
+
+    private void resyncLoop(PeerLink l) {
+        Resync r = new Resync(bitmap.dirtyBytes());
+        resync = r;
+        RateLimiter limiter = new RateLimiter(config.resyncRate());
+        Semaphore window = new Semaphore(RESYNC_WINDOW);
+        java.util.Set<Long> inFlight = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        LOG.info("Mirror volume {}: resync of {} bytes to the peer started{}", config.name(), r.totalBytes,
+                config.resyncRate() > 0 ? " at up to " + config.resyncRate() / 1048576 + " MiB/s" : "");
+        try {
+            while (l.up() && !closed) {
+                boolean found = false;
+                for (long bit = 0; bit < bitmap.bitCount() && l.up(); bit++) {
+                    if (!bitmap.isSet(bit) || inFlight.contains(bit)) {
+                        continue;
+                    }
+                    found = true;
+                    long off = bitmap.regionOffset(bit);
+                    int len = bitmap.regionLength(bit);
+                    limiter.acquire(len);
+                    window.acquire();
+                    inFlight.add(bit);
+                    final long b = bit;
+                    CompletableFuture<byte[]> f;
+                    synchronized (order) {
+                        ByteBuffer buf = ByteBuffer.allocate(len);
+                        FileBlockDevice.readFully(data, off, buf);
+                        f = l.request(FrameType.RESYNC_DATA, ByteBuffer.allocate(8).putLong(off).array(), buf.array(),
+                                0, len, 0, 0);
+                    }
+                    l.resyncBytesSent.addAndGet(len);
+                    totalResyncBytesSent.addAndGet(len);
+                    f.whenComplete((v, e) -> {
+                        if (e == null) {
+                            bitmap.clear(b);
+                            r.doneBytes.addAndGet(len);
+                        }
+                        inFlight.remove(b);
+                        window.release();
+                    });
+                }
+                if (!found) {
+                    window.acquire(RESYNC_WINDOW);
+                    window.release(RESYNC_WINDOW);
+                    if (inFlight.isEmpty() && bitmap.dirtyRegions() == 0) {
+                        break;
+                    }
+                }
+            }
+            if (!l.up() || closed) {
+                return;
+            }
+            synchronized (stateLock) {
+                bitmap.persistAll();
+                meta = meta.withGi(meta.gi().afterResyncAsSource()).withCrashedPrimary(false)
+                        .withDiscardMyData(false);
+                metaStore.store(meta);
+                l.send(FrameType.RESYNC_DONE, ByteBuffer.allocate(8).putLong(meta.gi().current()).array());
+                peerDisk = DiskState.UP_TO_DATE;
+                resync = null;
+                if (link == l) {
+                    connection = ConnectionState.CONNECTED;
+                }
+            }
+            LOG.info("Mirror volume {}: resync finished: {} bytes sent in {} ms", config.name(),
+                    l.resyncBytesSent.get(), (System.nanoTime() - r.startNanos) / 1_000_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (IOException e) {
+            l.fail("resync read failed: " + e.getMessage());
+        }
+    }
+
+    /** Fixed-rate limiter (bytes per second, 0 = unlimited). */
+    private static final class RateLimiter {
+        private final long rate;
+        private final long start = System.nanoTime();
+        private long granted;
+
+        RateLimiter(long rate) {
+            this.rate = rate;
+        }
+
+        void acquire(long bytes) throws InterruptedException {
+            if (rate <= 0) {
+                return;
+            }
+            granted += bytes;
+            long due = start + (long) (granted * 1e9 / rate);
+            long wait = due - System.nanoTime();
+            if (wait > 0) {
+                TimeUnit.NANOSECONDS.sleep(wait);
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ lifecycle
+
+    /** Test and tool hook: wait until the link is connected and in sync, or the timeout passes. */
+    public boolean awaitInSync(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (connection == ConnectionState.CONNECTED && peerDisk == DiskState.UP_TO_DATE
+                    && meta.disk() == DiskState.UP_TO_DATE && link != null) {
+                return true;
+            }
+            Thread.sleep(5);
+        }
+        return false;
+    }
+
+    public ConnectionState connection() {
+        return connection;
+    }
+
+    @Override
+    public void close() throws IOException {
+        if (role == Role.PRIMARY) {
+            try {
+                demote(Duration.ofSeconds(5));
+            } catch (MirrorException e) {
+                LOG.warn("Mirror volume {}: clean demote at close failed: {}", config.name(), e.getMessage());
+            }
+        }
+        closed = true;
+        wantConnected = false;
+        if (listener != null) {
+            listener.close();
+        }
+        PeerLink l = link;
+        if (l != null) {
+            l.fail("volume closed");
+        }
+        for (Thread t : threads) {
+            t.interrupt();
+        }
+        for (Thread t : threads) {
+            try {
+                t.join(2000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        bitmap.persistAll();
+        data.force(false);
+        data.close();
+        bitmap.close();
+        al.close();
+    }
+}

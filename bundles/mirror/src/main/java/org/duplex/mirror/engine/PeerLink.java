@@ -1,0 +1,144 @@
+package org.duplex.mirror.engine;
+
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.duplex.mirror.replication.FrameReader;
+import org.duplex.mirror.replication.FrameWriter;
+
+/**
+ * An established replication connection: frame writer, reader, and the requests awaiting an answer.
+ * {@link #fail} is idempotent; it marks every unanswered write's region dirty before failing its future, so a
+ * writer that then acknowledges its application write has the region recorded for resync.
+ */
+final class PeerLink {
+
+    /** Thrown into futures when the link is gone. */
+    static final class PeerLostException extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        PeerLostException(String reason) {
+            super(reason);
+        }
+    }
+
+    /** An awaited answer; for writes, the region to mark dirty if the answer never comes. */
+    record Pending(CompletableFuture<byte[]> future, long offset, long length) {
+    }
+
+    final Socket socket;
+    final BufferedInputStream rawIn;
+    final FrameReader reader;
+    final FrameWriter writer;
+    final Map<Long, Pending> pending = new ConcurrentHashMap<>();
+    final AtomicBoolean failed = new AtomicBoolean();
+    final AtomicInteger pendingReads = new AtomicInteger();
+    final AtomicLong resyncBytesSent = new AtomicLong();
+    volatile String failReason;
+    private final MirrorVolume volume;
+
+    PeerLink(MirrorVolume volume, Socket socket, BufferedInputStream rawIn, FrameReader reader, FrameWriter writer) {
+        this.volume = volume;
+        this.socket = socket;
+        this.rawIn = rawIn;
+        this.reader = reader;
+        this.writer = writer;
+    }
+
+    boolean up() {
+        return !failed.get();
+    }
+
+    /**
+     * Sends a request that expects an answer; returns its future. If the link is or goes down, the future fails
+     * (and the region, if any, is marked dirty).
+     */
+    CompletableFuture<byte[]> request(int type, byte[] prefix, byte[] data, int off, int len, long regionOffset,
+                                      long regionLength) {
+        CompletableFuture<byte[]> f = new CompletableFuture<>();
+        Pending p = new Pending(f, regionOffset, regionLength);
+        long[] seq = new long[1];
+        try {
+            writer.send(type, 0, prefix, data, off, len, s -> {
+                seq[0] = s;
+                pending.put(s, p);
+            });
+        } catch (IOException e) {
+            fail("send failed: " + e.getMessage());
+        }
+        if (failed.get()) {
+            // fail() may have run before our registration: settle this one ourselves.
+            if (pending.remove(seq[0]) != null) {
+                settleLost(p);
+            }
+        }
+        return f;
+    }
+
+    void send(int type, byte[] payload) {
+        try {
+            writer.send(type, 0, payload);
+        } catch (IOException e) {
+            fail("send failed: " + e.getMessage());
+        }
+    }
+
+    /** Completes the request answered by a reply frame whose payload starts with the request's seq. */
+    void answer(byte[] payload) {
+        if (payload.length < 9) {
+            fail("malformed reply");
+            return;
+        }
+        ByteBuffer b = ByteBuffer.wrap(payload);
+        long ref = b.getLong();
+        int status = Byte.toUnsignedInt(b.get());
+        Pending p = pending.remove(ref);
+        if (p == null) {
+            fail("reply to unknown request " + ref);
+            return;
+        }
+        if (status != 0) {
+            // the peer could not do it: its leg now differs here
+            settleLost(p);
+            fail("peer reported an I/O error at offset " + p.offset());
+            return;
+        }
+        byte[] rest = new byte[b.remaining()];
+        b.get(rest);
+        p.future().complete(rest);
+    }
+
+    private void settleLost(Pending p) {
+        if (p.length() > 0) {
+            volume.markDirtyQuietly(p.offset(), p.length());
+        }
+        p.future().completeExceptionally(new PeerLostException(failReason == null ? "peer lost" : failReason));
+    }
+
+    void fail(String reason) {
+        if (!failed.compareAndSet(false, true)) {
+            return;
+        }
+        failReason = reason;
+        try {
+            socket.close();
+        } catch (IOException ignored) {
+            // closing anyway
+        }
+        for (Long seq : pending.keySet()) {
+            Pending p = pending.remove(seq);
+            if (p != null) {
+                settleLost(p);
+            }
+        }
+        volume.linkDown(this, reason);
+    }
+}

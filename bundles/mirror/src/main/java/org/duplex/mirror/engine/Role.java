@@ -1,0 +1,6 @@
+package org.duplex.mirror.engine;
+
+/** A leg's role: only the primary accepts application writes. */
+public enum Role {
+    PRIMARY, SECONDARY
+}

@@ -1,0 +1,108 @@
+package org.duplex.mirror.engine;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+
+import org.duplex.mirror.gi.SplitBrainPolicy;
+
+/**
+ * One mirrored volume on this node.
+ *
+ * @param name            volume (and NBD export) name, the same on both nodes
+ * @param size            bytes, the same on both nodes
+ * @param backing         file or block device holding the data
+ * @param metaDir         directory for generation ids, dirty bitmap and activity log
+ * @param granularity     bytes per dirty-bitmap bit
+ * @param listenHost      replication address to accept the peer on (null: accept nothing)
+ * @param listenPort      replication port (0 = any, for tests)
+ * @param peerHost        peer replication address (null: no peer, an unreplicated volume)
+ * @param peerPort        peer replication port
+ * @param mode            SYNC (protocol C) or ASYNC
+ * @param splitBrainPolicy automatic split-brain settlement
+ * @param resyncRate      resync bytes per second, 0 = unlimited
+ * @param readBalancing   read placement when both legs are healthy
+ * @param skipInitialSync a new volume is declared identical on both legs (both must be empty/identical)
+ * @param clusterKey      HMAC key for replication frames, null = unauthenticated
+ * @param ackTimeout      how long a write waits for the peer before the peer is dropped
+ * @param connectRetry    delay between connection attempts
+ */
+public record VolumeConfig(String name, long size, Path backing, Path metaDir, int granularity,
+                           String listenHost, int listenPort, String peerHost, int peerPort, ReplicationMode mode,
+                           SplitBrainPolicy splitBrainPolicy, long resyncRate, ReadBalancing readBalancing,
+                           boolean skipInitialSync, byte[] clusterKey, Duration ackTimeout, Duration connectRetry) {
+
+    public static final int DEFAULT_GRANULARITY = 64 * 1024;
+
+    public VolumeConfig {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(backing, "backing");
+        Objects.requireNonNull(metaDir, "metaDir");
+        Objects.requireNonNull(mode, "mode");
+        Objects.requireNonNull(splitBrainPolicy, "splitBrainPolicy");
+        Objects.requireNonNull(readBalancing, "readBalancing");
+        Objects.requireNonNull(ackTimeout, "ackTimeout");
+        Objects.requireNonNull(connectRetry, "connectRetry");
+        if (name.isBlank() || name.length() > 200) {
+            throw new IllegalArgumentException("volume name must have 1..200 characters");
+        }
+        if (size <= 0 || size % 512 != 0) {
+            throw new IllegalArgumentException("volume " + name + ": size must be a positive multiple of 512");
+        }
+        if (resyncRate < 0) {
+            throw new IllegalArgumentException("volume " + name + ": resync rate must not be negative");
+        }
+    }
+
+    public boolean replicated() {
+        return peerHost != null && !peerHost.isBlank();
+    }
+
+    /** A minimal config for tests and tools; adjust with the with* methods. */
+    public static VolumeConfig of(String name, long size, Path backing, Path metaDir) {
+        return new VolumeConfig(name, size, backing, metaDir, DEFAULT_GRANULARITY, null, 0, null, 0,
+                ReplicationMode.SYNC, SplitBrainPolicy.DISCONNECT, 0, ReadBalancing.PREFER_LOCAL, false, null,
+                Duration.ofSeconds(10), Duration.ofMillis(200));
+    }
+
+    public VolumeConfig withListen(String host, int port) {
+        return new VolumeConfig(name, size, backing, metaDir, granularity, host, port, peerHost, peerPort, mode,
+                splitBrainPolicy, resyncRate, readBalancing, skipInitialSync, clusterKey, ackTimeout, connectRetry);
+    }
+
+    public VolumeConfig withPeer(String host, int port) {
+        return new VolumeConfig(name, size, backing, metaDir, granularity, listenHost, listenPort, host, port, mode,
+                splitBrainPolicy, resyncRate, readBalancing, skipInitialSync, clusterKey, ackTimeout, connectRetry);
+    }
+
+    public VolumeConfig withSplitBrainPolicy(SplitBrainPolicy p) {
+        return new VolumeConfig(name, size, backing, metaDir, granularity, listenHost, listenPort, peerHost, peerPort,
+                mode, p, resyncRate, readBalancing, skipInitialSync, clusterKey, ackTimeout, connectRetry);
+    }
+
+    public VolumeConfig withResyncRate(long bytesPerSecond) {
+        return new VolumeConfig(name, size, backing, metaDir, granularity, listenHost, listenPort, peerHost, peerPort,
+                mode, splitBrainPolicy, bytesPerSecond, readBalancing, skipInitialSync, clusterKey, ackTimeout,
+                connectRetry);
+    }
+
+    public VolumeConfig withReadBalancing(ReadBalancing r) {
+        return new VolumeConfig(name, size, backing, metaDir, granularity, listenHost, listenPort, peerHost, peerPort,
+                mode, splitBrainPolicy, resyncRate, r, skipInitialSync, clusterKey, ackTimeout, connectRetry);
+    }
+
+    public VolumeConfig withSkipInitialSync(boolean skip) {
+        return new VolumeConfig(name, size, backing, metaDir, granularity, listenHost, listenPort, peerHost, peerPort,
+                mode, splitBrainPolicy, resyncRate, readBalancing, skip, clusterKey, ackTimeout, connectRetry);
+    }
+
+    public VolumeConfig withClusterKey(byte[] key) {
+        return new VolumeConfig(name, size, backing, metaDir, granularity, listenHost, listenPort, peerHost, peerPort,
+                mode, splitBrainPolicy, resyncRate, readBalancing, skipInitialSync, key, ackTimeout, connectRetry);
+    }
+
+    public VolumeConfig withMode(ReplicationMode m) {
+        return new VolumeConfig(name, size, backing, metaDir, granularity, listenHost, listenPort, peerHost, peerPort,
+                m, splitBrainPolicy, resyncRate, readBalancing, skipInitialSync, clusterKey, ackTimeout, connectRetry);
+    }
+}

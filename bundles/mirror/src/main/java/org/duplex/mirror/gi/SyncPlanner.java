@@ -1,0 +1,152 @@
+package org.duplex.mirror.gi;
+
+/**
+ * Decides resync direction from both legs' generation identifiers (the DRBD rules, simplified), and settles split
+ * brain by policy. Pure: both sides run it with the arguments swapped and reach mirrored answers.
+ */
+public final class SyncPlanner {
+    private SyncPlanner() {
+    }
+
+    /** The decision and, for split brain, why it was (or was not) settled. */
+    public record Plan(SyncDecision decision, boolean splitBrainDetected, String reason) {
+    }
+
+    public static Plan plan(LegInfo local, LegInfo peer) {
+        SyncDecision raw = compare(local, peer);
+        if (raw != SyncDecision.SPLIT_BRAIN) {
+            if (raw.isTarget() && local.primary()) {
+                return new Plan(SyncDecision.UNRELATED, false,
+                        "peer has newer data but this node is primary: refusing to overwrite a primary");
+            }
+            return new Plan(raw, false, describe(raw));
+        }
+        return settle(local, peer);
+    }
+
+    static SyncDecision compare(LegInfo l, LegInfo p) {
+        GenerationIds a = l.gi();
+        GenerationIds b = p.gi();
+        if (a.justCreated() && b.justCreated()) {
+            return SyncDecision.NONE;
+        }
+        if (a.justCreated()) {
+            return SyncDecision.FULL_TARGET;
+        }
+        if (b.justCreated()) {
+            return SyncDecision.FULL_SOURCE;
+        }
+        if (a.current() == b.current()) {
+            if (l.dirtyRegions() == 0 && p.dirtyRegions() == 0) {
+                return SyncDecision.NONE;
+            }
+            return localWinsTie(l, p) ? SyncDecision.SOURCE : SyncDecision.TARGET;
+        }
+        if (a.bitmap() != 0 && a.bitmap() == b.bitmap()) {
+            return SyncDecision.SPLIT_BRAIN;
+        }
+        if (b.bitmap() != 0 && b.bitmap() == a.current()) {
+            return SyncDecision.TARGET;
+        }
+        if (a.bitmap() != 0 && a.bitmap() == b.current()) {
+            return SyncDecision.SOURCE;
+        }
+        if (a.inHistory(b.bitmap()) || b.inHistory(a.bitmap())) {
+            return SyncDecision.SPLIT_BRAIN;
+        }
+        if (b.inHistory(a.current())) {
+            return SyncDecision.FULL_TARGET;
+        }
+        if (a.inHistory(b.current())) {
+            return SyncDecision.FULL_SOURCE;
+        }
+        return SyncDecision.UNRELATED;
+    }
+
+    /** Same generation but dirty regions (a crash): the primary, else the crashed primary, is the source. */
+    private static boolean localWinsTie(LegInfo l, LegInfo p) {
+        if (l.primary() != p.primary()) {
+            return l.primary();
+        }
+        if (l.crashedPrimary() != p.crashedPrimary()) {
+            return l.crashedPrimary();
+        }
+        if (l.dirtyRegions() != p.dirtyRegions()) {
+            return l.dirtyRegions() > p.dirtyRegions();
+        }
+        return l.token() > p.token();
+    }
+
+    private static Plan settle(LegInfo l, LegInfo p) {
+        if (l.discardMyData() && !p.discardMyData()) {
+            return victim(l, true, "split brain resolved manually: discarding this node's changes");
+        }
+        if (p.discardMyData() && !l.discardMyData()) {
+            return victim(l, false, "split brain resolved manually: the peer discards its changes");
+        }
+        if (l.policy() != p.policy()) {
+            return new Plan(SyncDecision.SPLIT_BRAIN, true, "split brain: the nodes are configured with different "
+                    + "policies (" + l.policy().configName() + " here, " + p.policy().configName() + " on the peer)");
+        }
+        Boolean localLoses;
+        switch (l.policy()) {
+            case DISCARD_YOUNGER_PRIMARY:
+                localLoses = younger(l, p);
+                break;
+            case DISCARD_LEAST_CHANGES:
+                localLoses = l.dirtyRegions() != p.dirtyRegions() ? l.dirtyRegions() < p.dirtyRegions() : younger(l, p);
+                break;
+            case DISCARD_ZERO_CHANGES:
+                if (l.dirtyRegions() == 0 && p.dirtyRegions() == 0) {
+                    localLoses = l.token() < p.token();
+                } else if (l.dirtyRegions() == 0) {
+                    localLoses = true;
+                } else if (p.dirtyRegions() == 0) {
+                    localLoses = false;
+                } else {
+                    localLoses = null;
+                }
+                break;
+            default:
+                localLoses = null;
+        }
+        if (localLoses == null) {
+            return new Plan(SyncDecision.SPLIT_BRAIN, true, "split brain detected: both nodes changed data ("
+                    + l.dirtyRegions() + " regions here, " + p.dirtyRegions() + " on the peer); policy "
+                    + l.policy().configName() + " does not settle it: run ha:mirror-resolve-split-brain");
+        }
+        if (localLoses ? l.primary() : p.primary()) {
+            return new Plan(SyncDecision.SPLIT_BRAIN, true, "split brain: policy " + l.policy().configName()
+                    + " picks the current primary as victim; demote it and resolve manually");
+        }
+        return victim(l, localLoses, "split brain settled by policy " + l.policy().configName() + ": "
+                + (localLoses ? "this node" : "the peer") + " discards its changes");
+    }
+
+    /** True when the local side was promoted after the peer. */
+    private static boolean younger(LegInfo l, LegInfo p) {
+        if (l.promotedEpoch() != p.promotedEpoch()) {
+            return l.promotedEpoch() > p.promotedEpoch();
+        }
+        if (l.promotedAtMillis() != p.promotedAtMillis()) {
+            return l.promotedAtMillis() > p.promotedAtMillis();
+        }
+        return l.token() < p.token();
+    }
+
+    private static Plan victim(LegInfo l, boolean localLoses, String reason) {
+        return new Plan(localLoses ? SyncDecision.TARGET : SyncDecision.SOURCE, true, reason);
+    }
+
+    private static String describe(SyncDecision d) {
+        switch (d) {
+            case NONE: return "legs agree: no resync needed";
+            case SOURCE: return "this node is newer: resync of dirty regions to the peer";
+            case TARGET: return "peer is newer: resync of dirty regions from the peer";
+            case FULL_SOURCE: return "full sync to the peer";
+            case FULL_TARGET: return "full sync from the peer";
+            case UNRELATED: return "the legs share no history (different volumes?): refusing to connect";
+            default: return d.name();
+        }
+    }
+}
