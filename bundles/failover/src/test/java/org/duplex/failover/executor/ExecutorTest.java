@@ -1,0 +1,203 @@
+package org.duplex.failover.executor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+import org.duplex.api.agent.OcfStatus;
+import org.duplex.api.cluster.FencingEpoch;
+import org.duplex.api.model.NodeId;
+import org.duplex.api.model.OperationTimeouts;
+import org.duplex.api.model.Resource;
+import org.duplex.api.model.ResourceId;
+import org.duplex.api.model.ResourceState;
+import org.duplex.failover.history.History;
+import org.duplex.failover.lock.LocalVolumeLock;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The executor on virtual time: timeouts and monitor intervals fire only when the test advances the clock. */
+class ExecutorTest {
+
+    private static final NodeId NODE1 = NodeId.of("node1");
+    private static final Optional<ResourceId> GROUP = Optional.of(ResourceId.of("web"));
+    private static final OperationTimeouts TIMEOUTS = new OperationTimeouts(Duration.ofSeconds(5),
+            Duration.ofSeconds(5), Duration.ofSeconds(2), Duration.ofSeconds(1));
+
+    private final VirtualScheduler clock = new VirtualScheduler();
+    private final ExecutorService workers = Executors.newCachedThreadPool();
+    private final ScriptedAgent agent = new ScriptedAgent();
+    private final List<Report> reports = new CopyOnWriteArrayList<>();
+    private final List<String> unconfirmed = new CopyOnWriteArrayList<>();
+    private final History history = new History(100);
+    private final LocalVolumeLock volumes = new LocalVolumeLock();
+    private final Executor executor = new Executor(NODE1, t -> t.equals("scripted") ? Optional.of(agent)
+            : Optional.empty(), clock, workers, reports::add, history, Optional.of(volumes), unconfirmed::add);
+
+    private final Resource app = new Resource(ResourceId.of("app"), "scripted", Map.of(), TIMEOUTS,
+            Duration.ofSeconds(3));
+
+    @AfterEach
+    void stop() throws InterruptedException {
+        executor.close();
+        workers.shutdownNow();
+        workers.awaitTermination(5, TimeUnit.SECONDS);
+    }
+
+    private Operation op(Operation.Kind kind, Resource r, long epoch) {
+        return new Operation(kind, r, GROUP, new FencingEpoch(epoch), "test");
+    }
+
+    private Report result(java.util.concurrent.CompletableFuture<Report> f) throws Exception {
+        return f.get(10, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void startThenMonitorAtItsIntervalReportsFailureOnce() throws Exception {
+        Report started = result(executor.submit(op(Operation.Kind.START, app, 1)));
+        assertThat(started.state()).isEqualTo(ResourceState.RUNNING);
+        assertThat(executor.isMonitoring(app.id())).isTrue();
+
+        clock.advance(Duration.ofMillis(2999));
+        assertThat(agent.monitors.get()).isZero();
+        clock.advance(Duration.ofMillis(1));
+        await().atMost(Duration.ofSeconds(5)).until(() -> agent.monitors.get() == 1);
+        await().atMost(Duration.ofSeconds(5)).until(() -> clock.pending() == 1); // rescheduled
+
+        agent.monitorResult = OcfStatus.NOT_RUNNING;
+        clock.advance(Duration.ofSeconds(3));
+        await().atMost(Duration.ofSeconds(5)).until(() -> reports.size() == 2);
+        Report failed = reports.get(1);
+        assertThat(failed.operation()).isEqualTo("monitor");
+        assertThat(failed.state()).isEqualTo(ResourceState.FAILED);
+        assertThat(failed.failure()).isTrue();
+        assertThat(history.failures(NODE1, app.id())).hasSize(1);
+
+        // still failing: no new report until the state changes again
+        await().atMost(Duration.ofSeconds(5)).until(() -> clock.pending() == 1);
+        clock.advance(Duration.ofSeconds(3));
+        await().atMost(Duration.ofSeconds(5)).until(() -> agent.monitors.get() == 3);
+        assertThat(reports).hasSize(2);
+    }
+
+    @Test
+    void startThatHangsTimesOutOnTheSchedulersClock() throws Exception {
+        agent.hangStart = true;
+        var f = executor.submit(op(Operation.Kind.START, app, 1));
+        assertThat(agent.entered.await(5, TimeUnit.SECONDS)).isTrue();
+        clock.advance(Duration.ofMillis(4999));
+        assertThat(f).isNotDone();
+        clock.advance(Duration.ofMillis(1));
+        Report r = result(f);
+        assertThat(r.result().status()).isEqualTo(OcfStatus.TIMEOUT);
+        assertThat(r.state()).isEqualTo(ResourceState.FAILED);
+        assertThat(r.failure()).isTrue();
+        assertThat(r.result().reason()).contains("did not finish within 5000 ms");
+    }
+
+    @Test
+    void stopTimeoutIsEscalatedToKillAndConfirmedByProbe() throws Exception {
+        result(executor.submit(op(Operation.Kind.START, app, 1)));
+        agent.hangStop = true;
+        agent.entered = new java.util.concurrent.CountDownLatch(1);
+        var f = executor.submit(op(Operation.Kind.STOP, app, 1));
+        assertThat(agent.entered.await(5, TimeUnit.SECONDS)).isTrue();
+        clock.advance(Duration.ofSeconds(5));
+        Report r = result(f);
+        assertThat(agent.kills.get()).isEqualTo(1);
+        assertThat(r.state()).isEqualTo(ResourceState.STOPPED);
+        assertThat(r.result().reason()).contains("stopped after kill");
+        assertThat(unconfirmed).isEmpty();
+        assertThat(executor.isMonitoring(app.id())).isFalse();
+    }
+
+    @Test
+    void stopThatCannotBeConfirmedIsBlockedNeverHangs() throws Exception {
+        result(executor.submit(op(Operation.Kind.START, app, 1)));
+        agent.hangStop = true;
+        agent.killWorks = false;
+        agent.entered = new java.util.concurrent.CountDownLatch(1);
+        var f = executor.submit(op(Operation.Kind.STOP, app, 1));
+        assertThat(agent.entered.await(5, TimeUnit.SECONDS)).isTrue();
+        clock.advance(Duration.ofSeconds(5));
+        Report r = result(f);
+        assertThat(r.state()).isEqualTo(ResourceState.BLOCKED);
+        assertThat(unconfirmed).singleElement().asString().contains("BLOCKED").contains("D state");
+        assertThat(history.timeline(GROUP)).extracting(History.Entry::kind).contains(History.Kind.ESCALATION);
+    }
+
+    @Test
+    void ordersFromAnOlderEpochAreRefused() throws Exception {
+        result(executor.submit(op(Operation.Kind.START, app, 7)));
+        Report refused = result(executor.submit(op(Operation.Kind.STOP, app, 6)));
+        assertThat(refused.operation()).isEqualTo("refused");
+        assertThat(refused.result().reason()).contains("epoch 6").contains("epoch 7 is newer");
+        assertThat(agent.calls).doesNotContain("stop app");
+        executor.observeEpoch(new FencingEpoch(9));
+        assertThat(result(executor.submit(op(Operation.Kind.STOP, app, 8))).operation()).isEqualTo("refused");
+        assertThat(result(executor.submit(op(Operation.Kind.STOP, app, 9))).state()).isEqualTo(ResourceState.STOPPED);
+    }
+
+    @Test
+    void exclusiveVolumeIsTakenWithTheEpochAndGivenBackOnStop() throws Exception {
+        Resource fs = new Resource(ResourceId.of("data"), "scripted", Map.of("volume", "vol0"), TIMEOUTS,
+                Duration.ofSeconds(3));
+        volumes.acquire("vol0", NodeId.of("node2"), new FencingEpoch(5), Duration.ofSeconds(1));
+
+        Report stale = result(executor.submit(op(Operation.Kind.START, fs, 5)));
+        assertThat(stale.state()).isEqualTo(ResourceState.FAILED);
+        assertThat(stale.result().reason()).contains("held by node2 under epoch 5");
+        assertThat(agent.calls).doesNotContain("start data");
+
+        Report newer = result(executor.submit(op(Operation.Kind.START, fs, 6)));
+        assertThat(newer.state()).isEqualTo(ResourceState.RUNNING);
+        assertThat(volumes.holder("vol0")).hasValueSatisfying(l -> assertThat(l.holder()).isEqualTo(NODE1));
+
+        result(executor.submit(op(Operation.Kind.STOP, fs, 6)));
+        assertThat(volumes.holder("vol0")).isEmpty();
+    }
+
+    @Test
+    void operationsOnOneResourceNeverOverlap() throws Exception {
+        agent.hangStart = true;
+        var start = executor.submit(op(Operation.Kind.START, app, 1));
+        var stop = executor.submit(op(Operation.Kind.STOP, app, 1));
+        assertThat(agent.entered.await(5, TimeUnit.SECONDS)).isTrue();
+        Thread.sleep(50); // would let a wrongly parallel stop reach the agent
+        assertThat(agent.calls).containsExactly("start app");
+        clock.advance(Duration.ofSeconds(5));
+        result(start);
+        result(stop);
+        assertThat(agent.calls).startsWith("start app", "stop app");
+    }
+
+    @Test
+    void unknownAgentTypeFailsWithAClearReason() throws Exception {
+        Resource odd = Resource.of("odd", "nosuch", Map.of());
+        Report r = result(executor.submit(op(Operation.Kind.START, odd, 1)));
+        assertThat(r.result().status()).isEqualTo(OcfStatus.ERR_INSTALLED);
+        assertThat(r.result().reason()).contains("no agent for type 'nosuch'");
+    }
+
+    @Test
+    void historyIsBoundedPerNode() {
+        History h = new History(3);
+        for (int i = 0; i < 10; i++) {
+            h.add(new History.Entry(clock.now().plusSeconds(i), NODE1, GROUP, Optional.empty(),
+                    History.Kind.DECISION, "d" + i));
+        }
+        h.add(new History.Entry(clock.now(), NodeId.of("node2"), Optional.empty(), Optional.empty(),
+                History.Kind.DECISION, "other"));
+        assertThat(h.timeline(Optional.empty())).extracting(History.Entry::text)
+                .containsExactly("other", "d7", "d8", "d9");
+        assertThat(h.timeline(GROUP)).hasSize(3);
+    }
+}
