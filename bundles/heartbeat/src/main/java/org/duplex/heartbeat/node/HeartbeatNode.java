@@ -75,6 +75,7 @@ public final class HeartbeatNode implements AutoCloseable {
     private final RateLimitedLog rejectLog = new RateLimitedLog(LOG, TimeUnit.SECONDS.toNanos(10), System::nanoTime);
     private final Map<NodeId, PeerReport> reports = new ConcurrentHashMap<>();
     private final Map<String, Handle> links = new TreeMap<>();
+    private final Map<String, AtomicLong> sequences = new ConcurrentHashMap<>();
     private final ScheduledExecutorService housekeeping;
     private final ExecutorService events;
     private volatile FrameCodec codec;
@@ -83,7 +84,7 @@ public final class HeartbeatNode implements AutoCloseable {
     private final class Handle implements LinkContext {
         final LinkConfig config;
         final Set<NodeId> peers;
-        final AtomicLong sequence = new AtomicLong();
+        final AtomicLong sequence;
         final AtomicLong sent = new AtomicLong();
         volatile Link link;
         volatile String error = "starting";
@@ -92,6 +93,8 @@ public final class HeartbeatNode implements AutoCloseable {
         Handle(LinkConfig config) {
             this.config = config;
             this.peers = Set.copyOf(config.peerIds(settings.self()));
+            // A link removed and added again continues its stream's sequence, or peers would see replays.
+            this.sequence = sequences.computeIfAbsent(config.name(), n -> new AtomicLong());
         }
 
         @Override

@@ -56,6 +56,7 @@ public final class SerialLink implements Link {
                     + " raise interval.ms or the baud rate", config.name(), Math.round(need), config.baud(),
                     Math.round(budget));
         }
+        status = "opening " + device + " at " + config.baud() + " baud 8N1";
         reader = new Thread(() -> readLoop(context), "duplex-hb-serial-" + config.name());
         reader.setDaemon(true);
         reader.start();
