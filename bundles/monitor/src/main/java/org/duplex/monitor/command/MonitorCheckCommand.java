@@ -25,11 +25,14 @@ public class MonitorCheckCommand implements Action {
     @Argument(index = 1, name = "params", multiValued = true, description = "parameters as key=value")
     List<String> params;
 
-    @Option(name = "--timeout", description = "timeout in milliseconds (default 2000)")
-    long timeoutMs = 2000;
+    @Option(name = "--timeout", description = "timeout in milliseconds (default: default.timeout.ms of org.duplex.monitor)")
+    Long timeoutMs;
 
     @Override
     public Object execute() {
+        if (timeoutMs == null) {
+            timeoutMs = registry.defaultTimeout().toMillis();
+        }
         if (timeoutMs <= 0 || timeoutMs > 600_000) {
             System.err.println("--timeout: " + timeoutMs + " ms is outside 1-600000");
             return null;

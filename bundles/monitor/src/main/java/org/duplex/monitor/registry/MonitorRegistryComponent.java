@@ -6,17 +6,49 @@ import java.util.SortedSet;
 
 import org.duplex.api.monitor.HealthStatus;
 import org.duplex.api.monitor.ResourceMonitor;
+import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
 /** DS wiring: every ResourceMonitor service a plug-in registers joins the registry, and leaves with it. */
-@Component(service = MonitorRegistryComponent.class)
+@Component(service = MonitorRegistryComponent.class, configurationPid = MonitorRegistryComponent.PID)
+@Designate(ocd = MonitorRegistryComponent.Config.class)
 public class MonitorRegistryComponent {
 
+    public static final String PID = "org.duplex.monitor";
+
+    @ObjectClassDefinition(name = "Duplex resource monitors", description = "Defaults for health checks")
+    public @interface Config {
+        @AttributeDefinition(name = "Default check timeout (ms)", min = "1", max = "600000",
+                description = "Used when a check is run without its own timeout")
+        long default_timeout_ms() default 2000;
+    }
+
     private final MonitorRegistry registry = new MonitorRegistry();
+    private volatile Duration defaultTimeout = Duration.ofSeconds(2);
+
+    @Activate
+    @Modified
+    void configure(Config config) {
+        long ms = config.default_timeout_ms();
+        if (ms < 1 || ms > 600_000) {
+            org.slf4j.LoggerFactory.getLogger(MonitorRegistryComponent.class).warn(
+                    "{}: default.timeout.ms={} is outside 1-600000; keeping {} ms", PID, ms, defaultTimeout.toMillis());
+            return;
+        }
+        defaultTimeout = Duration.ofMillis(ms);
+    }
+
+    public Duration defaultTimeout() {
+        return defaultTimeout;
+    }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
     void addMonitor(ResourceMonitor monitor) {

@@ -1,0 +1,205 @@
+package org.duplex.itests;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Collectors;
+
+import javax.inject.Inject;
+
+import org.apache.karaf.features.FeaturesService;
+import org.apache.karaf.shell.api.console.Session;
+import org.apache.karaf.shell.api.console.SessionFactory;
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.ops4j.pax.exam.Configuration;
+import org.ops4j.pax.exam.Option;
+import org.ops4j.pax.exam.junit.PaxExam;
+import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
+import org.ops4j.pax.exam.spi.reactors.PerClass;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.InvalidSyntaxException;
+import org.osgi.framework.ServiceReference;
+import org.osgi.service.component.runtime.ServiceComponentRuntime;
+import org.osgi.service.component.runtime.dto.ComponentConfigurationDTO;
+import org.osgi.service.component.runtime.dto.ComponentDescriptionDTO;
+import org.osgi.service.component.runtime.dto.UnsatisfiedReferenceDTO;
+
+/**
+ * Boots the Duplex distribution from this build and checks what an operator relies on: every Duplex bundle
+ * active, every Duplex DS component satisfied, the ha: commands wired, and plug-ins hot-deployed both ways.
+ */
+@RunWith(PaxExam.class)
+@ExamReactorStrategy(PerClass.class)
+public class DistributionIT {
+
+    private static final String MONITOR = "org.duplex.api.monitor.ResourceMonitor";
+    private static final String PING_FILTER = "(duplex.monitor.type=ping)";
+    private static final long WAIT_MS = 60_000;
+
+    @Inject
+    BundleContext bundleContext;
+
+    @Inject
+    FeaturesService featuresService;
+
+    @Inject
+    SessionFactory sessionFactory;
+
+    @Inject
+    ServiceComponentRuntime scr;
+
+    @Configuration
+    public Option[] config() {
+        return DuplexContainer.options();
+    }
+
+    private List<Bundle> duplexBundles() {
+        return Arrays.stream(bundleContext.getBundles())
+                .filter(b -> b.getSymbolicName() != null && b.getSymbolicName().startsWith("org.duplex."))
+                .collect(Collectors.toList());
+    }
+
+    @Test
+    public void everyDuplexBundleIsActive() {
+        List<Bundle> bundles = duplexBundles();
+        assertThat(bundles).extracting(Bundle::getSymbolicName)
+                .contains("org.duplex.api", "org.duplex.heartbeat", "org.duplex.cluster", "org.duplex.failover",
+                        "org.duplex.monitor", "org.duplex.shell");
+        List<String> notActive = bundles.stream().filter(b -> b.getState() != Bundle.ACTIVE)
+                .map(b -> b.getSymbolicName() + " is " + stateName(b.getState()))
+                .collect(Collectors.toList());
+        assertThat(notActive).as("Duplex bundles that are not ACTIVE").isEmpty();
+    }
+
+    @Test
+    public void everyDuplexComponentIsSatisfied() {
+        List<String> problems = new ArrayList<>();
+        int components = 0;
+        for (Bundle bundle : duplexBundles()) {
+            for (ComponentDescriptionDTO description : scr.getComponentDescriptionDTOs(bundle)) {
+                components++;
+                if (!scr.isComponentEnabled(description)) {
+                    if (description.defaultEnabled) {
+                        problems.add(description.name + " is disabled");
+                    }
+                    continue;
+                }
+                for (ComponentConfigurationDTO config : scr.getComponentConfigurationDTOs(description)) {
+                    if (config.state == ComponentConfigurationDTO.UNSATISFIED_REFERENCE
+                            || config.state == ComponentConfigurationDTO.UNSATISFIED_CONFIGURATION
+                            || config.state == ComponentConfigurationDTO.FAILED_ACTIVATION) {
+                        problems.add(describe(description, config));
+                    }
+                }
+            }
+        }
+        assertThat(components).as("Duplex DS components found").isPositive();
+        assertThat(problems).as("unsatisfied Duplex DS components").isEmpty();
+    }
+
+    private static String describe(ComponentDescriptionDTO description, ComponentConfigurationDTO config) {
+        StringBuilder sb = new StringBuilder(description.name).append(" (bundle ")
+                .append(description.bundle.symbolicName).append(") is ").append(switch (config.state) {
+                    case ComponentConfigurationDTO.UNSATISFIED_REFERENCE -> "missing references";
+                    case ComponentConfigurationDTO.UNSATISFIED_CONFIGURATION -> "missing its configuration "
+                            + Arrays.toString(description.configurationPid);
+                    default -> "failed to activate: " + config.failure;
+                });
+        for (UnsatisfiedReferenceDTO ref : config.unsatisfiedReferences) {
+            sb.append("; needs ").append(ref.name).append(" target ").append(ref.target);
+        }
+        return sb.toString();
+    }
+
+    @Test
+    public void haVersionCommandPrintsTheVersion() throws Exception {
+        String out = execute("ha:version");
+        assertThat(out).contains("Duplex " + System.getProperty("duplex.version")).contains("Karaf  4.4.");
+    }
+
+    @Test
+    public void pingPluginFeatureHotDeploysBothWays() throws Exception {
+        assertThat(pingMonitors()).as("ping monitor before install").isZero();
+        featuresService.installFeature("duplex-plugin-ping", EnumSet.of(FeaturesService.Option.NoAutoRefreshBundles));
+        await("ping monitor service registered after feature:install", () -> pingMonitors() == 1);
+        assertThat(execute("ha:monitors")).contains("ping");
+        assertThat(execute("ha:monitor-check ping host=127.0.0.1")).startsWith("HEALTHY: 127.0.0.1 answered");
+
+        featuresService.uninstallFeature("duplex-plugin-ping", EnumSet.of(FeaturesService.Option.NoAutoRefreshBundles));
+        await("ping monitor service gone after feature:uninstall", () -> pingMonitors() == 0);
+        assertThat(execute("ha:monitors")).doesNotContain("ping\n").contains("No resource monitors installed");
+    }
+
+    @Test
+    public void pluginJarDroppedIntoDeployComesUpAndGoesAway() throws Exception {
+        Path jar = Paths.get(System.getProperty("duplex.pingJar"));
+        Path deploy = Paths.get(System.getProperty("karaf.base"), "deploy");
+        Files.createDirectories(deploy);
+        Path target = deploy.resolve(jar.getFileName());
+        Files.copy(jar, target, StandardCopyOption.REPLACE_EXISTING);
+        try {
+            await("ping monitor service registered after dropping the jar into deploy/", () -> pingMonitors() == 1);
+        } finally {
+            Files.delete(target);
+        }
+        await("ping monitor service gone after removing the jar from deploy/", () -> pingMonitors() == 0);
+    }
+
+    private int pingMonitors() {
+        try {
+            ServiceReference<?>[] refs = bundleContext.getAllServiceReferences(MONITOR, PING_FILTER);
+            return refs == null ? 0 : refs.length;
+        } catch (InvalidSyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private String execute(String command) throws Exception {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
+        Session session = sessionFactory.create(new ByteArrayInputStream(new byte[0]), out, out);
+        try {
+            session.execute(command);
+        } finally {
+            session.close();
+        }
+        out.flush();
+        return bytes.toString(StandardCharsets.UTF_8);
+    }
+
+    /** Polls a condition until it holds or a generous deadline passes (the container runs on a busy 2-core CI box). */
+    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + WAIT_MS * 1_000_000L;
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out after " + WAIT_MS + " ms waiting for: " + what);
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    private static String stateName(int state) {
+        switch (state) {
+            case Bundle.INSTALLED: return "INSTALLED (not resolved: a missing import?)";
+            case Bundle.RESOLVED: return "RESOLVED (not started)";
+            case Bundle.STARTING: return "STARTING";
+            case Bundle.STOPPING: return "STOPPING";
+            case Bundle.UNINSTALLED: return "UNINSTALLED";
+            default: return "state " + state;
+        }
+    }
+}

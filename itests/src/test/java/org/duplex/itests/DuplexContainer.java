@@ -1,0 +1,73 @@
+package org.duplex.itests;
+
+import static org.ops4j.pax.exam.CoreOptions.mavenBundle;
+import static org.ops4j.pax.exam.CoreOptions.systemProperty;
+import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.configureConsole;
+import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.editConfigurationFilePut;
+import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.karafDistributionConfiguration;
+import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.keepRuntimeFolder;
+import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.logLevel;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.ServerSocket;
+
+import org.ops4j.pax.exam.Option;
+import org.ops4j.pax.exam.karaf.options.LogLevelOption.LogLevel;
+
+/** Pax Exam options that boot the Duplex distribution built in this very build, not a stock Karaf. */
+final class DuplexContainer {
+
+    private DuplexContainer() {
+    }
+
+    static Option[] options(Option... extra) {
+        File assembly = new File(required("duplex.assembly"));
+        if (!assembly.isFile()) {
+            throw new IllegalStateException("Duplex assembly not built: " + assembly
+                    + " (run the whole build: mvn verify from the top folder)");
+        }
+        String localRepo = System.getProperty("maven.repo.local", System.getProperty("user.home") + "/.m2/repository");
+        Option[] base = {
+            karafDistributionConfiguration()
+                    .frameworkUrl("file:" + assembly.getAbsolutePath())
+                    .unpackDirectory(new File(required("duplex.workDir"), "exam"))
+                    .name("Duplex")
+                    .useDeployFolder(false),
+            keepRuntimeFolder(),
+            configureConsole().ignoreLocalConsole().ignoreRemoteShell(),
+            logLevel(LogLevel.WARN),
+            // Pax Exam's own probe bundles come from the local Maven repository; Duplex's from the distribution.
+            editConfigurationFilePut("etc/org.ops4j.pax.url.mvn.cfg", "org.ops4j.pax.url.mvn.localRepository", localRepo),
+            // Free ports, so a node running on this machine (or a parallel build) does not collide.
+            editConfigurationFilePut("etc/org.apache.karaf.shell.cfg", "sshPort", String.valueOf(freePort())),
+            editConfigurationFilePut("etc/org.apache.karaf.management.cfg", "rmiRegistryPort", String.valueOf(freePort())),
+            editConfigurationFilePut("etc/org.apache.karaf.management.cfg", "rmiServerPort", String.valueOf(freePort())),
+            // AssertJ for the probe's assertions (it is an OSGi bundle).
+            mavenBundle().groupId("net.bytebuddy").artifactId("byte-buddy").versionAsInProject(),
+            mavenBundle().groupId("org.assertj").artifactId("assertj-core").versionAsInProject(),
+            systemProperty("duplex.version").value(required("duplex.version")),
+            systemProperty("duplex.pingJar").value(required("duplex.pingJar")),
+        };
+        Option[] all = new Option[base.length + extra.length];
+        System.arraycopy(base, 0, all, 0, base.length);
+        System.arraycopy(extra, 0, all, base.length, extra.length);
+        return all;
+    }
+
+    static String required(String property) {
+        String value = System.getProperty(property);
+        if (value == null) {
+            throw new IllegalStateException("system property " + property + " is not set (run through Maven failsafe)");
+        }
+        return value;
+    }
+
+    static int freePort() {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new IllegalStateException("no free port", e);
+        }
+    }
+}
