@@ -1,0 +1,95 @@
+package org.duplex.cluster.config;
+
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import org.duplex.api.model.NodeId;
+import org.duplex.api.model.NodeMode;
+import org.duplex.api.model.NodeRole;
+import org.duplex.cluster.quorum.VoterInfo;
+
+/**
+ * The replicated cluster configuration: one immutable, versioned snapshot. A node replaces its whole snapshot at
+ * once, so nobody ever sees half a change.
+ *
+ * @param version monotonic; bumped by the coordinator on every accepted change
+ * @param epoch   the fencing epoch of the coordinator term that accepted this version; with the version it orders
+ *                snapshots: {@link #ORDER}
+ */
+public record ClusterConfig(long version, long epoch, String clusterName, List<NodeConfig> nodes,
+                            List<LinkConfig> links, List<ResourceConfig> resources, List<GroupConfig> groups,
+                            PolicyConfig policies) {
+
+    /** Newer = higher version, then higher epoch. A node only ever moves to a newer snapshot. */
+    public static final Comparator<ClusterConfig> ORDER =
+            Comparator.comparingLong(ClusterConfig::version).thenComparingLong(ClusterConfig::epoch);
+
+    public ClusterConfig {
+        nodes = nodes == null ? List.of() : List.copyOf(nodes);
+        links = links == null ? List.of() : List.copyOf(links);
+        resources = resources == null ? List.of() : List.copyOf(resources);
+        groups = groups == null ? List.of() : List.copyOf(groups);
+        policies = policies == null ? PolicyConfig.DEFAULTS : policies;
+    }
+
+    public static ClusterConfig initial(String clusterName, List<NodeConfig> nodes) {
+        return new ClusterConfig(0, 0, clusterName, nodes, List.of(), List.of(), List.of(), PolicyConfig.DEFAULTS);
+    }
+
+    public boolean isNewerThan(ClusterConfig other) {
+        return ORDER.compare(this, other) > 0;
+    }
+
+    public ClusterConfig stamped(long newVersion, long newEpoch) {
+        return new ClusterConfig(newVersion, newEpoch, clusterName, nodes, links, resources, groups, policies);
+    }
+
+    /** Same content, ignoring version and epoch. */
+    public boolean sameContentAs(ClusterConfig other) {
+        return stamped(0, 0).equals(other.stamped(0, 0));
+    }
+
+    public Optional<NodeConfig> node(NodeId id) {
+        return nodes.stream().filter(n -> id.value().equals(n.id())).findFirst();
+    }
+
+    public ClusterConfig withNodeMode(NodeId id, NodeMode mode) {
+        if (node(id).isEmpty()) {
+            throw new IllegalArgumentException("unknown node '" + id + "'");
+        }
+        List<NodeConfig> changed = nodes.stream().map(n -> n.id().equals(id.value()) ? n.withMode(mode) : n).toList();
+        return new ClusterConfig(version, epoch, clusterName, changed, links, resources, groups, policies);
+    }
+
+    public ClusterConfig withPolicies(PolicyConfig p) {
+        return new ClusterConfig(version, epoch, clusterName, nodes, links, resources, groups, p);
+    }
+
+    public ClusterConfig withGroups(List<GroupConfig> g) {
+        return new ClusterConfig(version, epoch, clusterName, nodes, links, resources, g, policies);
+    }
+
+    public ClusterConfig withResources(List<ResourceConfig> r) {
+        return new ClusterConfig(version, epoch, clusterName, nodes, links, r, groups, policies);
+    }
+
+    public Map<NodeId, VoterInfo> voters() {
+        Map<NodeId, VoterInfo> m = new LinkedHashMap<>();
+        for (NodeConfig n : nodes) {
+            NodeId id = NodeId.of(n.id());
+            m.put(id, new VoterInfo(id, n.role(), n.votes()));
+        }
+        return m;
+    }
+
+    public Map<NodeId, NodeRole> roles() {
+        Map<NodeId, NodeRole> m = new LinkedHashMap<>();
+        for (NodeConfig n : nodes) {
+            m.put(NodeId.of(n.id()), n.role());
+        }
+        return m;
+    }
+}

@@ -1,0 +1,372 @@
+package org.duplex.cluster.core;
+
+import java.io.IOException;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.LongSupplier;
+
+import org.duplex.api.cluster.FencingEpoch;
+import org.duplex.api.cluster.QuorumState;
+import org.duplex.api.model.NodeId;
+import org.duplex.cluster.config.ClusterConfig;
+import org.duplex.cluster.config.ConfigStore;
+import org.duplex.cluster.coordinator.CoordinatorElection;
+import org.duplex.cluster.coordinator.EpochStore;
+import org.duplex.cluster.quorum.QuorumCalculator;
+import org.duplex.cluster.quorum.QuorumDecision;
+import org.duplex.cluster.quorum.QuorumSettings;
+import org.duplex.cluster.quorum.Tiebreaker;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One node's quorum, coordinator term and replicated configuration, as a deterministic state machine. It is
+ * driven by three inputs — a new membership view, a message from a peer, a periodic tick — and reads time only
+ * from the injected monotonic clock, so the simulator and the JGroups engine run exactly the same code.
+ *
+ * <p>Terms: in a quorate view, the coordinator (lowest MEMBER id) collects every member's Hello, picks
+ * epoch = max(epochs seen) + 1, persists it, and sends NewTerm with the winning configuration. Members persist the
+ * epoch and acknowledge; the term is established (the coordinator may act) once every member of the view has
+ * acknowledged and the tiebreaker carries the epoch. So an established epoch is on disk on every node of a
+ * quorate view, and any later quorate view contains one of them: established epochs strictly increase.
+ *
+ * <p>Configuration: snapshots are ordered by (version, epoch); a node only ever moves forward. When a term starts
+ * (for example after a merge) the snapshot from the newest term wins; if another side holds a higher version
+ * number the winner is re-stamped above it, so version numbers never go backwards on any node either.
+ */
+public final class ClusterCore {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ClusterCore.class);
+
+    /** Winner at a term start: the snapshot accepted under the newest term, then the highest version. */
+    private static final Comparator<ClusterConfig> WINNER =
+            Comparator.comparingLong(ClusterConfig::epoch).thenComparingLong(ClusterConfig::version);
+
+    private final NodeId self;
+    private final QuorumSettings settings;
+    private final Tiebreaker tiebreaker;
+    private final EpochStore epochStore;
+    private final ConfigStore configStore;
+    private final LongSupplier clock;
+    private final Outbox outbox;
+
+    private ClusterConfig config;
+    private Map<NodeId, org.duplex.cluster.quorum.VoterInfo> voters;
+    private Map<NodeId, org.duplex.api.model.NodeRole> roles;
+    private long knownEpoch;
+    private MembershipView view;
+    private Set<NodeId> partition;
+    private final Map<NodeId, ClusterMessage.Hello> hellos = new HashMap<>();
+    private boolean waitingForAll;
+
+    private String pendingView;
+    private long pendingEpoch;
+    private final Set<NodeId> acks = new HashSet<>();
+    private boolean established;
+
+    private String acceptedView;
+    private long acceptedEpoch;
+    private NodeId acceptedFrom;
+
+    public ClusterCore(NodeId self, ClusterConfig bootstrap, QuorumSettings settings, Tiebreaker tiebreaker,
+                       EpochStore epochStore, ConfigStore configStore, LongSupplier clock, Outbox outbox)
+            throws IOException {
+        this.self = Objects.requireNonNull(self, "self");
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.tiebreaker = Objects.requireNonNull(tiebreaker, "tiebreaker");
+        this.epochStore = epochStore;
+        this.configStore = configStore;
+        this.clock = clock;
+        this.outbox = outbox;
+        Optional<ClusterConfig> stored = configStore.load();
+        setConfig(stored.filter(s -> !bootstrap.isNewerThan(s)).orElse(bootstrap));
+        this.knownEpoch = epochStore.load();
+        tiebreaker.publishEpoch(knownEpoch);
+        this.view = MembershipView.alone(self);
+        this.partition = Set.of(self);
+        this.waitingForAll = settings.waitForAll();
+        LOG.info("Node {} starting with configuration version {} (epoch {}), fencing epoch {}", self,
+                config.version(), config.epoch(), knownEpoch);
+    }
+
+    public NodeId self() {
+        return self;
+    }
+
+    public synchronized ClusterConfig config() {
+        return config;
+    }
+
+    public synchronized MembershipView view() {
+        return view;
+    }
+
+    public synchronized long knownEpoch() {
+        return knownEpoch;
+    }
+
+    public QuorumSettings settings() {
+        return settings;
+    }
+
+    public Tiebreaker tiebreaker() {
+        return tiebreaker;
+    }
+
+    /** The engine installed a new view. */
+    public synchronized void onView(MembershipView newView) {
+        if (!newView.members().contains(self)) {
+            throw new IllegalArgumentException("view " + newView + " does not contain this node " + self);
+        }
+        LOG.info("Node {}: new view {} {}", self, newView.id(), newView.members());
+        view = newView;
+        partition = Set.copyOf(newView.members());
+        hellos.clear();
+        pendingView = null;
+        established = false;
+        acks.clear();
+        acceptedView = null;
+        acceptedFrom = null;
+        if (partition.containsAll(voters.keySet()) && waitingForAll) {
+            LOG.info("Node {}: all {} nodes seen, wait_for_all satisfied", self, voters.size());
+            waitingForAll = false;
+        }
+        sendHello();
+    }
+
+    /** Periodic work: tiebreaker I/O, resending what the network may have lost, starting a term. */
+    public synchronized void tick() {
+        long now = clock.getAsLong();
+        Tiebreaker.Verdict verdict = settings.twoNode() ? tiebreaker.evaluate(partition, now)
+                : Tiebreaker.Verdict.deny("not in two-node mode");
+        QuorumDecision d = QuorumCalculator.evaluate(voters, settings, partition, waitingForAll, verdict);
+        long observed = tiebreaker.observedEpoch();
+        if (observed > knownEpoch) {
+            persistEpoch(observed);
+        }
+        if (!view.id().equals(acceptedView) && !(established && view.id().equals(pendingView))) {
+            sendHello();
+        }
+        if (d.quorate() && isCandidate() && !view.id().equals(pendingView)) {
+            maybeStartTerm();
+        }
+        if (view.id().equals(pendingView) && !established) {
+            if (acks.containsAll(partition) && tiebreaker.epochDurable(pendingEpoch)) {
+                established = true;
+                LOG.info("Node {} is coordinator of view {} {} with fencing epoch {}", self, view.id(),
+                        view.members(), pendingEpoch);
+            } else {
+                outbox.send(Optional.empty(), new ClusterMessage.NewTerm(self, view.id(), pendingEpoch, config));
+            }
+        }
+    }
+
+    public synchronized void onMessage(ClusterMessage m) {
+        if (m.from().equals(self) || !m.viewId().equals(view.id()) || !view.members().contains(m.from())) {
+            return;
+        }
+        if (m instanceof ClusterMessage.Hello h) {
+            hellos.put(h.from(), h);
+            if (!h.waitingForAll() && waitingForAll) {
+                LOG.info("Node {}: {} already saw the whole cluster, wait_for_all satisfied", self, h.from());
+                waitingForAll = false;
+            }
+        } else if (m instanceof ClusterMessage.NewTerm t) {
+            onNewTerm(t);
+        } else if (m instanceof ClusterMessage.TermAck a) {
+            if (view.id().equals(pendingView) && a.epoch() == pendingEpoch) {
+                acks.add(a.from());
+            }
+        } else if (m instanceof ClusterMessage.ConfigCommit c) {
+            if (c.epoch() >= knownEpoch && view.id().equals(acceptedView) && c.epoch() == acceptedEpoch) {
+                adopt(c.config());
+            }
+        } else if (m instanceof ClusterMessage.ConfigProposal p) {
+            if (isEstablishedCoordinator() && currentDecision().quorate()) {
+                if (p.baseVersion() == config.version()) {
+                    commit(p.config());
+                } else {
+                    LOG.warn("Node {}: refused a change from {} prepared on version {} (current is {});"
+                            + " the operator must retry", self, p.from(), p.baseVersion(), config.version());
+                }
+            }
+        }
+    }
+
+    private void onNewTerm(ClusterMessage.NewTerm t) {
+        if (t.epoch() < knownEpoch) {
+            LOG.info("Node {}: ignoring stale term {} from {} (known epoch {})", self, t.epoch(), t.from(),
+                    knownEpoch);
+            return;
+        }
+        if (t.epoch() > knownEpoch && !persistEpoch(t.epoch())) {
+            return;
+        }
+        adopt(t.config());
+        if (!view.id().equals(acceptedView) || acceptedEpoch != t.epoch()) {
+            LOG.info("Node {}: accepted {} as coordinator of view {} with fencing epoch {}", self, t.from(),
+                    view.id(), t.epoch());
+        }
+        acceptedView = view.id();
+        acceptedEpoch = t.epoch();
+        acceptedFrom = t.from();
+        outbox.send(Optional.of(t.from()), new ClusterMessage.TermAck(self, view.id(), t.epoch()));
+    }
+
+    /** Applies a configuration change cluster-wide if this partition is quorate (validation is the caller's). */
+    public synchronized ProposeResult propose(ClusterConfig candidate) {
+        QuorumDecision d = currentDecision();
+        if (!d.quorate()) {
+            return new ProposeResult(ProposeResult.Status.REJECTED, config.version(),
+                    "refused: this partition has no quorum (" + d.reason() + ")");
+        }
+        if (isEstablishedCoordinator()) {
+            ClusterConfig applied = commit(candidate);
+            return applied == null
+                    ? new ProposeResult(ProposeResult.Status.REJECTED, config.version(), "refused: cannot persist")
+                    : new ProposeResult(ProposeResult.Status.APPLIED, applied.version(),
+                    "applied as version " + applied.version());
+        }
+        if (view.id().equals(acceptedView) && acceptedFrom != null) {
+            outbox.send(Optional.of(acceptedFrom),
+                    new ClusterMessage.ConfigProposal(self, view.id(), config.version(), candidate));
+            return new ProposeResult(ProposeResult.Status.FORWARDED, config.version(),
+                    "sent to coordinator " + acceptedFrom);
+        }
+        return new ProposeResult(ProposeResult.Status.REJECTED, config.version(),
+                "refused: no coordinator term yet in view " + view.id());
+    }
+
+    /** The local view of the cluster, evaluated now (no I/O). */
+    public synchronized QuorumState state() {
+        QuorumDecision d = currentDecision();
+        Optional<NodeId> coordinator = Optional.empty();
+        if (d.quorate()) {
+            if (isEstablishedCoordinator()) {
+                coordinator = Optional.of(self);
+            } else if (view.id().equals(acceptedView)) {
+                coordinator = Optional.ofNullable(acceptedFrom);
+            }
+        }
+        return new QuorumState(self, d.quorate(), coordinator, new FencingEpoch(knownEpoch), partition,
+                d.votes(), d.expectedVotes(), d.reason());
+    }
+
+    public synchronized boolean isEstablishedCoordinator() {
+        return established && view.id().equals(pendingView);
+    }
+
+    /** The epoch of the term this node established as coordinator in its current view, or 0. */
+    public synchronized long establishedEpoch() {
+        return isEstablishedCoordinator() ? pendingEpoch : 0;
+    }
+
+    public synchronized boolean waitingForAll() {
+        return waitingForAll;
+    }
+
+    private QuorumDecision currentDecision() {
+        Tiebreaker.Verdict verdict = settings.twoNode() ? tiebreaker.peek(partition, clock.getAsLong())
+                : Tiebreaker.Verdict.deny("not in two-node mode");
+        return QuorumCalculator.evaluate(voters, settings, partition, waitingForAll, verdict);
+    }
+
+    private boolean isCandidate() {
+        return CoordinatorElection.choose(view.members(), roles).filter(self::equals).isPresent();
+    }
+
+    private void maybeStartTerm() {
+        for (NodeId m : view.members()) {
+            if (!m.equals(self) && !hellos.containsKey(m)) {
+                return;
+            }
+        }
+        long maxEpoch = Math.max(knownEpoch, tiebreaker.observedEpoch());
+        ClusterConfig winner = config;
+        long maxVersion = config.version();
+        for (ClusterMessage.Hello h : hellos.values()) {
+            maxEpoch = Math.max(maxEpoch, h.epoch());
+            maxVersion = Math.max(maxVersion, h.config().version());
+            if (WINNER.compare(h.config(), winner) > 0) {
+                winner = h.config();
+            }
+        }
+        long epoch = maxEpoch + 1;
+        if (!persistEpoch(epoch)) {
+            return;
+        }
+        if (winner.version() < maxVersion) {
+            winner = winner.stamped(maxVersion + 1, epoch);
+        }
+        adopt(winner);
+        pendingView = view.id();
+        pendingEpoch = epoch;
+        established = false;
+        acks.clear();
+        acks.add(self);
+        LOG.info("Node {}: opening coordinator term with fencing epoch {} in view {} (configuration version {})",
+                self, epoch, view.id(), config.version());
+        outbox.send(Optional.empty(), new ClusterMessage.NewTerm(self, view.id(), epoch, config));
+    }
+
+    private ClusterConfig commit(ClusterConfig candidate) {
+        ClusterConfig next = candidate.stamped(config.version() + 1, pendingEpoch);
+        try {
+            configStore.save(next);
+        } catch (IOException e) {
+            LOG.error("Node {}: cannot persist configuration version {}: {}; change refused", self, next.version(),
+                    e.getMessage());
+            return null;
+        }
+        setConfig(next);
+        LOG.info("Node {}: configuration version {} accepted (epoch {})", self, next.version(), next.epoch());
+        outbox.send(Optional.empty(), new ClusterMessage.ConfigCommit(self, view.id(), pendingEpoch, next));
+        return next;
+    }
+
+    private void adopt(ClusterConfig candidate) {
+        if (!candidate.isNewerThan(config)) {
+            return;
+        }
+        try {
+            configStore.save(candidate);
+        } catch (IOException e) {
+            LOG.error("Node {}: cannot persist configuration version {}: {}", self, candidate.version(),
+                    e.getMessage());
+            return;
+        }
+        LOG.info("Node {}: configuration version {} -> {}", self, config.version(), candidate.version());
+        setConfig(candidate);
+    }
+
+    private boolean persistEpoch(long epoch) {
+        if (epoch <= knownEpoch) {
+            return true;
+        }
+        try {
+            epochStore.store(epoch);
+        } catch (IOException e) {
+            LOG.error("Node {}: cannot persist fencing epoch {}: {}; not taking part in the term", self, epoch,
+                    e.getMessage());
+            return false;
+        }
+        knownEpoch = epoch;
+        tiebreaker.publishEpoch(epoch);
+        return true;
+    }
+
+    private void setConfig(ClusterConfig c) {
+        config = c;
+        voters = c.voters();
+        roles = c.roles();
+    }
+
+    private void sendHello() {
+        outbox.send(Optional.empty(), new ClusterMessage.Hello(self, view.id(), knownEpoch, config, waitingForAll));
+    }
+}

@@ -1,0 +1,68 @@
+package org.duplex.cluster.quorum;
+
+import java.util.Set;
+
+import org.duplex.api.model.NodeId;
+
+/**
+ * Decides which side of a split two-node cluster keeps quorum. Implementations: a disk arbitration lease
+ * (strong), a witness node (strong), a ping target (weak: both sides may reach it).
+ */
+public interface Tiebreaker {
+
+    /**
+     * Does periodic work (renewing a lease, pinging) and answers whether this node's partition may be quorate
+     * by the tiebreaker now.
+     *
+     * @param partition the members of this node's current membership view (always contains this node)
+     * @param nowNanos  this node's monotonic clock
+     */
+    Verdict evaluate(Set<NodeId> partition, long nowNanos);
+
+    /** Answers from the last {@link #evaluate} state without doing I/O, re-checking time-bounded grants. */
+    Verdict peek(Set<NodeId> partition, long nowNanos);
+
+    String describe();
+
+    /** The highest fencing epoch this tiebreaker has observed (the disk lease carries it across a split). */
+    default long observedEpoch() {
+        return 0;
+    }
+
+    /** Asks the tiebreaker to carry this epoch (a lease holder writes it with its next renewal). */
+    default void publishEpoch(long epoch) {
+    }
+
+    /** True once the epoch is carried durably by the tiebreaker, so a taker on the other side will see it. */
+    default boolean epochDurable(long epoch) {
+        return true;
+    }
+
+    record Verdict(boolean granted, String reason) {
+        public static Verdict grant(String reason) {
+            return new Verdict(true, reason);
+        }
+
+        public static Verdict deny(String reason) {
+            return new Verdict(false, reason);
+        }
+    }
+
+    /** No tiebreaker: two-node mode without one never grants a lone node quorum. */
+    Tiebreaker NONE = new Tiebreaker() {
+        @Override
+        public Verdict evaluate(Set<NodeId> partition, long nowNanos) {
+            return peek(partition, nowNanos);
+        }
+
+        @Override
+        public Verdict peek(Set<NodeId> partition, long nowNanos) {
+            return Verdict.deny("no tiebreaker configured");
+        }
+
+        @Override
+        public String describe() {
+            return "none";
+        }
+    };
+}

@@ -1,0 +1,476 @@
+package org.duplex.cluster.sim;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeSet;
+
+import org.duplex.api.cluster.QuorumState;
+import org.duplex.api.model.NodeId;
+import org.duplex.api.model.NodeMode;
+import org.duplex.api.model.NodeRole;
+import org.duplex.cluster.config.ClusterConfig;
+import org.duplex.cluster.config.NodeConfig;
+import org.duplex.cluster.config.PolicyConfig;
+import org.duplex.cluster.core.ClusterCore;
+import org.duplex.cluster.core.ClusterMessage;
+import org.duplex.cluster.core.MembershipView;
+import org.duplex.cluster.quorum.NoQuorumPolicy;
+import org.duplex.cluster.quorum.QuorumSettings;
+import org.duplex.cluster.quorum.Tiebreaker;
+import org.duplex.cluster.tiebreaker.DiskLeaseTiebreaker;
+
+/**
+ * A deterministic simulation of a Duplex cluster: virtual time, one seeded {@link Random}, the real
+ * {@link ClusterCore} of every node, and a network given as a per-direction connectivity matrix. Membership views
+ * are derived from the matrix the way JGroups' coordinator-driven GMS would form them (the lowest reachable node
+ * gathers everyone it can reach both ways), and each node installs its view after its own random delay, so views
+ * are inconsistent while they change. Faults: full partitions, one-way loss, flapping links, frozen nodes (their
+ * clock keeps running, they do nothing), crashes and restarts with stale persisted state, disk path failures, and
+ * concurrent configuration edits anywhere. Invariants are checked after every step.
+ */
+public final class ClusterSimulation {
+
+    public enum Kind {
+        /** 2 members, two_node mode, disk lease tiebreaker. */
+        TWO_NODE_DISK(2),
+        /** 2 members + 1 witness (votes only). */
+        WITNESS(3),
+        MAJORITY_3(3),
+        MAJORITY_5(5),
+        MAJORITY_32(32);
+
+        final int size;
+
+        Kind(int size) {
+            this.size = size;
+        }
+    }
+
+    static final long STEP_NANOS = Duration.ofMillis(50).toNanos();
+
+    private final long seed;
+    private final Kind kind;
+    private final Random rnd;
+    private final List<SimNode> nodes = new ArrayList<>();
+    private final boolean[][] link;
+    private final SimLeaseStore disk = new SimLeaseStore();
+    private final QuorumSettings settings;
+    private final ClusterConfig bootstrap;
+    private final List<String> log = new ArrayList<>();
+    private final List<int[]> flapping = new ArrayList<>(); // {from, to, untilStep, period}
+    private final Map<Set<NodeId>, String> viewIds = new HashMap<>();
+    private final Set<String> establishedSeen = new HashSet<>();
+    private long maxEstablishedEpoch;
+    private long viewCounter;
+    private long step;
+    private long now;
+    int edits;
+    int appliedEdits;
+    int terms;
+
+    public ClusterSimulation(long seed, Kind kind) {
+        this.seed = seed;
+        this.kind = kind;
+        this.rnd = new Random(seed);
+        int n = kind.size;
+        link = new boolean[n][n];
+        for (boolean[] row : link) {
+            java.util.Arrays.fill(row, true);
+        }
+        List<NodeConfig> configured = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            boolean witness = kind == Kind.WITNESS && i == n - 1;
+            NodeId id = NodeId.of(String.format(witness ? "w%02d" : "n%02d", i + 1));
+            nodes.add(new SimNode(id, i));
+            configured.add(new NodeConfig(id.value(), witness ? NodeRole.WITNESS : NodeRole.MEMBER, 1,
+                    NodeMode.ONLINE, null));
+        }
+        bootstrap = ClusterConfig.initial("sim", configured);
+        boolean waitForAll = kind == Kind.TWO_NODE_DISK || rnd.nextBoolean();
+        settings = new QuorumSettings(0, kind == Kind.TWO_NODE_DISK, waitForAll, NoQuorumPolicy.STOP);
+        for (SimNode node : nodes) {
+            start(node);
+        }
+    }
+
+    public static ClusterSimulation forSeed(long seed) {
+        Kind[] weighted = {Kind.TWO_NODE_DISK, Kind.TWO_NODE_DISK, Kind.TWO_NODE_DISK, Kind.WITNESS, Kind.WITNESS,
+                Kind.MAJORITY_3, Kind.MAJORITY_3, Kind.MAJORITY_5, Kind.MAJORITY_5, Kind.MAJORITY_32};
+        Kind kind = weighted[(int) Math.floorMod(seed * 0x9E3779B97F4A7C15L >>> 7, (long) weighted.length)];
+        return new ClusterSimulation(seed, kind);
+    }
+
+    public Kind kind() {
+        return kind;
+    }
+
+    private void start(SimNode node) {
+        Tiebreaker tb = Tiebreaker.NONE;
+        node.lease = null;
+        if (kind == Kind.TWO_NODE_DISK) {
+            node.lease = new DiskLeaseTiebreaker(node.id, disk.viewFor(node), Duration.ofMillis(100),
+                    Duration.ofMillis(1000), Duration.ofMillis(200));
+            tb = node.lease;
+        }
+        try {
+            node.core = new ClusterCore(node.id, bootstrap, settings, tb, node.epochStore, node.configStore,
+                    () -> now, (target, msg) -> send(node, target, msg));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        node.running = true;
+        node.pendingView = null;
+        node.inbox.clear();
+    }
+
+    private void send(SimNode from, Optional<NodeId> target, ClusterMessage msg) {
+        List<NodeId> to = target.map(List::of).orElse(from.core.view().members());
+        for (NodeId t : to) {
+            SimNode r = node(t);
+            if (r == from || !link[from.index][r.index] || !r.running || r.frozen(step)) {
+                continue;
+            }
+            r.inbox.add(new SimNode.Envelope(step + 1 + (rnd.nextInt(4) == 0 ? 1 : 0), msg));
+        }
+    }
+
+    private SimNode node(NodeId id) {
+        for (SimNode n : nodes) {
+            if (n.id.equals(id)) {
+                return n;
+            }
+        }
+        throw new IllegalArgumentException(id.toString());
+    }
+
+    /** Runs the chaos phase then a healed phase; returns normally or throws {@link AssertionError} with the seed. */
+    public void run(int chaosSteps, int healSteps) {
+        try {
+            for (int i = 0; i < chaosSteps; i++) {
+                chaos();
+                advance();
+            }
+            healAll();
+            for (int i = 0; i < healSteps; i++) {
+                advance();
+            }
+            checkConverged();
+        } catch (AssertionError | RuntimeException e) {
+            throw new AssertionError("simulation seed " + seed + " (" + kind + ") failed at step " + step + " (t="
+                    + now / 1_000_000 + " ms): " + e.getMessage() + "\nreplay: -Dsim.seed=" + seed
+                    + "\nlast events:\n  " + String.join("\n  ", log.subList(Math.max(0, log.size() - 40),
+                    log.size())), e);
+        }
+    }
+
+    private void event(String what) {
+        log.add("t=" + now / 1_000_000 + "ms " + what);
+    }
+
+    private void chaos() {
+        int n = nodes.size();
+        if (rnd.nextInt(100) < 3) {
+            switch (rnd.nextInt(9)) {
+                case 0, 1 -> {
+                    Set<Integer> side = new HashSet<>();
+                    for (int i = 0; i < n; i++) {
+                        if (rnd.nextBoolean()) {
+                            side.add(i);
+                        }
+                    }
+                    for (int i = 0; i < n; i++) {
+                        for (int j = 0; j < n; j++) {
+                            if (side.contains(i) != side.contains(j)) {
+                                link[i][j] = false;
+                            }
+                        }
+                    }
+                    event("partition " + side);
+                }
+                case 2 -> {
+                    for (boolean[] row : link) {
+                        java.util.Arrays.fill(row, true);
+                    }
+                    flapping.clear();
+                    event("heal network");
+                }
+                case 3 -> {
+                    int a = rnd.nextInt(n);
+                    int b = rnd.nextInt(n);
+                    if (a != b) {
+                        link[a][b] = false;
+                        event("one-way loss " + nodes.get(a).id + " -> " + nodes.get(b).id);
+                    }
+                }
+                case 4 -> {
+                    int a = rnd.nextInt(n);
+                    int b = rnd.nextInt(n);
+                    if (a != b) {
+                        flapping.add(new int[] {a, b, (int) step + 40 + rnd.nextInt(200), 1 + rnd.nextInt(8)});
+                        event("flapping " + nodes.get(a).id + " <-> " + nodes.get(b).id);
+                    }
+                }
+                case 5 -> {
+                    SimNode v = nodes.get(rnd.nextInt(n));
+                    if (v.running && !v.frozen(step)) {
+                        v.frozenUntilStep = step + 10 + rnd.nextInt(120);
+                        event("freeze " + v.id + " until t=" + v.frozenUntilStep * 50 + "ms");
+                    }
+                }
+                case 6 -> {
+                    SimNode v = nodes.get(rnd.nextInt(n));
+                    if (v.running) {
+                        v.running = false;
+                        v.frozenUntilStep = -1;
+                        v.inbox.clear();
+                        event("crash " + v.id);
+                    } else {
+                        start(v);
+                        event("restart " + v.id + " with persisted config v" + v.core.config().version()
+                                + " epoch " + v.core.knownEpoch());
+                    }
+                }
+                case 7 -> {
+                    SimNode v = nodes.get(rnd.nextInt(n));
+                    v.diskUp = !v.diskUp;
+                    event("disk path " + (v.diskUp ? "restored" : "failed") + " on " + v.id);
+                }
+                default -> {
+                    // concurrent edits: one on each side of whatever split exists
+                    edit(nodes.get(rnd.nextInt(n)));
+                    edit(nodes.get(rnd.nextInt(n)));
+                }
+            }
+        }
+        if (rnd.nextInt(100) < 4) {
+            edit(nodes.get(rnd.nextInt(n)));
+        }
+        for (Iterator<int[]> it = flapping.iterator(); it.hasNext(); ) {
+            int[] f = it.next();
+            if (step >= f[2]) {
+                link[f[0]][f[1]] = link[f[1]][f[0]] = true;
+                it.remove();
+            } else if (step % f[3] == 0) {
+                boolean up = !link[f[0]][f[1]];
+                link[f[0]][f[1]] = link[f[1]][f[0]] = up;
+            }
+        }
+    }
+
+    private void edit(SimNode v) {
+        if (!v.active(step)) {
+            return;
+        }
+        edits++;
+        ClusterConfig c = v.core.config();
+        ClusterConfig changed = rnd.nextBoolean()
+                ? c.withPolicies(new PolicyConfig(NoQuorumPolicy.STOP, rnd.nextInt(1000), 3))
+                : c.withNodeMode(nodes.get(rnd.nextInt(nodes.size())).id,
+                rnd.nextBoolean() ? NodeMode.STANDBY : NodeMode.ONLINE);
+        var r = v.core.propose(changed);
+        if (r.ok()) {
+            appliedEdits++;
+        }
+        event("edit on " + v.id + ": " + r.status() + " " + r.message());
+    }
+
+    private void healAll() {
+        for (boolean[] row : link) {
+            java.util.Arrays.fill(row, true);
+        }
+        flapping.clear();
+        for (SimNode v : nodes) {
+            v.diskUp = true;
+            v.frozenUntilStep = -1;
+            if (!v.running) {
+                start(v);
+            }
+        }
+        event("heal everything");
+    }
+
+    private void advance() {
+        step++;
+        now += STEP_NANOS;
+        formViews();
+        List<SimNode> order = new ArrayList<>(nodes);
+        Collections.shuffle(order, rnd);
+        for (SimNode v : order) {
+            if (!v.active(step)) {
+                continue;
+            }
+            if (v.pendingView != null && step >= v.pendingViewAtStep) {
+                v.core.onView(v.pendingView);
+                v.pendingView = null;
+            }
+            List<SimNode.Envelope> due = new ArrayList<>();
+            for (Iterator<SimNode.Envelope> it = v.inbox.iterator(); it.hasNext(); ) {
+                SimNode.Envelope e = it.next();
+                if (e.deliverAtStep() <= step) {
+                    due.add(e);
+                    it.remove();
+                }
+            }
+            for (SimNode.Envelope e : due) {
+                v.core.onMessage(e.message());
+            }
+            v.core.tick();
+        }
+        checkInvariants();
+    }
+
+    /** JGroups-like: the lowest unassigned visible node gathers every node it reaches both ways. */
+    private void formViews() {
+        List<SimNode> visible = nodes.stream().filter(v -> v.active(step)).toList();
+        Set<SimNode> assigned = new HashSet<>();
+        Map<Set<NodeId>, String> ids = new HashMap<>();
+        Map<SimNode, MembershipView> target = new HashMap<>();
+        for (SimNode c : visible) {
+            if (assigned.contains(c)) {
+                continue;
+            }
+            List<SimNode> members = new ArrayList<>();
+            for (SimNode m : visible) {
+                if (!assigned.contains(m) && (m == c || link[c.index][m.index] && link[m.index][c.index])) {
+                    members.add(m);
+                }
+            }
+            assigned.addAll(members);
+            Set<NodeId> set = new TreeSet<>();
+            members.forEach(m -> set.add(m.id));
+            String id = viewIds.get(set);
+            if (id == null) {
+                id = "v" + (++viewCounter);
+            }
+            ids.put(set, id);
+            MembershipView view = new MembershipView(id, new ArrayList<>(set));
+            members.forEach(m -> target.put(m, view));
+        }
+        viewIds.clear();
+        viewIds.putAll(ids);
+        for (Map.Entry<SimNode, MembershipView> e : target.entrySet()) {
+            SimNode v = e.getKey();
+            MembershipView t = e.getValue();
+            if (v.core.view().id().equals(t.id())) {
+                v.pendingView = null;
+            } else if (v.pendingView == null || !v.pendingView.id().equals(t.id())) {
+                v.pendingView = t;
+                v.pendingViewAtStep = step + 1 + rnd.nextInt(4);
+            }
+        }
+    }
+
+    private void checkInvariants() {
+        List<SimNode> active = nodes.stream().filter(v -> v.active(step)).toList();
+        Map<SimNode, QuorumState> states = new HashMap<>();
+        for (SimNode v : active) {
+            states.put(v, v.core.state());
+        }
+        List<SimNode> quorate = active.stream().filter(v -> states.get(v).quorate()).toList();
+        for (int i = 0; i < quorate.size(); i++) {
+            for (int j = i + 1; j < quorate.size(); j++) {
+                SimNode a = quorate.get(i);
+                SimNode b = quorate.get(j);
+                Set<NodeId> va = states.get(a).members();
+                Set<NodeId> vb = states.get(b).members();
+                boolean disjoint = Collections.disjoint(va, vb);
+                boolean notMutual = !va.contains(b.id) || !vb.contains(a.id);
+                if (disjoint || kind == Kind.TWO_NODE_DISK && notMutual) {
+                    throw new AssertionError("two quorate partitions: " + a.id + " " + va + " (" + states.get(a)
+                            .reason() + ") and " + b.id + " " + vb + " (" + states.get(b).reason() + ")");
+                }
+            }
+        }
+        for (SimNode v : active) {
+            QuorumState s = states.get(v);
+            if (s.isCoordinator()) {
+                if (!settings.twoNode() && s.votes() * 2 <= s.expectedVotes()) {
+                    throw new AssertionError("coordinator " + v.id + " in a minority: " + s);
+                }
+                if (!v.core.isEstablishedCoordinator()) {
+                    throw new AssertionError("coordinator " + v.id + " without an established term");
+                }
+            }
+            if (v.core.isEstablishedCoordinator()) {
+                String key = v.id + "/" + v.core.view().id() + "/" + v.core.establishedEpoch();
+                if (establishedSeen.add(key)) {
+                    terms++;
+                    long e = v.core.establishedEpoch();
+                    if (e <= maxEstablishedEpoch) {
+                        throw new AssertionError("epoch did not increase: " + v.id + " established term " + e
+                                + " after term " + maxEstablishedEpoch + " existed");
+                    }
+                    maxEstablishedEpoch = e;
+                    event(v.id + " coordinator of " + v.core.view().members() + " epoch " + e);
+                }
+            }
+        }
+        for (SimNode v : nodes) {
+            if (!v.running) {
+                continue;
+            }
+            long e = v.core.knownEpoch();
+            if (e < v.lastEpoch) {
+                throw new AssertionError(v.id + " epoch went backwards " + v.lastEpoch + " -> " + e);
+            }
+            v.lastEpoch = e;
+            ClusterConfig c = v.core.config();
+            if (c.version() < v.lastConfigVersion
+                    || c.version() == v.lastConfigVersion && c.epoch() < v.lastConfigEpoch) {
+                throw new AssertionError(v.id + " configuration went backwards v" + v.lastConfigVersion + "@"
+                        + v.lastConfigEpoch + " -> v" + c.version() + "@" + c.epoch());
+            }
+            v.lastConfigVersion = c.version();
+            v.lastConfigEpoch = c.epoch();
+        }
+        if (kind == Kind.TWO_NODE_DISK) {
+            long holders = nodes.stream().filter(v -> v.running && v.lease != null && v.lease.holdsValidLease(now))
+                    .count();
+            if (holders > 1) {
+                throw new AssertionError("two nodes hold a valid disk lease at once");
+            }
+        }
+    }
+
+    private void checkConverged() {
+        Set<String> viewsSeen = new HashSet<>();
+        Set<Long> versions = new HashSet<>();
+        int coordinators = 0;
+        for (SimNode v : nodes) {
+            QuorumState s = v.core.state();
+            viewsSeen.add(v.core.view().id());
+            versions.add(v.core.config().version());
+            if (!s.quorate()) {
+                throw new AssertionError("after healing, " + v.id + " is not quorate: " + s.reason());
+            }
+            if (s.members().size() != nodes.size()) {
+                throw new AssertionError("after healing, " + v.id + " sees only " + s.members());
+            }
+            if (s.coordinator().isEmpty()) {
+                throw new AssertionError("after healing, " + v.id + " knows no coordinator");
+            }
+            if (s.isCoordinator()) {
+                coordinators++;
+            }
+        }
+        if (viewsSeen.size() != 1 || coordinators != 1 || versions.size() != 1) {
+            throw new AssertionError("after healing: views " + viewsSeen + ", coordinators " + coordinators
+                    + ", config versions " + versions);
+        }
+    }
+
+    public String summary() {
+        return kind + " seed " + seed + ": " + terms + " terms, " + appliedEdits + "/" + edits + " edits accepted";
+    }
+}
