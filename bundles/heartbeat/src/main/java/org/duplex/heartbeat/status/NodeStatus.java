@@ -1,6 +1,8 @@
 package org.duplex.heartbeat.status;
 
+import java.util.Collections;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.Objects;
 
 import org.duplex.api.liveness.LinkState;
@@ -18,7 +20,8 @@ public record NodeStatus(double load1, int memoryUsedPercent, int diskUsedPercen
         Map<String, LinkState> links) {
 
     public NodeStatus {
-        links = Map.copyOf(Objects.requireNonNull(links, "links"));
+        // sorted, so that the entries that fit a frame are always the same ones
+        links = Collections.unmodifiableMap(new TreeMap<>(Objects.requireNonNull(links, "links")));
     }
 
     public static final NodeStatus UNKNOWN = new NodeStatus(-1, -1, -1, 0, Map.of());
