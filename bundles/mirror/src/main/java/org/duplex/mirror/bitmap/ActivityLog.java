@@ -2,9 +2,9 @@ package org.duplex.mirror.bitmap;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
+
+import org.duplex.mirror.io.DiskFile;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -20,7 +20,7 @@ import java.util.Map;
 public final class ActivityLog implements AutoCloseable {
     private final long extentSize;
     private final int capacity;
-    private final FileChannel file;
+    private final DiskFile file;
     /** extent -> writes in flight, in least-recently-used order. */
     private final LinkedHashMap<Long, Integer> active = new LinkedHashMap<>(64, 0.75f, true);
     private long transactions;
@@ -28,14 +28,13 @@ public final class ActivityLog implements AutoCloseable {
     public ActivityLog(Path path, long extentSize, int capacity) throws IOException {
         this.extentSize = extentSize;
         this.capacity = capacity;
-        this.file = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.READ,
-                StandardOpenOption.WRITE);
+        this.file = new DiskFile(path, false);
     }
 
     /** Extents recorded on disk (those to resync after a crash). */
     public synchronized List<Long> recordedExtents() throws IOException {
         ByteBuffer b = ByteBuffer.allocate((int) Math.min(file.size(), 8L + 8L * 65536));
-        file.read(b, 0);
+        file.read(0, b);
         b.flip();
         List<Long> out = new ArrayList<>();
         if (b.remaining() < 8) {
@@ -120,12 +119,10 @@ public final class ActivityLog implements AutoCloseable {
             b.putLong(e);
         }
         b.flip();
-        long pos = 0;
-        while (b.hasRemaining()) {
-            pos += file.write(b, pos);
-        }
-        file.truncate(pos);
-        file.force(false);
+        long end = b.remaining();
+        file.write(0, b);
+        file.truncate(end);
+        file.force();
         transactions++;
     }
 

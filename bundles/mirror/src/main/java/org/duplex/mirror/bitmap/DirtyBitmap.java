@@ -2,9 +2,9 @@ package org.duplex.mirror.bitmap;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
+
+import org.duplex.mirror.io.DiskFile;
 import java.util.BitSet;
 
 /**
@@ -18,7 +18,7 @@ public final class DirtyBitmap implements AutoCloseable {
     private final int granularity;
     private final long bits;
     private final long[] words;
-    private final FileChannel file;
+    private final DiskFile file;
     private long cardinality;
 
     public DirtyBitmap(Path path, long volumeSize, int granularity) throws IOException {
@@ -32,10 +32,9 @@ public final class DirtyBitmap implements AutoCloseable {
             throw new IllegalArgumentException("volume too large for granularity " + granularity);
         }
         this.words = new long[(int) ((bits + 63) / 64)];
-        this.file = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.READ,
-                StandardOpenOption.WRITE);
+        this.file = new DiskFile(path, false);
         ByteBuffer b = ByteBuffer.allocate(words.length * 8);
-        file.read(b, 0);
+        file.read(0, b);
         b.flip();
         for (int i = 0; i < words.length && b.remaining() >= 8; i++) {
             words[i] = b.getLong();
@@ -103,7 +102,7 @@ public final class DirtyBitmap implements AutoCloseable {
         }
         if (firstWord >= 0) {
             writeWords(firstWord, lastWord);
-            file.force(false);
+            file.force();
         }
     }
 
@@ -162,7 +161,7 @@ public final class DirtyBitmap implements AutoCloseable {
         if (words.length > 0) {
             writeWords(0, words.length - 1);
         }
-        file.force(false);
+        file.force();
     }
 
     private void writeWords(int from, int to) throws IOException {
@@ -171,10 +170,7 @@ public final class DirtyBitmap implements AutoCloseable {
             b.putLong(words[i]);
         }
         b.flip();
-        long pos = (long) from * 8;
-        while (b.hasRemaining()) {
-            pos += file.write(b, pos);
-        }
+        file.write((long) from * 8, b);
     }
 
     @Override

@@ -7,10 +7,8 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
@@ -34,12 +32,12 @@ import org.duplex.api.cluster.FencingEpoch;
 import org.duplex.mirror.bitmap.ActivityLog;
 import org.duplex.mirror.bitmap.DirtyBitmap;
 import org.duplex.mirror.gi.GenerationIds;
+import org.duplex.mirror.io.DiskFile;
 import org.duplex.mirror.gi.LegInfo;
 import org.duplex.mirror.gi.SyncDecision;
 import org.duplex.mirror.gi.SyncPlanner;
 import org.duplex.mirror.nbd.BlockDevice;
 import org.duplex.mirror.nbd.BlockDeviceException;
-import org.duplex.mirror.nbd.FileBlockDevice;
 import org.duplex.mirror.nbd.Nbd;
 import org.duplex.mirror.replication.Frame;
 import org.duplex.mirror.replication.FrameReader;
@@ -68,7 +66,7 @@ public final class MirrorVolume implements BlockDevice, AutoCloseable {
 
     private final VolumeConfig config;
     private final QuorumGate gate;
-    private final FileChannel data;
+    private final DiskFile data;
     private final MetaStore metaStore;
     private final DirtyBitmap bitmap;
     private final ActivityLog al;
@@ -94,7 +92,7 @@ public final class MirrorVolume implements BlockDevice, AutoCloseable {
     private volatile String lastVerify;
     private volatile Resync resync;
     private ServerSocket listener;
-    private final List<Thread> threads = new ArrayList<>();
+    private final List<Thread> threads = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     /** Progress of the running resync. */
     private static final class Resync {
@@ -121,10 +119,13 @@ public final class MirrorVolume implements BlockDevice, AutoCloseable {
         this.gate = gate;
         Files.createDirectories(config.metaDir());
         this.metaStore = new MetaStore(config.metaDir());
-        this.data = FileChannel.open(config.backing(), StandardOpenOption.CREATE, StandardOpenOption.READ,
-                StandardOpenOption.WRITE);
-        if (Files.isRegularFile(config.backing()) && data.size() < config.size()) {
-            data.write(ByteBuffer.allocate(1), config.size() - 1);
+        this.data = new DiskFile(config.backing(), false);
+        if (Files.isRegularFile(config.backing())) {
+            data.ensureSize(config.size());
+        } else if (data.size() < config.size()) {
+            data.close();
+            throw new IOException("volume " + config.name() + ": device " + config.backing() + " has only "
+                    + data.size() + " bytes, " + config.size() + " configured");
         }
         this.bitmap = new DirtyBitmap(config.metaDir().resolve("bitmap"), config.size(), config.granularity());
         this.al = new ActivityLog(config.metaDir().resolve("activity-log"), AL_EXTENT, AL_SLOTS);
@@ -215,7 +216,7 @@ public final class MirrorVolume implements BlockDevice, AutoCloseable {
         }
         localPendingReads.incrementAndGet();
         try {
-            FileBlockDevice.readFully(data, offset, dst);
+            data.read(offset, dst);
         } finally {
             localPendingReads.decrementAndGet();
         }
@@ -230,7 +231,7 @@ public final class MirrorVolume implements BlockDevice, AutoCloseable {
             if (got == null || got.length != len) {
                 // fall back to the local leg when it is trustworthy
                 if (meta.disk() == DiskState.UP_TO_DATE) {
-                    FileBlockDevice.readFully(data, offset, dst);
+                    data.read(offset, dst);
                     return;
                 }
                 throw new BlockDeviceException(Nbd.EIO, "peer read failed and the local leg is inconsistent");
@@ -256,14 +257,14 @@ public final class MirrorVolume implements BlockDevice, AutoCloseable {
         }
         byte[] prefix = ByteBuffer.allocate(9).putLong(offset).put((byte) (fua ? 1 : 0)).array();
         replicatedUpdate(offset, len, fua, FrameType.WRITE, prefix, arr, off, len,
-                () -> FileBlockDevice.writeFully(data, offset, ByteBuffer.wrap(arr, off, len)));
+                () -> data.write(offset, ByteBuffer.wrap(arr, off, len)));
     }
 
     @Override
     public void writeZeroes(long offset, long length, boolean fua) throws IOException {
         byte[] prefix = ByteBuffer.allocate(17).putLong(offset).putLong(length).put((byte) (fua ? 1 : 0)).array();
         replicatedUpdate(offset, length, fua, FrameType.ZERO, prefix, new byte[0], 0, 0,
-                () -> FileBlockDevice.zero(data, offset, length));
+                () -> data.zero(offset, length));
     }
 
     @Override
@@ -299,7 +300,7 @@ public final class MirrorVolume implements BlockDevice, AutoCloseable {
                     }
                 }
                 if (fua) {
-                    data.force(false);
+                    data.force();
                 }
                 if (ack != null && config.mode() == ReplicationMode.SYNC) {
                     await(l, ack);
@@ -329,7 +330,7 @@ public final class MirrorVolume implements BlockDevice, AutoCloseable {
 
     @Override
     public void flush() throws IOException {
-        data.force(false);
+        data.force();
         PeerLink l = link;
         if (l != null && l.up()) {
             await(l, l.request(FrameType.FLUSH, new byte[0], new byte[0], 0, 0, 0, 0));
@@ -442,7 +443,7 @@ public final class MirrorVolume implements BlockDevice, AutoCloseable {
                 }
             }
             try {
-                data.force(false);
+                data.force();
                 bitmap.persistAll();
                 al.clear();
                 meta = meta.withPrimaryActive(false);
@@ -587,7 +588,7 @@ public final class MirrorVolume implements BlockDevice, AutoCloseable {
 
     private byte[] digest(long off, int len) throws IOException {
         ByteBuffer b = ByteBuffer.allocate(len);
-        FileBlockDevice.readFully(data, off, b);
+        data.read(off, b);
         try {
             MessageDigest md = MessageDigest.getInstance("SHA-256");
             md.update(b.array());
@@ -647,6 +648,7 @@ public final class MirrorVolume implements BlockDevice, AutoCloseable {
     private void thread(String name, Runnable r) {
         Thread t = new Thread(r, name);
         t.setDaemon(true);
+        threads.removeIf(x -> !x.isAlive());
         threads.add(t);
         t.start();
     }
@@ -931,7 +933,7 @@ public final class MirrorVolume implements BlockDevice, AutoCloseable {
                             l.fail("peer WRITE beyond the end of the volume");
                             return;
                         }
-                        FileBlockDevice.writeFully(data, off, b);
+                        data.write(off, b);
                         acks.add(new Ack(FrameType.WRITE_ACK, f.seq()));
                         unforced = true;
                         break;
@@ -948,7 +950,7 @@ public final class MirrorVolume implements BlockDevice, AutoCloseable {
                             l.fail("peer ZERO beyond the end of the volume");
                             return;
                         }
-                        FileBlockDevice.zero(data, off, len);
+                        data.zero(off, len);
                         acks.add(new Ack(FrameType.WRITE_ACK, f.seq()));
                         unforced = true;
                         break;
@@ -965,7 +967,7 @@ public final class MirrorVolume implements BlockDevice, AutoCloseable {
                             l.fail("peer RESYNC_DATA not on a region boundary");
                             return;
                         }
-                        FileBlockDevice.writeFully(data, off, b);
+                        data.write(off, b);
                         bitmap.clear(off / config.granularity());
                         acks.add(new Ack(FrameType.RESYNC_ACK, f.seq()));
                         unforced = true;
@@ -981,7 +983,7 @@ public final class MirrorVolume implements BlockDevice, AutoCloseable {
                             return;
                         }
                         long current = ByteBuffer.wrap(f.payload()).getLong();
-                        data.force(false);
+                        data.force();
                         unforced = false;
                         synchronized (stateLock) {
                             bitmap.clearAll();
@@ -1025,7 +1027,7 @@ public final class MirrorVolume implements BlockDevice, AutoCloseable {
                             return;
                         }
                         ByteBuffer d = ByteBuffer.allocate(len);
-                        FileBlockDevice.readFully(data, off, d);
+                        data.read(off, d);
                         reply(l, FrameType.READ_DATA, f.seq(), d.array());
                         break;
                     }
@@ -1055,7 +1057,7 @@ public final class MirrorVolume implements BlockDevice, AutoCloseable {
                 // Group commit: force once for everything received so far, then acknowledge it all.
                 if (!acks.isEmpty() && (acks.size() >= ACK_BATCH || l.rawIn.available() == 0)) {
                     if (unforced) {
-                        data.force(false);
+                        data.force();
                         unforced = false;
                     }
                     for (Ack a : acks) {
@@ -1116,14 +1118,14 @@ public final class MirrorVolume implements BlockDevice, AutoCloseable {
                     found = true;
                     long off = bitmap.regionOffset(bit);
                     int len = bitmap.regionLength(bit);
-                    limiter.acquire(len);
+                    limiter.acquire(len, () -> l.up() && !closed);
                     window.acquire();
                     inFlight.add(bit);
                     final long b = bit;
                     CompletableFuture<byte[]> f;
                     synchronized (order) {
                         ByteBuffer buf = ByteBuffer.allocate(len);
-                        FileBlockDevice.readFully(data, off, buf);
+                        data.read(off, buf);
                         f = l.request(FrameType.RESYNC_DATA, ByteBuffer.allocate(8).putLong(off).array(), buf.array(),
                                 0, len, 0, 0);
                     }
@@ -1180,15 +1182,15 @@ public final class MirrorVolume implements BlockDevice, AutoCloseable {
             this.rate = rate;
         }
 
-        void acquire(long bytes) throws InterruptedException {
+        void acquire(long bytes, java.util.function.BooleanSupplier alive) throws InterruptedException {
             if (rate <= 0) {
                 return;
             }
             granted += bytes;
             long due = start + (long) (granted * 1e9 / rate);
-            long wait = due - System.nanoTime();
-            if (wait > 0) {
-                TimeUnit.NANOSECONDS.sleep(wait);
+            long wait;
+            while ((wait = due - System.nanoTime()) > 0 && alive.getAsBoolean()) {
+                TimeUnit.NANOSECONDS.sleep(Math.min(wait, 100_000_000L));
             }
         }
     }
@@ -1230,18 +1232,16 @@ public final class MirrorVolume implements BlockDevice, AutoCloseable {
         if (l != null) {
             l.fail("volume closed");
         }
-        for (Thread t : threads) {
-            t.interrupt();
-        }
+        // No interrupts: they would abort file I/O half way. Every loop checks 'closed' within a second.
         for (Thread t : threads) {
             try {
-                t.join(2000);
+                t.join(1500);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
         }
         bitmap.persistAll();
-        data.force(false);
+        data.force();
         data.close();
         bitmap.close();
         al.close();

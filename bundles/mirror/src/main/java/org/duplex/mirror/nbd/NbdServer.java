@@ -140,8 +140,9 @@ public final class NbdServer implements AutoCloseable {
             // closing anyway
         }
         connections.forEach(NbdConnection::close);
-        connectionThreads.shutdownNow();
-        workers.shutdownNow();
+        // shutdown, not shutdownNow: interrupting a worker mid-I/O would abort a device write half way
+        connectionThreads.shutdown();
+        workers.shutdown();
         try {
             acceptor.join(2000);
         } catch (InterruptedException e) {
