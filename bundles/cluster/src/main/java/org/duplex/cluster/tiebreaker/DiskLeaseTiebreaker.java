@@ -88,8 +88,11 @@ public final class DiskLeaseTiebreaker implements Tiebreaker {
             rec = store.read();
             lastProblem = null;
         } catch (IOException e) {
-            lastProblem = "cannot read lease at " + store + ": " + e.getMessage();
-            LOG.warn("Disk lease: {} (the lease will expire if this persists)", lastProblem);
+            String problem = "cannot read lease at " + store + ": " + e;
+            if (!problem.equals(lastProblem)) {
+                LOG.warn("Disk lease: {} (the lease will expire if this persists)", problem);
+            }
+            lastProblem = problem;
             return;
         }
         rec.ifPresent(r -> observedEpoch = Math.max(observedEpoch, r.epoch()));
@@ -131,8 +134,11 @@ public final class DiskLeaseTiebreaker implements Tiebreaker {
                     try {
                         store.write(next);
                     } catch (IOException e) {
-                        lastProblem = "cannot renew lease at " + store + ": " + e.getMessage();
-                        LOG.warn("Disk lease: {}; it ends in {} ms", lastProblem, (validUntil - now) / 1_000_000);
+                        String problem = "cannot renew lease at " + store + ": " + e;
+                        if (!problem.equals(lastProblem)) {
+                            LOG.warn("Disk lease: {}; it ends in {} ms", problem, (validUntil - now) / 1_000_000);
+                        }
+                        lastProblem = problem;
                         return;
                     }
                     myCounter++;
@@ -171,8 +177,11 @@ public final class DiskLeaseTiebreaker implements Tiebreaker {
         try {
             store.write(mine);
         } catch (IOException e) {
-            lastProblem = "cannot write lease at " + store + ": " + e.getMessage();
-            LOG.warn("Disk lease: {}", lastProblem);
+            String problem = "cannot write lease at " + store + ": " + e;
+            if (!problem.equals(lastProblem)) {
+                LOG.warn("Disk lease: {}", problem);
+            }
+            lastProblem = problem;
             phase = Phase.NONE;
             return;
         }

@@ -40,6 +40,9 @@ public final class FileLeaseStore implements LeaseStore {
     @Override
     public Optional<LeaseRecord> read() throws IOException {
         ByteBuffer buf = ByteBuffer.allocate(BLOCK);
+        if (!java.nio.file.Files.exists(path)) {
+            return Optional.empty(); // a lease file on shared storage not created yet: nobody ever held it
+        }
         try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
             while (buf.hasRemaining()) {
                 if (ch.read(buf, offset + buf.position()) < 0) {

@@ -1,0 +1,249 @@
+package org.duplex.cluster.jgroups;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+import javax.crypto.spec.SecretKeySpec;
+
+import org.duplex.api.model.NodeId;
+import org.duplex.cluster.core.ClusterMessage;
+import org.duplex.cluster.core.MembershipView;
+import org.jgroups.Address;
+import org.jgroups.BytesMessage;
+import org.jgroups.JChannel;
+import org.jgroups.Message;
+import org.jgroups.Receiver;
+import org.jgroups.View;
+import org.jgroups.protocols.DISCARD;
+import org.jgroups.protocols.FD_ALL3;
+import org.jgroups.protocols.FD_SOCK2;
+import org.jgroups.protocols.FRAG4;
+import org.jgroups.protocols.MERGE3;
+import org.jgroups.protocols.SYM_ENCRYPT;
+import org.jgroups.protocols.TCP;
+import org.jgroups.protocols.TCPPING;
+import org.jgroups.protocols.UNICAST3;
+import org.jgroups.protocols.VERIFY_SUSPECT;
+import org.jgroups.protocols.pbcast.GMS;
+import org.jgroups.protocols.pbcast.NAKACK2;
+import org.jgroups.protocols.pbcast.STABLE;
+import org.jgroups.stack.IpAddress;
+import org.jgroups.stack.Protocol;
+import org.jgroups.util.NameCache;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The JGroups channel: membership views, merge after partitions, failure detection, reliable ordered messages.
+ * The stack is built in code (no XML lookup), with every protocol class loaded from this bundle.
+ */
+public final class JGroupsEngine implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(JGroupsEngine.class);
+
+    private final JGroupsSettings settings;
+    private final ExecutorService sender;
+    private volatile JChannel channel;
+    private volatile View jgView;
+    private DISCARD discard;
+
+    public JGroupsEngine(JGroupsSettings settings) {
+        this.settings = settings;
+        this.sender = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "duplex-cluster-send-" + settings.nodeId());
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** Joins the group; views and messages go to the callbacks (from JGroups threads). */
+    public void start(Consumer<MembershipView> onView, Consumer<ClusterMessage> onMessage) throws Exception {
+        Thread current = Thread.currentThread();
+        ClassLoader previous = current.getContextClassLoader();
+        // JGroups resolves protocol classes, magic-number maps and its properties through the context class
+        // loader as well as its own: inside OSGi both must be this bundle's loader.
+        current.setContextClassLoader(JGroupsEngine.class.getClassLoader());
+        try {
+            JChannel ch = new JChannel(stack());
+            ch.setName(settings.nodeId().value());
+            ch.setDiscardOwnMessages(true);
+            ch.setReceiver(new Receiver() {
+                @Override
+                public void viewAccepted(View v) {
+                    jgView = v;
+                    List<NodeId> members = new ArrayList<>();
+                    for (Address a : v.getMembers()) {
+                        toNodeId(a).ifPresent(members::add);
+                    }
+                    if (!members.contains(settings.nodeId())) {
+                        members.add(settings.nodeId());
+                    }
+                    onView.accept(new MembershipView(v.getViewId().toString(), members));
+                }
+
+                @Override
+                public void receive(Message msg) {
+                    try {
+                        onMessage.accept(WireFormat.decode(msg.getArray()));
+                    } catch (Exception e) {
+                        LOG.warn("Dropped an unreadable cluster message from {}: {}", msg.getSrc(), e.toString());
+                    }
+                }
+            });
+            channel = ch;
+            ch.connect(settings.clusterName());
+        } finally {
+            current.setContextClassLoader(previous);
+        }
+    }
+
+    private Protocol[] stack() throws Exception {
+        InetAddress bind = InetAddress.getByName(settings.bindAddress());
+        TCP tcp = new TCP();
+        tcp.setBindAddr(bind);
+        tcp.setBindPort(settings.bindPort());
+        tcp.setPortRange(0);
+        if (tcp.getDiagnosticsHandler() != null) {
+            tcp.getDiagnosticsHandler().setEnabled(false);
+        }
+        List<IpAddress> hosts = new ArrayList<>();
+        for (InetSocketAddress p : settings.peers()) {
+            hosts.add(new IpAddress(InetAddress.getByName(p.getHostString()), p.getPort()));
+        }
+        TCPPING ping = new TCPPING();
+        ping.setInitialHosts2(new ArrayList<>(hosts));
+        ping.setPortRange(0);
+        SYM_ENCRYPT encrypt = new SYM_ENCRYPT();
+        encrypt.setSecretKey(deriveKey(settings.clusterKey()));
+        FD_ALL3 fdAll = new FD_ALL3();
+        long fdMs = settings.fdTimeout().toMillis();
+        fdAll.setTimeout(fdMs);
+        fdAll.setInterval(Math.max(50, fdMs / 4));
+        FD_SOCK2 fdSock = new FD_SOCK2();
+        fdSock.setBindAddress(bind);
+        fdSock.setOffset(settings.fdSockOffset());
+        VERIFY_SUSPECT verify = new VERIFY_SUSPECT();
+        verify.setTimeout(Math.max(100, fdMs / 4));
+        GMS gms = new GMS();
+        gms.setJoinTimeout(500);
+        gms.setMaxJoinAttempts(2);
+        gms.setViewAckCollectionTimeout(300);
+        gms.setMergeTimeout(2000);
+        gms.setLeaveTimeout(500);
+        MERGE3 merge = new MERGE3();
+        merge.setMinInterval(1000);
+        merge.setMaxInterval(3000);
+        merge.setCheckInterval(4000);
+        List<Protocol> p = new ArrayList<>();
+        p.add(tcp);
+        if (settings.testHooks()) {
+            discard = new DISCARD();
+            p.add(discard);
+        }
+        p.add(encrypt);
+        p.add(ping);
+        p.add(merge);
+        p.add(fdSock);
+        p.add(fdAll);
+        p.add(verify);
+        p.add(new NAKACK2().setXmitInterval(200));
+        p.add(new UNICAST3());
+        p.add(new STABLE());
+        p.add(gms);
+        p.add(new FRAG4());
+        return p.toArray(new Protocol[0]);
+    }
+
+    /** AES-128 key = first 16 bytes of SHA-256("duplex-cluster-key-v1" + key file bytes). */
+    static SecretKeySpec deriveKey(byte[] clusterKey) throws NoSuchAlgorithmException {
+        MessageDigest sha = MessageDigest.getInstance("SHA-256");
+        sha.update("duplex-cluster-key-v1".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        byte[] digest = sha.digest(clusterKey);
+        return new SecretKeySpec(digest, 0, 16, "AES");
+    }
+
+    private Optional<NodeId> toNodeId(Address a) {
+        String name = NameCache.get(a);
+        if (name == null) {
+            name = a.toString();
+        }
+        try {
+            return Optional.of(NodeId.of(name));
+        } catch (IllegalArgumentException e) {
+            LOG.warn("Member {} has no valid Duplex node id as its name; ignored", name);
+            return Optional.empty();
+        }
+    }
+
+    private Optional<Address> toAddress(NodeId id) {
+        View v = jgView;
+        if (v == null) {
+            return Optional.empty();
+        }
+        for (Address a : v.getMembers()) {
+            if (toNodeId(a).filter(id::equals).isPresent()) {
+                return Optional.of(a);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Sends asynchronously (never from the caller's thread, which may hold the core's lock). */
+    public void send(Optional<NodeId> target, ClusterMessage message) {
+        byte[] bytes = WireFormat.encode(message);
+        try {
+            sender.execute(() -> {
+                JChannel ch = channel;
+                if (ch == null || !ch.isConnected()) {
+                    return;
+                }
+                try {
+                    if (target.isPresent()) {
+                        Optional<Address> to = toAddress(target.get());
+                        if (to.isPresent()) {
+                            ch.send(new BytesMessage(to.get(), bytes));
+                        }
+                    } else {
+                        ch.send(new BytesMessage(null, bytes));
+                    }
+                } catch (Exception e) {
+                    LOG.debug("Send to {} failed: {}", target.map(Object::toString).orElse("all"), e.toString());
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // closing
+        }
+    }
+
+    /** Test hook: drop all traffic in both directions (as if the network were cut). */
+    public void cutNetwork(boolean cut) {
+        if (discard == null) {
+            throw new IllegalStateException("test hooks are not enabled");
+        }
+        discard.discardAll(cut);
+    }
+
+    @Override
+    public void close() {
+        sender.shutdownNow();
+        JChannel ch = channel;
+        channel = null;
+        if (ch != null) {
+            ch.close();
+        }
+        try {
+            sender.awaitTermination(1, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

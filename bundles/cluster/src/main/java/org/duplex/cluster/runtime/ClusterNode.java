@@ -1,0 +1,159 @@
+package org.duplex.cluster.runtime;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+import org.duplex.api.cluster.QuorumListener;
+import org.duplex.api.cluster.QuorumState;
+import org.duplex.api.model.NodeId;
+import org.duplex.api.model.NodeRole;
+import org.duplex.cluster.config.ClusterConfig;
+import org.duplex.cluster.config.FileConfigStore;
+import org.duplex.cluster.coordinator.FileEpochStore;
+import org.duplex.cluster.core.ClusterCore;
+import org.duplex.cluster.core.ProposeResult;
+import org.duplex.cluster.jgroups.JGroupsEngine;
+import org.duplex.cluster.jgroups.JGroupsSettings;
+import org.duplex.cluster.quorum.NoQuorumPolicy;
+import org.duplex.cluster.quorum.Tiebreaker;
+import org.duplex.cluster.tiebreaker.DiskLeaseTiebreaker;
+import org.duplex.cluster.tiebreaker.FileLeaseStore;
+import org.duplex.cluster.tiebreaker.PingTiebreaker;
+import org.duplex.cluster.tiebreaker.WitnessTiebreaker;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** A running cluster node: the core on JGroups, a ticker, durable state, listeners. */
+public final class ClusterNode implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ClusterNode.class);
+
+    private final NodeOptions options;
+    private final ClusterCore core;
+    private final JGroupsEngine engine;
+    private final ScheduledExecutorService ticker;
+    private final CopyOnWriteArrayList<QuorumListener> listeners = new CopyOnWriteArrayList<>();
+    private volatile QuorumState last;
+
+    public ClusterNode(NodeOptions options) throws IOException {
+        this.options = options;
+        Files.createDirectories(options.stateDir());
+        byte[] key = Files.readAllBytes(options.clusterKeyFile());
+        NodeId self = NodeId.of(options.nodeId());
+        engine = new JGroupsEngine(new JGroupsSettings(options.clusterName(), self, options.bindAddress(),
+                options.effectiveBindPort(), options.peers(), key, options.fdTimeout(), options.fdSockOffset(),
+                options.testHooks()));
+        core = new ClusterCore(self, options.bootstrapConfig(), options.quorumSettings(), tiebreaker(options, self),
+                new FileEpochStore(options.stateDir().resolve("epoch")),
+                new FileConfigStore(options.stateDir().resolve("cluster-config.json")),
+                System::nanoTime, engine::send);
+        ticker = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "duplex-cluster-tick-" + self);
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    static Tiebreaker tiebreaker(NodeOptions o, NodeId self) {
+        String type = o.tiebreaker() == null ? "none" : o.tiebreaker().trim().toLowerCase(java.util.Locale.ROOT);
+        return switch (type) {
+            case "", "none" -> Tiebreaker.NONE;
+            case "disk" -> new DiskLeaseTiebreaker(self, new FileLeaseStore(Path.of(o.diskPath()), o.diskOffset()),
+                    o.leaseRenew(), o.leaseTime(), o.leaseMargin());
+            case "witness" -> new WitnessTiebreaker(NodeId.of(o.witness()), o.parseMembers().stream()
+                    .filter(m -> m.role() == NodeRole.MEMBER).map(m -> NodeId.of(m.id())).collect(Collectors.toSet()));
+            case "ping" -> PingTiebreaker.icmp(o.pingTarget(), java.time.Duration.ofMillis(500),
+                    java.time.Duration.ofSeconds(1));
+            default -> throw new IllegalArgumentException("tiebreaker.type '" + o.tiebreaker()
+                    + "': use none, disk, witness or ping");
+        };
+    }
+
+    public void start() throws Exception {
+        if (options.noQuorumPolicy() == NoQuorumPolicy.IGNORE) {
+            LOG.warn("no-quorum policy is IGNORE: this node keeps running resources without quorum (split-brain risk)");
+        }
+        engine.start(core::onView, core::onMessage);
+        long tick = options.tickInterval().toMillis();
+        ticker.scheduleWithFixedDelay(this::tick, 0, tick, TimeUnit.MILLISECONDS);
+    }
+
+    private void tick() {
+        try {
+            core.tick();
+            QuorumState now = core.state();
+            QuorumState before = last;
+            if (!now.equals(before)) {
+                last = now;
+                if (before == null || before.quorate() != now.quorate()) {
+                    if (now.quorate()) {
+                        LOG.info("Quorum gained: {}", now.reason());
+                    } else {
+                        LOG.warn("Quorum lost ({}): applying no-quorum policy {}", now.reason(),
+                                options.noQuorumPolicy());
+                    }
+                }
+                for (QuorumListener l : listeners) {
+                    try {
+                        l.quorumChanged(before, now);
+                    } catch (RuntimeException e) {
+                        LOG.warn("Quorum listener {} failed: {}", l, e.toString());
+                    }
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.error("Cluster tick failed", e);
+        }
+    }
+
+    public QuorumState state() {
+        return core.state();
+    }
+
+    public ClusterCore core() {
+        return core;
+    }
+
+    public NodeOptions options() {
+        return options;
+    }
+
+    public ClusterConfig config() {
+        return core.config();
+    }
+
+    public ProposeResult propose(ClusterConfig candidate) {
+        return core.propose(candidate);
+    }
+
+    public AutoCloseable addListener(QuorumListener l) {
+        listeners.add(l);
+        return () -> listeners.remove(l);
+    }
+
+    public void cutNetwork(boolean cut) {
+        engine.cutNetwork(cut);
+    }
+
+    public Optional<NodeId> coordinator() {
+        return core.state().coordinator();
+    }
+
+    public Set<NodeId> members() {
+        return core.state().members();
+    }
+
+    @Override
+    public void close() {
+        ticker.shutdownNow();
+        engine.close();
+    }
+}
