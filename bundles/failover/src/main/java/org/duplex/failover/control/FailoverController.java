@@ -1,0 +1,330 @@
+package org.duplex.failover.control;
+
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import org.duplex.api.cluster.QuorumState;
+import org.duplex.api.failover.FailoverConfig;
+import org.duplex.api.failover.FailoverConfigStore;
+import org.duplex.api.model.Liveness;
+import org.duplex.api.model.Node;
+import org.duplex.api.model.NodeId;
+import org.duplex.api.model.Resource;
+import org.duplex.api.model.ResourceGroup;
+import org.duplex.api.model.ResourceId;
+import org.duplex.api.model.ResourceState;
+import org.duplex.failover.executor.Operation;
+import org.duplex.failover.executor.Report;
+import org.duplex.failover.history.History;
+import org.duplex.failover.policy.Action;
+import org.duplex.failover.policy.ClusterSnapshot;
+import org.duplex.failover.policy.Plan;
+import org.duplex.failover.policy.PolicyEngine;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Drives the engine: builds the snapshot, asks for a plan, carries it out step by step through the transport
+ * (stopping at the first step that fails, so a start never runs before the stop it depends on is confirmed),
+ * keeps the state table and the history. Only the coordinator of a quorate partition acts on other nodes; a
+ * node without quorum only carries out the stops its no-quorum policy asks of itself.
+ */
+public final class FailoverController {
+
+    private static final Logger LOG = LoggerFactory.getLogger(FailoverController.class);
+    private static final Duration MARGIN = Duration.ofSeconds(5);
+
+    /** Where nodes, their liveness and the quorum come from (the cluster and heartbeat bundles in production). */
+    public interface ClusterView {
+        QuorumState quorum();
+
+        Map<NodeId, Node> nodes();
+
+        /** Why each node has its liveness, for reasons ("silent on all 3 links since 12:00:01.2"). */
+        Map<NodeId, String> notes();
+    }
+
+    public record RunResult(Plan plan, int executed, Optional<String> stoppedBecause) {
+    }
+
+    private final FailoverConfigStore store;
+    private final ClusterView cluster;
+    private final StateTable table;
+    private final History history;
+    private final ActionTransport transport;
+    private final Fencer fencer;
+    private final Clock clock;
+    private final PolicyEngine engine = new PolicyEngine();
+    private final Set<String> loggedNotes = new LinkedHashSet<>();
+
+    public FailoverController(FailoverConfigStore store, ClusterView cluster, StateTable table, History history,
+                              ActionTransport transport, Fencer fencer, Clock clock) {
+        this.store = store;
+        this.cluster = cluster;
+        this.table = table;
+        this.history = history;
+        this.transport = transport;
+        this.fencer = fencer;
+        this.clock = clock;
+    }
+
+    public StateTable table() {
+        return table;
+    }
+
+    public History history() {
+        return history;
+    }
+
+    /** Executor reports from any node go here (the local executor's listener, remote ones via the cluster). */
+    public void onReport(Report r) {
+        table.apply(r);
+    }
+
+    public ClusterSnapshot snapshot() {
+        Map<NodeId, Node> nodes = cluster.nodes();
+        for (Map.Entry<NodeId, Node> e : nodes.entrySet()) {
+            if (e.getValue().liveness() == Liveness.DEAD) {
+                table.forgetNode(e.getKey());
+            }
+        }
+        return new ClusterSnapshot(store.load(), nodes, cluster.notes(), table.states(), table.failures(),
+                clock.instant(), cluster.quorum());
+    }
+
+    public Plan plan() {
+        return engine.plan(snapshot());
+    }
+
+    /** What the engine would do now, or if {@code failed} died now; nothing is carried out. */
+    public Plan simulate(Optional<NodeId> failed) {
+        ClusterSnapshot s = snapshot();
+        if (failed.isPresent()) {
+            Node n = s.nodes().get(failed.get());
+            if (n == null) {
+                throw new IllegalArgumentException("unknown node " + failed.get() + "; known: " + s.nodes().keySet());
+            }
+            Map<NodeId, Node> nodes = new LinkedHashMap<>(s.nodes());
+            nodes.put(n.id(), n.withLiveness(Liveness.DEAD));
+            Map<NodeId, String> notes = new LinkedHashMap<>(s.nodeNotes());
+            notes.put(n.id(), "simulated failure");
+            s = s.withNodes(nodes, notes);
+        }
+        return engine.plan(s);
+    }
+
+    /** One decision round: plan, then carry out what this node may carry out. */
+    public synchronized RunResult runOnce() {
+        ClusterSnapshot s = snapshot();
+        QuorumState q = s.quorum();
+        Plan plan = engine.plan(s);
+        for (String note : plan.notes()) {
+            if (loggedNotes.add(note)) {
+                history.add(new History.Entry(clock.instant(), q.localNode(), Optional.empty(), Optional.empty(),
+                        History.Kind.DECISION, note));
+            }
+        }
+        if (loggedNotes.size() > 1000) {
+            loggedNotes.clear();
+        }
+        boolean coordinator = q.isCoordinator();
+        if (q.quorate() && !coordinator) {
+            return new RunResult(plan, 0, Optional.of("not the coordinator: " + q.coordinator()
+                    .map(Object::toString).orElse("?") + " decides"));
+        }
+        int done = 0;
+        for (Action a : plan.actions()) {
+            if (!coordinator && !a.node().equals(q.localNode())) {
+                continue; // without quorum a node only stops its own groups
+            }
+            Optional<String> failed = execute(s.config(), a);
+            if (failed.isPresent()) {
+                return new RunResult(plan, done, failed);
+            }
+            done++;
+        }
+        return new RunResult(plan, done, Optional.empty());
+    }
+
+    private Optional<String> execute(FailoverConfig config, Action a) {
+        History.Entry decided = new History.Entry(clock.instant(), a.node(), a.group(), a.resource(),
+                History.Kind.DECISION, a.summary() + " [" + a.epoch() + "]: " + a.reason());
+        switch (a.op()) {
+            case BLOCK:
+                if (loggedNotes.add(a.reason())) {
+                    history.add(decided);
+                    LOG.error("{}", a.reason());
+                }
+                return Optional.empty();
+            case FENCE:
+                history.add(decided);
+                LOG.warn("fencing {}: {}", a.node(), a.reason());
+                try {
+                    if (fencer.fence(a.node(), a.epoch(), a.reason()).get(60, TimeUnit.SECONDS)) {
+                        table.clearNode(a.node());
+                        return Optional.empty();
+                    }
+                    return Optional.of("fencing " + a.node() + " failed or no fencing device is configured");
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return Optional.of("interrupted while fencing " + a.node());
+                } catch (ExecutionException | TimeoutException e) {
+                    return Optional.of("fencing " + a.node() + " failed: " + e);
+                }
+            default:
+                history.add(decided);
+                LOG.info("{} [{}]: {}", a.summary(), a.epoch(), a.reason());
+                Resource r = config.resources().get(a.resource().orElseThrow());
+                Operation.Kind kind = switch (a.op()) {
+                    case START -> Operation.Kind.START;
+                    case STOP -> Operation.Kind.STOP;
+                    default -> Operation.Kind.PROBE;
+                };
+                Report rep = send(a.node(), new Operation(kind, r, a.group(), a.epoch(), a.reason()), r);
+                table.apply(rep);
+                boolean ok = switch (kind) {
+                    case START -> rep.state() == ResourceState.RUNNING;
+                    case STOP -> rep.state() == ResourceState.STOPPED;
+                    default -> !rep.operation().equals("refused");
+                };
+                return ok ? Optional.empty() : Optional.of(a.summary() + " failed: " + rep.result().reason());
+        }
+    }
+
+    private Report send(NodeId node, Operation op, Resource r) {
+        Duration limit = switch (op.kind()) {
+            case START -> r.timeouts().start();
+            // a stop may be escalated: stop timeout, kill (stop timeout again), then a probe
+            case STOP -> r.timeouts().stop().multipliedBy(2).plus(r.timeouts().monitor());
+            default -> r.timeouts().monitor();
+        };
+        limit = limit.plus(MARGIN);
+        try {
+            return transport.send(node, op).get(limit.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return unreachable(node, op, "interrupted");
+        } catch (ExecutionException | TimeoutException e) {
+            return unreachable(node, op, e instanceof TimeoutException ? "no report within " + limit.toMillis()
+                    + " ms" : String.valueOf(e.getCause()));
+        }
+    }
+
+    /** No report: the outcome is unknown, so the state is too (a stop is then as good as unconfirmed). */
+    private Report unreachable(NodeId node, Operation op, String why) {
+        ResourceState st = op.kind() == Operation.Kind.STOP ? ResourceState.BLOCKED : ResourceState.UNKNOWN;
+        return new Report(node, op.resource().id(), op.group(), op.kind().name().toLowerCase(),
+                org.duplex.api.agent.OperationResult.of(org.duplex.api.agent.OcfStatus.ERR_GENERIC,
+                        "no report from " + node + ": " + why, Duration.ZERO), st, false, clock.instant());
+    }
+
+    // ---- operator actions ---------------------------------------------------------------------------------
+
+    public record SwitchoverResult(NodeId from, NodeId to, Duration outage, List<String> steps) {
+    }
+
+    /**
+     * Planned move: the target goes to the front of the group's node list (so the engine keeps the group there,
+     * whatever its failback policy), then the group is stopped in reverse order on its node and started in order
+     * on the target. The outage is measured from the first stop to the last confirmed start.
+     */
+    public synchronized SwitchoverResult switchover(ResourceId groupId, Optional<NodeId> requested) throws IOException {
+        ClusterSnapshot s = snapshot();
+        QuorumState q = s.quorum();
+        if (!q.isCoordinator()) {
+            throw new IllegalStateException(q.quorate() ? "this node is not the coordinator (" + q.coordinator()
+                    .map(Object::toString).orElse("?") + " is): run ha:switchover there"
+                    : "no quorum (" + q.reason() + "): nothing may move");
+        }
+        FailoverConfig config = s.config();
+        ResourceGroup g = config.group(groupId).orElseThrow(() -> new IllegalArgumentException("no group "
+                + groupId + "; groups: " + config.groups().stream().map(x -> x.id().toString()).toList()));
+        List<NodeId> running = new ArrayList<>();
+        for (NodeId n : s.states().keySet()) {
+            if (g.resources().stream().allMatch(r -> s.state(n, r) == ResourceState.RUNNING)) {
+                running.add(n);
+            } else if (g.resources().stream().anyMatch(r -> s.state(n, r) != ResourceState.STOPPED)) {
+                throw new IllegalStateException(groupId + " is not cleanly running on " + n + " ("
+                        + s.states().get(n) + "): let the engine settle it first (ha:simulate shows its plan)");
+            }
+        }
+        if (running.size() != 1) {
+            throw new IllegalStateException(groupId + " runs on " + (running.isEmpty() ? "no node" : running)
+                    + ": a switchover needs it running on exactly one node");
+        }
+        NodeId from = running.get(0);
+        NodeId to = requested.orElseGet(() -> g.nodes().stream().filter(n -> !n.equals(from))
+                .filter(n -> s.nodes().containsKey(n) && s.nodes().get(n).canRunResources()).findFirst()
+                .orElseThrow(() -> new IllegalStateException("no other eligible node for " + groupId + " in "
+                        + g.nodes())));
+        if (to.equals(from)) {
+            throw new IllegalArgumentException(groupId + " already runs on " + to);
+        }
+        if (!g.nodes().contains(to)) {
+            throw new IllegalArgumentException(to + " is not in the node list of " + groupId + " " + g.nodes());
+        }
+        Node target = s.nodes().get(to);
+        if (target == null || !target.canRunResources()) {
+            throw new IllegalStateException(to + " cannot run resources now ("
+                    + (target == null ? "unknown node" : target.liveness() + ", " + target.mode()) + ")");
+        }
+        List<NodeId> order = new ArrayList<>(g.nodes());
+        order.remove(to);
+        order.add(0, to);
+        FailoverConfig updated = config.withGroup(new ResourceGroup(g.id(), g.resources(), order),
+                config.policyOf(g.id()));
+        store.save(config, updated);
+
+        List<String> steps = new ArrayList<>();
+        String reason = "switchover of " + groupId + " from " + from + " to " + to + " by the operator";
+        long t0 = System.nanoTime();
+        for (ResourceId r : g.stopOrder()) {
+            runStep(updated, new Action(Action.Op.STOP, Action.Intent.MOVE, Optional.of(g.id()), Optional.of(r), from,
+                    q.epoch(), reason), steps);
+        }
+        for (ResourceId r : g.resources()) {
+            runStep(updated, new Action(Action.Op.START, Action.Intent.MOVE, Optional.of(g.id()), Optional.of(r), to,
+                    q.epoch(), reason), steps);
+        }
+        Duration outage = Duration.ofNanos(System.nanoTime() - t0);
+        history.add(new History.Entry(clock.instant(), to, Optional.of(g.id()), Optional.empty(),
+                History.Kind.DECISION, reason + ": done, outage " + outage.toMillis() + " ms"));
+        return new SwitchoverResult(from, to, outage, steps);
+    }
+
+    private void runStep(FailoverConfig config, Action a, List<String> steps) {
+        long t = System.nanoTime();
+        Optional<String> failed = execute(config, a);
+        steps.add(a.summary() + ": " + failed.orElse("ok") + " (" + (System.nanoTime() - t) / 1_000_000 + " ms)");
+        if (failed.isPresent()) {
+            throw new IllegalStateException("switchover stopped: " + failed.get() + "; the engine decides next "
+                    + "(ha:simulate shows what it will do)");
+        }
+    }
+
+    /** Forgets the failures of a resource everywhere and has its failed/blocked copies probed again. */
+    public int cleanup(ResourceId resource) {
+        int n = table.cleanup(resource);
+        QuorumState q = cluster.quorum();
+        history.add(new History.Entry(clock.instant(), q.localNode(), store.load().groupOf(resource)
+                .map(ResourceGroup::id), Optional.of(resource), History.Kind.CLEANUP, "cleanup by the operator: "
+                + n + " failure(s) forgotten"));
+        return n;
+    }
+
+    public Instant now() {
+        return clock.instant();
+    }
+}

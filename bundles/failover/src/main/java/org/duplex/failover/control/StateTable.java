@@ -1,0 +1,83 @@
+package org.duplex.failover.control;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import org.duplex.api.model.NodeId;
+import org.duplex.api.model.ResourceId;
+import org.duplex.api.model.ResourceState;
+import org.duplex.failover.executor.Report;
+import org.duplex.failover.policy.Failure;
+
+/** What the coordinator knows of every resource on every node, and the failures it counted. Thread-safe. */
+public final class StateTable {
+
+    private final Map<NodeId, Map<ResourceId, ResourceState>> states = new TreeMap<>();
+    private final List<Failure> failures = new ArrayList<>();
+    private final int maxFailures;
+
+    public StateTable(int maxFailures) {
+        this.maxFailures = maxFailures;
+    }
+
+    public synchronized void apply(Report r) {
+        if (r.operation().equals("refused")) {
+            return;
+        }
+        states.computeIfAbsent(r.node(), k -> new LinkedHashMap<>()).put(r.resource(), r.state());
+        if (r.failure()) {
+            failures.add(new Failure(r.node(), r.resource(), r.at(), r.operation() + ": " + r.result().reason()));
+            while (failures.size() > maxFailures) {
+                failures.remove(0);
+            }
+        }
+    }
+
+    public synchronized void set(NodeId node, ResourceId resource, ResourceState state) {
+        states.computeIfAbsent(node, k -> new LinkedHashMap<>()).put(resource, state);
+    }
+
+    /** A node was fenced: nothing runs there any more. */
+    public synchronized void clearNode(NodeId node) {
+        states.remove(node);
+    }
+
+    /** A node went silent: what it runs is unknown until it is probed again after its return. */
+    public synchronized void forgetNode(NodeId node) {
+        Map<ResourceId, ResourceState> m = states.get(node);
+        if (m != null) {
+            m.replaceAll((r, s) -> s == ResourceState.STOPPED ? s : ResourceState.UNKNOWN);
+        }
+    }
+
+    /** {@code ha:cleanup}: failures forgotten, FAILED/BLOCKED states to be probed again. */
+    public synchronized int cleanup(ResourceId resource) {
+        int before = failures.size();
+        failures.removeIf(f -> f.resource().equals(resource));
+        for (Map<ResourceId, ResourceState> m : states.values()) {
+            m.computeIfPresent(resource, (r, s) -> s == ResourceState.FAILED || s == ResourceState.BLOCKED
+                    ? ResourceState.UNKNOWN : s);
+        }
+        return before - failures.size();
+    }
+
+    public synchronized Map<NodeId, Map<ResourceId, ResourceState>> states() {
+        Map<NodeId, Map<ResourceId, ResourceState>> copy = new TreeMap<>();
+        states.forEach((n, m) -> copy.put(n, Map.copyOf(m)));
+        return copy;
+    }
+
+    public synchronized List<Failure> failures() {
+        return List.copyOf(failures);
+    }
+
+    /** Failures older than {@code keep} are dropped (the engine ignores expired ones anyway). */
+    public synchronized void expire(Instant now, Duration keep) {
+        failures.removeIf(f -> f.at().plus(keep).isBefore(now));
+    }
+}

@@ -1,0 +1,212 @@
+package org.duplex.failover.control;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+import org.duplex.api.agent.ResourceAgent;
+import org.duplex.api.cluster.FencingEpoch;
+import org.duplex.api.cluster.QuorumState;
+import org.duplex.api.model.Liveness;
+import org.duplex.api.model.Node;
+import org.duplex.api.model.NodeId;
+import org.duplex.api.model.NodeMode;
+import org.duplex.api.model.NodeRole;
+import org.duplex.api.model.ResourceId;
+import org.duplex.api.model.ResourceState;
+import org.duplex.failover.agent.CommandRunner;
+import org.duplex.failover.agent.process.ProcessAgent;
+import org.duplex.failover.config.ConfigText;
+import org.duplex.failover.executor.Executor;
+import org.duplex.failover.executor.SystemScheduler;
+import org.duplex.failover.history.History;
+import org.duplex.failover.store.FileConfigStore;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Engine, controller and two executors in one JVM with real processes: each "node" is an executor with its own
+ * process agent and pid directory. The coordinator places the group, recovers it after node1 dies, restarts a
+ * killed process locally, and performs a measured switchover.
+ */
+class FailoverControllerTest {
+
+    private static final NodeId N1 = NodeId.of("node1");
+    private static final NodeId N2 = NodeId.of("node2");
+    private static final ResourceId WEB = ResourceId.of("web");
+    private static final ResourceId APP = ResourceId.of("app");
+
+    @TempDir
+    Path dir;
+
+    private final ExecutorService workers = Executors.newCachedThreadPool();
+    private final SystemScheduler scheduler = new SystemScheduler(Clock.systemUTC());
+    private final History history = new History(200);
+    private final StateTable table = new StateTable(100);
+    private final Map<NodeId, Node> nodes = new LinkedHashMap<>();
+    private final Map<NodeId, String> notes = new LinkedHashMap<>();
+    private volatile QuorumState quorum;
+    private ProcessAgent agent1;
+    private ProcessAgent agent2;
+    private Executor exec1;
+    private Executor exec2;
+    private FileConfigStore store;
+    private FailoverController controller;
+
+    @BeforeEach
+    void cluster() throws Exception {
+        Path cfg = dir.resolve("failover.conf");
+        Files.writeString(cfg, String.join("\n",
+                "resource app type=process monitor-interval=200ms stop-timeout=5s command=\"sleep 3601\"",
+                "resource app2 type=process monitor-interval=200ms command=\"sleep 3602\"",
+                "group web resources=app,app2 nodes=node1,node2 failback=manual migration-threshold=3", ""));
+        store = new FileConfigStore(Optional.of(cfg));
+        agent1 = new ProcessAgent(CommandRunner.direct(), Files.createDirectory(dir.resolve("run1")));
+        agent2 = new ProcessAgent(CommandRunner.direct(), Files.createDirectory(dir.resolve("run2")));
+        exec1 = executor(N1, agent1);
+        exec2 = executor(N2, agent2);
+        controller = new FailoverController(store, new FailoverController.ClusterView() {
+            @Override
+            public QuorumState quorum() {
+                return quorum;
+            }
+
+            @Override
+            public Map<NodeId, Node> nodes() {
+                return Map.copyOf(nodes);
+            }
+
+            @Override
+            public Map<NodeId, String> notes() {
+                return Map.copyOf(notes);
+            }
+        }, table, history, new LocalTransport(Map.of(N1, exec1, N2, exec2)), Fencer.NONE, Clock.systemUTC());
+        nodes.put(N1, new Node(N1, NodeRole.MEMBER, NodeMode.ONLINE, Liveness.ALIVE));
+        nodes.put(N2, new Node(N2, NodeRole.MEMBER, NodeMode.ONLINE, Liveness.ALIVE));
+        quorum = quorate(N2, 3);
+    }
+
+    private Executor executor(NodeId node, ResourceAgent agent) {
+        return new Executor(node, t -> Optional.of(agent), scheduler, workers, r -> table.apply(r), history,
+                Optional.empty(), why -> { });
+    }
+
+    private static QuorumState quorate(NodeId coordinator, long epoch) {
+        return new QuorumState(coordinator, true, Optional.of(coordinator), new FencingEpoch(epoch), Set.of(N1, N2),
+                2, 3, "2 of 3 votes");
+    }
+
+    @AfterEach
+    void cleanup() throws Exception {
+        exec1.close();
+        exec2.close();
+        for (ResourceId r : List.of(APP, ResourceId.of("app2"))) {
+            agent1.kill(store.load().resources().get(r), Duration.ofSeconds(5));
+            agent2.kill(store.load().resources().get(r), Duration.ofSeconds(5));
+        }
+        scheduler.close();
+        workers.shutdownNow();
+    }
+
+    private void settle() {
+        for (int i = 0; i < 5; i++) {
+            FailoverController.RunResult r = controller.runOnce();
+            assertThat(r.stoppedBecause()).as(r.plan().render()).isEmpty();
+            if (r.executed() == 0) {
+                return;
+            }
+        }
+        throw new AssertionError("did not settle: " + controller.plan().render());
+    }
+
+    private ResourceState state(NodeId n, ResourceId r) {
+        return table.states().getOrDefault(n, Map.of()).getOrDefault(r, ResourceState.STOPPED);
+    }
+
+    @Test
+    void placesRecoversRestartsAndSwitchesOver() throws Exception {
+        settle();
+        assertThat(state(N1, APP)).isEqualTo(ResourceState.RUNNING);
+        assertThat(state(N2, APP)).isEqualTo(ResourceState.STOPPED);
+
+        // a killed process is restarted in place (failure 1 of 3), no failover
+        long pid = Long.parseLong(Files.readString(dir.resolve("run1/app.pid")).trim());
+        ProcessHandle.of(pid).orElseThrow().destroyForcibly();
+        await().atMost(Duration.ofSeconds(5)).until(() -> state(N1, APP) == ResourceState.FAILED);
+        settle();
+        assertThat(state(N1, APP)).isEqualTo(ResourceState.RUNNING);
+        assertThat(table.failures()).hasSize(1);
+        assertThat(history.timeline(Optional.of(WEB))).extracting(History.Entry::text)
+                .anyMatch(t -> t.contains("failure 1 of 3 before it moves"));
+
+        // node1 dies: its processes die with it, node2 takes over
+        agent1.kill(store.load().resources().get(APP), Duration.ofSeconds(5));
+        agent1.kill(store.load().resources().get(ResourceId.of("app2")), Duration.ofSeconds(5));
+        exec1.unmonitor(APP);
+        exec1.unmonitor(ResourceId.of("app2"));
+        nodes.put(N1, nodes.get(N1).withLiveness(Liveness.DEAD));
+        notes.put(N1, "silent on all 3 links since 12:00:01.2");
+        quorum = quorate(N2, 4);
+        settle();
+        assertThat(state(N2, APP)).isEqualTo(ResourceState.RUNNING);
+        assertThat(history.timeline(Optional.of(WEB))).extracting(History.Entry::text).anyMatch(t -> t.contains(
+                "web moved to node2: node1 is dead (silent on all 3 links since 12:00:01.2); node2 is next"));
+
+        // node1 returns: probed, found stopped; manual failback keeps web on node2
+        nodes.put(N1, nodes.get(N1).withLiveness(Liveness.ALIVE));
+        settle();
+        assertThat(state(N1, APP)).isEqualTo(ResourceState.STOPPED);
+        assertThat(state(N2, APP)).isEqualTo(ResourceState.RUNNING);
+
+        // planned switchover back, measured
+        FailoverController.SwitchoverResult sw = controller.switchover(WEB, Optional.empty());
+        assertThat(sw.from()).isEqualTo(N2);
+        assertThat(sw.to()).isEqualTo(N1);
+        assertThat(sw.outage()).isLessThan(Duration.ofSeconds(3));
+        assertThat(sw.steps()).hasSize(4).allMatch(s -> s.contains(": ok"));
+        assertThat(state(N1, APP)).isEqualTo(ResourceState.RUNNING);
+        assertThat(state(N2, APP)).isEqualTo(ResourceState.STOPPED);
+        assertThat(ConfigText.write(store.load())).contains("nodes=node1,node2");
+        assertThat(controller.plan().actions()).as("the engine agrees with the switchover").isEmpty();
+
+        assertThatThrownBy(() -> controller.switchover(WEB, Optional.of(N1))).hasMessageContaining("already runs");
+        assertThat(controller.cleanup(APP)).isEqualTo(1);
+        assertThat(table.failures()).isEmpty();
+    }
+
+    @Test
+    void onlyTheCoordinatorActsAndANodeWithoutQuorumStopsItsOwnGroups() throws Exception {
+        quorum = quorate(N1, 3);
+        settle();
+        assertThat(state(N1, APP)).isEqualTo(ResourceState.RUNNING);
+
+        quorum = new QuorumState(N2, true, Optional.of(N1), new FencingEpoch(3), Set.of(N1, N2), 2, 3, "2 of 3");
+        nodes.put(N1, nodes.get(N1).withMode(NodeMode.STANDBY));
+        FailoverController.RunResult notMine = controller.runOnce();
+        assertThat(notMine.executed()).isZero();
+        assertThat(notMine.stoppedBecause()).hasValueSatisfying(s -> assertThat(s).contains("not the coordinator"));
+        assertThatThrownBy(() -> controller.switchover(WEB, Optional.empty())).hasMessageContaining("coordinator");
+
+        nodes.put(N1, nodes.get(N1).withMode(NodeMode.ONLINE));
+        quorum = new QuorumState(N1, false, Optional.empty(), new FencingEpoch(3), Set.of(N1), 1, 3, "1 of 3 votes");
+        FailoverController.RunResult lost = controller.runOnce();
+        assertThat(lost.executed()).isEqualTo(2);
+        assertThat(state(N1, APP)).isEqualTo(ResourceState.STOPPED);
+        assertThat(history.timeline(Optional.of(WEB))).extracting(History.Entry::text)
+                .anyMatch(t -> t.contains("no quorum (1 of 3 votes)"));
+    }
+}
