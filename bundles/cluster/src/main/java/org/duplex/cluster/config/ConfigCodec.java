@@ -34,7 +34,6 @@ public final class ConfigCodec {
 
     private static final ObjectMapper JSON = JsonMapper.builder()
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .enable(MapperFeature.ACCEPT_CASE_INSENSITIVE_ENUMS)
             .enable(SerializationFeature.INDENT_OUTPUT)
@@ -46,7 +45,6 @@ public final class ConfigCodec {
                     .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
                     .build())
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
             .enable(MapperFeature.ACCEPT_CASE_INSENSITIVE_ENUMS)
             .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
             .build();
@@ -104,6 +102,7 @@ public final class ConfigCodec {
         if (e instanceof JsonMappingException m && !m.getPath().isEmpty()) {
             String path = path(m.getPath());
             if (m instanceof UnrecognizedPropertyException u) {
+                path = path(m.getPath().subList(0, m.getPath().size() - 1));
                 String known = u.getKnownPropertyIds() == null ? "" : " (known: " + u.getKnownPropertyIds().stream()
                         .map(Object::toString).sorted().collect(Collectors.joining(", ")) + ")";
                 return path + ": unknown field '" + u.getPropertyName() + "'" + known;
