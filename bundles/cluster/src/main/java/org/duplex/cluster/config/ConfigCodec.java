@@ -99,6 +99,14 @@ public final class ConfigCodec {
     }
 
     static String describe(JsonProcessingException e, Format format) {
+        boolean syntax = !(e instanceof JsonMappingException)
+                || e.getCause() instanceof com.fasterxml.jackson.core.exc.StreamReadException
+                || String.valueOf(e.getOriginalMessage()).contains("end-of-input");
+        if (syntax) {
+            JsonLocation loc = e.getLocation();
+            String where = loc == null ? "(document)" : "line " + loc.getLineNr() + ", column " + loc.getColumnNr();
+            return where + ": malformed " + format.name() + ": " + firstLine(e.getOriginalMessage());
+        }
         if (e instanceof JsonMappingException m && !m.getPath().isEmpty()) {
             String path = path(m.getPath());
             if (m instanceof UnrecognizedPropertyException u) {
@@ -143,6 +151,7 @@ public final class ConfigCodec {
             return "unreadable";
         }
         int nl = s.indexOf('\n');
-        return nl < 0 ? s : s.substring(0, nl);
+        String line = nl < 0 ? s : s.substring(0, nl);
+        return line.replaceAll("\\s*\\(start marker at \\[Source.*$", "");
     }
 }

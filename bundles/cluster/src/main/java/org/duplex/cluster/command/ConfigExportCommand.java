@@ -1,0 +1,28 @@
+package org.duplex.cluster.command;
+
+import java.nio.file.Path;
+
+import org.apache.karaf.shell.api.action.Action;
+import org.apache.karaf.shell.api.action.Argument;
+import org.apache.karaf.shell.api.action.Command;
+import org.apache.karaf.shell.api.action.lifecycle.Reference;
+import org.apache.karaf.shell.api.action.lifecycle.Service;
+import org.duplex.cluster.runtime.AdminOperations;
+import org.duplex.cluster.runtime.ClusterAdmin;
+
+@Command(scope = "ha", name = "config-export", description = "Writes the cluster configuration to FILE (.json or .yaml)")
+@Service
+public class ConfigExportCommand implements Action {
+
+    @Reference
+    ClusterAdmin admin;
+
+    @Argument(index = 0, name = "FILE", required = true, description = "target file; .json for JSON, else YAML")
+    String file;
+
+    @Override
+    public Object execute() throws Exception {
+        System.out.println(new AdminOperations(admin, Commands.CONFIRM).export(Path.of(file)));
+        return null;
+    }
+}

@@ -1,0 +1,38 @@
+package org.duplex.cluster.command;
+
+import java.nio.file.Path;
+
+import org.apache.karaf.shell.api.action.Action;
+import org.apache.karaf.shell.api.action.Argument;
+import org.apache.karaf.shell.api.action.Command;
+import org.apache.karaf.shell.api.action.Option;
+import org.apache.karaf.shell.api.action.lifecycle.Reference;
+import org.apache.karaf.shell.api.action.lifecycle.Service;
+import org.duplex.cluster.config.ConfigException;
+import org.duplex.cluster.runtime.AdminOperations;
+import org.duplex.cluster.runtime.ClusterAdmin;
+
+@Command(scope = "ha", name = "config-import",
+        description = "Validates FILE, shows the diff against the current configuration and applies it cluster-wide")
+@Service
+public class ConfigImportCommand implements Action {
+
+    @Reference
+    ClusterAdmin admin;
+
+    @Argument(index = 0, name = "FILE", required = true, description = "a .json or .yaml cluster configuration")
+    String file;
+
+    @Option(name = "--dry-run", description = "validate and show the diff only")
+    boolean dryRun;
+
+    @Override
+    public Object execute() throws Exception {
+        try {
+            System.out.println(new AdminOperations(admin, Commands.CONFIRM).importFile(Path.of(file), dryRun));
+        } catch (ConfigException e) {
+            throw new IllegalArgumentException("Import of " + file + " refused, nothing changed: " + e.getMessage());
+        }
+        return null;
+    }
+}

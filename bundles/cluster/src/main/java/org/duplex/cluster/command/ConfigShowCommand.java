@@ -1,0 +1,22 @@
+package org.duplex.cluster.command;
+
+import org.apache.karaf.shell.api.action.Action;
+import org.apache.karaf.shell.api.action.Command;
+import org.apache.karaf.shell.api.action.lifecycle.Reference;
+import org.apache.karaf.shell.api.action.lifecycle.Service;
+import org.duplex.cluster.runtime.AdminOperations;
+import org.duplex.cluster.runtime.ClusterAdmin;
+
+@Command(scope = "ha", name = "config-show", description = "Prints the replicated cluster configuration (YAML)")
+@Service
+public class ConfigShowCommand implements Action {
+
+    @Reference
+    ClusterAdmin admin;
+
+    @Override
+    public Object execute() {
+        System.out.print(new AdminOperations(admin, Commands.CONFIRM).show());
+        return null;
+    }
+}

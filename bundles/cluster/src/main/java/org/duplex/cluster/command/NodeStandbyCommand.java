@@ -1,0 +1,32 @@
+package org.duplex.cluster.command;
+
+import org.apache.karaf.shell.api.action.Action;
+import org.apache.karaf.shell.api.action.Argument;
+import org.apache.karaf.shell.api.action.Command;
+import org.apache.karaf.shell.api.action.lifecycle.Reference;
+import org.apache.karaf.shell.api.action.lifecycle.Service;
+import org.duplex.api.model.NodeMode;
+import org.duplex.cluster.config.ConfigException;
+import org.duplex.cluster.runtime.AdminOperations;
+import org.duplex.cluster.runtime.ClusterAdmin;
+
+@Command(scope = "ha", name = "node-standby", description = "Sets NODE to STANDBY in the replicated configuration")
+@Service
+public class NodeStandbyCommand implements Action {
+
+    @Reference
+    ClusterAdmin admin;
+
+    @Argument(index = 0, name = "NODE", required = true, description = "node id")
+    String node;
+
+    @Override
+    public Object execute() throws Exception {
+        try {
+            System.out.println(new AdminOperations(admin, Commands.CONFIRM).setMode(node, NodeMode.STANDBY));
+        } catch (ConfigException e) {
+            throw new IllegalArgumentException("Refused, nothing changed: " + e.getMessage());
+        }
+        return null;
+    }
+}

@@ -1,0 +1,110 @@
+package org.duplex.cluster.component;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+import org.duplex.api.cluster.ClusterService;
+import org.duplex.api.cluster.QuorumListener;
+import org.duplex.api.cluster.QuorumState;
+import org.duplex.api.liveness.LivenessService;
+import org.duplex.api.liveness.PeerStatus;
+import org.duplex.cluster.config.ClusterConfig;
+import org.duplex.cluster.core.ProposeResult;
+import org.duplex.cluster.quorum.NoQuorumPolicy;
+import org.duplex.cluster.runtime.ClusterAdmin;
+import org.duplex.cluster.runtime.ClusterNode;
+import org.duplex.cluster.runtime.NodeOptions;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.service.metatype.annotations.Designate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Thin DS wiring: configuration in, a running {@link ClusterNode} out as ClusterService. */
+@Component(configurationPid = "org.duplex.cluster", configurationPolicy = ConfigurationPolicy.REQUIRE,
+        service = {ClusterService.class, ClusterAdmin.class})
+@Designate(ocd = ClusterConfiguration.class)
+public class ClusterComponent implements ClusterService, ClusterAdmin {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ClusterComponent.class);
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    volatile LivenessService liveness;
+
+    private ClusterNode node;
+
+    @Activate
+    void activate(ClusterConfiguration c) throws Exception {
+        NodeOptions o = options(c);
+        node = new ClusterNode(o);
+        node.start();
+        LOG.info("Cluster node {} started in cluster '{}' on {}:{} (tiebreaker {}, no-quorum policy {})",
+                o.nodeId(), o.clusterName(), o.bindAddress(), o.effectiveBindPort(), o.tiebreaker(),
+                o.noQuorumPolicy());
+    }
+
+    static NodeOptions options(ClusterConfiguration c) {
+        String data = System.getProperty("karaf.data", "data");
+        String etc = System.getProperty("karaf.etc", "etc");
+        Path state = c.state_dir().isBlank() ? Path.of(data, "duplex", "cluster") : Path.of(c.state_dir());
+        Path key = c.cluster_key_file().isBlank() ? Path.of(etc, "duplex-cluster.key") : Path.of(c.cluster_key_file());
+        return new NodeOptions(c.node_id(), c.cluster_name(), c.bind_address(), c.bind_port(), c.members(),
+                c.expected_votes(), c.two__node(), c.wait__for__all(), NoQuorumPolicy.parse(c.no__quorum__policy()),
+                c.tiebreaker_type(), c.tiebreaker_disk_path(), c.tiebreaker_disk_offset(),
+                Duration.ofMillis(c.tiebreaker_disk_renew_ms()), Duration.ofMillis(c.tiebreaker_disk_lease_ms()),
+                Duration.ofMillis(c.tiebreaker_disk_margin_ms()), c.tiebreaker_witness(),
+                c.tiebreaker_ping_target(), state, key, Duration.ofMillis(c.fd_timeout_ms()), c.fd_sock_offset(),
+                Duration.ofMillis(c.tick_ms()), false);
+    }
+
+    @Deactivate
+    void deactivate() {
+        if (node != null) {
+            node.close();
+        }
+    }
+
+    @Override
+    public QuorumState state() {
+        return node.state();
+    }
+
+    @Override
+    public AutoCloseable addListener(QuorumListener listener) {
+        return node.addListener(listener);
+    }
+
+    @Override
+    public ClusterConfig config() {
+        return node.config();
+    }
+
+    @Override
+    public ProposeResult propose(ClusterConfig candidate) {
+        return node.propose(candidate);
+    }
+
+    @Override
+    public List<PeerStatus> heartbeat() {
+        LivenessService l = liveness;
+        return l == null ? List.of() : l.peers();
+    }
+
+    @Override
+    public NoQuorumPolicy noQuorumPolicy() {
+        return node.options().noQuorumPolicy();
+    }
+
+    @Override
+    public String tiebreaker() {
+        return node.core().tiebreaker().describe();
+    }
+}

@@ -1,0 +1,75 @@
+package org.duplex.cluster.component;
+
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+
+/** ConfigAdmin PID org.duplex.cluster (etc/org.duplex.cluster.cfg). Underscores map to dots, double to one. */
+@ObjectClassDefinition(name = "Duplex cluster", description = "Membership, quorum, tiebreaker and coordinator")
+public @interface ClusterConfiguration {
+
+    @AttributeDefinition(description = "This node's id, as listed in members")
+    String node_id();
+
+    @AttributeDefinition(description = "Cluster name: nodes of different clusters never merge")
+    String cluster_name() default "duplex";
+
+    @AttributeDefinition(description = "Address of the cluster transport (TCP)")
+    String bind_address() default "127.0.0.1";
+
+    @AttributeDefinition(description = "Port of the cluster transport; 0 = the port listed in members")
+    int bind_port() default 0;
+
+    @AttributeDefinition(description = "All nodes: id@host:port[/witness][*votes], comma separated")
+    String members();
+
+    @AttributeDefinition(description = "Expected votes; 0 = sum of the configured votes")
+    int expected_votes() default 0;
+
+    @AttributeDefinition(name = "two_node", description = "Two-node mode (a tiebreaker decides a split)")
+    boolean two__node() default false;
+
+    @AttributeDefinition(name = "wait_for_all", description = "Cold start: no quorum before all nodes were seen")
+    boolean wait__for__all() default false;
+
+    @AttributeDefinition(name = "no_quorum_policy", description = "stop, freeze or ignore")
+    String no__quorum__policy() default "stop";
+
+    @AttributeDefinition(description = "none, disk, witness or ping")
+    String tiebreaker_type() default "none";
+
+    @AttributeDefinition(description = "Disk lease: shared file or block device")
+    String tiebreaker_disk_path() default "";
+
+    @AttributeDefinition(description = "Disk lease: byte offset of the lease block (multiple of 512)")
+    long tiebreaker_disk_offset() default 0;
+
+    @AttributeDefinition(description = "Disk lease: renew interval in ms")
+    long tiebreaker_disk_renew_ms() default 250;
+
+    @AttributeDefinition(description = "Disk lease: lease time in ms (>= 3 x renew)")
+    long tiebreaker_disk_lease_ms() default 2000;
+
+    @AttributeDefinition(description = "Disk lease: safety margin in ms for clock rate and I/O latency")
+    long tiebreaker_disk_margin_ms() default 500;
+
+    @AttributeDefinition(description = "Witness tiebreaker: the witness node id")
+    String tiebreaker_witness() default "";
+
+    @AttributeDefinition(description = "Ping tiebreaker (weak): host to ping")
+    String tiebreaker_ping_target() default "";
+
+    @AttributeDefinition(description = "State directory (epoch, accepted configuration); empty = ${karaf.data}/duplex/cluster")
+    String state_dir() default "";
+
+    @AttributeDefinition(description = "Shared cluster key file; empty = ${karaf.etc}/duplex-cluster.key")
+    String cluster_key_file() default "";
+
+    @AttributeDefinition(description = "Failure detection timeout in ms")
+    long fd_timeout_ms() default 1000;
+
+    @AttributeDefinition(description = "FD_SOCK2 listens on the transport port + this offset")
+    int fd_sock_offset() default 100;
+
+    @AttributeDefinition(description = "Quorum evaluation interval in ms")
+    long tick_ms() default 50;
+}

@@ -1,0 +1,162 @@
+package org.duplex.cluster.runtime;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeSet;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+import org.duplex.api.cluster.QuorumState;
+import org.duplex.api.liveness.LinkStatus;
+import org.duplex.api.liveness.PeerStatus;
+import org.duplex.api.model.NodeId;
+import org.duplex.api.model.NodeMode;
+import org.duplex.cluster.config.ClusterConfig;
+import org.duplex.cluster.config.ConfigCodec;
+import org.duplex.cluster.config.ConfigDiff;
+import org.duplex.cluster.config.ConfigException;
+import org.duplex.cluster.config.ConfigValidator;
+import org.duplex.cluster.config.NodeConfig;
+import org.duplex.cluster.core.ProposeResult;
+import org.duplex.cluster.liveness.LivenessCombiner;
+
+/** The logic behind the ha: commands, testable without a shell. Errors are thrown with operator-ready text. */
+public final class AdminOperations {
+
+    private final ClusterAdmin admin;
+    private final Duration confirmTimeout;
+
+    public AdminOperations(ClusterAdmin admin, Duration confirmTimeout) {
+        this.admin = admin;
+        this.confirmTimeout = confirmTimeout;
+    }
+
+    public String status() {
+        QuorumState s = admin.state();
+        ClusterConfig c = admin.config();
+        Map<NodeId, PeerStatus> hb = admin.heartbeat().stream()
+                .collect(Collectors.toMap(PeerStatus::peer, Function.identity(), (a, b) -> a));
+        StringBuilder out = new StringBuilder();
+        out.append(String.format("Cluster %s, local node %s%n", c.clusterName(), s.localNode()));
+        out.append(String.format("Quorum:      %s (%s)%n", s.quorate() ? "yes" : "NO", s.reason()));
+        out.append(String.format("Votes:       %d of %d expected%n", s.votes(), s.expectedVotes()));
+        out.append(String.format("Coordinator: %s%n", s.coordinator().map(Object::toString)
+                .orElse(s.quorate() ? "(term starting)" : "none (no quorum: policy " + admin.noQuorumPolicy() + ")")));
+        out.append(String.format("Epoch:       %d%n", s.epoch().value()));
+        out.append(String.format("Config:      version %d (epoch %d)%n", c.version(), c.epoch()));
+        out.append(String.format("Tiebreaker:  %s%n", admin.tiebreaker()));
+        out.append(String.format("%n%-16s %-8s %-6s %-12s %-8s %-12s %s%n", "NODE", "ROLE", "VOTES", "MODE", "IN VIEW",
+                "LIVENESS", "LINKS"));
+        for (NodeConfig n : c.nodes()) {
+            NodeId id = NodeId.of(n.id());
+            boolean self = id.equals(s.localNode());
+            Optional<PeerStatus> p = Optional.ofNullable(hb.get(id));
+            String liveness = self ? "SELF" : LivenessCombiner.combine(id, s.members(), p).name();
+            String links = p.map(ps -> ps.links().stream().map(AdminOperations::link)
+                    .collect(Collectors.joining(" "))).orElse(self ? "" : "-");
+            out.append(String.format("%-16s %-8s %-6d %-12s %-8s %-12s %s", n.id()
+                            + (s.coordinator().filter(id::equals).isPresent() ? " *" : ""), n.role(), n.votes(),
+                    n.mode(), s.members().contains(id) ? "yes" : "no", liveness, links).stripTrailing())
+                    .append('\n');
+        }
+        out.append("(* = coordinator)\n");
+        return out.toString();
+    }
+
+    private static String link(LinkStatus l) {
+        return l.linkId() + "=" + l.state();
+    }
+
+    public String show() {
+        return ConfigCodec.write(admin.config(), ConfigCodec.Format.YAML);
+    }
+
+    public String export(Path file) throws IOException {
+        ConfigCodec.Format f = ConfigCodec.Format.forFile(file.getFileName().toString());
+        Files.writeString(file, ConfigCodec.write(admin.config(), f), StandardCharsets.UTF_8);
+        return "Exported configuration version " + admin.config().version() + " to " + file + " (" + f + ")";
+    }
+
+    /** Validates, diffs and (unless dryRun) applies; throws ConfigException and changes nothing on bad input. */
+    public String importFile(Path file, boolean dryRun) throws IOException, ConfigException {
+        if (!Files.isRegularFile(file)) {
+            throw new ConfigException(List.of("(file): " + file + " does not exist or is not a file"));
+        }
+        String text = Files.readString(file, StandardCharsets.UTF_8);
+        ClusterConfig imported = ConfigCodec.parse(text, ConfigCodec.Format.forFile(file.getFileName().toString()));
+        ClusterConfig current = admin.config();
+        List<String> problems = new ArrayList<>();
+        if (!current.clusterName().equals(imported.clusterName())) {
+            problems.add("clusterName: '" + imported.clusterName() + "' does not match this cluster '"
+                    + current.clusterName() + "'");
+        }
+        if (imported.node(admin.state().localNode()).isEmpty()) {
+            problems.add("nodes: the local node '" + admin.state().localNode() + "' must stay in the configuration");
+        }
+        if (!problems.isEmpty()) {
+            throw new ConfigException(problems);
+        }
+        List<String> diff = ConfigDiff.diff(current, imported);
+        StringBuilder out = new StringBuilder();
+        if (diff.isEmpty()) {
+            return "No change: " + file + " matches configuration version " + current.version();
+        }
+        out.append("Changes against version ").append(current.version()).append(":\n");
+        diff.forEach(l -> out.append("  ").append(l).append('\n'));
+        if (dryRun) {
+            return out.append("Dry run: nothing applied.").toString();
+        }
+        return out.append(apply(imported.stamped(current.version(), current.epoch()))).toString();
+    }
+
+    public String setMode(String node, NodeMode mode) throws ConfigException {
+        NodeId id;
+        try {
+            id = NodeId.of(node);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(List.of("node: " + e.getMessage()));
+        }
+        ClusterConfig current = admin.config();
+        if (current.node(id).isEmpty()) {
+            throw new ConfigException(List.of("node: unknown node '" + node + "' (known: " + current.nodes().stream()
+                    .map(NodeConfig::id).collect(Collectors.toCollection(TreeSet::new)) + ")"));
+        }
+        if (current.node(id).get().mode() == mode) {
+            return "Node " + node + " is already " + mode;
+        }
+        return apply(ConfigValidator.requireValid(current.withNodeMode(id, mode)));
+    }
+
+    private String apply(ClusterConfig candidate) throws ConfigException {
+        long before = admin.config().version();
+        ProposeResult r = admin.propose(candidate);
+        switch (r.status()) {
+            case APPLIED:
+                return "Applied as configuration version " + r.version() + ".";
+            case FORWARDED:
+                long end = System.nanoTime() + confirmTimeout.toNanos();
+                while (System.nanoTime() < end) {
+                    if (admin.config().version() > before) {
+                        return "Applied by the coordinator as configuration version " + admin.config().version() + ".";
+                    }
+                    try {
+                        Thread.sleep(20);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        break;
+                    }
+                }
+                return "Sent to the coordinator (" + r.message() + ") but not confirmed within "
+                        + confirmTimeout.toMillis() + " ms: check ha:status and ha:config-show.";
+            default:
+                throw new ConfigException(List.of("(cluster): " + r.message() + "; nothing changed"));
+        }
+    }
+}

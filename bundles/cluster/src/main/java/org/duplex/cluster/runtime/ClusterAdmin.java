@@ -1,0 +1,27 @@
+package org.duplex.cluster.runtime;
+
+import java.util.List;
+
+import org.duplex.api.cluster.QuorumState;
+import org.duplex.api.liveness.PeerStatus;
+import org.duplex.cluster.config.ClusterConfig;
+import org.duplex.cluster.core.ProposeResult;
+import org.duplex.cluster.quorum.NoQuorumPolicy;
+
+/** What the ha: commands need from the running node (bundle-internal service). */
+public interface ClusterAdmin {
+
+    QuorumState state();
+
+    ClusterConfig config();
+
+    /** Proposes a validated configuration; the coordinator stamps the version. */
+    ProposeResult propose(ClusterConfig candidate);
+
+    /** The heartbeat bundle's view of the peers, empty when it is not running. */
+    List<PeerStatus> heartbeat();
+
+    NoQuorumPolicy noQuorumPolicy();
+
+    String tiebreaker();
+}

@@ -1,0 +1,131 @@
+package org.duplex.cluster.command;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+import org.duplex.api.cluster.QuorumState;
+import org.duplex.api.liveness.PeerStatus;
+import org.duplex.api.model.NodeId;
+import org.duplex.api.model.NodeMode;
+import org.duplex.cluster.config.ClusterConfig;
+import org.duplex.cluster.config.ConfigException;
+import org.duplex.cluster.config.ConfigStore;
+import org.duplex.cluster.config.NodeConfig;
+import org.duplex.cluster.coordinator.EpochStore;
+import org.duplex.cluster.core.ClusterCore;
+import org.duplex.cluster.core.MembershipView;
+import org.duplex.cluster.core.ProposeResult;
+import org.duplex.cluster.quorum.NoQuorumPolicy;
+import org.duplex.cluster.quorum.QuorumSettings;
+import org.duplex.cluster.quorum.Tiebreaker;
+import org.duplex.cluster.runtime.AdminOperations;
+import org.duplex.cluster.runtime.ClusterAdmin;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The ha: command logic against a real (single-node, quorate) core: bad input changes nothing. */
+class AdminOperationsTest {
+
+    static final NodeId N1 = NodeId.of("n1");
+
+    ClusterCore core;
+    ConfigStore.InMemory store;
+    int proposals;
+    AdminOperations ops;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        store = new ConfigStore.InMemory();
+        ClusterConfig boot = ClusterConfig.initial("prod", List.of(NodeConfig.member("n1")));
+        core = new ClusterCore(N1, boot, new QuorumSettings(0, false, false, NoQuorumPolicy.STOP), Tiebreaker.NONE,
+                new EpochStore.InMemory(), store, System::nanoTime, (t, m) -> { });
+        core.onView(new MembershipView("v1", List.of(N1)));
+        core.tick();
+        core.tick();
+        assertThat(core.state().isCoordinator()).isTrue();
+        ClusterAdmin admin = new ClusterAdmin() {
+            @Override
+            public QuorumState state() {
+                return core.state();
+            }
+
+            @Override
+            public ClusterConfig config() {
+                return core.config();
+            }
+
+            @Override
+            public ProposeResult propose(ClusterConfig candidate) {
+                proposals++;
+                return core.propose(candidate);
+            }
+
+            @Override
+            public List<PeerStatus> heartbeat() {
+                return List.of();
+            }
+
+            @Override
+            public NoQuorumPolicy noQuorumPolicy() {
+                return NoQuorumPolicy.STOP;
+            }
+
+            @Override
+            public String tiebreaker() {
+                return "none";
+            }
+        };
+        ops = new AdminOperations(admin, Duration.ofSeconds(1));
+    }
+
+    @Test
+    void malformedOrInvalidImportsAreRefusedAndChangeNothing(@TempDir Path dir) throws Exception {
+        ClusterConfig before = core.config();
+        Path malformed = Files.writeString(dir.resolve("bad.json"), "{\"clusterName\": \"prod\", \"nodes\": [");
+        Path invalid = Files.writeString(dir.resolve("bad.yaml"), """
+                clusterName: prod
+                nodes: [{id: n1}]
+                resources: [{id: vip, type: vip}]
+                groups: [{id: g, resources: [vip], nodes: [n9]}]
+                """);
+        Path otherCluster = Files.writeString(dir.resolve("other.yaml"), "clusterName: test\nnodes: [{id: n1}]\n");
+        Path dropsMe = Files.writeString(dir.resolve("drop.yaml"), "clusterName: prod\nnodes: [{id: n2}]\n");
+        assertThatThrownBy(() -> ops.importFile(malformed, false)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("malformed JSON");
+        assertThatThrownBy(() -> ops.importFile(invalid, false)).hasMessage("groups[0].nodes[0]: unknown node 'n9'");
+        assertThatThrownBy(() -> ops.importFile(otherCluster, false))
+                .hasMessageContaining("clusterName: 'test' does not match this cluster 'prod'");
+        assertThatThrownBy(() -> ops.importFile(dropsMe, false)).hasMessageContaining("local node 'n1' must stay");
+        assertThatThrownBy(() -> ops.importFile(dir.resolve("missing.yaml"), false))
+                .hasMessageContaining("does not exist");
+        assertThatThrownBy(() -> ops.setMode("n7", NodeMode.STANDBY)).hasMessageContaining("unknown node 'n7'");
+        assertThat(proposals).isZero();
+        assertThat(core.config()).isEqualTo(before);
+        assertThat(store.load()).isEqualTo(Optional.ofNullable(before.version() == 0 ? null : before));
+    }
+
+    @Test
+    void validImportShowsTheDiffAndApplies(@TempDir Path dir) throws Exception {
+        Path export = dir.resolve("c.yaml");
+        ops.export(export);
+        String edited = Files.readString(export).replace("stickiness: 100", "stickiness: 7");
+        Files.writeString(export, edited);
+        String dry = ops.importFile(export, true);
+        assertThat(dry).contains("-   stickiness: 100", "+   stickiness: 7", "Dry run");
+        long v = core.config().version();
+        String out = ops.importFile(export, false);
+        assertThat(out).contains("Applied as configuration version " + (v + 1));
+        assertThat(core.config().policies().stickiness()).isEqualTo(7);
+        assertThat(store.load()).contains(core.config());
+        assertThat(ops.setMode("n1", NodeMode.STANDBY)).contains("Applied");
+        assertThat(ops.status()).contains("n1 *", "STANDBY", "Quorum:      yes", "Epoch:       1");
+        assertThat(ops.show()).contains("clusterName: prod");
+    }
+}
