@@ -1,0 +1,179 @@
+package org.duplex.failover.command;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import org.duplex.api.agent.ResourceAgent;
+import org.duplex.api.failover.FailoverConfig;
+import org.duplex.api.model.NodeId;
+import org.duplex.api.model.Resource;
+import org.duplex.api.model.ResourceGroup;
+import org.duplex.api.model.ResourceId;
+import org.duplex.api.model.ResourceState;
+import org.duplex.failover.config.ConfigText;
+import org.duplex.failover.policy.Failure;
+import org.duplex.failover.service.FailoverService;
+
+/**
+ * The logic behind the ha: failover commands, free of Karaf types so tests drive it directly. Every method
+ * returns the text to print; invalid input throws {@link IllegalArgumentException} with a message for the user.
+ */
+public final class Commands {
+
+    private final FailoverService service;
+
+    public Commands(FailoverService service) {
+        this.service = service;
+    }
+
+    public String resourceAdd(String name, String type, List<String> params, boolean replace) throws Exception {
+        List<String> words = new ArrayList<>();
+        words.add(name);
+        words.add("type=" + type);
+        if (params != null) {
+            words.addAll(params);
+        }
+        Resource r = ConfigText.resource(words);
+        FailoverConfig cfg = service.store().load();
+        if (cfg.resources().containsKey(r.id()) && !replace) {
+            throw new IllegalArgumentException("resource " + r.id() + " exists; use -f to replace it");
+        }
+        Optional<ResourceAgent> agent = service.agent(type);
+        String note = "";
+        if (agent.isPresent()) {
+            List<String> problems = agent.get().validate(r, r.timeouts().validate());
+            if (!problems.isEmpty()) {
+                throw new IllegalArgumentException("agent " + type + " rejects " + r.id() + ":\n  "
+                        + String.join("\n  ", problems));
+            }
+        } else {
+            note = "\nwarning: no agent of type '" + type + "' on this node yet (installed types are checked at start)";
+        }
+        service.store().save(cfg, cfg.withResource(r));
+        service.trigger();
+        return ConfigText.resource(r) + note;
+    }
+
+    public String resourceRemove(String name) throws Exception {
+        FailoverConfig cfg = service.store().load();
+        service.store().save(cfg, cfg.withoutResource(ResourceId.of(name)));
+        return "resource " + name + " removed";
+    }
+
+    public String resourceShow(Optional<String> name) {
+        FailoverConfig cfg = service.store().load();
+        StringBuilder sb = new StringBuilder();
+        Map<NodeId, Map<ResourceId, ResourceState>> states = service.states();
+        List<Failure> failures = service.failures();
+        for (Resource r : cfg.resources().values()) {
+            if (name.isPresent() && !name.get().equals(r.id().value())) {
+                continue;
+            }
+            sb.append(ConfigText.resource(r)).append('\n');
+            sb.append("    group: ").append(cfg.groupOf(r.id()).map(g -> g.id().toString()).orElse("(none)"));
+            sb.append("  agent: ").append(service.agent(r.type()).isPresent() ? "present" : "MISSING").append('\n');
+            states.forEach((n, m) -> {
+                ResourceState st = m.get(r.id());
+                if (st != null) {
+                    long f = failures.stream().filter(x -> x.node().equals(n) && x.resource().equals(r.id())).count();
+                    sb.append("    ").append(n).append(": ").append(st.name().toLowerCase())
+                            .append(f > 0 ? ", " + f + " failure(s)" : "").append('\n');
+                }
+            });
+        }
+        if (sb.length() == 0) {
+            return name.map(n -> "no resource " + n).orElse("no resources; add one with ha:resource-add");
+        }
+        return sb.toString().stripTrailing();
+    }
+
+    public String groupAdd(String name, List<String> settings, boolean replace) throws Exception {
+        List<String> words = new ArrayList<>();
+        words.add(name);
+        if (settings != null) {
+            words.addAll(settings);
+        }
+        ConfigText.GroupDef def = ConfigText.group(words);
+        FailoverConfig cfg = service.store().load();
+        if (cfg.group(def.group().id()).isPresent() && !replace) {
+            throw new IllegalArgumentException("group " + name + " exists; use -f to replace it");
+        }
+        service.store().save(cfg, cfg.withGroup(def.group(), def.policy()));
+        service.trigger();
+        return ConfigText.group(def.group(), def.policy());
+    }
+
+    public String groupRemove(String name) throws Exception {
+        FailoverConfig cfg = service.store().load();
+        ResourceId id = ResourceId.of(name);
+        ResourceGroup g = cfg.group(id).orElseThrow(() -> new IllegalArgumentException("no group " + name));
+        boolean running = service.states().values().stream().anyMatch(m -> g.resources().stream()
+                .anyMatch(r -> m.getOrDefault(r, ResourceState.STOPPED) != ResourceState.STOPPED));
+        if (running) {
+            throw new IllegalArgumentException("group " + name + " still runs somewhere: stop it first "
+                    + "(ha:group-add " + name + " ... managed=false leaves it alone instead)");
+        }
+        service.store().save(cfg, cfg.withoutGroup(id));
+        return "group " + name + " removed (its resources remain; ha:resource-remove them if unused)";
+    }
+
+    public String groupShow(Optional<String> name) {
+        FailoverConfig cfg = service.store().load();
+        StringBuilder sb = new StringBuilder(ConfigText.options(cfg.options())).append('\n');
+        Map<NodeId, Map<ResourceId, ResourceState>> states = service.states();
+        for (ResourceGroup g : cfg.groups()) {
+            if (name.isPresent() && !name.get().equals(g.id().value())) {
+                continue;
+            }
+            sb.append(ConfigText.group(g, cfg.policyOf(g.id()))).append('\n');
+            states.forEach((n, m) -> {
+                List<String> here = g.resources().stream()
+                        .filter(r -> m.getOrDefault(r, ResourceState.STOPPED) != ResourceState.STOPPED)
+                        .map(r -> r + "=" + m.get(r).name().toLowerCase()).toList();
+                if (!here.isEmpty()) {
+                    sb.append("    on ").append(n).append(": ").append(String.join(" ", here)).append('\n');
+                }
+            });
+        }
+        return sb.toString().stripTrailing();
+    }
+
+    public String switchover(String group, Optional<String> node) throws Exception {
+        var r = service.switchover(ResourceId.of(group), node.map(NodeId::of));
+        return group + " switched over from " + r.from() + " to " + r.to() + ": outage " + r.outage().toMillis()
+                + " ms\n  " + String.join("\n  ", r.steps()) + "\n  node list now starts with " + r.to();
+    }
+
+    public String cleanup(String resource) {
+        ResourceId id = ResourceId.of(resource);
+        if (!service.store().load().resources().containsKey(id)) {
+            throw new IllegalArgumentException("no resource " + resource);
+        }
+        int n = service.cleanup(id);
+        return resource + ": " + n + " failure(s) forgotten; failed or blocked copies will be probed again";
+    }
+
+    public String history(Optional<String> group, int last) {
+        var entries = service.history(group.map(ResourceId::of));
+        if (entries.isEmpty()) {
+            return "no history" + group.map(g -> " for " + g).orElse("");
+        }
+        StringBuilder sb = new StringBuilder();
+        entries.subList(Math.max(0, entries.size() - last), entries.size())
+                .forEach(e -> sb.append(e.render()).append('\n'));
+        return sb.toString().stripTrailing();
+    }
+
+    public String simulate(Optional<String> failNode) {
+        var plan = service.simulate(failNode.map(NodeId::of));
+        return (failNode.map(n -> "if " + n + " failed now, the engine would:\n")
+                .orElse("the engine would now:\n")) + plan.render().stripTrailing() + "\n(nothing was done)";
+    }
+
+    static Duration ms(long v) {
+        return Duration.ofMillis(v);
+    }
+}

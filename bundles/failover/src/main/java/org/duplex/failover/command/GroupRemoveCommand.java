@@ -1,0 +1,30 @@
+package org.duplex.failover.command;
+
+
+import org.apache.karaf.shell.api.action.Action;
+import org.apache.karaf.shell.api.action.Argument;
+import org.apache.karaf.shell.api.action.Command;
+import org.apache.karaf.shell.api.action.lifecycle.Reference;
+import org.apache.karaf.shell.api.action.lifecycle.Service;
+import org.duplex.failover.service.FailoverService;
+
+@Command(scope = "ha", name = "group-remove", description = "Removes a stopped group (its resources stay)")
+@Service
+public class GroupRemoveCommand implements Action {
+
+    @Reference
+    FailoverService service;
+
+    @Argument(index = 0, name = "name", required = true, description = "group name")
+    String name;
+
+    @Override
+    public Object execute() throws Exception {
+        try {
+            System.out.println(new Commands(service).groupRemove(name));
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            System.err.println("Error: " + e.getMessage());
+        }
+        return null;
+    }
+}

@@ -1,0 +1,31 @@
+package org.duplex.failover.command;
+
+import java.util.Optional;
+
+import org.apache.karaf.shell.api.action.Action;
+import org.apache.karaf.shell.api.action.Argument;
+import org.apache.karaf.shell.api.action.Command;
+import org.apache.karaf.shell.api.action.lifecycle.Reference;
+import org.apache.karaf.shell.api.action.lifecycle.Service;
+import org.duplex.failover.service.FailoverService;
+
+@Command(scope = "ha", name = "group-show", description = "Shows groups with their policies and where their members run")
+@Service
+public class GroupShowCommand implements Action {
+
+    @Reference
+    FailoverService service;
+
+    @Argument(index = 0, name = "name", required = false, description = "group name (default: all)")
+    String name;
+
+    @Override
+    public Object execute() throws Exception {
+        try {
+            System.out.println(new Commands(service).groupShow(Optional.ofNullable(name)));
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            System.err.println("Error: " + e.getMessage());
+        }
+        return null;
+    }
+}

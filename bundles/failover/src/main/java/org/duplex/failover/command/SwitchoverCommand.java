@@ -1,0 +1,34 @@
+package org.duplex.failover.command;
+
+import java.util.Optional;
+
+import org.apache.karaf.shell.api.action.Action;
+import org.apache.karaf.shell.api.action.Argument;
+import org.apache.karaf.shell.api.action.Command;
+import org.apache.karaf.shell.api.action.lifecycle.Reference;
+import org.apache.karaf.shell.api.action.lifecycle.Service;
+import org.duplex.failover.service.FailoverService;
+
+@Command(scope = "ha", name = "switchover", description = "Planned move of a group: stop in order on its node, start on the target, report the outage")
+@Service
+public class SwitchoverCommand implements Action {
+
+    @Reference
+    FailoverService service;
+
+    @Argument(index = 0, name = "group", required = true, description = "group name")
+    String group;
+
+    @Argument(index = 1, name = "node", required = false, description = "target node (default: next eligible in its list)")
+    String node;
+
+    @Override
+    public Object execute() throws Exception {
+        try {
+            System.out.println(new Commands(service).switchover(group, Optional.ofNullable(node)));
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            System.err.println("Error: " + e.getMessage());
+        }
+        return null;
+    }
+}

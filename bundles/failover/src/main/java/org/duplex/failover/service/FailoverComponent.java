@@ -1,0 +1,342 @@
+package org.duplex.failover.service;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import org.duplex.api.agent.ResourceAgent;
+import org.duplex.api.cluster.ClusterService;
+import org.duplex.api.cluster.FencingEpoch;
+import org.duplex.api.cluster.QuorumState;
+import org.duplex.api.failover.FailoverConfigStore;
+import org.duplex.api.failover.VolumeLock;
+import org.duplex.api.liveness.LinkStatus;
+import org.duplex.api.liveness.LivenessService;
+import org.duplex.api.liveness.PeerStatus;
+import org.duplex.api.model.Liveness;
+import org.duplex.api.model.Node;
+import org.duplex.api.model.NodeId;
+import org.duplex.api.model.NodeMode;
+import org.duplex.api.model.NodeRole;
+import org.duplex.api.model.ResourceGroup;
+import org.duplex.api.model.ResourceId;
+import org.duplex.api.model.ResourceState;
+import org.duplex.failover.control.FailoverController;
+import org.duplex.failover.control.Fencer;
+import org.duplex.failover.control.LocalTransport;
+import org.duplex.failover.control.StateTable;
+import org.duplex.failover.executor.Executor;
+import org.duplex.failover.executor.SystemScheduler;
+import org.duplex.failover.history.History;
+import org.duplex.failover.policy.Failure;
+import org.duplex.failover.policy.Plan;
+import org.duplex.failover.store.FileConfigStore;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Wiring (PID {@code org.duplex.failover}): the local executor with the registered agents, the controller fed by
+ * {@link ClusterService} and {@link LivenessService}, a decision round every tick and on every change. Without a
+ * replicated {@link FailoverConfigStore} service it keeps the configuration in {@code config.file}.
+ */
+@Component(configurationPid = "org.duplex.failover", configurationPolicy = ConfigurationPolicy.OPTIONAL,
+        service = FailoverService.class)
+@Designate(ocd = FailoverComponent.Config.class)
+public class FailoverComponent implements FailoverService {
+
+    @ObjectClassDefinition(name = "Duplex failover", description = "Policy engine and local executor")
+    public @interface Config {
+        @AttributeDefinition(description = "This node's id; empty: the cluster's local node, else the host name")
+        String node_id() default "";
+
+        @AttributeDefinition(description = "Local configuration file; empty: ${karaf.data}/duplex/failover.conf")
+        String config_file() default "";
+
+        @AttributeDefinition(description = "Milliseconds between decision rounds (failure timeouts, retries)")
+        long tick_ms() default 1000;
+
+        @AttributeDefinition(description = "History entries kept per node")
+        int history_size() default 1000;
+
+        @AttributeDefinition(description = "Without a cluster service, act as a one-node quorate cluster "
+                + "(epoch 1). Only for a single machine: two standalone nodes would both start everything")
+        boolean standalone() default false;
+    }
+
+    private static final Logger LOG = LoggerFactory.getLogger(FailoverComponent.class);
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss.S").withZone(ZoneOffset.UTC);
+
+    private final Map<String, ResourceAgent> agents = new ConcurrentHashMap<>();
+
+    // static: the local node, the quorum listener and the store are chosen at activation; a new one reactivates
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.STATIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    ClusterService cluster;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    volatile LivenessService liveness;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.STATIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    VolumeLock volumeLock;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.STATIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    FailoverConfigStore replicatedStore;
+
+    private FailoverConfigStore store;
+    private NodeId local;
+    private boolean standalone;
+    private History history;
+    private StateTable table;
+    private Executor executor;
+    private SystemScheduler scheduler;
+    private ExecutorService workers;
+    private ScheduledExecutorService loop;
+    private FailoverController controller;
+    private AutoCloseable quorumHandle;
+    private AutoCloseable configHandle;
+    private final AtomicBoolean pending = new AtomicBoolean();
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    void addAgent(ResourceAgent agent, Map<String, Object> props) {
+        agents.put(String.valueOf(props.getOrDefault(ResourceAgent.TYPE_PROPERTY, agent.type())), agent);
+    }
+
+    void removeAgent(ResourceAgent agent, Map<String, Object> props) {
+        agents.remove(String.valueOf(props.getOrDefault(ResourceAgent.TYPE_PROPERTY, agent.type())), agent);
+    }
+
+    @Activate
+    void activate(Config config) throws IOException {
+        standalone = config.standalone();
+        local = localNode(config);
+        if (replicatedStore != null) {
+            store = replicatedStore;
+        } else {
+            Path file = config.config_file().isBlank()
+                    ? Path.of(System.getProperty("karaf.data", "data"), "duplex", "failover.conf")
+                    : Path.of(config.config_file());
+            store = new FileConfigStore(Optional.of(file));
+        }
+        history = new History(config.history_size());
+        table = new StateTable(10_000);
+        scheduler = new SystemScheduler(Clock.systemUTC());
+        workers = Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "duplex-failover-op");
+            t.setDaemon(true);
+            return t;
+        });
+        executor = new Executor(local, type -> Optional.ofNullable(agents.get(type)), scheduler, workers, report -> {
+            controller.onReport(report);
+            trigger();
+        }, history, Optional.ofNullable(volumeLock), why -> LOG.error("fencing needed: {}", why));
+        controller = new FailoverController(store, new View(), table, history,
+                new LocalTransport(Map.of(local, executor)), Fencer.NONE, Clock.systemUTC());
+        loop = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "duplex-failover-engine");
+            t.setDaemon(true);
+            return t;
+        });
+        loop.scheduleWithFixedDelay(this::round, config.tick_ms(), config.tick_ms(), TimeUnit.MILLISECONDS);
+        ClusterService c = cluster;
+        if (c != null) {
+            quorumHandle = c.addListener((before, after) -> {
+                executor.observeEpoch(after.epoch());
+                trigger();
+            });
+        }
+        configHandle = store.addListener(x -> trigger());
+        LOG.info("failover engine up on {} ({}; {} agent types: {})", local, c != null ? "cluster service present"
+                : standalone ? "STANDALONE one-node mode" : "no cluster service: no quorum, nothing will start",
+                agents.size(), agents.keySet());
+    }
+
+    @Deactivate
+    void deactivate() throws Exception {
+        if (quorumHandle != null) {
+            quorumHandle.close();
+        }
+        if (configHandle != null) {
+            configHandle.close();
+        }
+        loop.shutdownNow();
+        executor.close();
+        scheduler.close();
+        workers.shutdownNow();
+    }
+
+    private NodeId localNode(Config config) throws IOException {
+        if (!config.node_id().isBlank()) {
+            return NodeId.of(config.node_id().trim());
+        }
+        ClusterService c = cluster;
+        if (c != null) {
+            return c.state().localNode();
+        }
+        return NodeId.of(InetAddress.getLocalHost().getHostName().split("\\.")[0]);
+    }
+
+    @Override
+    public void trigger() {
+        if (pending.compareAndSet(false, true) && loop != null && !loop.isShutdown()) {
+            loop.execute(this::round);
+        }
+    }
+
+    private void round() {
+        pending.set(false);
+        try {
+            FailoverController.RunResult r = controller.runOnce();
+            r.stoppedBecause().filter(s -> !s.startsWith("not the coordinator"))
+                    .ifPresent(s -> LOG.warn("plan interrupted, deciding again: {}", s));
+            if (r.executed() > 0) {
+                trigger();
+            }
+        } catch (RuntimeException e) {
+            LOG.error("decision round failed: {}", e.toString(), e);
+        }
+    }
+
+    /** Nodes from the configuration, the membership and the heartbeat, with reasons for their liveness. */
+    private final class View implements FailoverController.ClusterView {
+
+        @Override
+        public QuorumState quorum() {
+            ClusterService c = cluster;
+            if (c != null) {
+                return c.state();
+            }
+            return standalone
+                    ? new QuorumState(local, true, Optional.of(local), new FencingEpoch(1), Set.of(local), 1, 1,
+                    "standalone mode")
+                    : new QuorumState(local, false, Optional.empty(), FencingEpoch.NONE, Set.of(local), 0, 1,
+                    "no cluster service");
+        }
+
+        @Override
+        public Map<NodeId, Node> nodes() {
+            QuorumState q = quorum();
+            Map<NodeId, Node> out = new LinkedHashMap<>();
+            for (ResourceGroup g : store.load().groups()) {
+                g.nodes().forEach(n -> out.put(n, node(n, Liveness.UNKNOWN)));
+            }
+            q.members().forEach(n -> out.put(n, node(n, Liveness.ALIVE)));
+            LivenessService l = liveness;
+            if (l != null) {
+                for (PeerStatus p : l.peers()) {
+                    Liveness lv = p.liveness();
+                    if ((lv == Liveness.ALIVE || lv == Liveness.SUSPECT) && !q.members().isEmpty()
+                            && !q.members().contains(p.peer()) && cluster != null) {
+                        lv = Liveness.PARTITIONED;
+                    }
+                    out.put(p.peer(), node(p.peer(), lv));
+                }
+            }
+            out.put(local, node(local, Liveness.ALIVE));
+            return out;
+        }
+
+        private Node node(NodeId id, Liveness l) {
+            return new Node(id, NodeRole.MEMBER, NodeMode.ONLINE, l);
+        }
+
+        @Override
+        public Map<NodeId, String> notes() {
+            Map<NodeId, String> out = new LinkedHashMap<>();
+            LivenessService l = liveness;
+            if (l == null) {
+                return out;
+            }
+            for (PeerStatus p : l.peers()) {
+                List<LinkStatus> links = p.links();
+                Optional<Instant> last = links.stream().flatMap(s -> s.lastHeard().stream()).max(Instant::compareTo);
+                long down = links.stream().filter(s -> s.state() == org.duplex.api.liveness.LinkState.DOWN).count();
+                if (p.liveness() == Liveness.DEAD) {
+                    out.put(p.peer(), "silent on all " + links.size() + " links"
+                            + last.map(t -> " since " + TIME.format(t)).orElse(""));
+                } else if (down > 0) {
+                    out.put(p.peer(), down + " of " + links.size() + " links down");
+                }
+            }
+            return out;
+        }
+    }
+
+    // ---- FailoverService ----------------------------------------------------------------------------------
+
+    @Override
+    public FailoverConfigStore store() {
+        return store;
+    }
+
+    @Override
+    public Plan plan() {
+        return controller.plan();
+    }
+
+    @Override
+    public Plan simulate(Optional<NodeId> failedNode) {
+        return controller.simulate(failedNode);
+    }
+
+    @Override
+    public FailoverController.SwitchoverResult switchover(ResourceId group, Optional<NodeId> target)
+            throws IOException {
+        return controller.switchover(group, target);
+    }
+
+    @Override
+    public int cleanup(ResourceId resource) {
+        int n = controller.cleanup(resource);
+        trigger();
+        return n;
+    }
+
+    @Override
+    public List<History.Entry> history(Optional<ResourceId> group) {
+        return history.timeline(group);
+    }
+
+    @Override
+    public Map<NodeId, Map<ResourceId, ResourceState>> states() {
+        return table.states();
+    }
+
+    @Override
+    public List<Failure> failures() {
+        return table.failures();
+    }
+
+    @Override
+    public Optional<ResourceAgent> agent(String type) {
+        return Optional.ofNullable(agents.get(type));
+    }
+}

@@ -1,0 +1,179 @@
+package org.duplex.failover.command;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+import org.duplex.api.agent.ResourceAgent;
+import org.duplex.api.cluster.FencingEpoch;
+import org.duplex.api.cluster.QuorumState;
+import org.duplex.api.failover.FailoverConfigStore;
+import org.duplex.api.model.Liveness;
+import org.duplex.api.model.Node;
+import org.duplex.api.model.NodeId;
+import org.duplex.api.model.NodeMode;
+import org.duplex.api.model.NodeRole;
+import org.duplex.api.model.ResourceId;
+import org.duplex.api.model.ResourceState;
+import org.duplex.failover.agent.vip.VipAgent;
+import org.duplex.failover.control.FailoverController;
+import org.duplex.failover.control.Fencer;
+import org.duplex.failover.control.LocalTransport;
+import org.duplex.failover.control.StateTable;
+import org.duplex.failover.history.History;
+import org.duplex.failover.policy.Failure;
+import org.duplex.failover.policy.Plan;
+import org.duplex.failover.service.FailoverService;
+import org.duplex.failover.store.FileConfigStore;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The command logic against a real store and controller (no Karaf): clear errors, persisted changes. */
+class CommandsTest {
+
+    private static final NodeId N1 = NodeId.of("node1");
+    private static final NodeId N2 = NodeId.of("node2");
+
+    @TempDir
+    Path dir;
+
+    private FileConfigStore store;
+    private FailoverController controller;
+    private Commands cmd;
+    private final StateTable table = new StateTable(10);
+
+    @BeforeEach
+    void setUp() throws IOException {
+        store = new FileConfigStore(Optional.of(dir.resolve("failover.conf")));
+        History history = new History(10);
+        controller = new FailoverController(store, new FailoverController.ClusterView() {
+            @Override
+            public QuorumState quorum() {
+                return new QuorumState(N1, true, Optional.of(N1), new FencingEpoch(2), Set.of(N1, N2), 2, 2, "2 of 2");
+            }
+
+            @Override
+            public Map<NodeId, Node> nodes() {
+                return Map.of(N1, new Node(N1, NodeRole.MEMBER, NodeMode.ONLINE, Liveness.ALIVE),
+                        N2, new Node(N2, NodeRole.MEMBER, NodeMode.ONLINE, Liveness.ALIVE));
+            }
+
+            @Override
+            public Map<NodeId, String> notes() {
+                return Map.of();
+            }
+        }, table, history, new LocalTransport(Map.of()), Fencer.NONE, Clock.systemUTC());
+        VipAgent vip = new VipAgent();
+        cmd = new Commands(new FailoverService() {
+            @Override
+            public FailoverConfigStore store() {
+                return store;
+            }
+
+            @Override
+            public Plan plan() {
+                return controller.plan();
+            }
+
+            @Override
+            public Plan simulate(Optional<NodeId> failedNode) {
+                return controller.simulate(failedNode);
+            }
+
+            @Override
+            public FailoverController.SwitchoverResult switchover(ResourceId group, Optional<NodeId> target)
+                    throws IOException {
+                return controller.switchover(group, target);
+            }
+
+            @Override
+            public int cleanup(ResourceId resource) {
+                return controller.cleanup(resource);
+            }
+
+            @Override
+            public List<History.Entry> history(Optional<ResourceId> group) {
+                return history.timeline(group);
+            }
+
+            @Override
+            public Map<NodeId, Map<ResourceId, ResourceState>> states() {
+                return table.states();
+            }
+
+            @Override
+            public List<Failure> failures() {
+                return table.failures();
+            }
+
+            @Override
+            public Optional<ResourceAgent> agent(String type) {
+                return type.equals("vip") ? Optional.of(vip) : Optional.empty();
+            }
+
+            @Override
+            public void trigger() {
+            }
+        });
+    }
+
+    @Test
+    void buildsAConfigurationAndSimulatesIt() throws Exception {
+        assertThat(cmd.resourceAdd("vip", "vip", List.of("ip=192.168.50.10", "interface=eth0",
+                "monitor-interval=2s"), false)).contains("resource vip type=vip monitor-interval=2s");
+        assertThat(cmd.resourceAdd("app", "process", List.of("command=sleep 100"), false))
+                .contains("warning: no agent of type 'process'");
+        assertThat(cmd.groupAdd("web", List.of("resources=vip,app", "nodes=node1,node2", "failback=manual"), false))
+                .contains("failback=manual");
+
+        assertThat(cmd.simulate(Optional.empty())).contains("start web/vip on node1 (start)")
+                .contains("(nothing was done)");
+        table.set(N1, ResourceId.of("vip"), ResourceState.RUNNING);
+        table.set(N1, ResourceId.of("app"), ResourceState.RUNNING);
+        assertThat(cmd.simulate(Optional.of("node1"))).startsWith("if node1 failed now")
+                .contains("start web/vip on node2 (recover)").contains("node1 is dead (simulated failure)");
+        assertThat(cmd.groupShow(Optional.of("web"))).contains("on node1: vip=running app=running");
+        assertThat(cmd.resourceShow(Optional.of("vip"))).contains("group: web").contains("node1: running");
+
+        // persisted: a new store on the same file sees it
+        FileConfigStore again = new FileConfigStore(Optional.of(dir.resolve("failover.conf")));
+        assertThat(again.load()).isEqualTo(store.load());
+    }
+
+    @Test
+    void rejectsBadInputWithClearMessages() throws Exception {
+        assertThatThrownBy(() -> cmd.resourceAdd("vip", "vip", List.of("ip=not-an-ip", "interface=eth0"), false))
+                .hasMessageContaining("agent vip rejects vip").hasMessageContaining("not an IPv4 or IPv6 address");
+        assertThatThrownBy(() -> cmd.resourceAdd("bad name", "vip", List.of(), false))
+                .hasMessageContaining("invalid resource id");
+        assertThatThrownBy(() -> cmd.resourceAdd("x", "process", List.of("oops"), false))
+                .hasMessageContaining("'oops' is not key=value");
+        assertThatThrownBy(() -> cmd.resourceAdd("x", "process", List.of("monitor-interval=soon"), false))
+                .hasMessageContaining("not a duration");
+        assertThatThrownBy(() -> cmd.groupAdd("web", List.of("resources=nope", "nodes=node1"), false))
+                .hasMessageContaining("unknown resource nope");
+        cmd.resourceAdd("a", "process", List.of("command=true"), false);
+        assertThatThrownBy(() -> cmd.groupAdd("web", List.of("resources=a", "nodes=node1", "on-fail=reboot"), false))
+                .hasMessageContaining("on-fail: 'reboot' is not one of restart, move, stop, fence");
+        assertThatThrownBy(() -> cmd.groupAdd("web", List.of("resources=a", "nodes=node1", "colour=red"), false))
+                .hasMessageContaining("unknown key 'colour'");
+        cmd.groupAdd("web", List.of("resources=a", "nodes=node1,node2"), false);
+        assertThatThrownBy(() -> cmd.groupAdd("web", List.of("resources=a", "nodes=node1"), false))
+                .hasMessageContaining("use -f");
+        assertThatThrownBy(() -> cmd.resourceRemove("a")).hasMessageContaining("is in group web");
+        assertThatThrownBy(() -> cmd.switchover("web", Optional.empty())).hasMessageContaining("runs on no node");
+        assertThatThrownBy(() -> cmd.cleanup("zzz")).hasMessageContaining("no resource zzz");
+        assertThatThrownBy(() -> cmd.simulate(Optional.of("node9"))).hasMessageContaining("unknown node node9");
+        assertThat(cmd.groupRemove("web")).contains("removed");
+        assertThat(cmd.resourceRemove("a")).contains("removed");
+        assertThat(cmd.history(Optional.empty(), 10)).isEqualTo("no history");
+    }
+}
