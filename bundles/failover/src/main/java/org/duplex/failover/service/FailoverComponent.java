@@ -27,6 +27,8 @@ import org.duplex.api.failover.FailoverConfigStore;
 import org.duplex.api.failover.VolumeLock;
 import org.duplex.api.liveness.LinkStatus;
 import org.duplex.api.liveness.LivenessService;
+import org.duplex.api.liveness.PeerEvent;
+import org.duplex.api.liveness.PeerLivenessListener;
 import org.duplex.api.liveness.PeerStatus;
 import org.duplex.api.model.Liveness;
 import org.duplex.api.model.Node;
@@ -66,9 +68,9 @@ import org.slf4j.LoggerFactory;
  * replicated {@link FailoverConfigStore} service it keeps the configuration in {@code config.file}.
  */
 @Component(configurationPid = "org.duplex.failover", configurationPolicy = ConfigurationPolicy.OPTIONAL,
-        service = FailoverService.class)
+        service = {FailoverService.class, PeerLivenessListener.class})
 @Designate(ocd = FailoverComponent.Config.class)
-public class FailoverComponent implements FailoverService {
+public class FailoverComponent implements FailoverService, PeerLivenessListener {
 
     @ObjectClassDefinition(name = "Duplex failover", description = "Policy engine and local executor")
     public @interface Config {
@@ -124,6 +126,8 @@ public class FailoverComponent implements FailoverService {
     private AutoCloseable quorumHandle;
     private AutoCloseable configHandle;
     private final AtomicBoolean pending = new AtomicBoolean();
+    /** The heartbeat's own words for each peer's latest liveness change, used in reasons. */
+    private final Map<NodeId, PeerEvent> lastEvents = new ConcurrentHashMap<>();
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
     void addAgent(ResourceAgent agent, Map<String, Object> props) {
@@ -204,6 +208,13 @@ public class FailoverComponent implements FailoverService {
         return NodeId.of(InetAddress.getLocalHost().getHostName().split("\\.")[0]);
     }
 
+    /** A peer's liveness changed: decide now rather than at the next tick (this is on the failover path). */
+    @Override
+    public void peerChanged(PeerEvent event) {
+        lastEvents.put(event.peer(), event);
+        trigger();
+    }
+
     @Override
     public void trigger() {
         if (pending.compareAndSet(false, true) && loop != null && !loop.isShutdown()) {
@@ -276,6 +287,11 @@ public class FailoverComponent implements FailoverService {
                 return out;
             }
             for (PeerStatus p : l.peers()) {
+                PeerEvent ev = lastEvents.get(p.peer());
+                if (ev != null && ev.liveness() == p.liveness() && !ev.reason().isBlank()) {
+                    out.put(p.peer(), ev.reason());
+                    continue;
+                }
                 List<LinkStatus> links = p.links();
                 Optional<Instant> last = links.stream().flatMap(s -> s.lastHeard().stream()).max(Instant::compareTo);
                 long down = links.stream().filter(s -> s.state() == org.duplex.api.liveness.LinkState.DOWN).count();
