@@ -16,7 +16,7 @@ import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.karaf.options.LogLevelOption.LogLevel;
 
 /** Pax Exam options that boot the Duplex distribution built in this very build, not a stock Karaf. */
-final class DuplexContainer {
+public final class DuplexContainer {
 
     private DuplexContainer() {
     }
@@ -55,7 +55,7 @@ final class DuplexContainer {
         return all;
     }
 
-    static String required(String property) {
+    public static String required(String property) {
         String value = System.getProperty(property);
         if (value == null) {
             throw new IllegalStateException("system property " + property + " is not set (run through Maven failsafe)");
@@ -63,7 +63,7 @@ final class DuplexContainer {
         return value;
     }
 
-    static int freePort() {
+    public static int freePort() {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
         } catch (IOException e) {
