@@ -21,7 +21,7 @@ import org.duplex.mirror.nbd.NbdServerConfig;
  * <pre>
  * java -cp ... org.duplex.mirror.tool.MirrorNode --name vol --size 1073741824 --backing /tmp/a.img \
  *     --meta /tmp/a.meta [--listen 127.0.0.1:7789 --peer 127.0.0.1:7790] [--nbd 127.0.0.1:10809] \
- *     [--promote EPOCH] [--skip-initial-sync] [--async] [--resync-rate BYTES] [--key-file F] [--wait-sync]
+ *     [--promote EPOCH] [--skip-initial-sync] [--async] [--resync-rate BYTES] [--key-file F] [--wait-sync [SECONDS]]
  * </pre>
  * Prints {@code READY nbd=PORT} once serving.
  */
@@ -60,15 +60,17 @@ public final class MirrorNode {
             c = c.withClusterKey(Files.readAllBytes(Path.of(o.get("key-file"))));
         }
         MirrorVolume v = new MirrorVolume(c, QuorumGate.standalone());
+        Duration syncWait = Duration.ofSeconds("true".equals(o.getOrDefault("wait-sync", "true")) ? 600
+                : Long.parseLong(o.get("wait-sync")));
         if (o.containsKey("wait-sync") && c.replicated()) {
-            if (!v.awaitInSync(Duration.ofSeconds(600))) {
+            if (!v.awaitInSync(syncWait)) {
                 System.err.println("peer not in sync after 600 s: " + v.status().render());
                 System.exit(2);
             }
         }
         if (o.containsKey("promote")) {
             v.promote(new FencingEpoch(Long.parseLong(o.get("promote"))));
-            if (o.containsKey("wait-sync") && c.replicated() && !v.awaitInSync(Duration.ofSeconds(600))) {
+            if (o.containsKey("wait-sync") && c.replicated() && !v.awaitInSync(syncWait)) {
                 System.err.println("initial sync did not finish: " + v.status().render());
                 System.exit(2);
             }

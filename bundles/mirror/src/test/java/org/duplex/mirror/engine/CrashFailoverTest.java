@@ -57,14 +57,23 @@ class CrashFailoverTest {
     void everyAcknowledgedWriteSurvivesAPrimaryKill() throws Exception {
         long totalAcked = 0;
         for (int i = 0; i < ITERATIONS; i++) {
-            totalAcked += iteration(i);
+            totalAcked += iteration(i, SIZE, SIZE, false);
         }
         System.out.println("crash test: " + ITERATIONS + " iterations, " + totalAcked
                 + " acknowledged writes checked, 0 lost");
         assertThat(totalAcked).isGreaterThan(ITERATIONS);
     }
 
-    private long iteration(int i) throws Exception {
+    /**
+     * The killed primary comes back: its activity log marks only the extents it was writing, it is the sync
+     * target of the promoted secondary, and only those extents plus the new primary's changes are copied.
+     */
+    @Test
+    void aKilledPrimaryRejoinsAsTargetAndOnlyItsActiveExtentsAreResynced() throws Exception {
+        iteration(100, 64L << 20, 4L << 20, true);
+    }
+
+    private long iteration(int i, long size, long span, boolean rejoin) throws Exception {
         Path d = Files.createDirectories(dir.resolve("it" + i));
         int portA = MirrorPair.freePort();
         int portB = MirrorPair.freePort();
@@ -80,14 +89,14 @@ class CrashFailoverTest {
                 return new FencingEpoch(epoch.get());
             }
         };
-        VolumeConfig cb = VolumeConfig.of("vol", SIZE, d.resolve("b.img"), d.resolve("b.meta"))
+        VolumeConfig cb = VolumeConfig.of("vol", size, d.resolve("b.img"), d.resolve("b.meta"))
                 .withListen("127.0.0.1", portB).withPeer("127.0.0.1", portA).withSkipInitialSync(true)
                 .withSplitBrainPolicy(SplitBrainPolicy.DISCONNECT);
         try (MirrorVolume b = new MirrorVolume(cb, gate)) {
-            Process primary = startPrimary(d, portA, portB);
+            Process primary = startPrimary(d, portA, portB, size);
             try {
                 int nbdPort = awaitReady(primary, d);
-                Log log = writeUntilKilled(nbdPort, primary, new Random(1000 + i));
+                Log log = writeUntilKilled(nbdPort, primary, new Random(1000 + i), span);
                 assertThat(primary.waitFor(10, TimeUnit.SECONDS)).isTrue();
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
                 while (b.connection() == ConnectionState.CONNECTED && System.nanoTime() < deadline) {
@@ -95,7 +104,10 @@ class CrashFailoverTest {
                 }
                 epoch.set(3);
                 b.promote(new FencingEpoch(3));
-                check(b, log, i);
+                check(b, log, i, span);
+                if (rejoin) {
+                    rejoin(d, b, portA, portB, size, span);
+                }
                 return log.acked().size();
             } finally {
                 primary.destroyForcibly();
@@ -104,13 +116,33 @@ class CrashFailoverTest {
         }
     }
 
-    private Process startPrimary(Path d, int portA, int portB) throws IOException {
+    private void rejoin(Path d, MirrorVolume b, int portA, int portB, long size, long span) throws Exception {
+        byte[] x = new byte[4096];
+        java.util.Arrays.fill(x, (byte) 0x77);
+        b.write(40L << 20, ByteBuffer.wrap(x), false);
+        long sentBefore = b.resyncBytesSent();
+        VolumeConfig ca = VolumeConfig.of("vol", size, d.resolve("a.img"), d.resolve("a.meta"))
+                .withListen("127.0.0.1", portA).withPeer("127.0.0.1", portB).withSkipInitialSync(true);
+        try (MirrorVolume a = new MirrorVolume(ca, QuorumGate.standalone())) {
+            assertThat(a.dirtyBytes()).as("activity log replayed into the bitmap").isPositive().isLessThanOrEqualTo(span);
+            if (!a.awaitInSync(Duration.ofSeconds(30)) || !b.awaitInSync(Duration.ofSeconds(30))) {
+                throw new AssertionError("rejoin did not finish: " + a.status().render() + b.status().render());
+            }
+            long sent = b.resyncBytesSent() - sentBefore;
+            System.out.println("rejoin after kill: " + sent + " bytes resynced of a " + size + "-byte volume");
+            assertThat(sent).isLessThanOrEqualTo(span + 64 * 1024).isPositive();
+            assertThat(b.verify().regionsDiffering()).isZero();
+        }
+        assertThat(Files.readAllBytes(d.resolve("a.img"))).isEqualTo(Files.readAllBytes(d.resolve("b.img")));
+    }
+
+    private Process startPrimary(Path d, int portA, int portB, long size) throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> cmd = new ArrayList<>(List.of(java, "-Xmx128m", "-XX:TieredStopAtLevel=1", "-cp",
                 System.getProperty("java.class.path"), "org.duplex.mirror.tool.MirrorNode", "--size",
-                Long.toString(SIZE), "--backing", d.resolve("a.img").toString(), "--meta",
+                Long.toString(size), "--backing", d.resolve("a.img").toString(), "--meta",
                 d.resolve("a.meta").toString(), "--listen", "127.0.0.1:" + portA, "--peer", "127.0.0.1:" + portB,
-                "--nbd", "127.0.0.1:0", "--skip-initial-sync", "--wait-sync", "--promote", "2"));
+                "--nbd", "127.0.0.1:0", "--skip-initial-sync", "--wait-sync", "20", "--promote", "2"));
         return new ProcessBuilder(cmd).redirectError(d.resolve("primary.log").toFile()).start();
     }
 
@@ -123,14 +155,14 @@ class CrashFailoverTest {
         return Integer.parseInt(line.substring("READY nbd=".length()).split(" ")[0]);
     }
 
-    private Log writeUntilKilled(int nbdPort, Process primary, Random rnd) throws Exception {
+    private Log writeUntilKilled(int nbdPort, Process primary, Random rnd, long span) throws Exception {
         Map<Integer, Long> acked = new ConcurrentHashMap<>();
         Map<Integer, long[]> inFlight = new ConcurrentHashMap<>();
         AtomicBoolean stop = new AtomicBoolean();
         java.util.concurrent.CountDownLatch warm = new java.util.concurrent.CountDownLatch(WRITERS);
         List<String> problems = java.util.Collections.synchronizedList(new ArrayList<>());
         List<Thread> writers = new ArrayList<>();
-        int perWriter = (int) (SIZE / BLOCK / WRITERS);
+        int perWriter = (int) (span / BLOCK / WRITERS);
         for (int w = 0; w < WRITERS; w++) {
             final int writer = w;
             final long seed = rnd.nextLong();
@@ -173,8 +205,8 @@ class CrashFailoverTest {
         return new Log(acked, inFlight);
     }
 
-    private void check(MirrorVolume b, Log log, int iteration) throws IOException {
-        int perWriter = (int) (SIZE / BLOCK / WRITERS);
+    private void check(MirrorVolume b, Log log, int iteration, long span) throws IOException {
+        int perWriter = (int) (span / BLOCK / WRITERS);
         for (Map.Entry<Integer, Long> e : log.acked().entrySet()) {
             int block = e.getKey();
             int writer = block / perWriter;
