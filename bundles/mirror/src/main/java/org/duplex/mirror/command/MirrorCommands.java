@@ -1,0 +1,115 @@
+package org.duplex.mirror.command;
+
+import java.time.Duration;
+import java.util.Dictionary;
+import java.util.Hashtable;
+import java.util.stream.Collectors;
+
+import org.duplex.api.cluster.FencingEpoch;
+import org.duplex.mirror.component.MirrorRegistry;
+import org.duplex.mirror.component.SizeParser;
+import org.duplex.mirror.component.VolumeSettings;
+import org.duplex.mirror.engine.MirrorException;
+import org.duplex.mirror.engine.MirrorVolume;
+import org.osgi.service.cm.Configuration;
+import org.osgi.service.cm.ConfigurationAdmin;
+
+/** What the ha:mirror-* commands do, without the shell (so tests can drive it). */
+public final class MirrorCommands {
+    private final MirrorRegistry registry;
+
+    public MirrorCommands(MirrorRegistry registry) {
+        this.registry = registry;
+    }
+
+    MirrorVolume volume(String name) {
+        return registry.get(name).map(MirrorRegistry.Entry::volume)
+                .orElseThrow(() -> new IllegalArgumentException("no mirror volume '" + name + "' on this node"
+                        + " (configured: " + registry.all().stream().map(e -> e.settings().volume().name())
+                        .collect(Collectors.joining(", ")) + ")"));
+    }
+
+    public String status(String name) {
+        if (name != null) {
+            return volume(name).status().render();
+        }
+        if (registry.all().isEmpty()) {
+            return "no mirror volumes configured (ha:mirror-create, or etc/org.duplex.mirror.volume-NAME.cfg)";
+        }
+        return registry.all().stream().map(e -> e.volume().status().render()).collect(Collectors.joining());
+    }
+
+    public String promote(String name, Long epoch) throws MirrorException {
+        FencingEpoch e = epoch == null ? registry.epoch() : new FencingEpoch(epoch);
+        volume(name).promote(e);
+        return name + " is primary (" + e + ")";
+    }
+
+    public String demote(String name) throws MirrorException {
+        volume(name).demote(Duration.ofSeconds(30));
+        return name + " is secondary";
+    }
+
+    public String connect(String name) {
+        volume(name).connect();
+        return name + ": connecting to the peer (see ha:mirror-status)";
+    }
+
+    public String disconnect(String name) {
+        volume(name).disconnect();
+        return name + ": disconnected; writes on a primary are tracked in the dirty bitmap";
+    }
+
+    public String verify(String name) throws MirrorException {
+        return name + ": " + volume(name).verify();
+    }
+
+    public String invalidate(String name) throws MirrorException {
+        volume(name).invalidate();
+        return name + ": local data invalidated; a full sync from the peer starts when connected";
+    }
+
+    public String resolveSplitBrain(String name, boolean discardLocal) throws MirrorException {
+        MirrorVolume v = volume(name);
+        if (discardLocal) {
+            v.discardLocalChanges();
+            return name + ": this node's changes since the split will be DISCARDED and overwritten from the peer; "
+                    + "run ha:mirror-connect " + name + " on the peer too";
+        }
+        v.connect();
+        return name + ": this node keeps its data; run ha:mirror-resolve-split-brain " + name
+                + " --discard-local on the other node";
+    }
+
+    /** Creates or replaces the factory configuration {@code org.duplex.mirror.volume} named {@code name}. */
+    public static String create(ConfigurationAdmin admin, String name, String size, String backing, String local,
+                                String peer, int nbdPort, String policy, String resyncRate, boolean skipInitialSync)
+            throws Exception {
+        SizeParser.parse(size);
+        Dictionary<String, Object> p = new Hashtable<>();
+        p.put("name", name);
+        p.put("size", size);
+        p.put("backing.path", backing);
+        p.put("nbd.port", nbdPort);
+        p.put("split.brain.policy", policy);
+        p.put("resync.rate", resyncRate);
+        p.put("skip.initial.sync", skipInitialSync);
+        if (peer != null && !peer.isBlank()) {
+            String[] hp = peer.split(":");
+            p.put("peer.address", hp[0]);
+            if (hp.length > 1) {
+                p.put("peer.port", Integer.parseInt(hp[1]));
+            }
+        }
+        if (local != null && !local.isBlank()) {
+            String[] hp = local.split(":");
+            p.put("local.address", hp[0]);
+            if (hp.length > 1) {
+                p.put("local.port", Integer.parseInt(hp[1]));
+            }
+        }
+        Configuration c = admin.getFactoryConfiguration(VolumeSettings.FACTORY_PID, name, "?");
+        c.update(p);
+        return "mirror volume " + name + " configured (" + c.getPid() + "); create it on the peer node too";
+    }
+}

@@ -1,0 +1,30 @@
+package org.duplex.mirror.command;
+
+import org.apache.karaf.shell.api.action.Action;
+import org.apache.karaf.shell.api.action.Argument;
+import org.apache.karaf.shell.api.action.Command;
+import org.apache.karaf.shell.api.action.Option;
+import org.apache.karaf.shell.api.action.lifecycle.Reference;
+import org.apache.karaf.shell.api.action.lifecycle.Service;
+import org.duplex.mirror.component.MirrorRegistry;
+
+@Command(scope = "ha", name = "mirror-invalidate", description = "Declares this node's data bad: a full sync from the peer follows")
+@Service
+public class MirrorInvalidateCommand implements Action {
+
+    @Reference
+    MirrorRegistry registry;
+
+    @Argument(index = 0, name = "volume", required = true, description = "mirror volume name")
+    String volume;
+
+    @Override
+    public Object execute() {
+        try {
+            System.out.println(new MirrorCommands(registry).invalidate(volume));
+        } catch (Exception e) {
+            System.err.println("Error: " + e.getMessage());
+        }
+        return null;
+    }
+}

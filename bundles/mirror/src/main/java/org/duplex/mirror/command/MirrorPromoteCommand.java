@@ -1,0 +1,33 @@
+package org.duplex.mirror.command;
+
+import org.apache.karaf.shell.api.action.Action;
+import org.apache.karaf.shell.api.action.Argument;
+import org.apache.karaf.shell.api.action.Command;
+import org.apache.karaf.shell.api.action.Option;
+import org.apache.karaf.shell.api.action.lifecycle.Reference;
+import org.apache.karaf.shell.api.action.lifecycle.Service;
+import org.duplex.mirror.component.MirrorRegistry;
+
+@Command(scope = "ha", name = "mirror-promote", description = "Makes this node primary for a volume (needs quorum and the current fencing epoch)")
+@Service
+public class MirrorPromoteCommand implements Action {
+
+    @Reference
+    MirrorRegistry registry;
+
+    @Argument(index = 0, name = "volume", required = true, description = "mirror volume name")
+    String volume;
+
+    @Option(name = "--epoch", description = "fencing epoch to promote with (default: the cluster's current one)")
+    Long epoch;
+
+    @Override
+    public Object execute() {
+        try {
+            System.out.println(new MirrorCommands(registry).promote(volume, epoch));
+        } catch (Exception e) {
+            System.err.println("Error: " + e.getMessage());
+        }
+        return null;
+    }
+}

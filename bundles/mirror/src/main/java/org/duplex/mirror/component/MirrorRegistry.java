@@ -1,0 +1,142 @@
+package org.duplex.mirror.component;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.util.Collection;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.duplex.api.cluster.ClusterService;
+import org.duplex.api.cluster.FencingEpoch;
+import org.duplex.api.cluster.QuorumState;
+import org.duplex.mirror.engine.MirrorVolume;
+import org.duplex.mirror.engine.QuorumGate;
+import org.duplex.mirror.nbd.NbdServer;
+import org.duplex.mirror.nbd.NbdServerConfig;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The volumes open on this node, their NBD exports, and the volume lock's view of the cluster. Without a
+ * ClusterService there is no quorum, so no volume can be promoted.
+ */
+@Component(service = MirrorRegistry.class, immediate = true)
+public class MirrorRegistry implements QuorumGate {
+    private static final Logger LOG = LoggerFactory.getLogger(MirrorRegistry.class);
+
+    /** A running volume and its export. */
+    public record Entry(VolumeSettings settings, MirrorVolume volume, NbdServer nbd) {
+    }
+
+    private final Map<String, Entry> volumes = new ConcurrentHashMap<>();
+    private volatile ClusterService cluster;
+    private volatile QuorumState state;
+    private volatile AutoCloseable listener;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    void bindCluster(ClusterService c) {
+        cluster = c;
+        state = c.state();
+        listener = c.addListener((previous, current) -> {
+            state = current;
+            volumes.values().forEach(e -> e.volume().quorumChanged(current.quorate()));
+        });
+    }
+
+    void unbindCluster(ClusterService c) {
+        if (cluster == c) {
+            cluster = null;
+            state = null;
+            closeListener();
+            volumes.values().forEach(e -> e.volume().quorumChanged(false));
+        }
+    }
+
+    private void closeListener() {
+        AutoCloseable l = listener;
+        listener = null;
+        if (l != null) {
+            try {
+                l.close();
+            } catch (Exception e) {
+                LOG.debug("quorum listener close failed: {}", e.toString());
+            }
+        }
+    }
+
+    @Override
+    public boolean quorate() {
+        QuorumState s = state;
+        return s != null && s.quorate();
+    }
+
+    @Override
+    public FencingEpoch epoch() {
+        QuorumState s = state;
+        return s == null ? FencingEpoch.NONE : s.epoch();
+    }
+
+    /** Opens a volume (and its NBD export); replaces one of the same name. */
+    public Entry open(VolumeSettings s) throws IOException {
+        close(s.volume().name());
+        MirrorVolume v = new MirrorVolume(s.keyFile() == null ? s.volume()
+                : s.volume().withClusterKey(Files.readAllBytes(s.keyFile())), this);
+        NbdServer nbd = null;
+        try {
+            if (!s.nbdAddress().isEmpty()) {
+                NbdServerConfig d = NbdServerConfig.loopback(s.nbdPort());
+                nbd = new NbdServer(new NbdServerConfig(s.nbdAddress(), s.nbdPort(), d.maxConnections(),
+                        d.workerThreads(), d.maxInFlightBytes(), d.handshakeTimeout(), d.limits()));
+                nbd.addExport(s.volume().name(), "Duplex mirror volume " + s.volume().name(), v);
+            }
+        } catch (IOException e) {
+            v.close();
+            throw e;
+        }
+        Entry e = new Entry(s, v, nbd);
+        volumes.put(s.volume().name(), e);
+        if (s.keyFile() == null && s.volume().replicated()) {
+            LOG.warn("Mirror volume {}: replication frames are NOT authenticated (no cluster key file): run "
+                    + "ha:keygen on one node and copy the key to the others", s.volume().name());
+        }
+        LOG.info("Mirror volume {} open ({} bytes on {}), NBD export {}", s.volume().name(), s.volume().size(),
+                s.volume().backing(), nbd == null ? "disabled" : "nbd://" + s.nbdAddress() + ":" + nbd.port() + "/"
+                        + s.volume().name());
+        return e;
+    }
+
+    public void close(String name) {
+        Entry e = volumes.remove(name);
+        if (e == null) {
+            return;
+        }
+        if (e.nbd() != null) {
+            e.nbd().close();
+        }
+        try {
+            e.volume().close();
+        } catch (IOException ex) {
+            LOG.warn("Mirror volume {}: close failed: {}", name, ex.toString());
+        }
+    }
+
+    public Optional<Entry> get(String name) {
+        return Optional.ofNullable(volumes.get(name));
+    }
+
+    public Collection<Entry> all() {
+        return volumes.values();
+    }
+
+    @Deactivate
+    void deactivate() {
+        closeListener();
+        volumes.keySet().forEach(this::close);
+    }
+}

@@ -1,0 +1,73 @@
+package org.duplex.mirror.component;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+import org.duplex.mirror.engine.ReadBalancing;
+import org.duplex.mirror.engine.ReplicationMode;
+import org.duplex.mirror.engine.Role;
+import org.duplex.mirror.engine.VolumeConfig;
+import org.duplex.mirror.gi.SplitBrainPolicy;
+
+/**
+ * A volume configuration (factory PID {@value #FACTORY_PID}) parsed and checked, plus its NBD export settings.
+ *
+ * @param keyFile     cluster key for frame authentication, or null (unauthenticated)
+ * @param nbdAddress  address the NBD export listens on ("" = no NBD server for this volume)
+ * @param initialRole role at activation; PRIMARY is for clusters without failover (it promotes with the epoch)
+ */
+public record VolumeSettings(VolumeConfig volume, Path keyFile, String nbdAddress, int nbdPort, Role initialRole) {
+
+    public static final String FACTORY_PID = "org.duplex.mirror.volume";
+
+    static String str(Map<String, ?> p, String key, String def) {
+        Object v = p.get(key);
+        return v == null ? def : v.toString().trim();
+    }
+
+    /** Parses the configuration dictionary; {@code etc} and {@code data} are Karaf's directories. */
+    public static VolumeSettings parse(Map<String, ?> p, Path etc, Path data) {
+        String name = str(p, "name", "");
+        if (name.isEmpty() || !name.matches("[A-Za-z0-9_.-]{1,64}")) {
+            throw new IllegalArgumentException("mirror volume: 'name' must be 1-64 letters, digits, '_', '.' or '-'");
+        }
+        String backing = str(p, "backing.path", "");
+        if (backing.isEmpty()) {
+            throw new IllegalArgumentException("mirror volume " + name + ": 'backing.path' is required");
+        }
+        long size = SizeParser.parse(str(p, "size", ""));
+        String meta = str(p, "meta.dir", "");
+        Path metaDir = meta.isEmpty() ? data.resolve("mirror").resolve(name) : Path.of(meta);
+        VolumeConfig c = VolumeConfig.of(name, size, Path.of(backing), metaDir);
+        String peer = str(p, "peer.address", "");
+        int replPort = Integer.parseInt(str(p, "replication.port", "7789"));
+        if (!peer.isEmpty()) {
+            c = c.withListen(str(p, "local.address", "127.0.0.1"), Integer.parseInt(str(p, "local.port",
+                    Integer.toString(replPort)))).withPeer(peer, Integer.parseInt(str(p, "peer.port",
+                    Integer.toString(replPort))));
+        }
+        c = c.withSplitBrainPolicy(SplitBrainPolicy.parse(str(p, "split.brain.policy", "disconnect")))
+                .withResyncRate(SizeParser.parse(str(p, "resync.rate", "0")))
+                .withReadBalancing(ReadBalancing.parse(str(p, "read.balancing", "prefer-local")))
+                .withSkipInitialSync(Boolean.parseBoolean(str(p, "skip.initial.sync", "false")))
+                .withMode(ReplicationMode.valueOf(str(p, "mode", "sync").toUpperCase(java.util.Locale.ROOT)));
+        int gran = (int) SizeParser.parse(str(p, "granularity", "64K"));
+        c = new VolumeConfig(c.name(), c.size(), c.backing(), c.metaDir(), gran, c.listenHost(), c.listenPort(),
+                c.peerHost(), c.peerPort(), c.mode(), c.splitBrainPolicy(), c.resyncRate(), c.readBalancing(),
+                c.skipInitialSync(), null, Duration.ofMillis(Long.parseLong(str(p, "ack.timeout.ms", "10000"))),
+                Duration.ofMillis(500));
+        String key = str(p, "key.file", "");
+        Path keyFile = key.isEmpty() ? etc.resolve("duplex-cluster.key") : Path.of(key);
+        if (!Files.isReadable(keyFile)) {
+            if (!key.isEmpty()) {
+                throw new IllegalArgumentException("mirror volume " + name + ": key file " + keyFile + " not readable");
+            }
+            keyFile = null;
+        }
+        Role role = Role.valueOf(str(p, "role", "secondary").toUpperCase(java.util.Locale.ROOT));
+        return new VolumeSettings(c, keyFile, str(p, "nbd.address", "127.0.0.1"),
+                Integer.parseInt(str(p, "nbd.port", "10809")), role);
+    }
+}
