@@ -198,16 +198,25 @@ public class ProcessAgent implements ResourceAgent, Killable {
         return settle(r, timeout, t0, OperationResult.success("started", since(t0)));
     }
 
-    /** A process that dies right after starting failed to start: look once more after a short moment. */
+    /**
+     * A process that dies right after starting failed to start; watched processes get a moment to appear
+     * (up to {@code start-settle}, default 2 s, capped by half the start timeout).
+     */
     private OperationResult settle(Resource r, Duration timeout, long t0, OperationResult started)
             throws InterruptedException {
-        Thread.sleep(Math.min(100, timeout.toMillis() / 10));
+        long settle = Math.min(new Params(r).integer("start-settle-ms", 2000, 0, 600_000), timeout.toMillis() / 2);
+        long deadline = System.nanoTime() + settle * 1_000_000L;
+        Thread.sleep(Math.min(50, settle));
         OperationResult check = monitor(r, timeout);
+        while (!check.isSuccess() && check.status() != OcfStatus.NOT_RUNNING && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+            check = monitor(r, timeout);
+        }
         if (check.isSuccess()) {
             return OperationResult.success(r.id() + " started: " + check.reason(), since(t0));
         }
         return OperationResult.of(check.status() == OcfStatus.NOT_RUNNING ? OcfStatus.ERR_GENERIC : check.status(),
-                r.id() + " exited right after start: " + check.reason(), since(t0));
+                r.id() + " exited right after start or is incomplete: " + check.reason(), since(t0));
     }
 
     @Override

@@ -122,19 +122,10 @@ public class VipAgent implements ResourceAgent {
         if (!problems.isEmpty()) {
             return OperationResult.of(OcfStatus.ERR_CONFIGURED, String.join("; ", problems), since(t0));
         }
-        OperationResult now = monitor(resource, timeout);
-        if (now.status() == OcfStatus.ERR_CONFIGURED) {
-            return now;
-        }
-        if (now.isSuccess()) {
-            announce(vip);
-            return OperationResult.success(vip.withPrefix() + " already on " + vip.dev + "; announced again",
-                    since(t0));
-        }
         if (vip.v6()) {
             return startV6(vip, timeout, t0);
         }
-        if (vip.checkDuplicate) {
+        if (vip.checkDuplicate && !monitor(resource, timeout).isSuccess()) {
             CommandRunner.Result dad = runner.run(List.of("arping", "-D", "-c", "2", "-w", "2", "-I", vip.dev,
                     vip.text), timeout);
             if (dad.exit() == 1) {
@@ -142,13 +133,17 @@ public class VipAgent implements ResourceAgent {
                         + " on " + vip.dev + " (arping -D: " + dad.output() + "); not taking it", since(t0));
             }
         }
+        // one command on the failover path: "File exists" means it is already there (start is idempotent)
         CommandRunner.Result add = runner.run(List.of("ip", "addr", "add", vip.withPrefix(), "dev", vip.dev), timeout);
-        if (!add.ok() && !add.output().contains("File exists")) {
-            return OperationResult.of(OcfStatus.ERR_GENERIC, "ip addr add " + vip.withPrefix() + " dev " + vip.dev
+        boolean existed = add.output().contains("File exists") || add.output().contains("already assigned");
+        if (!add.ok() && !existed) {
+            OcfStatus st = add.output().contains("Cannot find device") ? OcfStatus.ERR_CONFIGURED : OcfStatus.ERR_GENERIC;
+            return OperationResult.of(st, "ip addr add " + vip.withPrefix() + " dev " + vip.dev
                     + " failed: " + add.describe(), since(t0));
         }
         announce(vip);
-        return OperationResult.success(vip.withPrefix() + " added on " + vip.dev + ", gratuitous ARP sent", since(t0));
+        return OperationResult.success(vip.withPrefix() + (existed ? " already on " : " added on ") + vip.dev
+                + ", gratuitous ARP sent", since(t0));
     }
 
     private OperationResult startV6(Vip vip, Duration timeout, long t0) throws InterruptedException {
@@ -156,7 +151,7 @@ public class VipAgent implements ResourceAgent {
         runner.run(List.of("sysctl", "-qw", "net/ipv6/conf/" + vip.dev + "/ndisc_notify=1"), timeout);
         CommandRunner.Result add = runner.run(List.of("ip", "-6", "addr", "add", vip.withPrefix(), "dev", vip.dev),
                 timeout);
-        if (!add.ok() && !add.output().contains("File exists")) {
+        if (!add.ok() && !add.output().contains("File exists") && !add.output().contains("already assigned")) {
             return OperationResult.of(OcfStatus.ERR_GENERIC, "ip -6 addr add " + vip.withPrefix() + " failed: "
                     + add.describe(), since(t0));
         }
@@ -202,15 +197,15 @@ public class VipAgent implements ResourceAgent {
             return OperationResult.of(OcfStatus.ERR_CONFIGURED, String.join("; ", problems), since(t0));
         }
         silence(vip);
-        OperationResult now = monitor(resource, timeout);
-        if (now.status() == OcfStatus.NOT_RUNNING || now.status() == OcfStatus.ERR_CONFIGURED) {
-            return OperationResult.success(vip.text + " not on " + vip.dev + " (" + now.reason() + ")", since(t0));
-        }
         CommandRunner.Result del = runner.run(List.of("ip", vip.v6() ? "-6" : "-4", "addr", "del", vip.withPrefix(),
                 "dev", vip.dev), timeout);
-        OperationResult after = monitor(resource, timeout);
-        if (after.status() == OcfStatus.NOT_RUNNING) {
+        if (del.ok()) {
             return OperationResult.success(vip.withPrefix() + " removed from " + vip.dev, since(t0));
+        }
+        // not there (EADDRNOTAVAIL), or no such interface: confirm with a look rather than trust the message
+        OperationResult after = monitor(resource, timeout);
+        if (after.status() == OcfStatus.NOT_RUNNING || after.status() == OcfStatus.ERR_CONFIGURED) {
+            return OperationResult.success(vip.text + " not on " + vip.dev + " (" + after.reason() + ")", since(t0));
         }
         return OperationResult.of(OcfStatus.ERR_GENERIC, "could not remove " + vip.withPrefix() + " from " + vip.dev
                 + ": " + del.describe(), since(t0));
