@@ -100,7 +100,7 @@ public class ClusterComponent implements ClusterService, ClusterAdmin {
 
     @Override
     public NoQuorumPolicy noQuorumPolicy() {
-        return node.options().noQuorumPolicy();
+        return node.noQuorumPolicy();
     }
 
     @Override

@@ -91,14 +91,14 @@ public final class ClusterNode implements AutoCloseable {
             core.tick();
             QuorumState now = core.state();
             QuorumState before = last;
-            if (!now.equals(before)) {
+            if (before == null || changed(before, now)) {
                 last = now;
                 if (before == null || before.quorate() != now.quorate()) {
                     if (now.quorate()) {
                         LOG.info("Quorum gained: {}", now.reason());
                     } else {
                         LOG.warn("Quorum lost ({}): applying no-quorum policy {}", now.reason(),
-                                options.noQuorumPolicy());
+                                noQuorumPolicy());
                     }
                 }
                 for (QuorumListener l : listeners) {
@@ -116,6 +116,17 @@ public final class ClusterNode implements AutoCloseable {
 
     public QuorumState state() {
         return core.state();
+    }
+
+    /** A change listeners are told about: quorum, coordinator, epoch, members or votes (not the reason text). */
+    static boolean changed(QuorumState a, QuorumState b) {
+        return a.quorate() != b.quorate() || !a.coordinator().equals(b.coordinator()) || !a.epoch().equals(b.epoch())
+                || !a.members().equals(b.members()) || a.votes() != b.votes() || a.expectedVotes() != b.expectedVotes();
+    }
+
+    /** The cluster-wide policy from the replicated configuration (seeded from the PID). */
+    public NoQuorumPolicy noQuorumPolicy() {
+        return core.config().policies().noQuorum();
     }
 
     public ClusterCore core() {

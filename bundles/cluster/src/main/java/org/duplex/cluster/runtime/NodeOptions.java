@@ -80,7 +80,9 @@ public record NodeOptions(String nodeId, String clusterName, String bindAddress,
         List<NodeConfig> nodes = parseMembers().stream()
                 .map(m -> new NodeConfig(m.id(), m.role(), m.votes(), NodeMode.ONLINE, m.host() + ":" + m.port()))
                 .toList();
-        return ClusterConfig.initial(clusterName, nodes);
+        // the replicated configuration's policy is the cluster-wide authority; the PID only seeds version 0
+        return ClusterConfig.initial(clusterName, nodes)
+                .withPolicies(new org.duplex.cluster.config.PolicyConfig(noQuorumPolicy, null, null));
     }
 
     public QuorumSettings quorumSettings() {

@@ -470,6 +470,49 @@ public final class ClusterSimulation {
         }
     }
 
+    /**
+     * Failover timing in virtual time: crash the coordinator of a converged cluster and count until every survivor
+     * is quorate with a new coordinator. Detection is modelled by the 1-4 step (50-200 ms) view delivery delay.
+     */
+    public List<Double> failoverTrials(int trials) {
+        List<Double> out = new ArrayList<>();
+        awaitConverged();
+        for (int t = 0; t < trials; t++) {
+            SimNode victim = nodes.stream().filter(v -> v.core.state().isCoordinator()).findFirst().orElseThrow();
+            victim.running = false;
+            victim.inbox.clear();
+            long t0 = now;
+            for (int i = 0; i < 2000; i++) {
+                advance();
+                boolean done = nodes.stream().filter(v -> v.running).allMatch(v -> {
+                    QuorumState st = v.core.state();
+                    return st.quorate() && !st.members().contains(victim.id) && st.coordinator().isPresent();
+                });
+                if (done) {
+                    break;
+                }
+            }
+            out.add((now - t0) / 1e6);
+            start(victim);
+            awaitConverged();
+        }
+        return out;
+    }
+
+    private void awaitConverged() {
+        for (int i = 0; i < 4000; i++) {
+            advance();
+            boolean ok = nodes.stream().allMatch(v -> {
+                QuorumState st = v.core.state();
+                return st.quorate() && st.members().size() == nodes.size() && st.coordinator().isPresent();
+            });
+            if (ok) {
+                return;
+            }
+        }
+        throw new AssertionError("cluster did not converge");
+    }
+
     public String summary() {
         return kind + " seed " + seed + ": " + terms + " terms, " + appliedEdits + "/" + edits + " edits accepted";
     }
