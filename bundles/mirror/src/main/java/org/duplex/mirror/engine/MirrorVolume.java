@@ -59,7 +59,6 @@ import org.slf4j.LoggerFactory;
 public final class MirrorVolume implements BlockDevice, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(MirrorVolume.class);
     static final int MAX_DATA = 32 << 20;
-    private static final int ACK_BATCH = 64;
     private static final int RESYNC_WINDOW = 16;
     private static final long AL_EXTENT = 4L << 20;
     private static final int AL_SLOTS = 1237;
@@ -284,8 +283,11 @@ public final class MirrorVolume implements BlockDevice, AutoCloseable {
         checkWritable();
         checkRange(offset, length);
         inFlightWrites.incrementAndGet();
+        boolean tracked = config.replicated();
         try {
-            al.begin(offset, length);
+            if (tracked) {
+                al.begin(offset, length);
+            }
             try {
                 CompletableFuture<byte[]> ack = null;
                 PeerLink l;
@@ -295,7 +297,7 @@ public final class MirrorVolume implements BlockDevice, AutoCloseable {
                     l = link;
                     if (l != null && l.up()) {
                         ack = l.request(type, prefix, payload, off, len, offset, length);
-                    } else {
+                    } else if (tracked) {
                         bitmap.markDirty(offset, length);
                     }
                 }
@@ -306,7 +308,9 @@ public final class MirrorVolume implements BlockDevice, AutoCloseable {
                     await(l, ack);
                 }
             } finally {
-                al.end(offset, length);
+                if (tracked) {
+                    al.end(offset, length);
+                }
             }
         } finally {
             inFlightWrites.decrementAndGet();
@@ -909,9 +913,58 @@ public final class MirrorVolume implements BlockDevice, AutoCloseable {
     private record Ack(int type, long ref) {
     }
 
+    /**
+     * Group commit on the receiving leg: the receiver applies writes and queues their acks; this thread forces the
+     * disk once for everything queued so far, then sends those acks. While it forces, the receiver keeps applying,
+     * so the next force covers a larger batch.
+     */
+    private void flushLoop(PeerLink l, AckQueue q) {
+        List<Ack> batch = new ArrayList<>();
+        while (l.up()) {
+            try {
+                q.takeAll(batch, l);
+                if (batch.isEmpty()) {
+                    continue;
+                }
+                data.force();
+                for (Ack a : batch) {
+                    reply(l, a.type(), a.ref(), new byte[0]);
+                }
+                batch.clear();
+            } catch (InterruptedException e) {
+                return;
+            } catch (IOException e) {
+                LOG.error("Mirror volume {}: forcing the disk failed: {}", config.name(), e.toString());
+                for (Ack a : batch) {
+                    reply(l, a.type(), a.ref(), new byte[0], (byte) 1);
+                }
+                l.fail("local I/O error: " + e.getMessage());
+                return;
+            }
+        }
+    }
+
+    /** Acks waiting for the next force. */
+    private static final class AckQueue {
+        private final List<Ack> pending = new ArrayList<>();
+
+        synchronized void add(Ack a) {
+            pending.add(a);
+            notifyAll();
+        }
+
+        synchronized void takeAll(List<Ack> into, PeerLink l) throws InterruptedException {
+            while (pending.isEmpty() && l.up()) {
+                wait(200);
+            }
+            into.addAll(pending);
+            pending.clear();
+        }
+    }
+
     private void receiveLoop(PeerLink l) {
-        List<Ack> acks = new ArrayList<>();
-        boolean unforced = false;
+        AckQueue acks = new AckQueue();
+        thread("mirror-flush-" + config.name(), () -> flushLoop(l, acks));
         while (l.up()) {
             FrameReader.Result r = l.reader.read();
             if (r instanceof FrameReader.Bad bad) {
@@ -935,7 +988,6 @@ public final class MirrorVolume implements BlockDevice, AutoCloseable {
                         }
                         data.write(off, b);
                         acks.add(new Ack(FrameType.WRITE_ACK, f.seq()));
-                        unforced = true;
                         break;
                     }
                     case FrameType.ZERO: {
@@ -952,7 +1004,6 @@ public final class MirrorVolume implements BlockDevice, AutoCloseable {
                         }
                         data.zero(off, len);
                         acks.add(new Ack(FrameType.WRITE_ACK, f.seq()));
-                        unforced = true;
                         break;
                     }
                     case FrameType.RESYNC_DATA: {
@@ -970,12 +1021,10 @@ public final class MirrorVolume implements BlockDevice, AutoCloseable {
                         data.write(off, b);
                         bitmap.clear(off / config.granularity());
                         acks.add(new Ack(FrameType.RESYNC_ACK, f.seq()));
-                        unforced = true;
                         break;
                     }
                     case FrameType.FLUSH:
                         acks.add(new Ack(FrameType.FLUSH_ACK, f.seq()));
-                        unforced = true;
                         break;
                     case FrameType.RESYNC_DONE: {
                         if (f.payload().length != 8) {
@@ -984,7 +1033,6 @@ public final class MirrorVolume implements BlockDevice, AutoCloseable {
                         }
                         long current = ByteBuffer.wrap(f.payload()).getLong();
                         data.force();
-                        unforced = false;
                         synchronized (stateLock) {
                             bitmap.clearAll();
                             meta = meta.withGi(meta.gi().afterResyncAsTarget(current)).withDisk(DiskState.UP_TO_DATE)
@@ -1053,17 +1101,6 @@ public final class MirrorVolume implements BlockDevice, AutoCloseable {
                     default:
                         l.fail("unexpected " + FrameType.name(f.type()) + " after the handshake");
                         return;
-                }
-                // Group commit: force once for everything received so far, then acknowledge it all.
-                if (!acks.isEmpty() && (acks.size() >= ACK_BATCH || l.rawIn.available() == 0)) {
-                    if (unforced) {
-                        data.force();
-                        unforced = false;
-                    }
-                    for (Ack a : acks) {
-                        reply(l, a.type(), a.ref(), new byte[0]);
-                    }
-                    acks.clear();
                 }
             } catch (IOException e) {
                 LOG.error("Mirror volume {}: local I/O failed applying {} from the peer: {}", config.name(),
@@ -1203,6 +1240,18 @@ public final class MirrorVolume implements BlockDevice, AutoCloseable {
         while (System.nanoTime() < deadline) {
             if (connection == ConnectionState.CONNECTED && peerDisk == DiskState.UP_TO_DATE
                     && meta.disk() == DiskState.UP_TO_DATE && link != null) {
+                return true;
+            }
+            Thread.sleep(5);
+        }
+        return false;
+    }
+
+    /** Test and tool hook: wait until the peer is connected (whatever the sync state). */
+    public boolean awaitConnected(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (link != null) {
                 return true;
             }
             Thread.sleep(5);

@@ -63,7 +63,9 @@ public final class MirrorNode {
         Duration syncWait = Duration.ofSeconds("true".equals(o.getOrDefault("wait-sync", "true")) ? 600
                 : Long.parseLong(o.get("wait-sync")));
         if (o.containsKey("wait-sync") && c.replicated()) {
-            if (!v.awaitInSync(syncWait)) {
+            // a fresh volume is only "in sync" after the first primary's full sync: wait for the peer only
+            boolean ready = o.containsKey("promote") ? v.awaitConnected(syncWait) : v.awaitInSync(syncWait);
+            if (!ready) {
                 System.err.println("peer not in sync after 600 s: " + v.status().render());
                 System.exit(2);
             }

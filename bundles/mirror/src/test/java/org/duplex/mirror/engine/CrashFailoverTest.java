@@ -124,7 +124,8 @@ class CrashFailoverTest {
         VolumeConfig ca = VolumeConfig.of("vol", size, d.resolve("a.img"), d.resolve("a.meta"))
                 .withListen("127.0.0.1", portA).withPeer("127.0.0.1", portB).withSkipInitialSync(true);
         try (MirrorVolume a = new MirrorVolume(ca, QuorumGate.standalone())) {
-            assertThat(a.dirtyBytes()).as("activity log replayed into the bitmap").isPositive().isLessThanOrEqualTo(span);
+            // the activity log was replayed into the bitmap (plus, once connected, the new primary's region)
+            assertThat(a.dirtyBytes()).isPositive().isLessThanOrEqualTo(span + 64 * 1024);
             if (!a.awaitInSync(Duration.ofSeconds(30)) || !b.awaitInSync(Duration.ofSeconds(30))) {
                 throw new AssertionError("rejoin did not finish: " + a.status().render() + b.status().render());
             }

@@ -1,0 +1,124 @@
+#!/usr/bin/env bash
+# Mirror benchmark: fio's nbd engine against
+#   (a) a Duplex mirror export, unreplicated
+#   (b) a Duplex mirror export replicated (protocol C) to a peer on loopback
+#   (c) nbdkit's file plugin on the same kind of backing file
+# then the resync figure: 1 % of a 1 GiB volume dirtied while the peer is down, bytes sent and time,
+# against a full initial sync of the same volume.
+# Usage: scripts/bench/mirror.sh [runtime-seconds-per-job]   (build first: mvn -o install -pl bundles/api,bundles/mirror)
+# Env: MIRROR_BENCH_DIR (default /var/tmp/duplex-mirror-bench), MIRROR_BENCH_SIZE (default 1G in bytes)
+set -euo pipefail
+RUNTIME=${1:-10}
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+DIR=${MIRROR_BENCH_DIR:-/var/tmp/duplex-mirror-bench}
+SIZE=${MIRROR_BENCH_SIZE:-1073741824}
+M2=${M2_REPO:-$HOME/.m2/repository}
+CP="$ROOT/bundles/mirror/target/classes:$ROOT/bundles/api/target/classes:$M2/org/slf4j/slf4j-api/1.7.36/slf4j-api-1.7.36.jar:$M2/org/slf4j/slf4j-simple/1.7.36/slf4j-simple-1.7.36.jar"
+JAVA=${JAVA:-java}
+for t in fio nbdkit qemu-io python3 "$JAVA"; do
+    command -v "$t" >/dev/null || { echo "missing tool: $t (scripts/install-deps.sh)"; exit 1; }
+done
+fio --enghelp 2>/dev/null | grep -qw nbd || { echo "this fio has no nbd engine"; exit 1; }
+[ -d "$ROOT/bundles/mirror/target/classes/org" ] || { echo "build first: mvn -o install -pl bundles/api,bundles/mirror -DskipTests"; exit 1; }
+
+PIDS=()
+cleanup() { for p in "${PIDS[@]:-}"; do [ -n "$p" ] && kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
+trap cleanup EXIT
+free_port() { python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])'; }
+
+# start_node NAME LOGFILE ARGS... : starts a MirrorNode, waits for READY, sets NODE_PID and NODE_NBD
+start_node() {
+    local name=$1 log=$2; shift 2
+    "$JAVA" -Xmx512m -cp "$CP" org.duplex.mirror.tool.MirrorNode --name vol --size "$SIZE" "$@" >"$DIR/$name.out" 2>"$log" &
+    NODE_PID=$!
+    PIDS+=("$NODE_PID")
+    for _ in $(seq 1 600); do
+        if grep -q READY "$DIR/$name.out" 2>/dev/null; then
+            NODE_NBD=$(sed -n 's/.*nbd=\(-\?[0-9]*\).*/\1/p' "$DIR/$name.out"); return 0
+        fi
+        kill -0 "$NODE_PID" 2>/dev/null || { echo "$name died:"; cat "$log"; exit 1; }
+        sleep 0.2
+    done
+    echo "$name did not start"; cat "$log"; exit 1
+}
+stop_pid() { kill "$1" 2>/dev/null || true; wait "$1" 2>/dev/null || true; }
+
+# run_fio URI -> prints "seqwrite_MiBps randwrite_iops randread_iops"
+run_fio() {
+    local uri=$1 out="$DIR/fio.json"
+    fio --output-format=json --output="$out" --ioengine=nbd --uri="$uri" --size="$SIZE" \
+        --time_based --runtime="$RUNTIME" --group_reporting \
+        --name=seqwrite --rw=write --bs=1M --iodepth=8 \
+        --name=randwrite --stonewall --rw=randwrite --bs=4k --iodepth=32 --randrepeat=0 \
+        --name=randread --stonewall --rw=randread --bs=4k --iodepth=32 --randrepeat=0 >/dev/null
+    python3 - "$out" <<'PY'
+import json,sys
+j=json.load(open(sys.argv[1]))
+r={x["jobname"]:x for x in j["jobs"]}
+print("%.1f %.0f %.0f" % (r["seqwrite"]["write"]["bw"]/1024.0, r["randwrite"]["write"]["iops"], r["randread"]["read"]["iops"]))
+PY
+}
+
+rm -rf "$DIR"; mkdir -p "$DIR"
+echo "mirror benchmark: ${RUNTIME}s per fio job, volume $SIZE bytes, files in $DIR ($(df -T "$DIR" | awk 'NR==2{print $2}'))"
+
+# (a) unreplicated
+start_node a "$DIR/a.log" --backing "$DIR/a.img" --meta "$DIR/a.meta" --nbd 127.0.0.1:0 --promote 1
+A=($(run_fio "nbd://127.0.0.1:$NODE_NBD/vol")); stop_pid "$NODE_PID"
+
+# (b) replicated to a peer on loopback
+rm -rf "$DIR"/*.img "$DIR"/*.meta
+PA=$(free_port); PB=$(free_port)
+start_node b "$DIR/b.log" --backing "$DIR/b.img" --meta "$DIR/b.meta" --listen 127.0.0.1:$PB --peer 127.0.0.1:$PA --skip-initial-sync
+BPID=$NODE_PID
+start_node a "$DIR/a.log" --backing "$DIR/a.img" --meta "$DIR/a.meta" --listen 127.0.0.1:$PA --peer 127.0.0.1:$PB --skip-initial-sync --wait-sync 60 --promote 1 --nbd 127.0.0.1:0
+B=($(run_fio "nbd://127.0.0.1:$NODE_NBD/vol")); stop_pid "$NODE_PID"; stop_pid "$BPID"
+
+# (c) nbdkit file plugin
+rm -rf "$DIR"/*.img "$DIR"/*.meta
+truncate -s "$SIZE" "$DIR/c.img"
+PC=$(free_port)
+nbdkit -f -p "$PC" -i 127.0.0.1 file "$DIR/c.img" &
+NK=$!; PIDS+=("$NK"); sleep 1
+C=($(run_fio "nbd://127.0.0.1:$PC/")); stop_pid "$NK"
+
+ratio() { python3 -c "print('%.2f' % ($1/$2 if $2 else 0))"; }
+echo
+printf '%-34s %14s %16s %15s\n' "target" "seq write MiB/s" "4k randwrite IOPS" "4k randread IOPS"
+printf '%-34s %14s %16s %15s\n' "(a) Duplex, unreplicated" "${A[0]}" "${A[1]}" "${A[2]}"
+printf '%-34s %14s %16s %15s\n' "(b) Duplex, replicated (loopback)" "${B[0]}" "${B[1]}" "${B[2]}"
+printf '%-34s %14s %16s %15s\n' "(c) nbdkit file" "${C[0]}" "${C[1]}" "${C[2]}"
+printf '%-34s %14s %16s %15s\n' "ratio (a)/(c)  [goal >= 1.0]" "$(ratio ${A[0]} ${C[0]})" "$(ratio ${A[1]} ${C[1]})" "$(ratio ${A[2]} ${C[2]})"
+printf '%-34s %14s %16s %15s\n' "ratio (b)/(a)  [goal 0.7 / 0.5]" "$(ratio ${B[0]} ${A[0]})" "$(ratio ${B[1]} ${A[1]})" "$(ratio ${B[2]} ${A[2]})"
+
+# Resync: full initial sync, then 1 % dirtied while the peer is down
+rm -rf "$DIR"/*.img "$DIR"/*.meta
+PA=$(free_port); PB=$(free_port)
+start_node b "$DIR/b.log" --backing "$DIR/b.img" --meta "$DIR/b.meta" --listen 127.0.0.1:$PB --peer 127.0.0.1:$PA
+BPID=$NODE_PID
+start_node a "$DIR/a-full.log" --backing "$DIR/a.img" --meta "$DIR/a.meta" --listen 127.0.0.1:$PA --peer 127.0.0.1:$PB --promote 1 --wait-sync 600 --nbd 127.0.0.1:0
+APID=$NODE_PID; ANBD=$NODE_NBD
+FULL=$(sed -n 's/.*resync finished: \([0-9]*\) bytes sent in \([0-9]*\) ms.*/\1 \2/p' "$DIR/a-full.log" | tail -1)
+stop_pid "$BPID"
+sleep 1
+GRAN=65536; REGIONS=$(( SIZE / GRAN / 100 ))
+python3 - "$SIZE" "$GRAN" "$REGIONS" >"$DIR/dirty.cmds" <<'PY'
+import random,sys
+size,gran,n=map(int,sys.argv[1:]); random.seed(1)
+for r in random.sample(range(size//gran), n): print("write -P 0x5a %d 4k" % (r*gran))
+PY
+ARGS=(); while read -r c; do ARGS+=(-c "$c"); done <"$DIR/dirty.cmds"
+qemu-io -f raw "nbd://127.0.0.1:$ANBD/vol" "${ARGS[@]}" >/dev/null
+DIRTY=$(( REGIONS * GRAN ))
+start_node b "$DIR/b2.log" --backing "$DIR/b.img" --meta "$DIR/b.meta" --listen 127.0.0.1:$PB --peer 127.0.0.1:$PA
+BPID=$NODE_PID
+for _ in $(seq 1 600); do grep -q "resync finished" <(sed -n '/resync of/,$p' "$DIR/a-full.log" | tail -n +2) && break; sleep 0.2; done
+PART=$(sed -n 's/.*resync finished: \([0-9]*\) bytes sent in \([0-9]*\) ms.*/\1 \2/p' "$DIR/a-full.log" | tail -1)
+cmp -s "$DIR/a.img" "$DIR/b.img" && SAME=identical || SAME=DIFFERENT
+read -r FB FMS <<<"$FULL"; read -r PB_ PMS <<<"$PART"
+echo
+printf '%-44s %14s %10s\n' "resync" "bytes sent" "time ms"
+printf '%-44s %14s %10s\n' "full initial sync of $SIZE bytes" "$FB" "$FMS"
+printf '%-44s %14s %10s\n' "1% dirtied ($REGIONS regions = $DIRTY bytes)" "$PB_" "$PMS"
+printf '%-44s %14s %10s\n' "ratios [goal <= 1.1 / <= 0.05]" "$(ratio $PB_ $DIRTY)" "$(ratio $PMS $FMS)"
+echo "legs after resync: $SAME"
