@@ -88,8 +88,11 @@ public final class FailureDetector {
 
     /** Adds a link, or replaces one with the same id (its pairs start over, with a fresh grace time). */
     public synchronized void addLink(String linkId, LinkKind kind, LinkTiming timing, Collection<NodeId> linkPeers) {
-        if (links.containsKey(linkId)) {
-            removeLinkLocked(linkId, "link reconfigured");
+        // A replaced link's pairs are dropped without re-evaluating the peers in between, so that reconfiguring
+        // a link never flashes a peer DEAD; its new pairs start UNKNOWN with a fresh grace time.
+        boolean replacing = links.remove(linkId) != null;
+        if (replacing) {
+            peers.values().forEach(p -> p.links.remove(linkId));
         }
         long now = clock.monotonicMillis();
         LinkDef def = new LinkDef(linkId, kind, timing, now);
@@ -98,19 +101,18 @@ public final class FailureDetector {
         for (NodeId p : linkPeers) {
             peers.computeIfAbsent(p, x -> new Peer()).links.put(linkId, new Entry(def, grace));
         }
+        if (replacing) {
+            peers.forEach((id, p) -> reevaluate(id, p, "link reconfigured: " + linkId));
+        }
     }
 
     public synchronized void removeLink(String linkId) {
-        removeLinkLocked(linkId, "link removed");
-    }
-
-    private void removeLinkLocked(String linkId, String why) {
         if (links.remove(linkId) == null) {
             return;
         }
         for (Map.Entry<NodeId, Peer> e : peers.entrySet()) {
             if (e.getValue().links.remove(linkId) != null) {
-                reevaluate(e.getKey(), e.getValue(), why + ": " + linkId);
+                reevaluate(e.getKey(), e.getValue(), "link removed: " + linkId);
             }
         }
     }
@@ -170,19 +172,18 @@ public final class FailureDetector {
             boolean changed = false;
             for (Entry e : pe.getValue().links.values()) {
                 LinkState next;
-                String reason;
+                long silent = now - e.lastHeard;
                 if (e.lastHeard == Long.MIN_VALUE) {
                     next = now >= e.graceUntil ? LinkState.DOWN : LinkState.UNKNOWN;
-                    reason = "nothing heard within the initial dead time";
                 } else {
-                    long silent = now - e.lastHeard;
                     LinkTiming t = e.def.timing();
                     next = silent >= t.dead().toMillis() ? LinkState.DOWN
                             : silent >= t.warn().toMillis() ? LinkState.LATE : LinkState.UP;
-                    reason = "no frame for " + silent + " ms";
                 }
                 if (next != e.state) {
-                    setLink(pe.getKey(), e, next, reason);
+                    // The reason is only built on a change: tick() runs 20 times a second for every pair.
+                    setLink(pe.getKey(), e, next, e.lastHeard == Long.MIN_VALUE
+                            ? "nothing heard within the initial dead time" : "no frame for " + silent + " ms");
                     changed = true;
                 }
             }
@@ -241,6 +242,13 @@ public final class FailureDetector {
         Peer p = peers.get(peer);
         Entry e = p == null ? null : p.links.get(linkId);
         return e == null ? LinkState.UNKNOWN : e.state;
+    }
+
+    /** This node's view of every (link, peer) pair, keyed "link/peer", for the status payload. */
+    public synchronized Map<String, LinkState> linkStates() {
+        Map<String, LinkState> out = new TreeMap<>();
+        peers.forEach((id, p) -> p.links.forEach((link, e) -> out.put(link + "/" + id, e.state)));
+        return out;
     }
 
     public synchronized List<PeerStatus> snapshot() {

@@ -33,15 +33,17 @@ import org.duplex.heartbeat.detect.LinkTiming;
  * @param slots          disk: node ids in slot order, identical on every node (this node included)
  * @param nodeCount      disk: number of slots in the layout (at least the number of slots listed)
  * @param directIo       disk: "auto" (O_DIRECT on block devices), "true" or "false"
+ * @param receiveBatchMillis udp: 0 wakes the receiver per datagram; above 0 it drains the queue that often
  */
 public record LinkConfig(String name, LinkKind type, LinkTiming timing, String localAddress, int port,
         List<PeerAddress> peers, Optional<String> multicastGroup, String device, int baud, String path, int slotSize,
-        List<NodeId> slots, int nodeCount, String directIo) {
+        List<NodeId> slots, int nodeCount, String directIo, long receiveBatchMillis) {
 
     public static final String FACTORY_PID = "org.duplex.heartbeat.link";
     public static final int DEFAULT_PORT = 7400;
     public static final int DEFAULT_BAUD = 19200;
     public static final int DEFAULT_SLOT_SIZE = 4096;
+    public static final long DEFAULT_RECEIVE_BATCH_MS = 20;
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,31}");
 
     public LinkConfig {
@@ -90,7 +92,7 @@ public record LinkConfig(String name, LinkKind type, LinkTiming timing, String l
                     (int) num(p, "port", DEFAULT_PORT), peers, group.isEmpty() ? Optional.empty() : Optional.of(group),
                     str(p, "device", ""), (int) num(p, "baud", DEFAULT_BAUD), str(p, "path", ""),
                     (int) num(p, "slot.size", DEFAULT_SLOT_SIZE), slots, (int) num(p, "node.count", slots.size()),
-                    str(p, "direct.io", "auto"));
+                    str(p, "direct.io", "auto"), num(p, "receive.batch.ms", DEFAULT_RECEIVE_BATCH_MS));
             c.validate();
             return c;
         } catch (IllegalArgumentException e) {
@@ -101,6 +103,9 @@ public record LinkConfig(String name, LinkKind type, LinkTiming timing, String l
     private void validate() {
         switch (type) {
             case UDP, TCP -> {
+                if (receiveBatchMillis < 0 || receiveBatchMillis > timing.interval().toMillis() / 2) {
+                    throw new IllegalArgumentException("'receive.batch.ms' must be between 0 and half the interval");
+                }
                 if (port < 1 || port > 65535) {
                     throw new IllegalArgumentException("'port' must be 1-65535");
                 }

@@ -3,7 +3,7 @@ package org.duplex.heartbeat.node;
 import java.io.IOException;
 import java.security.GeneralSecurityException;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -84,6 +84,7 @@ public final class HeartbeatNode implements AutoCloseable {
     private final class Handle implements LinkContext {
         final LinkConfig config;
         final Set<NodeId> peers;
+        final Map<String, NodeId> peerIds = new HashMap<>();
         final AtomicLong sequence;
         final AtomicLong sent = new AtomicLong();
         volatile Link link;
@@ -93,6 +94,7 @@ public final class HeartbeatNode implements AutoCloseable {
         Handle(LinkConfig config) {
             this.config = config;
             this.peers = Set.copyOf(config.peerIds(settings.self()));
+            peers.forEach(p -> peerIds.put(p.value(), p));
             // A link removed and added again continues its stream's sequence, or peers would see replays.
             this.sequence = sequences.computeIfAbsent(config.name(), n -> new AtomicLong());
         }
@@ -180,7 +182,11 @@ public final class HeartbeatNode implements AutoCloseable {
         if (closed) {
             throw new IllegalStateException("heartbeat node is closed");
         }
-        removeLink(config.name());
+        Handle old = links.remove(config.name());
+        if (old != null) {
+            stop(old); // the detector replaces the link's pairs below, without a DEAD flash in between
+            LOG.info("heartbeat link {} reconfigured", config.name());
+        }
         Handle h = new Handle(config);
         links.put(config.name(), h);
         detector.addLink(config.name(), config.type(), config.timing(), h.peers);
@@ -265,10 +271,7 @@ public final class HeartbeatNode implements AutoCloseable {
                 payload = StatusCodec.encodeCompact(new NodeStatus(base.load1(), base.memoryUsedPercent(),
                         base.diskUsedPercent(), resourceDigest.getAsLong(), Map.of()));
             } else {
-                Map<String, LinkState> view = new LinkedHashMap<>();
-                for (PeerStatus p : detector.snapshot()) {
-                    p.links().forEach(l -> view.put(l.linkId() + "/" + p.peer(), l.state()));
-                }
+                Map<String, LinkState> view = detector.linkStates();
                 payload = StatusCodec.encodeFull(new NodeStatus(base.load1(), base.memoryUsedPercent(),
                         base.diskUsedPercent(), resourceDigest.getAsLong(), view), FrameCodec.MAX_PAYLOAD);
             }
@@ -296,9 +299,9 @@ public final class HeartbeatNode implements AutoCloseable {
         if (f.sender().equals(settings.self().value())) {
             return; // our own frame looped back (multicast, our own disk slot)
         }
-        NodeId sender = NodeId.of(f.sender());
-        if (!h.peers.contains(sender)) {
-            reject(h, source, RejectReason.UNKNOWN_SENDER, "node '" + sender + "' is not a peer of this link");
+        NodeId sender = h.peerIds.get(f.sender());
+        if (sender == null) {
+            reject(h, source, RejectReason.UNKNOWN_SENDER, "node '" + f.sender() + "' is not a peer of this link");
             return;
         }
         Optional<DecodeResult.Rejected> replay = guard.check(f);

@@ -140,6 +140,20 @@ class FailureDetectorTest {
     }
 
     @Test
+    void reconfiguringALinkNeverFlashesThePeerDead() {
+        run(1000, "udp0", "serial0");
+        run(1200, "udp0");
+        assertThat(detector.liveness(B)).isEqualTo(Liveness.SUSPECT);
+        detector.addLink("udp0", LinkKind.UDP, new LinkTiming(Duration.ofMillis(100), Duration.ofMillis(300),
+                Duration.ofMillis(500)), List.of(B));
+        assertThat(detector.linkState(B, "udp0")).isEqualTo(LinkState.UNKNOWN);
+        assertThat(detector.liveness(B)).isEqualTo(Liveness.SUSPECT);
+        run(400, "udp0");
+        assertThat(detector.liveness(B)).isEqualTo(Liveness.SUSPECT);
+        assertThat(peerEvents).extracting(PeerEvent::liveness).doesNotContain(Liveness.DEAD);
+    }
+
+    @Test
     void heardOnAnUnconfiguredPairIsReported() {
         assertThat(detector.heard(NodeId.of("stranger"), "udp0", "udp0", 1, 1, 0)).isFalse();
     }

@@ -1,15 +1,14 @@
 package org.duplex.heartbeat.link.udp;
 
 import java.io.IOException;
-import java.net.DatagramPacket;
-import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.MulticastSocket;
 import java.net.NetworkInterface;
-import java.net.SocketException;
-
-import java.util.Optional;
+import java.net.SocketAddress;
+import java.net.StandardProtocolFamily;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
 
 import org.duplex.heartbeat.frame.FrameCodec;
 import org.duplex.heartbeat.frame.RejectReason;
@@ -23,12 +22,16 @@ import org.slf4j.LoggerFactory;
 /**
  * UDP heartbeat: one datagram per frame, unicast to every peer's address, or once to a multicast group. The socket
  * is bound to the configured local address, so frames leave through the heartbeat NIC.
+ *
+ * <p>With {@code receive.batch.ms} above zero the receiver wakes up that often and drains every queued datagram,
+ * instead of waking once per datagram: with many peers this saves most of the CPU (wake-ups dominate the cost),
+ * at the price of up to that much delay and jitter resolution.
  */
 public final class UdpLink implements Link {
 
     private static final Logger LOG = LoggerFactory.getLogger(UdpLink.class);
     private final LinkConfig config;
-    private DatagramSocket socket;
+    private DatagramChannel channel;
     private InetSocketAddress group;
     private Thread receiver;
     private volatile boolean closed;
@@ -47,46 +50,64 @@ public final class UdpLink implements Link {
     public void start(LinkContext context) throws IOException {
         InetAddress local = InetAddress.getByName(config.localAddress());
         InetSocketAddress bindTo = new InetSocketAddress(local, config.port());
+        DatagramChannel ch = null;
         try {
             if (config.multicastGroup().isPresent()) {
                 InetAddress g = InetAddress.getByName(config.multicastGroup().get());
                 if (!g.isMulticastAddress()) {
                     throw new IOException("multicast.group " + g.getHostAddress() + " is not a multicast address");
                 }
-                MulticastSocket ms = new MulticastSocket(new InetSocketAddress(config.port()));
+                ch = DatagramChannel.open(g instanceof java.net.Inet6Address ? StandardProtocolFamily.INET6
+                        : StandardProtocolFamily.INET);
+                ch.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+                ch.bind(new InetSocketAddress(config.port()));
                 NetworkInterface nif = local.isAnyLocalAddress() ? null : NetworkInterface.getByInetAddress(local);
-                if (nif != null) {
-                    ms.setNetworkInterface(nif);
+                if (nif == null) {
+                    throw new IOException("multicast needs local.address set to an address of the heartbeat NIC");
                 }
+                ch.setOption(StandardSocketOptions.IP_MULTICAST_IF, nif);
+                ch.setOption(StandardSocketOptions.IP_MULTICAST_TTL, 1); // heartbeats never leave the segment
+                ch.join(g, nif);
                 group = new InetSocketAddress(g, config.port());
-                ms.joinGroup(group, nif);
-                ms.setTimeToLive(1); // heartbeats never leave the segment
-                socket = ms;
             } else {
-                socket = new DatagramSocket(bindTo);
+                ch = DatagramChannel.open();
+                ch.bind(bindTo);
             }
-        } catch (SocketException e) {
+            ch.configureBlocking(config.receiveBatchMillis() == 0);
+        } catch (IOException e) {
+            if (ch != null) {
+                ch.close();
+            }
             throw new IOException("cannot bind UDP " + bindTo.getHostString() + ":" + config.port() + ": "
                     + e.getMessage() + " (is local.address an address of this host, is the port free?)", e);
         }
+        channel = ch;
         receiver = new Thread(() -> receiveLoop(context), "duplex-hb-udp-" + config.name());
         receiver.setDaemon(true);
         receiver.start();
     }
 
     private void receiveLoop(LinkContext context) {
-        byte[] buf = new byte[FrameCodec.MAX_FRAME + 1];
-        DatagramPacket p = new DatagramPacket(buf, buf.length);
+        ByteBuffer buf = ByteBuffer.allocate(FrameCodec.MAX_FRAME + 1);
+        long batch = config.receiveBatchMillis();
         while (!closed) {
             try {
-                p.setLength(buf.length);
-                socket.receive(p);
-                String source = p.getAddress().getHostAddress() + ":" + p.getPort();
-                if (p.getLength() > FrameCodec.MAX_FRAME) {
+                buf.clear();
+                SocketAddress from = channel.receive(buf);
+                if (from == null) {
+                    Thread.sleep(batch); // non-blocking mode and nothing queued: wait for the next batch
+                    continue;
+                }
+                String source = from instanceof InetSocketAddress a
+                        ? a.getAddress().getHostAddress() + ":" + a.getPort() : from.toString();
+                if (buf.position() > FrameCodec.MAX_FRAME) {
                     context.rejected(RejectReason.OVERSIZED, source, "datagram longer than " + FrameCodec.MAX_FRAME);
                     continue;
                 }
-                context.received(buf, 0, p.getLength(), source);
+                context.received(buf.array(), 0, buf.position(), source);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
             } catch (IOException e) {
                 if (!closed) {
                     LOG.warn("heartbeat link {}: UDP receive failed: {}", config.name(), e.toString());
@@ -100,21 +121,24 @@ public final class UdpLink implements Link {
 
     @Override
     public void send(byte[] frame) {
+        ByteBuffer b = ByteBuffer.wrap(frame);
         if (group != null) {
-            sendTo(frame, group);
+            sendTo(b, group);
             return;
         }
         for (PeerAddress peer : config.peers()) {
-            peer.address().ifPresent(a -> sendTo(frame, a));
+            if (peer.address().isPresent()) {
+                sendTo(b.duplicate(), peer.address().get());
+            }
         }
     }
 
-    private void sendTo(byte[] frame, InetSocketAddress to) {
+    private void sendTo(ByteBuffer frame, InetSocketAddress to) {
         try {
-            socket.send(new DatagramPacket(frame, frame.length, to));
+            channel.send(frame, to);
             lastSendError = "";
         } catch (IOException e) {
-            // ICMP unreachable from a stopped peer shows up here; it is the detector's job to notice silence.
+            // ICMP unreachable from a stopped peer shows up here; noticing silence is the detector's job.
             lastSendError = to + ": " + e.getMessage();
         }
     }
@@ -127,18 +151,18 @@ public final class UdpLink implements Link {
         return lastSendError.isEmpty() ? base : base + "; last send error " + lastSendError;
     }
 
-    /** For tests: the bound local port (useful with port 0). */
-    public Optional<Integer> boundPort() {
-        return Optional.ofNullable(socket).map(DatagramSocket::getLocalPort);
-    }
-
     @Override
     public void close() {
         closed = true;
-        if (socket != null) {
-            socket.close();
+        try {
+            if (channel != null) {
+                channel.close();
+            }
+        } catch (IOException e) {
+            LOG.debug("closing UDP channel", e);
         }
         if (receiver != null) {
+            receiver.interrupt();
             try {
                 receiver.join(2000);
             } catch (InterruptedException e) {
@@ -154,5 +178,4 @@ public final class UdpLink implements Link {
             Thread.currentThread().interrupt();
         }
     }
-
 }
