@@ -46,6 +46,9 @@ stop_pid() { kill "$1" 2>/dev/null || true; wait "$1" 2>/dev/null || true; }
 # run_fio URI -> prints "seqwrite_MiBps randwrite_iops randread_iops"
 run_fio() {
     local uri=$1 out="$DIR/fio.json"
+    # warm-up (same for every target): lets the JVM compile its hot paths before anything is measured
+    fio --ioengine=nbd --uri="$uri" --size="$SIZE" --time_based --runtime=3 --name=warm --rw=randrw --bs=64k \
+        --iodepth=16 >/dev/null
     fio --output-format=json --output="$out" --ioengine=nbd --uri="$uri" --size="$SIZE" \
         --time_based --runtime="$RUNTIME" --group_reporting \
         --name=seqwrite --rw=write --bs=1M --iodepth=8 \
@@ -60,6 +63,7 @@ PY
 }
 
 rm -rf "$DIR"; mkdir -p "$DIR"
+echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg), $(nproc) CPUs"
 echo "mirror benchmark: ${RUNTIME}s per fio job, volume $SIZE bytes, files in $DIR ($(df -T "$DIR" | awk 'NR==2{print $2}'))"
 
 # (a) unreplicated
@@ -112,7 +116,7 @@ qemu-io -f raw "nbd://127.0.0.1:$ANBD/vol" "${ARGS[@]}" >/dev/null
 DIRTY=$(( REGIONS * GRAN ))
 start_node b "$DIR/b2.log" --backing "$DIR/b.img" --meta "$DIR/b.meta" --listen 127.0.0.1:$PB --peer 127.0.0.1:$PA
 BPID=$NODE_PID
-for _ in $(seq 1 600); do grep -q "resync finished" <(sed -n '/resync of/,$p' "$DIR/a-full.log" | tail -n +2) && break; sleep 0.2; done
+for _ in $(seq 1 3000); do [ "$(grep -c 'resync finished' "$DIR/a-full.log")" -ge 2 ] && break; sleep 0.2; done
 PART=$(sed -n 's/.*resync finished: \([0-9]*\) bytes sent in \([0-9]*\) ms.*/\1 \2/p' "$DIR/a-full.log" | tail -1)
 cmp -s "$DIR/a.img" "$DIR/b.img" && SAME=identical || SAME=DIFFERENT
 read -r FB FMS <<<"$FULL"; read -r PB_ PMS <<<"$PART"

@@ -31,7 +31,7 @@ public record NbdServerConfig(String bindAddress, int port, int maxConnections, 
     }
 
     public static NbdServerConfig loopback(int port) {
-        return new NbdServerConfig("127.0.0.1", port, 16, 8, 64 << 20, Duration.ofSeconds(10),
+        return new NbdServerConfig("127.0.0.1", port, 16, 64, 64 << 20, Duration.ofSeconds(10),
                 BlockSizeLimits.DEFAULT);
     }
 }
