@@ -39,6 +39,28 @@ class ClusterProcessTest {
     }
 
     @Test
+    @Timeout(90)
+    void aWitnessVotesButNeverCoordinates(@TempDir Path dir) throws Exception {
+        try (ProcessCluster c = new ProcessCluster(dir)) {
+            String members = c.members(3, "w3");
+            c.start("n1", 0, members);
+            c.start("n2", 1, members);
+            c.start("w3", 2, members);
+            for (String n : List.of("n1", "n2", "w3")) {
+                c.await(n, s -> s.quorate() && "n1".equals(s.coordinator()) && s.members().equals("n1,n2,w3"),
+                        30_000, "quorate view of 3 with coordinator n1");
+            }
+            c.kill("n1");
+            c.await("n2", s -> s.quorate() && "n2".equals(s.coordinator()) && s.members().equals("n2,w3"),
+                    10_000, "n2 keeps quorum with the witness");
+            c.await("w3", s -> s.quorate() && "n2".equals(s.coordinator()), 10_000, "witness follows n2");
+            c.kill("n2");
+            c.await("w3", s -> !s.quorate() && s.members().equals("w3"), 10_000, "witness alone has no quorum");
+            assertThat(c.history).noneMatch(s -> "w3".equals(s.coordinator()));
+        }
+    }
+
+    @Test
     @Timeout(60)
     void aNodeWithTheWrongKeyCannotJoin(@TempDir Path dir) throws Exception {
         try (ProcessCluster c = new ProcessCluster(dir)) {

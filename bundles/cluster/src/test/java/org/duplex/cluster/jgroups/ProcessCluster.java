@@ -82,7 +82,8 @@ public final class ProcessCluster implements AutoCloseable {
     public String members(int count, String witnessLast) {
         List<String> m = new ArrayList<>();
         for (int i = 0; i < count; i++) {
-            m.add("n" + (i + 1) + "@127.0.0.1:" + port(i));
+            boolean witness = witnessLast != null && i == count - 1;
+            m.add((witness ? witnessLast : "n" + (i + 1)) + "@127.0.0.1:" + port(i) + (witness ? "/witness" : ""));
         }
         return String.join(",", m);
     }
