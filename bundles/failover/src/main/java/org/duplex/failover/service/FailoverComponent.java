@@ -271,55 +271,15 @@ public class FailoverComponent implements FailoverService, PeerLivenessListener,
 
         @Override
         public Map<NodeId, Node> nodes() {
-            QuorumState q = quorum();
-            Map<NodeId, Node> out = new LinkedHashMap<>();
-            for (ResourceGroup g : store.load().groups()) {
-                g.nodes().forEach(n -> out.put(n, node(n, Liveness.UNKNOWN)));
-            }
-            q.members().forEach(n -> out.put(n, node(n, Liveness.ALIVE)));
             LivenessService l = liveness;
-            if (l != null) {
-                for (PeerStatus p : l.peers()) {
-                    Liveness lv = p.liveness();
-                    if ((lv == Liveness.ALIVE || lv == Liveness.SUSPECT) && !q.members().isEmpty()
-                            && !q.members().contains(p.peer()) && cluster != null) {
-                        lv = Liveness.PARTITIONED;
-                    }
-                    out.put(p.peer(), node(p.peer(), lv));
-                }
-            }
-            out.put(local, node(local, Liveness.ALIVE));
-            return out;
-        }
-
-        private Node node(NodeId id, Liveness l) {
-            return new Node(id, NodeRole.MEMBER, NodeMode.ONLINE, l);
+            return NodeViews.nodes(store.load().groups(), quorum(), l == null ? List.of() : l.peers(), local,
+                    cluster != null, Map.of());
         }
 
         @Override
         public Map<NodeId, String> notes() {
-            Map<NodeId, String> out = new LinkedHashMap<>();
             LivenessService l = liveness;
-            if (l == null) {
-                return out;
-            }
-            for (PeerStatus p : l.peers()) {
-                PeerEvent ev = lastEvents.get(p.peer());
-                if (ev != null && ev.liveness() == p.liveness() && !ev.reason().isBlank()) {
-                    out.put(p.peer(), ev.reason());
-                    continue;
-                }
-                List<LinkStatus> links = p.links();
-                Optional<Instant> last = links.stream().flatMap(s -> s.lastHeard().stream()).max(Instant::compareTo);
-                long down = links.stream().filter(s -> s.state() == org.duplex.api.liveness.LinkState.DOWN).count();
-                if (p.liveness() == Liveness.DEAD) {
-                    out.put(p.peer(), "silent on all " + links.size() + " links"
-                            + last.map(t -> " since " + TIME.format(t)).orElse(""));
-                } else if (down > 0) {
-                    out.put(p.peer(), down + " of " + links.size() + " links down");
-                }
-            }
-            return out;
+            return l == null ? Map.of() : NodeViews.notes(l.peers(), lastEvents);
         }
     }
 
