@@ -13,11 +13,16 @@ import org.duplex.heartbeat.ds.HeartbeatRuntime;
 @Service
 public class LinksCommand implements Action {
 
-    @Reference
+    @Reference(optional = true)
     HeartbeatRuntime runtime;
 
     @Override
     public Object execute() {
+        if (runtime == null) {
+            System.out.println("The heartbeat is not running: set node.id and cluster.name in"
+                    + " etc/org.duplex.heartbeat.cfg (and create the key with ha:keygen).");
+            return null;
+        }
         System.out.print(LinkTable.render(runtime.settings().self().value(), runtime.peers(), runtime.stats(),
                 runtime.links(), runtime.rejections(), Instant.now()));
         return null;
