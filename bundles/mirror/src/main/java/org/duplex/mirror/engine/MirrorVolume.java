@@ -184,6 +184,11 @@ public final class MirrorVolume implements BlockDevice, AutoCloseable {
     }
 
     @Override
+    public boolean completesLocally() {
+        return !config.replicated();
+    }
+
+    @Override
     public void read(long offset, ByteBuffer dst) throws IOException {
         checkRange(offset, dst.remaining());
         PeerLink l = link;

@@ -45,20 +45,21 @@ public final class SyncPlanner {
         if (a.bitmap() != 0 && a.bitmap() == b.bitmap()) {
             return SyncDecision.SPLIT_BRAIN;
         }
-        if (b.bitmap() != 0 && b.bitmap() == a.current()) {
-            return SyncDecision.TARGET;
-        }
-        if (a.bitmap() != 0 && a.bitmap() == b.current()) {
-            return SyncDecision.SOURCE;
+        boolean peerTracksUs = b.bitmap() != 0 && b.bitmap() == a.current();
+        boolean weTrackPeer = a.bitmap() != 0 && a.bitmap() == b.current();
+        if (peerTracksUs || weTrackPeer) {
+            // each newer than the other cannot happen in one history: treat it as divergence
+            return peerTracksUs && weTrackPeer ? SyncDecision.SPLIT_BRAIN
+                    : peerTracksUs ? SyncDecision.TARGET : SyncDecision.SOURCE;
         }
         if (a.inHistory(b.bitmap()) || b.inHistory(a.bitmap())) {
             return SyncDecision.SPLIT_BRAIN;
         }
-        if (b.inHistory(a.current())) {
-            return SyncDecision.FULL_TARGET;
-        }
-        if (a.inHistory(b.current())) {
-            return SyncDecision.FULL_SOURCE;
+        boolean peerDescends = b.inHistory(a.current());
+        boolean weDescend = a.inHistory(b.current());
+        if (peerDescends || weDescend) {
+            return peerDescends && weDescend ? SyncDecision.SPLIT_BRAIN
+                    : peerDescends ? SyncDecision.FULL_TARGET : SyncDecision.FULL_SOURCE;
         }
         return SyncDecision.UNRELATED;
     }

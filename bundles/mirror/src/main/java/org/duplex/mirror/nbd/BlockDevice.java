@@ -24,4 +24,12 @@ public interface BlockDevice {
     void trim(long offset, long length, boolean fua) throws IOException;
 
     void writeZeroes(long offset, long length, boolean fua) throws IOException;
+
+    /**
+     * True when requests never wait on anything but the local disk (no peer round trip): the server then runs
+     * them on the connection's own thread and batches replies, instead of handing each to a worker.
+     */
+    default boolean completesLocally() {
+        return false;
+    }
 }

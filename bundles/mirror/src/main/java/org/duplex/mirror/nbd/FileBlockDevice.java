@@ -27,6 +27,11 @@ public final class FileBlockDevice implements BlockDevice, AutoCloseable {
     }
 
     @Override
+    public boolean completesLocally() {
+        return true;
+    }
+
+    @Override
     public boolean readOnly() {
         return readOnly;
     }

@@ -42,6 +42,7 @@ public final class NbdSession {
     private final Semaphore inFlightBytes;
     private final Phaser inFlight = new Phaser(1);
     private volatile boolean broken;
+    private volatile boolean inlineBatching;
     private Runnable onTransmission = () -> { };
 
     public NbdSession(Function<String, Optional<NbdServer.Export>> lookup,
@@ -250,8 +251,14 @@ public final class NbdSession {
         BlockDevice dev = chosen.export().device();
         RequestValidator validator = new RequestValidator(dev.size(), dev.readOnly(), config.limits(),
                 chosen.blockSizeNegotiated());
+        inlineBatching = dev.completesLocally();
         LOG.debug("NBD client {} attached to export '{}'", peer, chosen.export().name());
         while (!broken) {
+            if (inlineBatching && in.available() < Nbd.REQUEST_HEADER_BYTES) {
+                synchronized (out) {
+                    out.flush();
+                }
+            }
             int magic = in.readInt();
             if (magic != Nbd.REQUEST_MAGIC) {
                 LOG.info("NBD client {} sent a bad request magic {}: closing", peer, Integer.toHexString(magic));
@@ -280,7 +287,11 @@ public final class NbdSession {
                 reply(r.handle(), v.errno(), null);
                 continue;
             }
-            submit(dev, r, payload);
+            if (dev.completesLocally()) {
+                execute(dev, r, payload);
+            } else {
+                submit(dev, r, payload);
+            }
         }
     }
 
@@ -361,7 +372,10 @@ public final class NbdSession {
             if (data != null) {
                 out.write(data.array(), data.arrayOffset() + data.position(), data.remaining());
             }
-            out.flush();
+            // Replies of requests run inline are flushed once no further request is already buffered.
+            if (!inlineBatching || in.available() == 0) {
+                out.flush();
+            }
         }
     }
 }
