@@ -30,8 +30,10 @@ public final class StateTable {
             return;
         }
         states.computeIfAbsent(r.node(), k -> new LinkedHashMap<>()).put(r.resource(), r.state());
-        if (r.failure()) {
-            failures.add(new Failure(r.node(), r.resource(), r.at(), r.operation() + ": " + r.result().reason()));
+        Failure f = new Failure(r.node(), r.resource(), r.at(), r.operation() + ": " + r.result().reason());
+        // the same report can arrive twice (the operation's answer and the executor's published report)
+        if (r.failure() && !failures.contains(f)) {
+            failures.add(f);
             while (failures.size() > maxFailures) {
                 failures.remove(0);
             }

@@ -23,6 +23,7 @@ import org.duplex.api.agent.ResourceAgent;
 import org.duplex.api.cluster.ClusterService;
 import org.duplex.api.cluster.FencingEpoch;
 import org.duplex.api.cluster.QuorumState;
+import org.duplex.api.failover.ExecutionChannel;
 import org.duplex.api.failover.FailoverConfigStore;
 import org.duplex.api.failover.VolumeLock;
 import org.duplex.api.liveness.LinkStatus;
@@ -40,6 +41,8 @@ import org.duplex.api.model.ResourceGroup;
 import org.duplex.api.model.ResourceId;
 import org.duplex.api.model.ResourceState;
 import org.duplex.failover.control.FailoverController;
+import org.duplex.failover.control.ActionTransport;
+import org.duplex.failover.control.ChannelTransport;
 import org.duplex.failover.control.Fencer;
 import org.duplex.failover.control.LocalTransport;
 import org.duplex.failover.control.StateTable;
@@ -114,6 +117,11 @@ public class FailoverComponent implements FailoverService, PeerLivenessListener,
             policyOption = ReferencePolicyOption.GREEDY)
     FailoverConfigStore replicatedStore;
 
+    /** The cluster's messaging for orders to other nodes and their reports; without it only this node acts. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.STATIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    ExecutionChannel channel;
+
     private FailoverConfigStore store;
     private NodeId local;
     private boolean standalone;
@@ -125,6 +133,8 @@ public class FailoverComponent implements FailoverService, PeerLivenessListener,
     private ScheduledExecutorService loop;
     private FailoverController controller;
     private AutoCloseable quorumHandle;
+    private AutoCloseable serveHandle;
+    private AutoCloseable reportHandle;
     private AutoCloseable configHandle;
     private final AtomicBoolean pending = new AtomicBoolean();
     /** The heartbeat's own words for each peer's latest liveness change, used in reasons. */
@@ -159,12 +169,25 @@ public class FailoverComponent implements FailoverService, PeerLivenessListener,
             t.setDaemon(true);
             return t;
         });
+        ExecutionChannel ch = channel;
         executor = new Executor(local, type -> Optional.ofNullable(agents.get(type)), scheduler, workers, report -> {
             controller.onReport(report);
+            if (ch != null) {
+                ch.publish(ChannelTransport.toApi(report));
+            }
             trigger();
         }, history, Optional.ofNullable(volumeLock), why -> LOG.error("fencing needed: {}", why));
-        controller = new FailoverController(store, new View(), table, history,
-                new LocalTransport(Map.of(local, executor)), Fencer.NONE, Clock.systemUTC());
+        ActionTransport transport = ch != null ? new ChannelTransport(local, executor, ch)
+                : new LocalTransport(Map.of(local, executor));
+        controller = new FailoverController(store, new View(), table, history, transport, Fencer.NONE,
+                Clock.systemUTC());
+        if (ch != null) {
+            serveHandle = ch.serve(ChannelTransport.server(local, executor, store::load));
+            reportHandle = ch.onReport(r -> {
+                controller.onReport(ChannelTransport.fromApi(r));
+                trigger();
+            });
+        }
         loop = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "duplex-failover-engine");
             t.setDaemon(true);
@@ -179,8 +202,9 @@ public class FailoverComponent implements FailoverService, PeerLivenessListener,
             });
         }
         configHandle = store.addListener(x -> trigger());
-        LOG.info("failover engine up on {} ({}; {} agent types: {})", local, c != null ? "cluster service present"
+        LOG.info("failover engine up on {} ({}; {}; {} agent types: {})", local, c != null ? "cluster service present"
                 : standalone ? "STANDALONE one-node mode" : "no cluster service: no quorum, nothing will start",
+                ch != null ? "execution channel present" : "no execution channel: acts on this node only",
                 agents.size(), agents.keySet());
     }
 
@@ -189,8 +213,10 @@ public class FailoverComponent implements FailoverService, PeerLivenessListener,
         if (quorumHandle != null) {
             quorumHandle.close();
         }
-        if (configHandle != null) {
-            configHandle.close();
+        for (AutoCloseable h : new AutoCloseable[] {configHandle, serveHandle, reportHandle}) {
+            if (h != null) {
+                h.close();
+            }
         }
         loop.shutdownNow();
         executor.close();
