@@ -168,9 +168,11 @@ public final class Commands {
     }
 
     public String simulate(Optional<String> failNode) {
-        var plan = service.simulate(failNode.map(NodeId::of));
+        var sim = service.simulate(failNode.map(NodeId::of));
         return (failNode.map(n -> "if " + n + " failed now, the engine would:\n")
-                .orElse("the engine would now:\n")) + plan.render().stripTrailing() + "\n(nothing was done)";
+                .orElse("the engine would now:\n")) + sim.plan().render().stripTrailing()
+                + "\nplacement afterwards: " + (sim.placement().isEmpty() ? "(no groups)" : sim.placement())
+                + "\n(nothing was done)";
     }
 
     static Duration ms(long v) {

@@ -110,6 +110,14 @@ public final class FailoverController {
 
     /** What the engine would do now, or if {@code failed} died now; nothing is carried out. */
     public Plan simulate(Optional<NodeId> failed) {
+        return simulation(failed).plan();
+    }
+
+    /** The plan and where the groups would run if every step succeeded. */
+    public record Simulation(Plan plan, String placement) {
+    }
+
+    public Simulation simulation(Optional<NodeId> failed) {
         ClusterSnapshot s = snapshot();
         if (failed.isPresent()) {
             Node n = s.nodes().get(failed.get());
@@ -122,7 +130,9 @@ public final class FailoverController {
             notes.put(n.id(), "simulated failure");
             s = s.withNodes(nodes, notes);
         }
-        return engine.plan(s);
+        Plan plan = engine.plan(s);
+        return new Simulation(plan, org.duplex.failover.policy.PlanSimulator.placementLine(
+                new org.duplex.failover.policy.PlanSimulator().apply(s, plan)));
     }
 
     /** One decision round: plan, then carry out what this node may carry out. */

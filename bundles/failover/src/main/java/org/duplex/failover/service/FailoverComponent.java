@@ -322,8 +322,8 @@ public class FailoverComponent implements FailoverService, PeerLivenessListener,
     }
 
     @Override
-    public Plan simulate(Optional<NodeId> failedNode) {
-        return controller.simulate(failedNode);
+    public FailoverController.Simulation simulate(Optional<NodeId> failedNode) {
+        return controller.simulation(failedNode);
     }
 
     @Override

@@ -22,7 +22,7 @@ public interface FailoverService {
 
     Plan plan();
 
-    Plan simulate(Optional<NodeId> failedNode);
+    FailoverController.Simulation simulate(Optional<NodeId> failedNode);
 
     FailoverController.SwitchoverResult switchover(ResourceId group, Optional<NodeId> target) throws IOException;
 

@@ -84,8 +84,8 @@ class CommandsTest {
             }
 
             @Override
-            public Plan simulate(Optional<NodeId> failedNode) {
-                return controller.simulate(failedNode);
+            public FailoverController.Simulation simulate(Optional<NodeId> failedNode) {
+                return controller.simulation(failedNode);
             }
 
             @Override
@@ -139,7 +139,8 @@ class CommandsTest {
         table.set(N1, ResourceId.of("vip"), ResourceState.RUNNING);
         table.set(N1, ResourceId.of("app"), ResourceState.RUNNING);
         assertThat(cmd.simulate(Optional.of("node1"))).startsWith("if node1 failed now")
-                .contains("start web/vip on node2 (recover)").contains("node1 is dead (simulated failure)");
+                .contains("start web/vip on node2 (recover)").contains("node1 is dead (simulated failure)")
+                .contains("placement afterwards: web=node2");
         assertThat(cmd.groupShow(Optional.of("web"))).contains("on node1: vip=running app=running");
         assertThat(cmd.resourceShow(Optional.of("vip"))).contains("group: web").contains("node1: running");
 
