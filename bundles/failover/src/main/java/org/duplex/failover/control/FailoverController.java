@@ -100,8 +100,23 @@ public final class FailoverController {
                 table.forgetNode(e.getKey());
             }
         }
-        return new ClusterSnapshot(store.load(), nodes, cluster.notes(), table.states(), table.failures(),
-                clock.instant(), cluster.quorum());
+        FailoverConfig config = store.load();
+        Map<NodeId, Map<ResourceId, ResourceState>> states = table.states();
+        // a node never heard from since this table exists (our own after a restart, a peer when we become
+        // coordinator) may run anything: its resources are unknown, so they are probed before any decision
+        for (Map.Entry<NodeId, Node> e : nodes.entrySet()) {
+            if (e.getValue().liveness() == Liveness.ALIVE && !table.hasReported(e.getKey())) {
+                Map<ResourceId, ResourceState> m = new LinkedHashMap<>(states.getOrDefault(e.getKey(), Map.of()));
+                for (ResourceGroup g : config.groups()) {
+                    if (g.nodes().contains(e.getKey())) {
+                        g.resources().forEach(r -> m.putIfAbsent(r, ResourceState.UNKNOWN));
+                    }
+                }
+                states.put(e.getKey(), m);
+            }
+        }
+        return new ClusterSnapshot(config, nodes, cluster.notes(), states, table.failures(), clock.instant(),
+                cluster.quorum());
     }
 
     public Plan plan() {

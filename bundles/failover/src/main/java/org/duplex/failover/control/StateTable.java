@@ -19,6 +19,8 @@ public final class StateTable {
 
     private final Map<NodeId, Map<ResourceId, ResourceState>> states = new TreeMap<>();
     private final List<Failure> failures = new ArrayList<>();
+    /** Nodes that reported at least once since this table exists; the others are probed before anything. */
+    private final java.util.Set<NodeId> reported = new java.util.HashSet<>();
     private final int maxFailures;
 
     public StateTable(int maxFailures) {
@@ -29,6 +31,7 @@ public final class StateTable {
         if (r.operation().equals("refused")) {
             return;
         }
+        reported.add(r.node());
         states.computeIfAbsent(r.node(), k -> new LinkedHashMap<>()).put(r.resource(), r.state());
         Failure f = new Failure(r.node(), r.resource(), r.at(), r.operation() + ": " + r.result().reason());
         // the same report can arrive twice (the operation's answer and the executor's published report)
@@ -41,12 +44,18 @@ public final class StateTable {
     }
 
     public synchronized void set(NodeId node, ResourceId resource, ResourceState state) {
+        reported.add(node);
         states.computeIfAbsent(node, k -> new LinkedHashMap<>()).put(resource, state);
     }
 
     /** A node was fenced: nothing runs there any more. */
     public synchronized void clearNode(NodeId node) {
         states.remove(node);
+        reported.add(node);
+    }
+
+    public synchronized boolean hasReported(NodeId node) {
+        return reported.contains(node);
     }
 
     /** A node went silent: what it runs is unknown until it is probed again after its return. */

@@ -71,6 +71,9 @@ class CommandsTest {
                 return Map.of();
             }
         }, table, history, new LocalTransport(Map.of()), Fencer.NONE, Clock.systemUTC());
+        // both nodes already reported that nothing runs there (else the engine probes first)
+        table.clearNode(N1);
+        table.clearNode(N2);
         VipAgent vip = new VipAgent();
         cmd = new Commands(new FailoverService() {
             @Override

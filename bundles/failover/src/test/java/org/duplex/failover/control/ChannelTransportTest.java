@@ -167,6 +167,9 @@ class ChannelTransportTest {
             }
         }, table1, h, new ChannelTransport(N1, exec1, ch1), Fencer.NONE, Clock.systemUTC());
 
+        FailoverController.RunResult first = coordinator.runOnce();
+        assertThat(first.plan().actions()).as("never heard from: probe both nodes first").extracting(a -> a.summary())
+                .containsExactly("probe web/app on node2 (probe)", "probe web/app on node1 (probe)");
         assertThat(coordinator.runOnce().executed()).isEqualTo(1);
         assertThat(agent2.running).isTrue();
         assertThat(table1.states().get(N2)).containsEntry(APP, ResourceState.RUNNING);
