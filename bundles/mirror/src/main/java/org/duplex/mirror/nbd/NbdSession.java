@@ -43,6 +43,8 @@ public final class NbdSession {
     private final Phaser inFlight = new Phaser(1);
     private volatile boolean broken;
     private volatile boolean inlineBatching;
+    /** Reused by requests run inline (one at a time): large per-request arrays would churn the heap. */
+    private byte[] inlineBuffer = new byte[0];
     private Runnable onTransmission = () -> { };
 
     public NbdSession(Function<String, Optional<NbdServer.Export>> lookup,
@@ -281,8 +283,15 @@ public final class NbdSession {
                     reply(r.handle(), v.errno(), null);
                     continue;
                 }
-                payload = new byte[(int) r.length()];
-                in.readFully(payload);
+                if (inlineBatching) {
+                    if (inlineBuffer.length < r.length()) {
+                        inlineBuffer = new byte[(int) r.length()];
+                    }
+                    payload = inlineBuffer;
+                } else {
+                    payload = new byte[(int) r.length()];
+                }
+                in.readFully(payload, 0, (int) r.length());
             } else if (!v.ok()) {
                 reply(r.handle(), v.errno(), null);
                 continue;
@@ -330,12 +339,19 @@ public final class NbdSession {
         try {
             switch (r.type()) {
                 case Nbd.CMD_READ:
-                    data = ByteBuffer.allocate((int) r.length());
+                    if (inlineBatching) {
+                        if (inlineBuffer.length < r.length()) {
+                            inlineBuffer = new byte[(int) r.length()];
+                        }
+                        data = ByteBuffer.wrap(inlineBuffer, 0, (int) r.length());
+                    } else {
+                        data = ByteBuffer.allocate((int) r.length());
+                    }
                     dev.read(r.offset(), data);
                     data.flip();
                     break;
                 case Nbd.CMD_WRITE:
-                    dev.write(r.offset(), ByteBuffer.wrap(payload), r.fua());
+                    dev.write(r.offset(), ByteBuffer.wrap(payload, 0, (int) r.length()), r.fua());
                     break;
                 case Nbd.CMD_FLUSH:
                     dev.flush();

@@ -175,4 +175,28 @@ class MirrorVolumeTest {
             }
         }
     }
+
+    @Test
+    void authenticatedReplicationWorksWithTheSameKeyAndRefusesAWrongOne() throws Exception {
+        byte[] key = "0123456789abcdef0123456789abcdef".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        try (MirrorPair p = new MirrorPair(dir, SIZE, SplitBrainPolicy.DISCONNECT, true)) {
+            p.configA = p.configA.withClusterKey(key);
+            p.configB = p.configB.withClusterKey(key);
+            p.open();
+            p.awaitInSync();
+            p.a.promote(p.nextEpoch());
+            MirrorPair.write(p.a, 0, 4096, (byte) 3);
+            assertThat(p.fileB()[0]).isEqualTo((byte) 3);
+        }
+        java.nio.file.Path other = java.nio.file.Files.createDirectories(dir.resolve("wrong"));
+        try (MirrorPair p = new MirrorPair(other, SIZE, SplitBrainPolicy.DISCONNECT, true)) {
+            p.configA = p.configA.withClusterKey(key);
+            p.configB = p.configB.withClusterKey("another key of 32 bytes........".getBytes(
+                    java.nio.charset.StandardCharsets.US_ASCII));
+            p.open();
+            Thread.sleep(1500);
+            assertThat(p.a.connection()).isEqualTo(ConnectionState.CONNECTING);
+            assertThat(p.b.connection()).isEqualTo(ConnectionState.CONNECTING);
+        }
+    }
 }
