@@ -309,10 +309,11 @@ public final class HeartbeatNode implements AutoCloseable {
             reject(h, source, replay.get().reason(), replay.get().detail());
             return;
         }
-        detector.heard(sender, h.config.name(), f.stream(), f.incarnation(), f.sequence(), f.sendTimeMillis());
+        // The report first: whoever sees the peer ALIVE may ask for it at once.
         StatusCodec.decode(f.payload()).ifPresent(s -> reports.put(sender, new PeerReport(sender, clock.now(),
                 h.config.name(), s.load1(), s.memoryUsedPercent(), s.diskUsedPercent(), s.resourceDigest(),
                 s.links())));
+        detector.heard(sender, h.config.name(), f.stream(), f.incarnation(), f.sequence(), f.sendTimeMillis());
     }
 
     private void reject(Handle h, String source, RejectReason reason, String detail) {
