@@ -222,7 +222,8 @@ public final class FailoverController {
                 boolean ok = switch (kind) {
                     case START -> rep.state() == ResourceState.RUNNING;
                     case STOP -> rep.state() == ResourceState.STOPPED;
-                    default -> !rep.operation().equals("refused");
+                    // a probe that could not tell (no agent, timeout) leaves the group waiting: retried next tick
+                    default -> rep.state() != ResourceState.UNKNOWN;
                 };
                 return ok ? Optional.empty() : Optional.of(a.summary() + " failed: " + rep.result().reason());
         }

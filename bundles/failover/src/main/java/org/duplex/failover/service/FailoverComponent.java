@@ -137,6 +137,7 @@ public class FailoverComponent implements FailoverService, PeerLivenessListener,
     private AutoCloseable reportHandle;
     private AutoCloseable configHandle;
     private final AtomicBoolean pending = new AtomicBoolean();
+    private String lastInterruption;
     /** The heartbeat's own words for each peer's latest liveness change, used in reasons. */
     private final Map<NodeId, PeerEvent> lastEvents = new ConcurrentHashMap<>();
 
@@ -269,8 +270,11 @@ public class FailoverComponent implements FailoverService, PeerLivenessListener,
         pending.set(false);
         try {
             FailoverController.RunResult r = controller.runOnce();
-            r.stoppedBecause().filter(s -> !s.startsWith("not the coordinator"))
-                    .ifPresent(s -> LOG.warn("plan interrupted, deciding again: {}", s));
+            String why = r.stoppedBecause().filter(s -> !s.startsWith("not the coordinator")).orElse(null);
+            if (why != null && !why.equals(lastInterruption)) {
+                LOG.warn("plan interrupted, deciding again every tick until it changes: {}", why);
+            }
+            lastInterruption = why;
             if (r.executed() > 0) {
                 trigger();
             }
