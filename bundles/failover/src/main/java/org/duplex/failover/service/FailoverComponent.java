@@ -4,10 +4,6 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -26,18 +22,12 @@ import org.duplex.api.cluster.QuorumState;
 import org.duplex.api.failover.ExecutionChannel;
 import org.duplex.api.failover.FailoverConfigStore;
 import org.duplex.api.failover.VolumeLock;
-import org.duplex.api.liveness.LinkStatus;
 import org.duplex.api.liveness.LivenessService;
 import org.duplex.api.liveness.PeerEvent;
 import org.duplex.api.liveness.PeerLivenessListener;
 import org.duplex.api.liveness.ResourceStateDigest;
-import org.duplex.api.liveness.PeerStatus;
-import org.duplex.api.model.Liveness;
 import org.duplex.api.model.Node;
 import org.duplex.api.model.NodeId;
-import org.duplex.api.model.NodeMode;
-import org.duplex.api.model.NodeRole;
-import org.duplex.api.model.ResourceGroup;
 import org.duplex.api.model.ResourceId;
 import org.duplex.api.model.ResourceState;
 import org.duplex.failover.control.FailoverController;
@@ -96,7 +86,6 @@ public class FailoverComponent implements FailoverService, PeerLivenessListener,
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(FailoverComponent.class);
-    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss.S").withZone(ZoneOffset.UTC);
 
     private final Map<String, ResourceAgent> agents = new ConcurrentHashMap<>();
 

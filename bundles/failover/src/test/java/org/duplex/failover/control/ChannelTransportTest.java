@@ -193,4 +193,34 @@ class ChannelTransportTest {
         exec1.close();
         exec2.close();
     }
+
+    @Test
+    void aResourceWithoutAgentLeavesItsGroupWaitingInsteadOfSpinning() throws Exception {
+        FileConfigStore store = new FileConfigStore(Optional.empty());
+        store.save(store.load(), ConfigText.parse("resource odd type=nosuch\ngroup g resources=odd nodes=node1\n"));
+        History h = new History(100);
+        Executor exec = new Executor(N1, t -> Optional.empty(), scheduler, workers, r -> { }, h, Optional.empty(),
+                w -> { });
+        FailoverController c = new FailoverController(store, new FailoverController.ClusterView() {
+            @Override
+            public QuorumState quorum() {
+                return new QuorumState(N1, true, Optional.of(N1), new FencingEpoch(1), Set.of(N1), 1, 1, "one");
+            }
+
+            @Override
+            public Map<NodeId, Node> nodes() {
+                return Map.of(N1, new Node(N1, NodeRole.MEMBER, NodeMode.ONLINE, Liveness.ALIVE));
+            }
+
+            @Override
+            public Map<NodeId, String> notes() {
+                return Map.of();
+            }
+        }, new StateTable(10), h, new LocalTransport(Map.of(N1, exec)), Fencer.NONE, Clock.systemUTC());
+        FailoverController.RunResult r = c.runOnce();
+        assertThat(r.executed()).isZero();
+        assertThat(r.stoppedBecause()).hasValueSatisfying(s -> assertThat(s).contains("no agent for type 'nosuch'"));
+        assertThat(c.plan().actions()).extracting(a -> a.summary()).containsExactly("probe g/odd on node1 (probe)");
+        exec.close();
+    }
 }
