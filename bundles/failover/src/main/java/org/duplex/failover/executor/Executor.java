@@ -176,7 +176,17 @@ public final class Executor implements AutoCloseable {
                 return stop(op, a);
             default:
                 return timed(r.timeouts().monitor(), () -> a.monitor(r, r.timeouts().monitor()), "probe of " + r.id())
-                        .thenApply(res -> publish(report(op, "probe", res, monitorState(res), false)));
+                        .thenApply(res -> {
+                            ResourceState st = monitorState(res);
+                            // a probe that finds it running adopts it (after a restart of this node, or when a new
+                            // coordinator asks): from now on it is monitored like one this executor started
+                            if (st == ResourceState.RUNNING && !monitors.containsKey(r.id())) {
+                                monitor(r, op.group());
+                            } else if (st == ResourceState.STOPPED) {
+                                unmonitor(r.id());
+                            }
+                            return publish(report(op, "probe", res, st, false));
+                        });
         }
     }
 

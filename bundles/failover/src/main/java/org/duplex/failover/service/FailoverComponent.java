@@ -20,6 +20,7 @@ import org.duplex.api.cluster.ClusterService;
 import org.duplex.api.cluster.FencingEpoch;
 import org.duplex.api.cluster.QuorumState;
 import org.duplex.api.failover.ExecutionChannel;
+import org.duplex.api.failover.FailoverConfig;
 import org.duplex.api.failover.FailoverConfigStore;
 import org.duplex.api.failover.VolumeLock;
 import org.duplex.api.liveness.LivenessService;
@@ -28,6 +29,8 @@ import org.duplex.api.liveness.PeerLivenessListener;
 import org.duplex.api.liveness.ResourceStateDigest;
 import org.duplex.api.model.Node;
 import org.duplex.api.model.NodeId;
+import org.duplex.api.model.Resource;
+import org.duplex.api.model.ResourceGroup;
 import org.duplex.api.model.ResourceId;
 import org.duplex.api.model.ResourceState;
 import org.duplex.failover.control.FailoverController;
@@ -37,6 +40,7 @@ import org.duplex.failover.control.Fencer;
 import org.duplex.failover.control.LocalTransport;
 import org.duplex.failover.control.StateTable;
 import org.duplex.failover.executor.Executor;
+import org.duplex.failover.executor.Operation;
 import org.duplex.failover.executor.SystemScheduler;
 import org.duplex.failover.history.History;
 import org.duplex.failover.policy.Failure;
@@ -186,16 +190,38 @@ public class FailoverComponent implements FailoverService, PeerLivenessListener,
         loop.scheduleWithFixedDelay(this::round, config.tick_ms(), config.tick_ms(), TimeUnit.MILLISECONDS);
         ClusterService c = cluster;
         if (c != null) {
+            executor.observeEpoch(c.state().epoch());
             quorumHandle = c.addListener((before, after) -> {
                 executor.observeEpoch(after.epoch());
                 trigger();
             });
         }
         configHandle = store.addListener(x -> trigger());
+        probeLocalResources();
         LOG.info("failover engine up on {} ({}; {}; {} agent types: {})", local, c != null ? "cluster service present"
                 : standalone ? "STANDALONE one-node mode" : "no cluster service: no quorum, nothing will start",
                 ch != null ? "execution channel present" : "no execution channel: acts on this node only",
                 agents.size(), agents.keySet());
+    }
+
+    /**
+     * After a (re)start this executor monitors nothing: probe every resource this node may run, adopt what
+     * still runs (monitored again), and report it all so the coordinator learns this node's real state.
+     */
+    private void probeLocalResources() {
+        FailoverConfig config = store.load();
+        for (ResourceGroup g : config.groups()) {
+            if (!g.nodes().contains(local)) {
+                continue;
+            }
+            for (ResourceId id : g.resources()) {
+                Resource r = config.resources().get(id);
+                if (r != null) {
+                    executor.submit(new Operation(Operation.Kind.PROBE, r, Optional.of(g.id()),
+                            executor.newestEpoch(), "initial probe after start of " + local));
+                }
+            }
+        }
     }
 
     @Deactivate

@@ -188,6 +188,20 @@ class ExecutorTest {
     }
 
     @Test
+    void aProbeThatFindsItRunningAdoptsItAndMonitorsIt() throws Exception {
+        // as after a restart of this node: the resource still runs, nothing monitors it
+        Report probe = result(executor.submit(op(Operation.Kind.PROBE, app, 1)));
+        assertThat(probe.state()).isEqualTo(ResourceState.RUNNING);
+        assertThat(executor.isMonitoring(app.id())).isTrue();
+        agent.monitorResult = OcfStatus.NOT_RUNNING;
+        clock.advance(Duration.ofSeconds(3));
+        await().atMost(Duration.ofSeconds(5)).until(() -> reports.stream().anyMatch(r -> r.failure()));
+        Report gone = result(executor.submit(op(Operation.Kind.PROBE, app, 1)));
+        assertThat(gone.state()).isEqualTo(ResourceState.STOPPED);
+        assertThat(executor.isMonitoring(app.id())).isFalse();
+    }
+
+    @Test
     void historyIsBoundedPerNode() {
         History h = new History(3);
         for (int i = 0; i < 10; i++) {
