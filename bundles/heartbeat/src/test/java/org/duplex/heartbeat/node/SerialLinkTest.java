@@ -86,7 +86,23 @@ class SerialLinkTest {
             socat = startSocat(ttyA, ttyB);
             await().atMost(Duration.ofSeconds(10)).until(() -> a.liveness("nodeB") == Liveness.ALIVE
                     && b.liveness("nodeA") == Liveness.ALIVE);
-            assertThat(a.node.links().get(0).detail()).contains("open at 19200 baud 8N1");
+            assertThat(a.node.links().get(0).detail()).contains("open at 19200 baud 8N1 (reopens: 1)");
+        }
+    }
+
+    @Test
+    void anIdleLineWithTheOtherEndSilentStaysOpen() throws Exception {
+        assumeTrue(hasSocat(), "socat is not installed: run scripts/install-deps.sh (serial link test needs it)");
+        Path ttyA = dir.resolve("ttyA");
+        socat = startSocat(ttyA, dir.resolve("ttyB"));
+        try (TestNode a = new TestNode("nodeA", TestNode.key(dir), Duration.ofSeconds(1), "nodeB")) {
+            a.link(serial(ttyA, "nodeB"));
+            await().atMost(Duration.ofSeconds(5)).until(() -> a.node.links().get(0).detail().contains("open at"));
+            // Nobody answers for longer than 50 read timeouts: the port must not be closed and reopened.
+            await().during(Duration.ofSeconds(6)).atMost(Duration.ofSeconds(8))
+                    .until(() -> a.node.links().get(0).detail().contains("open at"));
+            assertThat(a.node.links().get(0).detail()).doesNotContain("reopens");
+            assertThat(a.liveness("nodeB")).isEqualTo(Liveness.DEAD);
         }
     }
 

@@ -31,6 +31,7 @@ public final class SerialLink implements Link {
     private volatile String status = "not started";
     private Thread reader;
     private volatile boolean closed;
+    private int opens;
 
     public SerialLink(LinkConfig config) {
         this.config = config;
@@ -86,6 +87,7 @@ public final class SerialLink implements Link {
                 }
                 continue;
             }
+            long started = System.nanoTime();
             int n = p.readBytes(buf, buf.length);
             if (n > 0) {
                 emptyReads = 0;
@@ -93,15 +95,18 @@ public final class SerialLink implements Link {
                 continue;
             }
             // A vanished device shows as a read error, as a changed symlink target, or as reads that return at
-            // once with nothing (hang-up) instead of waiting for the timeout.
-            emptyReads = n == 0 ? emptyReads + 1 : emptyReads;
-            if (n < 0 || !sameDevice() || emptyReads > 50) {
-                lost(n < 0 ? "read error" : emptyReads > 50 ? "hang-up" : "device replaced");
+            // once with nothing (hang-up) instead of waiting for the read timeout. An idle line that waits the
+            // full timeout is healthy: the peer may just be down.
+            boolean instant = System.nanoTime() - started < 20_000_000L;
+            emptyReads = n == 0 && instant ? emptyReads + 1 : 0;
+            if (n < 0 || emptyReads > 50) {
+                lost(n < 0 ? "read error" : "hang-up");
                 emptyReads = 0;
-            } else if (n == 0 && emptyReads % 10 == 0) {
-                if (!sameDevice()) {
-                    lost("device replaced");
+                if (n == 0) {
+                    sleepQuietly(RETRY_MS); // do not spin on a hung-up port
                 }
+            } else if (!sameDevice()) {
+                lost("device replaced");
             }
         }
         closePort();
@@ -138,7 +143,8 @@ public final class SerialLink implements Link {
             }
             LOG.info("heartbeat link {}: serial device {} ({}) open at {} baud 8N1", config.name(), device, target,
                     config.baud());
-            status = "device " + device + " open at " + config.baud() + " baud 8N1";
+            status = "device " + device + " open at " + config.baud() + " baud 8N1"
+                    + (opens++ > 0 ? " (reopens: " + (opens - 1) + ")" : "");
             return true;
         } catch (IOException | RuntimeException e) {
             setStatus("cannot open " + device + ": " + e.getMessage() + ", retrying");
