@@ -90,6 +90,15 @@ public final class FailoverController {
 
     /** Executor reports from any node go here (the local executor's listener, remote ones via the cluster). */
     public void onReport(Report r) {
+        Node n = cluster.nodes().get(r.node());
+        boolean leftAlone = n != null && n.mode() == org.duplex.api.model.NodeMode.MAINTENANCE
+                || r.group().filter(g -> !store.load().policyOf(g).managed()).isPresent();
+        if (r.failure() && leftAlone) {
+            // maintenance / unmanaged: failures seen meanwhile must not count against the node afterwards
+            history.add(new History.Entry(r.at(), r.node(), r.group(), Optional.of(r.resource()),
+                    History.Kind.FAILURE, "not counted (maintenance or unmanaged): " + r.result().reason()));
+            r = new Report(r.node(), r.resource(), r.group(), r.operation(), r.result(), r.state(), false, r.at());
+        }
         table.apply(r);
     }
 

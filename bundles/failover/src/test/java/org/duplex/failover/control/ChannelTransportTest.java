@@ -195,6 +195,37 @@ class ChannelTransportTest {
     }
 
     @Test
+    void failuresOnAMaintenanceNodeAreNotCounted() throws Exception {
+        FileConfigStore store = new FileConfigStore(Optional.empty());
+        store.save(store.load(), ConfigText.parse("resource app type=flag\ngroup g resources=app nodes=node1\n"));
+        StateTable table = new StateTable(10);
+        History h = new History(10);
+        FailoverController c = new FailoverController(store, new FailoverController.ClusterView() {
+            @Override
+            public QuorumState quorum() {
+                return new QuorumState(N1, true, Optional.of(N1), new FencingEpoch(1), Set.of(N1), 1, 1, "one");
+            }
+
+            @Override
+            public Map<NodeId, Node> nodes() {
+                return Map.of(N1, new Node(N1, NodeRole.MEMBER, NodeMode.MAINTENANCE, Liveness.ALIVE));
+            }
+
+            @Override
+            public Map<NodeId, String> notes() {
+                return Map.of();
+            }
+        }, table, h, new LocalTransport(Map.of()), Fencer.NONE, Clock.systemUTC());
+        c.onReport(new org.duplex.failover.executor.Report(N1, APP, Optional.of(ResourceId.of("g")), "monitor",
+                OperationResult.of(OcfStatus.NOT_RUNNING, "gone", Duration.ZERO), ResourceState.FAILED, true,
+                java.time.Instant.now()));
+        assertThat(table.states().get(N1)).containsEntry(APP, ResourceState.FAILED);
+        assertThat(table.failures()).isEmpty();
+        assertThat(h.timeline(Optional.empty())).extracting(History.Entry::text)
+                .anyMatch(t -> t.startsWith("not counted (maintenance or unmanaged)"));
+    }
+
+    @Test
     void aResourceWithoutAgentLeavesItsGroupWaitingInsteadOfSpinning() throws Exception {
         FileConfigStore store = new FileConfigStore(Optional.empty());
         store.save(store.load(), ConfigText.parse("resource odd type=nosuch\ngroup g resources=odd nodes=node1\n"));
