@@ -66,6 +66,9 @@ public final class ClusterCore {
 
     private String pendingView;
     private long pendingEpoch;
+    private long pendingSince;
+    private long termBackoffUntil;
+    private long termDeadlineNanos = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(500);
     private final Set<NodeId> acks = new HashSet<>();
     private boolean established;
 
@@ -92,6 +95,15 @@ public final class ClusterCore {
         this.waitingForAll = settings.waitForAll();
         LOG.info("Node {} starting with configuration version {} (epoch {}), fencing epoch {}", self,
                 config.version(), config.epoch(), knownEpoch);
+    }
+
+    /**
+     * A term not established within this time (by this node's clock) is abandoned. It must be shorter than the
+     * failure detection timeout: a coordinator frozen in the middle of opening a term must not, on waking, finish
+     * it from acknowledgements sent before the others had moved on to a newer view and term.
+     */
+    public synchronized void setTermDeadline(java.time.Duration deadline) {
+        this.termDeadlineNanos = deadline.toNanos();
     }
 
     public NodeId self() {
@@ -152,11 +164,23 @@ public final class ClusterCore {
         if (!view.id().equals(acceptedView) && !(established && view.id().equals(pendingView))) {
             sendHello();
         }
-        if (d.quorate() && isCandidate() && !view.id().equals(pendingView)) {
+        if (view.id().equals(pendingView) && !established && now - pendingSince > termDeadlineNanos) {
+            LOG.warn("Node {}: term {} not established within {} ms (paused, or members unreachable); abandoned",
+                    self, pendingEpoch, termDeadlineNanos / 1_000_000);
+            pendingView = null;
+            termBackoffUntil = now + termDeadlineNanos;
+        }
+        if (!d.quorate() && view.id().equals(pendingView) && !established) {
+            // a term that could not be established before quorum went away is abandoned; if quorum comes back
+            // in this view a fresh term (with a fresh epoch) starts
+            LOG.info("Node {}: abandoning the unestablished term {} (lost quorum: {})", self, pendingEpoch, d.reason());
+            pendingView = null;
+        }
+        if (d.quorate() && isCandidate() && !view.id().equals(pendingView) && now >= termBackoffUntil) {
             maybeStartTerm();
         }
         if (view.id().equals(pendingView) && !established) {
-            if (acks.containsAll(partition) && tiebreaker.epochDurable(pendingEpoch)) {
+            if (d.quorate() && acks.containsAll(partition) && tiebreaker.epochDurable(pendingEpoch)) {
                 established = true;
                 LOG.info("Node {} is coordinator of view {} {} with fencing epoch {}", self, view.id(),
                         view.members(), pendingEpoch);
@@ -306,6 +330,7 @@ public final class ClusterCore {
         adopt(winner);
         pendingView = view.id();
         pendingEpoch = epoch;
+        pendingSince = clock.getAsLong();
         established = false;
         acks.clear();
         acks.add(self);

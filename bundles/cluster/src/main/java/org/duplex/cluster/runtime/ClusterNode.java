@@ -55,6 +55,7 @@ public final class ClusterNode implements AutoCloseable {
                 new FileEpochStore(options.stateDir().resolve("epoch")),
                 new FileConfigStore(options.stateDir().resolve("cluster-config.json")),
                 System::nanoTime, engine::send);
+        core.setTermDeadline(options.fdTimeout().dividedBy(2));
         ticker = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "duplex-cluster-tick-" + self);
             t.setDaemon(true);

@@ -57,6 +57,7 @@ public final class DiskLeaseTiebreaker implements Tiebreaker {
     private long observedEpoch;
     private long publishedEpoch;
     private long writtenEpoch;
+    private long acquireEpoch;
 
     public DiskLeaseTiebreaker(NodeId self, LeaseStore store, Duration renewInterval, Duration leaseTime,
                                Duration margin) {
@@ -108,6 +109,7 @@ public final class DiskLeaseTiebreaker implements Tiebreaker {
                 }
                 if (rec.isPresent() && rec.get().holder().equals(self) && rec.get().counter() == myCounter) {
                     phase = Phase.HELD;
+                    writtenEpoch = Math.max(writtenEpoch, acquireEpoch);
                     validUntil = acquireWriteAt + leaseNanos;
                     writtenMembers = acquireMembers;
                     membersSince = acquireWriteAt;
@@ -186,7 +188,7 @@ public final class DiskLeaseTiebreaker implements Tiebreaker {
             return;
         }
         phase = Phase.ACQUIRING;
-        writtenEpoch = epoch;
+        acquireEpoch = epoch;
         myCounter = counter;
         acquireWriteAt = now;
         acquireMembers = Set.copyOf(partition);
@@ -238,9 +240,17 @@ public final class DiskLeaseTiebreaker implements Tiebreaker {
         publishedEpoch = Math.max(publishedEpoch, epoch);
     }
 
+    /**
+     * Durable = this node wrote it as holder, or the holder's record carries it and counts this node in its
+     * partition. A record from a holder that excludes this node may carry the same number from another term.
+     */
     @Override
     public synchronized boolean epochDurable(long epoch) {
-        return observedEpoch >= epoch || writtenEpoch >= epoch;
+        if (writtenEpoch >= epoch) {
+            return true;
+        }
+        return lastSeen.filter(r -> !r.holder().equals(self) && r.members().contains(self) && r.epoch() >= epoch)
+                .isPresent();
     }
 
     /** True while this node believes it holds a valid lease (for tests and status). */

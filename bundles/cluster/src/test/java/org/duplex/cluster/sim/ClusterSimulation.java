@@ -57,6 +57,7 @@ public final class ClusterSimulation {
         }
     }
 
+    static final long TRACE_FROM_MS = Long.getLong("sim.traceFromMs", -1);
     static final long STEP_NANOS = Duration.ofMillis(50).toNanos();
 
     private final long seed;
@@ -129,6 +130,7 @@ public final class ClusterSimulation {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        node.core.setTermDeadline(Duration.ofMillis(250));
         node.running = true;
         node.pendingView = null;
         node.inbox.clear();
@@ -366,7 +368,10 @@ public final class ClusterSimulation {
                 v.pendingView = null;
             } else if (v.pendingView == null || !v.pendingView.id().equals(t.id())) {
                 v.pendingView = t;
-                v.pendingViewAtStep = step + 1 + rnd.nextInt(4);
+                // excluding a member takes failure detection (>= 300 ms, longer than the 250 ms term deadline, as
+                // fd.timeout.ms > term deadline in the real node); joins and merges are faster
+                boolean removes = !t.members().containsAll(v.core.view().members());
+                v.pendingViewAtStep = step + (removes ? 6 + rnd.nextInt(4) : 1 + rnd.nextInt(4));
             }
         }
     }
@@ -376,6 +381,12 @@ public final class ClusterSimulation {
         Map<SimNode, QuorumState> states = new HashMap<>();
         for (SimNode v : active) {
             states.put(v, v.core.state());
+            if (TRACE_FROM_MS >= 0 && now / 1_000_000 >= TRACE_FROM_MS) {
+                QuorumState st = states.get(v);
+                event("trace " + v.id + " view " + v.core.view().id() + st.members() + " quorate=" + st.quorate()
+                        + " coord=" + st.coordinator().orElse(null) + " epoch=" + st.epoch().value()
+                        + " established=" + v.core.establishedEpoch() + " reason=" + st.reason());
+            }
         }
         List<SimNode> quorate = active.stream().filter(v -> states.get(v).quorate()).toList();
         for (int i = 0; i < quorate.size(); i++) {
