@@ -101,7 +101,12 @@ public final class HeartbeatNode implements AutoCloseable {
 
         @Override
         public void received(byte[] data, int offset, int length, String source) {
-            onFrame(this, data, offset, length, source);
+            onFrame(this, data, offset, length, source, null);
+        }
+
+        @Override
+        public void received(byte[] data, int offset, int length, String source, String expectedSender) {
+            onFrame(this, data, offset, length, source, expectedSender);
         }
 
         @Override
@@ -285,7 +290,7 @@ public final class HeartbeatNode implements AutoCloseable {
         }
     }
 
-    private void onFrame(Handle h, byte[] data, int offset, int length, String source) {
+    private void onFrame(Handle h, byte[] data, int offset, int length, String source, String expectedSender) {
         FrameCodec c = codec;
         if (c == null) {
             return;
@@ -298,6 +303,11 @@ public final class HeartbeatNode implements AutoCloseable {
         Frame f = ((DecodeResult.Accepted) r).frame();
         if (f.sender().equals(settings.self().value())) {
             return; // our own frame looped back (multicast, our own disk slot)
+        }
+        if (expectedSender != null && !expectedSender.equals(f.sender())) {
+            reject(h, source, RejectReason.UNKNOWN_SENDER, "slot of '" + expectedSender + "' holds a frame of '"
+                    + f.sender() + "'");
+            return;
         }
         NodeId sender = h.peerIds.get(f.sender());
         if (sender == null) {

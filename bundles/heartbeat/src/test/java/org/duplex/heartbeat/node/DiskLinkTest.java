@@ -73,6 +73,26 @@ class DiskLinkTest {
     }
 
     @Test
+    void aFrameInAnotherNodesSlotIsRejected() throws Exception {
+        Path shared = dir.resolve("hb.disk");
+        Path key = TestNode.key(dir);
+        // nodeC writes into the slot that belongs to nodeB (it believes the slot order is nodeA,nodeC).
+        Map<String, Object> wrongOrder = new java.util.HashMap<>(disk(shared));
+        wrongOrder.put("slots", "nodeA,nodeC");
+        Map<String, Object> three = new java.util.HashMap<>(disk(shared));
+        three.put("slots", "nodeA,nodeB,nodeC");
+        try (TestNode a = new TestNode("nodeA", key, Duration.ofSeconds(2), "nodeB");
+                TestNode c = new TestNode("nodeC", key, Duration.ofSeconds(2), "nodeA")) {
+            a.link(three);
+            c.link(wrongOrder);
+            await().atMost(Duration.ofSeconds(5))
+                    .until(() -> a.node.rejections().total(RejectReason.UNKNOWN_SENDER) > 0);
+            assertThat(a.node.rejections().rows()).anySatisfy(r -> assertThat(r.source()).endsWith("#1(nodeB)"));
+            assertThat(a.node.linkState(NodeId.of("nodeB"), "disk0")).isEqualTo(LinkState.UNKNOWN);
+        }
+    }
+
+    @Test
     void aDeviceOfAnotherClusterIsRefusedWithAClearError() throws IOException {
         Path shared = dir.resolve("other.disk");
         Files.write(shared, new DiskLayout("other", 4096, 4, 1).encode());

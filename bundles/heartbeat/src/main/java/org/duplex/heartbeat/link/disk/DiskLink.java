@@ -174,7 +174,7 @@ public final class DiskLink implements Link {
                     context.rejected(RejectReason.OVERSIZED, source, "slot length " + len);
                     continue;
                 }
-                context.received(slot, 2, len, source);
+                context.received(slot, 2, len, source, config.slots().get(i).value());
             }
             if (status.startsWith("I/O error")) {
                 status = "device " + config.path() + " slot " + ownSlot + " of " + layout.nodeCount();
