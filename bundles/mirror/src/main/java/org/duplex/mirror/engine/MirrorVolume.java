@@ -765,6 +765,10 @@ public final class MirrorVolume implements BlockDevice, AutoCloseable {
             reader.setKey(session);
             writer.setKey(session);
         }
+        if (mine.primary() && peer.leg().primary()) {
+            standAlone("both nodes are primary: demote one, then connect (a split brain follows if both wrote)");
+            throw new IOException(alert);
+        }
         SyncPlanner.Plan plan = SyncPlanner.plan(mine, peer.leg());
         writer.send(FrameType.BITMAP, 0, longsToBytes(bitmap.snapshot()));
         Frame bf = expect(reader, FrameType.BITMAP);
@@ -783,6 +787,12 @@ public final class MirrorVolume implements BlockDevice, AutoCloseable {
             LOG.warn("Mirror volume {}: {}", config.name(), plan.reason());
         }
         synchronized (order) {
+            synchronized (stateLock) {
+                if (!meta.gi().equals(mine.gi()) || (role == Role.PRIMARY) != mine.primary()) {
+                    // promoted, demoted or invalidated while we talked: the decision is stale, start over
+                    throw new IOException("local state changed during the handshake: reconnecting");
+                }
+            }
             if (d.isFull()) {
                 bitmap.setAll();
             } else if (d != SyncDecision.NONE) {
@@ -1102,6 +1112,13 @@ public final class MirrorVolume implements BlockDevice, AutoCloseable {
                             return;
                         }
                         peerRole = f.payload()[0] == 1 ? Role.PRIMARY : Role.SECONDARY;
+                        if (peerRole == Role.PRIMARY && role == Role.PRIMARY) {
+                            standAlone("both nodes are primary: promoted on both sides at once; demote one and "
+                                    + "resolve the split brain");
+                            LOG.error("Mirror volume {}: {}", config.name(), alert);
+                            l.fail(alert);
+                            return;
+                        }
                         break;
                     default:
                         l.fail("unexpected " + FrameType.name(f.type()) + " after the handshake");

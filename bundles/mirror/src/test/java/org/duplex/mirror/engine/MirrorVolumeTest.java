@@ -64,6 +64,10 @@ class MirrorVolumeTest {
             FencingEpoch e5 = new FencingEpoch(5);
             p.epoch.set(5);
             p.a.promote(e5);
+            long until = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (p.b.status().peerRole().orElse(Role.SECONDARY) != Role.PRIMARY && System.nanoTime() < until) {
+                Thread.sleep(2);
+            }
             assertThatThrownBy(() -> p.b.promote(e5)).hasMessageContaining("peer is primary");
             MirrorPair.write(p.a, 0, 512, (byte) 1);
             // losing quorum stops writes at once
@@ -110,7 +114,7 @@ class MirrorVolumeTest {
     @Test
     void onlineResyncUnderConcurrentWritesEndsIdentical() throws Exception {
         try (MirrorPair p = new MirrorPair(dir, SIZE, SplitBrainPolicy.DISCONNECT, true)) {
-            p.configA = p.configA.withResyncRate(16L << 20);
+            p.configA = p.configA.withResyncRate(8L << 20);
             p.open();
             p.awaitInSync();
             p.a.promote(p.nextEpoch());
@@ -134,6 +138,16 @@ class MirrorVolumeTest {
             });
             writer.start();
             p.a.connect();
+            // progress, speed and ETA are reported while the rate-limited resync runs
+            boolean sawProgress = false;
+            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            while (!sawProgress && System.nanoTime() < deadline) {
+                MirrorStatus s = p.a.status();
+                sawProgress = s.connection() == ConnectionState.SYNC_SOURCE && s.eta().isPresent()
+                        && s.resyncBytesPerSec() > 0 && s.syncPercent() < 100;
+                Thread.sleep(2);
+            }
+            assertThat(sawProgress).as("resync progress with speed and ETA observed").isTrue();
             p.awaitInSync();
             Thread.sleep(50);
             stop.set(true);
