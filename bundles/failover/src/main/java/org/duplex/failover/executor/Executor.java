@@ -54,6 +54,8 @@ public final class Executor implements AutoCloseable {
     /** Per resource: the tail of its operation chain, so operations on one resource never overlap. */
     private final Map<ResourceId, CompletableFuture<?>> chains = new ConcurrentHashMap<>();
     private final Map<ResourceId, Monitor> monitors = new ConcurrentHashMap<>();
+    /** Operations queued or running per resource; recurring monitors skip their turn while it is not zero. */
+    private final Map<ResourceId, java.util.concurrent.atomic.AtomicInteger> inflight = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
     /**
@@ -104,19 +106,20 @@ public final class Executor implements AutoCloseable {
             newestEpoch = op.epoch();
         }
         CompletableFuture<Report> result = new CompletableFuture<>();
+        java.util.concurrent.atomic.AtomicInteger busy = inflight.computeIfAbsent(id,
+                k -> new java.util.concurrent.atomic.AtomicInteger());
+        busy.incrementAndGet();
         chains.compute(id, (k, tail) -> {
             CompletableFuture<?> start = tail == null ? CompletableFuture.completedFuture(null) : tail;
-            return start.handle((x, e) -> null).thenCompose(x -> {
-                CompletableFuture<Report> run = run(op);
-                run.whenComplete((r, e) -> {
-                    if (e != null) {
-                        result.completeExceptionally(e);
-                    } else {
-                        result.complete(r);
-                    }
-                });
-                return run.handle((r, e) -> null);
-            });
+            return start.handle((x, e) -> null).thenCompose(x -> run(op).handle((r, e) -> {
+                busy.decrementAndGet(); // before the caller learns the result: a monitor may run right after
+                if (e != null) {
+                    result.completeExceptionally(e);
+                } else {
+                    result.complete(r);
+                }
+                return null;
+            }));
         });
         return result;
     }
@@ -320,8 +323,8 @@ public final class Executor implements AutoCloseable {
             if (cancelled || closed) {
                 return;
             }
-            CompletableFuture<?> tail = chains.get(resource.id());
-            if (tail != null && !tail.isDone()) {
+            java.util.concurrent.atomic.AtomicInteger busy = inflight.get(resource.id());
+            if (busy != null && busy.get() > 0) {
                 schedule(); // an operation runs on this resource: its result says more than a monitor would
                 return;
             }

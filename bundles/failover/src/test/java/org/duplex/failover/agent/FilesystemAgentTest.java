@@ -57,8 +57,9 @@ class FilesystemAgentTest {
         Files.writeString(mnt.resolve("file"), "x");
 
         Process user = new ProcessBuilder("sh", "-c", "cd " + mnt + " && exec sleep 3501").start();
-        Thread.sleep(200);
-        assertThat(user.isAlive()).isTrue();
+        Path cwd = Path.of("/proc", Long.toString(user.pid()), "cwd");
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5))
+                .until(() -> Files.readSymbolicLink(cwd).equals(mnt)); // it holds the mount from here
 
         OperationResult stopped = agent.stop(r, T);
         assertThat(stopped.isSuccess()).as(stopped.reason()).isTrue();

@@ -71,9 +71,11 @@ class ProcessAgentTest {
     @Test
     void aProcessThatIgnoresTermFailsTheStopAndIsKilled() throws Exception {
         Path pid = dir.resolve("deaf.pid");
-        Resource r = res("deaf", "command", "sh -c 'trap \"\" TERM; while :; do sleep 0.2; done'", "pidfile",
-                pid.toString(), "stop-grace", "1");
+        Path trapped = dir.resolve("trapped");
+        Resource r = res("deaf", "command", "sh -c 'trap \"\" TERM; touch " + trapped
+                + "; while :; do sleep 0.2; done'", "pidfile", pid.toString(), "stop-grace", "1");
         assertThat(agent.start(r, T).isSuccess()).isTrue();
+        await().atMost(Duration.ofSeconds(5)).until(() -> Files.exists(trapped)); // TERM is ignored from here
         OperationResult stop = agent.stop(r, T);
         assertThat(stop.isSuccess()).as(stop.reason()).isFalse();
         assertThat(stop.reason()).contains("still running after stop");
