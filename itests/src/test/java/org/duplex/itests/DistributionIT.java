@@ -24,7 +24,7 @@ import org.apache.karaf.shell.api.console.Session;
 import org.apache.karaf.shell.api.console.SessionFactory;
 import org.junit.Test;
 import org.junit.runner.RunWith;
-import org.ops4j.pax.exam.Configuration;
+
 import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
@@ -33,6 +33,8 @@ import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.InvalidSyntaxException;
 import org.osgi.framework.ServiceReference;
+import org.osgi.service.cm.Configuration;
+import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.component.runtime.ServiceComponentRuntime;
 import org.osgi.service.component.runtime.dto.ComponentConfigurationDTO;
 import org.osgi.service.component.runtime.dto.ComponentDescriptionDTO;
@@ -62,7 +64,10 @@ public class DistributionIT {
     @Inject
     ServiceComponentRuntime scr;
 
-    @Configuration
+    @Inject
+    ConfigurationAdmin configAdmin;
+
+    @org.ops4j.pax.exam.Configuration
     public Option[] config() {
         return DuplexContainer.options();
     }
@@ -159,6 +164,30 @@ public class DistributionIT {
         await("ping monitor service gone after removing the jar from deploy/", () -> pingMonitors() == 0);
     }
 
+    @Test
+    public void heartbeatRunsAndLinksChangeLiveWithoutARestart() throws Exception {
+        assertThat(execute("ha:links")).contains("PEER").contains("LIVENESS");
+        int port = DuplexContainer.freePort();
+        int peerPort = DuplexContainer.freePort();
+        Configuration link = configAdmin.createFactoryConfiguration("org.duplex.heartbeat.link", "?");
+        java.util.Hashtable<String, Object> props = new java.util.Hashtable<>();
+        props.put("name", "udp-it");
+        props.put("type", "udp");
+        props.put("local.address", "127.0.0.1");
+        props.put("port", String.valueOf(port));
+        props.put("peers", "node2=127.0.0.1:" + peerPort);
+        link.update(props);
+        String[] out = new String[1];
+        await("ha:links shows the new link udp-it towards node2", () -> {
+            out[0] = execute("ha:links");
+            return out[0].contains("udp-it") && out[0].contains("node2");
+        });
+        assertThat(out[0]).contains("LINK").contains("udp");
+        link.delete();
+        await("ha:links no longer shows udp-it after its configuration is deleted",
+                () -> !execute("ha:links").contains("udp-it"));
+    }
+
     private int pingMonitors() {
         try {
             ServiceReference<?>[] refs = bundleContext.getAllServiceReferences(MONITOR, PING_FILTER);
@@ -168,12 +197,14 @@ public class DistributionIT {
         }
     }
 
-    private String execute(String command) throws Exception {
+    private String execute(String command) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
         Session session = sessionFactory.create(new ByteArrayInputStream(new byte[0]), out, out);
         try {
             session.execute(command);
+        } catch (Exception e) {
+            throw new AssertionError(command + " failed: " + e, e);
         } finally {
             session.close();
         }

@@ -7,6 +7,7 @@ import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.editConfi
 import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.karafDistributionConfiguration;
 import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.keepRuntimeFolder;
 import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.logLevel;
+import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.replaceConfigurationFile;
 
 import java.io.File;
 import java.io.IOException;
@@ -46,6 +47,8 @@ public final class DuplexContainer {
             // AssertJ for the probe's assertions (it is an OSGi bundle).
             mavenBundle().groupId("net.bytebuddy").artifactId("byte-buddy").versionAsInProject(),
             mavenBundle().groupId("org.assertj").artifactId("assertj-core").versionAsInProject(),
+            // The cluster key bin/duplex-firstboot would create (Pax Exam starts Karaf without bin/ scripts).
+            replaceConfigurationFile("etc/duplex-cluster.key", clusterKey()),
             systemProperty("duplex.version").value(required("duplex.version")),
             systemProperty("duplex.pingJar").value(required("duplex.pingJar")),
         };
@@ -53,6 +56,23 @@ public final class DuplexContainer {
         System.arraycopy(base, 0, all, 0, base.length);
         System.arraycopy(extra, 0, all, base.length, extra.length);
         return all;
+    }
+
+    /** A fresh 32-byte cluster key file for the container under test. */
+    static File clusterKey() {
+        try {
+            File dir = new File(required("duplex.workDir"));
+            dir.mkdirs();
+            File key = new File(dir, "duplex-cluster.key");
+            byte[] bytes = new byte[32];
+            new java.security.SecureRandom().nextBytes(bytes);
+            java.nio.file.Files.write(key.toPath(), bytes);
+            java.nio.file.Files.setPosixFilePermissions(key.toPath(),
+                    java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+            return key;
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot write the test cluster key", e);
+        }
     }
 
     public static String required(String property) {
