@@ -41,6 +41,7 @@ import org.duplex.failover.control.LocalTransport;
 import org.duplex.failover.control.StateTable;
 import org.duplex.failover.executor.Executor;
 import org.duplex.failover.executor.Operation;
+import org.duplex.failover.executor.Report;
 import org.duplex.failover.executor.SystemScheduler;
 import org.duplex.failover.history.History;
 import org.duplex.failover.policy.Failure;
@@ -140,11 +141,17 @@ public class FailoverComponent implements FailoverService, PeerLivenessListener,
     }
 
     void removeAgent(ResourceAgent agent, Map<String, Object> props) {
+        if (bundleContext != null && shuttingDown()) {
+            return; // still needed to stop the groups in deactivate; the objects work without their service
+        }
         agents.remove(String.valueOf(props.getOrDefault(ResourceAgent.TYPE_PROPERTY, agent.type())), agent);
     }
 
+    private volatile org.osgi.framework.BundleContext bundleContext;
+
     @Activate
-    void activate(Config config) throws IOException {
+    void activate(Config config, org.osgi.framework.BundleContext context) throws IOException {
+        bundleContext = context;
         standalone = config.standalone();
         local = localNode(config);
         if (replicatedStore != null) {
@@ -204,6 +211,45 @@ public class FailoverComponent implements FailoverService, PeerLivenessListener,
                 agents.size(), agents.keySet());
     }
 
+    /** True when the whole framework stops (Karaf shutdown), not when only this component is re-wired. */
+    private boolean shuttingDown() {
+        try {
+            org.osgi.framework.Bundle system = bundleContext.getBundle(0);
+            return system != null && system.getState() == org.osgi.framework.Bundle.STOPPING;
+        } catch (IllegalStateException e) {
+            return true;
+        }
+    }
+
+    /**
+     * Karaf is shutting down: its heartbeat stops, and a peer will soon start our groups, so they must not run
+     * here any more. Stops every group running on this node in reverse order, each stop bounded by its timeout
+     * (escalated by the executor like any stop).
+     */
+    private void stopLocalGroups() {
+        FailoverConfig config = store.load();
+        Map<ResourceId, ResourceState> mine = table.states().getOrDefault(local, Map.of());
+        for (ResourceGroup g : config.groups()) {
+            for (ResourceId id : g.stopOrder()) {
+                Resource r = config.resources().get(id);
+                ResourceState st = mine.getOrDefault(id, ResourceState.STOPPED);
+                if (r == null || st == ResourceState.STOPPED) {
+                    continue;
+                }
+                try {
+                    Report rep = executor.submit(new Operation(Operation.Kind.STOP, r, Optional.of(g.id()),
+                            executor.newestEpoch(), "Karaf is shutting down on " + local)).get(
+                            r.timeouts().stop().multipliedBy(2).plus(r.timeouts().monitor()).toMillis() + 5000,
+                            TimeUnit.MILLISECONDS);
+                    LOG.info("shutdown: {} on {} -> {}", id, local, rep.state());
+                } catch (Exception e) {
+                    LOG.error("shutdown: stop of {} on {} not confirmed ({}); a peer must not take it over before "
+                            + "this node is fenced or checked", id, local, e.toString());
+                }
+            }
+        }
+    }
+
     /**
      * After a (re)start this executor monitors nothing: probe every resource this node may run, adopt what
      * still runs (monitored again), and report it all so the coordinator learns this node's real state.
@@ -226,6 +272,9 @@ public class FailoverComponent implements FailoverService, PeerLivenessListener,
 
     @Deactivate
     void deactivate() throws Exception {
+        if (shuttingDown()) {
+            stopLocalGroups();
+        }
         if (quorumHandle != null) {
             quorumHandle.close();
         }
