@@ -213,4 +213,25 @@ class MirrorVolumeTest {
             assertThat(p.b.connection()).isEqualTo(ConnectionState.CONNECTING);
         }
     }
+
+    @Test
+    void asyncModeAcknowledgesLocallyAndStillConvergesAfterALostPeer() throws Exception {
+        try (MirrorPair p = new MirrorPair(dir, SIZE, SplitBrainPolicy.DISCONNECT, true)) {
+            p.configA = p.configA.withMode(ReplicationMode.ASYNC);
+            p.open();
+            p.awaitInSync();
+            p.a.promote(p.nextEpoch());
+            for (int i = 0; i < 32; i++) {
+                MirrorPair.write(p.a, i * 65536L, 4096, (byte) (i + 1));
+            }
+            p.b.disconnect();
+            for (int i = 32; i < 40; i++) {
+                MirrorPair.write(p.a, i * 65536L, 4096, (byte) (i + 1));
+            }
+            p.b.connect();
+            p.awaitInSync();
+            assertThat(p.a.verify().regionsDiffering()).isZero();
+            assertThat(p.fileB()).isEqualTo(p.fileA());
+        }
+    }
 }
