@@ -40,7 +40,7 @@ public @interface ClusterConfiguration {
     @AttributeDefinition(description = "Disk lease: shared file or block device")
     String tiebreaker_disk_path() default "";
 
-    @AttributeDefinition(description = "Disk lease: byte offset of the lease block (multiple of 512)")
+    @AttributeDefinition(description = "Disk lease: byte offset of the lease block (multiple of 4096)")
     long tiebreaker_disk_offset() default 0;
 
     @AttributeDefinition(description = "Disk lease: renew interval in ms")

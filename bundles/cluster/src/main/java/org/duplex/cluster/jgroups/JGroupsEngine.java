@@ -38,6 +38,7 @@ import org.jgroups.protocols.pbcast.NAKACK2;
 import org.jgroups.protocols.pbcast.STABLE;
 import org.jgroups.stack.IpAddress;
 import org.jgroups.stack.Protocol;
+import org.jgroups.util.ExtendedUUID;
 import org.jgroups.util.NameCache;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,6 +50,8 @@ import org.slf4j.LoggerFactory;
 public final class JGroupsEngine implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(JGroupsEngine.class);
+
+    private static final String NODE_KEY = "duplex.node";
 
     private final JGroupsSettings settings;
     private final ExecutorService sender;
@@ -75,6 +78,10 @@ public final class JGroupsEngine implements AutoCloseable {
         try {
             JChannel ch = new JChannel(stack());
             ch.setName(settings.nodeId().value());
+            // Carry the node id inside the address itself: views then name their members without depending on
+            // JGroups' logical-name cache, which can lag behind for a node that just restarted with a new address.
+            byte[] id = settings.nodeId().value().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            ch.addAddressGenerator(() -> ExtendedUUID.randomUUID(settings.nodeId().value()).put(NODE_KEY, id));
             ch.setDiscardOwnMessages(true);
             ch.setReceiver(new Receiver() {
                 @Override
@@ -172,6 +179,12 @@ public final class JGroupsEngine implements AutoCloseable {
     }
 
     private Optional<NodeId> toNodeId(Address a) {
+        if (a instanceof ExtendedUUID e) {
+            byte[] id = e.get(NODE_KEY);
+            if (id != null) {
+                return Optional.of(NodeId.of(new String(id, java.nio.charset.StandardCharsets.UTF_8)));
+            }
+        }
         String name = NameCache.get(a);
         if (name == null) {
             name = a.toString();

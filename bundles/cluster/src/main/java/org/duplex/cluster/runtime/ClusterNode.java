@@ -46,6 +46,10 @@ public final class ClusterNode implements AutoCloseable {
     public ClusterNode(NodeOptions options) throws IOException {
         this.options = options;
         Files.createDirectories(options.stateDir());
+        if (!Files.isReadable(options.clusterKeyFile())) {
+            throw new IOException("cluster key file " + options.clusterKeyFile() + " is missing or unreadable: create it"
+                    + " once with 'head -c 32 /dev/urandom > " + options.clusterKeyFile() + "' and copy it to every node");
+        }
         byte[] key = Files.readAllBytes(options.clusterKeyFile());
         NodeId self = NodeId.of(options.nodeId());
         engine = new JGroupsEngine(new JGroupsSettings(options.clusterName(), self, options.bindAddress(),

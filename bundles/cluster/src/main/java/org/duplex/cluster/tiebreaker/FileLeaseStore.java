@@ -18,7 +18,8 @@ import org.duplex.api.model.NodeId;
 /**
  * A lease record in one 4096-byte block at a configured offset of a file or block device shared by both nodes
  * (the disk heartbeat area). Every write is followed by a forced flush; every record carries a CRC so a torn
- * write reads as an error, never as a valid lease.
+ * write reads as an error, never as a valid lease. I/O uses O_DIRECT where the file system supports it: on a
+ * shared block device a cached read could return this host's stale copy instead of the peer's latest write.
  */
 public final class FileLeaseStore implements LeaseStore {
 
@@ -28,10 +29,50 @@ public final class FileLeaseStore implements LeaseStore {
 
     private final Path path;
     private final long offset;
+    private volatile boolean direct = DIRECT != null;
+
+    private static final java.nio.file.OpenOption DIRECT = directOption();
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static java.nio.file.OpenOption directOption() {
+        try {
+            Class<? extends Enum> c = (Class<? extends Enum>) ClassLoader.getPlatformClassLoader()
+                    .loadClass("com.sun.nio.file.ExtendedOpenOption");
+            return (java.nio.file.OpenOption) Enum.valueOf(c, "DIRECT");
+        } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+            return null;
+        }
+    }
+
+    /** True while reads and writes bypass the page cache (O_DIRECT). */
+    public boolean isDirect() {
+        return direct;
+    }
+
+    private FileChannel open(StandardOpenOption... options) throws IOException {
+        if (direct) {
+            java.util.Set<java.nio.file.OpenOption> set = new java.util.HashSet<>(java.util.List.of(options));
+            set.add(DIRECT);
+            try {
+                return FileChannel.open(path, set);
+            } catch (UnsupportedOperationException | IOException e) {
+                if (e instanceof java.nio.file.NoSuchFileException) {
+                    throw (IOException) e;
+                }
+                // tmpfs and some network file systems refuse O_DIRECT: fall back to buffered I/O + fsync
+                direct = false;
+            }
+        }
+        return FileChannel.open(path, options);
+    }
+
+    private static ByteBuffer block() {
+        return ByteBuffer.allocateDirect(2 * BLOCK).alignedSlice(BLOCK).limit(BLOCK);
+    }
 
     public FileLeaseStore(Path path, long offset) {
-        if (offset < 0 || offset % 512 != 0) {
-            throw new IllegalArgumentException("lease offset must be a non-negative multiple of 512, was " + offset);
+        if (offset < 0 || offset % BLOCK != 0) {
+            throw new IllegalArgumentException("lease offset must be a non-negative multiple of 4096, was " + offset);
         }
         this.path = path;
         this.offset = offset;
@@ -39,11 +80,11 @@ public final class FileLeaseStore implements LeaseStore {
 
     @Override
     public Optional<LeaseRecord> read() throws IOException {
-        ByteBuffer buf = ByteBuffer.allocate(BLOCK);
+        ByteBuffer buf = block();
         if (!java.nio.file.Files.exists(path)) {
             return Optional.empty(); // a lease file on shared storage not created yet: nobody ever held it
         }
-        try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
+        try (FileChannel ch = open(StandardOpenOption.READ)) {
             while (buf.hasRemaining()) {
                 if (ch.read(buf, offset + buf.position()) < 0) {
                     break;
@@ -99,11 +140,11 @@ public final class FileLeaseStore implements LeaseStore {
         }
         CRC32 c = new CRC32();
         c.update(body);
-        ByteBuffer buf = ByteBuffer.allocate(BLOCK);
+        ByteBuffer buf = block();
         buf.put(MAGIC).putInt(FORMAT).putInt(body.length).put(body).putLong(c.getValue());
         buf.position(BLOCK);
         buf.flip();
-        try (FileChannel ch = FileChannel.open(path, StandardOpenOption.WRITE, StandardOpenOption.CREATE)) {
+        try (FileChannel ch = open(StandardOpenOption.WRITE, StandardOpenOption.CREATE)) {
             while (buf.hasRemaining()) {
                 ch.write(buf, offset + buf.position());
             }
