@@ -1,14 +1,24 @@
 package org.duplex.cluster.component;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+import java.util.function.Function;
 
 import org.duplex.api.cluster.ClusterService;
 import org.duplex.api.cluster.QuorumListener;
 import org.duplex.api.cluster.QuorumState;
+import org.duplex.api.failover.ExecutionChannel;
+import org.duplex.api.failover.FailoverConfig;
+import org.duplex.api.failover.FailoverConfigStore;
+import org.duplex.api.failover.ResourceCommand;
+import org.duplex.api.failover.ResourceReport;
 import org.duplex.api.liveness.LivenessService;
 import org.duplex.api.liveness.PeerStatus;
+import org.duplex.api.model.NodeId;
 import org.duplex.cluster.config.ClusterConfig;
 import org.duplex.cluster.core.ProposeResult;
 import org.duplex.cluster.quorum.NoQuorumPolicy;
@@ -27,11 +37,15 @@ import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Thin DS wiring: configuration in, a running {@link ClusterNode} out as ClusterService. */
+/**
+ * Thin DS wiring: configuration in, a running {@link ClusterNode} out as ClusterService, the failover bundle's
+ * ExecutionChannel (orders over the cluster channel) and FailoverConfigStore (on the replicated configuration).
+ */
 @Component(configurationPid = "org.duplex.cluster", configurationPolicy = ConfigurationPolicy.REQUIRE,
-        service = {ClusterService.class, ClusterAdmin.class})
+        service = {ClusterService.class, ClusterAdmin.class, ExecutionChannel.class, FailoverConfigStore.class},
+        property = "service.ranking:Integer=100")
 @Designate(ocd = ClusterConfiguration.class)
-public class ClusterComponent implements ClusterService, ClusterAdmin {
+public class ClusterComponent implements ClusterService, ClusterAdmin, ExecutionChannel, FailoverConfigStore {
 
     private static final Logger LOG = LoggerFactory.getLogger(ClusterComponent.class);
 
@@ -44,7 +58,7 @@ public class ClusterComponent implements ClusterService, ClusterAdmin {
     @Activate
     void activate(ClusterConfiguration c) throws Exception {
         NodeOptions o = options(c);
-        node = new ClusterNode(o);
+        node = new ClusterNode(o, Duration.ofMillis(c.execution_timeout_ms()));
         node.start();
         LOG.info("Cluster node {} started in cluster '{}' on {}:{} (tiebreaker {}, no-quorum policy {})",
                 o.nodeId(), o.clusterName(), o.bindAddress(), o.effectiveBindPort(), o.tiebreaker(),
@@ -106,5 +120,40 @@ public class ClusterComponent implements ClusterService, ClusterAdmin {
     @Override
     public String tiebreaker() {
         return node.core().tiebreaker().describe();
+    }
+
+    @Override
+    public CompletableFuture<ResourceReport> send(NodeId target, ResourceCommand command) {
+        return node.executionChannel().send(target, command);
+    }
+
+    @Override
+    public AutoCloseable serve(Function<ResourceCommand, CompletableFuture<ResourceReport>> executor) {
+        return node.executionChannel().serve(executor);
+    }
+
+    @Override
+    public void publish(ResourceReport report) {
+        node.executionChannel().publish(report);
+    }
+
+    @Override
+    public AutoCloseable onReport(Consumer<ResourceReport> listener) {
+        return node.executionChannel().onReport(listener);
+    }
+
+    @Override
+    public FailoverConfig load() {
+        return node.failoverConfigStore().load();
+    }
+
+    @Override
+    public void save(FailoverConfig expected, FailoverConfig updated) throws IOException {
+        node.failoverConfigStore().save(expected, updated);
+    }
+
+    @Override
+    public AutoCloseable addListener(Consumer<FailoverConfig> listener) {
+        return node.failoverConfigStore().addListener(listener);
     }
 }

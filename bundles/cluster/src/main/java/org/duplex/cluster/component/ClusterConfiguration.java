@@ -72,4 +72,8 @@ public @interface ClusterConfiguration {
 
     @AttributeDefinition(description = "Quorum evaluation interval in ms")
     long tick_ms() default 50;
+
+    @AttributeDefinition(description = "How long the coordinator waits for another node's report on an order (start,"
+            + " stop, probe) in ms; longer than the longest agent operation timeout")
+    long execution_timeout_ms() default 120000;
 }

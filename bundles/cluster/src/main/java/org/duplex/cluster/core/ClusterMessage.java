@@ -31,4 +31,23 @@ public sealed interface ClusterMessage {
     record ConfigProposal(NodeId from, String viewId, long baseVersion, ClusterConfig config)
             implements ClusterMessage {
     }
+    /**
+     * The coordinator's order to one node's executor (unicast). Flat strings on the wire: the receiver turns them
+     * into API values and refuses what does not parse.
+     *
+     * @param requestId the sender's id for matching the report; unique per sender run
+     * @param group     empty string when the resource has no group
+     */
+    record ExecOrder(NodeId from, String viewId, long requestId, String kind, String resource, String group,
+                     long epoch, String reason) implements ClusterMessage {
+    }
+
+    /**
+     * An executor's report: the answer to an order ({@code requestId > 0}, unicast to the orderer) or a published
+     * report ({@code requestId == 0}, to every member).
+     */
+    record ExecReport(NodeId from, String viewId, long requestId, String resource, String group, String operation,
+                      String status, String detail, long elapsedMillis, String state, boolean failure,
+                      long atMillis) implements ClusterMessage {
+    }
 }

@@ -99,10 +99,15 @@ public final class JGroupsEngine implements AutoCloseable {
 
                 @Override
                 public void receive(Message msg) {
+                    WireFormat.Decoded d = WireFormat.decode(msg.getArray());
+                    if (d.message().isEmpty()) {
+                        LOG.warn("Dropped an unreadable cluster message from {}: {}", msg.getSrc(), d.error());
+                        return;
+                    }
                     try {
-                        onMessage.accept(WireFormat.decode(msg.getArray()));
-                    } catch (Exception e) {
-                        LOG.warn("Dropped an unreadable cluster message from {}: {}", msg.getSrc(), e.toString());
+                        onMessage.accept(d.message().get());
+                    } catch (RuntimeException e) {
+                        LOG.warn("Handling a cluster message from {} failed: {}", msg.getSrc(), e.toString());
                     }
                 }
             });

@@ -2,16 +2,23 @@ package org.duplex.cluster.jgroups;
 
 import java.io.IOException;
 import java.util.Map;
+import java.util.Optional;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import org.duplex.cluster.core.ClusterMessage;
 
-/** Cluster messages on the wire: JSON {"t": type, "m": message} (small, versionable, readable in a capture). */
-final class WireFormat {
+/**
+ * Cluster messages on the wire: JSON {"v": version, "t": type, "m": message} (small, versionable, readable in a
+ * capture). A message without "v" is version 1 (what nodes before the version field sent); a newer major version
+ * is dropped, never guessed at.
+ */
+public final class WireFormat {
+
+    /** The wire version this node writes and reads. */
+    public static final int VERSION = 1;
 
     private static final ObjectMapper JSON = JsonMapper.builder().build();
     private static final Map<String, Class<? extends ClusterMessage>> TYPES = Map.of(
@@ -19,15 +26,18 @@ final class WireFormat {
             "term", ClusterMessage.NewTerm.class,
             "ack", ClusterMessage.TermAck.class,
             "commit", ClusterMessage.ConfigCommit.class,
-            "propose", ClusterMessage.ConfigProposal.class);
+            "propose", ClusterMessage.ConfigProposal.class,
+            "order", ClusterMessage.ExecOrder.class,
+            "report", ClusterMessage.ExecReport.class);
 
     private WireFormat() {
     }
 
-    static byte[] encode(ClusterMessage m) {
+    public static byte[] encode(ClusterMessage m) {
         String type = TYPES.entrySet().stream().filter(e -> e.getValue() == m.getClass()).findFirst()
                 .orElseThrow().getKey();
         ObjectNode root = JSON.createObjectNode();
+        root.put("v", VERSION);
         root.put("t", type);
         root.set("m", JSON.valueToTree(m));
         try {
@@ -37,12 +47,50 @@ final class WireFormat {
         }
     }
 
-    static ClusterMessage decode(byte[] bytes) throws IOException {
-        JsonNode root = JSON.readTree(bytes);
-        Class<? extends ClusterMessage> type = TYPES.get(root.path("t").asText());
-        if (type == null) {
-            throw new IOException("unknown cluster message type '" + root.path("t").asText() + "'");
+    /** Total: any input gives a message or a reason, never an exception. */
+    public static Decoded decode(byte[] bytes) {
+        try {
+            if (bytes == null || bytes.length == 0) {
+                return Decoded.error("empty message");
+            }
+            JsonNode root = JSON.readTree(bytes);
+            if (root == null || !root.isObject()) {
+                return Decoded.error("not a JSON object");
+            }
+            JsonNode v = root.get("v");
+            if (v != null && (!v.isInt() || v.intValue() != VERSION)) {
+                return Decoded.error("unsupported wire version " + v + " (this node speaks " + VERSION + ")");
+            }
+            Class<? extends ClusterMessage> type = TYPES.get(root.path("t").asText());
+            if (type == null) {
+                return Decoded.error("unknown cluster message type '" + root.path("t").asText() + "'");
+            }
+            JsonNode body = root.get("m");
+            if (body == null || !body.isObject()) {
+                return Decoded.error("message body missing");
+            }
+            ClusterMessage m = JSON.treeToValue(body, type);
+            if (m == null || m.from() == null || m.viewId() == null) {
+                return Decoded.error("message without sender or view");
+            }
+            return new Decoded(Optional.of(m), "");
+        } catch (IOException | RuntimeException | StackOverflowError e) {
+            return Decoded.error(e.getClass().getSimpleName() + ": " + firstLine(e.getMessage()));
         }
-        return JSON.treeToValue(root.get("m"), type);
+    }
+
+    private static String firstLine(String s) {
+        if (s == null) {
+            return "";
+        }
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl);
+    }
+
+    /** A decoded message, or why there is none. */
+    public record Decoded(Optional<ClusterMessage> message, String error) {
+        static Decoded error(String why) {
+            return new Decoded(Optional.empty(), why);
+        }
     }
 }

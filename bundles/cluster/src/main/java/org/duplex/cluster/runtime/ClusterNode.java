@@ -3,12 +3,15 @@ package org.duplex.cluster.runtime;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
 import org.duplex.api.cluster.QuorumListener;
@@ -20,6 +23,9 @@ import org.duplex.cluster.config.FileConfigStore;
 import org.duplex.cluster.coordinator.FileEpochStore;
 import org.duplex.cluster.core.ClusterCore;
 import org.duplex.cluster.core.ProposeResult;
+import org.duplex.cluster.execution.ClusterExecutionChannel;
+import org.duplex.cluster.failover.ReplicatedConfig;
+import org.duplex.cluster.failover.ReplicatedFailoverConfigStore;
 import org.duplex.cluster.jgroups.JGroupsEngine;
 import org.duplex.cluster.jgroups.JGroupsSettings;
 import org.duplex.cluster.quorum.NoQuorumPolicy;
@@ -32,7 +38,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** A running cluster node: the core on JGroups, a ticker, durable state, listeners. */
-public final class ClusterNode implements AutoCloseable {
+public final class ClusterNode implements AutoCloseable, ReplicatedConfig {
 
     private static final Logger LOG = LoggerFactory.getLogger(ClusterNode.class);
 
@@ -42,8 +48,20 @@ public final class ClusterNode implements AutoCloseable {
     private final ScheduledExecutorService ticker;
     private final CopyOnWriteArrayList<QuorumListener> listeners = new CopyOnWriteArrayList<>();
     private volatile QuorumState last;
+    private final CopyOnWriteArrayList<Consumer<ClusterConfig>> configListeners = new CopyOnWriteArrayList<>();
+    private ClusterConfig lastConfig;
+    private final ClusterExecutionChannel execution;
+    private final ReplicatedFailoverConfigStore failoverStore;
+
+    /** How long the coordinator waits for another node's report on an order, by default. */
+    public static final Duration DEFAULT_EXECUTION_TIMEOUT = Duration.ofSeconds(120);
 
     public ClusterNode(NodeOptions options) throws IOException {
+        this(options, DEFAULT_EXECUTION_TIMEOUT);
+    }
+
+    /** @param executionTimeout how long an order to another node's executor waits for its report */
+    public ClusterNode(NodeOptions options, Duration executionTimeout) throws IOException {
         this.options = options;
         Files.createDirectories(options.stateDir());
         if (!Files.isReadable(options.clusterKeyFile())) {
@@ -65,6 +83,9 @@ public final class ClusterNode implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
+        execution = new ClusterExecutionChannel(self, core::view, core::knownEpoch, engine::send, ticker,
+                executionTimeout, Instant::now);
+        failoverStore = new ReplicatedFailoverConfigStore(this, options.fdTimeout().multipliedBy(5));
     }
 
     static Tiebreaker tiebreaker(NodeOptions o, NodeId self) {
@@ -86,7 +107,14 @@ public final class ClusterNode implements AutoCloseable {
         if (options.noQuorumPolicy() == NoQuorumPolicy.IGNORE) {
             LOG.warn("no-quorum policy is IGNORE: this node keeps running resources without quorum (split-brain risk)");
         }
-        engine.start(core::onView, core::onMessage);
+        engine.start(v -> {
+            core.onView(v);
+            execution.onView(v);
+        }, m -> {
+            if (!execution.onMessage(m)) {
+                core.onMessage(m);
+            }
+        });
         long tick = options.tickInterval().toMillis();
         ticker.scheduleWithFixedDelay(this::tick, 0, tick, TimeUnit.MILLISECONDS);
     }
@@ -114,9 +142,41 @@ public final class ClusterNode implements AutoCloseable {
                     }
                 }
             }
+            notifyConfig();
         } catch (RuntimeException e) {
             LOG.error("Cluster tick failed", e);
         }
+    }
+
+    private void notifyConfig() {
+        ClusterConfig c = core.config();
+        if (c == lastConfig) {
+            return;
+        }
+        lastConfig = c;
+        for (Consumer<ClusterConfig> l : configListeners) {
+            try {
+                l.accept(c);
+            } catch (RuntimeException e) {
+                LOG.warn("Configuration listener {} failed: {}", l, e.toString());
+            }
+        }
+    }
+
+    @Override
+    public AutoCloseable addConfigListener(Consumer<ClusterConfig> listener) {
+        configListeners.add(listener);
+        return () -> configListeners.remove(listener);
+    }
+
+    /** Orders to other nodes' executors and their reports, over this node's channel. */
+    public ClusterExecutionChannel executionChannel() {
+        return execution;
+    }
+
+    /** The failover configuration on the replicated cluster configuration. */
+    public ReplicatedFailoverConfigStore failoverConfigStore() {
+        return failoverStore;
     }
 
     public QuorumState state() {
@@ -142,10 +202,12 @@ public final class ClusterNode implements AutoCloseable {
         return options;
     }
 
+    @Override
     public ClusterConfig config() {
         return core.config();
     }
 
+    @Override
     public ProposeResult propose(ClusterConfig candidate) {
         return core.propose(candidate);
     }
@@ -170,6 +232,7 @@ public final class ClusterNode implements AutoCloseable {
     @Override
     public void close() {
         ticker.shutdownNow();
+        execution.close();
         engine.close();
     }
 }

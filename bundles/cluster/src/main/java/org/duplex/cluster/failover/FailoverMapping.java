@@ -1,0 +1,242 @@
+package org.duplex.cluster.failover;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import org.duplex.api.failover.ClusterOptions;
+import org.duplex.api.failover.Colocation;
+import org.duplex.api.failover.Failback;
+import org.duplex.api.failover.FailoverConfig;
+import org.duplex.api.failover.GroupPolicy;
+import org.duplex.api.failover.OnFail;
+import org.duplex.api.model.NodeId;
+import org.duplex.api.model.OperationTimeouts;
+import org.duplex.api.model.Resource;
+import org.duplex.api.model.ResourceGroup;
+import org.duplex.api.model.ResourceId;
+import org.duplex.cluster.config.ClusterConfig;
+import org.duplex.cluster.config.GroupConfig;
+import org.duplex.cluster.config.PolicyConfig;
+import org.duplex.cluster.config.ResourceConfig;
+import org.duplex.cluster.quorum.NoQuorumPolicy;
+
+/**
+ * The one mapping between the cluster's replicated configuration and the failover model.
+ *
+ * <ul>
+ *   <li>Resource timeouts and monitor interval live in the cluster resource's params under the failover bundle's
+ *       reserved keys ({@link #RESOURCE_KEYS}); absent keys mean the failover defaults (20s/20s/10s/5s, 10s).</li>
+ *   <li>A group's policy lives in {@link GroupConfig#policy()} under the failover bundle's group keys. A group
+ *       without {@code stickiness} / {@code migration-threshold} takes the cluster-wide
+ *       {@link PolicyConfig} values (stickiness 100, threshold 3 by default); every other absent key takes
+ *       {@link GroupPolicy#DEFAULT}. Writing back always writes every key, so a group saved by the failover
+ *       bundle keeps exactly its values (a stickiness of 0 stays 0).</li>
+ *   <li>The failover no-quorum policy is the cluster-wide {@link PolicyConfig#noQuorum()} (both directions).</li>
+ *   <li>Not replicated: {@link ClusterOptions#fencing()} (always false) and {@link ClusterOptions#zone()} (always
+ *       UTC); saving other values is refused.</li>
+ * </ul>
+ */
+public final class FailoverMapping {
+
+    public static final Set<String> RESOURCE_KEYS = Set.of("monitor-interval", "start-timeout", "stop-timeout",
+            "monitor-timeout", "validate-timeout");
+
+    private static final Set<String> GROUP_KEYS = Set.of("stickiness", "failback", "migration-threshold",
+            "failure-timeout", "on-fail", "priority", "with", "apart", "prefer-apart", "managed");
+
+    private static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(10);
+
+    private FailoverMapping() {
+    }
+
+    /** The failover view of a cluster configuration; throws IllegalArgumentException when it does not map. */
+    public static FailoverConfig toFailover(ClusterConfig c) {
+        Map<ResourceId, Resource> resources = new LinkedHashMap<>();
+        for (ResourceConfig r : c.resources()) {
+            Resource res = resource(r);
+            resources.put(res.id(), res);
+        }
+        List<ResourceGroup> groups = new ArrayList<>();
+        Map<ResourceId, GroupPolicy> policies = new LinkedHashMap<>();
+        for (GroupConfig g : c.groups()) {
+            ResourceGroup group = new ResourceGroup(ResourceId.of(g.id()),
+                    g.resources().stream().map(ResourceId::of).toList(), g.nodes().stream().map(NodeId::of).toList());
+            groups.add(group);
+            policies.put(group.id(), policy(g, c.policies()));
+        }
+        ClusterOptions options = new ClusterOptions(
+                org.duplex.api.failover.NoQuorumPolicy.valueOf(c.policies().noQuorum().name()),
+                ClusterOptions.DEFAULT.fencing(), ClusterOptions.DEFAULT.zone());
+        return new FailoverConfig(resources, groups, policies, options);
+    }
+
+    /** {@code base} with the failover resources, groups and no-quorum policy; nodes and links untouched. */
+    public static ClusterConfig toCluster(ClusterConfig base, FailoverConfig f) {
+        if (f.options().fencing() != ClusterOptions.DEFAULT.fencing()
+                || !f.options().zone().equals(ClusterOptions.DEFAULT.zone())) {
+            throw new IllegalArgumentException("the replicated configuration does not carry fencing=" + f.options()
+                    .fencing() + " / timezone=" + f.options().zone() + " yet (only fencing=false, timezone=UTC)");
+        }
+        List<ResourceConfig> resources = f.resources().values().stream().map(FailoverMapping::resource).toList();
+        List<GroupConfig> groups = f.groups().stream().map(g -> new GroupConfig(g.id().value(),
+                g.resources().stream().map(ResourceId::value).toList(),
+                g.nodes().stream().map(NodeId::value).toList(), policy(f.policyOf(g.id())))).toList();
+        PolicyConfig p = base.policies();
+        return base.withResources(resources).withGroups(groups).withPolicies(new PolicyConfig(
+                NoQuorumPolicy.valueOf(f.options().noQuorumPolicy().name()), p.stickiness(), p.migrationThreshold()));
+    }
+
+    static Resource resource(ResourceConfig r) {
+        Map<String, String> params = new LinkedHashMap<>(r.params());
+        OperationTimeouts d = OperationTimeouts.DEFAULTS;
+        OperationTimeouts t = new OperationTimeouts(
+                duration(params.remove("start-timeout"), d.start(), "start-timeout"),
+                duration(params.remove("stop-timeout"), d.stop(), "stop-timeout"),
+                duration(params.remove("monitor-timeout"), d.monitor(), "monitor-timeout"),
+                duration(params.remove("validate-timeout"), d.validate(), "validate-timeout"));
+        Duration interval = duration(params.remove("monitor-interval"), DEFAULT_INTERVAL, "monitor-interval");
+        return new Resource(ResourceId.of(r.id()), r.type() == null ? "" : r.type(), params, t, interval);
+    }
+
+    static ResourceConfig resource(Resource r) {
+        for (String k : r.params().keySet()) {
+            if (RESOURCE_KEYS.contains(k)) {
+                throw new IllegalArgumentException("resource " + r.id() + ": parameter '" + k
+                        + "' is reserved for the timeouts / monitor interval");
+            }
+        }
+        Map<String, String> params = new LinkedHashMap<>(r.params());
+        params.put("monitor-interval", format(r.monitorInterval()));
+        params.put("start-timeout", format(r.timeouts().start()));
+        params.put("stop-timeout", format(r.timeouts().stop()));
+        params.put("monitor-timeout", format(r.timeouts().monitor()));
+        params.put("validate-timeout", format(r.timeouts().validate()));
+        return new ResourceConfig(r.id().value(), r.type(), params);
+    }
+
+    static GroupPolicy policy(GroupConfig g, PolicyConfig cluster) {
+        Map<String, String> kv = g.policy();
+        for (String k : kv.keySet()) {
+            if (!GROUP_KEYS.contains(k)) {
+                throw new IllegalArgumentException("group " + g.id() + ": unknown policy key '" + k + "' (known: "
+                        + GROUP_KEYS.stream().sorted().collect(Collectors.joining(", ")) + ")");
+            }
+        }
+        GroupPolicy d = GroupPolicy.DEFAULT;
+        List<Colocation> colocations = new ArrayList<>();
+        colocations(colocations, kv.get("with"), Colocation.Kind.WITH);
+        colocations(colocations, kv.get("apart"), Colocation.Kind.APART);
+        colocations(colocations, kv.get("prefer-apart"), Colocation.Kind.PREFER_APART);
+        return new GroupPolicy(
+                integer(kv.get("stickiness"), cluster.stickiness(), "stickiness"),
+                kv.containsKey("failback") ? Failback.parse(kv.get("failback")) : d.failback(),
+                integer(kv.get("migration-threshold"), cluster.migrationThreshold(), "migration-threshold"),
+                duration(kv.get("failure-timeout"), d.failureTimeout(), "failure-timeout"),
+                kv.containsKey("on-fail") ? onFail(kv.get("on-fail")) : d.onFail(),
+                colocations,
+                integer(kv.get("priority"), d.priority(), "priority"),
+                kv.containsKey("managed") ? bool(kv.get("managed")) : d.managed());
+    }
+
+    static Map<String, String> policy(GroupPolicy p) {
+        Map<String, String> kv = new LinkedHashMap<>();
+        kv.put("stickiness", Integer.toString(p.stickiness()));
+        kv.put("failback", p.failback().toString());
+        kv.put("migration-threshold", Integer.toString(p.migrationThreshold()));
+        kv.put("failure-timeout", format(p.failureTimeout()));
+        kv.put("on-fail", p.onFail().name().toLowerCase(Locale.ROOT));
+        kv.put("priority", Integer.toString(p.priority()));
+        kv.put("managed", Boolean.toString(p.managed()));
+        for (Colocation.Kind k : Colocation.Kind.values()) {
+            String others = p.colocations().stream().filter(c -> c.kind() == k).map(c -> c.other().value())
+                    .collect(Collectors.joining(","));
+            if (!others.isEmpty()) {
+                kv.put(k.name().toLowerCase(Locale.ROOT).replace('_', '-'), others);
+            }
+        }
+        return kv;
+    }
+
+    private static void colocations(List<Colocation> into, String csv, Colocation.Kind kind) {
+        if (csv != null) {
+            Arrays.stream(csv.split(",")).map(String::trim).filter(s -> !s.isEmpty())
+                    .forEach(o -> into.add(new Colocation(ResourceId.of(o), kind)));
+        }
+    }
+
+    private static OnFail onFail(String text) {
+        try {
+            return OnFail.valueOf(text.trim().toUpperCase(Locale.ROOT).replace('-', '_'));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("on-fail: '" + text + "' is not restart, move, stop or fence");
+        }
+    }
+
+    private static boolean bool(String text) {
+        return switch (text.trim().toLowerCase(Locale.ROOT)) {
+            case "true", "yes" -> true;
+            case "false", "no" -> false;
+            default -> throw new IllegalArgumentException("managed: '" + text + "' is not true or false");
+        };
+    }
+
+    private static int integer(String text, int dflt, String what) {
+        if (text == null) {
+            return dflt;
+        }
+        try {
+            return Integer.parseInt(text.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(what + ": '" + text + "' is not a whole number");
+        }
+    }
+
+    /** The failover bundle's duration words: 500ms, 2s, 1.5s, 10m, 1h, a bare number of seconds, 0. */
+    static Duration duration(String text, Duration dflt, String what) {
+        if (text == null) {
+            return dflt;
+        }
+        String t = text.trim().toLowerCase(Locale.ROOT);
+        try {
+            if (t.endsWith("ms")) {
+                return Duration.ofMillis(Long.parseLong(t.substring(0, t.length() - 2)));
+            }
+            if (t.endsWith("s")) {
+                return Duration.ofMillis(Math.round(Double.parseDouble(t.substring(0, t.length() - 1)) * 1000));
+            }
+            if (t.endsWith("m")) {
+                return Duration.ofMinutes(Long.parseLong(t.substring(0, t.length() - 1)));
+            }
+            if (t.endsWith("h")) {
+                return Duration.ofHours(Long.parseLong(t.substring(0, t.length() - 1)));
+            }
+            return Duration.ofSeconds(Long.parseLong(t));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(what + ": '" + text + "' is not a duration (use 500ms, 2s, 10m, 1h)");
+        }
+    }
+
+    static String format(Duration d) {
+        long ms = d.toMillis();
+        if (ms == 0) {
+            return "0";
+        }
+        if (ms % 3_600_000 == 0) {
+            return ms / 3_600_000 + "h";
+        }
+        if (ms % 60_000 == 0) {
+            return ms / 60_000 + "m";
+        }
+        if (ms % 1000 == 0) {
+            return ms / 1000 + "s";
+        }
+        return ms + "ms";
+    }
+}

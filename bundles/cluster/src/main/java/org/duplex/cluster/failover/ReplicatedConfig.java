@@ -1,0 +1,18 @@
+package org.duplex.cluster.failover;
+
+import java.util.function.Consumer;
+
+import org.duplex.cluster.config.ClusterConfig;
+import org.duplex.cluster.core.ProposeResult;
+
+/** The replicated cluster configuration as the failover store needs it (a running node, or a test double). */
+public interface ReplicatedConfig {
+
+    ClusterConfig config();
+
+    /** Applies a change cluster-wide if this partition is quorate (see ClusterCore#propose). */
+    ProposeResult propose(ClusterConfig candidate);
+
+    /** Called (from the node's tick thread) with every newer configuration; returns a handle that removes it. */
+    AutoCloseable addConfigListener(Consumer<ClusterConfig> listener);
+}

@@ -1,0 +1,194 @@
+package org.duplex.cluster.jgroups;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+
+import org.duplex.api.agent.OperationResult;
+import org.duplex.api.cluster.FencingEpoch;
+import org.duplex.api.failover.FailoverConfig;
+import org.duplex.api.failover.GroupPolicy;
+import org.duplex.api.failover.ResourceCommand;
+import org.duplex.api.failover.ResourceReport;
+import org.duplex.api.model.NodeId;
+import org.duplex.api.model.Resource;
+import org.duplex.api.model.ResourceGroup;
+import org.duplex.api.model.ResourceId;
+import org.duplex.api.model.ResourceState;
+import org.duplex.cluster.runtime.ClusterNode;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Two real cluster nodes in this JVM, on real JGroups channels over loopback: the coordinator's orders reach the
+ * other node's executor and its report comes back, stale epochs are refused, and a failover configuration saved on
+ * one node is seen by the other node's store.
+ */
+class CrossNodeExecutionTest {
+
+    @TempDir
+    Path dir;
+
+    private final List<ClusterNode> nodes = new CopyOnWriteArrayList<>();
+    private ClusterNode n1;
+    private ClusterNode n2;
+
+    @BeforeEach
+    void start() throws Exception {
+        ProcessCluster ports = new ProcessCluster(dir);
+        String members = ports.members(2, null);
+        n1 = node("n1", ports.port(0), members);
+        n2 = node("n2", ports.port(1), members);
+        await().atMost(Duration.ofSeconds(20)).until(() -> n1.state().quorate() && n2.state().quorate()
+                && n1.coordinator().isPresent() && n1.coordinator().equals(n2.coordinator())
+                && n1.state().epoch().equals(n2.state().epoch()));
+    }
+
+    private ClusterNode node(String id, int port, String members) throws Exception {
+        Map<String, String> a = new HashMap<>();
+        a.put("node.id", id);
+        a.put("bind.port", Integer.toString(port));
+        a.put("members", members);
+        a.put("state.dir", dir.resolve(id).toString());
+        a.put("cluster.key.file", dir.resolve("cluster.key").toString());
+        ClusterNode n = new ClusterNode(NodeMain.options(a), Duration.ofSeconds(3));
+        nodes.add(n);
+        n.start();
+        return n;
+    }
+
+    @AfterEach
+    void stop() {
+        nodes.forEach(ClusterNode::close);
+    }
+
+    private static ResourceCommand order(ResourceCommand.Kind kind, long epoch) {
+        return new ResourceCommand(kind, ResourceId.of("vip"), Optional.of(ResourceId.of("web")),
+                new FencingEpoch(epoch), "test order");
+    }
+
+    /** An executor stub: answers every order as RUNNING (start/probe) or STOPPED (stop), and records it. */
+    private static AutoCloseable stub(ClusterNode node, List<ResourceCommand> seen) {
+        return node.executionChannel().serve(c -> {
+            seen.add(c);
+            return CompletableFuture.completedFuture(new ResourceReport(node.core().self(), c.resource(), c.group(),
+                    c.kind().name().toLowerCase(), OperationResult.success("stub " + c.kind(), Duration.ofMillis(3)),
+                    c.kind() == ResourceCommand.Kind.STOP ? ResourceState.STOPPED : ResourceState.RUNNING, false,
+                    Instant.ofEpochMilli(1234)));
+        });
+    }
+
+    @Test
+    void orderReachesTheOtherNodesExecutorAndItsReportComesBack() throws Exception {
+        List<ResourceCommand> seen = new CopyOnWriteArrayList<>();
+        stub(n2, seen);
+        long epoch = n1.state().epoch().value();
+
+        ResourceReport r = n1.executionChannel().send(NodeId.of("n2"), order(ResourceCommand.Kind.START, epoch))
+                .get(5, TimeUnit.SECONDS);
+
+        assertThat(seen).containsExactly(order(ResourceCommand.Kind.START, epoch));
+        assertThat(r.node()).isEqualTo(NodeId.of("n2"));
+        assertThat(r.operation()).isEqualTo("start");
+        assertThat(r.state()).isEqualTo(ResourceState.RUNNING);
+        assertThat(r.result().reason()).isEqualTo("stub START");
+        assertThat(r.result().elapsed()).isEqualTo(Duration.ofMillis(3));
+        assertThat(r.at()).isEqualTo(Instant.ofEpochMilli(1234));
+        assertThat(r.group()).contains(ResourceId.of("web"));
+    }
+
+    @Test
+    void publishedReportsReachTheOtherNode() {
+        List<ResourceReport> got = new CopyOnWriteArrayList<>();
+        n1.executionChannel().onReport(got::add);
+        ResourceReport report = new ResourceReport(NodeId.of("n2"), ResourceId.of("vip"), Optional.empty(),
+                "monitor", OperationResult.of(org.duplex.api.agent.OcfStatus.NOT_RUNNING, "address gone",
+                Duration.ofMillis(5)), ResourceState.FAILED, true, Instant.ofEpochMilli(99));
+
+        n2.executionChannel().publish(report);
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> !got.isEmpty());
+        assertThat(got).containsExactly(report);
+    }
+
+    @Test
+    void staleEpochOrderIsRefused() throws Exception {
+        List<ResourceCommand> seen = new CopyOnWriteArrayList<>();
+        stub(n2, seen);
+        long epoch = n1.state().epoch().value();
+        assertThat(epoch).isPositive();
+
+        ResourceReport stale = n1.executionChannel().send(NodeId.of("n2"),
+                order(ResourceCommand.Kind.STOP, epoch - 1)).get(5, TimeUnit.SECONDS);
+        assertThat(stale.operation()).isEqualTo("refused");
+        assertThat(stale.result().reason()).contains("stale fencing epoch " + (epoch - 1));
+
+        // a newer epoch (a later coordinator) is accepted, and from then on the old one is refused
+        n1.executionChannel().send(NodeId.of("n2"), order(ResourceCommand.Kind.PROBE, epoch + 5))
+                .get(5, TimeUnit.SECONDS);
+        ResourceReport old = n1.executionChannel().send(NodeId.of("n2"), order(ResourceCommand.Kind.STOP, epoch))
+                .get(5, TimeUnit.SECONDS);
+        assertThat(old.operation()).isEqualTo("refused");
+        assertThat(seen).containsExactly(order(ResourceCommand.Kind.PROBE, epoch + 5));
+    }
+
+    @Test
+    void orderToANodeOutsideTheViewFailsFast() {
+        long t0 = System.nanoTime();
+        CompletableFuture<ResourceReport> f = n1.executionChannel().send(NodeId.of("n9"),
+                order(ResourceCommand.Kind.START, n1.state().epoch().value()));
+        assertThatThrownBy(() -> f.get(1, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
+                .hasMessageContaining("n9: not in the cluster view");
+        assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(1));
+    }
+
+    @Test
+    void orderToANodeThatDiesFailsInsteadOfHanging() {
+        // n2 serves with an executor that never answers; then n2 goes away: the order fails (view change or the
+        // 3 s execution timeout), it never hangs
+        n2.executionChannel().serve(c -> new CompletableFuture<>());
+        CompletableFuture<ResourceReport> f = n1.executionChannel().send(NodeId.of("n2"),
+                order(ResourceCommand.Kind.START, n1.state().epoch().value()));
+        n2.close();
+        await().atMost(Duration.ofSeconds(5)).until(f::isDone);
+        assertThat(f).isCompletedExceptionally();
+    }
+
+    @Test
+    void configurationSavedOnOneNodeIsSeenByTheOtherNodesStore() throws Exception {
+        List<FailoverConfig> seenOnN1 = new CopyOnWriteArrayList<>();
+        n1.failoverConfigStore().addListener(seenOnN1::add);
+        FailoverConfig before = n2.failoverConfigStore().load();
+        FailoverConfig updated = before
+                .withResource(Resource.of("vip", "vip", Map.of("ip", "127.0.0.42", "cidr", "8")))
+                .withGroup(new ResourceGroup(ResourceId.of("web"), List.of(ResourceId.of("vip")),
+                        List.of(NodeId.of("n1"), NodeId.of("n2"))), GroupPolicy.DEFAULT);
+
+        // saved on n2 (not the coordinator: forwarded, committed by n1, replicated back)
+        n2.failoverConfigStore().save(before, updated);
+
+        assertThat(n2.failoverConfigStore().load()).isEqualTo(updated);
+        await().atMost(Duration.ofSeconds(5)).until(() -> n1.failoverConfigStore().load().equals(updated));
+        await().atMost(Duration.ofSeconds(5)).until(() -> seenOnN1.contains(updated));
+        assertThat(n1.failoverConfigStore().load().policyOf(ResourceId.of("web")).stickiness()).isZero();
+        await().atMost(Duration.ofSeconds(5)).until(() -> n1.config().version() == n2.config().version());
+
+        // compare-and-set: a save prepared on the old configuration is refused
+        assertThatThrownBy(() -> n1.failoverConfigStore().save(before, FailoverConfig.EMPTY))
+                .hasMessageContaining("changed meanwhile");
+    }
+}
