@@ -89,9 +89,10 @@ public final class ClusterExecutionChannel implements ExecutionChannel {
         pending.put(id, new Pending(node, f));
         f.whenComplete((r, e) -> pending.remove(id));
         try {
-            timer.schedule(() -> f.completeExceptionally(new TimeoutException("no report from " + node + " for "
-                    + describe(command) + " within " + timeout.toMillis() + " ms")), timeout.toMillis(),
-                    TimeUnit.MILLISECONDS);
+            java.util.concurrent.ScheduledFuture<?> expiry = timer.schedule(() -> f.completeExceptionally(
+                    new TimeoutException("no report from " + node + " for " + describe(command) + " within "
+                            + timeout.toMillis() + " ms")), timeout.toMillis(), TimeUnit.MILLISECONDS);
+            f.whenComplete((r, e) -> expiry.cancel(false));
         } catch (java.util.concurrent.RejectedExecutionException e) {
             f.completeExceptionally(new IllegalStateException("execution channel is closed"));
             return f;

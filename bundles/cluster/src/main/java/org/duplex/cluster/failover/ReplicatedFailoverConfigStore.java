@@ -26,6 +26,7 @@ public final class ReplicatedFailoverConfigStore implements FailoverConfigStore 
     private final Duration commitTimeout;
     private FailoverConfig lastGood = FailoverConfig.EMPTY;
     private long lastWarned = -1;
+    private ClusterConfig lastSource;
 
     /** @param commitTimeout how long a save forwarded to the coordinator waits to see its commit */
     public ReplicatedFailoverConfigStore(ReplicatedConfig cluster, Duration commitTimeout) {
@@ -39,6 +40,10 @@ public final class ReplicatedFailoverConfigStore implements FailoverConfigStore 
     }
 
     private synchronized FailoverConfig map(ClusterConfig c) {
+        if (c == lastSource) {
+            return lastGood;
+        }
+        lastSource = c;
         try {
             lastGood = FailoverMapping.toFailover(c);
         } catch (IllegalArgumentException e) {
