@@ -244,6 +244,19 @@ public final class ClusterCore {
 
     /** Applies a configuration change cluster-wide if this partition is quorate (validation is the caller's). */
     public synchronized ProposeResult propose(ClusterConfig candidate) {
+        return propose(candidate, config.version());
+    }
+
+    /**
+     * Like {@link #propose(ClusterConfig)}, as a compare-and-set: refused unless this node's configuration is still
+     * at {@code baseVersion} (the version the candidate was prepared on), so a concurrent change is never lost.
+     */
+    public synchronized ProposeResult propose(ClusterConfig candidate, long baseVersion) {
+        if (baseVersion != config.version()) {
+            return new ProposeResult(ProposeResult.Status.REJECTED, config.version(), "refused: prepared on"
+                    + " configuration version " + baseVersion + " but version " + config.version()
+                    + " is current; reload and retry");
+        }
         QuorumDecision d = currentDecision();
         if (!d.quorate()) {
             return new ProposeResult(ProposeResult.Status.REJECTED, config.version(),

@@ -10,8 +10,11 @@ public interface ReplicatedConfig {
 
     ClusterConfig config();
 
-    /** Applies a change cluster-wide if this partition is quorate (see ClusterCore#propose). */
-    ProposeResult propose(ClusterConfig candidate);
+    /**
+     * Applies a change cluster-wide if this partition is quorate and the configuration is still at
+     * {@code baseVersion} (see ClusterCore#propose(ClusterConfig, long)).
+     */
+    ProposeResult propose(ClusterConfig candidate, long baseVersion);
 
     /** Called (from the node's tick thread) with every newer configuration; returns a handle that removes it. */
     AutoCloseable addConfigListener(Consumer<ClusterConfig> listener);

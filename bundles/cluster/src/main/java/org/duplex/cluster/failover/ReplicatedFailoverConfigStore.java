@@ -75,7 +75,7 @@ public final class ReplicatedFailoverConfigStore implements FailoverConfigStore 
         if (!problems.isEmpty()) {
             throw new IOException("the cluster configuration would be invalid: " + String.join("; ", problems));
         }
-        ProposeResult r = cluster.propose(candidate);
+        ProposeResult r = cluster.propose(candidate, base.version());
         switch (r.status()) {
             case REJECTED:
                 throw new IOException("cluster refused the change: " + r.message());

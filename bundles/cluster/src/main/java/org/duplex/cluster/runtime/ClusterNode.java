@@ -207,9 +207,13 @@ public final class ClusterNode implements AutoCloseable, ReplicatedConfig {
         return core.config();
     }
 
-    @Override
     public ProposeResult propose(ClusterConfig candidate) {
         return core.propose(candidate);
+    }
+
+    @Override
+    public ProposeResult propose(ClusterConfig candidate, long baseVersion) {
+        return core.propose(candidate, baseVersion);
     }
 
     public AutoCloseable addListener(QuorumListener l) {
