@@ -37,9 +37,11 @@ public sealed interface ClusterMessage {
      *
      * @param requestId the sender's id for matching the report; unique per sender run
      * @param group     empty string when the resource has no group
+     * @param configVersion the sender's cluster configuration version: the receiver waits (bounded) until it has
+     *                  at least this version, so an order never overtakes the commit that defined its resource
      */
     record ExecOrder(NodeId from, String viewId, long requestId, String kind, String resource, String group,
-                     long epoch, String reason) implements ClusterMessage {
+                     long epoch, String reason, long configVersion) implements ClusterMessage {
     }
 
     /**

@@ -41,9 +41,13 @@ public final class ClusterExecutionChannel implements ExecutionChannel {
 
     private static final Logger LOG = LoggerFactory.getLogger(ClusterExecutionChannel.class);
 
+    /** How long an order waits for the configuration version its sender had (see ExecOrder#configVersion). */
+    static final Duration CONFIG_WAIT = Duration.ofSeconds(2);
+
     private final NodeId self;
     private final Supplier<MembershipView> view;
     private final LongSupplier clusterEpoch;
+    private final LongSupplier configVersion;
     private final Outbox outbox;
     private final ScheduledExecutorService timer;
     private final Duration timeout;
@@ -60,14 +64,16 @@ public final class ClusterExecutionChannel implements ExecutionChannel {
     /**
      * @param view         this node's current membership view
      * @param clusterEpoch the newest fencing epoch this node's cluster core knows
+     * @param configVersion this node's cluster configuration version
      * @param timeout      how long a sender waits for the report (longer than the longest agent operation)
      */
     public ClusterExecutionChannel(NodeId self, Supplier<MembershipView> view, LongSupplier clusterEpoch,
-                                   Outbox outbox, ScheduledExecutorService timer, Duration timeout,
+                                   LongSupplier configVersion, Outbox outbox, ScheduledExecutorService timer, Duration timeout,
                                    Supplier<Instant> clock) {
         this.self = Objects.requireNonNull(self, "self");
         this.view = view;
         this.clusterEpoch = clusterEpoch;
+        this.configVersion = configVersion;
         this.outbox = outbox;
         this.timer = timer;
         this.timeout = timeout;
@@ -97,7 +103,7 @@ public final class ClusterExecutionChannel implements ExecutionChannel {
             f.completeExceptionally(new IllegalStateException("execution channel is closed"));
             return f;
         }
-        outbox.send(Optional.of(node), ExecutionWire.order(self, v.id(), id, command));
+        outbox.send(Optional.of(node), ExecutionWire.order(self, v.id(), id, command, configVersion.getAsLong()));
         return f;
     }
 
@@ -165,10 +171,32 @@ public final class ClusterExecutionChannel implements ExecutionChannel {
             return;
         }
         ResourceCommand c = parsed.get();
-        handle(c).whenComplete((r, e) -> {
+        awaitConfig(o.configVersion(), System.nanoTime() + CONFIG_WAIT.toNanos()).thenCompose(x -> handle(c))
+                .whenComplete((r, e) -> {
             ResourceReport answer = r != null ? r : refused(c, "executor failed: " + (e == null ? "no report" : e));
             outbox.send(Optional.of(o.from()), ExecutionWire.report(self, view.get().id(), o.requestId(), answer));
         });
+    }
+
+    /** Completes once this node has configuration version {@code needed}, or at {@code deadline} anyway. */
+    private CompletableFuture<Void> awaitConfig(long needed, long deadline) {
+        if (configVersion.getAsLong() >= needed) {
+            return CompletableFuture.completedFuture(null);
+        }
+        if (System.nanoTime() >= deadline) {
+            LOG.warn("Running an order without configuration version {} (this node has {} after {} ms); the"
+                    + " executor may not know its resource yet", needed, configVersion.getAsLong(),
+                    CONFIG_WAIT.toMillis());
+            return CompletableFuture.completedFuture(null);
+        }
+        CompletableFuture<Void> later = new CompletableFuture<>();
+        try {
+            timer.schedule(() -> awaitConfig(needed, deadline).whenComplete((x, e) -> later.complete(null)), 10,
+                    TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            later.complete(null);
+        }
+        return later;
     }
 
     private CompletableFuture<ResourceReport> handle(ResourceCommand c) {

@@ -20,9 +20,10 @@ public final class ExecutionWire {
     private ExecutionWire() {
     }
 
-    public static ClusterMessage.ExecOrder order(NodeId from, String viewId, long requestId, ResourceCommand c) {
+    public static ClusterMessage.ExecOrder order(NodeId from, String viewId, long requestId, ResourceCommand c,
+                                                 long configVersion) {
         return new ClusterMessage.ExecOrder(from, viewId, requestId, c.kind().name(), c.resource().value(),
-                c.group().map(ResourceId::value).orElse(""), c.epoch().value(), c.reason());
+                c.group().map(ResourceId::value).orElse(""), c.epoch().value(), c.reason(), configVersion);
     }
 
     public static Optional<ResourceCommand> command(ClusterMessage.ExecOrder o) {

@@ -83,7 +83,8 @@ public final class ClusterNode implements AutoCloseable, ReplicatedConfig {
             t.setDaemon(true);
             return t;
         });
-        execution = new ClusterExecutionChannel(self, core::view, core::knownEpoch, engine::send, ticker,
+        execution = new ClusterExecutionChannel(self, core::view, core::knownEpoch, () -> core.config().version(),
+                engine::send, ticker,
                 executionTimeout, Instant::now);
         failoverStore = new ReplicatedFailoverConfigStore(this, options.fdTimeout().multipliedBy(5));
     }

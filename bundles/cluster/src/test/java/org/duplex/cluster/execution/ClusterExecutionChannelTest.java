@@ -29,8 +29,10 @@ class ClusterExecutionChannelTest {
 
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
     private final List<ClusterMessage> sent = new ArrayList<>();
+    private volatile long configVersion = 3;
     private MembershipView view = new MembershipView("v1", List.of(N1, N2));
     private final ClusterExecutionChannel channel = new ClusterExecutionChannel(N1, () -> view, () -> 5,
+            () -> configVersion,
             (to, m) -> sent.add(m), timer, Duration.ofMinutes(5), () -> Instant.EPOCH);
 
     @AfterEach
@@ -75,14 +77,14 @@ class ClusterExecutionChannelTest {
 
     @Test
     void anOrderWithoutAnExecutorIsAnsweredRefusedAndAMalformedOneIsDropped() {
-        channel.onMessage(ExecutionWire.order(N2, "v1", 9, start(5)));
+        channel.onMessage(ExecutionWire.order(N2, "v1", 9, start(5), 3));
         ClusterMessage.ExecReport answer = (ClusterMessage.ExecReport) sent.get(0);
         assertThat(answer.requestId()).isEqualTo(9);
         assertThat(answer.operation()).isEqualTo("refused");
         assertThat(answer.detail()).contains("no executor");
 
         sent.clear();
-        assertThat(channel.onMessage(new ClusterMessage.ExecOrder(N2, "v1", 10, "BOOM", "vip", "", 5, "")))
+        assertThat(channel.onMessage(new ClusterMessage.ExecOrder(N2, "v1", 10, "BOOM", "vip", "", 5, "", 0)))
                 .isTrue();
         assertThat(sent).isEmpty();
         assertThat(channel.onMessage(new ClusterMessage.TermAck(N2, "v1", 5))).isFalse();
@@ -99,5 +101,31 @@ class ClusterExecutionChannelTest {
         assertThat(f).isNotDone();
         channel.onMessage(ExecutionWire.report(N2, "v1", id, r));
         assertThat(f).isCompletedWithValue(r);
+    }
+
+    @Test
+    void anOrderWaitsForTheConfigurationVersionItsSenderHad() {
+        List<ResourceCommand> run = new java.util.concurrent.CopyOnWriteArrayList<>();
+        channel.serve(c -> {
+            run.add(c);
+            return new CompletableFuture<>();
+        });
+        channel.onMessage(ExecutionWire.order(N2, "v1", 11, start(5), 4)); // this node has version 3
+        org.awaitility.Awaitility.await().during(Duration.ofMillis(100)).atMost(Duration.ofSeconds(1))
+                .until(run::isEmpty);
+        configVersion = 4; // the commit arrives
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(1)).until(() -> run.size() == 1);
+    }
+
+    @Test
+    void anOrderRunsAnywayWhenTheConfigurationNeverComes() {
+        List<ResourceCommand> run = new java.util.concurrent.CopyOnWriteArrayList<>();
+        channel.serve(c -> {
+            run.add(c);
+            return new CompletableFuture<>();
+        });
+        channel.onMessage(ExecutionWire.order(N2, "v1", 12, start(5), 99));
+        org.awaitility.Awaitility.await().atMost(ClusterExecutionChannel.CONFIG_WAIT.plusSeconds(2))
+                .until(() -> run.size() == 1);
     }
 }

@@ -27,7 +27,7 @@ class ExecutionWireTest {
             for (Optional<ResourceId> g : java.util.List.of(Optional.<ResourceId>empty(),
                     Optional.of(ResourceId.of("web")))) {
                 ResourceCommand c = new ResourceCommand(k, ResourceId.of("vip"), g, new FencingEpoch(9), "why");
-                assertThat(ExecutionWire.command(ExecutionWire.order(N1, "v", 1, c))).contains(c);
+                assertThat(ExecutionWire.command(ExecutionWire.order(N1, "v", 1, c, 4))).contains(c);
             }
         }
     }
@@ -42,13 +42,13 @@ class ExecutionWireTest {
 
     @Test
     void malformedFieldsGiveEmptyNeverAnException() {
-        assertThat(ExecutionWire.command(new ClusterMessage.ExecOrder(N1, "v", 1, "EXPLODE", "vip", "", 1, "")))
+        assertThat(ExecutionWire.command(new ClusterMessage.ExecOrder(N1, "v", 1, "EXPLODE", "vip", "", 1, "", 0)))
                 .isEmpty();
-        assertThat(ExecutionWire.command(new ClusterMessage.ExecOrder(N1, "v", 1, "START", null, "", 1, "")))
+        assertThat(ExecutionWire.command(new ClusterMessage.ExecOrder(N1, "v", 1, "START", null, "", 1, "", 0)))
                 .isEmpty();
-        assertThat(ExecutionWire.command(new ClusterMessage.ExecOrder(N1, "v", 1, "START", "vip", "", -1, "")))
+        assertThat(ExecutionWire.command(new ClusterMessage.ExecOrder(N1, "v", 1, "START", "vip", "", -1, "", 0)))
                 .isEmpty();
-        assertThat(ExecutionWire.command(new ClusterMessage.ExecOrder(N1, "v", 1, null, "vip", "", 1, null)))
+        assertThat(ExecutionWire.command(new ClusterMessage.ExecOrder(N1, "v", 1, null, "vip", "", 1, null, 0)))
                 .isEmpty();
         assertThat(ExecutionWire.report(new ClusterMessage.ExecReport(N1, "v", 1, "vip", "", "start", "WHAT", "",
                 0, "RUNNING", false, 0))).isEmpty();

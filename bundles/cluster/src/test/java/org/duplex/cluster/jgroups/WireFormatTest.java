@@ -32,7 +32,7 @@ class WireFormatTest {
                 new ClusterMessage.TermAck(N1, "v1", 4),
                 new ClusterMessage.ConfigCommit(N1, "v1", 4, c),
                 new ClusterMessage.ConfigProposal(N1, "v1", 2, c),
-                new ClusterMessage.ExecOrder(N1, "v1", 7, "START", "vip", "web", 4, "web moved to n2"),
+                new ClusterMessage.ExecOrder(N1, "v1", 7, "START", "vip", "web", 4, "web moved to n2", 12),
                 new ClusterMessage.ExecReport(N1, "v1", 7, "vip", "", "start", "SUCCESS", "ok", 12, "RUNNING",
                         false, 1_700_000_000_000L));
     }
