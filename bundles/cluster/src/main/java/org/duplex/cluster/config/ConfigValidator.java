@@ -132,6 +132,14 @@ public final class ConfigValidator {
         if (c.policies().migrationThreshold() < 0) {
             p.add("policies.migrationThreshold: must not be negative, was " + c.policies().migrationThreshold());
         }
+        if (p.isEmpty()) {
+            // what passes here must also be usable by the failover engine (timeouts, group policies)
+            try {
+                org.duplex.cluster.failover.FailoverMapping.toFailover(c);
+            } catch (IllegalArgumentException e) {
+                p.add("resources/groups (failover): " + e.getMessage());
+            }
+        }
         return p;
     }
 

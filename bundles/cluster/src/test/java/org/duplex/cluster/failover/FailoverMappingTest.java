@@ -124,4 +124,14 @@ class FailoverMappingTest {
         ClusterConfig c = BASE.withGroups(List.of(new GroupConfig("web", List.of("vip"), List.of("n1"))));
         assertThat(ConfigCodec.write(c, ConfigCodec.Format.JSON)).doesNotContain("policy");
     }
+
+    @Test
+    void theClusterValidatorRefusesWhatTheFailoverEngineCouldNotUse() {
+        ClusterConfig bad = BASE.withResources(List.of(new ResourceConfig("vip", "vip", Map.of(
+                "monitor-interval", "often"))));
+        assertThat(org.duplex.cluster.config.ConfigValidator.problems(bad))
+                .anySatisfy(p -> assertThat(p).contains("(failover)").contains("monitor-interval"));
+        assertThat(org.duplex.cluster.config.ConfigValidator.problems(FailoverMapping.toCluster(BASE, sample())))
+                .isEmpty();
+    }
 }
