@@ -49,6 +49,8 @@ class FailoverNodeIT {
         node = DistributionNode.unpack(Paths.get(DuplexContainer.required("duplex.assembly")), work.resolve("node1"),
                 nodeNs);
         node.ports(DuplexContainer.freePort(), DuplexContainer.freePort(), DuplexContainer.freePort());
+        Files.writeString(node.home().resolve("etc/org.duplex.failover.agent.process.cfg"),
+                "run.dir = " + node.home().resolve("run") + "\n");
         // The service: answers every connection with this node's name.
         Path app = work.resolve("app.sh");
         Files.writeString(app, "#!/bin/sh\nexec socat TCP-LISTEN:8080,bind=" + VIP

@@ -17,6 +17,7 @@ public final class NetNamespaces implements AutoCloseable {
 
     private final String prefix;
     private final List<String> namespaces = new ArrayList<>();
+    private final java.util.Set<String> bridges = new java.util.HashSet<>();
 
     public NetNamespaces(String prefix) throws Exception {
         this.prefix = prefix;
@@ -61,6 +62,25 @@ public final class NetNamespaces implements AutoCloseable {
         exec(nsB, "ip addr add " + addrB + " dev " + ifname);
         exec(nsA, "ip link set " + ifname + " up");
         exec(nsB, "ip link set " + ifname + " up");
+    }
+
+    /**
+     * Plugs namespace {@code ns} into a bridge living in namespace {@code switchNs} (created on first use) with a
+     * veth cable named {@code ifname} inside {@code ns}, carrying {@code addr}.
+     */
+    public void plug(String switchNs, String ns, String addr, String ifname) throws Exception {
+        if (bridges.add(switchNs)) {
+            exec(switchNs, "ip link add br0 type bridge && ip link set br0 up");
+        }
+        int i = namespaces.indexOf(ns);
+        String hostSide = prefix + "p" + i;
+        String nsSide = prefix + "q" + i;
+        sh("ip link add " + hostSide + " type veth peer name " + nsSide);
+        sh("ip link set " + hostSide + " netns " + switchNs);
+        sh("ip link set " + nsSide + " netns " + ns);
+        exec(switchNs, "ip link set " + hostSide + " master br0 && ip link set " + hostSide + " up");
+        exec(ns, "ip link set " + nsSide + " name " + ifname + " && ip addr add " + addr + " dev " + ifname
+                + " && ip link set " + ifname + " up");
     }
 
     /** Runs a shell command inside a namespace; fails with the command's output when it exits non-zero. */
