@@ -201,7 +201,10 @@ public final class DiskLeaseTiebreaker implements Tiebreaker {
                 if (now >= validUntil) {
                     return Verdict.deny("disk lease not renewed in time (expired on this node's clock)");
                 }
-                if (!writtenMembers.equals(partition)) {
+                // A view that only grew (a peer rejoined) keeps the holder quorate: the newcomer is inside this
+                // partition, so nothing this side does can run beside it; the record lists it at the next renewal.
+                // Denying here made every rejoin stop the active node's groups for one renew interval.
+                if (!partition.containsAll(writtenMembers)) {
                     return Verdict.deny("disk lease held, record not yet updated for the new view");
                 }
                 long readyAt = membersSince + readValidityNanos + marginNanos;
