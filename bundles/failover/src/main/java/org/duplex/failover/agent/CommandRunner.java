@@ -47,6 +47,12 @@ public final class CommandRunner {
         return new CommandRunner(List.of());
     }
 
+    /** A runner from a configured {@code command.prefix} such as {@code "sudo -n"}; blank means none. */
+    public static CommandRunner withPrefix(String commandPrefix) {
+        String p = commandPrefix == null ? "" : commandPrefix.trim();
+        return new CommandRunner(p.isEmpty() ? List.of() : List.of(p.split("\\s+")));
+    }
+
     public List<String> prefix() {
         return prefix;
     }

@@ -6,7 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
@@ -56,8 +55,7 @@ public class FilesystemAgent implements ResourceAgent, Killable {
 
     @Activate
     void activate(Config config) {
-        String p = config.command_prefix().trim();
-        runner = new CommandRunner(p.isEmpty() ? List.of() : Arrays.asList(p.split("\\s+")));
+        runner = CommandRunner.withPrefix(config.command_prefix());
     }
 
     @Override

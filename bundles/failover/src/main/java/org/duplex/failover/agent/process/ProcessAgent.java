@@ -7,7 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -76,8 +75,7 @@ public class ProcessAgent implements ResourceAgent, Killable {
 
     @Activate
     void activate(Config config) {
-        String p = config.command_prefix().trim();
-        runner = new CommandRunner(p.isEmpty() ? List.of() : Arrays.asList(p.split("\\s+")));
+        runner = CommandRunner.withPrefix(config.command_prefix());
         runDir = Path.of(config.run_dir());
     }
 

@@ -5,7 +5,6 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.regex.Pattern;
 
@@ -62,8 +61,7 @@ public class VipAgent implements ResourceAgent {
 
     @Activate
     void activate(Config config) {
-        String p = config.command_prefix().trim();
-        runner = new CommandRunner(p.isEmpty() ? List.of() : Arrays.asList(p.split("\\s+")));
+        runner = CommandRunner.withPrefix(config.command_prefix());
     }
 
     @Override
