@@ -124,11 +124,6 @@ public final class DistributionNode {
         return entry == null ? null : entry.split(",")[0];
     }
 
-    public String log() throws IOException {
-        Path log = home.resolve("data/log/karaf.log");
-        return Files.exists(log) ? Files.readString(log) : "";
-    }
-
     static Result exec(Path dir, List<String> prefix, Duration timeout, String... command) throws Exception {
         List<String> cmd = new ArrayList<>(prefix);
         cmd.addAll(List.of(command));
