@@ -1,5 +1,9 @@
 package org.duplex.api.cluster;
 
+import java.util.Map;
+
+import org.duplex.api.model.NodeId;
+import org.duplex.api.model.NodeMode;
 import org.osgi.annotation.versioning.ProviderType;
 
 /**
@@ -13,4 +17,13 @@ public interface ClusterService {
 
     /** Registers a listener called on every change of {@link #state()}; returns a handle that removes it. */
     AutoCloseable addListener(QuorumListener listener);
+
+    /**
+     * Node modes set by the operator in the replicated configuration ({@code ha:node-standby}, maintenance);
+     * nodes not listed are {@link NodeMode#ONLINE}. Read it at every decision: a change does not fire the
+     * quorum listeners.
+     */
+    default Map<NodeId, NodeMode> nodeModes() {
+        return Map.of();
+    }
 }
