@@ -24,10 +24,18 @@ import org.duplex.api.model.ResourceState;
  * @param failures  recorded failures (expired ones are ignored by the engine)
  * @param now       the time the decision is made at
  * @param quorum    quorum, coordinator and fencing epoch as the deciding node sees them
+ * @param fencing   nodes a fencing device covers, and recent failed fences with their retry time
  */
 public record ClusterSnapshot(FailoverConfig config, Map<NodeId, Node> nodes, Map<NodeId, String> nodeNotes,
                               Map<NodeId, Map<ResourceId, ResourceState>> states, List<Failure> failures,
-                              Instant now, QuorumState quorum) {
+                              Instant now, QuorumState quorum, FencingView fencing) {
+
+    /** Without fencing devices. */
+    public ClusterSnapshot(FailoverConfig config, Map<NodeId, Node> nodes, Map<NodeId, String> nodeNotes,
+                           Map<NodeId, Map<ResourceId, ResourceState>> states, List<Failure> failures,
+                           Instant now, QuorumState quorum) {
+        this(config, nodes, nodeNotes, states, failures, now, quorum, FencingView.NONE);
+    }
 
     public ClusterSnapshot {
         Objects.requireNonNull(config, "config");
@@ -39,6 +47,7 @@ public record ClusterSnapshot(FailoverConfig config, Map<NodeId, Node> nodes, Ma
         failures = List.copyOf(Objects.requireNonNull(failures, "failures"));
         Objects.requireNonNull(now, "now");
         Objects.requireNonNull(quorum, "quorum");
+        Objects.requireNonNull(fencing, "fencing");
     }
 
     public ResourceState state(NodeId node, ResourceId resource) {
@@ -46,10 +55,14 @@ public record ClusterSnapshot(FailoverConfig config, Map<NodeId, Node> nodes, Ma
     }
 
     public ClusterSnapshot withStates(Map<NodeId, Map<ResourceId, ResourceState>> newStates) {
-        return new ClusterSnapshot(config, nodes, nodeNotes, newStates, failures, now, quorum);
+        return new ClusterSnapshot(config, nodes, nodeNotes, newStates, failures, now, quorum, fencing);
     }
 
     public ClusterSnapshot withNodes(Map<NodeId, Node> newNodes, Map<NodeId, String> newNotes) {
-        return new ClusterSnapshot(config, newNodes, newNotes, states, failures, now, quorum);
+        return new ClusterSnapshot(config, newNodes, newNotes, states, failures, now, quorum, fencing);
+    }
+
+    public ClusterSnapshot withFencing(FencingView newFencing) {
+        return new ClusterSnapshot(config, nodes, nodeNotes, states, failures, now, quorum, newFencing);
     }
 }

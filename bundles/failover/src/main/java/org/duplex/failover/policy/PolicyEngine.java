@@ -124,12 +124,22 @@ public final class PolicyEngine {
                 return;
             }
 
-            // 1. nodes the group may run on that nobody can order to stop: nothing moves until they can
+            // 1. nodes the group may run on that nobody can order to stop: nothing moves until they can, unless
+            //    a partitioned node (heard, but out of the membership) can be fenced by this quorate side
             for (NodeId n : locations) {
                 Liveness l = liveness(n);
+                if (l == Liveness.PARTITIONED && s.quorum().quorate() && canFence(n)) {
+                    if (!fence(n, g, n + " " + describe(n) + " and may still run " + g.id())) {
+                        blockedOnFence(g, n);
+                        return;
+                    }
+                    continue;
+                }
                 if (l != Liveness.ALIVE && l != Liveness.DEAD) {
                     notes.add(g.id() + " waits: it may still run on " + n + ", which " + describe(n)
-                            + "; nothing of it starts elsewhere until " + n + " is alive or dead");
+                            + "; nothing of it starts elsewhere until " + n + " is alive or dead"
+                            + (l == Liveness.PARTITIONED && !canFence(n) ? " (no fencing device covers " + n + ")"
+                            : ""));
                     targets.put(g.id(), Optional.of(n));
                     return;
                 }
@@ -140,12 +150,17 @@ public final class PolicyEngine {
                 }
             }
 
-            // 2. dead nodes: trusted to have stopped (they lost quorum) or fenced first when fencing is on
+            // 2. dead nodes: fenced first when a device covers them (or fencing=true), else trusted to have
+            //    stopped their groups themselves (they lost quorum)
             Set<NodeId> live = new LinkedHashSet<>();
             for (NodeId n : locations) {
+                if (fenced.contains(n)) {
+                    continue;
+                }
                 if (liveness(n) == Liveness.DEAD) {
-                    if (options.fencing()) {
-                        fence(n, g, describe(n) + ", and " + g.id() + " may have run there");
+                    if (canFence(n) && !fence(n, g, n + " " + describe(n) + ", and " + g.id() + " may have run there")) {
+                        blockedOnFence(g, n);
+                        return;
                     }
                 } else {
                     live.add(n);
@@ -156,8 +171,11 @@ public final class PolicyEngine {
             for (NodeId n : new ArrayList<>(live)) {
                 List<ResourceId> blocked = members(g, n, ResourceState.BLOCKED);
                 if (!blocked.isEmpty()) {
-                    if (options.fencing()) {
-                        fence(n, g, "stop of " + join(blocked) + " on " + n + " could not be confirmed");
+                    if (canFence(n)) {
+                        if (!fence(n, g, "stop of " + join(blocked) + " on " + n + " could not be confirmed")) {
+                            blockedOnFence(g, n);
+                            return;
+                        }
                         live.remove(n);
                     } else {
                         early.add(new Action(Op.BLOCK, Intent.BLOCKED, Optional.of(g.id()), Optional.empty(), n,
@@ -193,9 +211,19 @@ public final class PolicyEngine {
 
             // 4. where it should run
             Choice choice = choose(g, p, live);
+            if (live.size() > 1 && choice.node.isPresent()) {
+                choice = keeper(g, p, live).orElse(choice);
+            }
             targets.put(g.id(), choice.node);
 
             // 5. stop wherever it runs but should not, then start or repair on the target
+            for (NodeId n : live) {
+                if (choice.node.filter(n::equals).isEmpty() && p.onFail() == OnFail.FENCE
+                        && !failedMembers(g, n).isEmpty() && canFence(n) && fenceWaits(n)) {
+                    blockedOnFence(g, n);
+                    return;
+                }
+            }
             for (NodeId n : live) {
                 if (choice.node.isPresent() && choice.node.get().equals(n)) {
                     continue;
@@ -209,7 +237,7 @@ public final class PolicyEngine {
                 Intent intent = choice.node.isEmpty() || live.size() > 1 ? Intent.STOP
                         : isBetterListed(g, choice.node.get(), n) && eligibleWhy(g, p, n).isEmpty()
                         ? Intent.FAILBACK : Intent.MOVE;
-                if (p.onFail() == OnFail.FENCE && !failedMembers(g, n).isEmpty() && options.fencing()) {
+                if (p.onFail() == OnFail.FENCE && !failedMembers(g, n).isEmpty() && canFence(n)) {
                     fence(n, g, join(failedMembers(g, n)) + " failed on " + n + " and on-fail=fence");
                 } else {
                     stopGroup(g, n, intent, stops, reason);
@@ -296,11 +324,45 @@ public final class PolicyEngine {
             }
         }
 
-        private void fence(NodeId n, ResourceGroup g, String why) {
-            if (fenced.add(n)) {
-                fences.add(new Action(Op.FENCE, Intent.FENCE, Optional.of(g.id()), Optional.empty(), n, epoch,
-                        "fence " + n + " before its groups start elsewhere: " + why));
+        /**
+         * Fences {@code n} first in this plan (once, whatever the number of groups that need it). False when the
+         * last fence of {@code n} failed and its retry is not due yet: the caller blocks the group.
+         */
+        private boolean fence(NodeId n, ResourceGroup g, String why) {
+            if (fenced.contains(n)) {
+                return true;
             }
+            if (fenceWaits(n)) {
+                return false;
+            }
+            fenced.add(n);
+            FencingView.FenceFailure last = s.fencing().failures().get(n);
+            fences.add(new Action(Op.FENCE, Intent.FENCE, Optional.of(g.id()), Optional.empty(), n, epoch,
+                    "fence " + n + " before its groups start elsewhere: " + why
+                    + (last == null ? "" : " (retry: the fence at " + TIME.format(last.at()) + " failed: "
+                    + last.reason() + ")")));
+            return true;
+        }
+
+        /** A failed fence of {@code n} whose retry is not due yet. */
+        private boolean fenceWaits(NodeId n) {
+            FencingView.FenceFailure last = s.fencing().failures().get(n);
+            return last != null && s.now().isBefore(last.retryAt()) && !fenced.contains(n);
+        }
+
+        /** Fencing {@code n} failed: the group stays where it is, blocked, until a retry succeeds. */
+        private void blockedOnFence(ResourceGroup g, NodeId n) {
+            FencingView.FenceFailure last = s.fencing().failures().get(n);
+            early.add(new Action(Op.BLOCK, Intent.BLOCKED, Optional.of(g.id()), Optional.empty(), n, epoch,
+                    g.id() + " blocked: fencing " + n + " failed at " + TIME.format(last.at()) + " ("
+                    + last.reason() + "); " + g.id() + " stays where it is and starts nowhere else until " + n
+                    + " is fenced; next attempt at " + TIME.format(last.retryAt())));
+            targets.put(g.id(), Optional.of(n));
+        }
+
+        /** A device covers {@code n}, or the cluster option {@code fencing=true} demands fencing (no device: fails). */
+        private boolean canFence(NodeId n) {
+            return options.fencing() || s.fencing().covers(n);
         }
 
         // ---- placement ----------------------------------------------------------------------------------
@@ -374,6 +436,31 @@ public final class PolicyEngine {
                         .map(c -> c.other().toString()).collect(Collectors.joining(",")) + ")";
             }
             return new Choice(Optional.of(bestNode), why);
+        }
+
+        /**
+         * Copies on several nodes (a healed partition, a JVM restarted while its VIP stayed up): keep the complete
+         * copy on an eligible node, else the partial copy on the eligible node first in priority, and stop the
+         * others. Never complete a partial copy while a complete one runs elsewhere; a failback, if due, is
+         * decided in a later round from a single clean copy. Empty when no copy is on an eligible node.
+         */
+        private Optional<Choice> keeper(ResourceGroup g, GroupPolicy p, Set<NodeId> live) {
+            for (NodeId n : live) {
+                if (complete(g, n) && eligibleWhy(g, p, n).isEmpty()) {
+                    return Optional.of(new Choice(Optional.of(n), n + " runs the complete group"));
+                }
+            }
+            for (NodeId n : live) {
+                if (eligibleWhy(g, p, n).isEmpty()) {
+                    return Optional.of(new Choice(Optional.of(n), "no copy is complete; " + n
+                            + " is first in priority among the partial copies"));
+                }
+            }
+            return Optional.empty();
+        }
+
+        private boolean complete(ResourceGroup g, NodeId n) {
+            return g.resources().stream().allMatch(r -> s.state(n, r) == ResourceState.RUNNING);
         }
 
         private NodeId firstEligible(ResourceGroup g, GroupPolicy p) {

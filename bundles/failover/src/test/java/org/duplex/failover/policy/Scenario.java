@@ -36,6 +36,8 @@ import org.duplex.failover.config.Tokens;
  * node node2 alive
  * state node1 vip=running app=running
  * failure node1 app 2026-01-01T12:00:00Z "monitor: exit 7"
+ * fence-device ipmi1 nodes=node1,node2
+ * fence-failed node1 at=2026-01-01T12:00:03Z retry=2026-01-01T12:00:08Z reason="ipmi1: exit 1: BMC unreachable"
  * expect
  * start web/vip on node2 (recover)
  * reason web moved to node2: node1 is dead
@@ -51,6 +53,8 @@ record Scenario(String name, ClusterSnapshot snapshot, List<String> expectedActi
         Map<NodeId, String> notes = new LinkedHashMap<>();
         Map<NodeId, Map<ResourceId, ResourceState>> states = new LinkedHashMap<>();
         List<Failure> failures = new ArrayList<>();
+        Set<NodeId> covered = new java.util.LinkedHashSet<>();
+        Map<NodeId, FencingView.FenceFailure> fenceFailures = new LinkedHashMap<>();
         Instant now = Instant.parse("2026-01-01T12:00:00Z");
         boolean quorate = true;
         long epoch = 1;
@@ -120,6 +124,19 @@ record Scenario(String name, ClusterSnapshot snapshot, List<String> expectedActi
                         failures.add(new Failure(NodeId.of(w.get(1)), ResourceId.of(w.get(2)),
                                 Instant.parse(w.get(3)), w.size() > 4 ? w.get(4) : "failed"));
                         break;
+                    case "fence-device":
+                        Map<String, String> dev = ConfigText.keyValues(w.subList(2, w.size()), Set.of("nodes"));
+                        for (String n : dev.getOrDefault("nodes", "").split(",")) {
+                            covered.add(NodeId.of(n.strip()));
+                        }
+                        break;
+                    case "fence-failed":
+                        Map<String, String> ff = ConfigText.keyValues(w.subList(2, w.size()), Set.of("at", "retry",
+                                "reason"));
+                        fenceFailures.put(NodeId.of(w.get(1)), new FencingView.FenceFailure(
+                                Instant.parse(ff.get("at")), Instant.parse(ff.get("retry")),
+                                ff.getOrDefault("reason", "failed")));
+                        break;
                     case "expect":
                         expecting = true;
                         break;
@@ -137,7 +154,8 @@ record Scenario(String name, ClusterSnapshot snapshot, List<String> expectedActi
         NodeId localNode = local != null ? local : nodes.keySet().iterator().next();
         QuorumState q = new QuorumState(localNode, quorate, quorate ? Optional.of(localNode) : Optional.empty(),
                 new FencingEpoch(epoch), nodes.keySet(), quorate ? 2 : 1, 3, quorumReason);
-        return new Scenario(name, new ClusterSnapshot(cfg, nodes, notes, states, failures, now, q), actions,
+        return new Scenario(name, new ClusterSnapshot(cfg, nodes, notes, states, failures, now, q,
+                new FencingView(covered, fenceFailures)), actions,
                 reasons, placement);
     }
 }
