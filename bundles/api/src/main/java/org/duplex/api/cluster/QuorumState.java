@@ -17,9 +17,18 @@ import org.duplex.api.model.NodeId;
  * @param votes       votes present in this partition
  * @param expectedVotes votes the configuration expects
  * @param reason      why quorum is held or lost ("2 of 3 votes", "disk lease held", "waiting for all nodes")
+ * @param settling    only when not quorate: this partition is expected to regain quorum shortly without anyone
+ *                    else having it meanwhile (the two-node lease holder waiting out an excluded peer after a view
+ *                    change). Keep what runs here, start nothing new: applying the no-quorum policy would stop
+ *                    the services for nothing.
  */
 public record QuorumState(NodeId localNode, boolean quorate, Optional<NodeId> coordinator, FencingEpoch epoch,
-                          Set<NodeId> members, int votes, int expectedVotes, String reason) {
+                          Set<NodeId> members, int votes, int expectedVotes, String reason, boolean settling) {
+
+    public QuorumState(NodeId localNode, boolean quorate, Optional<NodeId> coordinator, FencingEpoch epoch,
+                       Set<NodeId> members, int votes, int expectedVotes, String reason) {
+        this(localNode, quorate, coordinator, epoch, members, votes, expectedVotes, reason, false);
+    }
 
     public QuorumState {
         Objects.requireNonNull(localNode, "localNode");
@@ -29,6 +38,9 @@ public record QuorumState(NodeId localNode, boolean quorate, Optional<NodeId> co
         Objects.requireNonNull(reason, "reason");
         if (!quorate && coordinator.isPresent()) {
             throw new IllegalArgumentException("a partition without quorum has no coordinator");
+        }
+        if (quorate && settling) {
+            throw new IllegalArgumentException("a quorate partition is not settling");
         }
     }
 
