@@ -14,6 +14,12 @@ import org.duplex.api.model.ResourceGroup;
 import org.duplex.api.model.ResourceId;
 import org.duplex.api.model.ResourceState;
 import org.duplex.failover.config.ConfigText;
+import org.duplex.failover.config.Tokens;
+import org.duplex.failover.fence.FenceAction;
+import org.duplex.failover.fence.FenceDevice;
+import org.duplex.failover.fence.FenceResult;
+import org.duplex.failover.policy.Action;
+import org.duplex.failover.policy.Plan;
 import org.duplex.failover.policy.Failure;
 import org.duplex.failover.service.FailoverService;
 
@@ -124,11 +130,20 @@ public final class Commands {
         FailoverConfig cfg = service.store().load();
         StringBuilder sb = new StringBuilder(ConfigText.options(cfg.options())).append('\n');
         Map<NodeId, Map<ResourceId, ResourceState>> states = service.states();
+        Optional<Plan> plan;
+        try {
+            plan = Optional.of(service.plan());
+        } catch (RuntimeException e) {
+            plan = Optional.empty();
+        }
         for (ResourceGroup g : cfg.groups()) {
             if (name.isPresent() && !name.get().equals(g.id().value())) {
                 continue;
             }
             sb.append(ConfigText.group(g, cfg.policyOf(g.id()))).append('\n');
+            plan.ifPresent(p -> p.actions().stream()
+                    .filter(a -> a.op() == Action.Op.BLOCK && a.group().filter(g.id()::equals).isPresent())
+                    .forEach(a -> sb.append("    BLOCKED: ").append(a.reason()).append('\n')));
             states.forEach((n, m) -> {
                 List<String> here = g.resources().stream()
                         .filter(r -> m.getOrDefault(r, ResourceState.STOPPED) != ResourceState.STOPPED)
@@ -173,6 +188,58 @@ public final class Commands {
                 .orElse("the engine would now:\n")) + sim.plan().render().stripTrailing()
                 + "\nplacement afterwards: " + (sim.placement().isEmpty() ? "(no groups)" : sim.placement())
                 + "\n(nothing was done)";
+    }
+
+    /** {@code ha:fence NODE [--action off|on|status]}: every device's exit code and output. */
+    public String fence(String node, Optional<String> action) throws InterruptedException {
+        NodeId id = NodeId.of(node);
+        FenceAction a = FenceAction.parse(action.orElse("off"));
+        List<FenceResult> results = service.fence(id, a);
+        StringBuilder sb = new StringBuilder();
+        for (FenceResult r : results) {
+            sb.append(r.device()).append(": ").append(a.word()).append(' ').append(id).append(" -> ")
+                    .append(r.timedOut() ? "TIMED OUT (killed)" : "exit " + r.exit())
+                    .append(a == FenceAction.STATUS ? " (" + r.status() + ")" : r.ok() ? " (ok)" : " (FAILED)")
+                    .append(", ").append(r.elapsed().toMillis()).append(" ms\n");
+            sb.append("    output: ").append(r.output().isBlank() ? "(none)" : r.output()).append('\n');
+        }
+        boolean ok = results.stream().anyMatch(FenceResult::ok);
+        if (a == FenceAction.OFF) {
+            sb.append(ok ? node + " is fenced: its resources count as stopped"
+                    : "fencing " + node + " FAILED on every device");
+        } else if (a == FenceAction.ON) {
+            sb.append(ok ? node + " powered on" : "power on of " + node + " FAILED on every device");
+        } else {
+            sb.append("status of ").append(node).append(": ").append(results.stream()
+                    .map(r -> r.device() + "=" + r.status()).reduce((x, y) -> x + " " + y).orElse("-"));
+        }
+        return sb.toString();
+    }
+
+    /** {@code ha:fence-list}: the devices, the nodes without one, and failed fences waiting for a retry. */
+    public String fenceList() {
+        List<FenceDevice> devices = service.fenceDevices();
+        StringBuilder sb = new StringBuilder();
+        if (devices.isEmpty()) {
+            sb.append("no fencing devices (add etc/org.duplex.failover.fence-<name>.cfg: type = exec, "
+                    + "command = /abs/path, nodes = node1,node2)\n");
+        }
+        for (FenceDevice d : devices) {
+            var c = d.config();
+            sb.append(d.name()).append("  type=").append(c.type()).append("  nodes=")
+                    .append(String.join(",", c.nodes().stream().map(NodeId::value).toList()))
+                    .append("  timeout=").append(Tokens.format(c.timeout()))
+                    .append("  retry.interval=").append(Tokens.format(c.retryInterval())).append('\n')
+                    .append("    ").append(d.describeTarget()).append('\n');
+        }
+        var without = service.nodesWithoutFencing();
+        if (!without.isEmpty()) {
+            sb.append("not covered: ").append(String.join(",", without.stream().map(NodeId::value).toList()))
+                    .append(" (a frozen node cannot be fenced; its VIP may answer beside the survivor's)\n");
+        }
+        service.pendingFenceRetries().forEach((n, why) -> sb.append("fence of ").append(n).append(' ')
+                .append(why).append('\n'));
+        return sb.toString().stripTrailing();
     }
 
     static Duration ms(long v) {

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -30,6 +31,7 @@ import org.duplex.failover.executor.Report;
 import org.duplex.failover.history.History;
 import org.duplex.failover.policy.Action;
 import org.duplex.failover.policy.ClusterSnapshot;
+import org.duplex.failover.policy.FencingView;
 import org.duplex.failover.policy.Plan;
 import org.duplex.failover.policy.PolicyEngine;
 import org.slf4j.Logger;
@@ -68,6 +70,8 @@ public final class FailoverController {
     private final Clock clock;
     private final PolicyEngine engine = new PolicyEngine();
     private final Set<String> loggedNotes = new LinkedHashSet<>();
+    /** The last failed fence of each node, until a fence of it succeeds: the engine blocks until the retry. */
+    private final Map<NodeId, FencingView.FenceFailure> fenceFailures = new ConcurrentHashMap<>();
 
     public FailoverController(FailoverConfigStore store, ClusterView cluster, StateTable table, History history,
                               ActionTransport transport, Fencer fencer, Clock clock) {
@@ -125,7 +129,42 @@ public final class FailoverController {
             }
         }
         return new ClusterSnapshot(config, nodes, cluster.notes(), states, table.failures(), clock.instant(),
-                cluster.quorum());
+                cluster.quorum(), new FencingView(fencer.coverage(), fenceFailures));
+    }
+
+    /** Nodes that may run resources (listed by a group, not witnesses) and that no fencing device covers. */
+    public Set<NodeId> nodesWithoutFencing() {
+        Set<NodeId> out = new java.util.TreeSet<>();
+        Set<NodeId> covered = fencer.coverage();
+        Map<NodeId, Node> nodes = cluster.nodes();
+        for (ResourceGroup g : store.load().groups()) {
+            for (NodeId n : g.nodes()) {
+                Node node = nodes.get(n);
+                if (!covered.contains(n) && (node == null || node.role() == org.duplex.api.model.NodeRole.MEMBER)) {
+                    out.add(n);
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Failed fences waiting for their retry, by node. */
+    public Map<NodeId, FencingView.FenceFailure> fenceFailures() {
+        return Map.copyOf(fenceFailures);
+    }
+
+    /**
+     * The operator fenced a node by hand ({@code ha:fence}): recorded in the history with the epoch; a confirmed
+     * {@code off} means nothing runs there any more, exactly as after the engine's own fence.
+     */
+    public void fencedByOperator(NodeId node, String action, boolean poweredOff, String detail) {
+        QuorumState q = cluster.quorum();
+        history.add(new History.Entry(clock.instant(), node, Optional.empty(), Optional.empty(), History.Kind.FENCE,
+                "ha:fence " + node + " --action " + action + " by the operator [" + q.epoch() + "]: " + detail));
+        if (poweredOff) {
+            table.clearNode(node);
+            fenceFailures.remove(node);
+        }
     }
 
     public Plan plan() {
@@ -204,19 +243,34 @@ public final class FailoverController {
                 return Optional.empty();
             case FENCE:
                 history.add(decided);
-                LOG.warn("fencing {}: {}", a.node(), a.reason());
+                LOG.warn("fencing {} [{}]: {}", a.node(), a.epoch(), a.reason());
+                Fencer.Outcome outcome;
                 try {
-                    if (fencer.fence(a.node(), a.epoch(), a.reason()).get(60, TimeUnit.SECONDS)) {
-                        table.clearNode(a.node());
-                        return Optional.empty();
-                    }
-                    return Optional.of("fencing " + a.node() + " failed or no fencing device is configured");
+                    outcome = fencer.fence(a.node(), a.epoch(), a.reason());
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
-                    return Optional.of("interrupted while fencing " + a.node());
-                } catch (ExecutionException | TimeoutException e) {
-                    return Optional.of("fencing " + a.node() + " failed: " + e);
+                    outcome = new Fencer.Outcome(false, "interrupted while fencing " + a.node());
+                } catch (RuntimeException e) {
+                    outcome = new Fencer.Outcome(false, "fencing " + a.node() + " threw " + e);
                 }
+                Instant at = clock.instant();
+                if (outcome.fenced()) {
+                    table.clearNode(a.node());
+                    fenceFailures.remove(a.node());
+                    history.add(new History.Entry(at, a.node(), a.group(), Optional.empty(), History.Kind.FENCE,
+                            "fenced " + a.node() + " [" + a.epoch() + "]: " + outcome.detail()
+                            + "; its resources count as stopped"));
+                    return Optional.empty();
+                }
+                Instant retry = at.plus(fencer.retryInterval(a.node()));
+                fenceFailures.put(a.node(), new FencingView.FenceFailure(at, retry, outcome.detail()));
+                history.add(new History.Entry(at, a.node(), a.group(), Optional.empty(), History.Kind.FENCE,
+                        "fencing " + a.node() + " FAILED [" + a.epoch() + "]: " + outcome.detail()
+                        + "; its groups stay blocked, next attempt in " + fencer.retryInterval(a.node()).toMillis()
+                        + " ms"));
+                LOG.error("fencing {} FAILED [{}]: {}; the groups that need it stay blocked, next attempt in {} ms",
+                        a.node(), a.epoch(), outcome.detail(), fencer.retryInterval(a.node()).toMillis());
+                return Optional.of("fencing " + a.node() + " failed: " + outcome.detail());
             default:
                 history.add(decided);
                 LOG.info("{} [{}]: {}", a.summary(), a.epoch(), a.reason());

@@ -1,16 +1,41 @@
 package org.duplex.failover.control;
 
-import java.util.concurrent.CompletableFuture;
+import java.time.Duration;
+import java.util.Set;
 
 import org.duplex.api.cluster.FencingEpoch;
 import org.duplex.api.model.NodeId;
 
-/** Powers a node off or resets it (IPMI, a hypervisor, a PDU...). Completes true only when confirmed. */
-@FunctionalInterface
+/**
+ * Powers a node off (IPMI, a hypervisor, a PDU, a script...). The controller calls it on the coordinator before
+ * it starts the node's groups elsewhere; {@link org.duplex.failover.fence.FenceDevices} is the implementation
+ * backed by the configured devices.
+ */
 public interface Fencer {
 
-    CompletableFuture<Boolean> fence(NodeId node, FencingEpoch epoch, String reason);
+    /** How long the engine waits after a failed fence before trying again, when no device says otherwise. */
+    Duration DEFAULT_RETRY = Duration.ofSeconds(5);
 
-    /** The default: no fencing device, every fence fails (and the group stays blocked). */
-    Fencer NONE = (node, epoch, reason) -> CompletableFuture.completedFuture(false);
+    /**
+     * @param fenced true only when a device confirmed the node is off
+     * @param detail what the devices answered, for the log and the history
+     */
+    record Outcome(boolean fenced, String detail) {
+    }
+
+    /** Fences {@code node}; blocks at most the sum of its devices' timeouts (the controller waits for it). */
+    Outcome fence(NodeId node, FencingEpoch epoch, String reason) throws InterruptedException;
+
+    /** Nodes some device can fence. */
+    default Set<NodeId> coverage() {
+        return Set.of();
+    }
+
+    default Duration retryInterval(NodeId node) {
+        return DEFAULT_RETRY;
+    }
+
+    /** No fencing device: every fence fails (and the groups that need one stay blocked). */
+    Fencer NONE = (node, epoch, reason) -> new Outcome(false, "no fencing device covers " + node
+            + " (add etc/" + "org.duplex.failover.fence-<name>.cfg listing it in nodes =)");
 }

@@ -83,6 +83,18 @@ public final class StateTable {
         return copy;
     }
 
+    /** How many of {@code groups} run completely (every member RUNNING) on {@code node}: the tiebreaker weight. */
+    public synchronized int completeGroups(NodeId node, List<org.duplex.api.model.ResourceGroup> groups) {
+        Map<ResourceId, ResourceState> m = states.getOrDefault(node, Map.of());
+        int n = 0;
+        for (org.duplex.api.model.ResourceGroup g : groups) {
+            if (!g.resources().isEmpty() && g.resources().stream().allMatch(r -> m.get(r) == ResourceState.RUNNING)) {
+                n++;
+            }
+        }
+        return n;
+    }
+
     public synchronized List<Failure> failures() {
         return List.copyOf(failures);
     }

@@ -22,7 +22,7 @@ import org.duplex.api.model.ResourceId;
  */
 public final class History {
 
-    public enum Kind { FAILURE, ACTION, ESCALATION, REFUSED, DECISION, CLEANUP }
+    public enum Kind { FAILURE, ACTION, ESCALATION, REFUSED, DECISION, CLEANUP, FENCE }
 
     /**
      * @param at       when

@@ -19,6 +19,7 @@ import org.duplex.api.agent.ResourceAgent;
 import org.duplex.api.cluster.ClusterService;
 import org.duplex.api.cluster.FencingEpoch;
 import org.duplex.api.cluster.QuorumState;
+import org.duplex.api.cluster.TiebreakerWeight;
 import org.duplex.api.failover.ExecutionChannel;
 import org.duplex.api.failover.FailoverConfig;
 import org.duplex.api.failover.FailoverConfigStore;
@@ -29,6 +30,7 @@ import org.duplex.api.liveness.PeerLivenessListener;
 import org.duplex.api.liveness.ResourceStateDigest;
 import org.duplex.api.model.Node;
 import org.duplex.api.model.NodeId;
+import org.duplex.api.model.NodeMode;
 import org.duplex.api.model.Resource;
 import org.duplex.api.model.ResourceGroup;
 import org.duplex.api.model.ResourceId;
@@ -36,13 +38,16 @@ import org.duplex.api.model.ResourceState;
 import org.duplex.failover.control.FailoverController;
 import org.duplex.failover.control.ActionTransport;
 import org.duplex.failover.control.ChannelTransport;
-import org.duplex.failover.control.Fencer;
 import org.duplex.failover.control.LocalTransport;
 import org.duplex.failover.control.StateTable;
 import org.duplex.failover.executor.Executor;
 import org.duplex.failover.executor.Operation;
 import org.duplex.failover.executor.Report;
 import org.duplex.failover.executor.SystemScheduler;
+import org.duplex.failover.fence.FenceAction;
+import org.duplex.failover.fence.FenceDevice;
+import org.duplex.failover.fence.FenceDevices;
+import org.duplex.failover.fence.FenceResult;
 import org.duplex.failover.history.History;
 import org.duplex.failover.policy.Failure;
 import org.duplex.failover.policy.Plan;
@@ -67,9 +72,11 @@ import org.slf4j.LoggerFactory;
  * replicated {@link FailoverConfigStore} service it keeps the configuration in {@code config.file}.
  */
 @Component(configurationPid = "org.duplex.failover", configurationPolicy = ConfigurationPolicy.OPTIONAL,
-        service = {FailoverService.class, PeerLivenessListener.class, ResourceStateDigest.class})
+        service = {FailoverService.class, PeerLivenessListener.class, ResourceStateDigest.class,
+                TiebreakerWeight.class})
 @Designate(ocd = FailoverComponent.Config.class)
-public class FailoverComponent implements FailoverService, PeerLivenessListener, ResourceStateDigest {
+public class FailoverComponent implements FailoverService, PeerLivenessListener, ResourceStateDigest,
+        TiebreakerWeight {
 
     @ObjectClassDefinition(name = "Duplex failover", description = "Policy engine and local executor")
     public @interface Config {
@@ -91,6 +98,8 @@ public class FailoverComponent implements FailoverService, PeerLivenessListener,
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(FailoverComponent.class);
+    /** Fencing devices arrive as factory configurations shortly after start: warn about gaps after this. */
+    private static final java.time.Duration FENCING_SETTLE = java.time.Duration.ofSeconds(10);
 
     private final Map<String, ResourceAgent> agents = new ConcurrentHashMap<>();
 
@@ -135,6 +144,24 @@ public class FailoverComponent implements FailoverService, PeerLivenessListener,
     /** The heartbeat's own words for each peer's latest liveness change, used in reasons. */
     private final Map<NodeId, PeerEvent> lastEvents = new ConcurrentHashMap<>();
 
+    /** The fencing devices ({@link FenceDeviceComponent}, one per etc/org.duplex.failover.fence-*.cfg). */
+    private final FenceDevices fenceDevices = new FenceDevices();
+    private volatile java.time.Instant warnAfter = java.time.Instant.MAX;
+    private volatile Set<NodeId> warnedWithoutFencing;
+    /** Groups fully active on this node, for the two-node tiebreaker; recomputed on every round and report. */
+    private volatile int weight;
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void addFenceDevice(FenceDevice device) {
+        fenceDevices.add(device);
+        trigger();
+    }
+
+    void removeFenceDevice(FenceDevice device) {
+        fenceDevices.remove(device);
+    }
+
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
     void addAgent(ResourceAgent agent, Map<String, Object> props) {
         agents.put(String.valueOf(props.getOrDefault(ResourceAgent.TYPE_PROPERTY, agent.type())), agent);
@@ -173,6 +200,7 @@ public class FailoverComponent implements FailoverService, PeerLivenessListener,
         ExecutionChannel ch = channel;
         executor = new Executor(local, type -> Optional.ofNullable(agents.get(type)), scheduler, workers, report -> {
             controller.onReport(report);
+            updateWeight();
             if (ch != null) {
                 ch.publish(ChannelTransport.toApi(report));
             }
@@ -180,7 +208,7 @@ public class FailoverComponent implements FailoverService, PeerLivenessListener,
         }, history, Optional.ofNullable(volumeLock), why -> LOG.error("fencing needed: {}", why));
         ActionTransport transport = ch != null ? new ChannelTransport(local, executor, ch)
                 : new LocalTransport(Map.of(local, executor));
-        controller = new FailoverController(store, new View(), table, history, transport, Fencer.NONE,
+        controller = new FailoverController(store, new View(), table, history, transport, fenceDevices,
                 Clock.systemUTC());
         if (ch != null) {
             serveHandle = ch.serve(ChannelTransport.server(local, executor, store::load));
@@ -204,6 +232,7 @@ public class FailoverComponent implements FailoverService, PeerLivenessListener,
             });
         }
         configHandle = store.addListener(x -> trigger());
+        warnAfter = java.time.Instant.now().plus(FENCING_SETTLE);
         probeLocalResources();
         LOG.info("failover engine up on {} ({}; {}; {} agent types: {})", local, c != null ? "cluster service present"
                 : standalone ? "STANDALONE one-node mode" : "no cluster service: no quorum, nothing will start",
@@ -333,7 +362,9 @@ public class FailoverComponent implements FailoverService, PeerLivenessListener,
     private void round() {
         pending.set(false);
         try {
+            warnAboutNodesWithoutFencing();
             FailoverController.RunResult r = controller.runOnce();
+            updateWeight();
             String why = r.stoppedBecause().filter(s -> !s.startsWith("not the coordinator")).orElse(null);
             if (why != null && !why.equals(lastInterruption)) {
                 LOG.warn("plan interrupted, deciding again every tick until it changes: {}", why);
@@ -345,6 +376,40 @@ public class FailoverComponent implements FailoverService, PeerLivenessListener,
         } catch (RuntimeException e) {
             LOG.error("decision round failed: {}", e.toString(), e);
         }
+    }
+
+    /**
+     * Once, when the devices had time to arrive (and again only if the set changes): the nodes no device can
+     * fence. Without a device a frozen node is trusted to have stopped its groups when it is declared dead.
+     */
+    private void warnAboutNodesWithoutFencing() {
+        if (java.time.Instant.now().isBefore(warnAfter)) {
+            return;
+        }
+        Set<NodeId> without = controller.nodesWithoutFencing();
+        if (!without.isEmpty() && !without.equals(warnedWithoutFencing)) {
+            LOG.warn("no fencing device covers {}: a frozen node cannot be fenced; its VIP may answer beside the "
+                    + "survivor's (a dead node is trusted to have stopped its groups). Add "
+                    + "etc/org.duplex.failover.fence-<name>.cfg with type = exec, command = /path, nodes = {}",
+                    without, String.join(",", without.stream().map(NodeId::value).toList()));
+        }
+        warnedWithoutFencing = without;
+    }
+
+    /** Groups whose every member runs here (cheap: the state table and the last loaded configuration). */
+    private void updateWeight() {
+        StateTable t = table;
+        FailoverConfigStore st = store;
+        if (t == null || st == null) {
+            return;
+        }
+        weight = t.completeGroups(local, st.load().groups());
+    }
+
+    /** For the two-node tiebreaker: the number of groups fully active on this node. Never blocks. */
+    @Override
+    public int weight() {
+        return weight;
     }
 
     /** Nodes from the configuration, the membership and the heartbeat, with reasons for their liveness. */
@@ -367,7 +432,12 @@ public class FailoverComponent implements FailoverService, PeerLivenessListener,
         public Map<NodeId, Node> nodes() {
             LivenessService l = liveness;
             return NodeViews.nodes(store.load().groups(), quorum(), l == null ? List.of() : l.peers(), local,
-                    cluster != null, Map.of());
+                    cluster != null, modes());
+        }
+
+        /** The operator's standby/maintenance modes, read at every decision (a change fires no listener). */
+        private Map<NodeId, NodeMode> modes() {
+            return NodeViews.modes(cluster);
         }
 
         @Override
@@ -425,5 +495,34 @@ public class FailoverComponent implements FailoverService, PeerLivenessListener,
     @Override
     public Optional<ResourceAgent> agent(String type) {
         return Optional.ofNullable(agents.get(type));
+    }
+
+    @Override
+    public List<FenceDevice> fenceDevices() {
+        return fenceDevices.devices();
+    }
+
+    @Override
+    public Set<NodeId> nodesWithoutFencing() {
+        return controller.nodesWithoutFencing();
+    }
+
+    @Override
+    public Map<NodeId, String> pendingFenceRetries() {
+        Map<NodeId, String> out = new java.util.TreeMap<>();
+        controller.fenceFailures().forEach((n, f) -> out.put(n, "failed at " + f.at() + " (" + f.reason()
+                + "); next attempt at " + f.retryAt()));
+        return out;
+    }
+
+    @Override
+    public List<FenceResult> fence(NodeId node, FenceAction action) throws InterruptedException {
+        List<FenceResult> results = fenceDevices.run(node, action);
+        boolean off = action == FenceAction.OFF && results.stream().anyMatch(FenceResult::ok);
+        String detail = String.join("; ", results.stream().map(FenceResult::describe).toList());
+        LOG.warn("ha:fence {} --action {} by the operator: {}", node, action.word(), detail);
+        controller.fencedByOperator(node, action.word(), off, detail);
+        trigger();
+        return results;
     }
 }

@@ -11,6 +11,9 @@ import org.duplex.api.model.NodeId;
 import org.duplex.api.model.ResourceId;
 import org.duplex.api.model.ResourceState;
 import org.duplex.failover.control.FailoverController;
+import org.duplex.failover.fence.FenceAction;
+import org.duplex.failover.fence.FenceDevice;
+import org.duplex.failover.fence.FenceResult;
 import org.duplex.failover.history.History;
 import org.duplex.failover.policy.Failure;
 import org.duplex.failover.policy.Plan;
@@ -38,4 +41,29 @@ public interface FailoverService {
 
     /** Asks for a decision round soon (after a configuration change). */
     void trigger();
+
+    /** The configured fencing devices, by name. */
+    default List<FenceDevice> fenceDevices() {
+        return List.of();
+    }
+
+    /** Nodes listed by a group that no fencing device covers. */
+    default java.util.Set<NodeId> nodesWithoutFencing() {
+        return java.util.Set.of();
+    }
+
+    /** Failed fences waiting for their retry: node to "at 12:00:03.1 (what the devices said), retry at ...". */
+    default Map<NodeId, String> pendingFenceRetries() {
+        return Map.of();
+    }
+
+    /**
+     * {@code ha:fence}: runs the action on the node's devices now, recorded in the history; a confirmed off
+     * counts the node's resources as stopped.
+     *
+     * @throws IllegalArgumentException no device covers the node
+     */
+    default List<FenceResult> fence(NodeId node, FenceAction action) throws InterruptedException {
+        throw new IllegalArgumentException("no fencing devices on this node");
+    }
 }

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import org.duplex.api.cluster.ClusterService;
 import org.duplex.api.cluster.QuorumState;
 import org.duplex.api.liveness.LinkState;
 import org.duplex.api.liveness.LinkStatus;
@@ -56,6 +57,24 @@ public final class NodeViews {
         }
         out.put(local, node(local, Liveness.ALIVE, modes));
         return out;
+    }
+
+    /**
+     * The operator's node modes from the cluster (standby, maintenance), read at every decision because a change
+     * fires no listener. Without a cluster service, or if it fails, every node is online.
+     */
+    public static Map<NodeId, NodeMode> modes(ClusterService cluster) {
+        if (cluster == null) {
+            return Map.of();
+        }
+        try {
+            Map<NodeId, NodeMode> m = cluster.nodeModes();
+            return m == null ? Map.of() : m;
+        } catch (RuntimeException e) {
+            org.slf4j.LoggerFactory.getLogger(NodeViews.class).warn(
+                    "node modes unavailable from the cluster service ({}); every node counts as online", e.toString());
+            return Map.of();
+        }
     }
 
     /** Reasons for the engine: the heartbeat's own words when they match, else a summary of the links. */

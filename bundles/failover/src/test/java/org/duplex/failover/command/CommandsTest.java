@@ -24,9 +24,14 @@ import org.duplex.api.model.ResourceId;
 import org.duplex.api.model.ResourceState;
 import org.duplex.failover.agent.vip.VipAgent;
 import org.duplex.failover.control.FailoverController;
-import org.duplex.failover.control.Fencer;
 import org.duplex.failover.control.LocalTransport;
 import org.duplex.failover.control.StateTable;
+import org.duplex.failover.fence.FenceAction;
+import org.duplex.failover.fence.FenceDevice;
+import org.duplex.failover.fence.FenceDeviceConfig;
+import org.duplex.failover.fence.FenceDeviceTypes;
+import org.duplex.failover.fence.FenceDevices;
+import org.duplex.failover.fence.FenceResult;
 import org.duplex.failover.history.History;
 import org.duplex.failover.policy.Failure;
 import org.duplex.failover.policy.Plan;
@@ -49,6 +54,7 @@ class CommandsTest {
     private FailoverController controller;
     private Commands cmd;
     private final StateTable table = new StateTable(10);
+    private final FenceDevices devices = new FenceDevices();
 
     @BeforeEach
     void setUp() throws IOException {
@@ -70,7 +76,7 @@ class CommandsTest {
             public Map<NodeId, String> notes() {
                 return Map.of();
             }
-        }, table, history, new LocalTransport(Map.of()), Fencer.NONE, Clock.systemUTC());
+        }, table, history, new LocalTransport(Map.of()), devices, Clock.systemUTC());
         // both nodes already reported that nothing runs there (else the engine probes first)
         table.clearNode(N1);
         table.clearNode(N2);
@@ -125,7 +131,63 @@ class CommandsTest {
             @Override
             public void trigger() {
             }
+
+            @Override
+            public List<FenceDevice> fenceDevices() {
+                return devices.devices();
+            }
+
+            @Override
+            public Set<NodeId> nodesWithoutFencing() {
+                return controller.nodesWithoutFencing();
+            }
+
+            @Override
+            public List<FenceResult> fence(NodeId node, FenceAction action) throws InterruptedException {
+                List<FenceResult> rs = devices.run(node, action);
+                controller.fencedByOperator(node, action.word(), action == FenceAction.OFF
+                        && rs.stream().anyMatch(FenceResult::ok), rs.toString());
+                return rs;
+            }
         });
+    }
+
+    @Test
+    void fenceAndFenceList() throws Exception {
+        cmd.resourceAdd("a", "process", List.of("command=true"), false);
+        cmd.groupAdd("web", List.of("resources=a", "nodes=node1,node2"), false);
+        assertThat(cmd.fenceList()).contains("no fencing devices").contains("not covered: node1,node2")
+                .contains("a frozen node cannot be fenced");
+        assertThatThrownBy(() -> cmd.fence("node1", Optional.empty())).hasMessageContaining("no fencing device covers node1");
+
+        java.nio.file.Path script = dir.resolve("fence.sh");
+        java.nio.file.Files.writeString(script, "#!/bin/sh\n[ \"$1\" = status ] && { echo 'Chassis Power is off'; exit 1; }\n"
+                + "echo \"did $1 $2\"\nexit 0\n");
+        java.nio.file.Files.setPosixFilePermissions(script, java.nio.file.attribute.PosixFilePermissions
+                .fromString("rwxr-xr-x"));
+        devices.add(FenceDeviceTypes.create(FenceDeviceConfig.parse(Map.of("name", "ipmi1", "type", "exec",
+                "command", script.toString(), "nodes", "node1", "timeout", "5s"))));
+
+        assertThat(cmd.fenceList()).contains("ipmi1  type=exec  nodes=node1  timeout=5s  retry.interval=5s")
+                .contains("command=" + script).contains("not covered: node2");
+        assertThat(cmd.fence("node1", Optional.of("status"))).contains("ipmi1: status node1 -> exit 1 (off)")
+                .contains("output: Chassis Power is off").contains("status of node1: ipmi1=off");
+        table.set(N1, ResourceId.of("a"), ResourceState.RUNNING);
+        assertThat(cmd.fence("node1", Optional.empty())).contains("ipmi1: off node1 -> exit 0 (ok)")
+                .contains("output: did off node1").contains("node1 is fenced: its resources count as stopped");
+        assertThat(table.states().get(N1)).isNull();
+        assertThat(cmd.history(Optional.empty(), 10)).contains("ha:fence node1 --action off by the operator [epoch 2]");
+        assertThatThrownBy(() -> cmd.fence("node1", Optional.of("reboot"))).hasMessageContaining("not one of off, on, status");
+    }
+
+    @Test
+    void groupShowExplainsABlockedGroup() throws Exception {
+        cmd.resourceAdd("a", "process", List.of("command=true"), false);
+        cmd.groupAdd("web", List.of("resources=a", "nodes=node1,node2"), false);
+        table.set(N1, ResourceId.of("a"), ResourceState.BLOCKED);
+
+        assertThat(cmd.groupShow(Optional.of("web"))).contains("on node1: a=blocked")
+                .contains("BLOCKED: web blocked: stop of a on node1 could not be confirmed");
     }
 
     @Test

@@ -79,6 +79,43 @@ class PolicyPropertiesTest {
             }
         });
         assertThat(engine.plan(s)).as(ctx).isEqualTo(plan);
+        fencingRules(s, plan, ctx);
+    }
+
+    /**
+     * Fencing: only nodes a device covers (or all with fencing=true), never while a failed fence waits for its
+     * retry, a partitioned node only from a quorate side; and no start beside a dead, partitioned or
+     * unconfirmed-stop node that can be fenced unless its fence comes first in the plan.
+     */
+    private static void fencingRules(ClusterSnapshot s, Plan plan, String ctx) {
+        java.util.function.Predicate<NodeId> canFence = n -> s.config().options().fencing() || s.fencing().covers(n);
+        List<NodeId> fencedSoFar = new ArrayList<>();
+        for (Action a : plan.actions()) {
+            if (a.op() == Op.FENCE) {
+                assertThat(canFence.test(a.node())).as(ctx + " fence without device").isTrue();
+                FencingView.FenceFailure f = s.fencing().failures().get(a.node());
+                assertThat(f == null || !s.now().isBefore(f.retryAt())).as(ctx + " fence before its retry").isTrue();
+                if (s.nodes().get(a.node()).liveness() == Liveness.PARTITIONED) {
+                    assertThat(s.quorum().quorate()).as(ctx + " partitioned fenced without quorum").isTrue();
+                }
+                fencedSoFar.add(a.node());
+            }
+            if (a.op() == Op.START) {
+                ResourceGroup g = s.config().group(a.group().orElseThrow()).orElseThrow();
+                for (NodeId n : s.nodes().keySet()) {
+                    if (n.equals(a.node()) || !canFence.test(n)) {
+                        continue;
+                    }
+                    boolean active = g.resources().stream().anyMatch(r -> s.state(n, r) != ResourceState.STOPPED);
+                    boolean blocked = g.resources().stream().anyMatch(r -> s.state(n, r) == ResourceState.BLOCKED);
+                    Liveness l = s.nodes().get(n).liveness();
+                    if (active && (l == Liveness.DEAD || l == Liveness.PARTITIONED || blocked)) {
+                        assertThat(fencedSoFar).as(ctx + " " + a.summary() + " needs " + n + " fenced first")
+                                .contains(n);
+                    }
+                }
+            }
+        }
     }
 
     @Property(tries = 300)
@@ -172,7 +209,19 @@ class PolicyPropertiesTest {
         NodeId local = pick(rnd, ids.toArray(NodeId[]::new));
         QuorumState q = new QuorumState(local, quorate, quorate ? Optional.of(local) : Optional.empty(),
                 new FencingEpoch(1 + rnd.nextInt(100)), nodes.keySet(), 1, 3, "random");
-        return new ClusterSnapshot(config, nodes, Map.of(), states, failures, now, q);
+        java.util.Set<NodeId> covered = new java.util.LinkedHashSet<>();
+        Map<NodeId, FencingView.FenceFailure> fenceFailures = new LinkedHashMap<>();
+        for (NodeId n : ids) {
+            if (rnd.nextBoolean()) {
+                covered.add(n);
+                if (rnd.nextInt(4) == 0) {
+                    Instant at = now.minusSeconds(rnd.nextInt(10));
+                    fenceFailures.put(n, new FencingView.FenceFailure(at, at.plusSeconds(5), "random fence failure"));
+                }
+            }
+        }
+        return new ClusterSnapshot(config, nodes, Map.of(), states, failures, now, q,
+                new FencingView(covered, fenceFailures));
     }
 
     private static <T> T pick(Random rnd, T[] values) {

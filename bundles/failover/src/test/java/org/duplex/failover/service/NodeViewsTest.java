@@ -56,6 +56,54 @@ class NodeViewsTest {
     }
 
     @Test
+    void nodeModesComeFromTheClusterServiceAtEveryCall() {
+        Map<NodeId, NodeMode> modes = new java.util.concurrent.ConcurrentHashMap<>();
+        QuorumState q = new QuorumState(N2, true, Optional.of(N2), new FencingEpoch(3), Set.of(N1, N2), 2, 3, "ok");
+        org.duplex.api.cluster.ClusterService cluster = new org.duplex.api.cluster.ClusterService() {
+            @Override
+            public QuorumState state() {
+                return q;
+            }
+
+            @Override
+            public AutoCloseable addListener(org.duplex.api.cluster.QuorumListener listener) {
+                return () -> { };
+            }
+
+            @Override
+            public Map<NodeId, NodeMode> nodeModes() {
+                return Map.copyOf(modes);
+            }
+        };
+        assertThat(NodeViews.nodes(List.of(web), q, List.of(), N2, true, NodeViews.modes(cluster)).get(N1).mode())
+                .isEqualTo(NodeMode.ONLINE);
+        modes.put(N1, NodeMode.STANDBY);
+        modes.put(N3, NodeMode.MAINTENANCE);
+        Map<NodeId, Node> nodes = NodeViews.nodes(List.of(web), q, List.of(), N2, true, NodeViews.modes(cluster));
+        assertThat(nodes.get(N1).mode()).isEqualTo(NodeMode.STANDBY);
+        assertThat(nodes.get(N1).canRunResources()).isFalse();
+        assertThat(nodes.get(N3).mode()).isEqualTo(NodeMode.MAINTENANCE);
+        assertThat(NodeViews.modes(null)).isEmpty();
+        org.duplex.api.cluster.ClusterService broken = new org.duplex.api.cluster.ClusterService() {
+            @Override
+            public QuorumState state() {
+                return q;
+            }
+
+            @Override
+            public AutoCloseable addListener(org.duplex.api.cluster.QuorumListener listener) {
+                return () -> { };
+            }
+
+            @Override
+            public Map<NodeId, NodeMode> nodeModes() {
+                throw new IllegalStateException("configuration not loaded");
+            }
+        };
+        assertThat(NodeViews.modes(broken)).isEmpty();
+    }
+
+    @Test
     void notesPreferTheHeartbeatsWordsThenSummariseLinks() {
         List<PeerStatus> peers = List.of(peer(N1, Liveness.DEAD, LinkState.DOWN),
                 peer(N3, Liveness.SUSPECT, LinkState.UP));

@@ -1,0 +1,65 @@
+package org.duplex.failover.service;
+
+import java.util.Map;
+
+import org.duplex.api.model.NodeId;
+import org.duplex.failover.fence.ExecFenceDevice;
+import org.duplex.failover.fence.FenceAction;
+import org.duplex.failover.fence.FenceDevice;
+import org.duplex.failover.fence.FenceDeviceConfig;
+import org.duplex.failover.fence.FenceDeviceTypes;
+import org.duplex.failover.fence.FenceResult;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One instance per factory configuration {@code org.duplex.failover.fence} (files
+ * {@code etc/org.duplex.failover.fence-<name>.cfg}), registered as a {@link FenceDevice} service that
+ * {@link FailoverComponent} collects. A broken file is logged with what is wrong and the device is not used.
+ */
+@Component(configurationPid = FenceDeviceConfig.FACTORY_PID, configurationPolicy = ConfigurationPolicy.REQUIRE,
+        service = FenceDevice.class)
+public class FenceDeviceComponent implements FenceDevice {
+
+    private static final Logger LOG = LoggerFactory.getLogger(FenceDeviceComponent.class);
+
+    private volatile FenceDevice device;
+
+    @Activate
+    void activate(Map<String, Object> props) {
+        try {
+            device = FenceDeviceTypes.create(FenceDeviceConfig.parse(props));
+        } catch (IllegalArgumentException e) {
+            LOG.error("{} ({}); this device is NOT used until the file is fixed", e.getMessage(),
+                    FenceDeviceConfig.where(props));
+            throw e;
+        }
+        if (device instanceof ExecFenceDevice exec) {
+            exec.problem().ifPresent(p -> LOG.warn("fencing device {}: {}; every fence through it will fail",
+                    device.name(), p));
+        }
+    }
+
+    @Override
+    public FenceDeviceConfig config() {
+        return device.config();
+    }
+
+    @Override
+    public FenceResult run(FenceAction action, NodeId node) throws InterruptedException {
+        return device.run(action, node);
+    }
+
+    @Override
+    public String describeTarget() {
+        return device.describeTarget();
+    }
+
+    @Override
+    public String name() {
+        return device.name();
+    }
+}
