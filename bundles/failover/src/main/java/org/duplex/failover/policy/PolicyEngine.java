@@ -97,7 +97,10 @@ public final class PolicyEngine {
                 if (!activeOn(g, local)) {
                     continue;
                 }
-                if (options.noQuorumPolicy() == NoQuorumPolicy.FREEZE) {
+                if (s.quorum().settling()) {
+                    notes.add(g.id() + " kept on " + local + ": " + why + ", but this partition is settling (it "
+                            + "expects to regain quorum shortly and nobody else has it): nothing stops, nothing starts");
+                } else if (options.noQuorumPolicy() == NoQuorumPolicy.FREEZE) {
                     notes.add(g.id() + " frozen on " + local + ": " + why + ", no-quorum-policy=freeze");
                 } else if (!config.policyOf(g.id()).managed()) {
                     notes.add(g.id() + " left running on " + local + ": " + why + " but the group is unmanaged");

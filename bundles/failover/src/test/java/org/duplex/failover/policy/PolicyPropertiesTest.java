@@ -54,6 +54,9 @@ class PolicyPropertiesTest {
         assertThat(outcome.violations()).as(ctx).isEmpty();
 
         boolean mayAct = s.quorum().quorate() || s.config().options().noQuorumPolicy() == NoQuorumPolicy.IGNORE;
+        if (s.quorum().settling() && !mayAct) {
+            assertThat(plan.actions()).as(ctx + " settling: keep what runs").isEmpty();
+        }
         if (!mayAct) {
             assertThat(plan.actions()).as(ctx).allMatch(a -> a.op() == Op.STOP
                     && a.node().equals(s.quorum().localNode()));
@@ -208,7 +211,8 @@ class PolicyPropertiesTest {
         boolean quorate = rnd.nextInt(4) > 0;
         NodeId local = pick(rnd, ids.toArray(NodeId[]::new));
         QuorumState q = new QuorumState(local, quorate, quorate ? Optional.of(local) : Optional.empty(),
-                new FencingEpoch(1 + rnd.nextInt(100)), nodes.keySet(), 1, 3, "random");
+                new FencingEpoch(1 + rnd.nextInt(100)), nodes.keySet(), 1, 3, "random",
+                !quorate && rnd.nextInt(3) == 0);
         java.util.Set<NodeId> covered = new java.util.LinkedHashSet<>();
         Map<NodeId, FencingView.FenceFailure> fenceFailures = new LinkedHashMap<>();
         for (NodeId n : ids) {

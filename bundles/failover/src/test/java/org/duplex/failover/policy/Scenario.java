@@ -57,6 +57,7 @@ record Scenario(String name, ClusterSnapshot snapshot, List<String> expectedActi
         Map<NodeId, FencingView.FenceFailure> fenceFailures = new LinkedHashMap<>();
         Instant now = Instant.parse("2026-01-01T12:00:00Z");
         boolean quorate = true;
+        boolean settling = false;
         long epoch = 1;
         NodeId local = null;
         String quorumReason = "2 of 3 votes";
@@ -93,7 +94,8 @@ record Scenario(String name, ClusterSnapshot snapshot, List<String> expectedActi
                     case "quorum":
                         quorate = Tokens.bool(w.get(1), "quorum");
                         Map<String, String> kv = ConfigText.keyValues(w.subList(2, w.size()), Set.of("epoch",
-                                "local", "reason"));
+                                "local", "reason", "settling"));
+                        settling = kv.containsKey("settling") && Tokens.bool(kv.get("settling"), "settling");
                         epoch = kv.containsKey("epoch") ? Long.parseLong(kv.get("epoch")) : epoch;
                         local = kv.containsKey("local") ? NodeId.of(kv.get("local")) : local;
                         quorumReason = kv.getOrDefault("reason", quorumReason);
@@ -153,7 +155,7 @@ record Scenario(String name, ClusterSnapshot snapshot, List<String> expectedActi
         FailoverConfig cfg = ConfigText.parse(config.toString());
         NodeId localNode = local != null ? local : nodes.keySet().iterator().next();
         QuorumState q = new QuorumState(localNode, quorate, quorate ? Optional.of(localNode) : Optional.empty(),
-                new FencingEpoch(epoch), nodes.keySet(), quorate ? 2 : 1, 3, quorumReason);
+                new FencingEpoch(epoch), nodes.keySet(), quorate ? 2 : 1, 3, quorumReason, settling);
         return new Scenario(name, new ClusterSnapshot(cfg, nodes, notes, states, failures, now, q,
                 new FencingView(covered, fenceFailures)), actions,
                 reasons, placement);
