@@ -162,7 +162,7 @@ public final class FailoverController {
         history.add(new History.Entry(clock.instant(), node, Optional.empty(), Optional.empty(), History.Kind.FENCE,
                 "ha:fence " + node + " --action " + action + " by the operator [" + q.epoch() + "]: " + detail));
         if (poweredOff) {
-            table.clearNode(node);
+            table.fenced(node);
             fenceFailures.remove(node);
         }
     }
@@ -255,7 +255,7 @@ public final class FailoverController {
                 }
                 Instant at = clock.instant();
                 if (outcome.fenced()) {
-                    table.clearNode(a.node());
+                    table.fenced(a.node());
                     fenceFailures.remove(a.node());
                     history.add(new History.Entry(at, a.node(), a.group(), Optional.empty(), History.Kind.FENCE,
                             "fenced " + a.node() + " [" + a.epoch() + "]: " + outcome.detail()

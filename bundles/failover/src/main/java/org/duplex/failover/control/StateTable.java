@@ -54,6 +54,15 @@ public final class StateTable {
         reported.add(node);
     }
 
+    /**
+     * A fence of the node succeeded: nothing runs there any more, and when it comes back it is probed like a node
+     * never heard from (its JVM may have survived a fabric fence, its VIP may still be up).
+     */
+    public synchronized void fenced(NodeId node) {
+        states.remove(node);
+        reported.remove(node);
+    }
+
     public synchronized boolean hasReported(NodeId node) {
         return reported.contains(node);
     }

@@ -200,6 +200,12 @@ class FencingControllerTest {
 
         assertThat(controller.runOnce().plan().actions()).as("settled: nothing fenced twice").isEmpty();
         assertThat(fenceCalls()).hasSize(2);
+
+        // node1 comes back (unfenced by the operator): probed before anything, like a node never heard from
+        nodes.put(N1, nodes.get(N1).withLiveness(Liveness.ALIVE));
+        sent.clear();
+        controller.runOnce();
+        assertThat(sent).containsExactly("probe vip on node1", "probe app on node1");
     }
 
     @Test
