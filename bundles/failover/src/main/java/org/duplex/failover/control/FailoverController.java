@@ -58,6 +58,10 @@ public final class FailoverController {
         Map<NodeId, String> notes();
     }
 
+    /**
+     * @param executed steps carried out that changed something (starts, stops, probes, fences; not blocks): the
+     *                 component decides again at once when it is positive
+     */
     public record RunResult(Plan plan, int executed, Optional<String> stoppedBecause) {
     }
 
@@ -226,7 +230,9 @@ public final class FailoverController {
             if (failed.isPresent()) {
                 return new RunResult(plan, done, failed);
             }
-            done++;
+            if (a.op() != Action.Op.BLOCK) {
+                done++; // a block changes nothing: counting it would make the caller decide again at once, forever
+            }
         }
         return new RunResult(plan, done, Optional.empty());
     }

@@ -180,6 +180,7 @@ class FencingControllerTest {
         clock.advance(Duration.ofSeconds(2));
         FailoverController.RunResult waiting = controller.runOnce();
         assertThat(waiting.plan().actions()).extracting(Action::summary).containsExactly("block web on node1 (blocked)");
+        assertThat(waiting.executed()).as("a block is no progress: no immediate new round (no busy loop)").isZero();
         assertThat(waiting.plan().actions().get(0).reason()).contains("web blocked: fencing node1 failed at 12:00:00.0")
                 .contains("next attempt at 12:00:05.0");
         assertThat(controller.simulate(Optional.empty()).render()).contains("web blocked: fencing node1 failed");
