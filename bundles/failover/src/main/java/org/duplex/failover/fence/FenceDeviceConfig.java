@@ -88,7 +88,7 @@ public record FenceDeviceConfig(String name, String type, List<NodeId> nodes, Du
         Duration retry = duration(props, "retry.interval", DEFAULT_RETRY, problems);
         Map<String, String> params = new LinkedHashMap<>();
         props.forEach((k, v) -> {
-            if (!COMMON.contains(k) && !FRAMEWORK.contains(k) && v != null) {
+            if (!COMMON.contains(k) && !FRAMEWORK.contains(k) && !frameworkPrefix(k) && v != null) {
                 params.put(k, String.valueOf(v).trim());
             }
         });
@@ -120,6 +120,11 @@ public record FenceDeviceConfig(String name, String type, List<NodeId> nodes, Du
             return pid.substring(FACTORY_PID.length() + 1); // Configurator/factory alias: org.duplex.failover.fence~ipmi1
         }
         return pid.isBlank() ? "fence" : pid;
+    }
+
+    private static boolean frameworkPrefix(String key) {
+        return key.startsWith("felix.") || key.startsWith("org.apache.felix.") || key.startsWith("service.")
+                || key.startsWith("component.") || key.startsWith(".");
     }
 
     private static Duration duration(Map<String, ?> props, String key, Duration dflt, List<String> problems) {

@@ -17,8 +17,8 @@ class FenceDeviceConfigTest {
     @Test
     void defaultsAndNameFromTheFile() {
         FenceDeviceConfig c = FenceDeviceConfig.parse(Map.of("felix.fileinstall.filename", FILE,
-                "service.pid", "org.duplex.failover.fence.a1b2", "service.factoryPid", "org.duplex.failover.fence",
-                "type", "exec", "command", "/usr/local/sbin/fence-node", "nodes", " node1, node2 "));
+                "service.pid", "org.duplex.failover.fence~ipmi1", "service.factoryPid", "org.duplex.failover.fence",
+                "org.apache.felix.configadmin.revision", "1", "service.bundleLocation", "?", "type", "exec", "command", "/usr/local/sbin/fence-node", "nodes", " node1, node2 "));
 
         assertThat(c.name()).isEqualTo("ipmi1");
         assertThat(c.type()).isEqualTo("exec");
