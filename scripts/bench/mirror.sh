@@ -70,13 +70,18 @@ echo "mirror benchmark: ${RUNTIME}s per fio job, volume $SIZE bytes, files in $D
 start_node a "$DIR/a.log" --backing "$DIR/a.img" --meta "$DIR/a.meta" --nbd 127.0.0.1:0 --promote 1
 A=($(run_fio "nbd://127.0.0.1:$NODE_NBD/vol")); stop_pid "$NODE_PID"
 
-# (b) replicated to a peer on loopback
-rm -rf "$DIR"/*.img "$DIR"/*.meta
-PA=$(free_port); PB=$(free_port)
-start_node b "$DIR/b.log" --backing "$DIR/b.img" --meta "$DIR/b.meta" --listen 127.0.0.1:$PB --peer 127.0.0.1:$PA --skip-initial-sync
-BPID=$NODE_PID
-start_node a "$DIR/a.log" --backing "$DIR/a.img" --meta "$DIR/a.meta" --listen 127.0.0.1:$PA --peer 127.0.0.1:$PB --skip-initial-sync --wait-sync 60 --promote 1 --nbd 127.0.0.1:0
-B=($(run_fio "nbd://127.0.0.1:$NODE_NBD/vol")); stop_pid "$NODE_PID"; stop_pid "$BPID"
+# (b) replicated to a peer on loopback; replicated PEER_ACK sets R to the fio triple
+replicated() {
+    rm -rf "$DIR"/*.img "$DIR"/*.meta
+    local pa pb bpid
+    pa=$(free_port); pb=$(free_port)
+    start_node b "$DIR/b-$1.log" --backing "$DIR/b.img" --meta "$DIR/b.meta" --listen 127.0.0.1:$pb --peer 127.0.0.1:$pa --skip-initial-sync --peer-ack "$1"
+    bpid=$NODE_PID
+    start_node a "$DIR/a-$1.log" --backing "$DIR/a.img" --meta "$DIR/a.meta" --listen 127.0.0.1:$pa --peer 127.0.0.1:$pb --skip-initial-sync --wait-sync 60 --promote 1 --nbd 127.0.0.1:0 --peer-ack "$1"
+    R=($(run_fio "nbd://127.0.0.1:$NODE_NBD/vol")); stop_pid "$NODE_PID"; stop_pid "$bpid"
+}
+replicated written; B=("${R[@]}")
+replicated durable; BD=("${R[@]}")
 
 # (c) nbdkit file plugin
 rm -rf "$DIR"/*.img "$DIR"/*.meta
@@ -91,9 +96,11 @@ echo
 printf '%-34s %14s %16s %15s\n' "target" "seq write MiB/s" "4k randwrite IOPS" "4k randread IOPS"
 printf '%-34s %14s %16s %15s\n' "(a) Duplex, unreplicated" "${A[0]}" "${A[1]}" "${A[2]}"
 printf '%-34s %14s %16s %15s\n' "(b) Duplex, replicated (loopback)" "${B[0]}" "${B[1]}" "${B[2]}"
+printf '%-34s %14s %16s %15s\n' "(b') same, peer.ack = durable" "${BD[0]}" "${BD[1]}" "${BD[2]}"
 printf '%-34s %14s %16s %15s\n' "(c) nbdkit file" "${C[0]}" "${C[1]}" "${C[2]}"
 printf '%-34s %14s %16s %15s\n' "ratio (a)/(c)  [goal >= 1.0]" "$(ratio ${A[0]} ${C[0]})" "$(ratio ${A[1]} ${C[1]})" "$(ratio ${A[2]} ${C[2]})"
 printf '%-34s %14s %16s %15s\n' "ratio (b)/(a)  [goal 0.7 / 0.5]" "$(ratio ${B[0]} ${A[0]})" "$(ratio ${B[1]} ${A[1]})" "$(ratio ${B[2]} ${A[2]})"
+printf '%-34s %14s %16s %15s\n' "ratio (b')/(a) (durable acks)" "$(ratio ${BD[0]} ${A[0]})" "$(ratio ${BD[1]} ${A[1]})" "$(ratio ${BD[2]} ${A[2]})"
 
 # Resync: full initial sync, then 1 % dirtied while the peer is down
 rm -rf "$DIR"/*.img "$DIR"/*.meta

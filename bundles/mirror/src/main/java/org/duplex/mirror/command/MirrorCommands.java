@@ -40,9 +40,18 @@ public final class MirrorCommands {
     }
 
     public String promote(String name, Long epoch) throws MirrorException {
+        return promote(name, epoch, false);
+    }
+
+    /** {@code force}: promote even an Outdated leg (the writes its old primary acknowledged since are lost). */
+    public String promote(String name, Long epoch, boolean force) throws MirrorException {
         FencingEpoch e = epoch == null ? registry.epoch() : new FencingEpoch(epoch);
-        volume(name).promote(e);
-        return name + " is primary (" + e + ")";
+        volume(name).promote(e, force);
+        return name + " is primary (" + e + ")" + (force ? " - forced: see the log for what may be lost" : "");
+    }
+
+    public String resumeIo(String name) throws MirrorException {
+        return volume(name).resumeIo();
     }
 
     public String demote(String name) throws MirrorException {

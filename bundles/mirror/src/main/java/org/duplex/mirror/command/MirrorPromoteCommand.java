@@ -21,10 +21,14 @@ public class MirrorPromoteCommand implements Action {
     @Option(name = "--epoch", description = "fencing epoch to promote with (default: the cluster's current one)")
     Long epoch;
 
+    @Option(name = "--force", description = "also promote a leg marked Outdated by its primary: the writes that "
+            + "primary acknowledged after the replication link was lost are LOST (logged)")
+    boolean force;
+
     @Override
     public Object execute() {
         try {
-            System.out.println(new MirrorCommands(registry).promote(volume, epoch));
+            System.out.println(new MirrorCommands(registry).promote(volume, epoch, force));
         } catch (Exception e) {
             System.err.println("Error: " + e.getMessage());
         }

@@ -105,7 +105,8 @@ public class MirrorAgent implements ResourceAgent {
             return OperationResult.success(s.name() + " primary, " + s.connection(), elapsed);
         }
         return OperationResult.of(OcfStatus.ERR_GENERIC, s.name() + " is primary but "
-                + (s.writable() ? "its data is " + s.localDisk() : "refuses writes (quorum lost?)"), elapsed);
+                + (s.writable() ? "its data is " + s.localDisk() : "refuses writes ("
+                + s.alert().orElse("quorum lost or demotion in progress") + ")"), elapsed);
     }
 
     private static Duration since(long t0) {

@@ -2,6 +2,7 @@ package org.duplex.mirror.component;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.time.Duration;
 import java.util.Collection;
 import java.util.Map;
 import java.util.Optional;
@@ -10,7 +11,12 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.duplex.api.cluster.ClusterService;
 import org.duplex.api.cluster.FencingEpoch;
 import org.duplex.api.cluster.QuorumState;
+import org.duplex.api.model.NodeId;
+import org.duplex.mirror.engine.Fencing;
 import org.duplex.mirror.engine.MirrorVolume;
+import org.duplex.mirror.engine.PeerFencer;
+import org.duplex.mirror.fence.FenceServer;
+import org.duplex.mirror.fence.TcpPeerFencer;
 import org.duplex.mirror.engine.QuorumGate;
 import org.duplex.mirror.nbd.NbdServer;
 import org.duplex.mirror.nbd.NbdServerConfig;
@@ -31,7 +37,7 @@ public class MirrorRegistry implements QuorumGate {
     private static final Logger LOG = LoggerFactory.getLogger(MirrorRegistry.class);
 
     /** A running volume and its export. */
-    public record Entry(VolumeSettings settings, MirrorVolume volume, NbdServer nbd) {
+    public record Entry(VolumeSettings settings, MirrorVolume volume, NbdServer nbd, FenceServer fence) {
     }
 
     private final Map<String, Entry> volumes = new ConcurrentHashMap<>();
@@ -76,6 +82,12 @@ public class MirrorRegistry implements QuorumGate {
         return s != null && s.quorate();
     }
 
+    /** This node's id as the cluster knows it, when a ClusterService is bound. */
+    public Optional<NodeId> localNode() {
+        QuorumState s = state;
+        return s == null ? Optional.empty() : Optional.of(s.localNode());
+    }
+
     @Override
     public FencingEpoch epoch() {
         QuorumState s = state;
@@ -85,10 +97,22 @@ public class MirrorRegistry implements QuorumGate {
     /** Opens a volume (and its NBD export); replaces one of the same name. */
     public Entry open(VolumeSettings s) throws IOException {
         close(s.volume().name());
-        MirrorVolume v = new MirrorVolume(s.keyFile() == null ? s.volume()
-                : s.volume().withClusterKey(Files.readAllBytes(s.keyFile())), this);
+        byte[] key = s.keyFile() == null ? null : Files.readAllBytes(s.keyFile());
+        VolumeSettings.FencePath fp = s.fence();
+        PeerFencer fencer = fp == null ? PeerFencer.NONE : new TcpPeerFencer(fp.peerAddress(), fp.peerPort(), key);
+        MirrorVolume v = new MirrorVolume(key == null ? s.volume() : s.volume().withClusterKey(key), this, fencer);
         NbdServer nbd = null;
+        FenceServer fence = null;
         try {
+            if (fp != null) {
+                fence = new FenceServer(fp.localAddress(), fp.localPort(), key, Duration.ofSeconds(10),
+                        v::outdateByPeer);
+                if (fp.sharesReplicationNic() && s.volume().fencing() != Fencing.DONT_CARE) {
+                    LOG.warn("Mirror volume {}: the fencing path uses the replication addresses (set "
+                            + "fence.local.address and fence.peer.address to the cluster interface): a cut "
+                            + "replication NIC then also hides the peer from fencing", s.volume().name());
+                }
+            }
             if (!s.nbdAddress().isEmpty()) {
                 NbdServerConfig d = NbdServerConfig.loopback(s.nbdPort());
                 nbd = new NbdServer(new NbdServerConfig(s.nbdAddress(), s.nbdPort(), d.maxConnections(),
@@ -96,10 +120,16 @@ public class MirrorRegistry implements QuorumGate {
                 nbd.addExport(s.volume().name(), "Duplex mirror volume " + s.volume().name(), v);
             }
         } catch (IOException e) {
+            if (nbd != null) {
+                nbd.close();
+            }
+            if (fence != null) {
+                fence.close();
+            }
             v.close();
             throw e;
         }
-        Entry e = new Entry(s, v, nbd);
+        Entry e = new Entry(s, v, nbd, fence);
         volumes.put(s.volume().name(), e);
         if (s.keyFile() == null && s.volume().replicated()) {
             LOG.warn("Mirror volume {}: replication frames are NOT authenticated (no cluster key file): run "
@@ -118,6 +148,9 @@ public class MirrorRegistry implements QuorumGate {
         }
         if (e.nbd() != null) {
             e.nbd().close();
+        }
+        if (e.fence() != null) {
+            e.fence().close();
         }
         try {
             e.volume().close();

@@ -81,6 +81,24 @@ public class MirrorVolumeComponent {
 
         @AttributeDefinition(description = "Cluster key for frame HMACs; default ${karaf.etc}/duplex-cluster.key")
         String key_file() default "";
+
+        @AttributeDefinition(description = "On replication-link loss: dont-care, resource-only (writes wait until the "
+                + "peer is Outdated or the link is back) or resource-and-stonith")
+        String fencing() default "resource-only";
+
+        @AttributeDefinition(description = "How long writes wait for the peer to be outdated before failing")
+        long fencing_timeout_ms() default 30000;
+
+        @AttributeDefinition(description = "Fencing path: this node's address on the cluster interface; default "
+                + "local.address")
+        String fence_local_address() default "";
+
+        @AttributeDefinition(description = "Fencing path: the peer's address on the cluster interface; default "
+                + "peer.address")
+        String fence_peer_address() default "";
+
+        @AttributeDefinition(description = "Fencing path port (one per volume); default local.port + 1")
+        int fence_port() default 0;
     }
 
     private final MirrorRegistry registry;

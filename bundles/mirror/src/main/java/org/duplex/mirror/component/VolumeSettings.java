@@ -5,6 +5,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 
+import org.duplex.mirror.engine.Fencing;
+import org.duplex.mirror.engine.PeerAck;
 import org.duplex.mirror.engine.ReadBalancing;
 import org.duplex.mirror.engine.ReplicationMode;
 import org.duplex.mirror.engine.Role;
@@ -17,8 +19,20 @@ import org.duplex.mirror.gi.SplitBrainPolicy;
  * @param keyFile     cluster key for frame authentication, or null (unauthenticated)
  * @param nbdAddress  address the NBD export listens on ("" = no NBD server for this volume)
  * @param initialRole role at activation; PRIMARY is for clusters without failover (it promotes with the epoch)
+ * @param fence       the fencing path (second path to the peer), null for an unreplicated volume
  */
-public record VolumeSettings(VolumeConfig volume, Path keyFile, String nbdAddress, int nbdPort, Role initialRole) {
+public record VolumeSettings(VolumeConfig volume, Path keyFile, String nbdAddress, int nbdPort, Role initialRole,
+                             FencePath fence) {
+
+    /**
+     * Where this node answers outdate requests and where the peer answers them: addresses on the cluster
+     * interface, not the replication NIC (otherwise a cut replication link also cuts the fencing path).
+     *
+     * @param sharesReplicationNic the addresses default to the replication ones (logged as a warning)
+     */
+    public record FencePath(String localAddress, int localPort, String peerAddress, int peerPort,
+                            boolean sharesReplicationNic) {
+    }
 
     public static final String FACTORY_PID = "org.duplex.mirror.volume";
 
@@ -57,7 +71,20 @@ public record VolumeSettings(VolumeConfig volume, Path keyFile, String nbdAddres
         c = new VolumeConfig(c.name(), c.size(), c.backing(), c.metaDir(), gran, c.listenHost(), c.listenPort(),
                 c.peerHost(), c.peerPort(), c.mode(), c.splitBrainPolicy(), c.resyncRate(), c.readBalancing(),
                 c.skipInitialSync(), null, Duration.ofMillis(Long.parseLong(str(p, "ack.timeout.ms", "10000"))),
-                Duration.ofMillis(500));
+                Duration.ofMillis(500), Fencing.parse(str(p, "fencing", "resource-only")),
+                Duration.ofMillis(positive(name, "fencing.timeout.ms", str(p, "fencing.timeout.ms", "30000"))),
+                PeerAck.parse(str(p, "peer.ack", "written")));
+        FencePath fence = null;
+        if (c.replicated()) {
+            String localFence = str(p, "fence.local.address", "");
+            String peerFence = str(p, "fence.peer.address", "");
+            String fp = str(p, "fence.port", "0");
+            int fencePort = fp.equals("0") ? c.listenPort() + 1 : (int) positive(name, "fence.port", fp);
+            fence = new FencePath(localFence.isEmpty() ? c.listenHost() : localFence, fencePort,
+                    peerFence.isEmpty() ? c.peerHost() : peerFence,
+                    (int) positive(name, "fence.peer.port", str(p, "fence.peer.port", Integer.toString(fencePort))),
+                    localFence.isEmpty() || peerFence.isEmpty());
+        }
         String key = str(p, "key.file", "");
         Path keyFile = key.isEmpty() ? etc.resolve("duplex-cluster.key") : Path.of(key);
         if (!Files.isReadable(keyFile)) {
@@ -68,6 +95,21 @@ public record VolumeSettings(VolumeConfig volume, Path keyFile, String nbdAddres
         }
         Role role = Role.valueOf(str(p, "role", "secondary").toUpperCase(java.util.Locale.ROOT));
         return new VolumeSettings(c, keyFile, str(p, "nbd.address", "127.0.0.1"),
-                Integer.parseInt(str(p, "nbd.port", "10809")), role);
+                Integer.parseInt(str(p, "nbd.port", "10809")), role, fence);
+    }
+
+    private static long positive(String volume, String key, String value) {
+        long v;
+        try {
+            v = Long.parseLong(value);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("mirror volume " + volume + ": '" + key + "' must be a number, was '"
+                    + value + "'");
+        }
+        if (v <= 0) {
+            throw new IllegalArgumentException("mirror volume " + volume + ": '" + key + "' must be positive, was "
+                    + v);
+        }
+        return v;
     }
 }

@@ -62,6 +62,8 @@ public final class MirrorVolume implements BlockDevice, AutoCloseable {
     private static final int RESYNC_WINDOW = 16;
     private static final long AL_EXTENT = 4L << 20;
     private static final int AL_SLOTS = 1237;
+    /** A receiving leg (peer.ack = written) forces what it received at least this often (and at every FLUSH). */
+    private static final long CHECKPOINT_NANOS = 1_000_000_000L;
 
     private final VolumeConfig config;
     private final QuorumGate gate;
@@ -90,6 +92,12 @@ public final class MirrorVolume implements BlockDevice, AutoCloseable {
     private volatile String alert;
     private volatile String lastVerify;
     private volatile Resync resync;
+    private final PeerFencer fencer;
+    private final Object fenceLock = new Object();
+    /** Non-null while writes the peer does not have may not be acknowledged (see {@link Fencing}). */
+    private volatile Suspension suspension;
+    /** Set after a resource-only primary resumed without the peer being confirmed Outdated. */
+    private volatile String unconfirmedFence;
     private ServerSocket listener;
     private final List<Thread> threads = new java.util.concurrent.CopyOnWriteArrayList<>();
 
@@ -104,6 +112,35 @@ public final class MirrorVolume implements BlockDevice, AutoCloseable {
         }
     }
 
+    /** Writes suspended after losing an up-to-date peer, until it is outdated or the link is back. */
+    private static final class Suspension {
+        final long startNanos = System.nanoTime();
+        final long deadlineNanos;
+        final String cause;
+        final PeerLink lost;
+        volatile boolean expired;
+        volatile String lastAttempt = "outdating the peer";
+
+        Suspension(PeerLink lost, String cause, Duration timeout) {
+            this.lost = lost;
+            this.cause = cause;
+            this.deadlineNanos = startNanos + timeout.toNanos();
+        }
+
+        boolean timedOut() {
+            return expired || System.nanoTime() - deadlineNanos >= 0;
+        }
+
+        String describe(String volume) {
+            long secs = (System.nanoTime() - startNanos) / 1_000_000_000L;
+            return (timedOut() ? "WRITES SUSPENDED (fencing timeout passed, writes fail with EIO)"
+                    : "writes suspended") + " for " + secs + " s: replication link lost (" + cause
+                    + ") and the peer is not confirmed Outdated; last attempt: " + lastAttempt
+                    + ". Way out: restore the link (writes resume once connected), or make the peer reachable on "
+                    + "the fencing path, or demote; if the peer node is powered off: ha:mirror-resume-io " + volume;
+        }
+    }
+
     /** Outcome of an online verify. */
     public record VerifyResult(long regionsCompared, long regionsDiffering, Duration took) {
         @Override
@@ -113,9 +150,16 @@ public final class MirrorVolume implements BlockDevice, AutoCloseable {
         }
     }
 
+    /** A volume without a second path to the peer ({@link PeerFencer#NONE}). */
     public MirrorVolume(VolumeConfig config, QuorumGate gate) throws IOException {
+        this(config, gate, PeerFencer.NONE);
+    }
+
+    /** @param fencer the second path used to outdate the peer when the replication link is lost */
+    public MirrorVolume(VolumeConfig config, QuorumGate gate, PeerFencer fencer) throws IOException {
         this.config = config;
         this.gate = gate;
+        this.fencer = java.util.Objects.requireNonNull(fencer, "fencer");
         Files.createDirectories(config.metaDir());
         this.metaStore = new MetaStore(config.metaDir());
         this.data = new DiskFile(config.backing(), false);
@@ -153,6 +197,25 @@ public final class MirrorVolume implements BlockDevice, AutoCloseable {
             metaStore.store(meta);
             LOG.warn("Mirror volume {}: this node was primary and stopped without a clean demote; {} activity-log "
                     + "extents marked dirty for resync with the peer", config.name(), extents.size());
+        } else if (!al.recordedExtents().isEmpty()) {
+            // A receiving leg that stopped uncleanly: writes it acknowledged once written (peer.ack = written) may
+            // not have reached its disk. Those regions are resynced, and until then this leg may lack acknowledged
+            // data, so it must not be promoted.
+            List<Long> extents = al.recordedExtents();
+            for (long e : extents) {
+                long off = e * AL_EXTENT;
+                if (off < config.size()) {
+                    bitmap.markDirty(off, Math.min(AL_EXTENT, config.size() - off));
+                }
+            }
+            al.clear();
+            if (meta.disk() == DiskState.UP_TO_DATE) {
+                meta = meta.withDisk(DiskState.OUTDATED);
+                metaStore.store(meta);
+            }
+            LOG.warn("Mirror volume {}: this leg stopped uncleanly while receiving replicated writes: {} extents "
+                    + "marked for resync; the leg is {} until it resyncs from the primary", config.name(),
+                    extents.size(), meta.disk());
         }
         this.connection = ConnectionState.STANDALONE;
         if (config.replicated()) {
@@ -295,6 +358,7 @@ public final class MirrorVolume implements BlockDevice, AutoCloseable {
             }
             try {
                 CompletableFuture<byte[]> ack = null;
+                boolean confirmed = false;
                 PeerLink l;
                 synchronized (order) {
                     checkWritable();
@@ -310,7 +374,12 @@ public final class MirrorVolume implements BlockDevice, AutoCloseable {
                     data.force();
                 }
                 if (ack != null && config.mode() == ReplicationMode.SYNC) {
-                    await(l, ack);
+                    confirmed = await(l, ack) != null;
+                } else if (ack != null) {
+                    confirmed = true; // async: acknowledged without the peer by definition
+                }
+                if (tracked && !confirmed) {
+                    awaitSafeToAcknowledge();
                 }
             } finally {
                 if (tracked) {
@@ -354,6 +423,219 @@ public final class MirrorVolume implements BlockDevice, AutoCloseable {
             throw new BlockDeviceException(Nbd.EPERM, "volume " + config.name()
                     + " refuses writes: quorum lost or demotion in progress");
         }
+        Suspension s = suspension;
+        if (s != null && s.timedOut()) {
+            throw new BlockDeviceException(Nbd.EIO, "volume " + config.name() + ": " + s.describe(config.name()));
+        }
+    }
+
+    // ------------------------------------------------------------------ fencing (peer outdating)
+
+    /**
+     * A write the peer has not confirmed may be acknowledged only when the peer cannot be promoted without it:
+     * no suspension is in force (link up, peer Outdated or Inconsistent, or fencing off). Blocks while the peer is
+     * being outdated; fails with EIO once the fencing timeout has passed (never acknowledges), EPERM if demoted.
+     */
+    private void awaitSafeToAcknowledge() throws IOException {
+        if (suspension == null) {
+            return;
+        }
+        synchronized (fenceLock) {
+            Suspension s;
+            while ((s = suspension) != null) {
+                if (role != Role.PRIMARY || !writable) {
+                    throw new BlockDeviceException(Nbd.EPERM, "volume " + config.name() + " was demoted while "
+                            + "writes were suspended: this write was not acknowledged");
+                }
+                long left = s.deadlineNanos - System.nanoTime();
+                if (s.expired || left <= 0) {
+                    throw new BlockDeviceException(Nbd.EIO, "volume " + config.name() + ": "
+                            + s.describe(config.name()));
+                }
+                try {
+                    fenceLock.wait(Math.max(1, Math.min(TimeUnit.NANOSECONDS.toMillis(left), 200)));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IOException("interrupted while writes were suspended", e);
+                }
+            }
+        }
+    }
+
+    /**
+     * Called by {@link PeerLink#fail} before any write waiting on the link learns that it failed: a primary that
+     * loses an up-to-date peer suspends acknowledgements of unconfirmed writes and starts outdating the peer.
+     */
+    void linkFailing(PeerLink l, String reason) {
+        synchronized (fenceLock) {
+            if (link != l || closed || role != Role.PRIMARY || config.fencing() == Fencing.DONT_CARE
+                    || peerDisk != DiskState.UP_TO_DATE || suspension != null) {
+                return;
+            }
+            Suspension s = new Suspension(l, reason, config.fencingTimeout());
+            suspension = s;
+            LOG.warn("Mirror volume {}: replication link lost ({}) while the peer was up to date: write "
+                    + "acknowledgements suspended until the peer is marked Outdated or the link is back (fencing "
+                    + "{}, timeout {} ms)", config.name(), reason, config.fencing().label(),
+                    config.fencingTimeout().toMillis());
+            thread("mirror-fence-" + config.name(), () -> fenceLoop(s));
+        }
+    }
+
+    private void endSuspension(Suspension s, String why) {
+        synchronized (fenceLock) {
+            if (suspension != s || s == null) {
+                return;
+            }
+            suspension = null;
+            fenceLock.notifyAll();
+        }
+        LOG.info("Mirror volume {}: writes resume after {} ms: {}", config.name(),
+                (System.nanoTime() - s.startNanos) / 1_000_000, why);
+    }
+
+    private void wakeSuspendedWriters() {
+        synchronized (fenceLock) {
+            fenceLock.notifyAll();
+        }
+    }
+
+    /** Retries the fencer until the peer is outdated, the link is back, or this leg is demoted or closed. */
+    private void fenceLoop(Suspension s) {
+        Duration attempt = config.fencingTimeout().compareTo(Duration.ofSeconds(5)) < 0 ? config.fencingTimeout()
+                : Duration.ofSeconds(5);
+        boolean resumedUnconfirmed = false;
+        while (!closed) {
+            if (role != Role.PRIMARY) {
+                endSuspension(s, "demoted");
+                return;
+            }
+            PeerLink current = link;
+            if (current != null && current != s.lost && current.up()) {
+                endSuspension(s, "the link is back");
+                unconfirmedFence = null;
+                return;
+            }
+            if (resumedUnconfirmed && (suspension != null || unconfirmedFence == null)) {
+                return; // superseded
+            }
+            if (!resumedUnconfirmed && suspension != s) {
+                return;
+            }
+            PeerFencer.Result r;
+            try {
+                r = fencer.outdatePeer(new PeerFencer.OutdateRequest(config.name(), meta.promotedEpoch()), attempt);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (RuntimeException e) {
+                r = PeerFencer.Result.notConfirmed("fencer failed: " + e);
+            }
+            s.lastAttempt = r.outcome() + " (" + r.detail() + ")";
+            if (r.outcome() == PeerFencer.Outcome.OUTDATED) {
+                LOG.warn("Mirror volume {}: peer marked Outdated ({}): it cannot be promoted until it has been "
+                        + "resynced from this node", config.name(), r.detail());
+                unconfirmedFence = null;
+                endSuspension(s, "the peer is Outdated");
+                return;
+            }
+            if (r.outcome() == PeerFencer.Outcome.UNREACHABLE && config.fencing() == Fencing.RESOURCE_ONLY
+                    && !resumedUnconfirmed && gate.quorate()) {
+                unconfirmedFence = "peer not confirmed Outdated (unreachable on the fencing path: " + r.detail()
+                        + "); if this node dies before the peer reconnects, promoting the peer loses the writes "
+                        + "acknowledged since " + java.time.Instant.now();
+                LOG.error("Mirror volume {}: the peer is unreachable on the replication link and on the fencing path "
+                        + "({}): it is outside this quorate partition and cannot be promoted now, so writes resume "
+                        + "(fencing resource-only). RISK: if this node dies before the peer reconnects, a promotion "
+                        + "of the peer would lose the writes acknowledged from now on (resource-and-stonith keeps "
+                        + "them suspended instead). Retrying to outdate the peer every 5 s.", config.name(),
+                        r.detail());
+                resumedUnconfirmed = true;
+                endSuspension(s, "peer unreachable, this node is quorate (resource-only)");
+            } else if (!resumedUnconfirmed) {
+                LOG.warn("Mirror volume {}: outdating the peer failed: {} {}", config.name(), r.outcome(),
+                        r.detail());
+            }
+            if (!resumedUnconfirmed && !s.expired && s.timedOut()) {
+                s.expired = true;
+                LOG.error("Mirror volume {}: {}", config.name(), s.describe(config.name()));
+                wakeSuspendedWriters();
+            }
+            try {
+                Thread.sleep(resumedUnconfirmed ? 5000 : 500);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    /**
+     * Operator override for a suspended primary (ha:mirror-resume-io): acknowledges writes again although the peer
+     * is not confirmed Outdated. Safe only when the peer node is known to be down (powered off).
+     */
+    public String resumeIo() throws MirrorException {
+        Suspension s = suspension;
+        if (s == null) {
+            return "volume " + config.name() + ": writes are not suspended";
+        }
+        unconfirmedFence = "writes resumed by the operator without the peer being Outdated (since "
+                + java.time.Instant.now() + "): promoting the peer would lose them";
+        LOG.error("Mirror volume {}: operator resumed writes without the peer being Outdated: if the peer is "
+                + "promoted before it resyncs from this node, the writes acknowledged from now on are lost",
+                config.name());
+        endSuspension(s, "operator override (ha:mirror-resume-io)");
+        return "volume " + config.name() + ": writes resumed; the peer is NOT confirmed Outdated";
+    }
+
+    /**
+     * The peer primary lost the link and asks this leg to mark itself Outdated (over the fencing path). Refused
+     * when this leg is primary or has seen a newer epoch than the requester's; otherwise the mark is persisted
+     * before the answer, and a replication link still up from this side is dropped (the next connect resyncs).
+     */
+    public PeerFencer.Result outdateByPeer(PeerFencer.OutdateRequest request) {
+        PeerLink l;
+        PeerFencer.Result result;
+        synchronized (stateLock) {
+            if (!request.volume().equals(config.name())) {
+                return PeerFencer.Result.notConfirmed("no volume " + request.volume() + " here");
+            }
+            if (role == Role.PRIMARY) {
+                return PeerFencer.Result.notConfirmed(config.name() + " is primary on the peer too (split brain?)");
+            }
+            if (request.primaryEpoch() < meta.highestEpoch()) {
+                return PeerFencer.Result.notConfirmed(config.name() + " has seen epoch " + meta.highestEpoch()
+                        + ", the request came from a primary of epoch " + request.primaryEpoch());
+            }
+            DiskState before = meta.disk();
+            if (before == DiskState.UP_TO_DATE) {
+                try {
+                    meta = meta.withDisk(DiskState.OUTDATED);
+                    metaStore.store(meta);
+                } catch (IOException e) {
+                    LOG.error("Mirror volume {}: cannot persist the Outdated mark the primary asked for: {}",
+                            config.name(), e.toString());
+                    return PeerFencer.Result.notConfirmed("persisting the Outdated mark failed: " + e);
+                }
+                LOG.warn("Mirror volume {}: marked Outdated by the primary, which lost the replication link and "
+                        + "keeps writing: this leg refuses promotion until it resyncs from the primary", config.name());
+            }
+            result = PeerFencer.Result.outdated(config.name() + " was " + before + ", is " + meta.disk());
+            l = link;
+        }
+        if (l != null) {
+            l.fail("the primary asked to outdate this leg (it lost the replication link)");
+        }
+        return result;
+    }
+
+    /** For status: why writes are (or were) acknowledged without the peer, if so. */
+    private Optional<String> fencingAlert() {
+        Suspension s = suspension;
+        if (s != null) {
+            return Optional.of(s.describe(config.name()));
+        }
+        return Optional.ofNullable(unconfirmedFence);
     }
 
     private void checkRange(long offset, long length) throws BlockDeviceException {
@@ -378,6 +660,14 @@ public final class MirrorVolume implements BlockDevice, AutoCloseable {
      * up-to-date disk, and a peer that is not primary.
      */
     public void promote(FencingEpoch epoch) throws MirrorException {
+        promote(epoch, false);
+    }
+
+    /**
+     * As {@link #promote(FencingEpoch)}; {@code force} also promotes a leg marked Outdated, which loses the writes
+     * its old primary acknowledged after the link was lost.
+     */
+    public void promote(FencingEpoch epoch, boolean force) throws MirrorException {
         synchronized (stateLock) {
             if (!gate.quorate()) {
                 throw new MirrorException("cannot promote " + config.name() + ": this node has no quorum");
@@ -404,6 +694,20 @@ public final class MirrorVolume implements BlockDevice, AutoCloseable {
                 GenerationIds gi = meta.gi();
                 DiskState disk = meta.disk();
                 boolean connected = l != null && l.up();
+                if (disk == DiskState.OUTDATED) {
+                    if (!force) {
+                        throw new MirrorException("cannot promote " + config.name() + ": this leg is Outdated (the "
+                                + "primary lost the replication link, kept writing and had this leg marked). Way "
+                                + "out: connect it to the primary and let it resync (ha:mirror-connect "
+                                + config.name() + "), or, if that primary is lost for good, ha:mirror-promote "
+                                + config.name() + " --force (the writes it acknowledged since the link loss are lost)");
+                    }
+                    LOG.error("Mirror volume {}: FORCED promotion of an Outdated leg with {}: the writes the old "
+                            + "primary acknowledged after the replication link was lost are NOT on this leg and "
+                            + "are lost; when the old primary returns it is detected as a split brain",
+                            config.name(), epoch);
+                    disk = DiskState.UP_TO_DATE;
+                }
                 boolean fresh = gi.justCreated();
                 if (fresh) {
                     gi = new GenerationIds(GenerationIds.newId(), 0, 0, 0);
@@ -438,6 +742,7 @@ public final class MirrorVolume implements BlockDevice, AutoCloseable {
     public void demote(Duration timeout) throws MirrorException {
         synchronized (stateLock) {
             writable = false;
+            wakeSuspendedWriters();
             if (role == Role.SECONDARY) {
                 return;
             }
@@ -623,10 +928,32 @@ public final class MirrorVolume implements BlockDevice, AutoCloseable {
         }
         double pct = meta.disk() == DiskState.INCONSISTENT && meta.gi().justCreated() ? 0
                 : 100.0 * (config.size() - Math.min(config.size(), dirty)) / config.size();
-        return new MirrorStatus(config.name(), role, writable, up ? Optional.ofNullable(peerRole) : Optional.empty(),
+        Suspension susp = suspension;
+        return new MirrorStatus(config.name(), role, writable && (susp == null || !susp.timedOut()), up ? Optional.ofNullable(peerRole) : Optional.empty(),
                 connection, meta.disk(), up ? peerDisk : DiskState.UNKNOWN, pct, dirty, speed, eta,
                 totalResyncBytesSent.get(), meta.gi().toString(), Optional.ofNullable(lastVerify),
-                Optional.ofNullable(alert));
+                combine(Optional.ofNullable(alert), fencingAlert()));
+    }
+
+    private static Optional<String> combine(Optional<String> a, Optional<String> b) {
+        if (a.isPresent() && b.isPresent()) {
+            return Optional.of(a.get() + "; " + b.get());
+        }
+        return a.isPresent() ? a : b;
+    }
+
+    /** True while unconfirmed writes may not be acknowledged (fencing in progress or timed out). */
+    public boolean ioSuspended() {
+        return suspension != null;
+    }
+
+    /** Epoch of the last promotion of this leg (NONE if never promoted). */
+    public FencingEpoch promotedEpoch() {
+        return new FencingEpoch(meta.promotedEpoch());
+    }
+
+    public DiskState diskState() {
+        return meta.disk();
     }
 
     public GenerationIds generationIds() {
@@ -770,6 +1097,18 @@ public final class MirrorVolume implements BlockDevice, AutoCloseable {
             throw new IOException(alert);
         }
         SyncPlanner.Plan plan = SyncPlanner.plan(mine, peer.leg());
+        boolean mineUpToDate = meta.disk() == DiskState.UP_TO_DATE;
+        if (plan.decision().isTarget()) {
+            // Persisted before our BITMAP goes out: once the source has it, this leg cannot be promoted until the
+            // resync ends, so a fenced source may resume acknowledging writes as soon as its handshake completes.
+            synchronized (stateLock) {
+                if (!meta.gi().equals(mine.gi()) || (role == Role.PRIMARY) != mine.primary()) {
+                    throw new IOException("local state changed during the handshake: reconnecting");
+                }
+                meta = meta.withDisk(DiskState.INCONSISTENT);
+                metaStore.store(meta);
+            }
+        }
         writer.send(FrameType.BITMAP, 0, longsToBytes(bitmap.snapshot()));
         Frame bf = expect(reader, FrameType.BITMAP);
         long[] peerWords = bytesToLongs(bf.payload());
@@ -788,21 +1127,20 @@ public final class MirrorVolume implements BlockDevice, AutoCloseable {
         }
         synchronized (order) {
             synchronized (stateLock) {
-                if (!meta.gi().equals(mine.gi()) || (role == Role.PRIMARY) != mine.primary()) {
-                    // promoted, demoted or invalidated while we talked: the decision is stale, start over
+                if (!meta.gi().equals(mine.gi()) || (role == Role.PRIMARY) != mine.primary()
+                        || (!d.isTarget() && (meta.disk() == DiskState.UP_TO_DATE) != mineUpToDate)) {
+                    // promoted, demoted, outdated or invalidated while we talked: the decision is stale
                     throw new IOException("local state changed during the handshake: reconnecting");
                 }
+            }
+            if (d == SyncDecision.NONE && meta.disk() == DiskState.OUTDATED) {
+                LOG.warn("Mirror volume {}: identical generations but this leg is Outdated: it stays unpromotable; "
+                        + "ha:mirror-invalidate {} forces a full resync from the peer", config.name(), config.name());
             }
             if (d.isFull()) {
                 bitmap.setAll();
             } else if (d != SyncDecision.NONE) {
                 bitmap.or(peerWords);
-            }
-            if (d.isTarget()) {
-                synchronized (stateLock) {
-                    meta = meta.withDisk(DiskState.INCONSISTENT);
-                    metaStore.store(meta);
-                }
             }
             s.setSoTimeout((int) Math.max(config.ackTimeout().toMillis(), 3000));
             PeerLink l = new PeerLink(this, s, rawIn, reader, writer);
@@ -812,6 +1150,12 @@ public final class MirrorVolume implements BlockDevice, AutoCloseable {
             connection = d.isSource() ? ConnectionState.SYNC_SOURCE
                     : d.isTarget() ? ConnectionState.SYNC_TARGET : ConnectionState.CONNECTED;
             link = l;
+            Suspension susp = suspension;
+            if (susp != null) {
+                // the peer is connected again: unconfirmed writes are in the bitmap we just exchanged (sync source)
+                endSuspension(susp, "the replication link is back");
+            }
+            unconfirmedFence = null;
             LOG.info("Mirror volume {}: connected to {}: {} ({} dirty bytes)", config.name(),
                     s.getRemoteSocketAddress(), plan.reason(), bitmap.dirtyBytes());
             thread("mirror-recv-" + config.name(), () -> receiveLoop(l));
@@ -977,10 +1321,45 @@ public final class MirrorVolume implements BlockDevice, AutoCloseable {
         }
     }
 
+    /** Receive-side durability checkpoint state (peer.ack = written). */
+    private static final class Checkpoint {
+        boolean unforced;
+        long lastNanos = System.nanoTime();
+    }
+
+    /** Forces the data written since the last checkpoint, then empties the receive activity log. */
+    private void checkpoint(Checkpoint cp) throws IOException {
+        data.force();
+        if (cp.unforced) {
+            al.clear();
+            cp.unforced = false;
+        }
+        cp.lastNanos = System.nanoTime();
+    }
+
+    private static void ack(PeerLink l, AckQueue acks, boolean now, int type, long seq) {
+        if (now) {
+            reply(l, type, seq, new byte[0]);
+        } else {
+            acks.add(new Ack(type, seq));
+        }
+    }
+
     private void receiveLoop(PeerLink l) {
         AckQueue acks = new AckQueue();
+        boolean written = config.peerAck() == PeerAck.WRITTEN;
+        Checkpoint cp = new Checkpoint();
         thread("mirror-flush-" + config.name(), () -> flushLoop(l, acks));
         while (l.up()) {
+            if (cp.unforced && System.nanoTime() - cp.lastNanos > CHECKPOINT_NANOS) {
+                try {
+                    checkpoint(cp);
+                } catch (IOException e) {
+                    LOG.error("Mirror volume {}: forcing received writes failed: {}", config.name(), e.toString());
+                    l.fail("local I/O error: " + e.getMessage());
+                    return;
+                }
+            }
             FrameReader.Result r = l.reader.read();
             if (r instanceof FrameReader.Bad bad) {
                 l.fail(bad.reason());
@@ -996,13 +1375,21 @@ public final class MirrorVolume implements BlockDevice, AutoCloseable {
                             return;
                         }
                         long off = b.getLong();
-                        b.get();
+                        boolean fua = b.get() != 0;
                         if (!inRange(off, b.remaining())) {
                             l.fail("peer WRITE beyond the end of the volume");
                             return;
                         }
-                        data.write(off, b);
-                        acks.add(new Ack(FrameType.WRITE_ACK, f.seq()));
+                        int len = b.remaining();
+                        if (written) {
+                            al.begin(off, len);
+                            data.write(off, b);
+                            al.end(off, len);
+                            cp.unforced = true;
+                        } else {
+                            data.write(off, b);
+                        }
+                        ack(l, acks, written && !fua, FrameType.WRITE_ACK, f.seq());
                         break;
                     }
                     case FrameType.ZERO: {
@@ -1013,12 +1400,20 @@ public final class MirrorVolume implements BlockDevice, AutoCloseable {
                         }
                         long off = b.getLong();
                         long len = b.getLong();
+                        boolean fua = b.get() != 0;
                         if (!inRange(off, len)) {
                             l.fail("peer ZERO beyond the end of the volume");
                             return;
                         }
-                        data.zero(off, len);
-                        acks.add(new Ack(FrameType.WRITE_ACK, f.seq()));
+                        if (written) {
+                            al.begin(off, len);
+                            data.zero(off, len);
+                            al.end(off, len);
+                            cp.unforced = true;
+                        } else {
+                            data.zero(off, len);
+                        }
+                        ack(l, acks, written && !fua, FrameType.WRITE_ACK, f.seq());
                         break;
                     }
                     case FrameType.RESYNC_DATA: {
@@ -1033,13 +1428,26 @@ public final class MirrorVolume implements BlockDevice, AutoCloseable {
                             l.fail("peer RESYNC_DATA not on a region boundary");
                             return;
                         }
-                        data.write(off, b);
+                        int len = b.remaining();
+                        if (written) {
+                            al.begin(off, len);
+                            data.write(off, b);
+                            al.end(off, len);
+                            cp.unforced = true;
+                        } else {
+                            data.write(off, b);
+                        }
                         bitmap.clear(off / config.granularity());
-                        acks.add(new Ack(FrameType.RESYNC_ACK, f.seq()));
+                        ack(l, acks, written, FrameType.RESYNC_ACK, f.seq());
                         break;
                     }
                     case FrameType.FLUSH:
-                        acks.add(new Ack(FrameType.FLUSH_ACK, f.seq()));
+                        if (written) {
+                            checkpoint(cp); // forced here, on the thread that applies writes, then acknowledged
+                            reply(l, FrameType.FLUSH_ACK, f.seq(), new byte[0]);
+                        } else {
+                            acks.add(new Ack(FrameType.FLUSH_ACK, f.seq()));
+                        }
                         break;
                     case FrameType.RESYNC_DONE: {
                         if (f.payload().length != 8) {
@@ -1047,7 +1455,7 @@ public final class MirrorVolume implements BlockDevice, AutoCloseable {
                             return;
                         }
                         long current = ByteBuffer.wrap(f.payload()).getLong();
-                        data.force();
+                        checkpoint(cp);
                         synchronized (stateLock) {
                             bitmap.clearAll();
                             meta = meta.withGi(meta.gi().afterResyncAsTarget(current)).withDisk(DiskState.UP_TO_DATE)
@@ -1112,6 +1520,9 @@ public final class MirrorVolume implements BlockDevice, AutoCloseable {
                             return;
                         }
                         peerRole = f.payload()[0] == 1 ? Role.PRIMARY : Role.SECONDARY;
+                        if (peerRole == Role.SECONDARY && written) {
+                            checkpoint(cp); // the primary stepped down: what it sent is forced here too
+                        }
                         if (peerRole == Role.PRIMARY && role == Role.PRIMARY) {
                             standAlone("both nodes are primary: promoted on both sides at once; demote one and "
                                     + "resolve the split brain");
@@ -1313,6 +1724,9 @@ public final class MirrorVolume implements BlockDevice, AutoCloseable {
         }
         bitmap.persistAll();
         data.force();
+        if (threads.stream().filter(t -> t.getName().startsWith("mirror-recv-")).noneMatch(Thread::isAlive)) {
+            al.clear(); // everything received is forced: a clean stop needs no resync
+        }
         data.close();
         bitmap.close();
         al.close();

@@ -124,6 +124,11 @@ final class PeerLink {
     }
 
     void fail(String reason) {
+        if (failed.get()) {
+            return;
+        }
+        // before anything can see this link failed: a writer whose ack is lost must find the suspension in force
+        volume.linkFailing(this, reason);
         if (!failed.compareAndSet(false, true)) {
             return;
         }

@@ -26,11 +26,15 @@ import org.duplex.mirror.gi.SplitBrainPolicy;
  * @param clusterKey      HMAC key for replication frames, null = unauthenticated
  * @param ackTimeout      how long a write waits for the peer before the peer is dropped
  * @param connectRetry    delay between connection attempts
+ * @param fencing         what a primary does when it loses an up-to-date peer
+ * @param fencingTimeout  how long writes wait for the peer to be outdated before they fail (I/O stays suspended)
+ * @param peerAck         when the peer acknowledges a write: once written to its OS, or once forced to its disk
  */
 public record VolumeConfig(String name, long size, Path backing, Path metaDir, int granularity,
                            String listenHost, int listenPort, String peerHost, int peerPort, ReplicationMode mode,
                            SplitBrainPolicy splitBrainPolicy, long resyncRate, ReadBalancing readBalancing,
-                           boolean skipInitialSync, byte[] clusterKey, Duration ackTimeout, Duration connectRetry) {
+                           boolean skipInitialSync, byte[] clusterKey, Duration ackTimeout, Duration connectRetry,
+                           Fencing fencing, Duration fencingTimeout, PeerAck peerAck) {
 
     public static final int DEFAULT_GRANULARITY = 64 * 1024;
 
@@ -43,6 +47,12 @@ public record VolumeConfig(String name, long size, Path backing, Path metaDir, i
         Objects.requireNonNull(readBalancing, "readBalancing");
         Objects.requireNonNull(ackTimeout, "ackTimeout");
         Objects.requireNonNull(connectRetry, "connectRetry");
+        Objects.requireNonNull(fencing, "fencing");
+        Objects.requireNonNull(fencingTimeout, "fencingTimeout");
+        Objects.requireNonNull(peerAck, "peerAck");
+        if (fencingTimeout.isNegative() || fencingTimeout.isZero()) {
+            throw new IllegalArgumentException("volume " + name + ": fencing timeout must be positive");
+        }
         if (name.isBlank() || name.length() > 200) {
             throw new IllegalArgumentException("volume name must have 1..200 characters");
         }
@@ -62,47 +72,65 @@ public record VolumeConfig(String name, long size, Path backing, Path metaDir, i
     public static VolumeConfig of(String name, long size, Path backing, Path metaDir) {
         return new VolumeConfig(name, size, backing, metaDir, DEFAULT_GRANULARITY, null, 0, null, 0,
                 ReplicationMode.SYNC, SplitBrainPolicy.DISCONNECT, 0, ReadBalancing.PREFER_LOCAL, false, null,
-                Duration.ofSeconds(10), Duration.ofMillis(200));
+                Duration.ofSeconds(10), Duration.ofMillis(200), Fencing.RESOURCE_ONLY, Duration.ofSeconds(30), PeerAck.WRITTEN);
     }
 
     public VolumeConfig withListen(String host, int port) {
         return new VolumeConfig(name, size, backing, metaDir, granularity, host, port, peerHost, peerPort, mode,
-                splitBrainPolicy, resyncRate, readBalancing, skipInitialSync, clusterKey, ackTimeout, connectRetry);
+                splitBrainPolicy, resyncRate, readBalancing, skipInitialSync, clusterKey, ackTimeout, connectRetry, fencing, fencingTimeout, peerAck);
     }
 
     public VolumeConfig withPeer(String host, int port) {
         return new VolumeConfig(name, size, backing, metaDir, granularity, listenHost, listenPort, host, port, mode,
-                splitBrainPolicy, resyncRate, readBalancing, skipInitialSync, clusterKey, ackTimeout, connectRetry);
+                splitBrainPolicy, resyncRate, readBalancing, skipInitialSync, clusterKey, ackTimeout, connectRetry, fencing, fencingTimeout, peerAck);
     }
 
     public VolumeConfig withSplitBrainPolicy(SplitBrainPolicy p) {
         return new VolumeConfig(name, size, backing, metaDir, granularity, listenHost, listenPort, peerHost, peerPort,
-                mode, p, resyncRate, readBalancing, skipInitialSync, clusterKey, ackTimeout, connectRetry);
+                mode, p, resyncRate, readBalancing, skipInitialSync, clusterKey, ackTimeout, connectRetry, fencing, fencingTimeout, peerAck);
     }
 
     public VolumeConfig withResyncRate(long bytesPerSecond) {
         return new VolumeConfig(name, size, backing, metaDir, granularity, listenHost, listenPort, peerHost, peerPort,
                 mode, splitBrainPolicy, bytesPerSecond, readBalancing, skipInitialSync, clusterKey, ackTimeout,
-                connectRetry);
+                connectRetry, fencing, fencingTimeout, peerAck);
     }
 
     public VolumeConfig withReadBalancing(ReadBalancing r) {
         return new VolumeConfig(name, size, backing, metaDir, granularity, listenHost, listenPort, peerHost, peerPort,
-                mode, splitBrainPolicy, resyncRate, r, skipInitialSync, clusterKey, ackTimeout, connectRetry);
+                mode, splitBrainPolicy, resyncRate, r, skipInitialSync, clusterKey, ackTimeout, connectRetry, fencing, fencingTimeout, peerAck);
     }
 
     public VolumeConfig withSkipInitialSync(boolean skip) {
         return new VolumeConfig(name, size, backing, metaDir, granularity, listenHost, listenPort, peerHost, peerPort,
-                mode, splitBrainPolicy, resyncRate, readBalancing, skip, clusterKey, ackTimeout, connectRetry);
+                mode, splitBrainPolicy, resyncRate, readBalancing, skip, clusterKey, ackTimeout, connectRetry, fencing, fencingTimeout, peerAck);
     }
 
     public VolumeConfig withClusterKey(byte[] key) {
         return new VolumeConfig(name, size, backing, metaDir, granularity, listenHost, listenPort, peerHost, peerPort,
-                mode, splitBrainPolicy, resyncRate, readBalancing, skipInitialSync, key, ackTimeout, connectRetry);
+                mode, splitBrainPolicy, resyncRate, readBalancing, skipInitialSync, key, ackTimeout, connectRetry, fencing, fencingTimeout, peerAck);
     }
 
     public VolumeConfig withMode(ReplicationMode m) {
         return new VolumeConfig(name, size, backing, metaDir, granularity, listenHost, listenPort, peerHost, peerPort,
-                m, splitBrainPolicy, resyncRate, readBalancing, skipInitialSync, clusterKey, ackTimeout, connectRetry);
+                m, splitBrainPolicy, resyncRate, readBalancing, skipInitialSync, clusterKey, ackTimeout, connectRetry, fencing, fencingTimeout, peerAck);
+    }
+
+    public VolumeConfig withFencing(Fencing f, Duration timeout) {
+        return new VolumeConfig(name, size, backing, metaDir, granularity, listenHost, listenPort, peerHost, peerPort,
+                mode, splitBrainPolicy, resyncRate, readBalancing, skipInitialSync, clusterKey, ackTimeout, connectRetry,
+                f, timeout, peerAck);
+    }
+
+    public VolumeConfig withAckTimeout(Duration t) {
+        return new VolumeConfig(name, size, backing, metaDir, granularity, listenHost, listenPort, peerHost, peerPort,
+                mode, splitBrainPolicy, resyncRate, readBalancing, skipInitialSync, clusterKey, t, connectRetry,
+                fencing, fencingTimeout, peerAck);
+    }
+
+    public VolumeConfig withPeerAck(PeerAck a) {
+        return new VolumeConfig(name, size, backing, metaDir, granularity, listenHost, listenPort, peerHost, peerPort,
+                mode, splitBrainPolicy, resyncRate, readBalancing, skipInitialSync, clusterKey, ackTimeout, connectRetry,
+                fencing, fencingTimeout, a);
     }
 }

@@ -22,7 +22,11 @@ public final class FrameType {
     public static final int PING = 15;
     public static final int PONG = 16;
     public static final int ROLE = 17;
-    public static final int MAX = 17;
+    /** Fencing path (separate connection): nonce exchange, outdate request, its result. */
+    public static final int FENCE_HELLO = 18;
+    public static final int FENCE_OUTDATE = 19;
+    public static final int FENCE_RESULT = 20;
+    public static final int MAX = 20;
 
     public static String name(int type) {
         switch (type) {
@@ -43,6 +47,9 @@ public final class FrameType {
             case PING: return "PING";
             case PONG: return "PONG";
             case ROLE: return "ROLE";
+            case FENCE_HELLO: return "FENCE_HELLO";
+            case FENCE_OUTDATE: return "FENCE_OUTDATE";
+            case FENCE_RESULT: return "FENCE_RESULT";
             default: return "UNKNOWN(" + type + ")";
         }
     }

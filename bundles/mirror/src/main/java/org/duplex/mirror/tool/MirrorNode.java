@@ -53,6 +53,9 @@ public final class MirrorNode {
         if (o.containsKey("async")) {
             c = c.withMode(ReplicationMode.ASYNC);
         }
+        if (o.containsKey("peer-ack")) {
+            c = c.withPeerAck(org.duplex.mirror.engine.PeerAck.parse(o.get("peer-ack")));
+        }
         if (o.containsKey("resync-rate")) {
             c = c.withResyncRate(Long.parseLong(o.get("resync-rate")));
         }

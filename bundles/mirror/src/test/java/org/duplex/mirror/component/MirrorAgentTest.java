@@ -82,6 +82,23 @@ class MirrorAgentTest {
         assertThat(s.volume().metaDir()).isEqualTo(dir.resolve("mirror").resolve("data"));
         assertThat(s.keyFile()).isNull();
         assertThat(s.initialRole()).isEqualTo(Role.SECONDARY);
+        assertThat(s.volume().fencing()).isEqualTo(org.duplex.mirror.engine.Fencing.RESOURCE_ONLY);
+        assertThat(s.volume().fencingTimeout()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(s.fence()).isEqualTo(new VolumeSettings.FencePath("127.0.0.1", 7790, "127.0.0.1", 7790, true));
+        p.put("fencing", "resource-and-stonith");
+        p.put("fence.local.address", "10.1.0.1");
+        p.put("fence.peer.address", "10.1.0.2");
+        p.put("fence.port", "7800");
+        VolumeSettings f = VolumeSettings.parse(p, dir, dir);
+        assertThat(f.volume().fencing()).isEqualTo(org.duplex.mirror.engine.Fencing.RESOURCE_AND_STONITH);
+        assertThat(f.fence()).isEqualTo(new VolumeSettings.FencePath("10.1.0.1", 7800, "10.1.0.2", 7800, false));
+        p.put("fencing", "sometimes");
+        assertThatThrownBy(() -> VolumeSettings.parse(p, dir, dir)).hasMessageContaining("fencing")
+                .hasMessageContaining("resource-only");
+        p.put("fencing", "dont-care");
+        p.put("fencing.timeout.ms", "0");
+        assertThatThrownBy(() -> VolumeSettings.parse(p, dir, dir)).hasMessageContaining("fencing.timeout.ms");
+        assertThat(VolumeSettings.parse(config("solo"), dir, dir).fence()).isNull();
         Map<String, Object> bad = config("x y");
         assertThatThrownBy(() -> VolumeSettings.parse(bad, dir, dir)).hasMessageContaining("name");
         Map<String, Object> badSize = config("v");

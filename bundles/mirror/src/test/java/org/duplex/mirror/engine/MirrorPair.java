@@ -24,6 +24,10 @@ final class MirrorPair implements AutoCloseable {
     VolumeConfig configB;
     MirrorVolume a;
     MirrorVolume b;
+    /** A's fencing path to B and B's to A; unreachable unless a test says otherwise. */
+    final FakeFencer fencerA = new FakeFencer(() -> b);
+    final FakeFencer fencerB = new FakeFencer(() -> a);
+    CuttableLink link;
 
     MirrorPair(Path dir, long size, SplitBrainPolicy policy, boolean skipInitialSync) throws IOException {
         this.dir = dir;
@@ -36,6 +40,28 @@ final class MirrorPair implements AutoCloseable {
         configB = VolumeConfig.of("vol", size, dir.resolve("b.img"), dir.resolve("b.meta"))
                 .withListen("127.0.0.1", portB).withPeer("127.0.0.1", portA).withSplitBrainPolicy(policy)
                 .withSkipInitialSync(skipInitialSync);
+    }
+
+    /**
+     * Routes the replication connection through a {@link CuttableLink}: A always dials the forwarder to B, B
+     * never dials (it compares its address with A's and accepts only).
+     */
+    MirrorPair withCuttableLink() throws IOException {
+        java.util.List<Integer> ports = new java.util.ArrayList<>(java.util.List.of(portA, portB, freePort()));
+        ports.sort(java.util.Comparator.comparing(x -> "127.0.0.1:" + x));
+        int la = ports.get(0);
+        int lb = ports.get(2);
+        int proxy = ports.get(1);
+        link = new CuttableLink(proxy, lb);
+        configA = configA.withListen("127.0.0.1", la).withPeer("127.0.0.1", proxy);
+        configB = configB.withListen("127.0.0.1", lb).withPeer("127.0.0.1", la);
+        return this;
+    }
+
+    MirrorPair withFencing(Fencing f, Duration timeout) {
+        configA = configA.withFencing(f, timeout);
+        configB = configB.withFencing(f, timeout);
+        return this;
     }
 
     static int freePort() throws IOException {
@@ -59,12 +85,12 @@ final class MirrorPair implements AutoCloseable {
     }
 
     MirrorPair openA() throws IOException {
-        a = new MirrorVolume(configA, gate(quorateA));
+        a = new MirrorVolume(configA, gate(quorateA), fencerA);
         return this;
     }
 
     MirrorPair openB() throws IOException {
-        b = new MirrorVolume(configB, gate(quorateB));
+        b = new MirrorVolume(configB, gate(quorateB), fencerB);
         return this;
     }
 
@@ -109,6 +135,9 @@ final class MirrorPair implements AutoCloseable {
         }
         if (b != null) {
             b.close();
+        }
+        if (link != null) {
+            link.close();
         }
     }
 }
