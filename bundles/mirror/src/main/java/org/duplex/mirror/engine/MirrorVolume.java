@@ -63,7 +63,7 @@ public final class MirrorVolume implements BlockDevice, AutoCloseable {
     private static final long AL_EXTENT = 4L << 20;
     private static final int AL_SLOTS = 1237;
     /** A receiving leg (peer.ack = written) forces what it received at least this often (and at every FLUSH). */
-    private static final long CHECKPOINT_NANOS = 1_000_000_000L;
+    private static final long CHECKPOINT_NANOS = Long.getLong("duplex.mirror.checkpoint.ms", 1000) * 1_000_000L;
 
     private final VolumeConfig config;
     private final QuorumGate gate;
@@ -1323,8 +1323,20 @@ public final class MirrorVolume implements BlockDevice, AutoCloseable {
 
     /** Receive-side durability checkpoint state (peer.ack = written). */
     private static final class Checkpoint {
-        boolean unforced;
-        long lastNanos = System.nanoTime();
+        private boolean unforced;
+        private long sinceNanos;
+
+        /** A write reached the OS, not yet the disk. */
+        void written() {
+            if (!unforced) {
+                unforced = true;
+                sinceNanos = System.nanoTime();
+            }
+        }
+
+        boolean due() {
+            return unforced && System.nanoTime() - sinceNanos > CHECKPOINT_NANOS;
+        }
     }
 
     /** Forces the data written since the last checkpoint, then empties the receive activity log. */
@@ -1334,7 +1346,6 @@ public final class MirrorVolume implements BlockDevice, AutoCloseable {
             al.clear();
             cp.unforced = false;
         }
-        cp.lastNanos = System.nanoTime();
     }
 
     private static void ack(PeerLink l, AckQueue acks, boolean now, int type, long seq) {
@@ -1351,7 +1362,7 @@ public final class MirrorVolume implements BlockDevice, AutoCloseable {
         Checkpoint cp = new Checkpoint();
         thread("mirror-flush-" + config.name(), () -> flushLoop(l, acks));
         while (l.up()) {
-            if (cp.unforced && System.nanoTime() - cp.lastNanos > CHECKPOINT_NANOS) {
+            if (cp.due()) {
                 try {
                     checkpoint(cp);
                 } catch (IOException e) {
@@ -1385,7 +1396,7 @@ public final class MirrorVolume implements BlockDevice, AutoCloseable {
                             al.begin(off, len);
                             data.write(off, b);
                             al.end(off, len);
-                            cp.unforced = true;
+                            cp.written();
                         } else {
                             data.write(off, b);
                         }
@@ -1409,7 +1420,7 @@ public final class MirrorVolume implements BlockDevice, AutoCloseable {
                             al.begin(off, len);
                             data.zero(off, len);
                             al.end(off, len);
-                            cp.unforced = true;
+                            cp.written();
                         } else {
                             data.zero(off, len);
                         }
@@ -1433,7 +1444,7 @@ public final class MirrorVolume implements BlockDevice, AutoCloseable {
                             al.begin(off, len);
                             data.write(off, b);
                             al.end(off, len);
-                            cp.unforced = true;
+                            cp.written();
                         } else {
                             data.write(off, b);
                         }
