@@ -223,6 +223,11 @@ public final class FailoverController {
         }
         int done = 0;
         for (Action a : plan.actions()) {
+            if (!coordinator && a.op() == Action.Op.FENCE) {
+                // fencing is the coordinator's (no-quorum-policy=ignore plans without one): nothing after it runs
+                return new RunResult(plan, done, Optional.of("fencing " + a.node() + " needs the coordinator of a "
+                        + "quorate partition, and this node is not one (" + q.reason() + ")"));
+            }
             if (!coordinator && !a.node().equals(q.localNode())) {
                 continue; // without quorum a node only stops its own groups
             }

@@ -68,6 +68,9 @@ class FencingControllerTest {
     private Path exitCode;
     private Path calls;
     private FailoverController controller;
+    private volatile QuorumState quorum = new QuorumState(N2, true, Optional.of(N2), new FencingEpoch(5), Set.of(N2), 2,
+            3, "2 of 3");
+    private FileConfigStore store;
 
     static final class MutableClock extends Clock {
         private volatile Instant now;
@@ -103,7 +106,7 @@ class FencingControllerTest {
                 "resource vip type=vip ip=192.168.50.10 cidr=24 interface=eth0",
                 "resource app type=process script=/opt/app/ocf",
                 "group web resources=vip,app nodes=node1,node2 failback=manual", ""));
-        FileConfigStore store = new FileConfigStore(Optional.of(cfg));
+        store = new FileConfigStore(Optional.of(cfg));
         exitCode = dir.resolve("exit");
         calls = dir.resolve("calls");
         Path script = dir.resolve("fence.sh");
@@ -113,7 +116,7 @@ class FencingControllerTest {
         controller = new FailoverController(store, new FailoverController.ClusterView() {
             @Override
             public QuorumState quorum() {
-                return new QuorumState(N2, true, Optional.of(N2), new FencingEpoch(5), Set.of(N2), 2, 3, "2 of 3");
+                return quorum;
             }
 
             @Override
@@ -235,6 +238,24 @@ class FencingControllerTest {
         assertThat(fenceCalls()).containsExactly("off node1");
         assertThat(sent).containsExactly("start vip on node2", "start app on node2");
         assertThat(controller.nodesWithoutFencing()).isEmpty();
+    }
+
+    @Test
+    void withoutQuorumEvenIgnoringItNothingIsFencedAndNothingStartsBesideTheDeadNode() throws Exception {
+        device("node1,node2");
+        Files.writeString(exitCode, "0");
+        var cfg = store.load();
+        store.save(cfg, cfg.withOptions(new org.duplex.api.failover.ClusterOptions(
+                org.duplex.api.failover.NoQuorumPolicy.IGNORE, false, ZoneOffset.UTC)));
+        quorum = new QuorumState(N2, false, Optional.empty(), new FencingEpoch(5), Set.of(N2), 1, 3, "1 of 3 votes");
+        nodes.put(N1, nodes.get(N1).withLiveness(Liveness.DEAD));
+
+        FailoverController.RunResult r = controller.runOnce();
+
+        assertThat(r.plan().actions()).extracting(Action::summary).startsWith("fence node1 (fence)");
+        assertThat(r.stoppedBecause()).hasValueSatisfying(s -> assertThat(s).contains("needs the coordinator"));
+        assertThat(fenceCalls()).isEmpty();
+        assertThat(sent).isEmpty();
     }
 
     @Test
