@@ -1348,9 +1348,17 @@ public final class MirrorVolume implements BlockDevice, AutoCloseable {
         }
     }
 
+    private static final byte[] NO_BODY = new byte[0];
+
+    /** Acks now (buffered: flushed before the receive loop next waits for input) or after the next force. */
     private static void ack(PeerLink l, AckQueue acks, boolean now, int type, long seq) {
         if (now) {
-            reply(l, type, seq, new byte[0]);
+            byte[] prefix = ByteBuffer.allocate(9).putLong(seq).put((byte) 0).array();
+            try {
+                l.writer.send(type, 0, prefix, NO_BODY, 0, 0, null, false);
+            } catch (IOException e) {
+                l.fail("send failed: " + e.getMessage());
+            }
         } else {
             acks.add(new Ack(type, seq));
         }
@@ -1370,6 +1378,14 @@ public final class MirrorVolume implements BlockDevice, AutoCloseable {
                     l.fail("local I/O error: " + e.getMessage());
                     return;
                 }
+            }
+            try {
+                if (l.rawIn.available() == 0) {
+                    l.writer.flush(); // nothing more buffered: send the batched acks before blocking
+                }
+            } catch (IOException e) {
+                l.fail("send failed: " + e.getMessage());
+                return;
             }
             FrameReader.Result r = l.reader.read();
             if (r instanceof FrameReader.Bad bad) {

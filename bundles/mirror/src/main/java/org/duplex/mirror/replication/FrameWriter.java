@@ -35,6 +35,15 @@ public final class FrameWriter {
      */
     public synchronized long send(int type, int flags, byte[] prefix, byte[] data, int off, int len,
                                   java.util.function.LongConsumer beforeSend) throws IOException {
+        return send(type, flags, prefix, data, off, len, beforeSend, true);
+    }
+
+    /**
+     * As above; with {@code flush = false} the frame may stay in the buffer until the next flushing send or
+     * {@link #flush()} (a receiver batching its acks while more requests are already buffered).
+     */
+    public synchronized long send(int type, int flags, byte[] prefix, byte[] data, int off, int len,
+                                  java.util.function.LongConsumer beforeSend, boolean flush) throws IOException {
         long s = ++seq;
         if (beforeSend != null) {
             beforeSend.accept(s);
@@ -51,7 +60,9 @@ public final class FrameWriter {
             mac.update(data, off, len);
             out.write(mac.doFinal());
         }
-        out.flush();
+        if (flush) {
+            out.flush();
+        }
         bytesWritten += Frame.HEADER_BYTES + prefix.length + len;
         return s;
     }
@@ -59,6 +70,10 @@ public final class FrameWriter {
     public synchronized long send(int type, int flags, byte[] payload, int off, int len,
                                   java.util.function.LongConsumer beforeSend) throws IOException {
         return send(type, flags, new byte[0], payload, off, len, beforeSend);
+    }
+
+    public synchronized void flush() throws IOException {
+        out.flush();
     }
 
     public synchronized long bytesWritten() {
