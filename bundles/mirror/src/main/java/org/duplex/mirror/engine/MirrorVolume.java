@@ -252,6 +252,11 @@ public final class MirrorVolume implements BlockDevice, AutoCloseable {
     }
 
     @Override
+    public boolean readsLocally() {
+        return config.readBalancing() == ReadBalancing.PREFER_LOCAL && meta.disk() == DiskState.UP_TO_DATE;
+    }
+
+    @Override
     public void read(long offset, ByteBuffer dst) throws IOException {
         checkRange(offset, dst.remaining());
         PeerLink l = link;

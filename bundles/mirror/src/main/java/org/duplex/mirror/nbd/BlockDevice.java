@@ -32,4 +32,12 @@ public interface BlockDevice {
     default boolean completesLocally() {
         return false;
     }
+
+    /**
+     * True when a read, right now, is served from the local disk only (a replicated volume reading its own leg):
+     * the server runs it on the connection's thread rather than handing it to a worker.
+     */
+    default boolean readsLocally() {
+        return completesLocally();
+    }
 }

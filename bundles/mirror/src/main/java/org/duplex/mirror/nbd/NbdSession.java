@@ -296,7 +296,7 @@ public final class NbdSession {
                 reply(r.handle(), v.errno(), null);
                 continue;
             }
-            if (dev.completesLocally()) {
+            if (dev.completesLocally() || (r.type() == Nbd.CMD_READ && dev.readsLocally())) {
                 execute(dev, r, payload);
             } else {
                 submit(dev, r, payload);
