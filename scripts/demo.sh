@@ -1,15 +1,20 @@
 #!/usr/bin/env bash
-# Builds Duplex (if needed) and starts one node from the distribution, then tells you how to reach its console.
-#   scripts/demo.sh          build, unpack into target/demo/node1, start
-#   scripts/demo.sh stop     stop the demo node
+# The Duplex demo. As root: a two-node hot-standby cluster with a virtual IP and a sample web page, each node and
+# a client in its own network namespace (scripts/lab/two-node.sh); then it tells you how to watch and break it.
+# Without root (no namespaces), or with `single`: one node on this host.
+#   scripts/demo.sh          build if needed, start the two-node cluster (or one node without root)
+#   scripts/demo.sh single   one node in target/demo/node1
+#   scripts/demo.sh stop     stop whatever the demo started
 set -euo pipefail
 cd "$(dirname "$0")/.."
 top=$(pwd)
 demo="$top/target/demo"
 node="$demo/node1"
+lab="$top/scripts/lab/two-node.sh"
 
 if [ "${1:-}" = "stop" ]; then
-  [ -x "$node/bin/stop" ] && "$node/bin/stop" && echo "demo node stopped"
+  [ "$(id -u)" -eq 0 ] && "$lab" down
+  [ -x "$node/bin/stop" ] && "$node/bin/stop" 2>/dev/null && echo "demo node stopped"
   exit 0
 fi
 
@@ -20,6 +25,27 @@ if [ -z "$dist" ] || [ -n "$(find bundles plugins features karaf-assembly/src -n
   mvn -B -ntp -q install -DskipTests
   dist=$(ls karaf-assembly/target/duplex-karaf-assembly-*.tar.gz | head -1)
 fi
+
+if [ "${1:-}" != "single" ] && [ "$(id -u)" -eq 0 ]; then
+  echo "Starting two Duplex nodes and a client in network namespaces (about 2 minutes)..."
+  "$lab" up "$dist"
+  cat <<MSG
+
+Two-node Duplex cluster running (hot standby, group "web" = VIP 10.77.1.50 + a web page, active on node1).
+  which node serves:  $lab served        (or: ip netns exec dxl-cl python3 scripts/lab/probe.py --once 10.77.1.50 8080)
+  watch the cluster:  watch -n1 $lab client node2 ha:status
+  a console:          $lab console node1                 (ha:group-show web, ha:history web, ha:simulate node1)
+  kill node1:         $lab kill node1                    (links down + SIGKILL: node2 takes over in about a second)
+  bring it back:      $lab start node1                   (failback=manual: web stays on node2)
+  planned move:       $lab client node1 "ha:switchover web node1"   (on the coordinator ha:status names)
+  cut the network heartbeat only:  $lab cut node1        (serial link still up: no failover; heal with: heal node1)
+  record outages:     $lab probe start /tmp/p.txt ... $lab probe stop; cat /tmp/p.txt
+  logs:               /var/tmp/duplex-lab/node1/data/log/karaf.log
+  stop it all:        scripts/demo.sh stop
+MSG
+  exit 0
+fi
+[ "$(id -u)" -eq 0 ] || echo "Not root: no network namespaces, so the demo starts ONE node (the two-node demo needs root)."
 
 if [ -x "$node/bin/status" ] && "$node/bin/status" >/dev/null 2>&1; then
   echo "The demo node is already running in $node"

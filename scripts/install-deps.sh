@@ -19,6 +19,8 @@ PACKAGES=(
   libnbd-bin                # mirror: nbdinfo / nbdcopy NBD clients
   nbdkit                    # mirror benchmark: reference NBD server
   fio                       # mirror benchmark and I/O tests (nbd engine)
+  python3                   # two-node lab: the client probe and the sample web service
+  keepalived                # failover benchmark: the comparison rows (never started by the tests)
 )
 
 missing=()

@@ -1,0 +1,137 @@
+#!/usr/bin/env bash
+# Failover benchmark: client-observed outage of the two-node lab (scripts/lab/two-node.sh, default settings),
+# measured by the lab's probe (a request to the VIP every 10 ms), over TRIALS trials of
+#   scenario 1  unplanned: the active node's links go down and all its processes are SIGKILLed
+#   scenario 2  planned:   ha:switchover to the other node
+# and, when keepalived is installed, the same two scenarios with keepalived (VRRP, advert_int 1 s, its Debian
+# defaults otherwise) moving the same VIP between the same namespaces, the service running on both nodes:
+#   scenario 1  the master's links go down and keepalived + the service are SIGKILLed
+#   scenario 2  keepalived stopped cleanly on the master (it sends priority 0, the backup takes over at once)
+# Prints one table: median / min / max per row. Root only. Build first (mvn -o install -DskipTests).
+# Usage: scripts/bench/failover.sh [TRIALS]     (default 10)
+set -euo pipefail
+TRIALS=${1:-10}
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+export DUPLEX_LAB_PREFIX=${DUPLEX_LAB_PREFIX:-dxb-}
+export DUPLEX_LAB_DIR=${DUPLEX_LAB_DIR:-/var/tmp/duplex-failover-bench}
+LAB="$ROOT/scripts/lab/two-node.sh"
+P=$DUPLEX_LAB_PREFIX
+D=$DUPLEX_LAB_DIR
+RESULTS="$D/results.txt"
+[ "$(id -u)" -eq 0 ] || { echo "failover benchmark: needs root (network namespaces)"; exit 1; }
+trap '"$LAB" down >/dev/null 2>&1 || true' EXIT
+
+other() { [ "$1" = node1 ] && echo node2 || echo node1; }
+wait_served() { # NODE SECONDS
+    local end=$((SECONDS + $2))
+    until [ "$("$LAB" served)" = "$1" ]; do
+        [ $SECONDS -lt $end ] || { echo "not served by $1 after $2 s"; return 1; }
+        sleep 0.2
+    done
+}
+# outage of the probe file: the gap that ended on the new node (ms), or "fail"
+outage_of() { awk -v to="$2" '$1=="outage" && $6==to {print $4; found=1; exit} END {if (!found) print "fail"}' "$1"; }
+coordinator() {
+    for n in node1 node2; do
+        c=$("$LAB" client "$n" ha:status 2>/dev/null | sed -n 's/^Coordinator: \(node[12]\).*/\1/p')
+        [ -n "$c" ] && { echo "$c"; return; }
+    done
+    echo node1
+}
+both_in_view() {
+    for n in node1 node2; do
+        "$LAB" client "$n" ha:status | grep -q "Votes:       2 of 2" || return 1
+        "$LAB" client "$n" ha:status | grep -q "Quorum:      yes" || return 1
+    done
+}
+wait_both() { local end=$((SECONDS + 180)); until both_in_view; do [ $SECONDS -lt $end ] || return 1; sleep 1; done; }
+
+mkdir -p "$D"; : >"$RESULTS"
+echo "== Duplex: $TRIALS trials of each scenario (lab up takes about 2 minutes)"
+"$LAB" up >/dev/null
+for i in $(seq 1 "$TRIALS"); do
+    active=$("$LAB" served); standby=$(other "$active")
+    "$LAB" probe start "$D/p.txt"; sleep 1
+    "$LAB" kill "$active"
+    wait_served "$standby" 60 || true
+    sleep 0.5; "$LAB" probe stop
+    o=$(outage_of "$D/p.txt" "$standby"); echo "duplex-unplanned $o" >>"$RESULTS"; echo "  unplanned #$i $active -> $standby: $o ms"
+    "$LAB" start "$active" >/dev/null; wait_both
+    # planned: back to the restarted node
+    "$LAB" probe start "$D/p.txt"; sleep 1
+    "$LAB" client "$(coordinator)" "ha:switchover web $active" >/dev/null
+    wait_served "$active" 60 || true
+    sleep 0.5; "$LAB" probe stop
+    o=$(outage_of "$D/p.txt" "$active"); echo "duplex-planned $o" >>"$RESULTS"; echo "  planned   #$i $standby -> $active: $o ms"
+done
+"$LAB" down >/dev/null
+
+if command -v keepalived >/dev/null; then
+    echo "== keepalived $(keepalived --version 2>&1 | head -1 | awk '{print $2}'): $TRIALS trials of each scenario"
+    "$LAB" net >/dev/null
+    ka_start() { # NODE
+        local n=$1 ns=${P}n${1#node}
+        cat >"$D/ka-$n.conf" <<EOF
+vrrp_instance web {
+    state BACKUP
+    nopreempt
+    interface eth0
+    virtual_router_id 50
+    priority 100
+    advert_int 1
+    virtual_ipaddress {
+        10.77.1.50/24 dev eth0
+    }
+}
+EOF
+        ip netns exec "$ns" keepalived -n -l -D -f "$D/ka-$n.conf" -p "$D/ka-$n.pid" -r "$D/ka-$n-vrrp.pid" \
+            -c "$D/ka-$n-chk.pid" >"$D/ka-$n.log" 2>&1 &
+        echo $! >"$D/ka-$n.main"
+        pgrep -f "web.py 0.0.0.0 8080 $n" >/dev/null || { ip netns exec "$ns" python3 "$ROOT/scripts/lab/web.py" 0.0.0.0 8080 "$n" & }
+    }
+    ka_master() { for n in node1 node2; do ip -n "${P}n${n#node}" -o addr show dev eth0 | grep -q "10.77.1.50/" && { echo $n; return; }; done; echo none; }
+    ka_start node1; sleep 4; ka_start node2
+    end=$((SECONDS + 30)); until [ "$("$LAB" served)" != none ]; do [ $SECONDS -lt $end ] || { echo "keepalived never took the VIP"; exit 1; }; sleep 0.5; done
+    for i in $(seq 1 "$TRIALS"); do
+        m=$(ka_master); b=$(other "$m"); ns=${P}n${m#node}
+        "$LAB" probe start "$D/p.txt"; sleep 1
+        ip -n "$ns" link set eth0 down
+        for p in $(ip netns pids "$ns"); do kill -KILL "$p" 2>/dev/null || true; done
+        wait_served "$b" 60 || true
+        sleep 0.5; "$LAB" probe stop
+        o=$(outage_of "$D/p.txt" "$b"); echo "keepalived-unplanned $o" >>"$RESULTS"; echo "  unplanned #$i $m -> $b: $o ms"
+        ip -n "$ns" addr del 10.77.1.50/24 dev eth0 2>/dev/null || true
+        ip -n "$ns" link set eth0 up; ka_start "$m"; sleep 4
+        # planned: stop keepalived cleanly on the master
+        m=$(ka_master); b=$(other "$m")
+        "$LAB" probe start "$D/p.txt"; sleep 1
+        kill -TERM "$(cat "$D/ka-$m.main")"
+        wait_served "$b" 60 || true
+        sleep 0.5; "$LAB" probe stop
+        o=$(outage_of "$D/p.txt" "$b"); echo "keepalived-planned $o" >>"$RESULTS"; echo "  planned   #$i $m -> $b: $o ms"
+        sleep 1; ka_start "$m"; sleep 4
+    done
+    "$LAB" down >/dev/null
+else
+    echo "== keepalived is not installed: no comparison rows (scripts/install-deps.sh installs it)"
+fi
+
+echo
+python3 - "$RESULTS" "$TRIALS" <<'PY'
+import statistics, sys
+rows = {}
+for line in open(sys.argv[1]):
+    k, v = line.split()
+    rows.setdefault(k, []).append(v)
+goals = {"duplex-unplanned": "median <= 1000, max <= 2000", "duplex-planned": "<= 500"}
+print("%-22s %7s %8s %8s %8s %6s  %s" % ("client-observed outage", "trials", "median", "min", "max", "failed", "goal (ms)"))
+for k in ["duplex-unplanned", "duplex-planned", "keepalived-unplanned", "keepalived-planned"]:
+    if k not in rows:
+        continue
+    ok = [int(v) for v in rows[k] if v != "fail"]
+    failed = len(rows[k]) - len(ok)
+    if ok:
+        print("%-22s %7d %8d %8d %8d %6d  %s" % (k, len(rows[k]), statistics.median(ok), min(ok), max(ok), failed, goals.get(k, "")))
+    else:
+        print("%-22s %7d %8s %8s %8s %6d" % (k, len(rows[k]), "-", "-", "-", failed))
+PY
