@@ -20,11 +20,7 @@ public class CleanupCommand implements Action {
 
     @Override
     public Object execute() throws Exception {
-        try {
-            System.out.println(new Commands(service).cleanup(resource));
-        } catch (IllegalArgumentException | IllegalStateException e) {
-            System.err.println("Error: " + e.getMessage());
-        }
+        System.out.println(new Commands(service).cleanup(resource));
         return null;
     }
 }

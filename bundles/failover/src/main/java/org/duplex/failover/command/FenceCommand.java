@@ -26,11 +26,7 @@ public class FenceCommand implements Action {
 
     @Override
     public Object execute() throws Exception {
-        try {
-            System.out.println(new Commands(service).fence(node, Optional.ofNullable(action)));
-        } catch (IllegalArgumentException | IllegalStateException e) {
-            System.err.println("Error: " + e.getMessage());
-        }
+        System.out.println(new Commands(service).fence(node, Optional.ofNullable(action)));
         return null;
     }
 }

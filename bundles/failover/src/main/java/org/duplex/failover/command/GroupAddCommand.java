@@ -28,11 +28,7 @@ public class GroupAddCommand implements Action {
 
     @Override
     public Object execute() throws Exception {
-        try {
-            System.out.println(new Commands(service).groupAdd(name, settings, force));
-        } catch (IllegalArgumentException | IllegalStateException e) {
-            System.err.println("Error: " + e.getMessage());
-        }
+        System.out.println(new Commands(service).groupAdd(name, settings, force));
         return null;
     }
 }

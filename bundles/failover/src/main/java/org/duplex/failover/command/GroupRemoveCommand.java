@@ -20,11 +20,7 @@ public class GroupRemoveCommand implements Action {
 
     @Override
     public Object execute() throws Exception {
-        try {
-            System.out.println(new Commands(service).groupRemove(name));
-        } catch (IllegalArgumentException | IllegalStateException e) {
-            System.err.println("Error: " + e.getMessage());
-        }
+        System.out.println(new Commands(service).groupRemove(name));
         return null;
     }
 }

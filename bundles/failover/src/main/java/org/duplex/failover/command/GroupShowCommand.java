@@ -21,11 +21,7 @@ public class GroupShowCommand implements Action {
 
     @Override
     public Object execute() throws Exception {
-        try {
-            System.out.println(new Commands(service).groupShow(Optional.ofNullable(name)));
-        } catch (IllegalArgumentException | IllegalStateException e) {
-            System.err.println("Error: " + e.getMessage());
-        }
+        System.out.println(new Commands(service).groupShow(Optional.ofNullable(name)));
         return null;
     }
 }

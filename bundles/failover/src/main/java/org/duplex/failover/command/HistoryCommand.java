@@ -25,11 +25,7 @@ public class HistoryCommand implements Action {
 
     @Override
     public Object execute() throws Exception {
-        try {
-            System.out.println(new Commands(service).history(Optional.ofNullable(group), last));
-        } catch (IllegalArgumentException | IllegalStateException e) {
-            System.err.println("Error: " + e.getMessage());
-        }
+        System.out.println(new Commands(service).history(Optional.ofNullable(group), last));
         return null;
     }
 }

@@ -31,11 +31,7 @@ public class ResourceAddCommand implements Action {
 
     @Override
     public Object execute() throws Exception {
-        try {
-            System.out.println(new Commands(service).resourceAdd(name, type, params, force));
-        } catch (IllegalArgumentException | IllegalStateException e) {
-            System.err.println("Error: " + e.getMessage());
-        }
+        System.out.println(new Commands(service).resourceAdd(name, type, params, force));
         return null;
     }
 }

@@ -20,11 +20,7 @@ public class ResourceRemoveCommand implements Action {
 
     @Override
     public Object execute() throws Exception {
-        try {
-            System.out.println(new Commands(service).resourceRemove(name));
-        } catch (IllegalArgumentException | IllegalStateException e) {
-            System.err.println("Error: " + e.getMessage());
-        }
+        System.out.println(new Commands(service).resourceRemove(name));
         return null;
     }
 }

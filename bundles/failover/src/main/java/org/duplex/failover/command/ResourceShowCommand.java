@@ -21,11 +21,7 @@ public class ResourceShowCommand implements Action {
 
     @Override
     public Object execute() throws Exception {
-        try {
-            System.out.println(new Commands(service).resourceShow(Optional.ofNullable(name)));
-        } catch (IllegalArgumentException | IllegalStateException e) {
-            System.err.println("Error: " + e.getMessage());
-        }
+        System.out.println(new Commands(service).resourceShow(Optional.ofNullable(name)));
         return null;
     }
 }

@@ -21,11 +21,7 @@ public class SimulateCommand implements Action {
 
     @Override
     public Object execute() throws Exception {
-        try {
-            System.out.println(new Commands(service).simulate(Optional.ofNullable(fail)));
-        } catch (IllegalArgumentException | IllegalStateException e) {
-            System.err.println("Error: " + e.getMessage());
-        }
+        System.out.println(new Commands(service).simulate(Optional.ofNullable(fail)));
         return null;
     }
 }

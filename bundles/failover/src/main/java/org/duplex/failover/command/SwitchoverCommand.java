@@ -24,11 +24,7 @@ public class SwitchoverCommand implements Action {
 
     @Override
     public Object execute() throws Exception {
-        try {
-            System.out.println(new Commands(service).switchover(group, Optional.ofNullable(node)));
-        } catch (IllegalArgumentException | IllegalStateException e) {
-            System.err.println("Error: " + e.getMessage());
-        }
+        System.out.println(new Commands(service).switchover(group, Optional.ofNullable(node)));
         return null;
     }
 }

@@ -380,6 +380,17 @@ public final class FailoverController {
             throw new IllegalStateException(to + " cannot run resources now ("
                     + (target == null ? "unknown node" : target.liveness() + ", " + target.mode()) + ")");
         }
+        // A switchover onto a node the engine has banned would be undone by the engine's next round: refuse it.
+        org.duplex.api.failover.GroupPolicy policy = config.policyOf(g.id());
+        int threshold = policy.onFail() == org.duplex.api.failover.OnFail.MOVE
+                || policy.onFail() == org.duplex.api.failover.OnFail.FENCE ? 1 : policy.migrationThreshold();
+        for (ResourceId r : g.resources()) {
+            int count = org.duplex.failover.policy.PolicyEngine.failCounts(s, r).getOrDefault(to, 0);
+            if (threshold > 0 && count >= threshold) {
+                throw new IllegalStateException(to + " is banned for " + groupId + ": " + r + " failed there "
+                        + count + " time(s) (threshold " + threshold + "); run ha:cleanup " + r + " first");
+            }
+        }
         List<NodeId> order = new ArrayList<>(g.nodes());
         order.remove(to);
         order.add(0, to);

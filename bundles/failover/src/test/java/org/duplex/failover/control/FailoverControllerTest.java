@@ -184,7 +184,17 @@ class FailoverControllerTest {
         assertThat(controller.plan().actions()).as("the engine agrees with the switchover").isEmpty();
 
         assertThatThrownBy(() -> controller.switchover(WEB, Optional.of(N1))).hasMessageContaining("already runs");
-        assertThat(controller.cleanup(APP)).isEqualTo(1);
+
+        // app failed 3 times on node2 meanwhile: a switchover there would be undone by the engine, so it is refused
+        for (int i = 0; i < 3; i++) {
+            table.apply(new org.duplex.failover.executor.Report(N2, APP, Optional.of(WEB), "monitor",
+                    org.duplex.api.agent.OperationResult.of(org.duplex.api.agent.OcfStatus.NOT_RUNNING, "killed",
+                            Duration.ZERO), ResourceState.STOPPED, true, java.time.Instant.now()));
+        }
+        assertThatThrownBy(() -> controller.switchover(WEB, Optional.of(N2)))
+                .hasMessageContaining("node2 is banned for web").hasMessageContaining("ha:cleanup app");
+        assertThat(state(N1, APP)).as("a refused switchover touches nothing").isEqualTo(ResourceState.RUNNING);
+        assertThat(controller.cleanup(APP)).isEqualTo(4);
         assertThat(table.failures()).isEmpty();
     }
 

@@ -29,21 +29,15 @@ public class MonitorCheckCommand implements Action {
     Long timeoutMs;
 
     @Override
-    public Object execute() {
+    public Object execute() throws Exception {
         if (timeoutMs == null) {
             timeoutMs = registry.defaultTimeout().toMillis();
         }
         if (timeoutMs <= 0 || timeoutMs > 600_000) {
-            System.err.println("--timeout: " + timeoutMs + " ms is outside 1-600000");
-            return null;
+            // thrown, not printed to System.err: Karaf then reports it and bin/client exits non-zero
+            throw new IllegalArgumentException("--timeout: " + timeoutMs + " ms is outside 1-600000");
         }
-        HealthStatus status;
-        try {
-            status = registry.check(type, KeyValueArgs.parse(params), Duration.ofMillis(timeoutMs));
-        } catch (IllegalArgumentException e) {
-            System.err.println(e.getMessage());
-            return null;
-        }
+        HealthStatus status = registry.check(type, KeyValueArgs.parse(params), Duration.ofMillis(timeoutMs));
         System.out.println(status.health() + ": " + status.reason());
         return null;
     }
