@@ -134,8 +134,8 @@ public final class MirrorVolume implements BlockDevice, AutoCloseable {
         String describe(String volume) {
             long secs = (System.nanoTime() - startNanos) / 1_000_000_000L;
             return (timedOut() ? "WRITES SUSPENDED (fencing timeout passed, writes fail with EIO)"
-                    : "writes suspended") + " for " + secs + " s: replication link lost (" + cause
-                    + ") and the peer is not confirmed Outdated; last attempt: " + lastAttempt
+                    : "writes suspended") + " for " + secs + " s: " + cause
+                    + ", and the peer is not confirmed Outdated; last attempt: " + lastAttempt
                     + ". Way out: restore the link (writes resume once connected), or make the peer reachable on "
                     + "the fencing path, or demote; if the peer node is powered off: ha:mirror-resume-io " + volume;
         }
@@ -477,11 +477,16 @@ public final class MirrorVolume implements BlockDevice, AutoCloseable {
                     || peerDisk != DiskState.UP_TO_DATE || suspension != null) {
                 return;
             }
-            Suspension s = new Suspension(l, reason, config.fencingTimeout());
+            suspend(l, "replication link lost (" + reason + ") while the peer was up to date");
+        }
+    }
+
+    private void suspend(PeerLink lost, String cause) {
+        synchronized (fenceLock) {
+            Suspension s = new Suspension(lost, cause, config.fencingTimeout());
             suspension = s;
-            LOG.warn("Mirror volume {}: replication link lost ({}) while the peer was up to date: write "
-                    + "acknowledgements suspended until the peer is marked Outdated or the link is back (fencing "
-                    + "{}, timeout {} ms)", config.name(), reason, config.fencing().label(),
+            LOG.warn("Mirror volume {}: {}: write acknowledgements suspended until the peer is marked Outdated or "
+                    + "the link is back (fencing {}, timeout {} ms)", config.name(), cause, config.fencing().label(),
                     config.fencingTimeout().toMillis());
             thread("mirror-fence-" + config.name(), () -> fenceLoop(s));
         }
@@ -729,6 +734,11 @@ public final class MirrorVolume implements BlockDevice, AutoCloseable {
                 writable = true;
                 LOG.info("Mirror volume {}: promoted to primary with {} (peer {})", config.name(), epoch,
                         connected ? "connected" : "not connected: changes are tracked for a later resync");
+                if (!connected && !fresh && config.replicated() && config.fencing() != Fencing.DONT_CARE) {
+                    // the peer may be an old primary with an up-to-date copy of its own: outdate it before a write
+                    // it does not have is acknowledged (DRBD fences on promotion with the peer disk unknown)
+                    suspend(null, "promoted while the peer is not connected");
+                }
                 if (connected) {
                     if (fresh) {
                         // a fresh volume: reconnect so the handshake starts the full initial sync

@@ -227,6 +227,23 @@ class FencingTest {
     }
 
     @Test
+    void aNodePromotedWhileItsPeerIsAwayOutdatesTheOldPrimaryBeforeAcknowledging() throws Exception {
+        try (MirrorPair p = connectedPair(Fencing.RESOURCE_ONLY, LONG)) {
+            p.link.cut();
+            MirrorPair.write(p.a, 8192, 4096, (byte) 2); // A's fencer: unreachable -> resource-only resumes
+            p.a.demote(Duration.ofSeconds(5));            // A stops its group (e.g. after losing quorum)
+            p.fencerB.mode(FakeFencer.Mode.HOLD);
+            p.b.promote(p.nextEpoch());                   // failover to B while the link is still down
+            CompletableFuture<Void> w = writeAsync(p.b, 0, (byte) 5);
+            assertStaysPending(w, Duration.ofMillis(500));
+            p.fencerB.mode(FakeFencer.Mode.DELIVER);
+            w.get(10, TimeUnit.SECONDS);
+            assertThat(p.a.diskState()).isEqualTo(DiskState.OUTDATED);
+            assertThatThrownBy(() -> p.a.promote(p.nextEpoch())).hasMessageContaining("Outdated");
+        }
+    }
+
+    @Test
     void aPeerPromotedUnderANewerEpochRefusesToBeOutdated() throws Exception {
         try (MirrorPair p = new MirrorPair(dir, SIZE, SplitBrainPolicy.DISCONNECT, true).open()) {
             p.awaitInSync();
