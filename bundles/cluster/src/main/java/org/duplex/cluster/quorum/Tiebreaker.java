@@ -24,6 +24,11 @@ public interface Tiebreaker {
 
     String describe();
 
+    /** One line for ha:status: who holds the tiebreaker now as far as this node knows; empty if nothing to add. */
+    default String status(long nowNanos) {
+        return "";
+    }
+
     /** The highest fencing epoch this tiebreaker has observed (the disk lease carries it across a split). */
     default long observedEpoch() {
         return 0;

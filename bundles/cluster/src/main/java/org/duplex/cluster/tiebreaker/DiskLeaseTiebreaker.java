@@ -3,9 +3,12 @@ package org.duplex.cluster.tiebreaker;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Collections;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.IntSupplier;
 
 import org.duplex.api.model.NodeId;
 import org.duplex.cluster.quorum.Tiebreaker;
@@ -25,6 +28,18 @@ import org.slf4j.LoggerFactory;
  * <p>The record also lists the holder's partition. The other node counts itself quorate only while a fresh
  * record lists it (each read grants {@code readValidity}); when the holder's view shrinks it writes the new list
  * and waits {@code readValidity + margin} before acting alone, so a peer with a stale view has lost its grant.
+ *
+ * <p>Handover (as sanlock's lease requests): every node publishes its {@link org.duplex.api.cluster.TiebreakerWeight
+ * weight} (groups active on it) in its own slot of the store. At each renewal the holder reads the slots; when a
+ * member of its current view, which the record already lists and whose grant wait is over, is strictly heavier
+ * (a tie keeps the current holder, so no ping-pong), the holder writes, instead of its renewal, a record naming
+ * that node and drops to a plain member: from then on it is quorate only by the member grant of that record. The
+ * named node does not hold the lease by reading it: it must write its own renewal, and holds the lease from the
+ * start of that write, so a taker's wait (lease + margin from the last change it saw) stays sound. It adopts only
+ * an offer that replaced another holder's record since its previous successful read, and only while that read
+ * is less than a lease time old: the holder that handed over cannot take the lease back before lease + margin
+ * after its handover write, which was after that read. A node that was frozen or cut off from the disk for
+ * longer ignores the offer and waits for the lease to expire like any taker.
  */
 public final class DiskLeaseTiebreaker implements Tiebreaker {
 
@@ -58,11 +73,31 @@ public final class DiskLeaseTiebreaker implements Tiebreaker {
     private long publishedEpoch;
     private long writtenEpoch;
     private long acquireEpoch;
+    private final IntSupplier weight;
+    private long lastReadAt;
+    private boolean offered;
+    private long offerNotBefore;
+    private NodeId offeredBy;
+    private boolean staleOfferLogged;
+    private int publishedWeight = -1;
+    private String weightProblem;
+    private Map<NodeId, Integer> lastWeights = Map.of();
 
+    /** A lease that is never handed over: this node's weight is always 0. */
     public DiskLeaseTiebreaker(NodeId self, LeaseStore store, Duration renewInterval, Duration leaseTime,
                                Duration margin) {
+        this(self, store, renewInterval, leaseTime, margin, () -> 0);
+    }
+
+    /**
+     * @param weight this node's tiebreaker weight (groups active here), sampled at every lease I/O; must not
+     *               block; a negative value or an exception counts as 0
+     */
+    public DiskLeaseTiebreaker(NodeId self, LeaseStore store, Duration renewInterval, Duration leaseTime,
+                               Duration margin, IntSupplier weight) {
         this.self = self;
         this.store = store;
+        this.weight = Objects.requireNonNull(weight, "weight");
         this.renewNanos = renewInterval.toNanos();
         this.leaseNanos = leaseTime.toNanos();
         this.marginNanos = margin.toNanos();
@@ -98,10 +133,28 @@ public final class DiskLeaseTiebreaker implements Tiebreaker {
         }
         rec.ifPresent(r -> observedEpoch = Math.max(observedEpoch, r.epoch()));
         if (!everRead || !rec.equals(lastSeen)) {
+            // a handover offer: since this node's previous read, another holder's record was replaced by one
+            // naming this node, which this node did not write
+            offered = everRead && phase == Phase.NONE && lastSeen.isPresent() && !lastSeen.get().holder().equals(self)
+                    && rec.isPresent() && rec.get().holder().equals(self);
+            if (offered) {
+                offerNotBefore = lastReadAt;
+                offeredBy = lastSeen.get().holder();
+                staleOfferLogged = false;
+            }
             lastChangeSeenAt = now;
             lastSeen = rec;
             everRead = true;
         }
+        lastReadAt = now;
+        try {
+            leaseStep(partition, now, rec);
+        } finally {
+            publishWeight(); // after the lease work, so a slot write never delays a renewal
+        }
+    }
+
+    private void leaseStep(Set<NodeId> partition, long now, Optional<LeaseRecord> rec) {
         switch (phase) {
             case ACQUIRING -> {
                 if (now - acquireWriteAt < settleNanos) {
@@ -130,7 +183,7 @@ public final class DiskLeaseTiebreaker implements Tiebreaker {
                     // over as a taker would (write, settle, re-read) instead of renewing in place.
                     LOG.warn("Disk lease at {} expired on this node's clock before it could renew; re-acquiring", store);
                     tryAcquire(partition, now, rec);
-                } else {
+                } else if (!maybeHandOver(partition, now, rec.get())) {
                     long epoch = Math.max(publishedEpoch, rec.get().epoch());
                     LeaseRecord next = new LeaseRecord(self, myCounter + 1, partition, epoch);
                     try {
@@ -157,7 +210,145 @@ public final class DiskLeaseTiebreaker implements Tiebreaker {
         }
     }
 
+    private int ownWeight() {
+        int w;
+        try {
+            w = weight.getAsInt();
+        } catch (RuntimeException e) {
+            String problem = "the tiebreaker weight could not be read (" + e + "); counting 0";
+            if (!problem.equals(weightProblem)) {
+                LOG.warn("Disk lease: {}", problem);
+            }
+            weightProblem = problem;
+            return 0;
+        }
+        return Math.max(0, w);
+    }
+
+    /** Writes this node's weight into its slot when it differs from what the slot holds (retried on failure). */
+    private void publishWeight() {
+        int w = ownWeight();
+        if (w == publishedWeight) {
+            return;
+        }
+        try {
+            store.writeWeight(self, w);
+        } catch (IOException e) {
+            String problem = "cannot publish this node's weight " + w + " at " + store + ": " + e
+                    + " (the lease will not be handed to this node)";
+            if (!problem.equals(weightProblem)) {
+                LOG.warn("Disk lease: {}", problem);
+            }
+            weightProblem = problem;
+            return;
+        }
+        LOG.debug("Disk lease at {}: published weight {} for {}", store, w, self);
+        weightProblem = null;
+        publishedWeight = w;
+    }
+
+    /**
+     * At a renewal: hands the lease to the heaviest strictly heavier member of this node's view, if the record
+     * already lists exactly this view and its grant wait is over (so no excluded peer can hold a grant).
+     *
+     * @return true when this renewal slot was used for a handover write (written or failed)
+     */
+    private boolean maybeHandOver(Set<NodeId> partition, long now, LeaseRecord current) {
+        if (partition.size() < 2 || !partition.equals(writtenMembers)
+                || now < membersSince + readValidityNanos + marginNanos) {
+            return false;
+        }
+        Map<NodeId, Integer> weights;
+        try {
+            weights = store.readWeights();
+        } catch (IOException e) {
+            String problem = "cannot read the weight slots at " + store + ": " + e + " (the lease stays here)";
+            if (!problem.equals(weightProblem)) {
+                LOG.warn("Disk lease: {}", problem);
+            }
+            weightProblem = problem;
+            return false;
+        }
+        lastWeights = Map.copyOf(weights);
+        int mine = ownWeight();
+        NodeId target = null;
+        int best = mine;
+        for (NodeId m : new TreeSet<>(partition)) {
+            Integer w = weights.get(m);
+            if (!m.equals(self) && w != null && w > best) {
+                target = m;
+                best = w;
+            }
+        }
+        if (target == null) {
+            return false;
+        }
+        long epoch = Math.max(publishedEpoch, current.epoch());
+        LeaseRecord handover = new LeaseRecord(target, myCounter + 1, partition, epoch);
+        phase = Phase.NONE; // whether or not the write lands, this node no longer counts on the lease
+        offered = false;
+        lastChangeSeenAt = now; // no taking it back before lease + margin from here
+        try {
+            store.write(handover);
+        } catch (IOException e) {
+            LOG.warn("Disk lease at {}: handing it to {} failed ({}); this node gives it up and waits for it to expire"
+                    + " or be renewed by {}", store, target, e.toString(), target);
+            lastProblem = "cannot hand the lease to " + target + " at " + store + ": " + e;
+            grantHolder = null;
+            return true;
+        }
+        lastSeen = Optional.of(handover);
+        writtenEpoch = epoch;
+        // this node just wrote a record that lists it under a holder in its view: the same grant as a read
+        memberGrantUntil = now + readValidityNanos;
+        grantHolder = target;
+        LOG.info("Disk lease at {} handed to {} (weight {} > {} on {}); it holds the lease once its own renewal"
+                + " is written, {} stays quorate as a listed member", store, target, best, mine, self, self);
+        return true;
+    }
+
+    /** Takes a lease the holder handed to this node: held from the start of this node's own successful write. */
+    private void adopt(Set<NodeId> partition, long now, LeaseRecord offer) {
+        long epoch = Math.max(publishedEpoch, offer.epoch());
+        LeaseRecord mine = new LeaseRecord(self, offer.counter() + 1, partition, epoch);
+        try {
+            store.write(mine);
+        } catch (IOException e) {
+            String problem = "cannot take over the lease handed by " + offeredBy + " at " + store + ": " + e;
+            if (!problem.equals(lastProblem)) {
+                LOG.warn("Disk lease: {} (retrying while the offer is fresh)", problem);
+            }
+            lastProblem = problem;
+            return;
+        }
+        phase = Phase.HELD;
+        offered = false;
+        myCounter = mine.counter();
+        lastSeen = Optional.of(mine);
+        writtenEpoch = Math.max(writtenEpoch, epoch);
+        validUntil = now + leaseNanos;
+        writtenMembers = Set.copyOf(partition);
+        // the previous holder's wait for excluded peers was over when it handed over (it lists offer.members());
+        // a view that still contains them all excludes nobody who could hold a grant, a smaller one waits
+        membersSince = partition.containsAll(offer.members()) ? now - readValidityNanos - marginNanos : now;
+        LOG.info("Disk lease at {} taken over by {} from {} (handover; members {})", store, self, offeredBy,
+                new TreeSet<>(partition));
+    }
+
     private void noneStep(Set<NodeId> partition, long now, Optional<LeaseRecord> rec) {
+        if (offered && rec.isPresent() && rec.get().holder().equals(self)) {
+            if (now - offerNotBefore < leaseNanos) {
+                adopt(partition, now, rec.get());
+                if (phase == Phase.HELD) {
+                    return;
+                }
+            } else if (!staleOfferLogged) {
+                staleOfferLogged = true;
+                LOG.warn("Disk lease at {} was handed to {} by {}, but this node saw it {} ms after its previous read"
+                        + " (frozen or disk unreachable): it waits for the lease to expire instead", store, self,
+                        offeredBy, (now - offerNotBefore) / 1_000_000);
+            }
+        }
         if (rec.isPresent() && !rec.get().holder().equals(self)) {
             LeaseRecord r = rec.get();
             if (r.members().contains(self) && partition.contains(r.holder()) && now - lastChangeSeenAt < leaseNanos) {
@@ -254,6 +445,29 @@ public final class DiskLeaseTiebreaker implements Tiebreaker {
         }
         return lastSeen.filter(r -> !r.holder().equals(self) && r.members().contains(self) && r.epoch() >= epoch)
                 .isPresent();
+    }
+
+    /** Who holds the lease as far as this node knows, its weight and the slots it last read (for ha:status). */
+    @Override
+    public synchronized String status(long now) {
+        String holder = switch (phase) {
+            case HELD -> now < validUntil ? "held by this node " + self + " (valid " + (validUntil - now) / 1_000_000
+                    + " ms more unless renewed)" : "held by this node " + self + " but not renewed in time";
+            case ACQUIRING -> "being acquired by this node " + self;
+            default -> lastSeen.map(r -> "held by " + r.holder()
+                    + (r.holder().equals(self) ? " (this node: " + (offered ? "handed over by " + offeredBy
+                    + ", not yet taken over)" : "not renewed by this process)") : "")
+                    + ", members " + new TreeSet<>(r.members()) + ", last change seen "
+                    + (now - lastChangeSeenAt) / 1_000_000 + " ms ago")
+                    .orElse(everRead ? "free (never written)" : "unknown (" + lastProblem + ")");
+        };
+        return holder + "; weight of " + self + ": " + ownWeight()
+                + (lastWeights.isEmpty() ? "" : ", weight slots " + new java.util.TreeMap<>(lastWeights));
+    }
+
+    /** The holder named by the last record this node read or wrote (for tests and status). */
+    public synchronized Optional<NodeId> recordHolder() {
+        return lastSeen.map(LeaseRecord::holder);
     }
 
     /** True while this node believes it holds a valid lease (for tests and status). */

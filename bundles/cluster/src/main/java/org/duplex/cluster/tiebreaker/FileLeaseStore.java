@@ -7,9 +7,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
+import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.stream.Collectors;
 import java.util.zip.CRC32;
 
@@ -17,8 +22,12 @@ import org.duplex.api.model.NodeId;
 
 /**
  * A lease record in one 4096-byte block at a configured offset of a file or block device shared by both nodes
- * (the disk heartbeat area). Every write is followed by a forced flush; every record carries a CRC so a torn
- * write reads as an error, never as a valid lease. I/O uses O_DIRECT where the file system supports it: on a
+ * (the disk heartbeat area), followed by one 4096-byte weight slot per configured member (slot i at
+ * {@code offset + 4096 * (1 + i)}, i = the member's position in the sorted member ids; each slot also names its
+ * node, so a reader attributes it correctly even if the nodes disagree on the member list). The lease block keeps
+ * format 1 unchanged, so a node of an older build reads it and simply ignores the slots (it never publishes a
+ * weight, so nobody hands it the lease). Every write is followed by a forced flush; every block carries a CRC so a
+ * torn write reads as an error, never as a valid lease. I/O uses O_DIRECT where the file system supports it: on a
  * shared block device a cached read could return this host's stale copy instead of the peer's latest write.
  */
 public final class FileLeaseStore implements LeaseStore {
@@ -26,9 +35,12 @@ public final class FileLeaseStore implements LeaseStore {
     static final int BLOCK = 4096;
     private static final byte[] MAGIC = "DPXLEASE".getBytes(StandardCharsets.US_ASCII);
     private static final int FORMAT = 1;
+    private static final byte[] SLOT_MAGIC = "DPXLSLOT".getBytes(StandardCharsets.US_ASCII);
+    private static final int SLOT_FORMAT = 1;
 
     private final Path path;
     private final long offset;
+    private final List<NodeId> slotOwners;
     private volatile boolean direct = DIRECT != null;
 
     private static final java.nio.file.OpenOption DIRECT = directOption();
@@ -70,28 +82,66 @@ public final class FileLeaseStore implements LeaseStore {
         return ByteBuffer.allocateDirect(2 * BLOCK).alignedSlice(BLOCK).limit(BLOCK);
     }
 
+    /** A lease without weight slots (no node can publish a weight, so the lease is never handed over). */
     public FileLeaseStore(Path path, long offset) {
+        this(path, offset, List.of());
+    }
+
+    /**
+     * @param slotOwners the configured members that get a weight slot (order does not matter: sorted here, so
+     *                   every node computes the same layout from the same member list)
+     */
+    public FileLeaseStore(Path path, long offset, Collection<NodeId> slotOwners) {
         if (offset < 0 || offset % BLOCK != 0) {
             throw new IllegalArgumentException("lease offset must be a non-negative multiple of 4096, was " + offset);
         }
         this.path = path;
         this.offset = offset;
+        this.slotOwners = List.copyOf(new TreeSet<>(slotOwners));
     }
 
-    @Override
-    public Optional<LeaseRecord> read() throws IOException {
+    /** Bytes used from the offset on: the lease block and the weight slots. */
+    public long length() {
+        return (long) BLOCK * (1 + slotOwners.size());
+    }
+
+    private ByteBuffer readBlock(long at) throws IOException {
         ByteBuffer buf = block();
-        if (!java.nio.file.Files.exists(path)) {
-            return Optional.empty(); // a lease file on shared storage not created yet: nobody ever held it
-        }
         try (FileChannel ch = open(StandardOpenOption.READ)) {
             while (buf.hasRemaining()) {
-                if (ch.read(buf, offset + buf.position()) < 0) {
+                if (ch.read(buf, at + buf.position()) < 0) {
                     break;
                 }
             }
         }
         buf.flip();
+        return buf;
+    }
+
+    private void writeBlock(long at, byte[] magic, int format, byte[] body) throws IOException {
+        if (body.length > BLOCK - 32) {
+            throw new IOException("lease block too large: " + body.length + " bytes");
+        }
+        CRC32 c = new CRC32();
+        c.update(body);
+        ByteBuffer buf = block();
+        buf.put(magic).putInt(format).putInt(body.length).put(body).putLong(c.getValue());
+        buf.position(BLOCK);
+        buf.flip();
+        try (FileChannel ch = open(StandardOpenOption.WRITE, StandardOpenOption.CREATE)) {
+            while (buf.hasRemaining()) {
+                ch.write(buf, at + buf.position());
+            }
+            ch.force(false);
+        }
+    }
+
+    @Override
+    public Optional<LeaseRecord> read() throws IOException {
+        if (!java.nio.file.Files.exists(path)) {
+            return Optional.empty(); // a lease file on shared storage not created yet: nobody ever held it
+        }
+        ByteBuffer buf = readBlock(offset);
         if (buf.remaining() < MAGIC.length + 4) {
             return Optional.empty();
         }
@@ -135,21 +185,69 @@ public final class FileLeaseStore implements LeaseStore {
         byte[] body = (record.holder().value() + "\n" + record.counter() + "\n"
                 + record.members().stream().map(NodeId::value).sorted().collect(Collectors.joining(",")) + "\n" + record.epoch())
                 .getBytes(StandardCharsets.UTF_8);
-        if (body.length > BLOCK - 32) {
-            throw new IOException("lease record too large: " + body.length + " bytes");
+        writeBlock(offset, MAGIC, FORMAT, body);
+    }
+
+    @Override
+    public void writeWeight(NodeId node, int weight) throws IOException {
+        int slot = slotOwners.indexOf(node);
+        if (slot < 0) {
+            throw new IOException("lease at " + this + " has no weight slot for node '" + node + "' (slots for "
+                    + slotOwners + ")");
         }
-        CRC32 c = new CRC32();
-        c.update(body);
-        ByteBuffer buf = block();
-        buf.put(MAGIC).putInt(FORMAT).putInt(body.length).put(body).putLong(c.getValue());
-        buf.position(BLOCK);
-        buf.flip();
-        try (FileChannel ch = open(StandardOpenOption.WRITE, StandardOpenOption.CREATE)) {
-            while (buf.hasRemaining()) {
-                ch.write(buf, offset + buf.position());
+        writeBlock(slotAt(slot), SLOT_MAGIC, SLOT_FORMAT,
+                (node.value() + "\n" + weight).getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Override
+    public Map<NodeId, Integer> readWeights() throws IOException {
+        Map<NodeId, Integer> out = new LinkedHashMap<>();
+        if (slotOwners.isEmpty() || !java.nio.file.Files.exists(path)) {
+            return out;
+        }
+        for (int i = 0; i < slotOwners.size(); i++) {
+            long at = slotAt(i);
+            ByteBuffer buf = readBlock(at);
+            if (buf.remaining() < SLOT_MAGIC.length + 4) {
+                continue;
             }
-            ch.force(false);
+            byte[] magic = new byte[SLOT_MAGIC.length];
+            buf.get(magic);
+            if (!Arrays.equals(magic, SLOT_MAGIC)) {
+                continue; // never written
+            }
+            String where = "weight slot " + i + " of lease at " + path + "@" + offset;
+            int format = buf.getInt();
+            if (format != SLOT_FORMAT) {
+                throw new IOException(where + " has unknown format " + format);
+            }
+            int len = buf.getInt();
+            if (len < 0 || len > BLOCK - 32) {
+                throw new IOException(where + " is corrupt (length " + len + ")");
+            }
+            byte[] body = new byte[len];
+            buf.get(body);
+            long crc = buf.getLong();
+            CRC32 c = new CRC32();
+            c.update(body);
+            if (c.getValue() != crc) {
+                throw new IOException(where + " failed its checksum (torn write?)");
+            }
+            String[] parts = new String(body, StandardCharsets.UTF_8).split("\n", -1);
+            try {
+                if (parts.length != 2) {
+                    throw new IllegalArgumentException(parts.length + " fields");
+                }
+                out.put(NodeId.of(parts[0]), Integer.parseInt(parts[1]));
+            } catch (IllegalArgumentException e) {
+                throw new IOException(where + " is corrupt: " + e.getMessage());
+            }
         }
+        return out;
+    }
+
+    private long slotAt(int slot) {
+        return offset + (long) BLOCK * (1 + slot);
     }
 
     @Override

@@ -59,6 +59,10 @@ public final class ClusterSimulation {
 
     static final long TRACE_FROM_MS = Long.getLong("sim.traceFromMs", -1);
     static final long STEP_NANOS = Duration.ofMillis(50).toNanos();
+    /** In a stable full view the heavier node must hold the disk lease within this many steps (6 renew intervals). */
+    static final int HANDOVER_STEPS = 12;
+    /** Lease + margin: an uninterrupted quorate full view this long after healing counts as stable. */
+    static final int SETTLE_STEPS = 24;
 
     private final long seed;
     private final Kind kind;
@@ -79,6 +83,13 @@ public final class ClusterSimulation {
     int edits;
     int appliedEdits;
     int terms;
+    int holderChanges;
+    int stableHandovers;
+    private boolean healing;
+    private long stableSinceStep = -1;
+    private long fullSinceStep = -1;
+    private long weightsChangedAtStep;
+    private Optional<NodeId> lastRecordHolder = Optional.empty();
 
     public ClusterSimulation(long seed, Kind kind) {
         this.seed = seed;
@@ -121,7 +132,7 @@ public final class ClusterSimulation {
         node.lease = null;
         if (kind == Kind.TWO_NODE_DISK) {
             node.lease = new DiskLeaseTiebreaker(node.id, disk.viewFor(node), Duration.ofMillis(100),
-                    Duration.ofMillis(1000), Duration.ofMillis(200));
+                    Duration.ofMillis(1000), Duration.ofMillis(200), () -> node.weight);
             tb = node.lease;
         }
         try {
@@ -164,7 +175,9 @@ public final class ClusterSimulation {
                 advance();
             }
             healAll();
+            healing = true;
             for (int i = 0; i < healSteps; i++) {
+                maybeChangeWeight();
                 advance();
             }
             checkConverged();
@@ -258,6 +271,7 @@ public final class ClusterSimulation {
         if (rnd.nextInt(100) < 4) {
             edit(nodes.get(rnd.nextInt(n)));
         }
+        maybeChangeWeight();
         for (Iterator<int[]> it = flapping.iterator(); it.hasNext(); ) {
             int[] f = it.next();
             if (step >= f[2]) {
@@ -267,6 +281,21 @@ public final class ClusterSimulation {
                 boolean up = !link[f[0]][f[1]];
                 link[f[0]][f[1]] = link[f[1]][f[0]] = up;
             }
+        }
+    }
+
+    /** Groups move: a random node's weight changes (two-node disk runs only, so other kinds keep their seeds). */
+    private void maybeChangeWeight() {
+        if (kind != Kind.TWO_NODE_DISK || rnd.nextInt(100) >= 2) {
+            return;
+        }
+        SimNode v = nodes.get(rnd.nextInt(nodes.size()));
+        int w = rnd.nextInt(3);
+        if (w != v.weight) {
+            v.weight = w;
+            weightsChangedAtStep = step;
+            event("weight of " + v.id + " is now " + w + " (" + nodes.stream().map(x -> x.id + "=" + x.weight)
+                    .toList() + ")");
         }
     }
 
@@ -337,7 +366,9 @@ public final class ClusterSimulation {
         List<SimNode> visible = nodes.stream().filter(v -> v.active(step)).toList();
         Set<SimNode> assigned = new HashSet<>();
         Map<Set<NodeId>, String> ids = new HashMap<>();
-        Map<SimNode, MembershipView> target = new HashMap<>();
+        // insertion order: random view delays are drawn while iterating, and SimNode hashes by identity, so a
+        // HashMap made a seed replay differently alone than inside a batch
+        Map<SimNode, MembershipView> target = new java.util.LinkedHashMap<>();
         for (SimNode c : visible) {
             if (assigned.contains(c)) {
                 continue;
@@ -451,8 +482,69 @@ public final class ClusterSimulation {
             if (holders > 1) {
                 throw new AssertionError("two nodes hold a valid disk lease at once");
             }
+            Optional<NodeId> holder = disk.record().map(r -> r.holder());
+            if (!holder.equals(lastRecordHolder)) {
+                if (lastRecordHolder.isPresent()) {
+                    holderChanges++;
+                    if (stableSinceStep >= 0) {
+                        stableHandovers++;
+                    }
+                }
+                event("lease record names " + holder.orElse(null));
+                lastRecordHolder = holder;
+            }
+            if (healing) {
+                checkStableHandover(states);
+            }
         }
     }
+
+    /**
+     * Healed network, both nodes in one full view and quorate without a break for lease + margin (so what a fault
+     * left behind, such as a lease that could not be renewed while its disk path was down, has played out): from
+     * then on neither may lose quorum (the lease moving between them included), and the heavier node must hold
+     * the lease within {@link #HANDOVER_STEPS} of the view becoming stable or the weights changing.
+     */
+    private void checkStableHandover(Map<SimNode, QuorumState> states) {
+        boolean full = nodes.stream().allMatch(v -> v.active(step) && states.get(v).quorate()
+                && v.core.view().members().size() == nodes.size()
+                && v.core.view().id().equals(nodes.get(0).core.view().id()));
+        if (stableSinceStep < 0) {
+            if (!full) {
+                fullSinceStep = -1;
+                return;
+            }
+            if (fullSinceStep < 0) {
+                fullSinceStep = step;
+            }
+            if (step - fullSinceStep >= SETTLE_STEPS) {
+                stableSinceStep = step;
+                event("stable full view, both quorate; weights " + nodes.stream().map(x -> x.id + "=" + x.weight)
+                        .toList());
+            }
+            return;
+        }
+        for (SimNode v : nodes) {
+            QuorumState s = v.core.state();
+            if (!s.quorate()) {
+                throw new AssertionError(v.id + " lost quorum in a stable full view: " + s.reason());
+            }
+        }
+        SimNode a = nodes.get(0);
+        SimNode b = nodes.get(1);
+        if (a.weight == b.weight) {
+            return;
+        }
+        SimNode heavier = a.weight > b.weight ? a : b;
+        long since = Math.max(stableSinceStep, weightsChangedAtStep);
+        if (!heavier.lease.holdsValidLease(now) && step - since > HANDOVER_STEPS) {
+            throw new AssertionError("heavier node " + heavier.id + " (weights " + nodes.stream()
+                    .map(x -> x.id + "=" + x.weight).toList() + ") does not hold the disk lease "
+                    + (step - since) * STEP_NANOS / 1_000_000 + " ms into a stable full view; record holder "
+                    + disk.record().map(r -> r.holder()).orElse(null));
+        }
+    }
+
 
     private void checkConverged() {
         Set<String> viewsSeen = new HashSet<>();
@@ -525,6 +617,8 @@ public final class ClusterSimulation {
     }
 
     public String summary() {
-        return kind + " seed " + seed + ": " + terms + " terms, " + appliedEdits + "/" + edits + " edits accepted";
+        return kind + " seed " + seed + ": " + terms + " terms, " + appliedEdits + "/" + edits + " edits accepted"
+                + (kind == Kind.TWO_NODE_DISK ? ", " + holderChanges + " lease holder changes, " + stableHandovers
+                + " handovers in a stable view" : "");
     }
 }

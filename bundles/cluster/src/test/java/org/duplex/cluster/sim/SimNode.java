@@ -21,6 +21,8 @@ final class SimNode {
     DiskLeaseTiebreaker lease;
     boolean running = true;
     boolean diskUp = true;
+    /** The tiebreaker weight the failover bundle would report (groups active here); random and changing. */
+    int weight;
     long frozenUntilStep = -1;
     MembershipView pendingView;
     long pendingViewAtStep;

@@ -8,6 +8,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -23,6 +25,7 @@ class DiskLeaseTiebreakerTest {
 
     static final class MemStore implements LeaseStore {
         LeaseRecord record;
+        final Map<NodeId, Integer> weights = new HashMap<>();
 
         @Override
         public Optional<LeaseRecord> read() {
@@ -32,6 +35,16 @@ class DiskLeaseTiebreakerTest {
         @Override
         public void write(LeaseRecord r) {
             record = r;
+        }
+
+        @Override
+        public void writeWeight(NodeId node, int weight) {
+            weights.put(node, weight);
+        }
+
+        @Override
+        public Map<NodeId, Integer> readWeights() {
+            return Map.copyOf(weights);
         }
     }
 
@@ -142,6 +155,22 @@ class DiskLeaseTiebreakerTest {
                     throw new IOException("EIO");
                 }
                 disk.write(r);
+            }
+
+            @Override
+            public void writeWeight(NodeId node, int weight) throws IOException {
+                if (fail[0]) {
+                    throw new IOException("EIO");
+                }
+                disk.writeWeight(node, weight);
+            }
+
+            @Override
+            public Map<NodeId, Integer> readWeights() throws IOException {
+                if (fail[0]) {
+                    throw new IOException("EIO");
+                }
+                return disk.readWeights();
             }
         };
         DiskLeaseTiebreaker a = lease(A, flaky);
