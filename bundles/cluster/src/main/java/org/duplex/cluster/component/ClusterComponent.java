@@ -11,6 +11,7 @@ import java.util.function.Function;
 import org.duplex.api.cluster.ClusterService;
 import org.duplex.api.cluster.QuorumListener;
 import org.duplex.api.cluster.QuorumState;
+import org.duplex.api.cluster.TiebreakerWeight;
 import org.duplex.api.failover.ExecutionChannel;
 import org.duplex.api.failover.FailoverConfig;
 import org.duplex.api.failover.FailoverConfigStore;
@@ -53,12 +54,17 @@ public class ClusterComponent implements ClusterService, ClusterAdmin, Execution
             policyOption = ReferencePolicyOption.GREEDY)
     volatile LivenessService liveness;
 
+    /** From the failover bundle: groups active here. Absent = weight 0 (the disk lease never moves here). */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    volatile TiebreakerWeight tiebreakerWeight;
+
     private ClusterNode node;
 
     @Activate
     void activate(ClusterConfiguration c) throws Exception {
         NodeOptions o = options(c);
-        node = new ClusterNode(o, Duration.ofMillis(c.execution_timeout_ms()));
+        node = new ClusterNode(o, Duration.ofMillis(c.execution_timeout_ms()), this::weight);
         node.start();
         LOG.info("Cluster node {} started in cluster '{}' on {}:{} (tiebreaker {}, no-quorum policy {})",
                 o.nodeId(), o.clusterName(), o.bindAddress(), o.effectiveBindPort(), o.tiebreaker(),
@@ -77,6 +83,11 @@ public class ClusterComponent implements ClusterService, ClusterAdmin, Execution
                 Duration.ofMillis(c.tiebreaker_disk_margin_ms()), c.tiebreaker_witness(),
                 c.tiebreaker_ping_target(), state, key, Duration.ofMillis(c.fd_timeout_ms()), c.fd_sock_offset(),
                 Duration.ofMillis(c.tick_ms()), false);
+    }
+
+    private int weight() {
+        TiebreakerWeight w = tiebreakerWeight;
+        return w == null ? 0 : w.weight();
     }
 
     @Deactivate
@@ -120,6 +131,11 @@ public class ClusterComponent implements ClusterService, ClusterAdmin, Execution
     @Override
     public String tiebreaker() {
         return node.core().tiebreaker().describe();
+    }
+
+    @Override
+    public String tiebreakerStatus() {
+        return node.tiebreakerStatus();
     }
 
     @Override

@@ -52,6 +52,10 @@ public final class AdminOperations {
         out.append(String.format("Epoch:       %d%n", s.epoch().value()));
         out.append(String.format("Config:      version %d (epoch %d)%n", c.version(), c.epoch()));
         out.append(String.format("Tiebreaker:  %s%n", admin.tiebreaker()));
+        String holder = admin.tiebreakerStatus();
+        if (!holder.isEmpty()) {
+            out.append(String.format("Lease:       %s%n", holder));
+        }
         out.append(String.format("%n%-16s %-8s %-6s %-12s %-8s %-12s %s%n", "NODE", "ROLE", "VOTES", "MODE", "IN VIEW",
                 "LIVENESS", "LINKS"));
         for (NodeConfig n : c.nodes()) {

@@ -24,4 +24,9 @@ public interface ClusterAdmin {
     NoQuorumPolicy noQuorumPolicy();
 
     String tiebreaker();
+
+    /** Who holds the tiebreaker now (the disk lease holder and weights); empty when the tiebreaker has no state. */
+    default String tiebreakerStatus() {
+        return "";
+    }
 }

@@ -12,6 +12,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.IntSupplier;
 import java.util.stream.Collectors;
 
 import org.duplex.api.cluster.QuorumListener;
@@ -52,6 +53,10 @@ public final class ClusterNode implements AutoCloseable, ReplicatedConfig {
     private ClusterConfig lastConfig;
     private final ClusterExecutionChannel execution;
     private final ReplicatedFailoverConfigStore failoverStore;
+    private final IntSupplier tiebreakerWeight;
+    /** Sampled on the tick thread before the core's lock is taken, so the provider's code never runs under it. */
+    private volatile int weightSample;
+    private String weightProblem;
 
     /** How long the coordinator waits for another node's report on an order, by default. */
     public static final Duration DEFAULT_EXECUTION_TIMEOUT = Duration.ofSeconds(120);
@@ -62,7 +67,17 @@ public final class ClusterNode implements AutoCloseable, ReplicatedConfig {
 
     /** @param executionTimeout how long an order to another node's executor waits for its report */
     public ClusterNode(NodeOptions options, Duration executionTimeout) throws IOException {
+        this(options, executionTimeout, () -> 0);
+    }
+
+    /**
+     * @param tiebreakerWeight this node's weight for the two-node disk lease (groups active here; the lease is
+     *                         handed to the heavier node while both are in one view); must not block
+     */
+    public ClusterNode(NodeOptions options, Duration executionTimeout, IntSupplier tiebreakerWeight)
+            throws IOException {
         this.options = options;
+        this.tiebreakerWeight = tiebreakerWeight;
         Files.createDirectories(options.stateDir());
         if (!Files.isReadable(options.clusterKeyFile())) {
             throw new IOException("cluster key file " + options.clusterKeyFile() + " is missing or unreadable: create it"
@@ -73,7 +88,8 @@ public final class ClusterNode implements AutoCloseable, ReplicatedConfig {
         engine = new JGroupsEngine(new JGroupsSettings(options.clusterName(), self, options.bindAddress(),
                 options.effectiveBindPort(), options.peers(), key, options.fdTimeout(), options.fdSockOffset(),
                 options.testHooks()));
-        core = new ClusterCore(self, options.bootstrapConfig(), options.quorumSettings(), tiebreaker(options, self),
+        core = new ClusterCore(self, options.bootstrapConfig(), options.quorumSettings(),
+                tiebreaker(options, self, () -> weightSample),
                 new FileEpochStore(options.stateDir().resolve("epoch")),
                 new FileConfigStore(options.stateDir().resolve("cluster-config.json")),
                 System::nanoTime, engine::send);
@@ -89,12 +105,14 @@ public final class ClusterNode implements AutoCloseable, ReplicatedConfig {
         failoverStore = new ReplicatedFailoverConfigStore(this, options.fdTimeout().multipliedBy(5));
     }
 
-    static Tiebreaker tiebreaker(NodeOptions o, NodeId self) {
+    static Tiebreaker tiebreaker(NodeOptions o, NodeId self, IntSupplier weight) {
         String type = o.tiebreaker() == null ? "none" : o.tiebreaker().trim().toLowerCase(java.util.Locale.ROOT);
         return switch (type) {
             case "", "none" -> Tiebreaker.NONE;
-            case "disk" -> new DiskLeaseTiebreaker(self, new FileLeaseStore(Path.of(o.diskPath()), o.diskOffset()),
-                    o.leaseRenew(), o.leaseTime(), o.leaseMargin());
+            case "disk" -> new DiskLeaseTiebreaker(self, new FileLeaseStore(Path.of(o.diskPath()), o.diskOffset(),
+                    o.parseMembers().stream().filter(m -> m.role() == NodeRole.MEMBER).map(m -> NodeId.of(m.id()))
+                            .toList()),
+                    o.leaseRenew(), o.leaseTime(), o.leaseMargin(), weight);
             case "witness" -> new WitnessTiebreaker(NodeId.of(o.witness()), o.parseMembers().stream()
                     .filter(m -> m.role() == NodeRole.MEMBER).map(m -> NodeId.of(m.id())).collect(Collectors.toSet()));
             case "ping" -> PingTiebreaker.icmp(o.pingTarget(), java.time.Duration.ofMillis(500),
@@ -122,6 +140,7 @@ public final class ClusterNode implements AutoCloseable, ReplicatedConfig {
 
     private void tick() {
         try {
+            sampleWeight();
             core.tick();
             QuorumState now = core.state();
             QuorumState before = last;
@@ -146,6 +165,20 @@ public final class ClusterNode implements AutoCloseable, ReplicatedConfig {
             notifyConfig();
         } catch (RuntimeException e) {
             LOG.error("Cluster tick failed", e);
+        }
+    }
+
+    private void sampleWeight() {
+        try {
+            weightSample = Math.max(0, tiebreakerWeight.getAsInt());
+            weightProblem = null;
+        } catch (RuntimeException e) {
+            weightSample = 0;
+            String problem = e.toString();
+            if (!problem.equals(weightProblem)) {
+                LOG.warn("Tiebreaker weight provider failed ({}); counting this node's weight as 0", problem);
+            }
+            weightProblem = problem;
         }
     }
 
@@ -193,6 +226,11 @@ public final class ClusterNode implements AutoCloseable, ReplicatedConfig {
     /** The cluster-wide policy from the replicated configuration (seeded from the PID). */
     public NoQuorumPolicy noQuorumPolicy() {
         return core.config().policies().noQuorum();
+    }
+
+    /** The tiebreaker's current state for ha:status (the disk lease holder), empty for stateless ones. */
+    public String tiebreakerStatus() {
+        return core.tiebreaker().status(System.nanoTime());
     }
 
     public ClusterCore core() {

@@ -39,6 +39,7 @@ class AdminOperationsTest {
     ConfigStore.InMemory store;
     int proposals;
     AdminOperations ops;
+    String lease = "";
 
     @BeforeEach
     void setUp() throws Exception {
@@ -80,6 +81,11 @@ class AdminOperationsTest {
             @Override
             public String tiebreaker() {
                 return "none";
+            }
+
+            @Override
+            public String tiebreakerStatus() {
+                return lease;
             }
         };
         ops = new AdminOperations(admin, Duration.ofSeconds(1));
@@ -125,7 +131,10 @@ class AdminOperationsTest {
         assertThat(core.config().policies().stickiness()).isEqualTo(7);
         assertThat(store.load()).contains(core.config());
         assertThat(ops.setMode("n1", NodeMode.STANDBY)).contains("Applied");
-        assertThat(ops.status()).contains("n1 *", "STANDBY", "Quorum:      yes", "Epoch:       1");
+        assertThat(ops.status()).contains("n1 *", "STANDBY", "Quorum:      yes", "Epoch:       1")
+                .doesNotContain("Lease:");
+        lease = "held by this node n1 (valid 1900 ms more unless renewed); weight of n1: 2";
+        assertThat(ops.status()).contains("Tiebreaker:  none\nLease:       held by this node n1");
         assertThat(ops.show()).contains("clusterName: prod");
     }
 }
