@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -20,6 +21,7 @@ import org.duplex.api.failover.ResourceReport;
 import org.duplex.api.liveness.LivenessService;
 import org.duplex.api.liveness.PeerStatus;
 import org.duplex.api.model.NodeId;
+import org.duplex.api.model.NodeMode;
 import org.duplex.cluster.config.ClusterConfig;
 import org.duplex.cluster.core.ProposeResult;
 import org.duplex.cluster.quorum.NoQuorumPolicy;
@@ -100,6 +102,11 @@ public class ClusterComponent implements ClusterService, ClusterAdmin, Execution
     @Override
     public QuorumState state() {
         return node.state();
+    }
+
+    @Override
+    public Map<NodeId, NodeMode> nodeModes() {
+        return node.nodeModes();
     }
 
     @Override

@@ -85,6 +85,15 @@ public record ClusterConfig(long version, long epoch, String clusterName, List<N
         return m;
     }
 
+    /** Every configured node's mode (ha:node-standby / ha:node-online write it), for ClusterService.nodeModes(). */
+    public Map<NodeId, NodeMode> nodeModes() {
+        Map<NodeId, NodeMode> m = new LinkedHashMap<>();
+        for (NodeConfig n : nodes) {
+            m.put(NodeId.of(n.id()), n.mode());
+        }
+        return java.util.Collections.unmodifiableMap(m);
+    }
+
     public Map<NodeId, NodeRole> roles() {
         Map<NodeId, NodeRole> m = new LinkedHashMap<>();
         for (NodeConfig n : nodes) {

@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -18,6 +19,7 @@ import java.util.stream.Collectors;
 import org.duplex.api.cluster.QuorumListener;
 import org.duplex.api.cluster.QuorumState;
 import org.duplex.api.model.NodeId;
+import org.duplex.api.model.NodeMode;
 import org.duplex.api.model.NodeRole;
 import org.duplex.cluster.config.ClusterConfig;
 import org.duplex.cluster.config.FileConfigStore;
@@ -226,6 +228,11 @@ public final class ClusterNode implements AutoCloseable, ReplicatedConfig {
     /** The cluster-wide policy from the replicated configuration (seeded from the PID). */
     public NoQuorumPolicy noQuorumPolicy() {
         return core.config().policies().noQuorum();
+    }
+
+    /** Node modes from the replicated configuration (every configured node). */
+    public Map<NodeId, NodeMode> nodeModes() {
+        return core.config().nodeModes();
     }
 
     /** The tiebreaker's current state for ha:status (the disk lease holder), empty for stateless ones. */

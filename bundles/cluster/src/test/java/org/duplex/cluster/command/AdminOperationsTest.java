@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import org.duplex.api.cluster.QuorumState;
@@ -133,6 +134,10 @@ class AdminOperationsTest {
         assertThat(ops.setMode("n1", NodeMode.STANDBY)).contains("Applied");
         assertThat(ops.status()).contains("n1 *", "STANDBY", "Quorum:      yes", "Epoch:       1")
                 .doesNotContain("Lease:");
+        // what ClusterService.nodeModes() returns (the component reads the core's configuration)
+        assertThat(core.config().nodeModes()).containsExactly(Map.entry(N1, NodeMode.STANDBY));
+        assertThat(ops.setMode("n1", NodeMode.ONLINE)).contains("Applied");
+        assertThat(core.config().nodeModes()).containsExactly(Map.entry(N1, NodeMode.ONLINE));
         lease = "held by this node n1 (valid 1900 ms more unless renewed); weight of n1: 2";
         assertThat(ops.status()).contains("Tiebreaker:  none\nLease:       held by this node n1");
         assertThat(ops.show()).contains("clusterName: prod");

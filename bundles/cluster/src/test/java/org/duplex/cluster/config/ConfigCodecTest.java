@@ -26,6 +26,23 @@ class ConfigCodecTest {
     }
 
     @Test
+    void nodeModesListEveryConfiguredNodeWithItsMode() throws ConfigException {
+        ClusterConfig c = sample().withNodeMode(org.duplex.api.model.NodeId.of("n2"), NodeMode.STANDBY);
+        Map<org.duplex.api.model.NodeId, NodeMode> expected = Map.of(org.duplex.api.model.NodeId.of("n1"),
+                NodeMode.ONLINE, org.duplex.api.model.NodeId.of("n2"), NodeMode.STANDBY,
+                org.duplex.api.model.NodeId.of("w1"), NodeMode.ONLINE);
+        assertThat(c.nodeModes()).containsExactlyInAnyOrderEntriesOf(expected);
+        assertThat(ConfigCodec.parse(ConfigCodec.write(c, ConfigCodec.Format.YAML), ConfigCodec.Format.YAML)
+                .nodeModes()).isEqualTo(c.nodeModes());
+        assertThat(ConfigCodec.parse("clusterName: x\nnodes: [{id: a}, {id: b, mode: maintenance}]\n",
+                ConfigCodec.Format.YAML).nodeModes()).containsExactly(
+                Map.entry(org.duplex.api.model.NodeId.of("a"), NodeMode.ONLINE),
+                Map.entry(org.duplex.api.model.NodeId.of("b"), NodeMode.MAINTENANCE));
+        assertThatThrownBy(() -> c.nodeModes().put(org.duplex.api.model.NodeId.of("n1"), NodeMode.STANDBY))
+                .isInstanceOf(UnsupportedOperationException.class);
+    }
+
+    @Test
     void yamlAndJsonRoundTrip() throws ConfigException {
         ClusterConfig c = sample();
         for (ConfigCodec.Format f : ConfigCodec.Format.values()) {
