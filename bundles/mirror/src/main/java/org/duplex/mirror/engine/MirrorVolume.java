@@ -62,8 +62,6 @@ public final class MirrorVolume implements BlockDevice, AutoCloseable {
     private static final int RESYNC_WINDOW = 16;
     private static final long AL_EXTENT = 4L << 20;
     private static final int AL_SLOTS = 1237;
-    /** A receiving leg (peer.ack = written) forces what it received at least this often (and at every FLUSH). */
-    private static final long CHECKPOINT_NANOS = Long.getLong("duplex.mirror.checkpoint.ms", 1000) * 1_000_000L;
 
     private final VolumeConfig config;
     private final QuorumGate gate;
@@ -96,6 +94,8 @@ public final class MirrorVolume implements BlockDevice, AutoCloseable {
     private final Object fenceLock = new Object();
     /** Non-null while writes the peer does not have may not be acknowledged (see {@link Fencing}). */
     private volatile Suspension suspension;
+    /** Threads holding writes the peer did not confirm until fencing allows their ack (created on first use). */
+    private volatile java.util.concurrent.ExecutorService fenceWaiters;
     /** Set after a resource-only primary resumed without the peer being confirmed Outdated. */
     private volatile String unconfirmedFence;
     private ServerSocket listener;
@@ -315,7 +315,29 @@ public final class MirrorVolume implements BlockDevice, AutoCloseable {
     }
 
     @Override
-    public void write(long offset, ByteBuffer src, boolean fua) throws IOException {
+    public CompletableFuture<Void> writeAsync(long offset, ByteBuffer src, boolean fua) throws IOException {
+        return writeAsync(offset, src, fua, true);
+    }
+
+    @Override
+    public CompletableFuture<Void> writeAsyncInBurst(long offset, ByteBuffer src, boolean fua) throws IOException {
+        return writeAsync(offset, src, fua, false);
+    }
+
+    @Override
+    public void endBurst() {
+        PeerLink l = link;
+        if (l != null) {
+            try {
+                l.writer.flush();
+            } catch (IOException e) {
+                l.fail("send failed: " + e.getMessage());
+            }
+        }
+    }
+
+    private CompletableFuture<Void> writeAsync(long offset, ByteBuffer src, boolean fua, boolean flush)
+            throws IOException {
         byte[] arr;
         int off;
         int len = src.remaining();
@@ -328,15 +350,40 @@ public final class MirrorVolume implements BlockDevice, AutoCloseable {
             off = 0;
         }
         byte[] prefix = ByteBuffer.allocate(9).putLong(offset).put((byte) (fua ? 1 : 0)).array();
-        replicatedUpdate(offset, len, fua, FrameType.WRITE, prefix, arr, off, len,
-                () -> data.write(offset, ByteBuffer.wrap(arr, off, len)));
+        return replicatedUpdate(offset, len, fua, FrameType.WRITE, prefix, arr, off, len,
+                () -> data.write(offset, ByteBuffer.wrap(arr, off, len)), flush || fua);
+    }
+
+    @Override
+    public void write(long offset, ByteBuffer src, boolean fua) throws IOException {
+        join(writeAsync(offset, src, fua));
+    }
+
+    @Override
+    public boolean asyncWrites() {
+        return config.replicated();
     }
 
     @Override
     public void writeZeroes(long offset, long length, boolean fua) throws IOException {
         byte[] prefix = ByteBuffer.allocate(17).putLong(offset).putLong(length).put((byte) (fua ? 1 : 0)).array();
-        replicatedUpdate(offset, length, fua, FrameType.ZERO, prefix, new byte[0], 0, 0,
-                () -> data.zero(offset, length));
+        join(replicatedUpdate(offset, length, fua, FrameType.ZERO, prefix, new byte[0], 0, 0,
+                () -> data.zero(offset, length), true));
+    }
+
+    private static void join(CompletableFuture<Void> f) throws IOException {
+        try {
+            f.get();
+        } catch (ExecutionException e) {
+            Throwable c = e.getCause();
+            if (c instanceof IOException io) {
+                throw io;
+            }
+            throw new IOException(c);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while waiting for a write", e);
+        }
     }
 
     @Override
@@ -351,49 +398,112 @@ public final class MirrorVolume implements BlockDevice, AutoCloseable {
         void run() throws IOException;
     }
 
-    private void replicatedUpdate(long offset, long length, boolean fua, int type, byte[] prefix, byte[] payload,
-                                  int off, int len, LocalIo local) throws IOException {
+    /**
+     * Applies an update locally and sends it to the peer under the ordering lock, without waiting: the returned
+     * future completes when the write may be acknowledged - on the peer's ack (on the receiving thread), or, when
+     * the peer did not confirm it, once {@link #awaitSafeToAcknowledge} allows it (on a fencing-wait thread).
+     */
+    private CompletableFuture<Void> replicatedUpdate(long offset, long length, boolean fua, int type, byte[] prefix,
+                                                     byte[] payload, int off, int len, LocalIo local,
+                                                     boolean flush) throws IOException {
         checkWritable();
         checkRange(offset, length);
-        inFlightWrites.incrementAndGet();
         boolean tracked = config.replicated();
+        inFlightWrites.incrementAndGet();
+        boolean handedOff = false;
+        boolean begun = false;
         try {
             if (tracked) {
                 al.begin(offset, length);
+                begun = true;
             }
-            try {
-                CompletableFuture<byte[]> ack = null;
-                boolean confirmed = false;
-                PeerLink l;
-                synchronized (order) {
-                    checkWritable();
-                    local.run();
-                    l = link;
-                    if (l != null && l.up()) {
-                        ack = l.request(type, prefix, payload, off, len, offset, length);
-                    } else if (tracked) {
-                        bitmap.markDirty(offset, length);
-                    }
+            CompletableFuture<byte[]> ack = null;
+            PeerLink l;
+            synchronized (order) {
+                checkWritable();
+                local.run();
+                l = link;
+                if (l != null && l.up()) {
+                    ack = l.request(type, prefix, payload, off, len, offset, length, flush);
+                } else if (tracked) {
+                    bitmap.markDirty(offset, length);
                 }
-                if (fua) {
-                    data.force();
-                }
-                if (ack != null && config.mode() == ReplicationMode.SYNC) {
-                    confirmed = await(l, ack) != null;
-                } else if (ack != null) {
-                    confirmed = true; // async: acknowledged without the peer by definition
-                }
-                if (tracked && !confirmed) {
-                    awaitSafeToAcknowledge();
-                }
-            } finally {
+            }
+            if (fua) {
+                data.force();
+            }
+            Runnable finish = () -> {
                 if (tracked) {
                     al.end(offset, length);
                 }
+                inFlightWrites.decrementAndGet();
+            };
+            CompletableFuture<Void> done = new CompletableFuture<>();
+            handedOff = true;
+            if (ack == null || config.mode() == ReplicationMode.ASYNC) {
+                // async mode acknowledges without the peer by definition; no link: the region is in the bitmap
+                settleUnconfirmed(tracked && ack == null, finish, done);
+                return done;
             }
+            PeerLink sent = l;
+            ack.orTimeout(config.ackTimeout().toMillis(), TimeUnit.MILLISECONDS).whenComplete((v, e) -> {
+                if (e == null) {
+                    finish.run();
+                    done.complete(null);
+                    return;
+                }
+                Throwable c = e instanceof java.util.concurrent.CompletionException && e.getCause() != null
+                        ? e.getCause() : e;
+                if (c instanceof TimeoutException) {
+                    sent.fail("no answer from the peer within " + config.ackTimeout().toMillis() + " ms");
+                }
+                settleUnconfirmed(tracked, finish, done);
+            });
+            return done;
         } finally {
-            inFlightWrites.decrementAndGet();
+            if (!handedOff) {
+                if (begun) {
+                    al.end(offset, length);
+                }
+                inFlightWrites.decrementAndGet();
+            }
         }
+    }
+
+    /** Completes a write the peer did not confirm (already in the bitmap) once acknowledging it is safe. */
+    private void settleUnconfirmed(boolean gated, Runnable finish, CompletableFuture<Void> done) {
+        if (!gated || suspension == null) {
+            finish.run();
+            done.complete(null);
+            return;
+        }
+        fenceWaiters().execute(() -> {
+            try {
+                awaitSafeToAcknowledge();
+                done.complete(null);
+            } catch (IOException | RuntimeException e) {
+                done.completeExceptionally(e);
+            } finally {
+                finish.run();
+            }
+        });
+    }
+
+    private java.util.concurrent.ExecutorService fenceWaiters() {
+        java.util.concurrent.ExecutorService e = fenceWaiters;
+        if (e == null) {
+            synchronized (fenceLock) {
+                if (fenceWaiters == null) {
+                    fenceWaiters = java.util.concurrent.Executors.newCachedThreadPool(r -> {
+                        Thread t = new Thread(r, "mirror-fence-wait-" + config.name());
+                        t.setDaemon(true);
+                        return t;
+                    });
+                }
+                e = fenceWaiters;
+            }
+        }
+        return e;
     }
 
     /** Waits for a peer answer; on timeout drops the link (which marks the region dirty). Null when lost. */
@@ -1336,31 +1446,28 @@ public final class MirrorVolume implements BlockDevice, AutoCloseable {
         }
     }
 
-    /** Receive-side durability checkpoint state (peer.ack = written). */
+    /**
+     * Receive-side state (peer.ack = written): writes reached the OS, not yet the disk. As on the primary's own leg
+     * (and a local disk with a volatile cache) only FLUSH, FUA, the end of a resync, the primary stepping down and
+     * the OS's own write-back force them: forcing on a timer would bind replicated throughput to the disk's
+     * bandwidth while the primary's leg runs at page-cache speed.
+     */
     private static final class Checkpoint {
         private boolean unforced;
-        private long sinceNanos;
 
-        /** A write reached the OS, not yet the disk. */
         void written() {
-            if (!unforced) {
-                unforced = true;
-                sinceNanos = System.nanoTime();
-            }
-        }
-
-        boolean due() {
-            return unforced && System.nanoTime() - sinceNanos > CHECKPOINT_NANOS;
+            unforced = true;
         }
     }
 
-    /** Forces the data written since the last checkpoint, then empties the receive activity log. */
+    /**
+     * Forces the data written so far. The receive activity log keeps its extents (they leave when evicted idle, as
+     * on a primary): emptying it here would make every hot extent re-enter it with a forced log write; after an
+     * unclean stop at most its capacity (1237 extents of 4 MiB) is resynced.
+     */
     private void checkpoint(Checkpoint cp) throws IOException {
         data.force();
-        if (cp.unforced) {
-            al.clear();
-            cp.unforced = false;
-        }
+        cp.unforced = false;
     }
 
     private static final byte[] NO_BODY = new byte[0];
@@ -1385,15 +1492,6 @@ public final class MirrorVolume implements BlockDevice, AutoCloseable {
         Checkpoint cp = new Checkpoint();
         thread("mirror-flush-" + config.name(), () -> flushLoop(l, acks));
         while (l.up()) {
-            if (cp.due()) {
-                try {
-                    checkpoint(cp);
-                } catch (IOException e) {
-                    LOG.error("Mirror volume {}: forcing received writes failed: {}", config.name(), e.toString());
-                    l.fail("local I/O error: " + e.getMessage());
-                    return;
-                }
-            }
             try {
                 if (l.rawIn.available() == 0) {
                     l.writer.flush(); // nothing more buffered: send the batched acks before blocking
@@ -1763,6 +1861,10 @@ public final class MirrorVolume implements BlockDevice, AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+        }
+        java.util.concurrent.ExecutorService fw = fenceWaiters;
+        if (fw != null) {
+            fw.shutdown();
         }
         bitmap.persistAll();
         data.force();

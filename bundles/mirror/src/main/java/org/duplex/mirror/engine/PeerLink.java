@@ -63,6 +63,12 @@ final class PeerLink {
      */
     CompletableFuture<byte[]> request(int type, byte[] prefix, byte[] data, int off, int len, long regionOffset,
                                       long regionLength) {
+        return request(type, prefix, data, off, len, regionOffset, regionLength, true);
+    }
+
+    /** As above; {@code flush = false} leaves the frame buffered until the sender's burst ends. */
+    CompletableFuture<byte[]> request(int type, byte[] prefix, byte[] data, int off, int len, long regionOffset,
+                                      long regionLength, boolean flush) {
         CompletableFuture<byte[]> f = new CompletableFuture<>();
         Pending p = new Pending(f, regionOffset, regionLength);
         long[] seq = new long[1];
@@ -70,7 +76,7 @@ final class PeerLink {
             writer.send(type, 0, prefix, data, off, len, s -> {
                 seq[0] = s;
                 pending.put(s, p);
-            });
+            }, flush);
         } catch (IOException e) {
             fail("send failed: " + e.getMessage());
         }

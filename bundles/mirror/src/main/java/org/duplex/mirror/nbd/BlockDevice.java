@@ -40,4 +40,36 @@ public interface BlockDevice {
     default boolean readsLocally() {
         return completesLocally();
     }
+
+    /**
+     * True when {@link #writeAsync} returns before the write is complete (a replicated volume waiting for its
+     * peer): the server then calls it on the connection's thread and replies from the completion.
+     */
+    default boolean asyncWrites() {
+        return false;
+    }
+
+    /**
+     * Starts a write; the future completes when it may be acknowledged (exceptionally with a
+     * {@link BlockDeviceException} or an {@link IOException}). The caller's buffer may be reused once this
+     * returns. Refusals known at once are thrown.
+     */
+    default java.util.concurrent.CompletableFuture<Void> writeAsync(long offset, ByteBuffer src, boolean fua)
+            throws IOException {
+        write(offset, src, fua);
+        return java.util.concurrent.CompletableFuture.completedFuture(null);
+    }
+
+    /**
+     * As {@link #writeAsync}, but what it sends onwards may stay buffered until {@link #endBurst()}: the server
+     * uses it while more requests are already waiting in its input, and calls endBurst before it blocks.
+     */
+    default java.util.concurrent.CompletableFuture<Void> writeAsyncInBurst(long offset, ByteBuffer src, boolean fua)
+            throws IOException {
+        return writeAsync(offset, src, fua);
+    }
+
+    /** Sends whatever {@link #writeAsyncInBurst} left buffered. */
+    default void endBurst() {
+    }
 }

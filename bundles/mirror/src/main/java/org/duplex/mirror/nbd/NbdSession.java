@@ -255,7 +255,12 @@ public final class NbdSession {
                 chosen.blockSizeNegotiated());
         inlineBatching = dev.completesLocally();
         LOG.debug("NBD client {} attached to export '{}'", peer, chosen.export().name());
+        boolean burst = false;
         while (!broken) {
+            if (burst && in.available() < Nbd.REQUEST_HEADER_BYTES) {
+                dev.endBurst(); // nothing more waiting: send what the writes of this burst left buffered
+                burst = false;
+            }
             if (inlineBatching && in.available() < Nbd.REQUEST_HEADER_BYTES) {
                 synchronized (out) {
                     out.flush();
@@ -298,6 +303,9 @@ public final class NbdSession {
             }
             if (dev.completesLocally() || (r.type() == Nbd.CMD_READ && dev.readsLocally())) {
                 execute(dev, r, payload);
+            } else if (r.type() == Nbd.CMD_WRITE && dev.asyncWrites()) {
+                startWrite(dev, r, payload);
+                burst = true;
             } else {
                 submit(dev, r, payload);
             }
@@ -331,6 +339,47 @@ public final class NbdSession {
             inFlight.arriveAndDeregister();
             reply(r.handle(), Nbd.ESHUTDOWN, null);
         }
+    }
+
+    /** A write whose completion (the peer's ack) replies, with no worker thread in between. */
+    private void startWrite(BlockDevice dev, NbdRequest r, byte[] payload) throws IOException {
+        int cost = (int) Math.max(1, Math.min(r.length(), config.limits().maxPayload()));
+        try {
+            inFlightBytes.acquire(cost);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        }
+        inFlight.register();
+        java.util.concurrent.CompletableFuture<Void> f;
+        try {
+            f = dev.writeAsyncInBurst(r.offset(), ByteBuffer.wrap(payload, 0, (int) r.length()), r.fua());
+        } catch (IOException | RuntimeException e) {
+            f = java.util.concurrent.CompletableFuture.failedFuture(e);
+        }
+        f.whenComplete((v, e) -> {
+            try {
+                int errno = 0;
+                if (e != null) {
+                    Throwable c = e instanceof java.util.concurrent.CompletionException && e.getCause() != null
+                            ? e.getCause() : e;
+                    if (c instanceof BlockDeviceException b) {
+                        errno = b.errno();
+                        LOG.debug("NBD request from {} refused: {}", peer, c.getMessage());
+                    } else {
+                        errno = Nbd.EIO;
+                        LOG.warn("NBD write at offset {} length {} from {} failed: {}", r.offset(), r.length(), peer,
+                                c.toString());
+                    }
+                }
+                reply(r.handle(), errno, null);
+            } catch (IOException ex) {
+                broken = true;
+            } finally {
+                inFlightBytes.release(cost);
+                inFlight.arriveAndDeregister();
+            }
+        });
     }
 
     private void execute(BlockDevice dev, NbdRequest r, byte[] payload) {

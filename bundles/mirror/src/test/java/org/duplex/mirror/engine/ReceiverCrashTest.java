@@ -32,8 +32,7 @@ class ReceiverCrashTest {
         int portA = MirrorPair.freePort();
         int portB = MirrorPair.freePort();
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process b = new ProcessBuilder(List.of(java, "-Xmx128m", "-XX:TieredStopAtLevel=1",
-                "-Dduplex.mirror.checkpoint.ms=600000", "-cp",
+        Process b = new ProcessBuilder(List.of(java, "-Xmx128m", "-XX:TieredStopAtLevel=1", "-cp",
                 System.getProperty("java.class.path"), "org.duplex.mirror.tool.MirrorNode", "--size",
                 Long.toString(SIZE), "--backing", dir.resolve("b.img").toString(), "--meta",
                 dir.resolve("b.meta").toString(), "--listen", "127.0.0.1:" + portB, "--peer", "127.0.0.1:" + portA,
