@@ -3,8 +3,10 @@ package org.duplex.cluster.jgroups;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -108,6 +110,50 @@ class ClusterProcessTest {
                     && (s.members().equals("n1") || s.members().equals("n2"))).toList();
             assertThat(alone.stream().map(ProcessCluster.State::node).distinct()).hasSize(1);
 
+            c.command("n1", "heal");
+            c.command("n2", "heal");
+            for (String n : List.of("n1", "n2")) {
+                c.await(n, s -> s.quorate() && s.members().equals("n1,n2"), 30_000, "merged again");
+            }
+        }
+    }
+
+    /**
+     * The outage this guards against: the services run on n2 (weight 1) but n1, the lowest id, took the lease at
+     * start. The lease must move to n2 while both are connected, so that a cut interconnect leaves n2 quorate.
+     */
+    @Test
+    @Timeout(90)
+    void theDiskLeaseFollowsTheServicesSoACutLeavesTheActiveNodeQuorate(@TempDir Path dir) throws Exception {
+        try (ProcessCluster c = new ProcessCluster(dir)) {
+            String members = c.members(2, null);
+            String[] lease = {"two_node=true", "wait_for_all=true", "tiebreaker.type=disk",
+                    "tiebreaker.disk.path=" + dir.resolve("lease.img"), "tiebreaker.disk.renew.ms=100",
+                    "tiebreaker.disk.lease.ms=1000", "tiebreaker.disk.margin.ms=300"};
+            c.start("n1", 0, members, lease);
+            c.start("n2", 1, members, lease);
+            for (String n : List.of("n1", "n2")) {
+                c.await(n, s -> s.quorate() && s.members().equals("n1,n2"), 30_000, "two-node quorum");
+            }
+            c.command("n2", "weight 1"); // a failover moved the group to n2
+            Awaitility.await("n2 holds the lease").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200))
+                    .untilAsserted(() -> {
+                        c.command("n2", "lease");
+                        assertThat(c.output).anyMatch(l -> l.contains("LEASE held by this node n2"));
+                    });
+            int cutAt = c.history.size();
+            c.command("n1", "cut");
+            c.command("n2", "cut");
+            c.await("n1", s -> s.members().equals("n1"), 10_000, "n1 alone");
+            c.await("n2", s -> s.members().equals("n2") && s.quorate(), 10_000, "n2 alone and quorate");
+            Thread.sleep(3000); // longer than lease + margin: a wrong taker would have shown up by now
+            c.command("n1", "status");
+            c.command("n2", "status");
+            Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> c.history.size() > cutAt + 3);
+            assertThat(c.latest.get("n2").quorate()).isTrue();
+            assertThat(c.latest.get("n1").quorate()).isFalse();
+            assertThat(c.history.subList(cutAt, c.history.size())).noneMatch(s -> s.quorate()
+                    && s.members().equals("n1"));
             c.command("n1", "heal");
             c.command("n2", "heal");
             for (String n : List.of("n1", "n2")) {

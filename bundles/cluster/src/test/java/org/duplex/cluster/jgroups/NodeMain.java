@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.duplex.api.cluster.QuorumState;
 import org.duplex.cluster.quorum.NoQuorumPolicy;
@@ -16,7 +17,8 @@ import org.duplex.cluster.runtime.NodeOptions;
 
 /**
  * A cluster node in its own JVM, for the real-process tests and the benchmark. Arguments are key=value; it prints
- * one "STATE ..." line on every change and obeys "cut", "heal", "status" and "quit" on stdin.
+ * one "STATE ..." line on every change and obeys "cut", "heal", "status", "lease" (prints the lease holder),
+ * "weight N" (its tiebreaker weight, default {@code tiebreaker.weight=0}) and "quit" on stdin.
  */
 public final class NodeMain {
 
@@ -30,7 +32,9 @@ public final class NodeMain {
             a.put(arg.substring(0, eq), arg.substring(eq + 1));
         }
         NodeOptions o = options(a);
-        ClusterNode node = new ClusterNode(o);
+        // what the failover bundle would register as TiebreakerWeight; "weight N" on stdin changes it
+        AtomicInteger weight = new AtomicInteger(Integer.parseInt(a.getOrDefault("tiebreaker.weight", "0")));
+        ClusterNode node = new ClusterNode(o, ClusterNode.DEFAULT_EXECUTION_TIMEOUT, weight::get);
         node.addListener((before, now) -> print(now, o));
         node.start();
         System.out.println("STARTED " + o.nodeId());
@@ -47,11 +51,19 @@ public final class NodeMain {
                     System.out.println("HEALED");
                 }
                 case "status" -> print(node.state(), o);
+                case "lease" -> System.out.println("LEASE " + node.tiebreakerStatus());
                 case "quit" -> {
                     node.close();
                     System.exit(0);
                 }
-                default -> System.out.println("UNKNOWN " + line);
+                default -> {
+                    if (line.trim().startsWith("weight ")) {
+                        weight.set(Integer.parseInt(line.trim().substring("weight ".length())));
+                        System.out.println("WEIGHT " + weight.get());
+                    } else {
+                        System.out.println("UNKNOWN " + line);
+                    }
+                }
             }
         }
         Thread.sleep(Long.MAX_VALUE);
