@@ -291,7 +291,7 @@ public final class ClusterCore {
             }
         }
         return new QuorumState(self, d.quorate(), coordinator, new FencingEpoch(knownEpoch), partition,
-                d.votes(), d.expectedVotes(), d.reason());
+                d.votes(), d.expectedVotes(), d.reason(), d.settling());
     }
 
     public synchronized boolean isEstablishedCoordinator() {

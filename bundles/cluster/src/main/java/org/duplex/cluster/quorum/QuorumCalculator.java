@@ -44,7 +44,9 @@ public final class QuorumCalculator {
                         present + " of " + expected + " votes, tiebreaker: " + tiebreaker.reason());
             }
             return new QuorumDecision(false, present, expected,
-                    present + " of " + expected + " votes, tiebreaker refused: " + tiebreaker.reason());
+                    present + " of " + expected + " votes, tiebreaker refused: " + tiebreaker.reason()
+                            + (tiebreaker.settling() ? " (settling: running groups are kept)" : ""),
+                    tiebreaker.settling());
         }
         int needed = expected / 2 + 1;
         boolean quorate = present >= needed;

@@ -43,13 +43,32 @@ public interface Tiebreaker {
         return true;
     }
 
-    record Verdict(boolean granted, String reason) {
+    /**
+     * @param settling only with a denial: this node holds the tiebreaker and will be granted shortly, with nobody
+     *                 able to take it meanwhile (a lease holder waiting out an excluded peer after a view change)
+     */
+    record Verdict(boolean granted, String reason, boolean settling) {
+        public Verdict {
+            if (granted && settling) {
+                throw new IllegalArgumentException("a granted verdict is not settling");
+            }
+        }
+
+        public Verdict(boolean granted, String reason) {
+            this(granted, reason, false);
+        }
+
         public static Verdict grant(String reason) {
             return new Verdict(true, reason);
         }
 
         public static Verdict deny(String reason) {
             return new Verdict(false, reason);
+        }
+
+        /** Denied for now, but held here: see {@link org.duplex.api.cluster.QuorumState#settling()}. */
+        public static Verdict settling(String reason) {
+            return new Verdict(false, reason, true);
         }
     }
 

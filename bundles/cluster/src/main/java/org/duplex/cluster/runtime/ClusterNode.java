@@ -148,9 +148,11 @@ public final class ClusterNode implements AutoCloseable, ReplicatedConfig {
             QuorumState before = last;
             if (before == null || changed(before, now)) {
                 last = now;
-                if (before == null || before.quorate() != now.quorate()) {
+                if (before == null || before.quorate() != now.quorate() || before.settling() != now.settling()) {
                     if (now.quorate()) {
                         LOG.info("Quorum gained: {}", now.reason());
+                    } else if (now.settling()) {
+                        LOG.info("Quorum pending ({}): running groups are kept, nothing new starts", now.reason());
                     } else {
                         LOG.warn("Quorum lost ({}): applying no-quorum policy {}", now.reason(),
                                 noQuorumPolicy());
@@ -219,9 +221,10 @@ public final class ClusterNode implements AutoCloseable, ReplicatedConfig {
         return core.state();
     }
 
-    /** A change listeners are told about: quorum, coordinator, epoch, members or votes (not the reason text). */
+    /** A change listeners are told about: quorum, settling, coordinator, epoch, members or votes (not the reason). */
     static boolean changed(QuorumState a, QuorumState b) {
-        return a.quorate() != b.quorate() || !a.coordinator().equals(b.coordinator()) || !a.epoch().equals(b.epoch())
+        return a.quorate() != b.quorate() || a.settling() != b.settling() || !a.coordinator().equals(b.coordinator())
+                || !a.epoch().equals(b.epoch())
                 || !a.members().equals(b.members()) || a.votes() != b.votes() || a.expectedVotes() != b.expectedVotes();
     }
 

@@ -395,12 +395,14 @@ public final class DiskLeaseTiebreaker implements Tiebreaker {
                 // A view that only grew (a peer rejoined) keeps the holder quorate: the newcomer is inside this
                 // partition, so nothing this side does can run beside it; the record lists it at the next renewal.
                 // Denying here made every rejoin stop the active node's groups for one renew interval.
+                // Both waits below are "settling": this node holds a valid lease that nobody can take while it
+                // renews, and is granted once the excluded peer's grant has run out.
                 if (!partition.containsAll(writtenMembers)) {
-                    return Verdict.deny("disk lease held, record not yet updated for the new view");
+                    return Verdict.settling("disk lease held, record not yet updated for the new view");
                 }
                 long readyAt = membersSince + readValidityNanos + marginNanos;
                 if (now < readyAt) {
-                    return Verdict.deny("disk lease held, waiting " + (readyAt - now) / 1_000_000
+                    return Verdict.settling("disk lease held, waiting " + (readyAt - now) / 1_000_000
                             + " ms until an excluded peer must have seen it");
                 }
                 return Verdict.grant("disk lease held by this node");

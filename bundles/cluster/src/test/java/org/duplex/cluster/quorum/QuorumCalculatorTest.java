@@ -1,6 +1,7 @@
 package org.duplex.cluster.quorum;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -62,6 +63,22 @@ class QuorumCalculatorTest {
         assertThat(QuorumCalculator.evaluate(v, s, Set.of(N1, N2), false, NO).quorate()).isFalse();
         assertThat(QuorumCalculator.evaluate(v, s, Set.of(N1), false, Tiebreaker.Verdict.grant("lease"))
                 .quorate()).isTrue();
+    }
+
+    @Test
+    void aSettlingTiebreakerMakesASettlingDecisionOnlyInTwoNodeModeAfterWaitForAll() {
+        var v = voters(N1, N2);
+        var s = new QuorumSettings(0, true, false, NoQuorumPolicy.STOP);
+        Tiebreaker.Verdict settling = Tiebreaker.Verdict.settling("disk lease held, waiting 300 ms");
+        QuorumDecision d = QuorumCalculator.evaluate(v, s, Set.of(N1), false, settling);
+        assertThat(d.quorate()).isFalse();
+        assertThat(d.settling()).isTrue();
+        assertThat(d.reason()).contains("settling: running groups are kept");
+        assertThat(QuorumCalculator.evaluate(v, s, Set.of(N1), true, settling).settling()).as("wait_for_all")
+                .isFalse();
+        assertThat(QuorumCalculator.evaluate(v, s, Set.of(N1), false, NO).settling()).isFalse();
+        assertThatThrownBy(() -> new Tiebreaker.Verdict(true, "x", true)).isInstanceOf(
+                IllegalArgumentException.class);
     }
 
     @Test

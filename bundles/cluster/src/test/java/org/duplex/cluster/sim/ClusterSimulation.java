@@ -84,6 +84,7 @@ public final class ClusterSimulation {
     int appliedEdits;
     int terms;
     int holderChanges;
+    int settlingSteps;
     int stableHandovers;
     private boolean healing;
     private long stableSinceStep = -1;
@@ -436,6 +437,19 @@ public final class ClusterSimulation {
         }
         for (SimNode v : active) {
             QuorumState s = states.get(v);
+            if (s.settling()) {
+                // "keep what runs here": only a lease holder may say so, and nobody that excludes it is quorate
+                if (v.lease == null || !v.lease.holdsValidLease(now)) {
+                    throw new AssertionError(v.id + " settling without a valid disk lease: " + s.reason());
+                }
+                for (SimNode o : quorate) {
+                    if (!states.get(o).members().contains(v.id)) {
+                        throw new AssertionError(v.id + " settling while " + o.id + " " + states.get(o).members()
+                                + " is quorate without it");
+                    }
+                }
+                settlingSteps++;
+            }
             if (s.isCoordinator()) {
                 if (!settings.twoNode() && s.votes() * 2 <= s.expectedVotes()) {
                     throw new AssertionError("coordinator " + v.id + " in a minority: " + s);

@@ -25,6 +25,7 @@ class ClusterSimulationTest {
         int applied = 0;
         int holderChanges = 0;
         int stableHandovers = 0;
+        int settling = 0;
         String onlyKind = System.getProperty("sim.kind"); // e.g. TWO_NODE_DISK: skip seeds of other kinds
         long next = first;
         for (int i = 0; i < count; i++) {
@@ -42,11 +43,12 @@ class ClusterSimulationTest {
             terms += sim.terms;
             holderChanges += sim.holderChanges;
             stableHandovers += sim.stableHandovers;
+            settling += sim.settlingSteps;
             applied += sim.appliedEdits;
         }
         System.out.println("simulation: " + count + " runs " + perKind + ", " + terms + " coordinator terms, "
                 + applied + " configuration edits accepted, " + holderChanges + " disk lease holder changes ("
-                + stableHandovers + " in a stable healed view); ms per kind: " + nanos.entrySet().stream()
+                + stableHandovers + " in a stable healed view), " + settling + " node-steps settling; ms per kind: " + nanos.entrySet().stream()
                 .map(e -> e.getKey() + "=" + e.getValue() / 1_000_000).toList());
         assertThat(perKind.values().stream().mapToInt(Integer::intValue).sum()).isEqualTo(count);
         if (one == null && onlyKind == null && count >= 100) {

@@ -121,8 +121,13 @@ class DiskLeaseTiebreakerTest {
         // a's view drops b; b keeps a stale two-node view and keeps reading the disk
         long bGrantEnd = -1;
         long aAloneAt = -1;
+        boolean aSettled = false;
         for (long end = t + 3000 * MS; t < end; t += 10 * MS) {
-            boolean ga = a.evaluate(Set.of(A), t).granted();
+            var va = a.evaluate(Set.of(A), t);
+            boolean ga = va.granted();
+            // the holder waiting out b is "settling": it keeps its groups (and only it can say so)
+            assertThat(va.settling()).isEqualTo(!ga && a.holdsValidLease(t));
+            aSettled |= va.settling();
             boolean gb = b.evaluate(Set.of(A, B), t).granted();
             if (gb) {
                 bGrantEnd = t;
@@ -134,6 +139,8 @@ class DiskLeaseTiebreakerTest {
         }
         assertThat(aAloneAt).isPositive();
         assertThat(bGrantEnd).isLessThan(aAloneAt);
+        assertThat(aSettled).isTrue();
+        assertThat(b.peek(Set.of(A, B), t).settling()).isFalse();
     }
 
     @Test

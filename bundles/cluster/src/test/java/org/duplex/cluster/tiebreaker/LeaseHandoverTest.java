@@ -232,6 +232,7 @@ class LeaseHandoverTest {
         b.weight = 1;
         long cut = untilHandoverWrite();
         assertThat(cut).isEqualTo(t);
+        boolean bSettled = false;
         for (long end = t + 3000 * MS; t < end; ) {
             if (t - cut >= aDelayMs * MS) {
                 a.view = Set.of(A);
@@ -244,11 +245,14 @@ class LeaseHandoverTest {
                 assertThat(a.granted).as("a alone after handing over (%d ms after the cut)", (t - cut) / MS)
                         .isFalse();
             }
+            assertThat(a.lease.peek(a.view, t).settling()).as("a gave the lease away").isFalse();
+            bSettled |= b.lease.peek(b.view, t).settling();
         }
         assertThat(b.lease.holdsValidLease(t)).isTrue();
         assertThat(b.granted).isTrue();
         assertThat(disk.record.holder()).isEqualTo(B);
         assertThat(disk.record.members()).containsExactly(B);
+        assertThat(bSettled).as("b waited out a as a settling holder").isTrue();
     }
 
     /**
