@@ -62,6 +62,10 @@ public final class MirrorVolume implements BlockDevice, AutoCloseable {
     private static final int RESYNC_WINDOW = 16;
     private static final long AL_EXTENT = 4L << 20;
     private static final int AL_SLOTS = 1237;
+    /** Replication socket buffers: several 1 MiB writes in flight without the sender blocking on the receiver. */
+    private static final int SOCKET_BUFFER = 8 << 20;
+    /** Acks of writes at least this large are sent at once rather than batched with the following ones. */
+    private static final int LARGE_WRITE = 64 * 1024;
 
     private final VolumeConfig config;
     private final QuorumGate gate;
@@ -1100,6 +1104,7 @@ public final class MirrorVolume implements BlockDevice, AutoCloseable {
         if (config.listenHost() != null) {
             listener = new ServerSocket();
             listener.setReuseAddress(true);
+            listener.setReceiveBufferSize(SOCKET_BUFFER); // before bind: accepted sockets inherit it
             listener.bind(new InetSocketAddress(InetAddress.getByName(config.listenHost()), config.listenPort()), 4);
             thread("mirror-accept-" + config.name(), this::acceptLoop);
         }
@@ -1146,6 +1151,8 @@ public final class MirrorVolume implements BlockDevice, AutoCloseable {
             if (wantConnected && link == null && !linkBusy && dials()) {
                 Socket s = new Socket();
                 try {
+                    s.setReceiveBufferSize(SOCKET_BUFFER); // before connect, so the window scale allows it
+                    s.setSendBufferSize(SOCKET_BUFFER);
                     s.connect(new InetSocketAddress(config.peerHost(), config.peerPort()), 2000);
                     establish(s);
                 } catch (IOException e) {
@@ -1187,6 +1194,7 @@ public final class MirrorVolume implements BlockDevice, AutoCloseable {
 
     private void handshake(Socket s) throws IOException {
         s.setTcpNoDelay(true);
+        s.setSendBufferSize(SOCKET_BUFFER);
         s.setSoTimeout((int) config.ackTimeout().toMillis());
         BufferedInputStream rawIn = new BufferedInputStream(s.getInputStream(), 256 * 1024);
         FrameReader reader = new FrameReader(rawIn, maxFramePayload());
@@ -1530,6 +1538,9 @@ public final class MirrorVolume implements BlockDevice, AutoCloseable {
                             data.write(off, b);
                         }
                         ack(l, acks, written && !fua, FrameType.WRITE_ACK, f.seq());
+                        if (written && len >= LARGE_WRITE) {
+                            l.writer.flush(); // a large write: its ack should not wait for the next frame's tail
+                        }
                         break;
                     }
                     case FrameType.ZERO: {
