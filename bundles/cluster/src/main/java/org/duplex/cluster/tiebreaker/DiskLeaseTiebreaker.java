@@ -80,8 +80,14 @@ public final class DiskLeaseTiebreaker implements Tiebreaker {
     private NodeId offeredBy;
     private boolean staleOfferLogged;
     private int publishedWeight = -1;
+    private boolean republish = true;
+    private long slotSequence = System.nanoTime(); // differs from any earlier incarnation's
     private String weightProblem;
-    private Map<NodeId, Integer> lastWeights = Map.of();
+    private Map<NodeId, WeightSlot> lastWeights = Map.of();
+    private long offerTargetSequence;
+    private long lastSlotWriteAt;
+    private LeaseRecord myOffer;
+    private final Map<NodeId, Long> unclaimedOffers = new java.util.HashMap<>();
 
     /** A lease that is never handed over: this node's weight is always 0. */
     public DiskLeaseTiebreaker(NodeId self, LeaseStore store, Duration renewInterval, Duration leaseTime,
@@ -129,6 +135,7 @@ public final class DiskLeaseTiebreaker implements Tiebreaker {
                 LOG.warn("Disk lease: {} (the lease will expire if this persists)", problem);
             }
             lastProblem = problem;
+            republish = true; // once the disk answers again, tell a holder this node can use it
             return;
         }
         rec.ifPresent(r -> observedEpoch = Math.max(observedEpoch, r.epoch()));
@@ -150,7 +157,7 @@ public final class DiskLeaseTiebreaker implements Tiebreaker {
         try {
             leaseStep(partition, now, rec);
         } finally {
-            publishWeight(); // after the lease work, so a slot write never delays a renewal
+            publishWeight(now); // after the lease work, so a slot write never delays a renewal
         }
     }
 
@@ -225,15 +232,20 @@ public final class DiskLeaseTiebreaker implements Tiebreaker {
         return Math.max(0, w);
     }
 
-    /** Writes this node's weight into its slot when it differs from what the slot holds (retried on failure). */
-    private void publishWeight() {
+    /**
+     * Writes this node's weight into its slot when it differs from what the slot holds, after any disk I/O
+     * failure, and at least once per lease time, each time with a new sequence: a holder whose offer this node
+     * let lapse (frozen, disk path down) sees from it that this node can write again.
+     */
+    private void publishWeight(long now) {
         int w = ownWeight();
-        if (w == publishedWeight) {
+        if (w == publishedWeight && !republish && now - lastSlotWriteAt < leaseNanos) {
             return;
         }
         try {
-            store.writeWeight(self, w);
+            store.writeWeight(self, new WeightSlot(w, ++slotSequence));
         } catch (IOException e) {
+            republish = true;
             String problem = "cannot publish this node's weight " + w + " at " + store + ": " + e
                     + " (the lease will not be handed to this node)";
             if (!problem.equals(weightProblem)) {
@@ -245,6 +257,8 @@ public final class DiskLeaseTiebreaker implements Tiebreaker {
         LOG.debug("Disk lease at {}: published weight {} for {}", store, w, self);
         weightProblem = null;
         publishedWeight = w;
+        republish = false;
+        lastSlotWriteAt = now;
     }
 
     /**
@@ -258,7 +272,7 @@ public final class DiskLeaseTiebreaker implements Tiebreaker {
                 || now < membersSince + readValidityNanos + marginNanos) {
             return false;
         }
-        Map<NodeId, Integer> weights;
+        Map<NodeId, WeightSlot> weights;
         try {
             weights = store.readWeights();
         } catch (IOException e) {
@@ -274,10 +288,12 @@ public final class DiskLeaseTiebreaker implements Tiebreaker {
         NodeId target = null;
         int best = mine;
         for (NodeId m : new TreeSet<>(partition)) {
-            Integer w = weights.get(m);
-            if (!m.equals(self) && w != null && w > best) {
+            WeightSlot w = weights.get(m);
+            // not to a node that let an offer lapse, until it has rewritten its slot (its disk works again)
+            if (!m.equals(self) && w != null && w.weight() > best
+                    && !Long.valueOf(w.sequence()).equals(unclaimedOffers.get(m))) {
                 target = m;
-                best = w;
+                best = w.weight();
             }
         }
         if (target == null) {
@@ -298,6 +314,8 @@ public final class DiskLeaseTiebreaker implements Tiebreaker {
             return true;
         }
         lastSeen = Optional.of(handover);
+        myOffer = handover;
+        offerTargetSequence = weights.get(target).sequence();
         writtenEpoch = epoch;
         // this node just wrote a record that lists it under a holder in its view: the same grant as a read
         memberGrantUntil = now + readValidityNanos;
@@ -357,8 +375,17 @@ public final class DiskLeaseTiebreaker implements Tiebreaker {
             }
         }
         boolean expired = now - lastChangeSeenAt >= leaseNanos + marginNanos;
-        boolean preferred = partition.size() == 1 || self.equals(Collections.min(partition));
+        // the node whose offer lapsed takes the lease back itself (the named node cannot use the disk)
+        boolean lapsedOffer = myOffer != null && rec.isPresent() && rec.get().equals(myOffer);
+        boolean preferred = partition.size() == 1 || self.equals(Collections.min(partition)) || lapsedOffer;
         if (expired && preferred) {
+            if (lapsedOffer) {
+                unclaimedOffers.put(myOffer.holder(), offerTargetSequence);
+                LOG.warn("Disk lease at {} handed to {} was not taken over within {} ms (its disk path failing?):"
+                        + " {} takes it back and offers it to {} again only after it rewrites its weight slot", store,
+                        myOffer.holder(), (leaseNanos + marginNanos) / 1_000_000, self, myOffer.holder());
+                myOffer = null;
+            }
             tryAcquire(partition, now, rec);
         }
     }
@@ -464,7 +491,8 @@ public final class DiskLeaseTiebreaker implements Tiebreaker {
                     .orElse(everRead ? "free (never written)" : "unknown (" + lastProblem + ")");
         };
         return holder + "; weight of " + self + ": " + ownWeight()
-                + (lastWeights.isEmpty() ? "" : ", weight slots " + new java.util.TreeMap<>(lastWeights));
+                + (lastWeights.isEmpty() ? "" : ", weight slots " + lastWeights.entrySet().stream()
+                .map(e -> e.getKey() + "=" + e.getValue().weight()).sorted().toList());
     }
 
     /** The holder named by the last record this node read or wrote (for tests and status). */

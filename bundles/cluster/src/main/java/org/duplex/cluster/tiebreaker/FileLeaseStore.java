@@ -189,19 +189,19 @@ public final class FileLeaseStore implements LeaseStore {
     }
 
     @Override
-    public void writeWeight(NodeId node, int weight) throws IOException {
+    public void writeWeight(NodeId node, WeightSlot weight) throws IOException {
         int slot = slotOwners.indexOf(node);
         if (slot < 0) {
             throw new IOException("lease at " + this + " has no weight slot for node '" + node + "' (slots for "
                     + slotOwners + ")");
         }
         writeBlock(slotAt(slot), SLOT_MAGIC, SLOT_FORMAT,
-                (node.value() + "\n" + weight).getBytes(StandardCharsets.UTF_8));
+                (node.value() + "\n" + weight.weight() + "\n" + weight.sequence()).getBytes(StandardCharsets.UTF_8));
     }
 
     @Override
-    public Map<NodeId, Integer> readWeights() throws IOException {
-        Map<NodeId, Integer> out = new LinkedHashMap<>();
+    public Map<NodeId, WeightSlot> readWeights() throws IOException {
+        Map<NodeId, WeightSlot> out = new LinkedHashMap<>();
         if (slotOwners.isEmpty() || !java.nio.file.Files.exists(path)) {
             return out;
         }
@@ -235,10 +235,10 @@ public final class FileLeaseStore implements LeaseStore {
             }
             String[] parts = new String(body, StandardCharsets.UTF_8).split("\n", -1);
             try {
-                if (parts.length != 2) {
+                if (parts.length != 3) {
                     throw new IllegalArgumentException(parts.length + " fields");
                 }
-                out.put(NodeId.of(parts[0]), Integer.parseInt(parts[1]));
+                out.put(NodeId.of(parts[0]), new WeightSlot(Integer.parseInt(parts[1]), Long.parseLong(parts[2])));
             } catch (IllegalArgumentException e) {
                 throw new IOException(where + " is corrupt: " + e.getMessage());
             }

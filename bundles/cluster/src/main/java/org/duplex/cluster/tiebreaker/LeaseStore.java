@@ -23,8 +23,8 @@ public interface LeaseStore {
      * Writes {@code node}'s weight into its own slot durably. Throws when the store has no slot for that node or
      * on I/O failure.
      */
-    void writeWeight(NodeId node, int weight) throws IOException;
+    void writeWeight(NodeId node, WeightSlot slot) throws IOException;
 
     /** The weights in all slots, by node; a node that never published one is absent. Throws on a torn slot. */
-    Map<NodeId, Integer> readWeights() throws IOException;
+    Map<NodeId, WeightSlot> readWeights() throws IOException;
 }

@@ -8,12 +8,13 @@ import java.util.Optional;
 import org.duplex.api.model.NodeId;
 import org.duplex.cluster.tiebreaker.LeaseRecord;
 import org.duplex.cluster.tiebreaker.LeaseStore;
+import org.duplex.cluster.tiebreaker.WeightSlot;
 
 /** The shared disk region of the simulation: one record and the weight slots, per-node access that can be cut. */
 final class SimLeaseStore {
 
     private LeaseRecord record;
-    private final Map<NodeId, Integer> weights = new HashMap<>();
+    private final Map<NodeId, WeightSlot> weights = new HashMap<>();
 
     Optional<LeaseRecord> record() {
         return Optional.ofNullable(record);
@@ -40,13 +41,13 @@ final class SimLeaseStore {
             }
 
             @Override
-            public void writeWeight(NodeId n, int weight) throws IOException {
+            public void writeWeight(NodeId n, WeightSlot weight) throws IOException {
                 check();
                 weights.put(n, weight);
             }
 
             @Override
-            public Map<NodeId, Integer> readWeights() throws IOException {
+            public Map<NodeId, WeightSlot> readWeights() throws IOException {
                 check();
                 return Map.copyOf(weights);
             }

@@ -25,7 +25,7 @@ class DiskLeaseTiebreakerTest {
 
     static final class MemStore implements LeaseStore {
         LeaseRecord record;
-        final Map<NodeId, Integer> weights = new HashMap<>();
+        final Map<NodeId, WeightSlot> weights = new HashMap<>();
 
         @Override
         public Optional<LeaseRecord> read() {
@@ -38,12 +38,12 @@ class DiskLeaseTiebreakerTest {
         }
 
         @Override
-        public void writeWeight(NodeId node, int weight) {
+        public void writeWeight(NodeId node, WeightSlot weight) {
             weights.put(node, weight);
         }
 
         @Override
-        public Map<NodeId, Integer> readWeights() {
+        public Map<NodeId, WeightSlot> readWeights() {
             return Map.copyOf(weights);
         }
     }
@@ -165,7 +165,7 @@ class DiskLeaseTiebreakerTest {
             }
 
             @Override
-            public void writeWeight(NodeId node, int weight) throws IOException {
+            public void writeWeight(NodeId node, WeightSlot weight) throws IOException {
                 if (fail[0]) {
                     throw new IOException("EIO");
                 }
@@ -173,7 +173,7 @@ class DiskLeaseTiebreakerTest {
             }
 
             @Override
-            public Map<NodeId, Integer> readWeights() throws IOException {
+            public Map<NodeId, WeightSlot> readWeights() throws IOException {
                 if (fail[0]) {
                     throw new IOException("EIO");
                 }

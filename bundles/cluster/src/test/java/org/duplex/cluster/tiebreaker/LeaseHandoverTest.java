@@ -39,7 +39,7 @@ class LeaseHandoverTest {
     /** The shared disk: the record, the weight slots, and every record write with its writer. */
     static final class Disk {
         LeaseRecord record;
-        final Map<NodeId, Integer> weights = new HashMap<>();
+        final Map<NodeId, WeightSlot> weights = new HashMap<>();
         final List<Write> writes = new ArrayList<>();
         long now;
         boolean failHandovers;
@@ -71,13 +71,13 @@ class LeaseHandoverTest {
                 }
 
                 @Override
-                public void writeWeight(NodeId node, int weight) throws IOException {
+                public void writeWeight(NodeId node, WeightSlot weight) throws IOException {
                     check();
                     weights.put(node, weight);
                 }
 
                 @Override
-                public Map<NodeId, Integer> readWeights() throws IOException {
+                public Map<NodeId, WeightSlot> readWeights() throws IOException {
                     check();
                     return Map.copyOf(weights);
                 }
@@ -416,6 +416,66 @@ class LeaseHandoverTest {
         assertThat(a.granted && b.granted).isTrue();
     }
 
+    /**
+     * The heavier node's disk path is broken (its slot still says heavier): the offer lapses, the node that made
+     * it takes the lease back after lease + margin (even though it is not the preferred acquirer... here it is
+     * not needed, a is), and offers it again only once b has rewritten its slot, i.e. its disk works again.
+     */
+    @Test
+    void anOfferToANodeThatCannotUseTheDiskLapsesAndIsRepeatedOnlyAfterItRecovers() {
+        aHoldsIt();
+        b.weight = 1;
+        while (disk.weights.get(B) == null || disk.weights.get(B).weight() != 1) {
+            step();
+        }
+        b.diskUp = false;
+        long h = untilHandoverWrite();
+        while (!a.lease.holdsValidLease(t)) {
+            step();
+            assertThat(t - h).as("a takes its lapsed offer back").isLessThan(2000 * MS);
+        }
+        assertThat(t - h).isGreaterThanOrEqualTo(1200 * MS);
+        run(3000);
+        assertThat(disk.writes.stream().filter(w -> w.writer().equals(A) && w.record().holder().equals(B)))
+                .as("no second offer while b cannot write").hasSize(1);
+        assertThat(a.granted).isTrue();
+        b.diskUp = true;
+        long recovered = t;
+        while (!b.lease.holdsValidLease(t)) {
+            step();
+            assertThat(t - recovered).isLessThan(1000 * MS);
+        }
+        run(500);
+        assertThat(a.granted && b.granted).isTrue();
+    }
+
+    /** Same with b as the lower id: a (not the preferred acquirer in the full view) must still take it back. */
+    @Test
+    void theNonPreferredNodeTakesItsLapsedOfferBack() {
+        Disk d = disk;
+        // the holder is b (higher id), the heavier one a (lower id, the preferred acquirer) with a broken disk
+        aHoldsIt();
+        b.weight = 1;
+        while (!b.lease.holdsValidLease(t)) {
+            step();
+        }
+        a.weight = 2;
+        while (d.weights.get(A).weight() != 2) {
+            step();
+        }
+        a.diskUp = false;
+        for (int i = 0; i < 100 && d.handover(B, A).isEmpty(); i++) {
+            step();
+        }
+        long h = d.handover(B, A).orElseThrow().at();
+        while (!b.lease.holdsValidLease(t)) {
+            step();
+            assertThat(t - h).as("b takes its lapsed offer back though a is the lower id").isLessThan(2000 * MS);
+        }
+        run(2000);
+        assertThat(b.granted).isTrue();
+    }
+
     @Test
     void aThrowingWeightCountsAsZero() {
         DiskLeaseTiebreaker throwing = new DiskLeaseTiebreaker(A, disk.viewFor(a), Duration.ofMillis(100),
@@ -425,7 +485,7 @@ class LeaseHandoverTest {
         for (long now = 0; !throwing.evaluate(Set.of(A), now).granted(); now += 10 * MS) {
             assertThat(now).isLessThan(3000 * MS);
         }
-        assertThat(disk.weights).containsEntry(A, 0);
+        assertThat(disk.weights.get(A).weight()).isZero();
     }
 
     @Test
@@ -436,15 +496,16 @@ class LeaseHandoverTest {
         assertThat(store.readWeights()).isEmpty();
         LeaseRecord r = new LeaseRecord(B, 7, Set.of(A, B), 3);
         store.write(r);
-        store.writeWeight(B, 2);
-        store.writeWeight(A, 0);
-        assertThat(store.readWeights()).containsExactlyInAnyOrderEntriesOf(Map.of(A, 0, B, 2));
+        store.writeWeight(B, new WeightSlot(2, 10));
+        store.writeWeight(A, new WeightSlot(0, 7));
+        assertThat(store.readWeights()).containsExactlyInAnyOrderEntriesOf(Map.of(A, new WeightSlot(0, 7), B,
+                new WeightSlot(2, 10)));
         assertThat(old.read()).contains(r);
         assertThat(store.length()).isEqualTo(3 * 4096);
         assertThat(Files.size(img)).isEqualTo(8192 + 3 * 4096); // slot of a (sorted first), then b
-        store.writeWeight(B, 5);
-        assertThat(new FileLeaseStore(img, 8192, List.of(A, B)).readWeights()).containsEntry(B, 5);
-        assertThatThrownBy(() -> store.writeWeight(NodeId.of("c"), 1)).isInstanceOf(IOException.class)
+        store.writeWeight(B, new WeightSlot(5, 11));
+        assertThat(new FileLeaseStore(img, 8192, List.of(A, B)).readWeights()).containsEntry(B, new WeightSlot(5, 11));
+        assertThatThrownBy(() -> store.writeWeight(NodeId.of("c"), new WeightSlot(1, 1))).isInstanceOf(IOException.class)
                 .hasMessageContaining("no weight slot for node 'c'");
         try (var ch = java.nio.channels.FileChannel.open(img, StandardOpenOption.WRITE)) {
             ch.write(java.nio.ByteBuffer.wrap(new byte[] {'X'}), 8192 + 2 * 4096 + 20);
