@@ -39,7 +39,10 @@ import org.slf4j.LoggerFactory;
  * an offer that replaced another holder's record since its previous successful read, and only while that read
  * is less than a lease time old: the holder that handed over cannot take the lease back before lease + margin
  * after its handover write, which was after that read. A node that was frozen or cut off from the disk for
- * longer ignores the offer and waits for the lease to expire like any taker.
+ * longer ignores the offer and waits for the lease to expire like any taker. An offer nobody took over lapses:
+ * after lease + margin (the taker's wait) the node that made it takes the lease back, preferred acquirer or not,
+ * and skips that target until its slot shows a new sequence (slots are rewritten at least once per lease time).
+ * While a holder with a valid lease waits out an excluded peer its verdict is {@link Verdict#settling settling}.
  */
 public final class DiskLeaseTiebreaker implements Tiebreaker {
 
