@@ -498,7 +498,8 @@ public final class MirrorVolume implements BlockDevice, AutoCloseable {
         if (e == null) {
             synchronized (fenceLock) {
                 if (fenceWaiters == null) {
-                    fenceWaiters = java.util.concurrent.Executors.newCachedThreadPool(r -> {
+                    // a few threads: once the suspension ends (or times out) each waiting write settles at once
+                    fenceWaiters = java.util.concurrent.Executors.newFixedThreadPool(4, r -> {
                         Thread t = new Thread(r, "mirror-fence-wait-" + config.name());
                         t.setDaemon(true);
                         return t;

@@ -303,7 +303,8 @@ public final class NbdSession {
             }
             if (dev.completesLocally() || (r.type() == Nbd.CMD_READ && dev.readsLocally())) {
                 execute(dev, r, payload);
-            } else if (r.type() == Nbd.CMD_WRITE && dev.asyncWrites()) {
+            } else if (r.type() == Nbd.CMD_WRITE && !r.fua() && dev.asyncWrites()) {
+                // (a FUA write forces the local disk first: a worker does it, not the connection thread)
                 startWrite(dev, r, payload);
                 burst = true;
             } else {
