@@ -323,8 +323,8 @@ public final class DiskLeaseTiebreaker implements Tiebreaker {
         // this node just wrote a record that lists it under a holder in its view: the same grant as a read
         memberGrantUntil = now + readValidityNanos;
         grantHolder = target;
-        LOG.info("Disk lease at {} handed to {} (weight {} > {} on {}); it holds the lease once its own renewal"
-                + " is written, {} stays quorate as a listed member", store, target, best, mine, self, self);
+        LOG.info("Disk lease handed to {} (weight {} > {} on {}) at {}; it holds the lease once its own renewal"
+                + " is written, {} stays quorate as a listed member", target, best, mine, self, store, self);
         return true;
     }
 
@@ -352,7 +352,7 @@ public final class DiskLeaseTiebreaker implements Tiebreaker {
         // the previous holder's wait for excluded peers was over when it handed over (it lists offer.members());
         // a view that still contains them all excludes nobody who could hold a grant, a smaller one waits
         membersSince = partition.containsAll(offer.members()) ? now - readValidityNanos - marginNanos : now;
-        LOG.info("Disk lease at {} taken over by {} from {} (handover; members {})", store, self, offeredBy,
+        LOG.info("Disk lease taken over by {} from {} at {} (handover; members {})", self, offeredBy, store,
                 new TreeSet<>(partition));
     }
 
