@@ -16,6 +16,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
+import org.duplex.api.cluster.FencingEpoch;
 import org.duplex.api.cluster.QuorumState;
 import org.duplex.api.failover.FailoverConfig;
 import org.duplex.api.failover.FailoverConfigStore;
@@ -76,6 +77,8 @@ public final class FailoverController {
     private final Set<String> loggedNotes = new LinkedHashSet<>();
     /** The last failed fence of each node, until a fence of it succeeds: the engine blocks until the retry. */
     private final Map<NodeId, FencingView.FenceFailure> fenceFailures = new ConcurrentHashMap<>();
+    /** The epoch of the coordinator term whose node reports the state table holds; null before the first. */
+    private volatile FencingEpoch termEpoch;
 
     public FailoverController(FailoverConfigStore store, ClusterView cluster, StateTable table, History history,
                               ActionTransport transport, Fencer fencer, Clock clock) {
@@ -111,6 +114,13 @@ public final class FailoverController {
     }
 
     public ClusterSnapshot snapshot() {
+        QuorumState term = cluster.quorum();
+        if (term.isCoordinator() && !term.epoch().equals(termEpoch)) {
+            // Seen in the two-node lab: node1 thawed after a freeze, merged back as coordinator and started web
+            // on itself from its stale table while node2 ran it. Like Pacemaker's DC on election: re-probe all.
+            termEpoch = term.epoch();
+            table.newTerm(term.localNode());
+        }
         Map<NodeId, Node> nodes = cluster.nodes();
         for (Map.Entry<NodeId, Node> e : nodes.entrySet()) {
             if (e.getValue().liveness() == Liveness.DEAD) {

@@ -67,6 +67,20 @@ public final class StateTable {
         return reported.contains(node);
     }
 
+    /**
+     * A new coordinator term began here: what the other nodes run is whatever they say in this term, not what this
+     * table last heard (a merge after a partition brings back nodes whose groups moved meanwhile). Their states
+     * become UNKNOWN and they count as never reported, so the engine probes them before deciding.
+     */
+    public synchronized void newTerm(NodeId local) {
+        for (Map.Entry<NodeId, Map<ResourceId, ResourceState>> e : states.entrySet()) {
+            if (!e.getKey().equals(local)) {
+                e.getValue().replaceAll((r, s) -> ResourceState.UNKNOWN);
+            }
+        }
+        reported.removeIf(n -> !n.equals(local));
+    }
+
     /** A node went silent: what it runs is unknown until it is probed again after its return. */
     public synchronized void forgetNode(NodeId node) {
         Map<ResourceId, ResourceState> m = states.get(node);

@@ -199,6 +199,23 @@ class FailoverControllerTest {
     }
 
     @Test
+    void aNewCoordinatorTermProbesWhatTheOtherNodesRunInsteadOfTrustingTheTable() throws Exception {
+        settle();
+        assertThat(state(N1, APP)).isEqualTo(ResourceState.RUNNING);
+        // The table says app is stopped on node1, which is false (a report lost across a partition, say).
+        table.set(N1, APP, ResourceState.STOPPED);
+        assertThat(controller.snapshot().state(N1, APP)).as("same term: the table is trusted")
+                .isEqualTo(ResourceState.STOPPED);
+
+        quorum = quorate(N2, 4); // a new term (a merge after a partition)
+        assertThat(controller.snapshot().state(N1, APP)).isEqualTo(ResourceState.UNKNOWN);
+        assertThat(controller.plan().render()).contains("probe web/app on node1");
+        settle();
+        assertThat(state(N1, APP)).as("probed: found running, so nothing else started").isEqualTo(ResourceState.RUNNING);
+        assertThat(state(N2, APP)).isEqualTo(ResourceState.STOPPED);
+    }
+
+    @Test
     void onlyTheCoordinatorActsAndANodeWithoutQuorumStopsItsOwnGroups() throws Exception {
         quorum = quorate(N1, 3);
         settle();
