@@ -119,7 +119,7 @@ public final class FailoverController {
             // Seen in the two-node lab: node1 thawed after a freeze, merged back as coordinator and started web
             // on itself from its stale table while node2 ran it. Like Pacemaker's DC on election: re-probe all.
             termEpoch = term.epoch();
-            table.newTerm(term.localNode());
+            table.newTerm(term.localNode(), term.members());
         }
         Map<NodeId, Node> nodes = cluster.nodes();
         for (Map.Entry<NodeId, Node> e : nodes.entrySet()) {
@@ -130,9 +130,13 @@ public final class FailoverController {
         FailoverConfig config = store.load();
         Map<NodeId, Map<ResourceId, ResourceState>> states = table.states();
         // a node never heard from since this table exists (our own after a restart, a peer when we become
-        // coordinator) may run anything: its resources are unknown, so they are probed before any decision
+        // coordinator) may run anything: its resources are unknown, so they are probed before any decision.
+        // A member counts even while its heartbeat is still UNKNOWN (just after this node started): seen in the
+        // lab, a restarted node1 became coordinator and started web beside node2's copy before hearing node2.
         for (Map.Entry<NodeId, Node> e : nodes.entrySet()) {
-            if (e.getValue().liveness() == Liveness.ALIVE && !table.hasReported(e.getKey())) {
+            boolean present = e.getValue().liveness() == Liveness.ALIVE
+                    || term.members().contains(e.getKey()) && e.getValue().liveness() != Liveness.DEAD;
+            if (present && !table.hasReported(e.getKey())) {
                 Map<ResourceId, ResourceState> m = new LinkedHashMap<>(states.getOrDefault(e.getKey(), Map.of()));
                 for (ResourceGroup g : config.groups()) {
                     if (g.nodes().contains(e.getKey())) {

@@ -68,17 +68,18 @@ public final class StateTable {
     }
 
     /**
-     * A new coordinator term began here: what the other nodes run is whatever they say in this term, not what this
-     * table last heard (a merge after a partition brings back nodes whose groups moved meanwhile). Their states
-     * become UNKNOWN and they count as never reported, so the engine probes them before deciding.
+     * A new coordinator term began here: what the other members of its view run is whatever they say in this term,
+     * not what this table last heard (a merge after a partition brings back nodes whose groups moved meanwhile).
+     * Their states become UNKNOWN and they count as never reported, so the engine probes them before deciding.
+     * Nodes outside the view keep their last known states: without quorum they cannot have started anything since.
      */
-    public synchronized void newTerm(NodeId local) {
+    public synchronized void newTerm(NodeId local, java.util.Set<NodeId> members) {
         for (Map.Entry<NodeId, Map<ResourceId, ResourceState>> e : states.entrySet()) {
-            if (!e.getKey().equals(local)) {
+            if (!e.getKey().equals(local) && members.contains(e.getKey())) {
                 e.getValue().replaceAll((r, s) -> ResourceState.UNKNOWN);
             }
         }
-        reported.removeIf(n -> !n.equals(local));
+        reported.removeIf(n -> !n.equals(local) && members.contains(n));
     }
 
     /** A node went silent: what it runs is unknown until it is probed again after its return. */

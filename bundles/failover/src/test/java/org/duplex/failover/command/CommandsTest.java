@@ -77,7 +77,9 @@ class CommandsTest {
                 return Map.of();
             }
         }, table, history, new LocalTransport(Map.of()), devices, Clock.systemUTC());
-        // both nodes already reported that nothing runs there (else the engine probes first)
+        // both nodes already reported in this coordinator term that nothing runs there (else the engine probes
+        // first): the term opens with the first snapshot, which makes every member's state unknown
+        controller.snapshot();
         table.clearNode(N1);
         table.clearNode(N2);
         VipAgent vip = new VipAgent();

@@ -216,6 +216,14 @@ class FailoverControllerTest {
     }
 
     @Test
+    void aMemberNotYetHeardOnTheHeartbeatIsProbedBeforeAnythingStarts() throws Exception {
+        // just after this coordinator started: node1 is in the view, its heartbeat still UNKNOWN, never reported
+        nodes.put(N1, nodes.get(N1).withLiveness(Liveness.UNKNOWN));
+        String plan = controller.plan().render();
+        assertThat(plan).contains("web waits: it may still run on node1").doesNotContain("start web/");
+    }
+
+    @Test
     void onlyTheCoordinatorActsAndANodeWithoutQuorumStopsItsOwnGroups() throws Exception {
         quorum = quorate(N1, 3);
         settle();
