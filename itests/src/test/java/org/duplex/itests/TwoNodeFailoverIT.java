@@ -79,10 +79,9 @@ class TwoNodeFailoverIT {
         try (var probe = lab.probe("s1 kill node1")) {
             lab.run("kill", "node1");
             awaitServedBy("node2", "node2 takes the service over at the same VIP");
-            List<Outage> outages = probe.stop();
-            note("scenario 1: unplanned failover (node1 link down + SIGKILL)", outages);
-            assertThat(outages).hasSize(1);
-            assertThat(outages.get(0).after()).isEqualTo("node2");
+            TwoNodeLab.Report seen = probe.stop();
+            note("scenario 1: unplanned failover (node1 link down + SIGKILL)", seen);
+            assertThat(seen.answeredBy()).containsExactly("node1", "node2");
         }
         // node1 comes back (as after a reboot): failback=manual, so the service must not even blink.
         try (var probe = lab.probe("s1b rejoin")) {
@@ -90,7 +89,9 @@ class TwoNodeFailoverIT {
             lab.run("start", "node1");
             awaitBothInView();
             assertThat(lab.served()).isEqualTo("node2");
-            note("scenario 1b: node1 rejoins", probe.stop());
+            TwoNodeLab.Report seen = probe.stop();
+            note("scenario 1b: node1 rejoins", seen);
+            assertThat(seen.answeredBy()).containsExactly("node2");
             assertThat(startsAndStops(since)).as("the rejoin of node1 made the engine stop or start web").isEmpty();
         }
     }
@@ -102,9 +103,9 @@ class TwoNodeFailoverIT {
             String out = lab.client(lab.coordinator(), "ha:switchover web node1");
             assertThat(out).contains("web switched over from node2 to node1");
             awaitServedBy("node1", "node1 serves after the switchover");
-            List<Outage> outages = probe.stop();
-            note("scenario 2: planned switchover node2 -> node1 (Duplex reported: " + firstLine(out) + ")", outages);
-            assertThat(outages).hasSize(1);
+            TwoNodeLab.Report seen = probe.stop();
+            note("scenario 2: planned switchover node2 -> node1 (Duplex reported: " + firstLine(out) + ")", seen);
+            assertThat(seen.answeredBy()).containsExactly("node2", "node1");
         }
     }
 
@@ -122,7 +123,9 @@ class TwoNodeFailoverIT {
             assertThat(lab.served()).isEqualTo("node1");
             lab.run("heal", "node1");
             awaitBothInView();
-            note("scenario 4: interconnect cut, serial up (expect none)", probe.stop());
+            TwoNodeLab.Report seen = probe.stop();
+            note("scenario 4: interconnect cut, serial up (expect none)", seen);
+            assertThat(seen.answeredBy()).containsExactly("node1");
             assertThat(startsAndStops(since)).as("web stopped or started although node1 never failed").isEmpty();
             assertThat(watch.stop()).as("VIP seen on node2 while node1 served").isEmpty();
         }
@@ -142,8 +145,9 @@ class TwoNodeFailoverIT {
             lab.run("fence", "on", "node1"); // the operator unfences it after checking it
             awaitBothInView();
             assertThat(lab.served()).isEqualTo("node2");
-            List<Outage> outages = probe.stop();
-            note("scenario 5: node1 frozen (SIGSTOP), fenced, resumed", outages);
+            TwoNodeLab.Report seen = probe.stop();
+            note("scenario 5: node1 frozen (SIGSTOP), fenced, resumed", seen);
+            assertThat(seen.answeredBy()).containsExactly("node1", "node2");
             assertThat(watch.stop()).as("moments when both nodes served the VIP").isEmpty();
         }
     }
@@ -162,12 +166,9 @@ class TwoNodeFailoverIT {
             }
             lab.run("kill-app", "node2");
             awaitServedBy("node1", "the third failure moves web to node1 (migration-threshold=3)");
-            List<Outage> outages = probe.stop();
-            note("scenario 3: service killed 3 times (2 local restarts, then failover)", outages);
-            assertThat(outages).hasSize(3);
-            assertThat(outages.get(0).after()).isEqualTo("node2");
-            assertThat(outages.get(1).after()).isEqualTo("node2");
-            assertThat(outages.get(2).after()).isEqualTo("node1");
+            TwoNodeLab.Report seen = probe.stop();
+            note("scenario 3: service killed 3 times (2 local restarts, then failover)", seen);
+            assertThat(seen.answeredBy()).containsExactly("node2", "node1");
             assertThat(lab.client(lab.coordinator(), "ha:history web")).contains("node2 is banned");
         }
     }
@@ -193,8 +194,9 @@ class TwoNodeFailoverIT {
         return found;
     }
 
-    private void note(String scenario, List<Outage> outages) {
-        record.add(scenario + ": " + (outages.isEmpty() ? "no outage"
+    private void note(String scenario, TwoNodeLab.Report seen) {
+        List<Outage> outages = seen.outages();
+        record.add(scenario + ": answered by " + seen.answeredBy() + "; " + (outages.isEmpty() ? "no outage"
                 : outages.stream().map(Outage::toString).reduce((a, b) -> a + "; " + b).orElseThrow()));
     }
 

@@ -27,6 +27,13 @@ public final class TwoNodeLab {
         }
     }
 
+    /**
+     * What the client saw: every gap in its answers, and the nodes that answered in order with repeats folded
+     * ([node1, node2] = node1 until the takeover, node2 ever after; [node1, node2, node1] would be a ping-pong).
+     */
+    public record Report(List<Outage> outages, List<String> answeredBy) {
+    }
+
     private static final String VIP = "10.77.1.50";
     private final Path script;
     private final Path dir;
@@ -123,22 +130,28 @@ public final class TwoNodeLab {
             this.file = file;
         }
 
-        public List<Outage> stop() throws Exception {
+        /** Stops the probe; the outages it saw and which nodes answered, in order. */
+        public Report stop() throws Exception {
             if (!stopped) {
                 stopped = true;
                 run("probe", "stop");
             }
             List<Outage> out = new ArrayList<>();
-            for (String line : Files.readAllLines(file)) {
+            List<String> answers = new ArrayList<>();
+            List<String> lines = Files.readAllLines(file);
+            for (String line : lines) {
                 String[] f = line.split(" ");
                 if (f[0].equals("outage")) {
                     out.add(new Outage(Long.parseLong(f[1]), Long.parseLong(f[2]), Long.parseLong(f[3]), f[4], f[5]));
+                } else if (f.length == 2 && f[0].matches("\\d+") && !f[1].equals("none")
+                        && (answers.isEmpty() || !answers.get(answers.size() - 1).equals(f[1]))) {
+                    answers.add(f[1]);
                 }
             }
-            if (Files.readAllLines(file).stream().noneMatch(l -> l.startsWith("samples "))) {
+            if (lines.stream().noneMatch(l -> l.startsWith("samples "))) {
                 throw new AssertionError("the probe did not finish its report: " + file);
             }
-            return out;
+            return new Report(out, answers);
         }
 
         @Override
