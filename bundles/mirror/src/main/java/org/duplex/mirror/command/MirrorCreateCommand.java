@@ -44,13 +44,9 @@ public class MirrorCreateCommand implements Action {
     boolean skipInitialSync;
 
     @Override
-    public Object execute() {
-        try {
-            System.out.println(MirrorCommands.create(admin, volume, size, backing, local, peer, nbdPort, policy,
-                    resyncRate, skipInitialSync));
-        } catch (Exception e) {
-            System.err.println("Error: " + e.getMessage());
-        }
+    public Object execute() throws Exception {
+        System.out.println(MirrorCommands.create(admin, volume, size, backing, local, peer, nbdPort, policy,
+                resyncRate, skipInitialSync));
         return null;
     }
 }

@@ -19,12 +19,8 @@ public class MirrorDisconnectCommand implements Action {
     String volume;
 
     @Override
-    public Object execute() {
-        try {
-            System.out.println(new MirrorCommands(registry).disconnect(volume));
-        } catch (Exception e) {
-            System.err.println("Error: " + e.getMessage());
-        }
+    public Object execute() throws Exception {
+        System.out.println(new MirrorCommands(registry).disconnect(volume));
         return null;
     }
 }

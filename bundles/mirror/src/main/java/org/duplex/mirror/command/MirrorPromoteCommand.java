@@ -26,12 +26,8 @@ public class MirrorPromoteCommand implements Action {
     boolean force;
 
     @Override
-    public Object execute() {
-        try {
-            System.out.println(new MirrorCommands(registry).promote(volume, epoch, force));
-        } catch (Exception e) {
-            System.err.println("Error: " + e.getMessage());
-        }
+    public Object execute() throws Exception {
+        System.out.println(new MirrorCommands(registry).promote(volume, epoch, force));
         return null;
     }
 }

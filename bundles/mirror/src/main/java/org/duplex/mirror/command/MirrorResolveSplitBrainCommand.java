@@ -22,12 +22,8 @@ public class MirrorResolveSplitBrainCommand implements Action {
     boolean discardLocal;
 
     @Override
-    public Object execute() {
-        try {
-            System.out.println(new MirrorCommands(registry).resolveSplitBrain(volume, discardLocal));
-        } catch (Exception e) {
-            System.err.println("Error: " + e.getMessage());
-        }
+    public Object execute() throws Exception {
+        System.out.println(new MirrorCommands(registry).resolveSplitBrain(volume, discardLocal));
         return null;
     }
 }

@@ -24,17 +24,12 @@ public class MirrorResumeIoCommand implements Action {
     boolean force;
 
     @Override
-    public Object execute() {
+    public Object execute() throws Exception {
         if (!force) {
-            System.err.println("Error: " + volume + ": resuming writes without an Outdated peer risks losing them if "
+            throw new IllegalArgumentException(volume + ": resuming writes without an Outdated peer risks losing them if "
                     + "the peer is promoted later; power the peer node off first, then repeat with --force");
-            return null;
         }
-        try {
-            System.out.println(new MirrorCommands(registry).resumeIo(volume));
-        } catch (Exception e) {
-            System.err.println("Error: " + e.getMessage());
-        }
+        System.out.println(new MirrorCommands(registry).resumeIo(volume));
         return null;
     }
 }

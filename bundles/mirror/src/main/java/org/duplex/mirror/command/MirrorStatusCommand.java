@@ -19,12 +19,8 @@ public class MirrorStatusCommand implements Action {
     String volume;
 
     @Override
-    public Object execute() {
-        try {
-            System.out.println(new MirrorCommands(registry).status(volume));
-        } catch (Exception e) {
-            System.err.println("Error: " + e.getMessage());
-        }
+    public Object execute() throws Exception {
+        System.out.println(new MirrorCommands(registry).status(volume));
         return null;
     }
 }
