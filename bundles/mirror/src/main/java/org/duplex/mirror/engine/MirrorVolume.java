@@ -1209,7 +1209,7 @@ public final class MirrorVolume implements BlockDevice, AutoCloseable {
         LegInfo mine = legInfo();
         writer.send(FrameType.HELLO, 0, new Hello(config.name(), config.size(), config.granularity(), mine,
                 meta.disk() == DiskState.UP_TO_DATE, nonce).encode());
-        Frame f = expect(reader, FrameType.HELLO);
+        Frame f = reader.expect(FrameType.HELLO);
         Optional<Hello> h = Hello.decode(f.payload());
         if (h.isEmpty()) {
             throw new IOException("malformed HELLO from the peer");
@@ -1244,7 +1244,7 @@ public final class MirrorVolume implements BlockDevice, AutoCloseable {
             }
         }
         writer.send(FrameType.BITMAP, 0, longsToBytes(bitmap.snapshot()));
-        Frame bf = expect(reader, FrameType.BITMAP);
+        Frame bf = reader.expect(FrameType.BITMAP);
         long[] peerWords = bytesToLongs(bf.payload());
         if (peerWords == null || peerWords.length != bitmap.snapshot().length) {
             throw new IOException("malformed BITMAP from the peer");
@@ -1314,17 +1314,6 @@ public final class MirrorVolume implements BlockDevice, AutoCloseable {
         }
     }
 
-    private static Frame expect(FrameReader reader, int type) throws IOException {
-        FrameReader.Result r = reader.read();
-        if (r instanceof FrameReader.Bad bad) {
-            throw new IOException(bad.reason());
-        }
-        Frame f = ((FrameReader.Ok) r).frame();
-        if (f.type() != type) {
-            throw new IOException("expected " + FrameType.name(type) + ", got " + FrameType.name(f.type()));
-        }
-        return f;
-    }
 
     private void standAlone(String reason) {
         alert = reason;

@@ -91,15 +91,4 @@ final class FenceProtocol {
         }
     }
 
-    static Frame expect(FrameReader reader, int type) throws IOException {
-        FrameReader.Result r = reader.read();
-        if (r instanceof FrameReader.Bad bad) {
-            throw new IOException(bad.reason());
-        }
-        Frame f = ((FrameReader.Ok) r).frame();
-        if (f.type() != type) {
-            throw new IOException("expected " + FrameType.name(type) + ", got " + FrameType.name(f.type()));
-        }
-        return f;
-    }
 }

@@ -86,7 +86,7 @@ public final class FenceServer implements AutoCloseable {
                 reader.setKey(key);
                 writer.setKey(key);
             }
-            Frame hello = FenceProtocol.expect(reader, FrameType.FENCE_HELLO);
+            Frame hello = reader.expect(FrameType.FENCE_HELLO);
             if (hello.payload().length != FenceProtocol.NONCE_BYTES) {
                 throw new IOException("malformed FENCE_HELLO");
             }
@@ -98,7 +98,7 @@ public final class FenceServer implements AutoCloseable {
                 reader.setKey(session);
                 writer.setKey(session);
             }
-            Frame req = FenceProtocol.expect(reader, FrameType.FENCE_OUTDATE);
+            Frame req = reader.expect(FrameType.FENCE_OUTDATE);
             Optional<PeerFencer.OutdateRequest> r = FenceProtocol.decodeRequest(req.payload());
             if (r.isEmpty()) {
                 throw new IOException("malformed FENCE_OUTDATE");

@@ -53,7 +53,7 @@ public final class TcpPeerFencer implements PeerFencer {
             byte[] nonce = new byte[FenceProtocol.NONCE_BYTES];
             random.nextBytes(nonce);
             writer.send(FrameType.FENCE_HELLO, 0, nonce);
-            Frame hello = FenceProtocol.expect(reader, FrameType.FENCE_HELLO);
+            Frame hello = reader.expect(FrameType.FENCE_HELLO);
             if (hello.payload().length != FenceProtocol.NONCE_BYTES) {
                 return Result.notConfirmed("malformed FENCE_HELLO from " + host + ":" + port);
             }
@@ -63,7 +63,7 @@ public final class TcpPeerFencer implements PeerFencer {
                 writer.setKey(session);
             }
             writer.send(FrameType.FENCE_OUTDATE, 0, FenceProtocol.encodeRequest(request));
-            Frame answer = FenceProtocol.expect(reader, FrameType.FENCE_RESULT);
+            Frame answer = reader.expect(FrameType.FENCE_RESULT);
             Optional<Result> r = FenceProtocol.decodeResult(answer.payload());
             return r.orElseGet(() -> Result.notConfirmed("malformed FENCE_RESULT from " + host + ":" + port));
         } catch (IOException e) {

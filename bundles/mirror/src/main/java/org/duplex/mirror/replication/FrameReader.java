@@ -103,4 +103,17 @@ public final class FrameReader {
         lastSeq = seq;
         return new Ok(new Frame(type, flags, seq, payload));
     }
+
+    /** Reads the next frame, which must be of {@code type}; a bad frame or another type is an IOException naming it. */
+    public Frame expect(int type) throws IOException {
+        Result r = read();
+        if (r instanceof Bad bad) {
+            throw new IOException(bad.reason());
+        }
+        Frame f = ((Ok) r).frame();
+        if (f.type() != type) {
+            throw new IOException("expected " + FrameType.name(type) + ", got " + FrameType.name(f.type()));
+        }
+        return f;
+    }
 }
