@@ -27,7 +27,8 @@ def ask(host, port):
             s.settimeout(TIMEOUT)
             s.sendall(b"GET / HTTP/1.0\r\n\r\n")
             data = b""
-            while True:
+            # the answer is complete at the end of its "served by NODE" line: no need to wait for the close
+            while not (b"served by " in data and data.endswith(b"\n")):
                 chunk = s.recv(4096)
                 if not chunk:
                     break

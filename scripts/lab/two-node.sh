@@ -140,7 +140,7 @@ nodes_up() {
 #!/bin/sh
 NAME=\$(ip netns identify \$\$ | sed 's/^$P//; s/^n/node/')
 printf 'HTTP/1.0 200 OK\\r\\nContent-Type: text/plain\\r\\n\\r\\nserved by %s\\n' "\$NAME" >"$LAB/response-\$NAME"
-exec socat TCP-LISTEN:8080,bind=$VIP,fork,reuseaddr,backlog=128 EXEC:"cat $LAB/response-\$NAME"
+exec socat -t 0.1 TCP-LISTEN:8080,bind=$VIP,fork,reuseaddr,backlog=128 EXEC:"cat $LAB/response-\$NAME"
 EOF
     chmod 755 "$LAB/web.sh"
     # --- the nodes
