@@ -87,9 +87,7 @@ EOF
         ip netns exec "$ns" keepalived -n -l -D -f "$D/ka-$n.conf" -p "$D/ka-$n.pid" -r "$D/ka-$n-vrrp.pid" \
             -c "$D/ka-$n-chk.pid" >"$D/ka-$n.log" 2>&1 &
         echo $! >"$D/ka-$n.main"
-        printf 'HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\n\r\nserved by %s\n' "$n" >"$D/response-$n"
-        pgrep -f "response-$n" >/dev/null || { ip netns exec "$ns" socat -t 0.1 TCP-LISTEN:8080,fork,reuseaddr,backlog=128 \
-            EXEC:"cat $D/response-$n" & }
+        pgrep -f "web.py 0.0.0.0 8080 $n" >/dev/null || { ip netns exec "$ns" python3 "$ROOT/scripts/lab/web.py" 0.0.0.0 8080 "$n" & }
     }
     ka_master() { for n in node1 node2; do ip -n "${P}n${n#node}" -o addr show dev eth0 | grep -q "10.77.1.50/" && { echo $n; return; }; done; echo none; }
     ka_start node1; sleep 4; ka_start node2

@@ -133,14 +133,11 @@ EOF
 
 nodes_up() {
     local assembly=$1
-    # --- the service: answers every HTTP request with the node it runs on. socat forks and execs a cat per
-    # connection: it listens within milliseconds of its start (a Python interpreter alone takes 0.4 s here, which
-    # a switchover's client-observed outage would then include) and keeps up with a probe every 10 ms.
+    # --- the service: answers every HTTP request with the node it runs on (lab/web.py)
     cat >"$LAB/web.sh" <<EOF
 #!/bin/sh
 NAME=\$(ip netns identify \$\$ | sed 's/^$P//; s/^n/node/')
-printf 'HTTP/1.0 200 OK\\r\\nContent-Type: text/plain\\r\\n\\r\\nserved by %s\\n' "\$NAME" >"$LAB/response-\$NAME"
-exec socat -t 0.1 TCP-LISTEN:8080,bind=$VIP,fork,reuseaddr,backlog=128 EXEC:"cat $LAB/response-\$NAME"
+exec python3 $HERE/web.py $VIP 8080 \$NAME
 EOF
     chmod 755 "$LAB/web.sh"
     # --- the nodes
@@ -234,7 +231,7 @@ case "$cmd" in
     fence) "$LAB/fence.sh" "$1" "$2" ;;
     kill-app) found=0
               for p in $(ip netns pids "$(ns_of "$1")"); do
-                  if tr '\0' ' ' 2>/dev/null <"/proc/$p/cmdline" | grep -q "TCP-LISTEN:8080,bind=$VIP"; then kill -KILL "$p" && found=1; fi
+                  if tr '\0' ' ' 2>/dev/null <"/proc/$p/cmdline" | grep -q "web.py $VIP"; then kill -KILL "$p" && found=1; fi
               done
               [ $found = 1 ] || die "no web service runs on $1" ;;
     probe)
