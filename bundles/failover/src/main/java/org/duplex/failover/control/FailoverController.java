@@ -395,9 +395,7 @@ public final class FailoverController {
                     + (target == null ? "unknown node" : target.liveness() + ", " + target.mode()) + ")");
         }
         // A switchover onto a node the engine has banned would be undone by the engine's next round: refuse it.
-        org.duplex.api.failover.GroupPolicy policy = config.policyOf(g.id());
-        int threshold = policy.onFail() == org.duplex.api.failover.OnFail.MOVE
-                || policy.onFail() == org.duplex.api.failover.OnFail.FENCE ? 1 : policy.migrationThreshold();
+        int threshold = org.duplex.failover.policy.PolicyEngine.migrationThreshold(config.policyOf(g.id()));
         for (ResourceId r : g.resources()) {
             int count = org.duplex.failover.policy.PolicyEngine.failCounts(s, r).getOrDefault(to, 0);
             if (threshold > 0 && count >= threshold) {

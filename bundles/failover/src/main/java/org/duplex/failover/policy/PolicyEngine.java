@@ -514,7 +514,7 @@ public final class PolicyEngine {
             }
             for (ResourceId r : g.resources()) {
                 int count = failCount(r, n, p);
-                int threshold = p.onFail() == OnFail.MOVE || p.onFail() == OnFail.FENCE ? 1 : p.migrationThreshold();
+                int threshold = migrationThreshold(p);
                 if (threshold > 0 && count >= threshold) {
                     return Optional.of(n + " is banned: " + r + " failed there " + count + " time"
                             + (count == 1 ? "" : "s") + lastFailure(r, n) + " (threshold " + threshold
@@ -648,6 +648,11 @@ public final class PolicyEngine {
         private static String join(List<ResourceId> ids) {
             return ids.stream().map(Object::toString).collect(Collectors.joining(","));
         }
+    }
+
+    /** Failures of a member on a node that ban the group from it; 0 = never. on-fail=move/fence bans at once. */
+    public static int migrationThreshold(GroupPolicy p) {
+        return p.onFail() == OnFail.MOVE || p.onFail() == OnFail.FENCE ? 1 : p.migrationThreshold();
     }
 
     /** Used by callers that want the group's member failures counted the way the engine counts them. */
