@@ -118,8 +118,12 @@ class TwoNodeFailoverIT {
             await("node2 sees node1 alive on the serial link only").atMost(Duration.ofSeconds(30))
                     .pollInterval(Duration.ofMillis(500))
                     .until(() -> lab.client("node2", "ha:status").matches("(?s).*node1 .*PARTITIONED.*serial0=UP.*"));
-            // Longer than dead time + lease time + margin: anything that would fail over has had its chance.
-            Thread.sleep(6000);
+            // The split is decided once node1 holds quorum alone on its lease and node2 has none: from then on
+            // node2 cannot start anything, so checking afterwards is not a matter of waiting long enough.
+            await("the lease decides the split for node1").atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofMillis(500)).until(() ->
+                            lab.client("node1", "ha:status").contains("Quorum:      yes (1 of 2 votes")
+                            && lab.client("node2", "ha:status").contains("Quorum:      NO"));
             assertThat(lab.served()).isEqualTo("node1");
             lab.run("heal", "node1");
             awaitBothInView();
