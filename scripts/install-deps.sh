@@ -19,7 +19,8 @@ PACKAGES=(
   libnbd-bin                # mirror: nbdinfo / nbdcopy NBD clients
   nbdkit                    # mirror benchmark: reference NBD server
   fio                       # mirror benchmark and I/O tests (nbd engine)
-  python3                   # two-node lab: the client probe and the sample web service
+  python3                   # two-node lab: the client probe
+  perl-base                 # two-node lab: the sample web service (starts in ~30 ms)
   keepalived                # failover benchmark: the comparison rows (never started by the tests)
 )
 

@@ -90,7 +90,7 @@ EOF
         ip netns exec "$ns" keepalived -n -l -D -f "$D/ka-$n.conf" -p "$D/ka-$n.pid" -r "$D/ka-$n-vrrp.pid" \
             -c "$D/ka-$n-chk.pid" >"$D/ka-$n.log" 2>&1 &
         echo $! >"$D/ka-$n.main"; disown
-        pgrep -f "web.py 0.0.0.0 8080 $n" >/dev/null || { ip netns exec "$ns" python3 "$ROOT/scripts/lab/web.py" 0.0.0.0 8080 "$n" & disown; }
+        pgrep -f "web.pl 0.0.0.0 8080 $n" >/dev/null || { ip netns exec "$ns" perl "$ROOT/scripts/lab/web.pl" 0.0.0.0 8080 "$n" & disown; }
     }
     ka_master() { # the node answering at the VIP (each node's service says its name)
         local end=$((SECONDS + 30)) m

@@ -91,7 +91,7 @@ is_served_by() { [ "$(served_by)" = "$1" ]; }
 
 up() {
     need_root
-    for t in socat python3 ip java; do command -v "$t" >/dev/null || die "missing $t (scripts/install-deps.sh)"; done
+    for t in socat python3 perl ip java; do command -v "$t" >/dev/null || die "missing $t (scripts/install-deps.sh)"; done
     local assembly; assembly=$(find_assembly "${1:-}")
     down_quiet
     net_up
@@ -133,11 +133,11 @@ EOF
 
 nodes_up() {
     local assembly=$1
-    # --- the service: answers every HTTP request with the node it runs on (lab/web.py)
+    # --- the service: answers every HTTP request with the node it runs on (lab/web.pl)
     cat >"$LAB/web.sh" <<EOF
 #!/bin/sh
 NAME=\$(ip netns identify \$\$ | sed 's/^$P//; s/^n/node/')
-exec python3 $HERE/web.py $VIP 8080 \$NAME
+exec perl $HERE/web.pl $VIP 8080 \$NAME
 EOF
     chmod 755 "$LAB/web.sh"
     # --- the nodes
@@ -231,7 +231,7 @@ case "$cmd" in
     fence) "$LAB/fence.sh" "$1" "$2" ;;
     kill-app) found=0
               for p in $(ip netns pids "$(ns_of "$1")"); do
-                  if tr '\0' ' ' 2>/dev/null <"/proc/$p/cmdline" | grep -q "web.py $VIP"; then kill -KILL "$p" && found=1; fi
+                  if tr '\0' ' ' 2>/dev/null <"/proc/$p/cmdline" | grep -q "web.pl $VIP"; then kill -KILL "$p" && found=1; fi
               done
               [ $found = 1 ] || die "no web service runs on $1" ;;
     probe)

@@ -54,7 +54,7 @@ class TwoNodeFailoverIT {
     void setUp() throws Exception {
         Assumptions.assumeTrue(NetNamespaces.available(),
                 "SKIPPED: TwoNodeFailoverIT needs root and iproute2 to create network namespaces (CI runs as root)");
-        for (String tool : List.of("/usr/bin/socat", "/usr/bin/python3")) {
+        for (String tool : List.of("/usr/bin/socat", "/usr/bin/python3", "/usr/bin/perl")) {
             Assumptions.assumeTrue(Files.isExecutable(Paths.get(tool)),
                     "SKIPPED: TwoNodeFailoverIT needs " + tool + " (scripts/install-deps.sh installs it)");
         }
