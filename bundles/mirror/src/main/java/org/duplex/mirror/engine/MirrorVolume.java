@@ -1,6 +1,5 @@
 package org.duplex.mirror.engine;
 
-import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -44,6 +43,7 @@ import org.duplex.mirror.replication.FrameReader;
 import org.duplex.mirror.replication.FrameType;
 import org.duplex.mirror.replication.FrameWriter;
 import org.duplex.mirror.replication.Hello;
+import org.duplex.mirror.replication.SocketInput;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -340,22 +340,16 @@ public final class MirrorVolume implements BlockDevice, AutoCloseable {
         }
     }
 
+    /**
+     * {@code src} (heap or direct) is written locally and sent before this returns; it is not kept (the NBD
+     * server reuses one direct buffer per connection: from its socket to the file and the peer with no copy).
+     */
     private CompletableFuture<Void> writeAsync(long offset, ByteBuffer src, boolean fua, boolean flush)
             throws IOException {
-        byte[] arr;
-        int off;
-        int len = src.remaining();
-        if (src.hasArray()) {
-            arr = src.array();
-            off = src.arrayOffset() + src.position();
-        } else {
-            arr = new byte[len];
-            src.duplicate().get(arr);
-            off = 0;
-        }
+        ByteBuffer payload = src.duplicate();
         byte[] prefix = ByteBuffer.allocate(9).putLong(offset).put((byte) (fua ? 1 : 0)).array();
-        return replicatedUpdate(offset, len, fua, FrameType.WRITE, prefix, arr, off, len,
-                () -> data.write(offset, ByteBuffer.wrap(arr, off, len)), flush || fua);
+        return replicatedUpdate(offset, payload.remaining(), fua, FrameType.WRITE, prefix, payload,
+                () -> data.write(offset, payload.duplicate()), flush || fua);
     }
 
     @Override
@@ -371,7 +365,7 @@ public final class MirrorVolume implements BlockDevice, AutoCloseable {
     @Override
     public void writeZeroes(long offset, long length, boolean fua) throws IOException {
         byte[] prefix = ByteBuffer.allocate(17).putLong(offset).putLong(length).put((byte) (fua ? 1 : 0)).array();
-        join(replicatedUpdate(offset, length, fua, FrameType.ZERO, prefix, new byte[0], 0, 0,
+        join(replicatedUpdate(offset, length, fua, FrameType.ZERO, prefix, ByteBuffer.allocate(0),
                 () -> data.zero(offset, length), true));
     }
 
@@ -408,8 +402,8 @@ public final class MirrorVolume implements BlockDevice, AutoCloseable {
      * the peer did not confirm it, once {@link #awaitSafeToAcknowledge} allows it (on a fencing-wait thread).
      */
     private CompletableFuture<Void> replicatedUpdate(long offset, long length, boolean fua, int type, byte[] prefix,
-                                                     byte[] payload, int off, int len, LocalIo local,
-                                                     boolean flush) throws IOException {
+                                                     ByteBuffer payload, LocalIo local, boolean flush)
+            throws IOException {
         checkWritable();
         checkRange(offset, length);
         boolean tracked = config.replicated();
@@ -428,7 +422,7 @@ public final class MirrorVolume implements BlockDevice, AutoCloseable {
                 local.run();
                 l = link;
                 if (l != null && l.up()) {
-                    ack = l.request(type, prefix, payload, off, len, offset, length, flush);
+                    ack = l.request(type, prefix, payload, offset, length, flush);
                 } else if (tracked) {
                     bitmap.markDirty(offset, length);
                 }
@@ -1103,7 +1097,7 @@ public final class MirrorVolume implements BlockDevice, AutoCloseable {
 
     private void startNetworking() throws IOException {
         if (config.listenHost() != null) {
-            listener = new ServerSocket();
+            listener = java.nio.channels.ServerSocketChannel.open().socket(); // accepted sockets have channels
             listener.setReuseAddress(true);
             listener.setReceiveBufferSize(SOCKET_BUFFER); // before bind: accepted sockets inherit it
             listener.bind(new InetSocketAddress(InetAddress.getByName(config.listenHost()), config.listenPort()), 4);
@@ -1150,24 +1144,34 @@ public final class MirrorVolume implements BlockDevice, AutoCloseable {
     private void dialLoop() {
         while (!closed) {
             if (wantConnected && link == null && !linkBusy && dials()) {
-                Socket s = new Socket();
-                try {
-                    s.setReceiveBufferSize(SOCKET_BUFFER); // before connect, so the window scale allows it
-                    s.setSendBufferSize(SOCKET_BUFFER);
-                    s.connect(new InetSocketAddress(config.peerHost(), config.peerPort()), 2000);
-                    establish(s);
-                } catch (IOException e) {
-                    try {
-                        s.close();
-                    } catch (IOException ignored) {
-                        // nothing to do
-                    }
-                }
+                dialOnce();
             }
             try {
                 Thread.sleep(config.connectRetry().toMillis());
             } catch (InterruptedException e) {
                 return;
+            }
+        }
+    }
+
+    private void dialOnce() {
+        Socket s;
+        try {
+            s = java.nio.channels.SocketChannel.open().socket(); // a channel's socket: payloads bypass the heap
+        } catch (IOException e) {
+            LOG.warn("Mirror volume {}: cannot open a socket to dial the peer: {}", config.name(), e.toString());
+            return;
+        }
+        try {
+            s.setReceiveBufferSize(SOCKET_BUFFER); // before connect, so the window scale allows it
+            s.setSendBufferSize(SOCKET_BUFFER);
+            s.connect(new InetSocketAddress(config.peerHost(), config.peerPort()), 2000);
+            establish(s);
+        } catch (IOException e) {
+            try {
+                s.close();
+            } catch (IOException ignored) {
+                // nothing to do
             }
         }
     }
@@ -1197,9 +1201,9 @@ public final class MirrorVolume implements BlockDevice, AutoCloseable {
         s.setTcpNoDelay(true);
         s.setSendBufferSize(SOCKET_BUFFER);
         s.setSoTimeout((int) config.ackTimeout().toMillis());
-        BufferedInputStream rawIn = new BufferedInputStream(s.getInputStream(), 256 * 1024);
+        SocketInput rawIn = new SocketInput(s.getInputStream(), s.getChannel(), 256 * 1024);
         FrameReader reader = new FrameReader(rawIn, maxFramePayload());
-        FrameWriter writer = new FrameWriter(s.getOutputStream());
+        FrameWriter writer = new FrameWriter(s.getOutputStream(), s.getChannel());
         if (config.clusterKey() != null) {
             reader.setKey(config.clusterKey());
             writer.setKey(config.clusterKey());
@@ -1277,6 +1281,8 @@ public final class MirrorVolume implements BlockDevice, AutoCloseable {
                 bitmap.or(peerWords);
             }
             s.setSoTimeout((int) Math.max(config.ackTimeout().toMillis(), 3000));
+            // from now on large payloads (writes, resync data) are read into one reused direct buffer
+            reader.directPayloads(FrameWriter.GATHER_THRESHOLD);
             PeerLink l = new PeerLink(this, s, rawIn, reader, writer);
             peerRole = peer.leg().primary() ? Role.PRIMARY : Role.SECONDARY;
             peerDisk = d.isSource() ? DiskState.INCONSISTENT
@@ -1380,10 +1386,17 @@ public final class MirrorVolume implements BlockDevice, AutoCloseable {
     }
 
     private void pingLoop(PeerLink l) {
+        long limit = TimeUnit.MILLISECONDS.toNanos(Math.max(config.ackTimeout().toMillis(), 3000));
         while (l.up() && !closed) {
             try {
                 Thread.sleep(1000);
             } catch (InterruptedException e) {
+                return;
+            }
+            // payloads are read from the channel, which has no SO_TIMEOUT: a peer silent mid-frame is caught here
+            if (l.rawIn.blockedNanos() > limit) {
+                l.fail("the peer stopped sending in the middle of a frame (no data for "
+                        + TimeUnit.NANOSECONDS.toMillis(limit) + " ms)");
                 return;
             }
             l.send(FrameType.PING, new byte[0]);
@@ -1491,7 +1504,7 @@ public final class MirrorVolume implements BlockDevice, AutoCloseable {
         thread("mirror-flush-" + config.name(), () -> flushLoop(l, acks));
         while (l.up()) {
             try {
-                if (l.rawIn.available() == 0) {
+                if (l.rawIn.buffered() == 0 && l.rawIn.available() == 0) {
                     l.writer.flush(); // nothing more buffered: send the batched acks before blocking
                 }
             } catch (IOException e) {
@@ -1507,7 +1520,7 @@ public final class MirrorVolume implements BlockDevice, AutoCloseable {
             try {
                 switch (f.type()) {
                     case FrameType.WRITE: {
-                        ByteBuffer b = ByteBuffer.wrap(f.payload());
+                        ByteBuffer b = f.body().duplicate(); // a large one: the reader's direct buffer
                         if (b.remaining() < 9) {
                             l.fail("malformed WRITE");
                             return;
@@ -1558,7 +1571,7 @@ public final class MirrorVolume implements BlockDevice, AutoCloseable {
                         break;
                     }
                     case FrameType.RESYNC_DATA: {
-                        ByteBuffer b = ByteBuffer.wrap(f.payload());
+                        ByteBuffer b = f.body().duplicate();
                         if (b.remaining() < 8) {
                             l.fail("malformed RESYNC_DATA");
                             return;

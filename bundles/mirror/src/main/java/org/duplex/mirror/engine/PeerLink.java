@@ -1,6 +1,5 @@
 package org.duplex.mirror.engine;
 
-import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.net.Socket;
 import java.nio.ByteBuffer;
@@ -13,6 +12,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import org.duplex.mirror.replication.FrameReader;
 import org.duplex.mirror.replication.FrameWriter;
+import org.duplex.mirror.replication.SocketInput;
 
 /**
  * An established replication connection: frame writer, reader, and the requests awaiting an answer.
@@ -35,7 +35,7 @@ final class PeerLink {
     }
 
     final Socket socket;
-    final BufferedInputStream rawIn;
+    final SocketInput rawIn;
     final FrameReader reader;
     final FrameWriter writer;
     final Map<Long, Pending> pending = new ConcurrentHashMap<>();
@@ -45,7 +45,7 @@ final class PeerLink {
     volatile String failReason;
     private final MirrorVolume volume;
 
-    PeerLink(MirrorVolume volume, Socket socket, BufferedInputStream rawIn, FrameReader reader, FrameWriter writer) {
+    PeerLink(MirrorVolume volume, Socket socket, SocketInput rawIn, FrameReader reader, FrameWriter writer) {
         this.volume = volume;
         this.socket = socket;
         this.rawIn = rawIn;
@@ -69,11 +69,17 @@ final class PeerLink {
     /** As above; {@code flush = false} leaves the frame buffered until the sender's burst ends. */
     CompletableFuture<byte[]> request(int type, byte[] prefix, byte[] data, int off, int len, long regionOffset,
                                       long regionLength, boolean flush) {
+        return request(type, prefix, ByteBuffer.wrap(data, off, len), regionOffset, regionLength, flush);
+    }
+
+    /** As above with the data's remaining bytes; the link keeps no reference to {@code data} once this returns. */
+    CompletableFuture<byte[]> request(int type, byte[] prefix, ByteBuffer data, long regionOffset, long regionLength,
+                                      boolean flush) {
         CompletableFuture<byte[]> f = new CompletableFuture<>();
         Pending p = new Pending(f, regionOffset, regionLength);
         long[] seq = new long[1];
         try {
-            writer.send(type, 0, prefix, data, off, len, s -> {
+            writer.send(type, 0, prefix, data, s -> {
                 seq[0] = s;
                 pending.put(s, p);
             }, flush);

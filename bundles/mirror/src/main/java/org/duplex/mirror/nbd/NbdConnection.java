@@ -18,7 +18,7 @@ final class NbdConnection {
             socket.setTcpNoDelay(true);
             socket.setSoTimeout((int) server.config().handshakeTimeout().toMillis());
             NbdSession s = new NbdSession(server::lookup, () -> server.exports().values(), server.workers(),
-                    server.config(), socket.getInputStream(), socket.getOutputStream(),
+                    server.config(), socket.getInputStream(), socket.getChannel(), socket.getOutputStream(),
                     String.valueOf(socket.getRemoteSocketAddress()));
             s.onTransmission(() -> {
                 try {

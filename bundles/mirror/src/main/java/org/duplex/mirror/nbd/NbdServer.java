@@ -5,6 +5,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.channels.ServerSocketChannel;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -48,7 +49,9 @@ public final class NbdServer implements AutoCloseable {
         this.workers = new ThreadPoolExecutor(config.workerThreads(), config.workerThreads(), 30, TimeUnit.SECONDS,
                 new LinkedBlockingQueue<>(), r -> daemon(r, "nbd-worker-" + n.incrementAndGet()));
         this.workers.allowCoreThreadTimeOut(true);
-        this.serverSocket = new ServerSocket();
+        // a channel's socket: accepted connections have a SocketChannel, through which write payloads are read
+        // into direct buffers
+        this.serverSocket = ServerSocketChannel.open().socket();
         serverSocket.setReuseAddress(true);
         serverSocket.bind(new InetSocketAddress(InetAddress.getByName(config.bindAddress()), config.port()), 64);
         this.acceptor = daemon(this::acceptLoop, "nbd-accept-" + serverSocket.getLocalPort());

@@ -1,6 +1,5 @@
 package org.duplex.mirror.nbd;
 
-import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -9,6 +8,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
+import java.nio.channels.ReadableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.Collection;
 import java.util.Optional;
@@ -19,6 +19,7 @@ import java.util.concurrent.Semaphore;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
+import org.duplex.mirror.replication.SocketInput;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,6 +37,7 @@ public final class NbdSession {
     private final Supplier<Collection<NbdServer.Export>> list;
     private final Executor executor;
     private final NbdServerConfig config;
+    private final SocketInput raw;
     private final DataInputStream in;
     private final DataOutputStream out;
     private final String peer;
@@ -45,16 +47,32 @@ public final class NbdSession {
     private volatile boolean inlineBatching;
     /** Reused by requests run inline (one at a time): large per-request arrays would churn the heap. */
     private byte[] inlineBuffer = new byte[0];
+    /**
+     * Write payloads of requests run inline or started asynchronously (the device is done with the buffer when the
+     * call returns) are read into this one direct buffer, straight from the socket's channel: no per-request
+     * array, no copy through the heap on the way from the socket to the file.
+     */
+    private ByteBuffer directPayload;
+    /** Largest payload read into {@link #directPayload}; larger (rare) ones use a heap array. */
+    static final int MAX_POOLED_PAYLOAD = 4 << 20;
     private Runnable onTransmission = () -> { };
 
     public NbdSession(Function<String, Optional<NbdServer.Export>> lookup,
                       Supplier<Collection<NbdServer.Export>> list, Executor executor, NbdServerConfig config,
                       InputStream in, OutputStream out, String peer) {
+        this(lookup, list, executor, config, in, null, out, peer);
+    }
+
+    /** @param channel the socket's channel, for reading write payloads without a heap copy; may be null */
+    public NbdSession(Function<String, Optional<NbdServer.Export>> lookup,
+                      Supplier<Collection<NbdServer.Export>> list, Executor executor, NbdServerConfig config,
+                      InputStream in, ReadableByteChannel channel, OutputStream out, String peer) {
         this.lookup = lookup;
         this.list = list;
         this.executor = executor;
         this.config = config;
-        this.in = new DataInputStream(new BufferedInputStream(in, 64 * 1024));
+        this.raw = new SocketInput(in, channel, 64 * 1024);
+        this.in = new DataInputStream(raw);
         this.out = new DataOutputStream(new BufferedOutputStream(out, 64 * 1024));
         this.peer = peer;
         this.inFlightBytes = new Semaphore(config.maxInFlightBytes());
@@ -257,11 +275,11 @@ public final class NbdSession {
         LOG.debug("NBD client {} attached to export '{}'", peer, chosen.export().name());
         boolean burst = false;
         while (!broken) {
-            if (burst && in.available() < Nbd.REQUEST_HEADER_BYTES) {
+            if (burst && !requestWaiting()) {
                 dev.endBurst(); // nothing more waiting: send what the writes of this burst left buffered
                 burst = false;
             }
-            if (inlineBatching && in.available() < Nbd.REQUEST_HEADER_BYTES) {
+            if (inlineBatching && !requestWaiting()) {
                 synchronized (out) {
                     out.flush();
                 }
@@ -281,29 +299,42 @@ public final class NbdSession {
             if (r.type() == Nbd.CMD_DISC) {
                 return;
             }
-            byte[] payload = null;
+            ByteBuffer payload = null;
+            boolean inline = dev.completesLocally() || (r.type() == Nbd.CMD_READ && dev.readsLocally());
+            boolean async = !inline && r.type() == Nbd.CMD_WRITE && !r.fua() && dev.asyncWrites();
             if (r.hasPayload()) {
                 if (!v.ok()) {
                     in.skipNBytes(r.length());
                     reply(r.handle(), v.errno(), null);
                     continue;
                 }
-                if (inlineBatching) {
-                    if (inlineBuffer.length < r.length()) {
-                        inlineBuffer = new byte[(int) r.length()];
+                int len = (int) r.length();
+                if ((inline || async) && raw.direct() && len <= MAX_POOLED_PAYLOAD) {
+                    // the device is done with it when execute / writeAsyncInBurst returns: one buffer is reused
+                    if (directPayload == null || directPayload.capacity() < len) {
+                        directPayload = ByteBuffer.allocateDirect(Math.max(len, 1 << 20));
                     }
-                    payload = inlineBuffer;
+                    payload = directPayload.clear().limit(len);
+                    raw.readFully(payload);
+                    payload.flip();
+                } else if (inlineBatching) {
+                    if (inlineBuffer.length < len) {
+                        inlineBuffer = new byte[len];
+                    }
+                    in.readFully(inlineBuffer, 0, len);
+                    payload = ByteBuffer.wrap(inlineBuffer, 0, len);
                 } else {
-                    payload = new byte[(int) r.length()];
+                    byte[] a = new byte[len];
+                    in.readFully(a);
+                    payload = ByteBuffer.wrap(a);
                 }
-                in.readFully(payload, 0, (int) r.length());
             } else if (!v.ok()) {
                 reply(r.handle(), v.errno(), null);
                 continue;
             }
-            if (dev.completesLocally() || (r.type() == Nbd.CMD_READ && dev.readsLocally())) {
+            if (inline) {
                 execute(dev, r, payload);
-            } else if (r.type() == Nbd.CMD_WRITE && !r.fua() && dev.asyncWrites()) {
+            } else if (async) {
                 // (a FUA write forces the local disk first: a worker does it, not the connection thread)
                 startWrite(dev, r, payload);
                 burst = true;
@@ -313,7 +344,12 @@ public final class NbdSession {
         }
     }
 
-    private void submit(BlockDevice dev, NbdRequest r, byte[] payload) throws IOException {
+    /** True when a whole request header is already waiting (buffered bytes first: no system call then). */
+    private boolean requestWaiting() throws IOException {
+        return raw.buffered() >= Nbd.REQUEST_HEADER_BYTES || raw.available() >= Nbd.REQUEST_HEADER_BYTES;
+    }
+
+    private void submit(BlockDevice dev, NbdRequest r, ByteBuffer payload) throws IOException {
         int cost = (int) Math.max(1, Math.min(r.length(), config.limits().maxPayload()));
         if (r.type() != Nbd.CMD_READ && r.type() != Nbd.CMD_WRITE) {
             cost = 1;
@@ -343,7 +379,7 @@ public final class NbdSession {
     }
 
     /** A write whose completion (the peer's ack) replies, with no worker thread in between. */
-    private void startWrite(BlockDevice dev, NbdRequest r, byte[] payload) throws IOException {
+    private void startWrite(BlockDevice dev, NbdRequest r, ByteBuffer payload) throws IOException {
         int cost = (int) Math.max(1, Math.min(r.length(), config.limits().maxPayload()));
         try {
             inFlightBytes.acquire(cost);
@@ -354,7 +390,7 @@ public final class NbdSession {
         inFlight.register();
         java.util.concurrent.CompletableFuture<Void> f;
         try {
-            f = dev.writeAsyncInBurst(r.offset(), ByteBuffer.wrap(payload, 0, (int) r.length()), r.fua());
+            f = dev.writeAsyncInBurst(r.offset(), payload, r.fua());
         } catch (IOException | RuntimeException e) {
             f = java.util.concurrent.CompletableFuture.failedFuture(e);
         }
@@ -383,7 +419,7 @@ public final class NbdSession {
         });
     }
 
-    private void execute(BlockDevice dev, NbdRequest r, byte[] payload) {
+    private void execute(BlockDevice dev, NbdRequest r, ByteBuffer payload) {
         int errno = 0;
         ByteBuffer data = null;
         try {
@@ -401,7 +437,7 @@ public final class NbdSession {
                     data.flip();
                     break;
                 case Nbd.CMD_WRITE:
-                    dev.write(r.offset(), ByteBuffer.wrap(payload, 0, (int) r.length()), r.fua());
+                    dev.write(r.offset(), payload, r.fua());
                     break;
                 case Nbd.CMD_FLUSH:
                     dev.flush();
@@ -439,7 +475,7 @@ public final class NbdSession {
                 out.write(data.array(), data.arrayOffset() + data.position(), data.remaining());
             }
             // Replies of requests run inline are flushed once no further request is already buffered.
-            if (!inlineBatching || in.available() == 0) {
+            if (!inlineBatching || (raw.buffered() == 0 && raw.available() == 0)) {
                 out.flush();
             }
         }

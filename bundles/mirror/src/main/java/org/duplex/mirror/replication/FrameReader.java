@@ -28,13 +28,27 @@ public final class FrameReader {
     }
 
     private final DataInputStream in;
+    private final SocketInput socketIn;
     private final int maxPayload;
     private Mac mac;
     private long lastSeq;
+    private int directThreshold = Integer.MAX_VALUE;
+    private ByteBuffer pooled;
 
     public FrameReader(InputStream in, int maxPayload) {
         this.in = in instanceof DataInputStream d ? d : new DataInputStream(in);
+        this.socketIn = in instanceof SocketInput si && si.direct() ? si : null;
         this.maxPayload = maxPayload;
+    }
+
+    /**
+     * Payloads of at least {@code threshold} bytes are read from the socket's channel into one reused direct
+     * buffer (no allocation, no copy through the heap); such a frame's body is valid only until the next
+     * {@link #read()}. Only when this reader was built on a {@link SocketInput} with a channel.
+     */
+    public FrameReader directPayloads(int threshold) {
+        this.directThreshold = threshold;
+        return this;
     }
 
     /** From now on every frame must carry a valid HMAC-SHA256 under this key; null turns checking off. */
@@ -89,19 +103,31 @@ public final class FrameReader {
         if (seq <= lastSeq) {
             return new Bad("sequence " + seq + " not after " + lastSeq + " (replayed or reordered frame)");
         }
-        byte[] payload = new byte[(int) length];
-        in.readFully(payload);
+        ByteBuffer body;
+        if (socketIn != null && length >= directThreshold) {
+            if (pooled == null || pooled.capacity() < length) {
+                pooled = null; // let the old one go before allocating a bigger one
+                pooled = ByteBuffer.allocateDirect((int) Math.max(length, 1 << 20));
+            }
+            pooled.clear().limit((int) length);
+            socketIn.readFully(pooled);
+            body = pooled.flip().slice();
+        } else {
+            byte[] payload = new byte[(int) length];
+            in.readFully(payload);
+            body = ByteBuffer.wrap(payload);
+        }
         if (mac != null) {
             byte[] tag = new byte[Frame.MAC_BYTES];
             in.readFully(tag);
             mac.update(header);
-            mac.update(payload);
+            mac.update(body.duplicate());
             if (!MessageDigest.isEqual(mac.doFinal(), tag)) {
                 return new Bad("frame authentication failed (wrong cluster key?)");
             }
         }
         lastSeq = seq;
-        return new Ok(new Frame(type, flags, seq, payload));
+        return new Ok(new Frame(type, flags, seq, body));
     }
 
     /** Reads the next frame, which must be of {@code type}; a bad frame or another type is an IOException naming it. */

@@ -53,6 +53,38 @@ class MirrorVolumeTest {
     }
 
     @Test
+    void directBufferWritesOfEverySizeReachThePeerIntact() throws Exception {
+        // the NBD server hands one reused direct buffer per connection: each write is on both legs as sent
+        try (MirrorPair p = new MirrorPair(dir, SIZE, SplitBrainPolicy.DISCONNECT, true).open()) {
+            p.awaitInSync();
+            p.a.promote(p.nextEpoch());
+            Random rnd = new Random(3);
+            ByteBuffer reused = ByteBuffer.allocateDirect(2 << 20);
+            byte[] expected = new byte[(int) SIZE];
+            int[] sizes = {512, 4096, 65536, 1 << 20, 2 << 20, 4096 * 3, 131072 + 512};
+            long off = 0;
+            for (int size : sizes) {
+                byte[] content = new byte[size];
+                rnd.nextBytes(content);
+                reused.clear();
+                reused.put(content).flip();
+                java.util.concurrent.CompletableFuture<Void> f = p.a.writeAsyncInBurst(off, reused, false);
+                reused.clear();
+                while (reused.hasRemaining()) {
+                    reused.put((byte) 0x55); // reused at once, as the server does
+                }
+                p.a.endBurst();
+                f.get(10, java.util.concurrent.TimeUnit.SECONDS);
+                System.arraycopy(content, 0, expected, (int) off, size);
+                off += size + 4096;
+            }
+            assertThat(p.fileA()).isEqualTo(expected);
+            assertThat(p.fileB()).isEqualTo(expected);
+            assertThat(p.a.verify().regionsDiffering()).isZero();
+        }
+    }
+
+    @Test
     void secondaryRefusesWritesAndPrimaryNeedsQuorumAndCurrentEpoch() throws Exception {
         try (MirrorPair p = new MirrorPair(dir, SIZE, SplitBrainPolicy.DISCONNECT, true).open()) {
             p.awaitInSync();
