@@ -38,6 +38,7 @@ import org.duplex.mirror.gi.SyncPlanner;
 import org.duplex.mirror.nbd.BlockDevice;
 import org.duplex.mirror.nbd.BlockDeviceException;
 import org.duplex.mirror.nbd.Nbd;
+import org.duplex.mirror.nbd.ReplyBatch;
 import org.duplex.mirror.replication.Frame;
 import org.duplex.mirror.replication.FrameReader;
 import org.duplex.mirror.replication.FrameType;
@@ -66,6 +67,11 @@ public final class MirrorVolume implements BlockDevice, AutoCloseable {
     private static final int SOCKET_BUFFER = 8 << 20;
     /** Acks of writes at least this large are sent at once rather than batched with the following ones. */
     private static final int LARGE_WRITE = 64 * 1024;
+    /**
+     * Frame payloads from this size on (every replicated write: 512 bytes + its 9-byte prefix) are read into the
+     * link's one pooled direct buffer: no array allocated per frame, and the file write needs no copy.
+     */
+    private static final int DIRECT_FRAME_PAYLOAD = 512;
 
     private final VolumeConfig config;
     private final QuorumGate gate;
@@ -443,17 +449,13 @@ public final class MirrorVolume implements BlockDevice, AutoCloseable {
                 settleUnconfirmed(tracked && ack == null, finish, done);
                 return done;
             }
-            PeerLink sent = l;
-            ack.orTimeout(config.ackTimeout().toMillis(), TimeUnit.MILLISECONDS).whenComplete((v, e) -> {
+            // no timer per write: the link's ping thread fails the link when an answer is overdue (ackTimeout),
+            // which settles this future as lost
+            ack.whenComplete((v, e) -> {
                 if (e == null) {
                     finish.run();
                     done.complete(null);
                     return;
-                }
-                Throwable c = e instanceof java.util.concurrent.CompletionException && e.getCause() != null
-                        ? e.getCause() : e;
-                if (c instanceof TimeoutException) {
-                    sent.fail("no answer from the peer within " + config.ackTimeout().toMillis() + " ms");
                 }
                 settleUnconfirmed(tracked, finish, done);
             });
@@ -1281,8 +1283,10 @@ public final class MirrorVolume implements BlockDevice, AutoCloseable {
                 bitmap.or(peerWords);
             }
             s.setSoTimeout((int) Math.max(config.ackTimeout().toMillis(), 3000));
-            // from now on large payloads (writes, resync data) are read into one reused direct buffer
-            reader.directPayloads(FrameWriter.GATHER_THRESHOLD);
+            // from now on large payloads (writes, resync data) are read into one reused direct buffer, and all
+            // reads go through the channel (no SO_TIMEOUT: the ping thread watches for a silent peer instead)
+            reader.directPayloads(DIRECT_FRAME_PAYLOAD);
+            rawIn.readThroughChannel();
             PeerLink l = new PeerLink(this, s, rawIn, reader, writer);
             peerRole = peer.leg().primary() ? Role.PRIMARY : Role.SECONDARY;
             peerDisk = d.isSource() ? DiskState.INCONSISTENT
@@ -1385,21 +1389,35 @@ public final class MirrorVolume implements BlockDevice, AutoCloseable {
         }
     }
 
+    /**
+     * Sends a PING every second and watches the link: an answer overdue by more than {@code ackTimeout}, or a
+     * payload read stalled for as long (channel reads have no SO_TIMEOUT), fails it.
+     */
     private void pingLoop(PeerLink l) {
-        long limit = TimeUnit.MILLISECONDS.toNanos(Math.max(config.ackTimeout().toMillis(), 3000));
+        long ackLimit = config.ackTimeout().toNanos();
+        // as the SO_TIMEOUT the link had before its reads went through the channel: pings arrive every second
+        long readLimit = TimeUnit.MILLISECONDS.toNanos(Math.max(config.ackTimeout().toMillis(), 3000));
+        long tick = Math.max(10, Math.min(250, config.ackTimeout().toMillis() / 4));
+        long nextPing = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
         while (l.up() && !closed) {
             try {
-                Thread.sleep(1000);
+                Thread.sleep(tick);
             } catch (InterruptedException e) {
                 return;
             }
-            // payloads are read from the channel, which has no SO_TIMEOUT: a peer silent mid-frame is caught here
-            if (l.rawIn.blockedNanos() > limit) {
-                l.fail("the peer stopped sending in the middle of a frame (no data for "
-                        + TimeUnit.NANOSECONDS.toMillis(limit) + " ms)");
+            if (l.oldestPendingNanos() > ackLimit) {
+                l.fail("no answer from the peer within " + config.ackTimeout().toMillis() + " ms");
                 return;
             }
-            l.send(FrameType.PING, new byte[0]);
+            if (l.rawIn.blockedNanos() > readLimit) {
+                l.fail("nothing received from the peer for " + TimeUnit.NANOSECONDS.toMillis(readLimit)
+                        + " ms (it pings every second)");
+                return;
+            }
+            if (System.nanoTime() - nextPing >= 0) {
+                l.send(FrameType.PING, new byte[0]);
+                nextPing = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
+            }
         }
     }
 
@@ -1498,6 +1516,16 @@ public final class MirrorVolume implements BlockDevice, AutoCloseable {
     }
 
     private void receiveLoop(PeerLink l) {
+        // NBD replies completed by the peer's acks are flushed once per batch of acks, not once each
+        ReplyBatch replies = ReplyBatch.begin();
+        try {
+            receiveFrames(l, replies);
+        } finally {
+            replies.end();
+        }
+    }
+
+    private void receiveFrames(PeerLink l, ReplyBatch replies) {
         AckQueue acks = new AckQueue();
         boolean written = config.peerAck() == PeerAck.WRITTEN;
         Checkpoint cp = new Checkpoint();
@@ -1506,6 +1534,7 @@ public final class MirrorVolume implements BlockDevice, AutoCloseable {
             try {
                 if (l.rawIn.buffered() == 0 && l.rawIn.available() == 0) {
                     l.writer.flush(); // nothing more buffered: send the batched acks before blocking
+                    replies.flush();
                 }
             } catch (IOException e) {
                 l.fail("send failed: " + e.getMessage());

@@ -31,7 +31,7 @@ final class PeerLink {
     }
 
     /** An awaited answer; for writes, the region to mark dirty if the answer never comes. */
-    record Pending(CompletableFuture<byte[]> future, long offset, long length) {
+    record Pending(CompletableFuture<byte[]> future, long offset, long length, long sentNanos) {
     }
 
     final Socket socket;
@@ -76,7 +76,7 @@ final class PeerLink {
     CompletableFuture<byte[]> request(int type, byte[] prefix, ByteBuffer data, long regionOffset, long regionLength,
                                       boolean flush) {
         CompletableFuture<byte[]> f = new CompletableFuture<>();
-        Pending p = new Pending(f, regionOffset, regionLength);
+        Pending p = new Pending(f, regionOffset, regionLength, System.nanoTime());
         long[] seq = new long[1];
         try {
             writer.send(type, 0, prefix, data, s -> {
@@ -126,6 +126,19 @@ final class PeerLink {
         byte[] rest = new byte[b.remaining()];
         b.get(rest);
         p.future().complete(rest);
+    }
+
+    /**
+     * The age of the oldest unanswered request, 0 when none (checked by the link's ping thread instead of a timer
+     * per request: one scan a few times a second, nothing scheduled and cancelled per write).
+     */
+    long oldestPendingNanos() {
+        long now = System.nanoTime();
+        long oldest = 0;
+        for (Pending p : pending.values()) {
+            oldest = Math.max(oldest, now - p.sentNanos());
+        }
+        return oldest;
     }
 
     private void settleLost(Pending p) {

@@ -56,6 +56,8 @@ public final class NbdSession {
     /** Largest payload read into {@link #directPayload}; larger (rare) ones use a heap array. */
     static final int MAX_POOLED_PAYLOAD = 4 << 20;
     private Runnable onTransmission = () -> { };
+    /** Flushes the replies; one object, so a {@link ReplyBatch} holds it once however many replies it deferred. */
+    private final java.io.Flushable replyFlusher = this::flushReplies;
 
     public NbdSession(Function<String, Optional<NbdServer.Export>> lookup,
                       Supplier<Collection<NbdServer.Export>> list, Executor executor, NbdServerConfig config,
@@ -466,6 +468,17 @@ public final class NbdSession {
         }
     }
 
+    private void flushReplies() throws IOException {
+        synchronized (out) {
+            try {
+                out.flush();
+            } catch (IOException e) {
+                broken = true;
+                throw e;
+            }
+        }
+    }
+
     private void reply(long handle, int errno, ByteBuffer data) throws IOException {
         synchronized (out) {
             out.writeInt(Nbd.SIMPLE_REPLY_MAGIC);
@@ -474,8 +487,13 @@ public final class NbdSession {
             if (data != null) {
                 out.write(data.array(), data.arrayOffset() + data.position(), data.remaining());
             }
-            // Replies of requests run inline are flushed once no further request is already buffered.
-            if (!inlineBatching || (raw.buffered() == 0 && raw.available() == 0)) {
+            // Replies of requests run inline are flushed once no further request is already buffered; replies
+            // completed by a thread running a ReplyBatch (the peer's acks) once per batch.
+            if (inlineBatching) {
+                if (raw.buffered() == 0 && raw.available() == 0) {
+                    out.flush();
+                }
+            } else if (!ReplyBatch.defer(replyFlusher)) {
                 out.flush();
             }
         }

@@ -34,6 +34,7 @@ public final class FrameReader {
     private long lastSeq;
     private int directThreshold = Integer.MAX_VALUE;
     private ByteBuffer pooled;
+    private final byte[] header = new byte[Frame.HEADER_BYTES];
 
     public FrameReader(InputStream in, int maxPayload) {
         this.in = in instanceof DataInputStream d ? d : new DataInputStream(in);
@@ -68,7 +69,6 @@ public final class FrameReader {
 
     public Result read() {
         try {
-            byte[] header = new byte[Frame.HEADER_BYTES];
             in.readFully(header);
             return decode(header);
         } catch (EOFException e) {

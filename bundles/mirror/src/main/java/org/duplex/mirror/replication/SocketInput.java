@@ -18,12 +18,55 @@ import java.nio.channels.ReadableByteChannel;
  */
 public final class SocketInput extends BufferedInputStream {
     private final ReadableByteChannel channel;
+    private final InputStream socketStream;
     private volatile long blockedSince;
 
     /** @param channel the socket's channel, or null (then payloads are read through the stream) */
     public SocketInput(InputStream in, ReadableByteChannel channel, int size) {
         super(in, size);
         this.channel = channel;
+        this.socketStream = in;
+    }
+
+    /**
+     * From now on everything, headers too, is read through the channel, without {@code SO_TIMEOUT}: a socket
+     * stream with a timeout switches the socket to non-blocking and back around every read (two {@code fcntl}
+     * and a {@code poll} per read on a busy link). The owner then watches {@link #blockedNanos()} instead.
+     */
+    public synchronized void readThroughChannel() {
+        if (channel == null) {
+            return;
+        }
+        in = new InputStream() {
+            @Override
+            public int read() throws IOException {
+                byte[] one = new byte[1];
+                return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                if (len == 0) {
+                    return 0;
+                }
+                blockedSince = System.nanoTime();
+                try {
+                    return channel.read(ByteBuffer.wrap(b, off, len));
+                } finally {
+                    blockedSince = 0;
+                }
+            }
+
+            @Override
+            public int available() throws IOException {
+                return socketStream.available();
+            }
+
+            @Override
+            public void close() throws IOException {
+                socketStream.close();
+            }
+        };
     }
 
     /** Bytes already buffered (readable without a system call). */
@@ -71,7 +114,8 @@ public final class SocketInput extends BufferedInputStream {
         }
     }
 
-    /** How long the current channel read has been running, 0 when none is. */
+    /** How long the current channel read (payload, or any read after {@link #readThroughChannel}) has been
+     * running, 0 when none is. */
     public long blockedNanos() {
         long s = blockedSince;
         return s == 0 ? 0 : System.nanoTime() - s;
