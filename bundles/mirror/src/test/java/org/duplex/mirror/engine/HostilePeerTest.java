@@ -134,6 +134,36 @@ class HostilePeerTest {
         }
     }
 
+    @Test
+    void aPeerSilentInTheMiddleOfAFrameIsDroppedByTheLinkWatchdog() throws Exception {
+        // payloads are read from the socket's channel (no SO_TIMEOUT): the ping thread must notice the stall
+        VolumeConfig c = VolumeConfig.of("vol", SIZE, dir.resolve("b.img"), dir.resolve("b.meta"))
+                .withListen("127.0.0.1", 0).withPeer("0.0.0.0", 1).withSkipInitialSync(true)
+                .withAckTimeout(java.time.Duration.ofMillis(500));
+        try (MirrorVolume v = new MirrorVolume(c, QuorumGate.standalone())) {
+            Conn conn = handshake(v);
+            byte[] frame = ByteBuffer.allocate(Frame.HEADER_BYTES + 100).putInt(Frame.MAGIC)
+                    .put((byte) Frame.VERSION).put((byte) FrameType.WRITE).putShort((short) 0).putLong(3)
+                    .putInt(9 + 4096).array(); // announces 4105 bytes, sends 100
+            long start = System.nanoTime();
+            conn.socket().getOutputStream().write(frame);
+            conn.socket().getOutputStream().flush();
+            String reason = null;
+            while (System.nanoTime() - start < 8_000_000_000L) {
+                FrameReader.Result r = conn.reader().read(); // the volume pings every second meanwhile
+                if (r instanceof FrameReader.Bad bad) {
+                    reason = bad.reason();
+                    break;
+                }
+            }
+            long ms = (System.nanoTime() - start) / 1_000_000;
+            conn.socket().close();
+            assertThat(reason).as("link closed by the volume").isNotNull().doesNotContain("timed out");
+            assertThat(ms).as("dropped after the 3 s read limit").isBetween(2_500L, 6_000L);
+            assertThat(Files.readAllBytes(dir.resolve("b.img"))).containsOnly(0);
+        }
+    }
+
     private static void assertClosed(Conn c) throws Exception {
         long deadline = System.nanoTime() + 5_000_000_000L;
         while (System.nanoTime() < deadline) {
