@@ -1532,8 +1532,10 @@ public final class MirrorVolume implements BlockDevice, AutoCloseable {
         thread("mirror-flush-" + config.name(), () -> flushLoop(l, acks));
         while (l.up()) {
             try {
-                if (l.rawIn.buffered() == 0 && l.rawIn.available() == 0) {
-                    l.writer.flush(); // nothing more buffered: send the batched acks before blocking
+                if (l.rawIn.buffered() == 0) {
+                    // all that the last read brought is handled: send the batched acks / NBD replies before the
+                    // next read (asking the socket whether more is waiting would cost a system call per batch)
+                    l.writer.flush();
                     replies.flush();
                 }
             } catch (IOException e) {
