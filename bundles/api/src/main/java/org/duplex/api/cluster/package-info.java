@@ -2,7 +2,7 @@
  * The cluster as one node sees it: quorum, coordinator and the fencing epoch that guards every
  * exclusive ownership (volume lock, mirror promotion, resource actions).
  */
-@Version("1.2.0")
+@Version("1.3.0")
 @Export
 package org.duplex.api.cluster;
 

@@ -176,9 +176,35 @@ public final class FailoverController {
      * {@code off} means nothing runs there any more, exactly as after the engine's own fence.
      */
     public void fencedByOperator(NodeId node, String action, boolean poweredOff, String detail) {
+        fencedOutsideTheEngine(node, "ha:fence " + node + " --action " + action + " by the operator", poweredOff,
+                detail);
+    }
+
+    /**
+     * Fences {@code node} for the cluster's disk lease (its holder stopped renewing and left the view: once it is
+     * off the lease can be taken at once). Recorded like the engine's own fence; a confirmed fence marks the node's
+     * resources stopped, so the engine does not fence it again before recovering its groups.
+     */
+    public Fencer.Outcome fenceForLease(NodeId node, String reason) throws InterruptedException {
+        QuorumState q = cluster.quorum();
+        LOG.warn("fencing {} [{}]: {}", node, q.epoch(), reason);
+        history.add(new History.Entry(clock.instant(), node, Optional.empty(), Optional.empty(), History.Kind.FENCE,
+                "fencing " + node + " [" + q.epoch() + "]: " + reason));
+        Fencer.Outcome outcome;
+        try {
+            outcome = fencer.fence(node, q.epoch(), reason);
+        } catch (RuntimeException e) {
+            outcome = new Fencer.Outcome(false, "fencing " + node + " threw " + e);
+        }
+        fencedOutsideTheEngine(node, outcome.fenced() ? "fenced " + node + " for the disk lease"
+                : "fencing " + node + " for the disk lease FAILED", outcome.fenced(), outcome.detail());
+        return outcome;
+    }
+
+    private void fencedOutsideTheEngine(NodeId node, String what, boolean poweredOff, String detail) {
         QuorumState q = cluster.quorum();
         history.add(new History.Entry(clock.instant(), node, Optional.empty(), Optional.empty(), History.Kind.FENCE,
-                "ha:fence " + node + " --action " + action + " by the operator [" + q.epoch() + "]: " + detail));
+                what + " [" + q.epoch() + "]: " + detail + (poweredOff ? "; its resources count as stopped" : "")));
         if (poweredOff) {
             table.fenced(node);
             fenceFailures.remove(node);

@@ -25,6 +25,13 @@ public final class FenceDevices implements Fencer {
     private static final Logger LOG = LoggerFactory.getLogger(FenceDevices.class);
 
     private final Map<String, FenceDevice> devices = new ConcurrentSkipListMap<>();
+    /** When each node was last confirmed off ({@link System#nanoTime()}), whoever asked. */
+    private final Map<NodeId, Long> confirmedOff = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** The last confirmed power-off of {@code node} at or after {@code notBeforeNanos}, if any. */
+    public Optional<Long> confirmedSince(NodeId node, long notBeforeNanos) {
+        return Optional.ofNullable(confirmedOff.get(node)).filter(at -> at >= notBeforeNanos);
+    }
 
     /** Adds or replaces (same name) a device. */
     public void add(FenceDevice device) {
@@ -75,6 +82,7 @@ public final class FenceDevices implements Fencer {
             FenceResult r = d.run(FenceAction.OFF, node);
             answers.add(r.describe());
             if (r.ok()) {
+                confirmedOff.put(node, System.nanoTime());
                 LOG.warn("fenced {} [{}] with {}: {}", node, epoch, d.name(), r.describe());
                 return new Outcome(true, String.join("; ", answers));
             }
@@ -100,6 +108,11 @@ public final class FenceDevices implements Fencer {
         for (FenceDevice d : candidates) {
             FenceResult r = d.run(action, node);
             out.add(r);
+            if (r.ok() && action == FenceAction.OFF) {
+                confirmedOff.put(node, System.nanoTime());
+            } else if (r.ok() && action == FenceAction.ON) {
+                confirmedOff.remove(node);
+            }
             if (r.ok() && action != FenceAction.STATUS) {
                 break;
             }

@@ -18,6 +18,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.duplex.api.agent.ResourceAgent;
 import org.duplex.api.cluster.ClusterService;
 import org.duplex.api.cluster.FencingEpoch;
+import org.duplex.api.cluster.NodeFencing;
 import org.duplex.api.cluster.QuorumState;
 import org.duplex.api.cluster.TiebreakerWeight;
 import org.duplex.api.failover.ExecutionChannel;
@@ -36,6 +37,7 @@ import org.duplex.api.model.ResourceGroup;
 import org.duplex.api.model.ResourceId;
 import org.duplex.api.model.ResourceState;
 import org.duplex.failover.control.FailoverController;
+import org.duplex.failover.control.Fencer;
 import org.duplex.failover.control.ActionTransport;
 import org.duplex.failover.control.ChannelTransport;
 import org.duplex.failover.control.LocalTransport;
@@ -73,10 +75,10 @@ import org.slf4j.LoggerFactory;
  */
 @Component(configurationPid = "org.duplex.failover", configurationPolicy = ConfigurationPolicy.OPTIONAL,
         service = {FailoverService.class, PeerLivenessListener.class, ResourceStateDigest.class,
-                TiebreakerWeight.class})
+                TiebreakerWeight.class, NodeFencing.class})
 @Designate(ocd = FailoverComponent.Config.class)
 public class FailoverComponent implements FailoverService, PeerLivenessListener, ResourceStateDigest,
-        TiebreakerWeight {
+        TiebreakerWeight, NodeFencing {
 
     @ObjectClassDefinition(name = "Duplex failover", description = "Policy engine and local executor")
     public @interface Config {
@@ -134,7 +136,7 @@ public class FailoverComponent implements FailoverService, PeerLivenessListener,
     private SystemScheduler scheduler;
     private ExecutorService workers;
     private ScheduledExecutorService loop;
-    private FailoverController controller;
+    private volatile FailoverController controller;
     private AutoCloseable quorumHandle;
     private AutoCloseable serveHandle;
     private AutoCloseable reportHandle;
@@ -524,5 +526,28 @@ public class FailoverComponent implements FailoverService, PeerLivenessListener,
         controller.fencedByOperator(node, action.word(), off, detail);
         trigger();
         return results;
+    }
+
+    @Override
+    public boolean covers(NodeId node) {
+        return fenceDevices.coverage().contains(node);
+    }
+
+    /** For the cluster's disk lease: reuses a fence already confirmed since {@code notBeforeNanos} (the engine's). */
+    @Override
+    public NodeFencing.Outcome fence(NodeId node, long notBeforeNanos, String reason) throws InterruptedException {
+        Optional<Long> done = fenceDevices.confirmedSince(node, notBeforeNanos);
+        if (done.isPresent()) {
+            return new NodeFencing.Outcome(true, done.get(), "confirmed off "
+                    + (System.nanoTime() - done.get()) / 1_000_000 + " ms ago");
+        }
+        FailoverController c = controller;
+        if (c == null) {
+            return new NodeFencing.Outcome(false, 0, "the failover engine is not active");
+        }
+        Fencer.Outcome o = c.fenceForLease(node, reason);
+        trigger();
+        return new NodeFencing.Outcome(o.fenced(),
+                fenceDevices.confirmedSince(node, notBeforeNanos).orElse(System.nanoTime()), o.detail());
     }
 }

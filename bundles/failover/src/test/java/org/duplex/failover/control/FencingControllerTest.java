@@ -270,4 +270,36 @@ class FencingControllerTest {
         assertThat(fenceHistory()).singleElement().asString()
                 .startsWith("ha:fence node1 --action off by the operator [epoch 5]: ipmi1: off node1 -> exit 0");
     }
+
+    @Test
+    void aFenceForTheDiskLeaseIsRecordedClearsTheNodeAndIsRemembered() throws Exception {
+        device("node1,node2");
+        Files.writeString(exitCode, "0");
+        long before = System.nanoTime();
+
+        Fencer.Outcome o = controller.fenceForLease(N1, "node1 holds the disk lease but stopped renewing it");
+
+        assertThat(o.fenced()).isTrue();
+        assertThat(table.states().get(N1)).as("its resources count as stopped: the engine need not fence again")
+                .isNull();
+        assertThat(fenceHistory()).extracting(Object::toString).anySatisfy(l -> assertThat(l)
+                .contains("fenced node1 for the disk lease [epoch 5]: ipmi1: off node1 -> exit 0"));
+        assertThat(devices.confirmedSince(N1, before)).isPresent();
+        assertThat(devices.confirmedSince(N1, System.nanoTime())).as("not before a later renewal").isEmpty();
+        assertThat(devices.confirmedSince(N2, before)).isEmpty();
+    }
+
+    @Test
+    void aFailedFenceForTheDiskLeaseLeavesTheNodeAsItWas() throws Exception {
+        device("node1,node2");
+        Files.writeString(exitCode, "1");
+        long before = System.nanoTime();
+
+        Fencer.Outcome o = controller.fenceForLease(N1, "stalled");
+
+        assertThat(o.fenced()).isFalse();
+        assertThat(devices.confirmedSince(N1, before)).isEmpty();
+        assertThat(fenceHistory()).extracting(Object::toString).anySatisfy(l -> assertThat(l)
+                .contains("fencing node1 for the disk lease FAILED"));
+    }
 }
