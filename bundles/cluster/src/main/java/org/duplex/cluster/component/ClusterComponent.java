@@ -12,6 +12,7 @@ import java.util.function.Function;
 import org.duplex.api.cluster.ClusterService;
 import org.duplex.api.cluster.QuorumListener;
 import org.duplex.api.cluster.QuorumState;
+import org.duplex.api.cluster.NodeFencing;
 import org.duplex.api.cluster.TiebreakerWeight;
 import org.duplex.api.failover.ExecutionChannel;
 import org.duplex.api.failover.FailoverConfig;
@@ -19,6 +20,9 @@ import org.duplex.api.failover.FailoverConfigStore;
 import org.duplex.api.failover.ResourceCommand;
 import org.duplex.api.failover.ResourceReport;
 import org.duplex.api.liveness.LivenessService;
+import org.duplex.api.liveness.PeerEvent;
+import org.duplex.api.liveness.PeerLivenessListener;
+import org.duplex.api.model.Liveness;
 import org.duplex.api.liveness.PeerStatus;
 import org.duplex.api.model.NodeId;
 import org.duplex.api.model.NodeMode;
@@ -45,10 +49,12 @@ import org.slf4j.LoggerFactory;
  * ExecutionChannel (orders over the cluster channel) and FailoverConfigStore (on the replicated configuration).
  */
 @Component(configurationPid = "org.duplex.cluster", configurationPolicy = ConfigurationPolicy.REQUIRE,
-        service = {ClusterService.class, ClusterAdmin.class, ExecutionChannel.class, FailoverConfigStore.class},
+        service = {ClusterService.class, ClusterAdmin.class, ExecutionChannel.class, FailoverConfigStore.class,
+                PeerLivenessListener.class},
         property = "service.ranking:Integer=100")
 @Designate(ocd = ClusterConfiguration.class)
-public class ClusterComponent implements ClusterService, ClusterAdmin, ExecutionChannel, FailoverConfigStore {
+public class ClusterComponent implements ClusterService, ClusterAdmin, ExecutionChannel, FailoverConfigStore,
+        PeerLivenessListener {
 
     private static final Logger LOG = LoggerFactory.getLogger(ClusterComponent.class);
 
@@ -61,12 +67,17 @@ public class ClusterComponent implements ClusterService, ClusterAdmin, Execution
             policyOption = ReferencePolicyOption.GREEDY)
     volatile TiebreakerWeight tiebreakerWeight;
 
-    private ClusterNode node;
+    /** From the failover bundle: its fencing devices, for taking the disk lease from a fenced holder at once. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    volatile NodeFencing nodeFencing;
+
+    private volatile ClusterNode node;
 
     @Activate
     void activate(ClusterConfiguration c) throws Exception {
         NodeOptions o = options(c);
-        node = new ClusterNode(o, Duration.ofMillis(c.execution_timeout_ms()), this::weight);
+        node = new ClusterNode(o, Duration.ofMillis(c.execution_timeout_ms()), this::weight, () -> nodeFencing);
         node.start();
         LOG.info("Cluster node {} started in cluster '{}' on {}:{} (tiebreaker {}, no-quorum policy {})",
                 o.nodeId(), o.clusterName(), o.bindAddress(), o.effectiveBindPort(), o.tiebreaker(),
@@ -84,12 +95,21 @@ public class ClusterComponent implements ClusterService, ClusterAdmin, Execution
                 Duration.ofMillis(c.tiebreaker_disk_renew_ms()), Duration.ofMillis(c.tiebreaker_disk_lease_ms()),
                 Duration.ofMillis(c.tiebreaker_disk_margin_ms()), c.tiebreaker_witness(),
                 c.tiebreaker_ping_target(), state, key, Duration.ofMillis(c.fd_timeout_ms()), c.fd_sock_offset(),
-                Duration.ofMillis(c.tick_ms()), false);
+                Duration.ofMillis(c.tick_ms()), false, c.tiebreaker_disk_fence_takeover());
     }
 
     private int weight() {
         TiebreakerWeight w = tiebreakerWeight;
         return w == null ? 0 : w.weight();
+    }
+
+    /** A peer dead on every heartbeat link leaves the membership view at once (the heartbeat is faster). */
+    @Override
+    public void peerChanged(PeerEvent event) {
+        ClusterNode n = node;
+        if (n != null && event.liveness() == Liveness.DEAD) {
+            n.peerDead(event.peer(), event.reason());
+        }
     }
 
     @Deactivate

@@ -52,6 +52,11 @@ public @interface ClusterConfiguration {
     @AttributeDefinition(description = "Disk lease: safety margin in ms for clock rate and I/O latency")
     long tiebreaker_disk_margin_ms() default 500;
 
+    @AttributeDefinition(description = "Disk lease: take the lease of a holder that left the view and stopped"
+            + " renewing as soon as a fencing device confirms it off (needs devices that power the node off or cut"
+            + " it from the lease disk)")
+    boolean tiebreaker_disk_fence_takeover() default true;
+
     @AttributeDefinition(description = "Witness tiebreaker: the witness node id")
     String tiebreaker_witness() default "";
 
@@ -65,7 +70,7 @@ public @interface ClusterConfiguration {
     String cluster_key_file() default "";
 
     @AttributeDefinition(description = "Failure detection timeout in ms")
-    long fd_timeout_ms() default 1000;
+    long fd_timeout_ms() default 600;
 
     @AttributeDefinition(description = "FD_SOCK2 listens on the transport port + this offset")
     int fd_sock_offset() default 100;

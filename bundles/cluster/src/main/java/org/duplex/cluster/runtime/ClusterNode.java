@@ -33,6 +33,7 @@ import org.duplex.cluster.jgroups.JGroupsEngine;
 import org.duplex.cluster.jgroups.JGroupsSettings;
 import org.duplex.cluster.quorum.NoQuorumPolicy;
 import org.duplex.cluster.quorum.Tiebreaker;
+import org.duplex.cluster.tiebreaker.DeviceHolderFencing;
 import org.duplex.cluster.tiebreaker.DiskLeaseTiebreaker;
 import org.duplex.cluster.tiebreaker.FileLeaseStore;
 import org.duplex.cluster.tiebreaker.PingTiebreaker;
@@ -49,6 +50,7 @@ public final class ClusterNode implements AutoCloseable, ReplicatedConfig {
     private final ClusterCore core;
     private final JGroupsEngine engine;
     private final ScheduledExecutorService ticker;
+    private java.util.concurrent.ExecutorService fenceRunner;
     private final CopyOnWriteArrayList<QuorumListener> listeners = new CopyOnWriteArrayList<>();
     private volatile QuorumState last;
     private final CopyOnWriteArrayList<Consumer<ClusterConfig>> configListeners = new CopyOnWriteArrayList<>();
@@ -78,6 +80,16 @@ public final class ClusterNode implements AutoCloseable, ReplicatedConfig {
      */
     public ClusterNode(NodeOptions options, Duration executionTimeout, IntSupplier tiebreakerWeight)
             throws IOException {
+        this(options, executionTimeout, tiebreakerWeight, () -> null);
+    }
+
+    /**
+     * @param fencing the failover bundle's fencing devices when it runs (else null): with
+     *                {@link NodeOptions#leaseFenceTakeover()} the disk lease of a silent holder is taken as soon as
+     *                it is confirmed off
+     */
+    public ClusterNode(NodeOptions options, Duration executionTimeout, IntSupplier tiebreakerWeight,
+                       java.util.function.Supplier<org.duplex.api.cluster.NodeFencing> fencing) throws IOException {
         this.options = options;
         this.tiebreakerWeight = tiebreakerWeight;
         Files.createDirectories(options.stateDir());
@@ -101,6 +113,15 @@ public final class ClusterNode implements AutoCloseable, ReplicatedConfig {
             t.setDaemon(true);
             return t;
         });
+        if (options.leaseFenceTakeover() && core.tiebreaker() instanceof DiskLeaseTiebreaker lease) {
+            fenceRunner = Executors.newSingleThreadExecutor(r -> {
+                Thread t = new Thread(r, "duplex-lease-fence-" + self);
+                t.setDaemon(true);
+                return t;
+            });
+            lease.useFencing(new DeviceHolderFencing(fencing, fenceRunner, System::nanoTime, Duration.ofSeconds(5)),
+                    options.leaseRenew().multipliedBy(2));
+        }
         execution = new ClusterExecutionChannel(self, core::view, core::knownEpoch, () -> core.config().version(),
                 engine::send, ticker,
                 executionTimeout, Instant::now);
@@ -265,6 +286,17 @@ public final class ClusterNode implements AutoCloseable, ReplicatedConfig {
         return core.propose(candidate, baseVersion);
     }
 
+    /**
+     * The heartbeat declared {@code peer} dead on all its links: exclude it from the membership view now instead
+     * of after the group's own failure detection (saves several hundred ms of every unplanned failover).
+     */
+    public void peerDead(NodeId peer, String reason) {
+        if (!peer.equals(core.self()) && engine.suspect(peer)) {
+            LOG.info("{} is dead on every heartbeat link ({}): excluding it from the membership view now", peer,
+                    reason);
+        }
+    }
+
     public AutoCloseable addListener(QuorumListener l) {
         listeners.add(l);
         return () -> listeners.remove(l);
@@ -285,6 +317,9 @@ public final class ClusterNode implements AutoCloseable, ReplicatedConfig {
     @Override
     public void close() {
         ticker.shutdownNow();
+        if (fenceRunner != null) {
+            fenceRunner.shutdownNow();
+        }
         execution.close();
         engine.close();
     }

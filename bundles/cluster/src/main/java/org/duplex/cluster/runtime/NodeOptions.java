@@ -20,13 +20,15 @@ import org.duplex.cluster.quorum.QuorumSettings;
  * @param members   the bootstrap node list "id@host:port[/witness][*votes]", comma separated; later replaced by
  *                  the replicated configuration for votes and roles
  * @param tiebreaker none, disk, witness or ping
+ * @param leaseFenceTakeover the disk lease of a holder that left the view and stopped renewing is taken as soon
+ *                  as a fencing device confirms it off, instead of after it expired
  */
 public record NodeOptions(String nodeId, String clusterName, String bindAddress, int bindPort, String members,
                           int expectedVotes, boolean twoNode, boolean waitForAll, NoQuorumPolicy noQuorumPolicy,
                           String tiebreaker, String diskPath, long diskOffset, Duration leaseRenew,
                           Duration leaseTime, Duration leaseMargin, String witness, String pingTarget,
                           Path stateDir, Path clusterKeyFile, Duration fdTimeout, int fdSockOffset,
-                          Duration tickInterval, boolean testHooks) {
+                          Duration tickInterval, boolean testHooks, boolean leaseFenceTakeover) {
 
     public NodeOptions {
         Objects.requireNonNull(nodeId, "node.id");

@@ -94,6 +94,6 @@ public final class NodeMain {
                 Path.of(a.get("cluster.key.file")),
                 Duration.ofMillis(Long.parseLong(a.getOrDefault("fd.timeout.ms", "1000"))),
                 Integer.parseInt(a.getOrDefault("fd.sock.offset", "100")),
-                Duration.ofMillis(Long.parseLong(a.getOrDefault("tick.ms", "50"))), true);
+                Duration.ofMillis(Long.parseLong(a.getOrDefault("tick.ms", "50"))), true, false);
     }
 }

@@ -29,6 +29,7 @@ import org.duplex.cluster.quorum.NoQuorumPolicy;
 import org.duplex.cluster.quorum.QuorumSettings;
 import org.duplex.cluster.quorum.Tiebreaker;
 import org.duplex.cluster.tiebreaker.DiskLeaseTiebreaker;
+import org.duplex.cluster.tiebreaker.HolderFencing;
 
 /**
  * A deterministic simulation of a Duplex cluster: virtual time, one seeded {@link Random}, the real
@@ -91,6 +92,45 @@ public final class ClusterSimulation {
     private long fullSinceStep = -1;
     private long weightsChangedAtStep;
     private Optional<NodeId> lastRecordHolder = Optional.empty();
+    /** Two-node disk runs only, two in three: a power switch the lease may use to fence a silent holder. */
+    private final boolean fencing;
+    int fences;
+    private final List<PendingFence> pendingFences = new ArrayList<>();
+
+    /** A fence under way: the switch powers {@code target} off at {@code dueStep} (or fails). */
+    private record PendingFence(SimHolderFencing requester, NodeId target, long dueStep) {
+    }
+
+    /** One node incarnation's view of the power switch, as {@link org.duplex.cluster.tiebreaker.DeviceHolderFencing}. */
+    private final class SimHolderFencing implements HolderFencing {
+        private final NodeId self;
+        private final Map<NodeId, State> states = new HashMap<>();
+        private final Map<NodeId, Long> confirmedAt = new HashMap<>();
+
+        SimHolderFencing(NodeId self) {
+            this.self = self;
+        }
+
+        @Override
+        public void request(NodeId node, long notBeforeNanos, String reason) {
+            State st = state(node, notBeforeNanos);
+            if (st.status() == Status.RUNNING || st.status() == Status.CONFIRMED) {
+                return;
+            }
+            states.put(node, new State(Status.RUNNING, "fencing"));
+            pendingFences.add(new PendingFence(this, node, step + 1 + rnd.nextInt(4)));
+            event(self + " asks the switch to fence " + node + ": " + reason);
+        }
+
+        @Override
+        public State state(NodeId node, long notBeforeNanos) {
+            State st = states.getOrDefault(node, new State(Status.NONE, "not fenced"));
+            if (st.status() == Status.CONFIRMED && confirmedAt.get(node) < notBeforeNanos) {
+                return new State(Status.NONE, "fenced before its latest renewal");
+            }
+            return st;
+        }
+    }
 
     public ClusterSimulation(long seed, Kind kind) {
         this.seed = seed;
@@ -112,6 +152,7 @@ public final class ClusterSimulation {
         bootstrap = ClusterConfig.initial("sim", configured);
         boolean waitForAll = kind == Kind.TWO_NODE_DISK || rnd.nextBoolean();
         settings = new QuorumSettings(0, kind == Kind.TWO_NODE_DISK, waitForAll, NoQuorumPolicy.STOP);
+        fencing = kind == Kind.TWO_NODE_DISK && rnd.nextInt(3) != 0;
         for (SimNode node : nodes) {
             start(node);
         }
@@ -134,6 +175,9 @@ public final class ClusterSimulation {
         if (kind == Kind.TWO_NODE_DISK) {
             node.lease = new DiskLeaseTiebreaker(node.id, disk.viewFor(node), Duration.ofMillis(100),
                     Duration.ofMillis(1000), Duration.ofMillis(200), () -> node.weight);
+            if (fencing) {
+                node.lease.useFencing(new SimHolderFencing(node.id), Duration.ofMillis(200));
+            }
             tb = node.lease;
         }
         try {
@@ -144,6 +188,7 @@ public final class ClusterSimulation {
         }
         node.core.setTermDeadline(Duration.ofMillis(250));
         node.running = true;
+        node.restartAtStep = -1;
         node.pendingView = null;
         node.inbox.clear();
     }
@@ -335,6 +380,7 @@ public final class ClusterSimulation {
     private void advance() {
         step++;
         now += STEP_NANOS;
+        runFences();
         formViews();
         List<SimNode> order = new ArrayList<>(nodes);
         Collections.shuffle(order, rnd);
@@ -360,6 +406,41 @@ public final class ClusterSimulation {
             v.core.tick();
         }
         checkInvariants();
+    }
+
+    /**
+     * The power switch: a due fence fails one time in ten, else powers the target off (a crash; a frozen node too)
+     * and then confirms. While healing, a fenced node is powered on again 10 steps later, as an operator would.
+     */
+    private void runFences() {
+        for (Iterator<PendingFence> it = pendingFences.iterator(); it.hasNext(); ) {
+            PendingFence f = it.next();
+            if (f.dueStep() > step) {
+                continue;
+            }
+            it.remove();
+            if (rnd.nextInt(10) == 0) {
+                f.requester().states.put(f.target(), new HolderFencing.State(HolderFencing.Status.FAILED,
+                        "simulated device failure"));
+                event("fencing " + f.target() + " failed");
+                continue;
+            }
+            SimNode v = node(f.target());
+            v.running = false;
+            v.frozenUntilStep = -1;
+            v.inbox.clear();
+            v.restartAtStep = healing ? step + 10 : -1;
+            fences++;
+            f.requester().states.put(f.target(), new HolderFencing.State(HolderFencing.Status.CONFIRMED, "off"));
+            f.requester().confirmedAt.put(f.target(), now);
+            event("fenced " + f.target() + " (powered off)");
+        }
+        for (SimNode v : nodes) {
+            if (!v.running && v.restartAtStep >= 0 && step >= v.restartAtStep) {
+                start(v);
+                event("restart fenced " + v.id);
+            }
+        }
     }
 
     /** JGroups-like: the lowest unassigned visible node gathers every node it reaches both ways. */

@@ -26,6 +26,7 @@ class ClusterSimulationTest {
         int holderChanges = 0;
         int stableHandovers = 0;
         int settling = 0;
+        int fences = 0;
         String onlyKind = System.getProperty("sim.kind"); // e.g. TWO_NODE_DISK: skip seeds of other kinds
         long next = first;
         for (int i = 0; i < count; i++) {
@@ -44,11 +45,13 @@ class ClusterSimulationTest {
             holderChanges += sim.holderChanges;
             stableHandovers += sim.stableHandovers;
             settling += sim.settlingSteps;
+            fences += sim.fences;
             applied += sim.appliedEdits;
         }
         System.out.println("simulation: " + count + " runs " + perKind + ", " + terms + " coordinator terms, "
                 + applied + " configuration edits accepted, " + holderChanges + " disk lease holder changes ("
-                + stableHandovers + " in a stable healed view), " + settling + " node-steps settling; ms per kind: " + nanos.entrySet().stream()
+                + stableHandovers + " in a stable healed view), " + fences + " holders fenced for the lease, " + settling
+                + " node-steps settling; ms per kind: " + nanos.entrySet().stream()
                 .map(e -> e.getKey() + "=" + e.getValue() / 1_000_000).toList());
         assertThat(perKind.values().stream().mapToInt(Integer::intValue).sum()).isEqualTo(count);
         if (one == null && onlyKind == null && count >= 100) {

@@ -24,6 +24,8 @@ final class SimNode {
     /** The tiebreaker weight the failover bundle would report (groups active here); random and changing. */
     int weight;
     long frozenUntilStep = -1;
+    /** A node fenced while healing is powered on again at this step (-1: not scheduled). */
+    long restartAtStep = -1;
     MembershipView pendingView;
     long pendingViewAtStep;
     final List<Envelope> inbox = new ArrayList<>();

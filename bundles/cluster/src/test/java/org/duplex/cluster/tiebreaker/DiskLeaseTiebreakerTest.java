@@ -74,6 +74,183 @@ class DiskLeaseTiebreakerTest {
         assertThat(disk.record.counter()).isGreaterThan(counter);
     }
 
+    /** A switch the test operates by hand: requests are recorded, the test confirms or fails them. */
+    static final class HandFencing implements HolderFencing {
+        final java.util.List<NodeId> requested = new java.util.ArrayList<>();
+        State state = new State(Status.NONE, "not fenced");
+        long confirmedAt;
+
+        @Override
+        public void request(NodeId node, long notBeforeNanos, String reason) {
+            if (state.status() != Status.RUNNING) {
+                requested.add(node);
+                state = new State(Status.RUNNING, "fencing");
+            }
+        }
+
+        @Override
+        public State state(NodeId node, long notBeforeNanos) {
+            return state.status() == Status.CONFIRMED && confirmedAt < notBeforeNanos
+                    ? new State(Status.NONE, "fenced before") : state;
+        }
+
+        void confirm(long at) {
+            state = new State(Status.CONFIRMED, "off");
+            confirmedAt = at;
+        }
+    }
+
+    /** A holds the lease with B in its view; returns the time of A's last renewal. */
+    static long aHoldsWithB(DiskLeaseTiebreaker a, DiskLeaseTiebreaker b) {
+        long t = 0;
+        long bothSince = -1;
+        while (bothSince < 0 || t < bothSince + 300 * MS) { // and B watches A renew for a while
+            boolean ga = a.evaluate(Set.of(A, B), t).granted();
+            boolean gb = b.evaluate(Set.of(A, B), t).granted();
+            bothSince = ga && gb ? (bothSince < 0 ? t : bothSince) : -1;
+            t += 10 * MS;
+            assertThat(t).isLessThan(5000 * MS);
+        }
+        return t;
+    }
+
+    @Test
+    void aHolderThatStoppedRenewingAndLeftTheViewIsFencedAndItsLeaseTakenAtOnce() {
+        MemStore disk = new MemStore();
+        DiskLeaseTiebreaker a = lease(A, disk);
+        DiskLeaseTiebreaker b = lease(B, disk);
+        HandFencing sw = new HandFencing();
+        b.useFencing(sw, Duration.ofMillis(200));
+        long t = aHoldsWithB(a, b);
+        // A dies (its last renewal was less than 100 ms ago) and leaves B's view at once
+        for (long end = t + 90 * MS; t < end; t += 10 * MS) {
+            b.evaluate(Set.of(B), t);
+        }
+        assertThat(sw.requested).as("record changed < 200 ms ago: A may still be renewing").isEmpty();
+        for (long end = t + 500 * MS; sw.requested.isEmpty(); t += 10 * MS) {
+            assertThat(b.evaluate(Set.of(B), t).granted()).isFalse();
+            assertThat(t).as("fence requested within stall + one read").isLessThan(end);
+        }
+        assertThat(sw.requested).containsExactly(A);
+        // while the fence runs nothing is taken, however long it takes (the lease has not expired yet)
+        long fenceStart = t;
+        for (; t < fenceStart + 300 * MS; t += 10 * MS) {
+            assertThat(b.evaluate(Set.of(B), t).reason()).contains("fencing it");
+            assertThat(disk.record.holder()).isEqualTo(A);
+        }
+        sw.confirm(t);
+        long confirmed = t;
+        while (!b.evaluate(Set.of(B), t).granted() && t < confirmed + 2000 * MS) {
+            t += 10 * MS;
+        }
+        assertThat(t - confirmed).as("held and usable at once after the confirmed fence (next I/O slot)")
+                .isLessThanOrEqualTo(20 * MS);
+        assertThat(disk.record.holder()).isEqualTo(B);
+        assertThat(b.holdsValidLease(t)).isTrue();
+        assertThat(t - fenceStart).isLessThan(1000 * MS);
+    }
+
+    @Test
+    void aHolderThatKeepsRenewingIsNeverFencedEvenOutsideTheView() {
+        MemStore disk = new MemStore();
+        DiskLeaseTiebreaker a = lease(A, disk);
+        DiskLeaseTiebreaker b = lease(B, disk);
+        HandFencing sw = new HandFencing();
+        b.useFencing(sw, Duration.ofMillis(200));
+        long t = aHoldsWithB(a, b);
+        // the interconnect is cut: each sees itself alone, A renews, B must neither fence nor take the lease
+        for (long end = t + 5000 * MS; t < end; t += 10 * MS) {
+            assertThat(a.evaluate(Set.of(A), t).granted() || a.evaluate(Set.of(A), t).settling()).isTrue();
+            assertThat(b.evaluate(Set.of(B), t).granted()).isFalse();
+        }
+        assertThat(sw.requested).isEmpty();
+        assertThat(disk.record.holder()).isEqualTo(A);
+    }
+
+    @Test
+    void aStaleWriteFromAPausedFormerHolderDoesNotTakeTheLeaseBack() {
+        MemStore disk = new MemStore();
+        DiskLeaseTiebreaker a = lease(A, disk);
+        DiskLeaseTiebreaker b = lease(B, disk);
+        HandFencing sw = new HandFencing();
+        b.useFencing(sw, Duration.ofMillis(200));
+        long t = aHoldsWithB(a, b);
+        LeaseRecord aRead = disk.record; // A read its record, then froze before writing the renewal
+        for (long end = t + 1000 * MS; sw.requested.isEmpty(); ) {
+            String why = b.evaluate(Set.of(B), t += 10 * MS).reason();
+            assertThat(t).as("no fence requested: %s", why).isLessThan(end);
+        }
+        sw.confirm(t); // a fabric fence: A is cut from the network, not from the lease disk
+        for (long end = t + 50 * MS; t < end && disk.record.holder().equals(A); ) {
+            b.evaluate(Set.of(B), t += 10 * MS);
+        }
+        assertThat(disk.record.holder()).isEqualTo(B);
+        // A wakes up and completes the renewal it had prepared
+        disk.write(new LeaseRecord(A, aRead.counter() + 1, aRead.members(), aRead.epoch()));
+        for (long end = t + 500 * MS; t < end; t += 10 * MS) {
+            assertThat(b.evaluate(Set.of(B), t).granted()).as("B keeps the lease it renews").isTrue();
+        }
+        assertThat(disk.record.holder()).isEqualTo(B);
+        assertThat(a.evaluate(Set.of(A), t).granted()).as("A, awake, sees B's record").isFalse();
+        assertThat(a.holdsValidLease(t)).isFalse();
+    }
+
+    @Test
+    void aRecordLeftFromBeforeAColdStartIsNeverGroundsForFencing() {
+        MemStore disk = new MemStore();
+        disk.record = new LeaseRecord(A, 41, Set.of(A, B), 7); // A held it before both nodes were shut down
+        DiskLeaseTiebreaker b = lease(B, disk);
+        HandFencing sw = new HandFencing();
+        b.useFencing(sw, Duration.ofMillis(200));
+        long t = 0;
+        while (!b.evaluate(Set.of(B), t).granted()) { // B boots first, alone: A is booting too
+            t += 10 * MS;
+            assertThat(t).isLessThan(3000 * MS);
+        }
+        assertThat(sw.requested).as("A never renewed while B watched: nothing says it is a hung holder").isEmpty();
+        assertThat(t).as("taken the classic way, after lease + margin").isGreaterThanOrEqualTo(1200 * MS);
+    }
+
+    @Test
+    void aFailedFenceFallsBackToWaitingForTheLeaseToExpire() {
+        MemStore disk = new MemStore();
+        DiskLeaseTiebreaker a = lease(A, disk);
+        DiskLeaseTiebreaker b = lease(B, disk);
+        HandFencing sw = new HandFencing();
+        b.useFencing(sw, Duration.ofMillis(200));
+        long t = aHoldsWithB(a, b);
+        long lastRenewal = t;
+        for (long end = t + 1000 * MS; sw.requested.isEmpty(); ) {
+            String why = b.evaluate(Set.of(B), t += 10 * MS).reason();
+            assertThat(t).as("no fence requested: %s", why).isLessThan(end);
+        }
+        sw.state = new HolderFencing.State(HolderFencing.Status.FAILED, "device unreachable");
+        while (!b.evaluate(Set.of(B), t).granted()) {
+            // A's last renewal was at most 100 ms before lastRenewal; its lease ran 1000 ms on from it
+            assertThat(disk.record.holder().equals(B) && t - lastRenewal < 900 * MS)
+                    .as("taken while A's lease may still be valid, without a confirmed fence").isFalse();
+            t += 10 * MS;
+            assertThat(t).isLessThan(lastRenewal + 3000 * MS);
+        }
+        assertThat(disk.record.holder()).isEqualTo(B);
+    }
+
+    @Test
+    void aFenceConfirmedBeforeTheHoldersLastRenewalDoesNotCount() {
+        MemStore disk = new MemStore();
+        DiskLeaseTiebreaker a = lease(A, disk);
+        DiskLeaseTiebreaker b = lease(B, disk);
+        HandFencing sw = new HandFencing();
+        sw.confirm(0); // A was fenced once, long ago, and came back
+        b.useFencing(sw, Duration.ofMillis(200));
+        long t = aHoldsWithB(a, b);
+        for (long end = t + 150 * MS; t < end; t += 10 * MS) {
+            b.evaluate(Set.of(B), t);
+        }
+        assertThat(b.evaluate(Set.of(B), t + 200 * MS).granted()).isFalse();
+        assertThat(disk.record.holder()).isEqualTo(A);
+    }
+
     @Test
     void aFrozenHolderHasGivenUpBeforeTheTakerActs() {
         MemStore disk = new MemStore();
