@@ -215,6 +215,27 @@ public final class JGroupsEngine implements AutoCloseable {
         return Optional.empty();
     }
 
+    /**
+     * Tells the group that {@code id} is dead, as its own failure detector would, so the view without it is
+     * installed now. Called when the heartbeat links (several, one of them out of band) all declared it dead: they
+     * time out sooner than FD_ALL3 and a serial link keeps a partitioned node out of this path.
+     *
+     * @return false when {@code id} is not in the current view (nothing to do)
+     */
+    public boolean suspect(NodeId id) {
+        JChannel ch = channel;
+        Optional<Address> a = toAddress(id);
+        if (ch == null || a.isEmpty()) {
+            return false;
+        }
+        GMS gms = ch.getProtocolStack().findProtocol(GMS.class);
+        if (gms == null) {
+            return false;
+        }
+        gms.up(new org.jgroups.Event(org.jgroups.Event.SUSPECT, java.util.Collections.singletonList(a.get())));
+        return true;
+    }
+
     /** Sends asynchronously (never from the caller's thread, which may hold the core's lock). */
     public void send(Optional<NodeId> target, ClusterMessage message) {
         byte[] bytes = WireFormat.encode(message);
