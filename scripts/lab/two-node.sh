@@ -115,7 +115,7 @@ net_up() {
     socat pty,raw,echo=0,link="$LAB/tty1" pty,raw,echo=0,link="$LAB/tty2" >"$LAB/socat.log" 2>&1 &
     echo $! >"$LAB/socat.pid"
     wait_for 10 "the serial pty pair" test -e "$LAB/tty2"
-    truncate -s 1M "$LAB/lease.img"
+    rm -f "$LAB/lease.img"; truncate -s 1M "$LAB/lease.img" # zeroed: no record left from an earlier lab
     # --- the fence device: both nodes' ports on both switches
     cat >"$LAB/fence.sh" <<EOF
 #!/bin/sh

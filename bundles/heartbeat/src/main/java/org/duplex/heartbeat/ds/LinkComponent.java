@@ -34,10 +34,10 @@ public class LinkComponent {
         long interval_ms() default 200;
 
         @AttributeDefinition(name = "Warn time (ms)")
-        long warn_ms() default 600;
+        long warn_ms() default 400;
 
         @AttributeDefinition(name = "Dead time (ms)")
-        long dead_ms() default 1000;
+        long dead_ms() default 600;
 
         @AttributeDefinition(name = "Local address", description = "udp/tcp: address to bind (the heartbeat NIC)")
         String local_address() default "0.0.0.0";

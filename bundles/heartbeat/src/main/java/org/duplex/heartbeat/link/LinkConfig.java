@@ -84,7 +84,7 @@ public record LinkConfig(String name, LinkKind type, LinkTiming timing, String l
         }
         try {
             LinkTiming timing = new LinkTiming(Duration.ofMillis(num(p, "interval.ms", 200)),
-                    Duration.ofMillis(num(p, "warn.ms", 600)), Duration.ofMillis(num(p, "dead.ms", 1000)));
+                    Duration.ofMillis(num(p, "warn.ms", 400)), Duration.ofMillis(num(p, "dead.ms", 600)));
             List<PeerAddress> peers = list(p, "peers").stream().map(PeerAddress::parse).toList();
             List<NodeId> slots = list(p, "slots").stream().map(NodeId::of).toList();
             String group = str(p, "multicast.group", "");

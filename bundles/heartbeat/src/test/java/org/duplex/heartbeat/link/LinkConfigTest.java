@@ -20,7 +20,8 @@ class LinkConfigTest {
         assertThat(c.type()).isEqualTo(LinkKind.UDP);
         assertThat(c.port()).isEqualTo(7400);
         assertThat(c.timing().interval()).isEqualTo(Duration.ofMillis(200));
-        assertThat(c.timing().dead()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(c.timing().dead()).isEqualTo(Duration.ofMillis(600));
+        assertThat(c.timing().warn()).isEqualTo(Duration.ofMillis(400));
         assertThat(c.peers()).hasSize(2);
         assertThat(c.peers().get(1).address().orElseThrow().getPort()).isEqualTo(7401);
         assertThat(c.peerIds(NodeId.of("node2"))).containsExactly(NodeId.of("node3"));

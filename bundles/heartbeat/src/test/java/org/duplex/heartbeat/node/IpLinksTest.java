@@ -20,7 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** Two heartbeat nodes in one JVM over loopback UDP and TCP, with real sockets and the real clock. */
 class IpLinksTest {
 
-    static final Duration DEAD = Duration.ofSeconds(1);
+    static final Duration DEAD = Duration.ofMillis(600); // the default dead.ms
     static final Duration INTERVAL = Duration.ofMillis(200);
 
     @TempDir
