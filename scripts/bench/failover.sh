@@ -8,7 +8,8 @@
 #   scenario 1  the master's links go down and keepalived + the service are SIGKILLed
 #   scenario 2  keepalived stopped cleanly on the master (it sends priority 0, the backup takes over at once)
 # Prints one table: median / min / max per row. Root only. Build first (mvn -o install -DskipTests).
-# Usage: scripts/bench/failover.sh [TRIALS]     (default 10; KEEPALIVED_ONLY=1 reruns only the keepalived rows)
+# Usage: scripts/bench/failover.sh [TRIALS]     (default 10; KEEPALIVED_ONLY=1 reruns only the keepalived rows,
+#                                                DUPLEX_ONLY=1 only Duplex's)
 set -euo pipefail
 TRIALS=${1:-10}
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -29,8 +30,9 @@ wait_served() { # NODE SECONDS
         sleep 0.2
     done
 }
-# outage of the probe file: the gap that ended on the new node (ms), or "fail"
-outage_of() { awk -v to="$2" '$1=="outage" && $6==to {print $4; found=1; exit} END {if (!found) print "fail"}' "$1"; }
+# outage of one trial's probe file: every gap in answers it recorded, added up (a takeover followed by a second
+# gap counts both), or "fail" when the new node never answered
+outage_of() { awk -v to="$2" '$1=="outage" {sum+=$4} $2==to {served=1} END {print served ? sum+0 : "fail"}' "$1"; }
 coordinator() {
     for n in node1 node2; do
         c=$("$LAB" client "$n" ha:status 2>/dev/null | sed -n 's/^Coordinator: \(node[12]\).*/\1/p')
@@ -47,7 +49,9 @@ both_in_view() {
 wait_both() { local end=$((SECONDS + 180)); until both_in_view; do [ $SECONDS -lt $end ] || return 1; sleep 1; done; }
 
 mkdir -p "$D"
-if [ -n "${KEEPALIVED_ONLY:-}" ]; then grep -v '^keepalived' "$RESULTS" >"$RESULTS.tmp" 2>/dev/null || true; mv "$RESULTS.tmp" "$RESULTS"; else : >"$RESULTS"; fi
+if [ -n "${KEEPALIVED_ONLY:-}" ]; then grep -v '^keepalived' "$RESULTS" >"$RESULTS.tmp" 2>/dev/null || true; mv "$RESULTS.tmp" "$RESULTS"
+elif [ -n "${DUPLEX_ONLY:-}" ]; then grep -v '^duplex' "$RESULTS" >"$RESULTS.tmp" 2>/dev/null || true; mv "$RESULTS.tmp" "$RESULTS"
+else : >"$RESULTS"; fi
 [ -n "${KEEPALIVED_ONLY:-}" ] || {
 echo "== Duplex: $TRIALS trials of each scenario (lab up takes about 2 minutes)"
 "$LAB" up >/dev/null
@@ -69,7 +73,9 @@ done
 "$LAB" down >/dev/null
 }
 
-if command -v keepalived >/dev/null; then
+if [ -n "${DUPLEX_ONLY:-}" ]; then
+    echo "== keepalived rows kept from the last run (DUPLEX_ONLY)"
+elif command -v keepalived >/dev/null; then
     echo "== keepalived $(keepalived --version 2>&1 | head -1 | awk '{print $2}'): $TRIALS trials of each scenario"
     "$LAB" net >/dev/null
     ka_start() { # NODE
