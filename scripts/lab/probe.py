@@ -6,8 +6,9 @@
                              "outage <start_ms> <end_ms> <duration_ms> <before> <after>" and "samples <n> ok <n>"
   probe.py --once HOST PORT  print the answer once ("none" when nothing answers) and exit
 
-A new request starts every 10 ms whatever the earlier ones are doing (each in its own thread, 1 s timeout), so a
-request stuck on a lost SYN does not blind the probe. Requests are ordered by their start time; an outage runs
+A new request starts every 10 ms whatever the earlier ones are doing (each in its own thread, 1.5 s timeout), so a
+request stuck on a lost SYN does not blind the probe; one answered only after 800 ms (its SYN was retransmitted)
+counts as unanswered, so it cannot end an outage it sat through. Requests are ordered by their start time; an outage runs
 from the start of the last answered request before a gap to the start of the first answered one after it, so its
 resolution is the 10 ms interval.
 """
@@ -18,7 +19,10 @@ import threading
 import time
 
 INTERVAL = 0.010
-TIMEOUT = 1.0
+TIMEOUT = 1.5
+# An answer slower than this came through a retransmitted SYN (the first goes out again after 1 s): the client
+# was kept waiting through the outage, so it does not end the outage at the moment it was sent.
+SLOW_MS = 800
 
 
 def ask(host, port):
@@ -53,7 +57,10 @@ def main():
     t0 = time.monotonic()
 
     def one(start_ms):
+        t = time.monotonic()
         who = ask(host, port)
+        if (time.monotonic() - t) * 1000 > SLOW_MS and who != "none":
+            who = "none"
         with lock:
             results.append((start_ms, who))
 
