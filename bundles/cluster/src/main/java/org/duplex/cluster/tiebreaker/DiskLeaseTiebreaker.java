@@ -153,10 +153,12 @@ public final class DiskLeaseTiebreaker implements Tiebreaker {
 
     @Override
     public synchronized Verdict evaluate(Set<NodeId> partition, long now) {
-        // two reasons not to wait for the next renew slot: a fence just confirmed (take the lease now), and a new
-        // coordinator epoch to carry (the term is established only once the record holds it)
+        // reasons not to wait for the next renew slot: the hung holder just left the view (fence it now), its fence
+        // was just confirmed (take the lease now), a new coordinator epoch to carry (the term is established only
+        // once the record holds it)
         boolean early = now - lastIoAt >= renewNanos / 5
-                && (phase == Phase.NONE && fenceTarget != null
+                && (phase == Phase.NONE && fenceTarget == null && holderLooksHung(partition, now)
+                || phase == Phase.NONE && fenceTarget != null
                 && fencing.state(fenceTarget, fenceNotBefore).status() == HolderFencing.Status.CONFIRMED
                 || phase == Phase.HELD && publishedEpoch > writtenEpoch);
         if (!everRead || now - lastIoAt >= renewNanos || early) {
@@ -454,20 +456,29 @@ public final class DiskLeaseTiebreaker implements Tiebreaker {
      *
      * @return true when this step was spent on it (the caller does nothing else)
      */
+    /**
+     * The holder of the record this node last read is one it saw renewing, is outside its view, has not renewed
+     * for the stall time, and the record lists nobody else: grounds for fencing it when fencing is configured.
+     */
+    private boolean holderLooksHung(Set<NodeId> partition, long now) {
+        if (fencing == HolderFencing.NONE || lastSeen.isEmpty()) {
+            return false;
+        }
+        LeaseRecord r = lastSeen.get();
+        NodeId holder = r.holder();
+        // only a holder this node saw renewing: a record that never changed since this node started may be left
+        // from before a cold start (its holder booting right now), and waiting for it to expire costs nothing then
+        return changeWatched && !holder.equals(self) && !partition.contains(holder)
+                && now - lastChangeSeenAt >= fenceStallNanos && Set.of(holder, self).containsAll(r.members());
+    }
+
     private boolean fencedTakeover(Set<NodeId> partition, long now, Optional<LeaseRecord> rec) {
-        if (fencing == HolderFencing.NONE || rec.isEmpty()) {
+        if (rec.isEmpty() || !rec.equals(lastSeen) || !holderLooksHung(partition, now)) {
             fenceTarget = null;
             return false;
         }
         LeaseRecord r = rec.get();
         NodeId holder = r.holder();
-        // only a holder this node saw renewing: a record that never changed since this node started may be left
-        // from before a cold start (its holder booting right now), and waiting for it to expire costs nothing then
-        if (!changeWatched || holder.equals(self) || partition.contains(holder)
-                || now - lastChangeSeenAt < fenceStallNanos || !Set.of(holder, self).containsAll(r.members())) {
-            fenceTarget = null;
-            return false;
-        }
         fenceTarget = holder;
         fenceNotBefore = lastChangeSeenAt;
         HolderFencing.State state = fencing.state(holder, fenceNotBefore);
