@@ -7,7 +7,6 @@ import static org.awaitility.Awaitility.await;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -43,12 +42,13 @@ class CrossNodeExecutionTest {
     @TempDir
     Path dir;
 
-    private final List<ClusterNode> nodes = new CopyOnWriteArrayList<>();
+    private InJvmNodes nodes;
     private ClusterNode n1;
     private ClusterNode n2;
 
     @BeforeEach
     void start() throws Exception {
+        nodes = new InJvmNodes(dir);
         ProcessCluster ports = new ProcessCluster(dir);
         String members = ports.members(2, null);
         n1 = node("n1", ports.port(0), members);
@@ -59,21 +59,12 @@ class CrossNodeExecutionTest {
     }
 
     private ClusterNode node(String id, int port, String members) throws Exception {
-        Map<String, String> a = new HashMap<>();
-        a.put("node.id", id);
-        a.put("bind.port", Integer.toString(port));
-        a.put("members", members);
-        a.put("state.dir", dir.resolve(id).toString());
-        a.put("cluster.key.file", dir.resolve("cluster.key").toString());
-        ClusterNode n = new ClusterNode(NodeMain.options(a), Duration.ofSeconds(3));
-        nodes.add(n);
-        n.start();
-        return n;
+        return nodes.start(id, port, members, Map.of());
     }
 
     @AfterEach
     void stop() {
-        nodes.forEach(ClusterNode::close);
+        nodes.close();
     }
 
     private static ResourceCommand order(ResourceCommand.Kind kind, long epoch) {

@@ -5,10 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.duplex.api.model.NodeId;
 import org.duplex.cluster.runtime.ClusterNode;
@@ -25,25 +22,20 @@ class HeartbeatSuspicionTest {
     @TempDir
     Path dir;
 
-    private final List<ClusterNode> nodes = new CopyOnWriteArrayList<>();
+    private InJvmNodes nodes;
 
     private ClusterNode node(String id, int port, String members) throws Exception {
-        Map<String, String> a = new HashMap<>();
-        a.put("node.id", id);
-        a.put("bind.port", Integer.toString(port));
-        a.put("members", members);
-        a.put("state.dir", dir.resolve(id).toString());
-        a.put("cluster.key.file", dir.resolve("cluster.key").toString());
-        a.put("fd.timeout.ms", "20000");
-        ClusterNode n = new ClusterNode(NodeMain.options(a), Duration.ofSeconds(3));
-        nodes.add(n);
-        n.start();
-        return n;
+        if (nodes == null) {
+            nodes = new InJvmNodes(dir);
+        }
+        return nodes.start(id, port, members, Map.of("fd.timeout.ms", "20000"));
     }
 
     @AfterEach
     void stop() {
-        nodes.forEach(ClusterNode::close);
+        if (nodes != null) {
+            nodes.close();
+        }
     }
 
     @Test
@@ -53,7 +45,7 @@ class HeartbeatSuspicionTest {
         ClusterNode n1 = node("n1", ports.port(0), members);
         ClusterNode n2 = node("n2", ports.port(1), members);
         ClusterNode n3 = node("n3", ports.port(2), members);
-        await().atMost(Duration.ofSeconds(30)).until(() -> nodes.stream().allMatch(n -> n.state().quorate()
+        await().atMost(Duration.ofSeconds(30)).until(() -> nodes.all().stream().allMatch(n -> n.state().quorate()
                 && n.state().members().size() == 3));
 
         n1.cutNetwork(true); // the coordinator goes silent; FD_ALL3 would take 20 s, FD_SOCK2 sees open sockets

@@ -100,28 +100,50 @@ class DiskLeaseTiebreakerTest {
         }
     }
 
-    /** A holds the lease with B in its view; returns the time of A's last renewal. */
-    static long aHoldsWithB(DiskLeaseTiebreaker a, DiskLeaseTiebreaker b) {
-        long t = 0;
-        long bothSince = -1;
-        while (bothSince < 0 || t < bothSince + 300 * MS) { // and B watches A renew for a while
-            boolean ga = a.evaluate(Set.of(A, B), t).granted();
-            boolean gb = b.evaluate(Set.of(A, B), t).granted();
-            bothSince = ga && gb ? (bothSince < 0 ? t : bothSince) : -1;
-            t += 10 * MS;
-            assertThat(t).isLessThan(5000 * MS);
+    /**
+     * A holds the lease with B in its view, B has watched A renew for 300 ms and fences through a switch the test
+     * operates by hand; {@code t} is the virtual time, A's last renewal is less than 100 ms before it.
+     */
+    static final class FencedPair {
+        final MemStore disk = new MemStore();
+        final DiskLeaseTiebreaker a = lease(A, disk);
+        final DiskLeaseTiebreaker b = lease(B, disk);
+        final HandFencing sw = new HandFencing();
+        long t;
+
+        FencedPair(boolean fencedLongAgo) {
+            if (fencedLongAgo) {
+                sw.confirm(0);
+            }
+            b.useFencing(sw, Duration.ofMillis(200));
+            long bothSince = -1;
+            while (bothSince < 0 || t < bothSince + 300 * MS) {
+                boolean ga = a.evaluate(Set.of(A, B), t).granted();
+                boolean gb = b.evaluate(Set.of(A, B), t).granted();
+                bothSince = ga && gb ? (bothSince < 0 ? t : bothSince) : -1;
+                t += 10 * MS;
+                assertThat(t).isLessThan(5000 * MS);
+            }
         }
-        return t;
+
+        /** A stopped and left B's view: B alone evaluates from {@code t} until it asks for a fence (at most 1 s). */
+        long untilBAsksForAFence(long t) {
+            for (long end = t + 1000 * MS; sw.requested.isEmpty(); ) {
+                String why = b.evaluate(Set.of(B), t += 10 * MS).reason();
+                assertThat(t).as("no fence requested: %s", why).isLessThan(end);
+            }
+            return t;
+        }
     }
 
     @Test
     void aHolderThatStoppedRenewingAndLeftTheViewIsFencedAndItsLeaseTakenAtOnce() {
-        MemStore disk = new MemStore();
-        DiskLeaseTiebreaker a = lease(A, disk);
-        DiskLeaseTiebreaker b = lease(B, disk);
-        HandFencing sw = new HandFencing();
-        b.useFencing(sw, Duration.ofMillis(200));
-        long t = aHoldsWithB(a, b);
+        FencedPair p = new FencedPair(false);
+        MemStore disk = p.disk;
+        DiskLeaseTiebreaker a = p.a;
+        DiskLeaseTiebreaker b = p.b;
+        HandFencing sw = p.sw;
+        long t = p.t;
         // A dies (its last renewal was less than 100 ms ago) and leaves B's view at once
         for (long end = t + 90 * MS; t < end; t += 10 * MS) {
             b.evaluate(Set.of(B), t);
@@ -152,12 +174,12 @@ class DiskLeaseTiebreakerTest {
 
     @Test
     void aHolderThatKeepsRenewingIsNeverFencedEvenOutsideTheView() {
-        MemStore disk = new MemStore();
-        DiskLeaseTiebreaker a = lease(A, disk);
-        DiskLeaseTiebreaker b = lease(B, disk);
-        HandFencing sw = new HandFencing();
-        b.useFencing(sw, Duration.ofMillis(200));
-        long t = aHoldsWithB(a, b);
+        FencedPair p = new FencedPair(false);
+        MemStore disk = p.disk;
+        DiskLeaseTiebreaker a = p.a;
+        DiskLeaseTiebreaker b = p.b;
+        HandFencing sw = p.sw;
+        long t = p.t;
         // the interconnect is cut: each sees itself alone, A renews, B must neither fence nor take the lease
         for (long end = t + 5000 * MS; t < end; t += 10 * MS) {
             assertThat(a.evaluate(Set.of(A), t).granted() || a.evaluate(Set.of(A), t).settling()).isTrue();
@@ -169,17 +191,14 @@ class DiskLeaseTiebreakerTest {
 
     @Test
     void aStaleWriteFromAPausedFormerHolderDoesNotTakeTheLeaseBack() {
-        MemStore disk = new MemStore();
-        DiskLeaseTiebreaker a = lease(A, disk);
-        DiskLeaseTiebreaker b = lease(B, disk);
-        HandFencing sw = new HandFencing();
-        b.useFencing(sw, Duration.ofMillis(200));
-        long t = aHoldsWithB(a, b);
+        FencedPair p = new FencedPair(false);
+        MemStore disk = p.disk;
+        DiskLeaseTiebreaker a = p.a;
+        DiskLeaseTiebreaker b = p.b;
+        HandFencing sw = p.sw;
+        long t = p.t;
         LeaseRecord aRead = disk.record; // A read its record, then froze before writing the renewal
-        for (long end = t + 1000 * MS; sw.requested.isEmpty(); ) {
-            String why = b.evaluate(Set.of(B), t += 10 * MS).reason();
-            assertThat(t).as("no fence requested: %s", why).isLessThan(end);
-        }
+        t = p.untilBAsksForAFence(t);
         sw.confirm(t); // a fabric fence: A is cut from the network, not from the lease disk
         for (long end = t + 50 * MS; t < end && disk.record.holder().equals(A); ) {
             b.evaluate(Set.of(B), t += 10 * MS);
@@ -213,17 +232,14 @@ class DiskLeaseTiebreakerTest {
 
     @Test
     void aFailedFenceFallsBackToWaitingForTheLeaseToExpire() {
-        MemStore disk = new MemStore();
-        DiskLeaseTiebreaker a = lease(A, disk);
-        DiskLeaseTiebreaker b = lease(B, disk);
-        HandFencing sw = new HandFencing();
-        b.useFencing(sw, Duration.ofMillis(200));
-        long t = aHoldsWithB(a, b);
+        FencedPair p = new FencedPair(false);
+        MemStore disk = p.disk;
+        DiskLeaseTiebreaker a = p.a;
+        DiskLeaseTiebreaker b = p.b;
+        HandFencing sw = p.sw;
+        long t = p.t;
         long lastRenewal = t;
-        for (long end = t + 1000 * MS; sw.requested.isEmpty(); ) {
-            String why = b.evaluate(Set.of(B), t += 10 * MS).reason();
-            assertThat(t).as("no fence requested: %s", why).isLessThan(end);
-        }
+        t = p.untilBAsksForAFence(t);
         sw.state = new HolderFencing.State(HolderFencing.Status.FAILED, "device unreachable");
         while (!b.evaluate(Set.of(B), t).granted()) {
             // A's last renewal was at most 100 ms before lastRenewal; its lease ran 1000 ms on from it
@@ -237,13 +253,10 @@ class DiskLeaseTiebreakerTest {
 
     @Test
     void aFenceConfirmedBeforeTheHoldersLastRenewalDoesNotCount() {
-        MemStore disk = new MemStore();
-        DiskLeaseTiebreaker a = lease(A, disk);
-        DiskLeaseTiebreaker b = lease(B, disk);
-        HandFencing sw = new HandFencing();
-        sw.confirm(0); // A was fenced once, long ago, and came back
-        b.useFencing(sw, Duration.ofMillis(200));
-        long t = aHoldsWithB(a, b);
+        FencedPair p = new FencedPair(true); // A was fenced once, long ago, and came back
+        MemStore disk = p.disk;
+        DiskLeaseTiebreaker b = p.b;
+        long t = p.t;
         for (long end = t + 150 * MS; t < end; t += 10 * MS) {
             b.evaluate(Set.of(B), t);
         }
