@@ -291,9 +291,18 @@ public final class ClusterNode implements AutoCloseable, ReplicatedConfig {
      * of after the group's own failure detection (saves several hundred ms of every unplanned failover).
      */
     public void peerDead(NodeId peer, String reason) {
-        if (!peer.equals(core.self()) && engine.suspect(peer)) {
-            LOG.info("{} is dead on every heartbeat link ({}): excluding it from the membership view now", peer,
-                    reason);
+        if (peer.equals(core.self())) {
+            return;
+        }
+        try {
+            ticker.execute(() -> { // off the heartbeat's event thread, which must return quickly
+                if (engine.suspect(peer)) {
+                    LOG.info("{} is dead on every heartbeat link ({}): excluding it from the membership view now",
+                            peer, reason);
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // closing
         }
     }
 

@@ -46,9 +46,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Fenced takeover ({@link #useFencing}): when the holder, which this node saw renewing, has left this node's
  * view and its record has not changed for {@code stall} (it renews every renew interval), this node asks for it to
- * be fenced; once a fence
- * confirmed after the last change this node saw reports it off, it cannot renew any more, so this node writes its
- * own record at once and holds the lease without the settle (the only other writer is off) and without waiting out
+ * be fenced; once a fence confirmed after the last change this node saw reports it off, it cannot renew any more,
+ * so this node writes its own record at once and holds the lease without the settle (the only other writer is off) and without waiting out
  * member grants (only when the record lists nobody but the holder and this node: nobody else can hold one). This is
  * what makes a two-node failover take about a second instead of lease + margin. It trusts the fencing device: a
  * device that neither powers the node off nor cuts it from the lease disk must not be used for it.
@@ -451,12 +450,6 @@ public final class DiskLeaseTiebreaker implements Tiebreaker {
     }
 
     /**
-     * Fences a holder that left this node's view and stopped renewing, and takes its lease once the fence is
-     * confirmed. Only while the record lists nobody but the holder and this node (always so in two-node mode).
-     *
-     * @return true when this step was spent on it (the caller does nothing else)
-     */
-    /**
      * The holder of the record this node last read is one it saw renewing, is outside its view, has not renewed
      * for the stall time, and the record lists nobody else: grounds for fencing it when fencing is configured.
      */
@@ -472,8 +465,15 @@ public final class DiskLeaseTiebreaker implements Tiebreaker {
                 && now - lastChangeSeenAt >= fenceStallNanos && Set.of(holder, self).containsAll(r.members());
     }
 
+    /**
+     * Fences a holder that left this node's view and stopped renewing, and takes its lease once the fence is
+     * confirmed. Only while the record lists nobody but the holder and this node (always so in two-node mode).
+     *
+     * @param rec the record just read (it is {@code lastSeen})
+     * @return true when this step was spent on it (the caller does nothing else)
+     */
     private boolean fencedTakeover(Set<NodeId> partition, long now, Optional<LeaseRecord> rec) {
-        if (rec.isEmpty() || !rec.equals(lastSeen) || !holderLooksHung(partition, now)) {
+        if (rec.isEmpty() || !holderLooksHung(partition, now)) {
             fenceTarget = null;
             return false;
         }
