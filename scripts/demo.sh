@@ -35,7 +35,7 @@ Two-node Duplex cluster running (hot standby, group "web" = VIP 10.77.1.50 + a w
   which node serves:  $lab served        (or: ip netns exec dxl-cl python3 scripts/lab/probe.py --once 10.77.1.50 8080)
   watch the cluster:  watch -n1 $lab client node2 ha:status
   a console:          $lab console node1                 (ha:group-show web, ha:history web, ha:simulate --fail node1)
-  kill node1:         $lab kill node1                    (links down + SIGKILL: node2 fences it, then takes web over: about 5 s here, see README)
+  kill node1:         $lab kill node1                    (links down + SIGKILL: node2 fences it and takes web over in about 1 s)
   bring it back:      $lab start node1                   (failback=manual: web stays on node2)
   planned move:       $lab client node1 "ha:switchover web node1"   (on the coordinator ha:status names)
   cut the network heartbeat only:  $lab cut node1        (serial link still up: no failover; heal with: heal node1)
