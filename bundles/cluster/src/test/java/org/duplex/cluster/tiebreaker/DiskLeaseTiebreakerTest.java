@@ -139,79 +139,67 @@ class DiskLeaseTiebreakerTest {
     @Test
     void aHolderThatStoppedRenewingAndLeftTheViewIsFencedAndItsLeaseTakenAtOnce() {
         FencedPair p = new FencedPair(false);
-        MemStore disk = p.disk;
-        DiskLeaseTiebreaker a = p.a;
-        DiskLeaseTiebreaker b = p.b;
-        HandFencing sw = p.sw;
         long t = p.t;
         // A dies (its last renewal was less than 100 ms ago) and leaves B's view at once
         for (long end = t + 90 * MS; t < end; t += 10 * MS) {
-            b.evaluate(Set.of(B), t);
+            p.b.evaluate(Set.of(B), t);
         }
-        assertThat(sw.requested).as("record changed < 200 ms ago: A may still be renewing").isEmpty();
-        for (long end = t + 500 * MS; sw.requested.isEmpty(); t += 10 * MS) {
-            assertThat(b.evaluate(Set.of(B), t).granted()).isFalse();
+        assertThat(p.sw.requested).as("record changed < 200 ms ago: A may still be renewing").isEmpty();
+        for (long end = t + 500 * MS; p.sw.requested.isEmpty(); t += 10 * MS) {
+            assertThat(p.b.evaluate(Set.of(B), t).granted()).isFalse();
             assertThat(t).as("fence requested within stall + one read").isLessThan(end);
         }
-        assertThat(sw.requested).containsExactly(A);
+        assertThat(p.sw.requested).containsExactly(A);
         // while the fence runs nothing is taken, however long it takes (the lease has not expired yet)
         long fenceStart = t;
         for (; t < fenceStart + 300 * MS; t += 10 * MS) {
-            assertThat(b.evaluate(Set.of(B), t).reason()).contains("fencing it");
-            assertThat(disk.record.holder()).isEqualTo(A);
+            assertThat(p.b.evaluate(Set.of(B), t).reason()).contains("fencing it");
+            assertThat(p.disk.record.holder()).isEqualTo(A);
         }
-        sw.confirm(t);
+        p.sw.confirm(t);
         long confirmed = t;
-        while (!b.evaluate(Set.of(B), t).granted() && t < confirmed + 2000 * MS) {
+        while (!p.b.evaluate(Set.of(B), t).granted() && t < confirmed + 2000 * MS) {
             t += 10 * MS;
         }
         assertThat(t - confirmed).as("held and usable at once after the confirmed fence (next I/O slot)")
                 .isLessThanOrEqualTo(20 * MS);
-        assertThat(disk.record.holder()).isEqualTo(B);
-        assertThat(b.holdsValidLease(t)).isTrue();
+        assertThat(p.disk.record.holder()).isEqualTo(B);
+        assertThat(p.b.holdsValidLease(t)).isTrue();
         assertThat(t - fenceStart).isLessThan(1000 * MS);
     }
 
     @Test
     void aHolderThatKeepsRenewingIsNeverFencedEvenOutsideTheView() {
         FencedPair p = new FencedPair(false);
-        MemStore disk = p.disk;
-        DiskLeaseTiebreaker a = p.a;
-        DiskLeaseTiebreaker b = p.b;
-        HandFencing sw = p.sw;
         long t = p.t;
         // the interconnect is cut: each sees itself alone, A renews, B must neither fence nor take the lease
         for (long end = t + 5000 * MS; t < end; t += 10 * MS) {
-            assertThat(a.evaluate(Set.of(A), t).granted() || a.evaluate(Set.of(A), t).settling()).isTrue();
-            assertThat(b.evaluate(Set.of(B), t).granted()).isFalse();
+            assertThat(p.a.evaluate(Set.of(A), t).granted() || p.a.evaluate(Set.of(A), t).settling()).isTrue();
+            assertThat(p.b.evaluate(Set.of(B), t).granted()).isFalse();
         }
-        assertThat(sw.requested).isEmpty();
-        assertThat(disk.record.holder()).isEqualTo(A);
+        assertThat(p.sw.requested).isEmpty();
+        assertThat(p.disk.record.holder()).isEqualTo(A);
     }
 
     @Test
     void aStaleWriteFromAPausedFormerHolderDoesNotTakeTheLeaseBack() {
         FencedPair p = new FencedPair(false);
-        MemStore disk = p.disk;
-        DiskLeaseTiebreaker a = p.a;
-        DiskLeaseTiebreaker b = p.b;
-        HandFencing sw = p.sw;
         long t = p.t;
-        LeaseRecord aRead = disk.record; // A read its record, then froze before writing the renewal
+        LeaseRecord aRead = p.disk.record; // A read its record, then froze before writing the renewal
         t = p.untilBAsksForAFence(t);
-        sw.confirm(t); // a fabric fence: A is cut from the network, not from the lease disk
-        for (long end = t + 50 * MS; t < end && disk.record.holder().equals(A); ) {
-            b.evaluate(Set.of(B), t += 10 * MS);
+        p.sw.confirm(t); // a fabric fence: A is cut from the network, not from the lease disk
+        for (long end = t + 50 * MS; t < end && p.disk.record.holder().equals(A); ) {
+            p.b.evaluate(Set.of(B), t += 10 * MS);
         }
-        assertThat(disk.record.holder()).isEqualTo(B);
+        assertThat(p.disk.record.holder()).isEqualTo(B);
         // A wakes up and completes the renewal it had prepared
-        disk.write(new LeaseRecord(A, aRead.counter() + 1, aRead.members(), aRead.epoch()));
+        p.disk.write(new LeaseRecord(A, aRead.counter() + 1, aRead.members(), aRead.epoch()));
         for (long end = t + 500 * MS; t < end; t += 10 * MS) {
-            assertThat(b.evaluate(Set.of(B), t).granted()).as("B keeps the lease it renews").isTrue();
+            assertThat(p.b.evaluate(Set.of(B), t).granted()).as("B keeps the lease it renews").isTrue();
         }
-        assertThat(disk.record.holder()).isEqualTo(B);
-        assertThat(a.evaluate(Set.of(A), t).granted()).as("A, awake, sees B's record").isFalse();
-        assertThat(a.holdsValidLease(t)).isFalse();
+        assertThat(p.disk.record.holder()).isEqualTo(B);
+        assertThat(p.a.evaluate(Set.of(A), t).granted()).as("A, awake, sees B's record").isFalse();
+        assertThat(p.a.holdsValidLease(t)).isFalse();
     }
 
     @Test
@@ -233,35 +221,29 @@ class DiskLeaseTiebreakerTest {
     @Test
     void aFailedFenceFallsBackToWaitingForTheLeaseToExpire() {
         FencedPair p = new FencedPair(false);
-        MemStore disk = p.disk;
-        DiskLeaseTiebreaker a = p.a;
-        DiskLeaseTiebreaker b = p.b;
-        HandFencing sw = p.sw;
         long t = p.t;
         long lastRenewal = t;
         t = p.untilBAsksForAFence(t);
-        sw.state = new HolderFencing.State(HolderFencing.Status.FAILED, "device unreachable");
-        while (!b.evaluate(Set.of(B), t).granted()) {
+        p.sw.state = new HolderFencing.State(HolderFencing.Status.FAILED, "device unreachable");
+        while (!p.b.evaluate(Set.of(B), t).granted()) {
             // A's last renewal was at most 100 ms before lastRenewal; its lease ran 1000 ms on from it
-            assertThat(disk.record.holder().equals(B) && t - lastRenewal < 900 * MS)
+            assertThat(p.disk.record.holder().equals(B) && t - lastRenewal < 900 * MS)
                     .as("taken while A's lease may still be valid, without a confirmed fence").isFalse();
             t += 10 * MS;
             assertThat(t).isLessThan(lastRenewal + 3000 * MS);
         }
-        assertThat(disk.record.holder()).isEqualTo(B);
+        assertThat(p.disk.record.holder()).isEqualTo(B);
     }
 
     @Test
     void aFenceConfirmedBeforeTheHoldersLastRenewalDoesNotCount() {
         FencedPair p = new FencedPair(true); // A was fenced once, long ago, and came back
-        MemStore disk = p.disk;
-        DiskLeaseTiebreaker b = p.b;
         long t = p.t;
         for (long end = t + 150 * MS; t < end; t += 10 * MS) {
-            b.evaluate(Set.of(B), t);
+            p.b.evaluate(Set.of(B), t);
         }
-        assertThat(b.evaluate(Set.of(B), t + 200 * MS).granted()).isFalse();
-        assertThat(disk.record.holder()).isEqualTo(A);
+        assertThat(p.b.evaluate(Set.of(B), t + 200 * MS).granted()).isFalse();
+        assertThat(p.disk.record.holder()).isEqualTo(A);
     }
 
     @Test
