@@ -12,6 +12,7 @@ import java.util.stream.Collectors;
 
 import org.duplex.api.failover.ClusterOptions;
 import org.duplex.api.failover.Colocation;
+import org.duplex.api.failover.DurationWords;
 import org.duplex.api.failover.Failback;
 import org.duplex.api.failover.FailoverConfig;
 import org.duplex.api.failover.GroupPolicy;
@@ -198,45 +199,12 @@ public final class FailoverMapping {
         }
     }
 
-    /** The failover bundle's duration words: 500ms, 2s, 1.5s, 10m, 1h, a bare number of seconds, 0. */
+    /** The failover configuration's duration words ({@link DurationWords}); absent: {@code dflt}. */
     static Duration duration(String text, Duration dflt, String what) {
-        if (text == null) {
-            return dflt;
-        }
-        String t = text.trim().toLowerCase(Locale.ROOT);
-        try {
-            if (t.endsWith("ms")) {
-                return Duration.ofMillis(Long.parseLong(t.substring(0, t.length() - 2)));
-            }
-            if (t.endsWith("s")) {
-                return Duration.ofMillis(Math.round(Double.parseDouble(t.substring(0, t.length() - 1)) * 1000));
-            }
-            if (t.endsWith("m")) {
-                return Duration.ofMinutes(Long.parseLong(t.substring(0, t.length() - 1)));
-            }
-            if (t.endsWith("h")) {
-                return Duration.ofHours(Long.parseLong(t.substring(0, t.length() - 1)));
-            }
-            return Duration.ofSeconds(Long.parseLong(t));
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(what + ": '" + text + "' is not a duration (use 500ms, 2s, 10m, 1h)");
-        }
+        return text == null ? dflt : DurationWords.parse(text, what);
     }
 
     static String format(Duration d) {
-        long ms = d.toMillis();
-        if (ms == 0) {
-            return "0";
-        }
-        if (ms % 3_600_000 == 0) {
-            return ms / 3_600_000 + "h";
-        }
-        if (ms % 60_000 == 0) {
-            return ms / 60_000 + "m";
-        }
-        if (ms % 1000 == 0) {
-            return ms / 1000 + "s";
-        }
-        return ms + "ms";
+        return DurationWords.format(d);
     }
 }

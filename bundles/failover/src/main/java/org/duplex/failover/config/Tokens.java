@@ -5,6 +5,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
+import org.duplex.api.failover.DurationWords;
+
 /** Splitting of configuration lines: words separated by blanks, double quotes keep blanks, backslash escapes. */
 public final class Tokens {
 
@@ -53,43 +55,13 @@ public final class Tokens {
         return '"' + word.replace("\\", "\\\\").replace("\"", "\\\"") + '"';
     }
 
-    /** "500ms", "2s", "10m", "1h", "0"; a bare number is seconds. */
+    /** "500ms", "2s", "10m", "1h", "0"; a bare number is seconds ({@link DurationWords}). */
     public static Duration duration(String text, String what) {
-        String t = text.trim().toLowerCase(Locale.ROOT);
-        try {
-            if (t.endsWith("ms")) {
-                return Duration.ofMillis(Long.parseLong(t.substring(0, t.length() - 2)));
-            }
-            if (t.endsWith("s")) {
-                return Duration.ofMillis(Math.round(Double.parseDouble(t.substring(0, t.length() - 1)) * 1000));
-            }
-            if (t.endsWith("m")) {
-                return Duration.ofMinutes(Long.parseLong(t.substring(0, t.length() - 1)));
-            }
-            if (t.endsWith("h")) {
-                return Duration.ofHours(Long.parseLong(t.substring(0, t.length() - 1)));
-            }
-            return Duration.ofSeconds(Long.parseLong(t));
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(what + ": '" + text + "' is not a duration (use 500ms, 2s, 10m, 1h)");
-        }
+        return DurationWords.parse(text, what);
     }
 
     public static String format(Duration d) {
-        if (d.isZero()) {
-            return "0";
-        }
-        long ms = d.toMillis();
-        if (ms % 3_600_000 == 0) {
-            return ms / 3_600_000 + "h";
-        }
-        if (ms % 60_000 == 0) {
-            return ms / 60_000 + "m";
-        }
-        if (ms % 1000 == 0) {
-            return ms / 1000 + "s";
-        }
-        return ms + "ms";
+        return DurationWords.format(d);
     }
 
     public static int integer(String text, String what) {
