@@ -1515,6 +1515,25 @@ public final class MirrorVolume implements BlockDevice, AutoCloseable {
         }
     }
 
+    private record Range(long offset, int length) {
+    }
+
+    /** The (offset, length) a CHECKSUM_REQ or READ_REQ asks for; null after failing the link on a bad one. */
+    private Range requestedRange(PeerLink l, byte[] payload, String what) {
+        ByteBuffer b = ByteBuffer.wrap(payload);
+        if (b.remaining() != 12) {
+            l.fail("malformed " + what);
+            return null;
+        }
+        long off = b.getLong();
+        int len = b.getInt();
+        if (len < 0 || len > MAX_DATA || !inRange(off, len)) {
+            l.fail(what + " out of range");
+            return null;
+        }
+        return new Range(off, len);
+    }
+
     private void receiveLoop(PeerLink l) {
         // NBD replies completed by the peer's acks are flushed once per batch of acks, not once each
         ReplyBatch replies = ReplyBatch.begin();
@@ -1656,34 +1675,20 @@ public final class MirrorVolume implements BlockDevice, AutoCloseable {
                         break;
                     }
                     case FrameType.CHECKSUM_REQ: {
-                        ByteBuffer b = ByteBuffer.wrap(f.payload());
-                        if (b.remaining() != 12) {
-                            l.fail("malformed CHECKSUM_REQ");
+                        Range asked = requestedRange(l, f.payload(), "CHECKSUM_REQ");
+                        if (asked == null) {
                             return;
                         }
-                        long off = b.getLong();
-                        int len = b.getInt();
-                        if (len < 0 || len > MAX_DATA || !inRange(off, len)) {
-                            l.fail("CHECKSUM_REQ out of range");
-                            return;
-                        }
-                        reply(l, FrameType.CHECKSUM_REPLY, f.seq(), digest(off, len));
+                        reply(l, FrameType.CHECKSUM_REPLY, f.seq(), digest(asked.offset(), asked.length()));
                         break;
                     }
                     case FrameType.READ_REQ: {
-                        ByteBuffer b = ByteBuffer.wrap(f.payload());
-                        if (b.remaining() != 12) {
-                            l.fail("malformed READ_REQ");
+                        Range asked = requestedRange(l, f.payload(), "READ_REQ");
+                        if (asked == null) {
                             return;
                         }
-                        long off = b.getLong();
-                        int len = b.getInt();
-                        if (len < 0 || len > MAX_DATA || !inRange(off, len)) {
-                            l.fail("READ_REQ out of range");
-                            return;
-                        }
-                        ByteBuffer d = ByteBuffer.allocate(len);
-                        data.read(off, d);
+                        ByteBuffer d = ByteBuffer.allocate(asked.length());
+                        data.read(asked.offset(), d);
                         reply(l, FrameType.READ_DATA, f.seq(), d.array());
                         break;
                     }
