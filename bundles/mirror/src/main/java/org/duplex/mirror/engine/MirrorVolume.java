@@ -1481,6 +1481,27 @@ public final class MirrorVolume implements BlockDevice, AutoCloseable {
      * the OS's own write-back force them: forcing on a timer would bind replicated throughput to the disk's
      * bandwidth while the primary's leg runs at page-cache speed.
      */
+    /** A disk write that may throw (the peer's WRITE, ZERO or RESYNC_DATA applied to this leg). */
+    @FunctionalInterface
+    private interface LegWrite {
+        void run() throws IOException;
+    }
+
+    /**
+     * Applies a write from the peer; with {@code peer.ack = written} inside the receive activity log, so that an
+     * unclean stop marks its extent for resync (the ack goes out before the data is forced).
+     */
+    private void applyFromPeer(boolean written, Checkpoint cp, long off, long len, LegWrite write) throws IOException {
+        if (written) {
+            al.begin(off, len);
+            write.run();
+            al.end(off, len);
+            cp.written();
+        } else {
+            write.run();
+        }
+    }
+
     private static final class Checkpoint {
         private boolean unforced;
 
@@ -1582,14 +1603,7 @@ public final class MirrorVolume implements BlockDevice, AutoCloseable {
                             return;
                         }
                         int len = b.remaining();
-                        if (written) {
-                            al.begin(off, len);
-                            data.write(off, b);
-                            al.end(off, len);
-                            cp.written();
-                        } else {
-                            data.write(off, b);
-                        }
+                        applyFromPeer(written, cp, off, len, () -> data.write(off, b));
                         ack(l, acks, written && !fua, FrameType.WRITE_ACK, f.seq());
                         if (written && len >= LARGE_WRITE) {
                             l.writer.flush(); // a large write: its ack should not wait for the next frame's tail
@@ -1609,14 +1623,7 @@ public final class MirrorVolume implements BlockDevice, AutoCloseable {
                             l.fail("peer ZERO beyond the end of the volume");
                             return;
                         }
-                        if (written) {
-                            al.begin(off, len);
-                            data.zero(off, len);
-                            al.end(off, len);
-                            cp.written();
-                        } else {
-                            data.zero(off, len);
-                        }
+                        applyFromPeer(written, cp, off, len, () -> data.zero(off, len));
                         ack(l, acks, written && !fua, FrameType.WRITE_ACK, f.seq());
                         break;
                     }
@@ -1632,15 +1639,7 @@ public final class MirrorVolume implements BlockDevice, AutoCloseable {
                             l.fail("peer RESYNC_DATA not on a region boundary");
                             return;
                         }
-                        int len = b.remaining();
-                        if (written) {
-                            al.begin(off, len);
-                            data.write(off, b);
-                            al.end(off, len);
-                            cp.written();
-                        } else {
-                            data.write(off, b);
-                        }
+                        applyFromPeer(written, cp, off, b.remaining(), () -> data.write(off, b));
                         bitmap.clear(off / config.granularity());
                         ack(l, acks, written, FrameType.RESYNC_ACK, f.seq());
                         break;
