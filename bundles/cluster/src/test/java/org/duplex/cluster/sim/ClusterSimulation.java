@@ -30,6 +30,7 @@ import org.duplex.cluster.quorum.QuorumSettings;
 import org.duplex.cluster.quorum.Tiebreaker;
 import org.duplex.cluster.tiebreaker.DiskLeaseTiebreaker;
 import org.duplex.cluster.tiebreaker.HolderFencing;
+import org.duplex.cluster.tiebreaker.SharedLeaseDisk;
 
 /**
  * A deterministic simulation of a Duplex cluster: virtual time, one seeded {@link Random}, the real
@@ -70,7 +71,7 @@ public final class ClusterSimulation {
     private final Random rnd;
     private final List<SimNode> nodes = new ArrayList<>();
     private final boolean[][] link;
-    private final SimLeaseStore disk = new SimLeaseStore();
+    private final SharedLeaseDisk disk = new SharedLeaseDisk();
     private final QuorumSettings settings;
     private final ClusterConfig bootstrap;
     private final List<String> log = new ArrayList<>();
@@ -173,7 +174,7 @@ public final class ClusterSimulation {
         Tiebreaker tb = Tiebreaker.NONE;
         node.lease = null;
         if (kind == Kind.TWO_NODE_DISK) {
-            node.lease = new DiskLeaseTiebreaker(node.id, disk.viewFor(node), Duration.ofMillis(100),
+            node.lease = new DiskLeaseTiebreaker(node.id, disk.viewFor(node.id, () -> node.diskUp, (writer, r) -> { }), Duration.ofMillis(100),
                     Duration.ofMillis(1000), Duration.ofMillis(200), () -> node.weight);
             if (fencing) {
                 node.lease.useFencing(new SimHolderFencing(node.id), Duration.ofMillis(200));

@@ -38,50 +38,25 @@ class LeaseHandoverTest {
 
     /** The shared disk: the record, the weight slots, and every record write with its writer. */
     static final class Disk {
-        LeaseRecord record;
-        final Map<NodeId, WeightSlot> weights = new HashMap<>();
+        final SharedLeaseDisk shared = new SharedLeaseDisk();
+        final Map<NodeId, WeightSlot> weights = shared.weights();
         final List<Write> writes = new ArrayList<>();
         long now;
         boolean failHandovers;
         int failedHandovers;
 
+        LeaseRecord record() {
+            return shared.record().orElse(null);
+        }
+
         LeaseStore viewFor(Node n) {
-            return new LeaseStore() {
-                private void check() throws IOException {
-                    if (!n.diskUp) {
-                        throw new IOException("EIO on " + n.id);
-                    }
+            return shared.viewFor(n.id, () -> n.diskUp, (writer, r) -> {
+                if (failHandovers && !r.holder().equals(writer)) {
+                    failedHandovers++;
+                    throw new IOException("EIO on " + writer + " (handover write)");
                 }
-
-                @Override
-                public Optional<LeaseRecord> read() throws IOException {
-                    check();
-                    return Optional.ofNullable(record);
-                }
-
-                @Override
-                public void write(LeaseRecord r) throws IOException {
-                    check();
-                    if (failHandovers && !r.holder().equals(n.id)) {
-                        failedHandovers++;
-                        throw new IOException("EIO on " + n.id + " (handover write)");
-                    }
-                    record = r;
-                    writes.add(new Write(now, n.id, r));
-                }
-
-                @Override
-                public void writeWeight(NodeId node, WeightSlot weight) throws IOException {
-                    check();
-                    weights.put(node, weight);
-                }
-
-                @Override
-                public Map<NodeId, WeightSlot> readWeights() throws IOException {
-                    check();
-                    return Map.copyOf(weights);
-                }
-            };
+                writes.add(new Write(now, writer, r));
+            });
         }
 
         /** The holder's write naming the other node, if one happened. */
@@ -171,8 +146,8 @@ class LeaseHandoverTest {
             assertThat(a.granted && b.granted).as("both quorate throughout the handover (%d ms)", t / MS).isTrue();
             assertThat(t - changed).as("handover time").isLessThanOrEqualTo(400 * MS);
         }
-        assertThat(disk.record.holder()).isEqualTo(B);
-        assertThat(disk.record.members()).containsExactlyInAnyOrder(A, B);
+        assertThat(disk.record().holder()).isEqualTo(B);
+        assertThat(disk.record().members()).containsExactlyInAnyOrder(A, B);
         Write handover = disk.handover(A, B).orElseThrow();
         Write adopt = disk.writes.get(disk.writes.indexOf(handover) + 1);
         assertThat(adopt.writer()).as("the taker's own write makes it the holder").isEqualTo(B);
@@ -215,7 +190,7 @@ class LeaseHandoverTest {
         b.view = Set.of(B);
         b.weight = 9;
         run(3000);
-        assertThat(disk.record.holder()).isEqualTo(A);
+        assertThat(disk.record().holder()).isEqualTo(A);
         assertThat(a.granted).isTrue();
         assertThat(b.granted).isFalse();
     }
@@ -250,8 +225,8 @@ class LeaseHandoverTest {
         }
         assertThat(b.lease.holdsValidLease(t)).isTrue();
         assertThat(b.granted).isTrue();
-        assertThat(disk.record.holder()).isEqualTo(B);
-        assertThat(disk.record.members()).containsExactly(B);
+        assertThat(disk.record().holder()).isEqualTo(B);
+        assertThat(disk.record().members()).containsExactly(B);
         assertThat(bSettled).as("b waited out a as a settling holder").isTrue();
     }
 
@@ -283,7 +258,7 @@ class LeaseHandoverTest {
         b.view = Set.of(A, B);
         run(500);
         assertThat(a.granted && b.granted).isTrue();
-        assertThat(disk.record.holder()).isEqualTo(B);
+        assertThat(disk.record().holder()).isEqualTo(B);
     }
 
     /** b freezes before it could write its adopting renewal, briefly (less than a lease): it adopts on waking. */
@@ -365,7 +340,7 @@ class LeaseHandoverTest {
             step();
             assertThat(b.granted).isFalse();
         }
-        assertThat(disk.record.holder()).isEqualTo(A);
+        assertThat(disk.record().holder()).isEqualTo(A);
     }
 
     /**

@@ -1,30 +1,42 @@
-package org.duplex.cluster.sim;
+package org.duplex.cluster.tiebreaker;
 
 import java.io.IOException;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
 
 import org.duplex.api.model.NodeId;
-import org.duplex.cluster.tiebreaker.LeaseRecord;
-import org.duplex.cluster.tiebreaker.LeaseStore;
-import org.duplex.cluster.tiebreaker.WeightSlot;
 
-/** The shared disk region of the simulation: one record and the weight slots, per-node access that can be cut. */
-final class SimLeaseStore {
+/**
+ * An in-memory shared lease area for tests: one record and the weight slots, seen by each node through its own
+ * {@link LeaseStore} whose disk path can fail; an optional hook sees (and may fail) every record write.
+ */
+public final class SharedLeaseDisk {
+
+    /** Called for every record write after the path check; may throw to fail it. */
+    @FunctionalInterface
+    public interface WriteHook {
+        void beforeWrite(NodeId writer, LeaseRecord record) throws IOException;
+    }
 
     private LeaseRecord record;
     private final Map<NodeId, WeightSlot> weights = new HashMap<>();
 
-    Optional<LeaseRecord> record() {
+    public Optional<LeaseRecord> record() {
         return Optional.ofNullable(record);
     }
 
-    LeaseStore viewFor(SimNode node) {
+    public Map<NodeId, WeightSlot> weights() {
+        return weights;
+    }
+
+    /** @param diskUp false makes every access of this node fail with EIO */
+    public LeaseStore viewFor(NodeId node, BooleanSupplier diskUp, WriteHook hook) {
         return new LeaseStore() {
             private void check() throws IOException {
-                if (!node.diskUp) {
-                    throw new IOException("simulated disk path failure on " + node.id);
+                if (!diskUp.getAsBoolean()) {
+                    throw new IOException("EIO on " + node + " (simulated disk path failure)");
                 }
             }
 
@@ -37,6 +49,7 @@ final class SimLeaseStore {
             @Override
             public void write(LeaseRecord r) throws IOException {
                 check();
+                hook.beforeWrite(node, r);
                 record = r;
             }
 
@@ -54,7 +67,7 @@ final class SimLeaseStore {
 
             @Override
             public String toString() {
-                return "sim-disk";
+                return "shared-disk";
             }
         };
     }
