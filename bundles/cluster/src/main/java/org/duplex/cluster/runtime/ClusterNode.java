@@ -9,13 +9,17 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.IntSupplier;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
+import org.duplex.api.cluster.NodeFencing;
 import org.duplex.api.cluster.QuorumListener;
 import org.duplex.api.cluster.QuorumState;
 import org.duplex.api.model.NodeId;
@@ -50,7 +54,7 @@ public final class ClusterNode implements AutoCloseable, ReplicatedConfig {
     private final ClusterCore core;
     private final JGroupsEngine engine;
     private final ScheduledExecutorService ticker;
-    private java.util.concurrent.ExecutorService fenceRunner;
+    private ExecutorService fenceRunner;
     private final CopyOnWriteArrayList<QuorumListener> listeners = new CopyOnWriteArrayList<>();
     private volatile QuorumState last;
     private final CopyOnWriteArrayList<Consumer<ClusterConfig>> configListeners = new CopyOnWriteArrayList<>();
@@ -89,7 +93,7 @@ public final class ClusterNode implements AutoCloseable, ReplicatedConfig {
      *                it is confirmed off
      */
     public ClusterNode(NodeOptions options, Duration executionTimeout, IntSupplier tiebreakerWeight,
-                       java.util.function.Supplier<org.duplex.api.cluster.NodeFencing> fencing) throws IOException {
+                       Supplier<NodeFencing> fencing) throws IOException {
         this.options = options;
         this.tiebreakerWeight = tiebreakerWeight;
         Files.createDirectories(options.stateDir());
@@ -301,7 +305,7 @@ public final class ClusterNode implements AutoCloseable, ReplicatedConfig {
                             peer, reason);
                 }
             });
-        } catch (java.util.concurrent.RejectedExecutionException e) {
+        } catch (RejectedExecutionException e) {
             // closing
         }
     }
