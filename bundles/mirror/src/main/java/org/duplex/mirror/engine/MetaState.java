@@ -1,6 +1,7 @@
 package org.duplex.mirror.engine;
 
 import org.duplex.mirror.gi.GenerationIds;
+import org.duplex.mirror.gi.DiskState;
 
 /**
  * The persisted metadata of one leg.

@@ -12,6 +12,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.Properties;
 
 import org.duplex.mirror.gi.GenerationIds;
+import org.duplex.mirror.gi.DiskState;
 
 /** Reads and atomically replaces (write, force, rename, force dir) the metadata file of a leg. */
 final class MetaStore {

@@ -2,6 +2,7 @@ package org.duplex.mirror.engine;
 
 import java.time.Duration;
 import java.util.Optional;
+import org.duplex.mirror.gi.DiskState;
 
 /**
  * A snapshot for ha:mirror-status and the resource agent's monitor.

@@ -47,6 +47,7 @@ import org.duplex.mirror.replication.Hello;
 import org.duplex.mirror.replication.SocketInput;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.duplex.mirror.gi.DiskState;
 
 /**
  * One leg of a mirrored volume. As primary it applies application writes locally and, in SYNC mode, acknowledges
@@ -833,9 +834,14 @@ public final class MirrorVolume implements BlockDevice, AutoCloseable {
                 if (fresh) {
                     gi = new GenerationIds(GenerationIds.newId(), 0, 0, 0);
                     disk = DiskState.UP_TO_DATE;
+                } else if (disk != DiskState.UP_TO_DATE && !force) {
+                    throw new MirrorException("cannot promote " + config.name() + ": local data is inconsistent "
+                            + "(resync from the peer first; if no leg holds better data, ha:mirror-promote "
+                            + config.name() + " --force makes this one the reference)");
                 } else if (disk != DiskState.UP_TO_DATE) {
-                    throw new MirrorException("cannot promote " + config.name()
-                            + ": local data is inconsistent (resync from the peer first)");
+                    LOG.error("Mirror volume {}: FORCED promotion of an Inconsistent leg with {}: regions it had not "
+                            + "yet received from its sync source hold old data", config.name(), epoch);
+                    disk = DiskState.UP_TO_DATE;
                 } else if (!connected) {
                     gi = gi.startTrackingChanges();
                 }
@@ -1213,8 +1219,8 @@ public final class MirrorVolume implements BlockDevice, AutoCloseable {
         byte[] nonce = new byte[Hello.NONCE_BYTES];
         random.nextBytes(nonce);
         LegInfo mine = legInfo();
-        writer.send(FrameType.HELLO, 0, new Hello(config.name(), config.size(), config.granularity(), mine,
-                meta.disk() == DiskState.UP_TO_DATE, nonce).encode());
+        writer.send(FrameType.HELLO, 0, new Hello(config.name(), config.size(), config.granularity(), mine, nonce)
+                .encode());
         Frame f = reader.expect(FrameType.HELLO);
         Optional<Hello> h = Hello.decode(f.payload());
         if (h.isEmpty()) {
@@ -1237,7 +1243,6 @@ public final class MirrorVolume implements BlockDevice, AutoCloseable {
             throw new IOException(alert);
         }
         SyncPlanner.Plan plan = SyncPlanner.plan(mine, peer.leg());
-        boolean mineUpToDate = meta.disk() == DiskState.UP_TO_DATE;
         if (plan.decision().isTarget()) {
             // Persisted before our BITMAP goes out: once the source has it, this leg cannot be promoted until the
             // resync ends, so a fenced source may resume acknowledging writes as soon as its handshake completes.
@@ -1256,7 +1261,7 @@ public final class MirrorVolume implements BlockDevice, AutoCloseable {
             throw new IOException("malformed BITMAP from the peer");
         }
         SyncDecision d = plan.decision();
-        if (d == SyncDecision.SPLIT_BRAIN || d == SyncDecision.UNRELATED) {
+        if (d == SyncDecision.SPLIT_BRAIN || d == SyncDecision.UNRELATED || d == SyncDecision.NO_SAFE_SOURCE) {
             standAlone(plan.reason());
             LOG.error("Mirror volume {}: {} (local ids {}, peer ids {})", config.name(), plan.reason(), meta.gi(),
                     peer.leg().gi());
@@ -1268,14 +1273,10 @@ public final class MirrorVolume implements BlockDevice, AutoCloseable {
         synchronized (order) {
             synchronized (stateLock) {
                 if (!meta.gi().equals(mine.gi()) || (role == Role.PRIMARY) != mine.primary()
-                        || (!d.isTarget() && (meta.disk() == DiskState.UP_TO_DATE) != mineUpToDate)) {
+                        || (!d.isTarget() && meta.disk() != mine.disk())) {
                     // promoted, demoted, outdated or invalidated while we talked: the decision is stale
                     throw new IOException("local state changed during the handshake: reconnecting");
                 }
-            }
-            if (d == SyncDecision.NONE && meta.disk() == DiskState.OUTDATED) {
-                LOG.warn("Mirror volume {}: identical generations but this leg is Outdated: it stays unpromotable; "
-                        + "ha:mirror-invalidate {} forces a full resync from the peer", config.name(), config.name());
             }
             if (d.isFull()) {
                 bitmap.setAll();
@@ -1289,8 +1290,7 @@ public final class MirrorVolume implements BlockDevice, AutoCloseable {
             rawIn.readThroughChannel();
             PeerLink l = new PeerLink(this, s, rawIn, reader, writer);
             peerRole = peer.leg().primary() ? Role.PRIMARY : Role.SECONDARY;
-            peerDisk = d.isSource() ? DiskState.INCONSISTENT
-                    : peer.diskUpToDate() ? DiskState.UP_TO_DATE : DiskState.INCONSISTENT;
+            peerDisk = d.isSource() ? DiskState.INCONSISTENT : peer.leg().disk();
             connection = d.isSource() ? ConnectionState.SYNC_SOURCE
                     : d.isTarget() ? ConnectionState.SYNC_TARGET : ConnectionState.CONNECTED;
             link = l;
@@ -1333,7 +1333,7 @@ public final class MirrorVolume implements BlockDevice, AutoCloseable {
 
     private LegInfo legInfo() {
         MetaState m = meta;
-        return new LegInfo(m.gi(), role == Role.PRIMARY, m.crashedPrimary(), bitmap.dirtyRegions(),
+        return new LegInfo(m.gi(), m.disk(), role == Role.PRIMARY, m.crashedPrimary(), bitmap.dirtyRegions(),
                 m.promotedEpoch(), m.promotedAtMillis(), m.token(), m.discardMyData(), config.splitBrainPolicy());
     }
 

@@ -15,7 +15,12 @@ public enum SyncDecision {
     /** Both sides wrote independently since they last agreed. */
     SPLIT_BRAIN,
     /** No common history: different volumes, refuse. */
-    UNRELATED;
+    UNRELATED,
+    /**
+     * The rules would make a leg that is not UpToDate the sync source (both legs Outdated or Inconsistent at the
+     * same generation, or a non-UpToDate leg over an UpToDate one): refuse, an operator chooses.
+     */
+    NO_SAFE_SOURCE;
 
     public boolean isSource() {
         return this == SOURCE || this == FULL_SOURCE;

@@ -14,14 +14,59 @@ public final class SyncPlanner {
 
     public static Plan plan(LegInfo local, LegInfo peer) {
         SyncDecision raw = compare(local, peer);
-        if (raw != SyncDecision.SPLIT_BRAIN) {
-            if (raw.isTarget() && local.primary()) {
-                return new Plan(SyncDecision.UNRELATED, false,
-                        "peer has newer data but this node is primary: refusing to overwrite a primary");
-            }
-            return new Plan(raw, false, describe(raw));
+        if (raw == SyncDecision.NO_SAFE_SOURCE) {
+            return new Plan(raw, false, noSourceReason(local, peer));
         }
-        return settle(local, peer);
+        boolean splitBrain = raw == SyncDecision.SPLIT_BRAIN;
+        Plan p = splitBrain ? settle(local, peer) : new Plan(raw, false, describe(raw));
+        Plan unsafe = unsafeSource(p.decision(), local, peer, splitBrain ? "split brain: " : "");
+        if (unsafe != null) {
+            return new Plan(unsafe.decision(), splitBrain, unsafe.reason());
+        }
+        boolean targetIsPrimary = p.decision().isTarget() ? local.primary() : p.decision().isSource() && peer.primary();
+        if (targetIsPrimary) {
+            // both sides refuse (also a split-brain victim chosen by hand before that leg was promoted again)
+            String who = p.decision().isTarget() ? "this node" : "the peer";
+            return new Plan(splitBrain ? SyncDecision.SPLIT_BRAIN : SyncDecision.UNRELATED, splitBrain,
+                    (splitBrain ? "split brain: " + who + " would be the victim" : who + " would be the sync target")
+                            + " but is primary: refusing to overwrite a primary");
+        }
+        return p;
+    }
+
+    /**
+     * Only an UpToDate leg may be a sync source (as in DRBD, whose SyncSource state requires an UpToDate disk): an
+     * Outdated or Inconsistent leg may lack acknowledged writes, and making it the source would overwrite them on
+     * its peer. Null when {@code d} respects that.
+     */
+    private static Plan unsafeSource(SyncDecision d, LegInfo l, LegInfo p, String prefix) {
+        LegInfo source = d.isSource() ? l : d.isTarget() ? p : null;
+        if (source == null || source.upToDate()) {
+            return null;
+        }
+        LegInfo other = source == l ? p : l;
+        String who = source == l ? "this leg" : "the peer's leg";
+        return new Plan(SyncDecision.NO_SAFE_SOURCE, false, prefix + "the generation identifiers make " + who
+                + " the sync source, but it is " + label(source.disk()) + " (it may lack acknowledged writes) while "
+                + (source == l ? "the peer's leg" : "this leg") + " is " + label(other.disk())
+                + ": refusing to resync in either direction. Way out: ha:mirror-promote --force on the node whose "
+                + "data is to be kept (while disconnected), then ha:mirror-connect on both");
+    }
+
+    private static String noSourceReason(LegInfo l, LegInfo p) {
+        return "neither leg is UpToDate (this leg " + label(l.disk()) + ", the peer's " + label(p.disk())
+                + ") at the same generation: either may lack acknowledged writes, so neither is made the sync source "
+                + "automatically. Way out: ha:mirror-promote --force on the node whose data is to be kept (while "
+                + "disconnected; the writes only the other leg had are lost), then ha:mirror-connect on both";
+    }
+
+    static String label(DiskState d) {
+        switch (d) {
+            case UP_TO_DATE: return "UpToDate";
+            case INCONSISTENT: return "Inconsistent";
+            case OUTDATED: return "Outdated";
+            default: return "of unknown state";
+        }
     }
 
     static SyncDecision compare(LegInfo l, LegInfo p) {
@@ -37,10 +82,7 @@ public final class SyncPlanner {
             return SyncDecision.FULL_SOURCE;
         }
         if (a.current() == b.current()) {
-            if (l.dirtyRegions() == 0 && p.dirtyRegions() == 0) {
-                return SyncDecision.NONE;
-            }
-            return localWinsTie(l, p) ? SyncDecision.SOURCE : SyncDecision.TARGET;
+            return sameGeneration(l, p);
         }
         if (a.bitmap() != 0 && a.bitmap() == b.bitmap()) {
             return SyncDecision.SPLIT_BRAIN;
@@ -64,7 +106,25 @@ public final class SyncPlanner {
         return SyncDecision.UNRELATED;
     }
 
-    /** Same generation but dirty regions (a crash): the primary, else the crashed primary, is the source. */
+    /**
+     * Same generation. The disk state decides first: an UpToDate leg is the source for a peer that is not (even
+     * with no dirty region anywhere: the empty resync clears the peer's Outdated or Inconsistent mark); two legs
+     * that are both not UpToDate get no automatic source. Between two UpToDate legs, dirty regions (a crash) are
+     * copied from the primary, else the crashed primary, else the leg with more of them.
+     */
+    private static SyncDecision sameGeneration(LegInfo l, LegInfo p) {
+        if (l.upToDate() != p.upToDate()) {
+            return l.upToDate() ? SyncDecision.SOURCE : SyncDecision.TARGET;
+        }
+        if (!l.upToDate()) {
+            return SyncDecision.NO_SAFE_SOURCE;
+        }
+        if (l.dirtyRegions() == 0 && p.dirtyRegions() == 0) {
+            return SyncDecision.NONE;
+        }
+        return localWinsTie(l, p) ? SyncDecision.SOURCE : SyncDecision.TARGET;
+    }
+
     private static boolean localWinsTie(LegInfo l, LegInfo p) {
         if (l.primary() != p.primary()) {
             return l.primary();
@@ -147,6 +207,7 @@ public final class SyncPlanner {
             case FULL_SOURCE: return "full sync to the peer";
             case FULL_TARGET: return "full sync from the peer";
             case UNRELATED: return "the legs share no history (different volumes?): refusing to connect";
+            case NO_SAFE_SOURCE: return "no leg may be the sync source: refusing to connect";
             default: return d.name();
         }
     }

@@ -5,6 +5,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 
+import org.duplex.mirror.gi.DiskState;
 import org.duplex.mirror.gi.GenerationIds;
 import org.duplex.mirror.gi.LegInfo;
 import org.duplex.mirror.gi.SplitBrainPolicy;
@@ -12,11 +13,13 @@ import org.duplex.mirror.gi.SplitBrainPolicy;
 /**
  * The first frame each side sends: identity and state of its leg.
  *
- * @param role      0 secondary, 1 primary
- * @param diskUpToDate the leg's data is consistent
+ * <p>The leg's disk state travels twice: as the "up to date" flag every version sends, and in the byte after the
+ * split-brain policy, which older versions send as 0 and ignore ({@link #diskCode}; 0 = not sent, the state is then
+ * taken from the flag: UP_TO_DATE or INCONSISTENT).
+ *
  * @param nonce     random per connection; both nonces key the session's frame MACs (no cross-session replay)
  */
-public record Hello(String volume, long size, int granularity, LegInfo leg, boolean diskUpToDate, byte[] nonce) {
+public record Hello(String volume, long size, int granularity, LegInfo leg, byte[] nonce) {
 
     public static final int NONCE_BYTES = 16;
 
@@ -28,10 +31,10 @@ public record Hello(String volume, long size, int granularity, LegInfo leg, bool
         GenerationIds g = leg.gi();
         b.putLong(g.current()).putLong(g.bitmap()).putLong(g.history1()).putLong(g.history2());
         b.put((byte) (leg.primary() ? 1 : 0)).put((byte) (leg.crashedPrimary() ? 1 : 0))
-                .put((byte) (diskUpToDate ? 1 : 0));
+                .put((byte) (leg.upToDate() ? 1 : 0));
         b.putLong(leg.dirtyRegions()).putLong(leg.promotedEpoch()).putLong(leg.promotedAtMillis())
                 .putLong(leg.token());
-        b.put((byte) (leg.discardMyData() ? 1 : 0)).put((byte) leg.policy().ordinal()).put((byte) 0);
+        b.put((byte) (leg.discardMyData() ? 1 : 0)).put((byte) leg.policy().ordinal()).put(diskCode(leg.disk()));
         b.put(nonce);
         return b.array();
     }
@@ -58,8 +61,9 @@ public record Hello(String volume, long size, int granularity, LegInfo leg, bool
             long token = b.getLong();
             boolean discard = flag(b.get());
             int policy = Byte.toUnsignedInt(b.get());
-            b.get();
-            if (policy >= SplitBrainPolicy.values().length || size <= 0 || granularity <= 0 || dirty < 0) {
+            Optional<DiskState> disk = disk(b.get(), upToDate);
+            if (policy >= SplitBrainPolicy.values().length || size <= 0 || granularity <= 0 || dirty < 0
+                    || disk.isEmpty()) {
                 return Optional.empty();
             }
             byte[] nonce = new byte[NONCE_BYTES];
@@ -67,12 +71,33 @@ public record Hello(String volume, long size, int granularity, LegInfo leg, bool
             if (b.hasRemaining()) {
                 return Optional.empty();
             }
-            LegInfo leg = new LegInfo(g, primary, crashed, dirty, promotedEpoch, promotedAt, token, discard,
+            LegInfo leg = new LegInfo(g, disk.get(), primary, crashed, dirty, promotedEpoch, promotedAt, token, discard,
                     SplitBrainPolicy.values()[policy]);
-            return Optional.of(new Hello(new String(name, StandardCharsets.UTF_8), size, granularity, leg, upToDate,
-                    nonce));
+            return Optional.of(new Hello(new String(name, StandardCharsets.UTF_8), size, granularity, leg, nonce));
         } catch (BufferUnderflowException | IllegalArgumentException e) {
             return Optional.empty();
+        }
+    }
+
+    /** The disk state's code on the wire (never 0, which means "not sent"). */
+    static byte diskCode(DiskState d) {
+        switch (d) {
+            case UP_TO_DATE: return 1;
+            case INCONSISTENT: return 2;
+            case OUTDATED: return 3;
+            default: return 4;
+        }
+    }
+
+    /** Empty for an unknown code; 0 (an older peer) falls back to the up-to-date flag. */
+    private static Optional<DiskState> disk(byte code, boolean upToDateFlag) {
+        switch (code) {
+            case 0: return Optional.of(upToDateFlag ? DiskState.UP_TO_DATE : DiskState.INCONSISTENT);
+            case 1: return upToDateFlag ? Optional.of(DiskState.UP_TO_DATE) : Optional.empty();
+            case 2: return upToDateFlag ? Optional.empty() : Optional.of(DiskState.INCONSISTENT);
+            case 3: return upToDateFlag ? Optional.empty() : Optional.of(DiskState.OUTDATED);
+            case 4: return upToDateFlag ? Optional.empty() : Optional.of(DiskState.UNKNOWN);
+            default: return Optional.empty();
         }
     }
 

@@ -21,6 +21,7 @@ import org.duplex.mirror.nbd.Nbd;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.duplex.mirror.gi.DiskState;
 
 /**
  * Peer outdating (DRBD's resource fencing): two legs in this JVM, the replication link through a cuttable

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Random;
 
+import org.duplex.mirror.gi.DiskState;
 import org.duplex.mirror.gi.GenerationIds;
 import org.duplex.mirror.gi.LegInfo;
 import org.duplex.mirror.gi.SplitBrainPolicy;
@@ -49,10 +50,10 @@ class HostilePeerTest {
         s.setSoTimeout(5000);
         FrameReader r = new FrameReader(new BufferedInputStream(s.getInputStream()), 64 << 20);
         FrameWriter w = new FrameWriter(s.getOutputStream());
-        LegInfo leg = new LegInfo(GenerationIds.createdInSync("vol"), true, false, 0, 1, 1, 7, false,
+        LegInfo leg = new LegInfo(GenerationIds.createdInSync("vol"), DiskState.UP_TO_DATE, true, false, 0, 1, 1, 7, false,
                 SplitBrainPolicy.DISCONNECT);
         try {
-            w.send(FrameType.HELLO, 0, new Hello("vol", SIZE, 65536, leg, true, new byte[16]).encode());
+            w.send(FrameType.HELLO, 0, new Hello("vol", SIZE, 65536, leg, new byte[16]).encode());
             assertThat(r.read()).isInstanceOf(FrameReader.Ok.class);
             w.send(FrameType.BITMAP, 0, new byte[8]);
             assertThat(r.read()).isInstanceOf(FrameReader.Ok.class);

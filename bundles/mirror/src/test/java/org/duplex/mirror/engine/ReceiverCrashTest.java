@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -15,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import org.duplex.api.cluster.FencingEpoch;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.duplex.mirror.gi.DiskState;
 
 /**
  * peer.ack = written: the receiving leg acknowledges once its write() returned, so if its process (or node) stops
@@ -31,19 +33,12 @@ class ReceiverCrashTest {
     void aSecondaryKilledWhileReceivingOutdatesItselfAndResyncsItsActivityLogExtents() throws Exception {
         int portA = MirrorPair.freePort();
         int portB = MirrorPair.freePort();
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process b = new ProcessBuilder(List.of(java, "-Xmx128m", "-XX:TieredStopAtLevel=1", "-cp",
-                System.getProperty("java.class.path"), "org.duplex.mirror.tool.MirrorNode", "--size",
-                Long.toString(SIZE), "--backing", dir.resolve("b.img").toString(), "--meta",
-                dir.resolve("b.meta").toString(), "--listen", "127.0.0.1:" + portB, "--peer", "127.0.0.1:" + portA,
-                "--skip-initial-sync")).redirectError(dir.resolve("b.log").toFile()).start();
+        Process b = startLegB(portA, portB, "b.log");
         VolumeConfig ca = VolumeConfig.of("vol", SIZE, dir.resolve("a.img"), dir.resolve("a.meta"))
                 .withListen("127.0.0.1", portA).withPeer("127.0.0.1", portB).withSkipInitialSync(true)
                 .withFencing(Fencing.DONT_CARE, Duration.ofSeconds(30));
         try (MirrorVolume a = new MirrorVolume(ca, QuorumGate.standalone())) {
-            String ready = new BufferedReader(new InputStreamReader(b.getInputStream(), StandardCharsets.UTF_8))
-                    .readLine();
-            assertThat(ready).as(Files.readString(dir.resolve("b.log"))).startsWith("READY");
+            awaitReady(b, "b.log");
             a.promote(new FencingEpoch(2));
             assertThat(a.awaitInSync(Duration.ofSeconds(30))).isTrue();
             MirrorPair.write(a, 0, 4096, (byte) 1);            // extent 0
@@ -70,6 +65,79 @@ class ReceiverCrashTest {
             b.destroyForcibly();
         }
         assertThat(Files.readAllBytes(dir.resolve("a.img"))).isEqualTo(Files.readAllBytes(dir.resolve("b.img")));
+    }
+
+    /** Leg B (secondary, skip-initial-sync) as a separate JVM, so that it can be SIGKILLed. */
+    private Process startLegB(int portA, int portB, String log) throws IOException {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        return new ProcessBuilder(List.of(java, "-Xmx128m", "-XX:TieredStopAtLevel=1", "-cp",
+                System.getProperty("java.class.path"), "org.duplex.mirror.tool.MirrorNode", "--size",
+                Long.toString(SIZE), "--backing", dir.resolve("b.img").toString(), "--meta",
+                dir.resolve("b.meta").toString(), "--listen", "127.0.0.1:" + portB, "--peer", "127.0.0.1:" + portA,
+                "--skip-initial-sync")).redirectError(dir.resolve(log).toFile()).start();
+    }
+
+    private void awaitReady(Process p, String log) throws IOException {
+        String ready = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))
+                .readLine();
+        assertThat(ready).as(Files.readString(dir.resolve(log))).startsWith("READY");
+    }
+
+    /**
+     * Issue 13: n2 (A, in this JVM) primary, writes acknowledged, then demoted: both legs secondary at the same
+     * generation. n1 (B, a separate JVM) is SIGKILLed and comes back Outdated with the extents it was writing
+     * marked dirty. n1 must then be the sync TARGET of n2; it was the source ("this node is newer") and overwrote
+     * n2's acknowledged data with its own. To make that loss visible, n1's copy of one acknowledged block is
+     * overwritten while it is down, as a power loss would have lost it from its page cache (acknowledged once
+     * written, not yet forced): the test needs n2's block back on both legs.
+     */
+    @Test
+    void anOutdatedLegComingBackAfterTheDemoteIsResyncedFromTheUpToDateLegNotTheOtherWayRound() throws Exception {
+        int portA = MirrorPair.freePort();
+        int portB = MirrorPair.freePort();
+        Process b = startLegB(portA, portB, "b.log");
+        Process b2 = null;
+        VolumeConfig ca = VolumeConfig.of("vol", SIZE, dir.resolve("a.img"), dir.resolve("a.meta"))
+                .withListen("127.0.0.1", portA).withPeer("127.0.0.1", portB).withSkipInitialSync(true)
+                .withFencing(Fencing.DONT_CARE, Duration.ofSeconds(30));
+        try (MirrorVolume a = new MirrorVolume(ca, QuorumGate.standalone())) {
+            awaitReady(b, "b.log");
+            a.promote(new FencingEpoch(2));
+            assertThat(a.awaitInSync(Duration.ofSeconds(30))).isTrue();
+            MirrorPair.write(a, 0, 4096, (byte) 0x5A);          // extent 0: acknowledged by both legs
+            MirrorPair.write(a, 9L << 20, 4096, (byte) 0x3C);   // extent 2
+            a.demote(Duration.ofSeconds(5));                    // ha:mirror-demote on n2: both secondary
+            b.destroyForcibly();                                // SIGKILL n1
+            assertThat(b.waitFor(10, TimeUnit.SECONDS)).isTrue();
+            try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(dir.resolve("b.img"),
+                    java.nio.file.StandardOpenOption.WRITE)) {
+                ch.write(java.nio.ByteBuffer.allocate(4096), 0); // n1 lost the acknowledged block at offset 0
+            }
+            VolumeConfig alone = VolumeConfig.of("vol", SIZE, dir.resolve("b.img"), dir.resolve("b.meta"))
+                    .withSkipInitialSync(true);
+            try (MirrorVolume solo = new MirrorVolume(alone, QuorumGate.standalone())) {
+                // the precondition of the scenario: n1 knows it may lack acknowledged writes
+                assertThat(solo.diskState()).isEqualTo(DiskState.OUTDATED);
+                assertThat(solo.dirtyBytes()).isEqualTo(8L << 20);
+                assertThat(solo.generationIds()).isEqualTo(a.generationIds());
+            }
+            b2 = startLegB(portA, portB, "b2.log");             // start n1
+            awaitReady(b2, "b2.log");
+            assertThat(a.awaitInSync(Duration.ofSeconds(30))).as(a.status().render()).isTrue();
+            assertThat(MirrorPair.read(a, 0, 4096)).as("the acknowledged block on n2")
+                    .containsOnly((byte) 0x5A);
+            assertThat(a.resyncBytesSent()).as("n2 sends n1's two dirty extents").isEqualTo(8L << 20);
+            assertThat(a.verify().regionsDiffering()).isZero();
+        } finally {
+            b.destroyForcibly();
+            if (b2 != null) {
+                b2.destroyForcibly();
+                b2.waitFor(10, TimeUnit.SECONDS);
+            }
+        }
+        byte[] n1 = Files.readAllBytes(dir.resolve("b.img"));
+        assertThat(java.util.Arrays.copyOf(n1, 4096)).as("the acknowledged block on n1").containsOnly((byte) 0x5A);
+        assertThat(n1).isEqualTo(Files.readAllBytes(dir.resolve("a.img")));
     }
 
     @Test
