@@ -11,23 +11,48 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.LongSupplier;
 
 /**
- * The set of "hot" extents a primary may be writing. An extent enters the log (and the log is forced to disk)
- * before the first write to it; it leaves only when evicted idle. After a primary crash, exactly the logged
- * extents may differ from the peer, so only they are resynced instead of the whole disk.
+ * The set of "hot" extents a leg may be writing. An extent enters the log (and the log is forced to disk) before
+ * the first write to it. It leaves when evicted idle at capacity, or when {@link #retireIdle} finds it idle and
+ * its writes durable on this leg (the data file forced after its last write ended). After a crash, exactly the
+ * logged extents may differ from the peer, so only they are resynced instead of the whole disk; an idle volume's
+ * log is empty, so a crash then resyncs nothing.
+ *
+ * <p>Time comes from an injectable clock (nanoseconds), and retirement runs only when {@link #retireIdle} is
+ * called (the volume's maintenance thread ticks it), so tests drive both without sleeping.
  */
 public final class ActivityLog implements AutoCloseable {
+    /** Forces the data file the logged writes went to. */
+    @FunctionalInterface
+    public interface Force {
+        void run() throws IOException;
+    }
+
+    /** One logged extent: writes in flight, when the last one ended, how many began (to notice new ones). */
+    private static final class Extent {
+        int inFlight;
+        long lastEndNanos;
+        long begun;
+    }
+
     private final long extentSize;
     private final int capacity;
     private final DiskFile file;
-    /** extent -> writes in flight, in least-recently-used order. */
-    private final LinkedHashMap<Long, Integer> active = new LinkedHashMap<>(64, 0.75f, true);
+    private final LongSupplier clock;
+    /** extent -> its state, in least-recently-used order. */
+    private final LinkedHashMap<Long, Extent> active = new LinkedHashMap<>(64, 0.75f, true);
     private long transactions;
 
     public ActivityLog(Path path, long extentSize, int capacity) throws IOException {
+        this(path, extentSize, capacity, System::nanoTime);
+    }
+
+    public ActivityLog(Path path, long extentSize, int capacity, LongSupplier clock) throws IOException {
         this.extentSize = extentSize;
         this.capacity = capacity;
+        this.clock = clock;
         this.file = new DiskFile(path, false);
     }
 
@@ -59,13 +84,14 @@ public final class ActivityLog implements AutoCloseable {
     public synchronized void begin(long offset, long length) throws IOException {
         boolean changed = false;
         for (long e = offset / extentSize; e <= (offset + Math.max(length, 1) - 1) / extentSize; e++) {
-            Integer n = active.get(e);
-            if (n == null) {
-                active.put(e, 1);
+            Extent x = active.get(e);
+            if (x == null) {
+                x = new Extent();
+                active.put(e, x);
                 changed = true;
-            } else {
-                active.put(e, n + 1);
             }
+            x.inFlight++;
+            x.begun++;
         }
         if (changed) {
             evictIdle();
@@ -74,33 +100,71 @@ public final class ActivityLog implements AutoCloseable {
     }
 
     public synchronized void end(long offset, long length) {
+        long now = clock.getAsLong();
         for (long e = offset / extentSize; e <= (offset + Math.max(length, 1) - 1) / extentSize; e++) {
-            Integer n = active.get(e);
-            if (n != null) {
-                active.put(e, Math.max(0, n - 1));
+            Extent x = active.get(e);
+            if (x != null) {
+                x.inFlight = Math.max(0, x.inFlight - 1);
+                x.lastEndNanos = now;
             }
         }
     }
 
     private void evictIdle() {
-        Iterator<Map.Entry<Long, Integer>> it = active.entrySet().iterator();
+        Iterator<Map.Entry<Long, Extent>> it = active.entrySet().iterator();
         while (active.size() > capacity && it.hasNext()) {
-            if (it.next().getValue() == 0) {
+            if (it.next().getValue().inFlight == 0) {
                 it.remove();
             }
         }
     }
 
+    /**
+     * Removes the extents whose writes are durable on this leg: no write in flight, and no write ended for
+     * {@code idleNanos}, or for {@code shortIdleNanos} when the extent is not among the {@code keep} most recently
+     * used (so continuous writes across many extents do not keep all of them in the log, while the hottest ones
+     * are not made to re-enter it, with a forced log write, every tick). {@code force} runs once, outside the log's
+     * lock, before anything is removed; an extent that saw a new write meanwhile stays. The shrunk log is forced.
+     * Returns how many extents left the log.
+     */
+    public int retireIdle(long idleNanos, int keep, long shortIdleNanos, Force force) throws IOException {
+        Map<Long, Long> candidates = new HashMap<>();
+        synchronized (this) {
+            long now = clock.getAsLong();
+            int beyondKeep = active.size() - keep;
+            int i = 0;
+            for (Map.Entry<Long, Extent> en : active.entrySet()) { // least recently used first
+                Extent x = en.getValue();
+                long idle = now - x.lastEndNanos;
+                if (x.inFlight == 0 && (idle >= idleNanos || (i < beyondKeep && idle >= shortIdleNanos))) {
+                    candidates.put(en.getKey(), x.begun);
+                }
+                i++;
+            }
+            if (candidates.isEmpty()) {
+                return 0;
+            }
+        }
+        force.run(); // every write that ended before this point is on this leg's disk
+        synchronized (this) {
+            int removed = 0;
+            for (Map.Entry<Long, Long> c : candidates.entrySet()) {
+                Extent x = active.get(c.getKey());
+                if (x != null && x.inFlight == 0 && x.begun == c.getValue()) {
+                    active.remove(c.getKey());
+                    removed++;
+                }
+            }
+            if (removed > 0) {
+                persist();
+            }
+            return removed;
+        }
+    }
+
     /** A clean stop: nothing is in flight any more, the log is emptied. */
     public synchronized void clear() throws IOException {
-        Map<Long, Integer> busy = new HashMap<>();
-        active.forEach((e, n) -> {
-            if (n > 0) {
-                busy.put(e, n);
-            }
-        });
-        active.clear();
-        active.putAll(busy);
+        active.entrySet().removeIf(en -> en.getValue().inFlight == 0);
         persist();
     }
 

@@ -64,6 +64,15 @@ public final class MirrorVolume implements BlockDevice, AutoCloseable {
     private static final int RESYNC_WINDOW = 16;
     private static final long AL_EXTENT = 4L << 20;
     private static final int AL_SLOTS = 1237;
+    /**
+     * Activity-log retirement, ticked every {@link #AL_TICK_MS}: an extent leaves once its writes are durable on
+     * this leg (data forced after them) and none ended for 2 s, or 250 ms for an extent outside the 16 most
+     * recently used. An idle volume's log is empty within about 3 s, so a crash then resyncs nothing.
+     */
+    static final long AL_IDLE_NANOS = TimeUnit.SECONDS.toNanos(2);
+    static final long AL_SHORT_IDLE_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
+    static final int AL_KEEP = 16;
+    private static final long AL_TICK_MS = 500;
     /** Replication socket buffers: several 1 MiB writes in flight without the sender blocking on the receiver. */
     private static final int SOCKET_BUFFER = 8 << 20;
     /** Acks of writes at least this large are sent at once rather than batched with the following ones. */
@@ -233,7 +242,37 @@ public final class MirrorVolume implements BlockDevice, AutoCloseable {
             wantConnected = true;
             connection = ConnectionState.CONNECTING;
             startNetworking();
+            thread("mirror-al-" + config.name(), this::activityLogLoop);
         }
+    }
+
+    /**
+     * Retires activity-log extents whose writes are durable on this leg. On a primary an extent has no write in
+     * flight once the peer acknowledged them all (the peer's own receive log covers them until it forces) or they
+     * are in the dirty bitmap; on a receiving leg once applied. Forcing the data file first makes them durable here.
+     */
+    private void activityLogLoop() {
+        while (!closed) {
+            try {
+                Thread.sleep(AL_TICK_MS);
+                retireActivityLog();
+            } catch (InterruptedException e) {
+                return;
+            } catch (IOException e) {
+                LOG.warn("Mirror volume {}: retiring idle activity-log extents failed (they stay logged): {}",
+                        config.name(), e.toString());
+            }
+        }
+    }
+
+    /** One retirement tick (the maintenance thread's; tests may call it). Returns the extents retired. */
+    int retireActivityLog() throws IOException {
+        return al.retireIdle(AL_IDLE_NANOS, AL_KEEP, AL_SHORT_IDLE_NANOS, data::force);
+    }
+
+    /** Extents in the activity log now (what a crash at this moment would resync). */
+    public int activityLogExtents() {
+        return al.size();
     }
 
     public VolumeConfig config() {
@@ -445,9 +484,16 @@ public final class MirrorVolume implements BlockDevice, AutoCloseable {
             };
             CompletableFuture<Void> done = new CompletableFuture<>();
             handedOff = true;
-            if (ack == null || config.mode() == ReplicationMode.ASYNC) {
-                // async mode acknowledges without the peer by definition; no link: the region is in the bitmap
-                settleUnconfirmed(tracked && ack == null, finish, done);
+            if (ack == null) {
+                // no link: the region is in the bitmap
+                settleUnconfirmed(tracked, finish, done);
+                return done;
+            }
+            if (config.mode() == ReplicationMode.ASYNC) {
+                // acknowledged without the peer by definition; the extent stays in the activity log until the peer
+                // has it (or the failed link put the region in the bitmap)
+                done.complete(null);
+                ack.whenComplete((v, e) -> finish.run());
                 return done;
             }
             // no timer per write: the link's ping thread fails the link when an answer is overdue (ackTimeout),
@@ -1511,9 +1557,8 @@ public final class MirrorVolume implements BlockDevice, AutoCloseable {
     }
 
     /**
-     * Forces the data written so far. The receive activity log keeps its extents (they leave when evicted idle, as
-     * on a primary): emptying it here would make every hot extent re-enter it with a forced log write; after an
-     * unclean stop at most its capacity (1237 extents of 4 MiB) is resynced.
+     * Forces the data written so far. The receive activity log keeps its extents here (emptying it would make every
+     * hot extent re-enter it with a forced log write); the maintenance tick retires them once idle and forced.
      */
     private void checkpoint(Checkpoint cp) throws IOException {
         data.force();

@@ -140,6 +140,59 @@ class ReceiverCrashTest {
         assertThat(n1).isEqualTo(Files.readAllBytes(dir.resolve("a.img")));
     }
 
+    /**
+     * Issue 13: the receive activity log never emptied, so every SIGKILL of a secondary resynced every extent it
+     * ever received. Once the writes stopped and are durable, the killed secondary comes back UpToDate with nothing
+     * to resync. The test waits for the child's log file to be empty (its retirement tick, 2 s idle), not for a
+     * fixed time.
+     */
+    @Test
+    void aSecondaryKilledAfterTheWritesWentIdleResyncsNothing() throws Exception {
+        int portA = MirrorPair.freePort();
+        int portB = MirrorPair.freePort();
+        Process b = startLegB(portA, portB, "b.log");
+        VolumeConfig ca = VolumeConfig.of("vol", SIZE, dir.resolve("a.img"), dir.resolve("a.meta"))
+                .withListen("127.0.0.1", portA).withPeer("127.0.0.1", portB).withSkipInitialSync(true)
+                .withFencing(Fencing.DONT_CARE, Duration.ofSeconds(30));
+        try (MirrorVolume a = new MirrorVolume(ca, QuorumGate.standalone())) {
+            awaitReady(b, "b.log");
+            a.promote(new FencingEpoch(2));
+            assertThat(a.awaitInSync(Duration.ofSeconds(30))).isTrue();
+            MirrorPair.write(a, 0, 4096, (byte) 1);
+            MirrorPair.write(a, 9L << 20, 4096, (byte) 2);
+            Path receiveLog = dir.resolve("b.meta").resolve("activity-log");
+            // both legs' retirement ticks empty their logs about 2.5 s after the last write; the verdict is the
+            // resync below, so a log that never empties fails there with the bytes it costs
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+            while ((loggedExtents(receiveLog) != 0 || a.activityLogExtents() != 0) && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
+            int primaryExtents = a.activityLogExtents();
+            b.destroyForcibly();
+            assertThat(b.waitFor(10, TimeUnit.SECONDS)).isTrue();
+            VolumeConfig cb = VolumeConfig.of("vol", SIZE, dir.resolve("b.img"), dir.resolve("b.meta"))
+                    .withListen("127.0.0.1", portB).withPeer("127.0.0.1", portA).withSkipInitialSync(true);
+            long sentBefore = a.resyncBytesSent();
+            try (MirrorVolume b2 = new MirrorVolume(cb, QuorumGate.standalone())) {
+                assertThat(b2.dirtyBytes()).as("bytes marked for resync after the idle kill").isZero();
+                assertThat(b2.diskState()).isEqualTo(DiskState.UP_TO_DATE);
+                assertThat(a.awaitInSync(Duration.ofSeconds(30)) && b2.awaitInSync(Duration.ofSeconds(30)))
+                        .as(b2.status().render()).isTrue();
+                assertThat(a.resyncBytesSent() - sentBefore).as("bytes resynced after the idle kill").isZero();
+                assertThat(a.verify().regionsDiffering()).isZero();
+            }
+            assertThat(primaryExtents).as("extents left in the idle primary's activity log").isZero();
+        } finally {
+            b.destroyForcibly();
+        }
+    }
+
+    /** The extent count at the head of an activity-log file (0 for an empty or missing file). */
+    private static int loggedExtents(Path file) throws IOException {
+        byte[] b = Files.exists(file) ? Files.readAllBytes(file) : new byte[0];
+        return b.length < 4 ? 0 : java.nio.ByteBuffer.wrap(b).getInt();
+    }
+
     @Test
     void aCleanlyClosedSecondaryStaysUpToDate() throws Exception {
         try (MirrorPair p = new MirrorPair(dir, SIZE, org.duplex.mirror.gi.SplitBrainPolicy.DISCONNECT, true)
