@@ -78,11 +78,16 @@ public record VolumeSettings(VolumeConfig volume, Path keyFile, String nbdAddres
         if (c.replicated()) {
             String localFence = str(p, "fence.local.address", "");
             String peerFence = str(p, "fence.peer.address", "");
+            // Default: each node's fence port is its replication port + 1, so the peer's is peer.port + 1 (not
+            // this node's: with different replication ports that pointed the fencer at this node itself). A
+            // fence.port set explicitly is the same setting on both nodes, so it is the peer's default too.
             String fp = str(p, "fence.port", "0");
-            int fencePort = fp.equals("0") ? c.listenPort() + 1 : (int) positive(name, "fence.port", fp);
+            boolean derived = fp.equals("0");
+            int fencePort = derived ? c.listenPort() + 1 : (int) positive(name, "fence.port", fp);
+            int peerDefault = derived ? c.peerPort() + 1 : fencePort;
             fence = new FencePath(localFence.isEmpty() ? c.listenHost() : localFence, fencePort,
                     peerFence.isEmpty() ? c.peerHost() : peerFence,
-                    (int) positive(name, "fence.peer.port", str(p, "fence.peer.port", Integer.toString(fencePort))),
+                    (int) positive(name, "fence.peer.port", str(p, "fence.peer.port", Integer.toString(peerDefault))),
                     localFence.isEmpty() || peerFence.isEmpty());
         }
         String key = str(p, "key.file", "");

@@ -69,6 +69,31 @@ class MirrorAgentTest {
         return p;
     }
 
+    /** Issue 13: the peer's fence port defaulted to this node's local.port + 1, i.e. to this node itself. */
+    @Test
+    void thePeersFencePortDefaultsToThePeersReplicationPortPlusOne() {
+        Map<String, Object> p = config("data");
+        p.put("local.address", "10.0.0.1");
+        p.put("local.port", "7789");
+        p.put("peer.address", "10.0.0.2");
+        p.put("peer.port", "7795");
+        assertThat(VolumeSettings.parse(p, dir, dir).fence())
+                .isEqualTo(new VolumeSettings.FencePath("10.0.0.1", 7790, "10.0.0.2", 7796, true));
+        // the peer's own configuration is the mirror image: the two ends meet
+        Map<String, Object> q = config("data");
+        q.put("local.address", "10.0.0.2");
+        q.put("local.port", "7795");
+        q.put("peer.address", "10.0.0.1");
+        q.put("peer.port", "7789");
+        assertThat(VolumeSettings.parse(q, dir, dir).fence())
+                .isEqualTo(new VolumeSettings.FencePath("10.0.0.2", 7796, "10.0.0.1", 7790, true));
+        // an explicit fence.port is the same setting on both nodes; fence.peer.port still overrides it
+        p.put("fence.port", "7900");
+        assertThat(VolumeSettings.parse(p, dir, dir).fence().peerPort()).isEqualTo(7900);
+        p.put("fence.peer.port", "7901");
+        assertThat(VolumeSettings.parse(p, dir, dir).fence().peerPort()).isEqualTo(7901);
+    }
+
     @Test
     void settingsParseWithDefaultsAndRejectNonsense() {
         Map<String, Object> p = config("data");
