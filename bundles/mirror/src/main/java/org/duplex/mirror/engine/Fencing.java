@@ -16,7 +16,8 @@ public enum Fencing {
     RESOURCE_ONLY,
     /**
      * As RESOURCE_ONLY, but an unreachable peer never resumes writes: they stay suspended until the peer is
-     * outdated, the link is back, or the operator (after powering the peer off) runs ha:mirror-resume-io.
+     * outdated, the link is back, or the operator (after powering the peer off) runs
+     * ha:mirror-resume-io NAME --force.
      */
     RESOURCE_AND_STONITH;
 

@@ -38,7 +38,7 @@ final class MetaStore {
                 Boolean.parseBoolean(p.getProperty("crashedPrimary")),
                 Long.parseLong(p.getProperty("highestEpoch")), Long.parseLong(p.getProperty("promotedEpoch")),
                 Long.parseLong(p.getProperty("promotedAtMillis")), Long.parseLong(p.getProperty("token")),
-                Boolean.parseBoolean(p.getProperty("discardMyData")));
+                Boolean.parseBoolean(p.getProperty("discardMyData")), p.getProperty("outdatedCause", ""));
     }
 
     void store(MetaState s) throws IOException {
@@ -54,7 +54,8 @@ final class MetaStore {
                 + "promotedEpoch=" + s.promotedEpoch() + "\n"
                 + "promotedAtMillis=" + s.promotedAtMillis() + "\n"
                 + "token=" + s.token() + "\n"
-                + "discardMyData=" + s.discardMyData() + "\n";
+                + "discardMyData=" + s.discardMyData() + "\n"
+                + "outdatedCause=" + s.outdatedCause() + "\n";
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {

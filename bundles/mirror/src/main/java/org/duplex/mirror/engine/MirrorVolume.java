@@ -73,6 +73,8 @@ public final class MirrorVolume implements BlockDevice, AutoCloseable {
     static final long AL_SHORT_IDLE_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
     static final int AL_KEEP = 16;
     private static final long AL_TICK_MS = 500;
+    /** Start of the alert set when both legs are primary; a demote of this leg ends that condition. */
+    static final String BOTH_PRIMARY = "both nodes are primary";
     /** Replication socket buffers: several 1 MiB writes in flight without the sender blocking on the receiver. */
     private static final int SOCKET_BUFFER = 8 << 20;
     /** Acks of writes at least this large are sent at once rather than batched with the following ones. */
@@ -109,6 +111,8 @@ public final class MirrorVolume implements BlockDevice, AutoCloseable {
     private volatile DiskState peerDisk = DiskState.UNKNOWN;
     private volatile String alert;
     private volatile String lastVerify;
+    /** The last read refusal logged (so a client retrying does not flood the log). */
+    private volatile String loggedReadRefusal;
     private volatile Resync resync;
     private final PeerFencer fencer;
     private final Object fenceLock = new Object();
@@ -157,7 +161,8 @@ public final class MirrorVolume implements BlockDevice, AutoCloseable {
                     : "writes suspended") + " for " + secs + " s: " + cause
                     + ", and the peer is not confirmed Outdated; last attempt: " + lastAttempt
                     + ". Way out: restore the link (writes resume once connected), or make the peer reachable on "
-                    + "the fencing path, or demote; if the peer node is powered off: ha:mirror-resume-io " + volume;
+                    + "the fencing path, or demote; if the peer node is powered off: ha:mirror-resume-io " + volume
+                    + " --force";
         }
     }
 
@@ -198,7 +203,7 @@ public final class MirrorVolume implements BlockDevice, AutoCloseable {
             GenerationIds gi = config.skipInitialSync() ? GenerationIds.createdInSync(config.name())
                     : GenerationIds.fresh();
             DiskState disk = config.skipInitialSync() ? DiskState.UP_TO_DATE : DiskState.INCONSISTENT;
-            meta = new MetaState(gi, disk, false, false, 0, 0, 0, random.nextLong(), false);
+            meta = new MetaState(gi, disk, false, false, 0, 0, 0, random.nextLong(), false, "");
             metaStore.store(meta);
             LOG.info("Mirror volume {}: new metadata in {} ({})", config.name(), config.metaDir(),
                     config.skipInitialSync() ? "initial sync skipped: legs declared identical"
@@ -230,7 +235,7 @@ public final class MirrorVolume implements BlockDevice, AutoCloseable {
             }
             al.clear();
             if (meta.disk() == DiskState.UP_TO_DATE) {
-                meta = meta.withDisk(DiskState.OUTDATED);
+                meta = meta.withOutdated(MetaState.OUTDATED_BY_UNCLEAN_STOP);
                 metaStore.store(meta);
             }
             LOG.warn("Mirror volume {}: this leg stopped uncleanly while receiving replicated writes: {} extents "
@@ -307,17 +312,45 @@ public final class MirrorVolume implements BlockDevice, AutoCloseable {
     }
 
     @Override
+    public Optional<String> unavailable() {
+        PeerLink l = link;
+        return meta.disk() == DiskState.UP_TO_DATE || peerReadable(l) ? Optional.empty()
+                : Optional.of(readRefusal());
+    }
+
+    private boolean peerReadable(PeerLink l) {
+        return l != null && l.up() && !linkBusy && peerDisk == DiskState.UP_TO_DATE
+                && connection == ConnectionState.CONNECTED;
+    }
+
+    /** Why reads are refused on this leg (not UpToDate, no UpToDate peer to read from), with what to do. */
+    private String readRefusal() {
+        DiskState d = meta.disk();
+        String state = d == DiskState.OUTDATED ? "Outdated (" + outdatedWhy() + ")"
+                : d == DiskState.INCONSISTENT ? "Inconsistent (never fully synced, or a resync from the peer was "
+                        + "interrupted)" : d.toString();
+        String a = alert;
+        return "volume " + config.name() + " is " + state + " on this node and no UpToDate peer is connected to "
+                + "read from: reads of possibly stale or partial data are refused; connect it to an UpToDate peer "
+                + "and let it resync" + (a != null ? " (link: " + a + ")" : "");
+    }
+
+    @Override
     public void read(long offset, ByteBuffer dst) throws IOException {
         checkRange(offset, dst.remaining());
         PeerLink l = link;
-        boolean peerUsable = l != null && l.up() && !linkBusy && peerDisk == DiskState.UP_TO_DATE
-                && connection == ConnectionState.CONNECTED;
+        boolean peerUsable = peerReadable(l);
         if (meta.disk() != DiskState.UP_TO_DATE) {
             if (peerUsable) {
                 readFromPeer(l, offset, dst);
                 return;
             }
-            throw new BlockDeviceException(Nbd.EIO, "volume " + config.name() + " is inconsistent on this node");
+            String why = readRefusal();
+            if (!why.equals(loggedReadRefusal)) {
+                loggedReadRefusal = why; // once per reason, not once per read
+                LOG.warn("Mirror volume {}: refusing NBD reads (EPERM): {}", config.name(), why);
+            }
+            throw new BlockDeviceException(Nbd.EPERM, why);
         }
         boolean remote = false;
         if (peerUsable) {
@@ -662,6 +695,23 @@ public final class MirrorVolume implements BlockDevice, AutoCloseable {
                 (System.nanoTime() - s.startNanos) / 1_000_000, why);
     }
 
+    /**
+     * Demoted while writes were suspended: nothing resumes. The writes that were waiting fail with EPERM (see
+     * {@link #awaitSafeToAcknowledge}), none of them acknowledged, and a secondary takes no new ones.
+     */
+    private void endSuspensionByDemotion(Suspension s) {
+        synchronized (fenceLock) {
+            if (suspension != s || s == null) {
+                return;
+            }
+            suspension = null;
+            fenceLock.notifyAll();
+        }
+        LOG.warn("Mirror volume {}: demoted {} ms into a write suspension ({}): the writes that were waiting for "
+                + "the peer to be outdated were refused (EPERM), none acknowledged; as secondary this node takes no "
+                + "writes", config.name(), (System.nanoTime() - s.startNanos) / 1_000_000, s.cause);
+    }
+
     private void wakeSuspendedWriters() {
         synchronized (fenceLock) {
             fenceLock.notifyAll();
@@ -675,7 +725,7 @@ public final class MirrorVolume implements BlockDevice, AutoCloseable {
         boolean resumedUnconfirmed = false;
         while (!closed) {
             if (role != Role.PRIMARY) {
-                endSuspension(s, "demoted");
+                endSuspensionByDemotion(s);
                 return;
             }
             PeerLink current = link;
@@ -701,8 +751,8 @@ public final class MirrorVolume implements BlockDevice, AutoCloseable {
             }
             s.lastAttempt = r.outcome() + " (" + r.detail() + ")";
             if (r.outcome() == PeerFencer.Outcome.OUTDATED) {
-                LOG.warn("Mirror volume {}: peer marked Outdated ({}): it cannot be promoted until it has been "
-                        + "resynced from this node", config.name(), r.detail());
+                LOG.warn("Mirror volume {}: the peer confirmed it cannot be promoted ({}) until it has been resynced "
+                        + "from this node", config.name(), r.detail());
                 unconfirmedFence = null;
                 endSuspension(s, "the peer is Outdated");
                 return;
@@ -778,7 +828,7 @@ public final class MirrorVolume implements BlockDevice, AutoCloseable {
             DiskState before = meta.disk();
             if (before == DiskState.UP_TO_DATE) {
                 try {
-                    meta = meta.withDisk(DiskState.OUTDATED);
+                    meta = meta.withOutdated(MetaState.OUTDATED_BY_PRIMARY);
                     metaStore.store(meta);
                 } catch (IOException e) {
                     LOG.error("Mirror volume {}: cannot persist the Outdated mark the primary asked for: {}",
@@ -788,13 +838,28 @@ public final class MirrorVolume implements BlockDevice, AutoCloseable {
                 LOG.warn("Mirror volume {}: marked Outdated by the primary, which lost the replication link and "
                         + "keeps writing: this leg refuses promotion until it resyncs from the primary", config.name());
             }
-            result = PeerFencer.Result.outdated(config.name() + " was " + before + ", is " + meta.disk());
+            result = PeerFencer.Result.outdated(outdateOutcome(before));
             l = link;
         }
         if (l != null) {
             l.fail("the primary asked to outdate this leg (it lost the replication link)");
         }
         return result;
+    }
+
+    /** What an outdate request did to this leg, for the requester's log: never "was X, is X". */
+    private String outdateOutcome(DiskState before) {
+        switch (before) {
+            case UP_TO_DATE:
+                return config.name() + " marked Outdated here (was UpToDate)";
+            case OUTDATED:
+                return config.name() + " was already Outdated here";
+            case INCONSISTENT:
+                return config.name() + " is Inconsistent here (never fully synced, or a resync was interrupted), "
+                        + "so it cannot be promoted either; left as it is";
+            default:
+                return config.name() + " is " + before + " here";
+        }
     }
 
     /** For status: why writes are (or were) acknowledged without the peer, if so. */
@@ -864,16 +929,13 @@ public final class MirrorVolume implements BlockDevice, AutoCloseable {
                 boolean connected = l != null && l.up();
                 if (disk == DiskState.OUTDATED) {
                     if (!force) {
-                        throw new MirrorException("cannot promote " + config.name() + ": this leg is Outdated (the "
-                                + "primary lost the replication link, kept writing and had this leg marked). Way "
-                                + "out: connect it to the primary and let it resync (ha:mirror-connect "
-                                + config.name() + "), or, if that primary is lost for good, ha:mirror-promote "
-                                + config.name() + " --force (the writes it acknowledged since the link loss are lost)");
+                        throw new MirrorException("cannot promote " + config.name() + ": this leg is Outdated ("
+                                + outdatedWhy() + "). Way out: connect it to the UpToDate peer and let it resync "
+                                + "(ha:mirror-connect " + config.name() + "), or, if no UpToDate leg is left, "
+                                + "ha:mirror-promote " + config.name() + " --force (" + forcedLoss() + ")");
                     }
-                    LOG.error("Mirror volume {}: FORCED promotion of an Outdated leg with {}: the writes the old "
-                            + "primary acknowledged after the replication link was lost are NOT on this leg and "
-                            + "are lost; when the old primary returns it is detected as a split brain",
-                            config.name(), epoch);
+                    LOG.error("Mirror volume {}: FORCED promotion of an Outdated leg with {}: {}; when the other leg "
+                            + "returns it is detected as a split brain", config.name(), epoch, forcedLoss());
                     disk = DiskState.UP_TO_DATE;
                 }
                 boolean fresh = gi.justCreated();
@@ -916,6 +978,25 @@ public final class MirrorVolume implements BlockDevice, AutoCloseable {
         }
     }
 
+    /** Who marked this leg Outdated and why, for refusals and logs. */
+    private String outdatedWhy() {
+        switch (meta.outdatedCause()) {
+            case MetaState.OUTDATED_BY_PRIMARY:
+                return "marked by its primary, which lost the replication link and kept writing without it";
+            case MetaState.OUTDATED_BY_UNCLEAN_STOP:
+                return "marked by itself: this node stopped uncleanly while receiving replicated writes it had "
+                        + "acknowledged before forcing them to disk, so some may be missing";
+            default:
+                return "it may lack acknowledged writes";
+        }
+    }
+
+    private String forcedLoss() {
+        return MetaState.OUTDATED_BY_UNCLEAN_STOP.equals(meta.outdatedCause())
+                ? "acknowledged writes this leg lost in its unclean stop stay lost"
+                : "the writes acknowledged after this leg was outdated are not on it and are lost";
+    }
+
     /** Stops accepting writes at once, waits for writes in flight, then records a clean secondary. */
     public void demote(Duration timeout) throws MirrorException {
         synchronized (stateLock) {
@@ -925,6 +1006,10 @@ public final class MirrorVolume implements BlockDevice, AutoCloseable {
                 return;
             }
             role = Role.SECONDARY;
+            String a = alert;
+            if (a != null && a.startsWith(BOTH_PRIMARY)) {
+                alert = null; // no longer true here; still StandAlone until ha:mirror-connect
+            }
             long deadline = System.nanoTime() + timeout.toNanos();
             while (inFlightWrites.get() > 0 && System.nanoTime() < deadline) {
                 try {
@@ -1285,7 +1370,7 @@ public final class MirrorVolume implements BlockDevice, AutoCloseable {
             writer.setKey(session);
         }
         if (mine.primary() && peer.leg().primary()) {
-            standAlone("both nodes are primary: demote one, then connect (a split brain follows if both wrote)");
+            standAlone(BOTH_PRIMARY + ": demote one, then connect (a split brain follows if both wrote)");
             throw new IOException(alert);
         }
         SyncPlanner.Plan plan = SyncPlanner.plan(mine, peer.leg());
@@ -1758,7 +1843,7 @@ public final class MirrorVolume implements BlockDevice, AutoCloseable {
                             checkpoint(cp); // the primary stepped down: what it sent is forced here too
                         }
                         if (peerRole == Role.PRIMARY && role == Role.PRIMARY) {
-                            standAlone("both nodes are primary: promoted on both sides at once; demote one and "
+                            standAlone(BOTH_PRIMARY + ": promoted on both sides at once; demote one and "
                                     + "resolve the split brain");
                             LOG.error("Mirror volume {}: {}", config.name(), alert);
                             l.fail(alert);

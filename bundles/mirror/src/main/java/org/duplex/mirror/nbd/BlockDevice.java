@@ -17,6 +17,15 @@ public interface BlockDevice {
 
     void read(long offset, ByteBuffer dst) throws IOException;
 
+    /**
+     * Why this device cannot serve a client now (e.g. a mirror leg that is not up to date, with no up-to-date peer
+     * to read from), or empty. The server refuses NBD_OPT_GO / INFO with this text (and closes an EXPORT_NAME
+     * client), rather than attaching the client to answer every read with an error.
+     */
+    default java.util.Optional<String> unavailable() {
+        return java.util.Optional.empty();
+    }
+
     void write(long offset, ByteBuffer src, boolean fua) throws IOException;
 
     void flush() throws IOException;

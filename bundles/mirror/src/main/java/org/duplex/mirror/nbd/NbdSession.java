@@ -147,6 +147,12 @@ public final class NbdSession {
                         LOG.info("NBD client {} asked for unknown export '{}': closing", peer, name);
                         return null;
                     }
+                    Optional<String> down = e.get().device().unavailable();
+                    if (down.isPresent()) {
+                        // EXPORT_NAME has no error reply: closing is all the protocol allows
+                        LOG.warn("NBD client {} refused export '{}' (closing): {}", peer, name, down.get());
+                        return null;
+                    }
                     out.writeLong(e.get().device().size());
                     out.writeShort(transmissionFlags(e.get().device()));
                     if (!noZeroes) {
@@ -222,6 +228,12 @@ public final class NbdSession {
             return null;
         }
         NbdServer.Export e = found.get();
+        Optional<String> down = e.device().unavailable();
+        if (down.isPresent()) {
+            LOG.warn("NBD client {} refused export '{}': {}", peer, name, down.get());
+            optError(option, Nbd.REP_ERR_UNKNOWN, "export '" + name + "' is not available: " + down.get());
+            return null;
+        }
         ByteBuffer info = ByteBuffer.allocate(12);
         info.putShort((short) Nbd.INFO_EXPORT).putLong(e.device().size()).putShort((short) transmissionFlags(e.device()));
         optReply(option, Nbd.REP_INFO, info.array());
