@@ -99,7 +99,8 @@ public class MirrorRegistry implements QuorumGate {
         close(s.volume().name());
         byte[] key = s.keyFile() == null ? null : Files.readAllBytes(s.keyFile());
         VolumeSettings.FencePath fp = s.fence();
-        PeerFencer fencer = fp == null ? PeerFencer.NONE : new TcpPeerFencer(fp.peerAddress(), fp.peerPort(), key);
+        PeerFencer fencer = fp == null ? PeerFencer.NONE : new TcpPeerFencer(fp.peerAddress(), fp.peerPort(), key,
+                s.volume().fenceAnswerLimit());
         MirrorVolume v = new MirrorVolume(key == null ? s.volume() : s.volume().withClusterKey(key), this, fencer);
         NbdServer nbd = null;
         FenceServer fence = null;

@@ -73,7 +73,9 @@ public record VolumeSettings(VolumeConfig volume, Path keyFile, String nbdAddres
                 c.skipInitialSync(), null, Duration.ofMillis(Long.parseLong(str(p, "ack.timeout.ms", "10000"))),
                 Duration.ofMillis(500), Fencing.parse(str(p, "fencing", "resource-only")),
                 Duration.ofMillis(positive(name, "fencing.timeout.ms", str(p, "fencing.timeout.ms", "30000"))),
-                PeerAck.parse(str(p, "peer.ack", "written")));
+                PeerAck.parse(str(p, "peer.ack", "written")),
+                Duration.ofMillis(positive(name, "peer.timeout.ms", str(p, "peer.timeout.ms",
+                        Long.toString(VolumeConfig.DEFAULT_PEER_TIMEOUT.toMillis())))));
         FencePath fence = null;
         if (c.replicated()) {
             String localFence = str(p, "fence.local.address", "");

@@ -1521,15 +1521,17 @@ public final class MirrorVolume implements BlockDevice, AutoCloseable {
     }
 
     /**
-     * Sends a PING every second and watches the link: an answer overdue by more than {@code ackTimeout}, or a
-     * payload read stalled for as long (channel reads have no SO_TIMEOUT), fails it.
+     * Pings the peer every fifth of the peer timeout and watches the link: nothing received for 3/4 of the peer
+     * timeout (a frozen or vanished peer: a live one answers every PING), or an answer overdue by more than
+     * {@code ackTimeout} (a live peer whose disk is too slow), fails it. Channel reads have no SO_TIMEOUT.
      */
     private void pingLoop(PeerLink l) {
         long ackLimit = config.ackTimeout().toNanos();
-        // as the SO_TIMEOUT the link had before its reads went through the channel: pings arrive every second
-        long readLimit = TimeUnit.MILLISECONDS.toNanos(Math.max(config.ackTimeout().toMillis(), 3000));
-        long tick = Math.max(10, Math.min(250, config.ackTimeout().toMillis() / 4));
-        long nextPing = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
+        long readLimit = config.peerSilenceLimit().toNanos();
+        long pingEvery = Math.max(TimeUnit.MILLISECONDS.toNanos(20),
+                Math.min(TimeUnit.SECONDS.toNanos(1), config.peerTimeout().toNanos() / 5));
+        long tick = Math.max(10, Math.min(100, TimeUnit.NANOSECONDS.toMillis(readLimit) / 10));
+        long nextPing = System.nanoTime() + pingEvery;
         while (l.up() && !closed) {
             try {
                 Thread.sleep(tick);
@@ -1542,12 +1544,13 @@ public final class MirrorVolume implements BlockDevice, AutoCloseable {
             }
             if (l.rawIn.blockedNanos() > readLimit) {
                 l.fail("nothing received from the peer for " + TimeUnit.NANOSECONDS.toMillis(readLimit)
-                        + " ms (it pings every second)");
+                        + " ms although it is pinged every " + TimeUnit.NANOSECONDS.toMillis(pingEvery)
+                        + " ms (peer process stopped, hung or gone?)");
                 return;
             }
             if (System.nanoTime() - nextPing >= 0) {
                 l.send(FrameType.PING, new byte[0]);
-                nextPing = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
+                nextPing = System.nanoTime() + pingEvery;
             }
         }
     }

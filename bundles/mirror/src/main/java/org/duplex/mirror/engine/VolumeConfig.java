@@ -29,14 +29,18 @@ import org.duplex.mirror.gi.SplitBrainPolicy;
  * @param fencing         what a primary does when it loses an up-to-date peer
  * @param fencingTimeout  how long writes wait for the peer to be outdated before they fail (I/O stays suspended)
  * @param peerAck         when the peer acknowledges a write: once written to its OS, or once forced to its disk
+ * @param peerTimeout     a peer from which nothing arrives for 3/4 of this (it is pinged every fifth) is dropped,
+ *                        and its fencing path gets the remaining quarter to answer before it counts as unreachable:
+ *                        a frozen peer stalls writes about this long (ackTimeout only bounds a live peer's acks)
  */
 public record VolumeConfig(String name, long size, Path backing, Path metaDir, int granularity,
                            String listenHost, int listenPort, String peerHost, int peerPort, ReplicationMode mode,
                            SplitBrainPolicy splitBrainPolicy, long resyncRate, ReadBalancing readBalancing,
                            boolean skipInitialSync, byte[] clusterKey, Duration ackTimeout, Duration connectRetry,
-                           Fencing fencing, Duration fencingTimeout, PeerAck peerAck) {
+                           Fencing fencing, Duration fencingTimeout, PeerAck peerAck, Duration peerTimeout) {
 
     public static final int DEFAULT_GRANULARITY = 64 * 1024;
+    public static final Duration DEFAULT_PEER_TIMEOUT = Duration.ofSeconds(2);
 
     public VolumeConfig {
         Objects.requireNonNull(name, "name");
@@ -50,6 +54,10 @@ public record VolumeConfig(String name, long size, Path backing, Path metaDir, i
         Objects.requireNonNull(fencing, "fencing");
         Objects.requireNonNull(fencingTimeout, "fencingTimeout");
         Objects.requireNonNull(peerAck, "peerAck");
+        Objects.requireNonNull(peerTimeout, "peerTimeout");
+        if (peerTimeout.toMillis() < 100) {
+            throw new IllegalArgumentException("volume " + name + ": peer timeout must be at least 100 ms");
+        }
         if (fencingTimeout.isNegative() || fencingTimeout.isZero()) {
             throw new IllegalArgumentException("volume " + name + ": fencing timeout must be positive");
         }
@@ -72,65 +80,82 @@ public record VolumeConfig(String name, long size, Path backing, Path metaDir, i
     public static VolumeConfig of(String name, long size, Path backing, Path metaDir) {
         return new VolumeConfig(name, size, backing, metaDir, DEFAULT_GRANULARITY, null, 0, null, 0,
                 ReplicationMode.SYNC, SplitBrainPolicy.DISCONNECT, 0, ReadBalancing.PREFER_LOCAL, false, null,
-                Duration.ofSeconds(10), Duration.ofMillis(200), Fencing.RESOURCE_ONLY, Duration.ofSeconds(30), PeerAck.WRITTEN);
+                Duration.ofSeconds(10), Duration.ofMillis(200), Fencing.RESOURCE_ONLY, Duration.ofSeconds(30), PeerAck.WRITTEN,
+                DEFAULT_PEER_TIMEOUT);
     }
 
     public VolumeConfig withListen(String host, int port) {
         return new VolumeConfig(name, size, backing, metaDir, granularity, host, port, peerHost, peerPort, mode,
-                splitBrainPolicy, resyncRate, readBalancing, skipInitialSync, clusterKey, ackTimeout, connectRetry, fencing, fencingTimeout, peerAck);
+                splitBrainPolicy, resyncRate, readBalancing, skipInitialSync, clusterKey, ackTimeout, connectRetry, fencing, fencingTimeout, peerAck, peerTimeout);
     }
 
     public VolumeConfig withPeer(String host, int port) {
         return new VolumeConfig(name, size, backing, metaDir, granularity, listenHost, listenPort, host, port, mode,
-                splitBrainPolicy, resyncRate, readBalancing, skipInitialSync, clusterKey, ackTimeout, connectRetry, fencing, fencingTimeout, peerAck);
+                splitBrainPolicy, resyncRate, readBalancing, skipInitialSync, clusterKey, ackTimeout, connectRetry, fencing, fencingTimeout, peerAck, peerTimeout);
     }
 
     public VolumeConfig withSplitBrainPolicy(SplitBrainPolicy p) {
         return new VolumeConfig(name, size, backing, metaDir, granularity, listenHost, listenPort, peerHost, peerPort,
-                mode, p, resyncRate, readBalancing, skipInitialSync, clusterKey, ackTimeout, connectRetry, fencing, fencingTimeout, peerAck);
+                mode, p, resyncRate, readBalancing, skipInitialSync, clusterKey, ackTimeout, connectRetry, fencing, fencingTimeout, peerAck, peerTimeout);
     }
 
     public VolumeConfig withResyncRate(long bytesPerSecond) {
         return new VolumeConfig(name, size, backing, metaDir, granularity, listenHost, listenPort, peerHost, peerPort,
                 mode, splitBrainPolicy, bytesPerSecond, readBalancing, skipInitialSync, clusterKey, ackTimeout,
-                connectRetry, fencing, fencingTimeout, peerAck);
+                connectRetry, fencing, fencingTimeout, peerAck, peerTimeout);
     }
 
     public VolumeConfig withReadBalancing(ReadBalancing r) {
         return new VolumeConfig(name, size, backing, metaDir, granularity, listenHost, listenPort, peerHost, peerPort,
-                mode, splitBrainPolicy, resyncRate, r, skipInitialSync, clusterKey, ackTimeout, connectRetry, fencing, fencingTimeout, peerAck);
+                mode, splitBrainPolicy, resyncRate, r, skipInitialSync, clusterKey, ackTimeout, connectRetry, fencing, fencingTimeout, peerAck, peerTimeout);
     }
 
     public VolumeConfig withSkipInitialSync(boolean skip) {
         return new VolumeConfig(name, size, backing, metaDir, granularity, listenHost, listenPort, peerHost, peerPort,
-                mode, splitBrainPolicy, resyncRate, readBalancing, skip, clusterKey, ackTimeout, connectRetry, fencing, fencingTimeout, peerAck);
+                mode, splitBrainPolicy, resyncRate, readBalancing, skip, clusterKey, ackTimeout, connectRetry, fencing, fencingTimeout, peerAck, peerTimeout);
     }
 
     public VolumeConfig withClusterKey(byte[] key) {
         return new VolumeConfig(name, size, backing, metaDir, granularity, listenHost, listenPort, peerHost, peerPort,
-                mode, splitBrainPolicy, resyncRate, readBalancing, skipInitialSync, key, ackTimeout, connectRetry, fencing, fencingTimeout, peerAck);
+                mode, splitBrainPolicy, resyncRate, readBalancing, skipInitialSync, key, ackTimeout, connectRetry, fencing, fencingTimeout, peerAck, peerTimeout);
     }
 
     public VolumeConfig withMode(ReplicationMode m) {
         return new VolumeConfig(name, size, backing, metaDir, granularity, listenHost, listenPort, peerHost, peerPort,
-                m, splitBrainPolicy, resyncRate, readBalancing, skipInitialSync, clusterKey, ackTimeout, connectRetry, fencing, fencingTimeout, peerAck);
+                m, splitBrainPolicy, resyncRate, readBalancing, skipInitialSync, clusterKey, ackTimeout, connectRetry, fencing, fencingTimeout, peerAck, peerTimeout);
     }
 
     public VolumeConfig withFencing(Fencing f, Duration timeout) {
         return new VolumeConfig(name, size, backing, metaDir, granularity, listenHost, listenPort, peerHost, peerPort,
                 mode, splitBrainPolicy, resyncRate, readBalancing, skipInitialSync, clusterKey, ackTimeout, connectRetry,
-                f, timeout, peerAck);
+                f, timeout, peerAck, peerTimeout);
     }
 
     public VolumeConfig withAckTimeout(Duration t) {
         return new VolumeConfig(name, size, backing, metaDir, granularity, listenHost, listenPort, peerHost, peerPort,
                 mode, splitBrainPolicy, resyncRate, readBalancing, skipInitialSync, clusterKey, t, connectRetry,
-                fencing, fencingTimeout, peerAck);
+                fencing, fencingTimeout, peerAck, peerTimeout);
     }
 
     public VolumeConfig withPeerAck(PeerAck a) {
         return new VolumeConfig(name, size, backing, metaDir, granularity, listenHost, listenPort, peerHost, peerPort,
                 mode, splitBrainPolicy, resyncRate, readBalancing, skipInitialSync, clusterKey, ackTimeout, connectRetry,
-                fencing, fencingTimeout, a);
+                fencing, fencingTimeout, a, peerTimeout);
+    }
+
+    public VolumeConfig withPeerTimeout(Duration t) {
+        return new VolumeConfig(name, size, backing, metaDir, granularity, listenHost, listenPort, peerHost, peerPort,
+                mode, splitBrainPolicy, resyncRate, readBalancing, skipInitialSync, clusterKey, ackTimeout, connectRetry,
+                fencing, fencingTimeout, peerAck, t);
+    }
+
+    /** How long a silent peer (nothing received, not even a PONG) is given before the link is dropped. */
+    public Duration peerSilenceLimit() {
+        return peerTimeout.multipliedBy(3).dividedBy(4);
+    }
+
+    /** How long the fencing path's server gets to start answering before the peer counts as unreachable. */
+    public Duration fenceAnswerLimit() {
+        return peerTimeout.dividedBy(4);
     }
 }

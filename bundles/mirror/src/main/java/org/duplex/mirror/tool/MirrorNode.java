@@ -22,6 +22,7 @@ import org.duplex.mirror.nbd.NbdServerConfig;
  * java -cp ... org.duplex.mirror.tool.MirrorNode --name vol --size 1073741824 --backing /tmp/a.img \
  *     --meta /tmp/a.meta [--listen 127.0.0.1:7789 --peer 127.0.0.1:7790] [--nbd 127.0.0.1:10809] \
  *     [--promote EPOCH] [--skip-initial-sync] [--async] [--resync-rate BYTES] [--key-file F] [--wait-sync [SECONDS]]
+ *     [--peer-ack written|durable] [--peer-timeout-ms MS] [--fence-listen HOST:PORT]
  * </pre>
  * Prints {@code READY nbd=PORT} once serving.
  */
@@ -62,7 +63,17 @@ public final class MirrorNode {
         if (o.containsKey("key-file")) {
             c = c.withClusterKey(Files.readAllBytes(Path.of(o.get("key-file"))));
         }
+        if (o.containsKey("peer-timeout-ms")) {
+            c = c.withPeerTimeout(Duration.ofMillis(Long.parseLong(o.get("peer-timeout-ms"))));
+        }
         MirrorVolume v = new MirrorVolume(c, QuorumGate.standalone());
+        org.duplex.mirror.fence.FenceServer fence = null;
+        if (o.containsKey("fence-listen")) {
+            // answers the peer primary's outdate requests, as the bundle's registry does
+            String[] hp = o.get("fence-listen").split(":");
+            fence = new org.duplex.mirror.fence.FenceServer(hp[0], Integer.parseInt(hp[1]), c.clusterKey(),
+                    Duration.ofSeconds(10), v::outdateByPeer);
+        }
         Duration syncWait = Duration.ofSeconds("true".equals(o.getOrDefault("wait-sync", "true")) ? 600
                 : Long.parseLong(o.get("wait-sync")));
         if (o.containsKey("wait-sync") && c.replicated()) {
@@ -92,9 +103,17 @@ public final class MirrorNode {
                 + v.listenPort());
         System.out.flush();
         NbdServer s = server;
+        org.duplex.mirror.fence.FenceServer fs = fence;
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             if (s != null) {
                 s.close();
+            }
+            if (fs != null) {
+                try {
+                    fs.close();
+                } catch (Exception e) {
+                    System.err.println("fence server close failed: " + e);
+                }
             }
             try {
                 v.close();
