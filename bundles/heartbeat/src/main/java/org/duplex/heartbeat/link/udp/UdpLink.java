@@ -9,6 +9,8 @@ import java.net.StandardProtocolFamily;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
 
 import org.duplex.heartbeat.frame.FrameCodec;
 import org.duplex.heartbeat.frame.RejectReason;
@@ -23,15 +25,17 @@ import org.slf4j.LoggerFactory;
  * UDP heartbeat: one datagram per frame, unicast to every peer's address, or once to a multicast group. The socket
  * is bound to the configured local address, so frames leave through the heartbeat NIC.
  *
- * <p>With {@code receive.batch.ms} above zero the receiver wakes up that often and drains every queued datagram,
- * instead of waking once per datagram: with many peers this saves most of the CPU (wake-ups dominate the cost),
- * at the price of up to that much delay and jitter resolution.
+ * <p>With {@code receive.batch.ms} above zero the receiver sleeps in a selector until a datagram is queued, drains
+ * every queued datagram, then waits that long before looking again, instead of waking once per datagram: with many
+ * peers this saves most of the CPU (wake-ups dominate the cost), at the price of up to that much delay and jitter
+ * resolution. An idle link (no peer sending) costs no wake-ups at all.
  */
 public final class UdpLink implements Link {
 
     private static final Logger LOG = LoggerFactory.getLogger(UdpLink.class);
     private final LinkConfig config;
     private DatagramChannel channel;
+    private Selector selector;
     private InetSocketAddress group;
     private Thread receiver;
     private volatile boolean closed;
@@ -74,9 +78,16 @@ public final class UdpLink implements Link {
                 ch.bind(bindTo);
             }
             ch.configureBlocking(config.receiveBatchMillis() == 0);
+            if (config.receiveBatchMillis() > 0) {
+                selector = Selector.open();
+                ch.register(selector, SelectionKey.OP_READ);
+            }
         } catch (IOException e) {
             if (ch != null) {
                 ch.close();
+            }
+            if (selector != null) {
+                selector.close();
             }
             throw new IOException("cannot bind UDP " + bindTo.getHostString() + ":" + config.port() + ": "
                     + e.getMessage() + " (is local.address an address of this host, is the port free?)", e);
@@ -95,7 +106,10 @@ public final class UdpLink implements Link {
                 buf.clear();
                 SocketAddress from = channel.receive(buf);
                 if (from == null) {
-                    Thread.sleep(batch); // non-blocking mode and nothing queued: wait for the next batch
+                    // non-blocking mode and the queue drained: let the next batch gather, then sleep until one is due
+                    Thread.sleep(batch);
+                    selector.selectedKeys().clear();
+                    selector.select();
                     continue;
                 }
                 String source = from instanceof InetSocketAddress a
@@ -114,6 +128,9 @@ public final class UdpLink implements Link {
                     sleepQuietly(100);
                 }
             } catch (RuntimeException e) {
+                if (closed) {
+                    return; // the selector was closed under select()
+                }
                 LOG.error("heartbeat link {}: receive loop error", config.name(), e);
             }
         }
@@ -155,6 +172,9 @@ public final class UdpLink implements Link {
     public void close() {
         closed = true;
         try {
+            if (selector != null) {
+                selector.close(); // wakes the receiver out of select()
+            }
             if (channel != null) {
                 channel.close();
             }
