@@ -46,7 +46,7 @@ public final class SyncPlanner {
         }
         LegInfo other = source == l ? p : l;
         String who = source == l ? "this leg" : "the peer's leg";
-        return new Plan(SyncDecision.NO_SAFE_SOURCE, false, prefix + "the generation identifiers make " + who
+        return new Plan(SyncDecision.NO_SAFE_SOURCE, false, prefix + "the sync rules make " + who
                 + " the sync source, but it is " + label(source.disk()) + " (it may lack acknowledged writes) while "
                 + (source == l ? "the peer's leg" : "this leg") + " is " + label(other.disk())
                 + ": refusing to resync in either direction. Way out: ha:mirror-promote --force on the node whose "
