@@ -120,26 +120,20 @@ public final class ActivityLog implements AutoCloseable {
     }
 
     /**
-     * Removes the extents whose writes are durable on this leg: no write in flight, and no write ended for
-     * {@code idleNanos}, or for {@code shortIdleNanos} when the extent is not among the {@code keep} most recently
-     * used (so continuous writes across many extents do not keep all of them in the log, while the hottest ones
-     * are not made to re-enter it, with a forced log write, every tick). {@code force} runs once, outside the log's
-     * lock, before anything is removed; an extent that saw a new write meanwhile stays. The shrunk log is forced.
-     * Returns how many extents left the log.
+     * Removes the extents whose writes are durable on this leg: no write in flight and none ended for
+     * {@code idleNanos}. {@code force} runs once, outside the log's lock, before anything is removed (and not at
+     * all when nothing is idle); an extent that saw a new write meanwhile stays. The shrunk log is forced. Returns
+     * how many extents left the log.
      */
-    public int retireIdle(long idleNanos, int keep, long shortIdleNanos, Force force) throws IOException {
+    public int retireIdle(long idleNanos, Force force) throws IOException {
         Map<Long, Long> candidates = new HashMap<>();
         synchronized (this) {
             long now = clock.getAsLong();
-            int beyondKeep = active.size() - keep;
-            int i = 0;
-            for (Map.Entry<Long, Extent> en : active.entrySet()) { // least recently used first
+            for (Map.Entry<Long, Extent> en : active.entrySet()) {
                 Extent x = en.getValue();
-                long idle = now - x.lastEndNanos;
-                if (x.inFlight == 0 && (idle >= idleNanos || (i < beyondKeep && idle >= shortIdleNanos))) {
+                if (x.inFlight == 0 && now - x.lastEndNanos >= idleNanos) {
                     candidates.put(en.getKey(), x.begun);
                 }
-                i++;
             }
             if (candidates.isEmpty()) {
                 return 0;

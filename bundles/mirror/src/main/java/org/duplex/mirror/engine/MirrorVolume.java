@@ -66,12 +66,13 @@ public final class MirrorVolume implements BlockDevice, AutoCloseable {
     private static final int AL_SLOTS = 1237;
     /**
      * Activity-log retirement, ticked every {@link #AL_TICK_MS}: an extent leaves once its writes are durable on
-     * this leg (data forced after them) and none ended for 2 s, or 250 ms for an extent outside the 16 most
-     * recently used. An idle volume's log is empty within about 3 s, so a crash then resyncs nothing.
+     * this leg (data forced after them) and none ended for 4 s. An idle volume's log is empty about 4.5 s after the
+     * last write, so a crash then resyncs nothing. Not sooner: an extent retired while it is still being rewritten
+     * re-enters with a forced log write in the write path, one per 4 MiB. With 2 s (and 250 ms outside the 16
+     * hottest extents) replicated 1 MiB sequential writes in scripts/bench/mirror.sh, whose 1 GiB stream comes
+     * round every 1.5-2.5 s, fell from about 700 to 350-450 MiB/s.
      */
-    static final long AL_IDLE_NANOS = TimeUnit.SECONDS.toNanos(2);
-    static final long AL_SHORT_IDLE_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
-    static final int AL_KEEP = 16;
+    static final long AL_IDLE_NANOS = TimeUnit.SECONDS.toNanos(4);
     private static final long AL_TICK_MS = 500;
     /** Start of the alert set when both legs are primary; a demote of this leg ends that condition. */
     static final String BOTH_PRIMARY = "both nodes are primary";
@@ -272,7 +273,7 @@ public final class MirrorVolume implements BlockDevice, AutoCloseable {
 
     /** One retirement tick (the maintenance thread's; tests may call it). Returns the extents retired. */
     int retireActivityLog() throws IOException {
-        return al.retireIdle(AL_IDLE_NANOS, AL_KEEP, AL_SHORT_IDLE_NANOS, data::force);
+        return al.retireIdle(AL_IDLE_NANOS, data::force);
     }
 
     /** Extents in the activity log now (what a crash at this moment would resync). */

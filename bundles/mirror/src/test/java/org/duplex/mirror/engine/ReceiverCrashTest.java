@@ -145,7 +145,7 @@ class ReceiverCrashTest {
     /**
      * Issue 13: the receive activity log never emptied, so every SIGKILL of a secondary resynced every extent it
      * ever received. Once the writes stopped and are durable, the killed secondary comes back UpToDate with nothing
-     * to resync. The test waits for the child's log file to be empty (its retirement tick, 2 s idle), not for a
+     * to resync. The test waits for the child's log file to be empty (its retirement tick, 4 s idle), not for a
      * fixed time.
      */
     @Test
@@ -163,7 +163,7 @@ class ReceiverCrashTest {
             MirrorPair.write(a, 0, 4096, (byte) 1);
             MirrorPair.write(a, 9L << 20, 4096, (byte) 2);
             Path receiveLog = dir.resolve("b.meta").resolve("activity-log");
-            // both legs' retirement ticks empty their logs about 2.5 s after the last write; the verdict is the
+            // both legs' retirement ticks empty their logs about 4.5 s after the last write; the verdict is the
             // resync below, so a log that never empties fails there with the bytes it costs
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
             while ((loggedExtents(receiveLog) != 0 || a.activityLogExtents() != 0) && System.nanoTime() < deadline) {
