@@ -193,6 +193,32 @@ public final class FailureDetector {
         }
     }
 
+    /**
+     * The monotonic time (ms) at which {@link #tick()} would next change a state if no frame arrived before it:
+     * an UP pair turning LATE, a LATE one DOWN, a grace time running out. {@link Long#MAX_VALUE} when only a frame
+     * can change anything. Lets the caller sleep until then instead of polling.
+     */
+    public synchronized long nextChangeAt() {
+        long next = Long.MAX_VALUE;
+        for (Peer p : peers.values()) {
+            for (Entry e : p.links.values()) {
+                LinkTiming t = e.def.timing();
+                long at;
+                if (e.lastHeard == Long.MIN_VALUE) {
+                    at = e.state == LinkState.DOWN ? Long.MAX_VALUE : e.graceUntil;
+                } else {
+                    at = switch (e.state) {
+                        case UP -> e.lastHeard + t.warn().toMillis();
+                        case LATE -> e.lastHeard + t.dead().toMillis();
+                        default -> Long.MAX_VALUE;
+                    };
+                }
+                next = Math.min(next, at);
+            }
+        }
+        return next;
+    }
+
     private void setLink(NodeId peer, Entry e, LinkState state, String reason) {
         e.state = state;
         sink.linkChanged(new LinkEvent(peer, e.def.id(), state, clock.now(), reason));

@@ -137,8 +137,7 @@ public final class HeartbeatNode implements AutoCloseable {
         });
         settings.peers().stream().filter(p -> !p.equals(settings.self())).forEach(detector::addPeer);
         this.housekeeping = Executors.newSingleThreadScheduledExecutor(daemon("duplex-hb-detector-" + settings.self()));
-        long tick = Math.max(5, settings.tick().toMillis());
-        housekeeping.scheduleAtFixedRate(this::tick, tick, tick, TimeUnit.MILLISECONDS);
+        housekeeping.execute(this::tickAndReschedule);
         housekeeping.scheduleWithFixedDelay(this::retryStopped, RETRY_MS, RETRY_MS, TimeUnit.MILLISECONDS);
         LOG.info("heartbeat of node {} in cluster {} started (incarnation {}, initial dead time {} ms)",
                 settings.self(), settings.cluster(), settings.incarnation(), settings.initialDead().toMillis());
@@ -153,6 +152,23 @@ public final class HeartbeatNode implements AutoCloseable {
             detector.tick();
         } catch (RuntimeException e) {
             LOG.error("heartbeat detector tick failed", e);
+        }
+    }
+
+    /**
+     * Ticks, then sleeps until the detector's next possible change (a pair turning LATE or DOWN) instead of polling
+     * every {@code tick}: exact to the millisecond, and an idle pair wakes about once per frame interval instead of
+     * twenty times a second. Bounded by max(tick, 250 ms) so a link added meanwhile is looked at soon enough.
+     */
+    private void tickAndReschedule() {
+        tick();
+        long cap = Math.max(Math.max(5, settings.tick().toMillis()), 250);
+        long next = detector.nextChangeAt();
+        long delay = next == Long.MAX_VALUE ? cap : Math.max(1, Math.min(cap, next - clock.monotonicMillis()));
+        try {
+            housekeeping.schedule(this::tickAndReschedule, delay, TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // closing
         }
     }
 

@@ -157,4 +157,36 @@ class FailureDetectorTest {
     void heardOnAnUnconfiguredPairIsReported() {
         assertThat(detector.heard(NodeId.of("stranger"), "udp0", "udp0", 1, 1, 0)).isFalse();
     }
+
+    /**
+     * The node sleeps until nextChangeAt() instead of polling: waking exactly then must give the same states as
+     * polling every 50 ms, and a frame in between must push the next change out.
+     */
+    @Test
+    void nextChangeAtIsWhenTheNextTickCanChangeAState() {
+        long start = clock.monotonicMillis();
+        assertThat(detector.nextChangeAt()).as("grace time of links never heard").isEqualTo(start + 5000);
+        detector.heard(B, "udp0", "udp0", 1, ++seq, clock.now().toEpochMilli());
+        detector.heard(B, "serial0", "serial0", 1, ++seq, clock.now().toEpochMilli());
+        long warn = LinkTiming.DEFAULT.warn().toMillis();
+        long dead = LinkTiming.DEFAULT.dead().toMillis();
+        assertThat(detector.nextChangeAt()).isEqualTo(start + warn);
+
+        clock.advanceMillis(warn - 1);
+        detector.tick();
+        assertThat(detector.linkState(B, "udp0")).isEqualTo(LinkState.UP);
+        detector.heard(B, "serial0", "serial0", 1, ++seq, clock.now().toEpochMilli());
+        assertThat(detector.nextChangeAt()).as("udp0 turns LATE first").isEqualTo(start + warn);
+
+        clock.advanceMillis(1);
+        detector.tick();
+        assertThat(detector.linkState(B, "udp0")).isEqualTo(LinkState.LATE);
+        assertThat(detector.nextChangeAt()).as("then udp0 turns DOWN").isEqualTo(start + dead);
+
+        clock.advanceMillis(dead - warn);
+        detector.tick();
+        assertThat(detector.linkState(B, "udp0")).isEqualTo(LinkState.DOWN);
+        assertThat(detector.nextChangeAt()).as("serial0, heard at warn - 1, turns LATE next")
+                .isEqualTo(start + warn - 1 + warn);
+    }
 }
