@@ -94,7 +94,8 @@ public class ClusterComponent implements ClusterService, ClusterAdmin, Execution
                 c.tiebreaker_type(), c.tiebreaker_disk_path(), c.tiebreaker_disk_offset(),
                 Duration.ofMillis(c.tiebreaker_disk_renew_ms()), Duration.ofMillis(c.tiebreaker_disk_lease_ms()),
                 Duration.ofMillis(c.tiebreaker_disk_margin_ms()), c.tiebreaker_witness(),
-                c.tiebreaker_ping_target(), state, key, Duration.ofMillis(c.fd_timeout_ms()), c.fd_sock_offset(),
+                c.tiebreaker_ping_target(), state, key, Duration.ofMillis(c.fd_timeout_ms()),
+                Duration.ofMillis(c.fd_backstop_ms()), c.fd_sock_offset(),
                 Duration.ofMillis(c.tick_ms()), false, c.tiebreaker_disk_fence_takeover());
     }
 

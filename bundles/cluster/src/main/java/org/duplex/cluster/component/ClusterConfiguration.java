@@ -69,8 +69,15 @@ public @interface ClusterConfiguration {
     @AttributeDefinition(description = "Shared cluster key file; empty = ${karaf.etc}/duplex-cluster.key")
     String cluster_key_file() default "";
 
-    @AttributeDefinition(description = "Failure detection timeout in ms")
+    @AttributeDefinition(description = "Fast failure detection in ms: a new coordinator's term must be established "
+            + "within half of it; VERIFY_SUSPECT checks a suspicion for a quarter of it")
     long fd_timeout_ms() default 600;
+
+    @AttributeDefinition(description = "JGroups' own failure detection (FD_ALL3) in ms: a member silent this long on "
+            + "the cluster connections is excluded. Dead nodes are excluded by the heartbeat (dead on every link) in "
+            + "its dead time; this is the backstop for members no heartbeat link covers and for a cut interconnect. "
+            + "Never below fd.timeout.ms")
+    long fd_backstop_ms() default 10000;
 
     @AttributeDefinition(description = "FD_SOCK2 listens on the transport port + this offset")
     int fd_sock_offset() default 100;

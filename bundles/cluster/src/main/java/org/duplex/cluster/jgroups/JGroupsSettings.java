@@ -16,11 +16,12 @@ import org.duplex.api.model.NodeId;
  * @param bindPort     port of the TCP transport (FD_SOCK2 listens on bindPort + fdSockOffset)
  * @param peers        every node's transport address (TCPPING static list; may include this node)
  * @param clusterKey   the shared secret every traffic is encrypted with (SYM_ENCRYPT, AES key derived from it)
- * @param fdTimeout    failure detection: a silent member is suspected after this (FD_ALL3)
+ * @param fdTimeout    fast failure detection: VERIFY_SUSPECT's check of a suspicion takes a quarter of it
+ * @param fdBackstop   FD_ALL3: a member silent this long on the cluster connections is suspected
  * @param testHooks    adds a DISCARD layer tests can use to cut all traffic
  */
 public record JGroupsSettings(String clusterName, NodeId nodeId, String bindAddress, int bindPort,
-                              List<InetSocketAddress> peers, byte[] clusterKey, Duration fdTimeout,
+                              List<InetSocketAddress> peers, byte[] clusterKey, Duration fdTimeout, Duration fdBackstop,
                               int fdSockOffset, boolean testHooks) {
 
     public JGroupsSettings {
@@ -34,6 +35,7 @@ public record JGroupsSettings(String clusterName, NodeId nodeId, String bindAddr
                     + clusterKey.length);
         }
         Objects.requireNonNull(fdTimeout, "fdTimeout");
+        Objects.requireNonNull(fdBackstop, "fdBackstop");
     }
 
     public static List<InetSocketAddress> parsePeers(String text) {

@@ -13,7 +13,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.function.IntSupplier;
 import java.util.function.Supplier;
@@ -65,6 +67,15 @@ public final class ClusterNode implements AutoCloseable, ReplicatedConfig {
     /** Sampled on the tick thread before the core's lock is taken, so the provider's code never runs under it. */
     private volatile int weightSample;
     private String weightProblem;
+    /** Tick thread only: consecutive ticks with a quorate, settled, unchanged state, and the next scheduled tick. */
+    private int quietTicks;
+    private ScheduledFuture<?> nextTick;
+    private final AtomicBoolean kickQueued = new AtomicBoolean();
+    private final long fastTickMs;
+    private final long steadyTickMs;
+
+    /** Quiet ticks before the steady interval applies (at the fast interval: 1 s). */
+    static final int QUIET_TICKS = 20;
 
     /** How long the coordinator waits for another node's report on an order, by default. */
     public static final Duration DEFAULT_EXECUTION_TIMEOUT = Duration.ofSeconds(120);
@@ -96,6 +107,8 @@ public final class ClusterNode implements AutoCloseable, ReplicatedConfig {
                        Supplier<NodeFencing> fencing) throws IOException {
         this.options = options;
         this.tiebreakerWeight = tiebreakerWeight;
+        this.fastTickMs = Math.max(1, options.tickInterval().toMillis());
+        this.steadyTickMs = steadyTick(fastTickMs, options.leaseRenew() == null ? 0 : options.leaseRenew().toMillis());
         Files.createDirectories(options.stateDir());
         if (!Files.isReadable(options.clusterKeyFile())) {
             throw new IOException("cluster key file " + options.clusterKeyFile() + " is missing or unreadable: create it"
@@ -104,7 +117,8 @@ public final class ClusterNode implements AutoCloseable, ReplicatedConfig {
         byte[] key = Files.readAllBytes(options.clusterKeyFile());
         NodeId self = NodeId.of(options.nodeId());
         engine = new JGroupsEngine(new JGroupsSettings(options.clusterName(), self, options.bindAddress(),
-                options.effectiveBindPort(), options.peers(), key, options.fdTimeout(), options.fdSockOffset(),
+                options.effectiveBindPort(), options.peers(), key, options.fdTimeout(), options.fdBackstop(),
+                options.fdSockOffset(),
                 options.testHooks()));
         core = new ClusterCore(self, options.bootstrapConfig(), options.quorumSettings(),
                 tiebreaker(options, self, () -> weightSample),
@@ -123,8 +137,8 @@ public final class ClusterNode implements AutoCloseable, ReplicatedConfig {
                 t.setDaemon(true);
                 return t;
             });
-            lease.useFencing(new DeviceHolderFencing(fencing, fenceRunner, System::nanoTime, Duration.ofSeconds(5)),
-                    options.leaseRenew().multipliedBy(2));
+            lease.useFencing(new DeviceHolderFencing(fencing, fenceRunner, System::nanoTime, Duration.ofSeconds(5),
+                    this::kick), options.leaseRenew().multipliedBy(2));
         }
         execution = new ClusterExecutionChannel(self, core::view, core::knownEpoch, () -> core.config().version(),
                 engine::send, ticker,
@@ -156,13 +170,58 @@ public final class ClusterNode implements AutoCloseable, ReplicatedConfig {
         engine.start(v -> {
             core.onView(v);
             execution.onView(v);
+            kick();
         }, m -> {
             if (!execution.onMessage(m)) {
                 core.onMessage(m);
+                kick();
             }
         });
-        long tick = options.tickInterval().toMillis();
-        ticker.scheduleWithFixedDelay(this::tick, 0, tick, TimeUnit.MILLISECONDS);
+        schedule(0);
+    }
+
+    /**
+     * The tick interval while nothing moves: a quorate, settled state unchanged for {@link #QUIET_TICKS} ticks.
+     * Each tick is a wake-up, and wake-ups were most of an idle node's CPU. Safe because everything that matters
+     * arrives as an event that brings the fast interval back at once (a view change, a cluster message, a
+     * confirmed fence: {@link #kick()}), and the disk lease, renewed at the first tick after each renew interval,
+     * still renews well inside its stall limit (2 renew intervals): at most renew + renew/2.
+     */
+    static long steadyTick(long fastMs, long leaseRenewMs) {
+        long cap = leaseRenewMs > 0 ? leaseRenewMs / 2 : 250;
+        return Math.max(fastMs, Math.min(250, cap));
+    }
+
+    private void schedule(long delayMs) {
+        try {
+            nextTick = ticker.schedule(this::tickAndReschedule, delayMs, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            // closing
+        }
+    }
+
+    private void tickAndReschedule() {
+        tick();
+        schedule(quietTicks >= QUIET_TICKS ? steadyTickMs : fastTickMs);
+    }
+
+    /** Something happened: tick now and at the fast interval until the state settles again. */
+    private void kick() {
+        if (!kickQueued.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            ticker.execute(() -> {
+                kickQueued.set(false);
+                quietTicks = 0;
+                if (nextTick != null) {
+                    nextTick.cancel(false);
+                }
+                tickAndReschedule();
+            });
+        } catch (RejectedExecutionException e) {
+            kickQueued.set(false); // closing
+        }
     }
 
     private void tick() {
@@ -171,6 +230,8 @@ public final class ClusterNode implements AutoCloseable, ReplicatedConfig {
             core.tick();
             QuorumState now = core.state();
             QuorumState before = last;
+            quietTicks = before != null && !changed(before, now) && now.quorate() && !now.settling()
+                    ? quietTicks + 1 : 0;
             if (before == null || changed(before, now)) {
                 last = now;
                 if (before == null || before.quorate() != now.quorate() || before.settling() != now.settling()) {

@@ -20,6 +20,10 @@ import org.duplex.cluster.quorum.QuorumSettings;
  * @param members   the bootstrap node list "id@host:port[/witness][*votes]", comma separated; later replaced by
  *                  the replicated configuration for votes and roles
  * @param tiebreaker none, disk, witness or ping
+ * @param fdTimeout the fast failure-detection time: term deadline (half of it), VERIFY_SUSPECT (a quarter)
+ * @param fdBackstop JGroups' own failure detector (FD_ALL3): a member silent on the cluster connections this long
+ *                  is excluded. The heartbeat excludes a dead node in its dead time through every link; this is
+ *                  the backstop for a member the heartbeat does not cover, and for a cut interconnect
  * @param leaseFenceTakeover the disk lease of a holder that left the view and stopped renewing is taken as soon
  *                  as a fencing device confirms it off, instead of after it expired
  */
@@ -27,7 +31,7 @@ public record NodeOptions(String nodeId, String clusterName, String bindAddress,
                           int expectedVotes, boolean twoNode, boolean waitForAll, NoQuorumPolicy noQuorumPolicy,
                           String tiebreaker, String diskPath, long diskOffset, Duration leaseRenew,
                           Duration leaseTime, Duration leaseMargin, String witness, String pingTarget,
-                          Path stateDir, Path clusterKeyFile, Duration fdTimeout, int fdSockOffset,
+                          Path stateDir, Path clusterKeyFile, Duration fdTimeout, Duration fdBackstop, int fdSockOffset,
                           Duration tickInterval, boolean testHooks, boolean leaseFenceTakeover) {
 
     public NodeOptions {
@@ -36,6 +40,7 @@ public record NodeOptions(String nodeId, String clusterName, String bindAddress,
         Objects.requireNonNull(members, "members");
         Objects.requireNonNull(stateDir, "state.dir");
         Objects.requireNonNull(clusterKeyFile, "cluster.key.file");
+        Objects.requireNonNull(fdBackstop, "fd.backstop.ms");
     }
 
     /** One parsed member entry. */

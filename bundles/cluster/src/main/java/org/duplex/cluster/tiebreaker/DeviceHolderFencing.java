@@ -26,6 +26,7 @@ public final class DeviceHolderFencing implements HolderFencing {
     private final ExecutorService executor;
     private final LongSupplier clock;
     private final long retryNanos;
+    private final Runnable onOutcome;
     private final Map<NodeId, Attempt> attempts = new ConcurrentHashMap<>();
 
     private record Attempt(long notBefore, Status status, long confirmedAt, long endedAt, String detail) {
@@ -34,10 +35,17 @@ public final class DeviceHolderFencing implements HolderFencing {
     /** @param clock must be {@link System#nanoTime()}: {@link NodeFencing} reports confirmations on it */
     public DeviceHolderFencing(Supplier<NodeFencing> service, ExecutorService executor, LongSupplier clock,
                                Duration retry) {
+        this(service, executor, clock, retry, () -> { });
+    }
+
+    /** @param onOutcome called after each fence ends (confirmed or failed), so the lease can act on it at once */
+    public DeviceHolderFencing(Supplier<NodeFencing> service, ExecutorService executor, LongSupplier clock,
+                               Duration retry, Runnable onOutcome) {
         this.service = service;
         this.executor = executor;
         this.clock = clock;
         this.retryNanos = retry.toNanos();
+        this.onOutcome = onOutcome;
     }
 
     @Override
@@ -78,6 +86,7 @@ public final class DeviceHolderFencing implements HolderFencing {
             done = new Attempt(notBefore, Status.FAILED, 0, clock.getAsLong(), e.toString());
         }
         attempts.put(node, done);
+        onOutcome.run();
     }
 
     @Override

@@ -93,6 +93,7 @@ public final class NodeMain {
                 a.get("tiebreaker.witness"), a.get("tiebreaker.ping.target"), Path.of(a.get("state.dir")),
                 Path.of(a.get("cluster.key.file")),
                 Duration.ofMillis(Long.parseLong(a.getOrDefault("fd.timeout.ms", "1000"))),
+                Duration.ofMillis(Long.parseLong(a.getOrDefault("fd.backstop.ms", a.getOrDefault("fd.timeout.ms", "1000")))),
                 Integer.parseInt(a.getOrDefault("fd.sock.offset", "100")),
                 Duration.ofMillis(Long.parseLong(a.getOrDefault("tick.ms", "50"))), true, false);
     }
