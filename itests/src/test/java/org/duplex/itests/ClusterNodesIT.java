@@ -45,7 +45,7 @@ class ClusterNodesIT {
         List<String> ids = List.of("node1", "node2", "node3");
         Map<String, Integer> clusterPorts = new LinkedHashMap<>();
         for (String id : ids) {
-            clusterPorts.put(id, freePortPair());
+            clusterPorts.put(id, DuplexContainer.freePortWithNeighbour(100));
         }
         String members = clusterPorts.entrySet().stream().map(e -> e.getKey() + "@127.0.0.1:" + e.getValue())
                 .collect(Collectors.joining(", "));
@@ -134,20 +134,5 @@ class ClusterNodesIT {
     private static String match(Pattern p, String text) {
         Matcher m = p.matcher(text);
         return m.find() ? m.group(1) : "";
-    }
-
-    /** A free port whose neighbour +100 (JGroups FD_SOCK2's default offset) is free too. */
-    private static int freePortPair() {
-        for (int i = 0; i < 50; i++) {
-            int port = DuplexContainer.freePort();
-            if (port + 100 < 65536) {
-                try (java.net.ServerSocket s = new java.net.ServerSocket(port + 100)) {
-                    return port;
-                } catch (java.io.IOException busy) {
-                    // try another
-                }
-            }
-        }
-        throw new IllegalStateException("no free port pair");
     }
 }

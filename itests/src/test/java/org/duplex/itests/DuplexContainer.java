@@ -90,4 +90,22 @@ public final class DuplexContainer {
             throw new IllegalStateException("no free port", e);
         }
     }
+
+    /**
+     * A free port whose neighbour {@code port + offset} is free too: JGroups' FD_SOCK2 listens at +100, a mirror
+     * volume's fencing path at +1.
+     */
+    public static int freePortWithNeighbour(int offset) {
+        for (int i = 0; i < 50; i++) {
+            int port = freePort();
+            if (port + offset < 65536) {
+                try (ServerSocket s = new ServerSocket(port + offset)) {
+                    return port;
+                } catch (IOException busy) {
+                    // try another
+                }
+            }
+        }
+        throw new IllegalStateException("no free port pair (offset " + offset + ")");
+    }
 }
