@@ -22,6 +22,7 @@ PACKAGES=(
   python3                   # two-node lab: the client probe
   perl-base                 # two-node lab: the sample web service (starts in ~30 ms)
   keepalived                # failover benchmark: the comparison rows (never started by the tests)
+  nftables                  # lab: packet loss on the nodes' links (this kernel has no netem), soak test
 )
 
 missing=()

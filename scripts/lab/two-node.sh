@@ -22,6 +22,9 @@
 #   two-node.sh kill NODE              power cut: NODE's links down and every process of NODE SIGKILLed
 #   two-node.sh start NODE             boot NODE again (unfenced, addresses as after a reboot)
 #   two-node.sh freeze|thaw NODE       SIGSTOP / SIGCONT NODE's JVM (a hung node)
+#   two-node.sh pause NODE MS          SIGSTOP NODE's JVM for MS milliseconds, then SIGCONT (a GC or VM stun)
+#   two-node.sh loss PCT               drop PCT % of packets each way on both nodes' LAN and interconnect
+#                                      (nftables numgen rules in their namespaces; 0 removes them; serial untouched)
 #   two-node.sh cut|heal NODE          interconnect port of NODE down / up (serial link stays)
 #   two-node.sh fence off|on|status NODE   the fence device by hand
 #   two-node.sh kill-app NODE          SIGKILL the web service process on NODE (the JVM stays)
@@ -226,6 +229,20 @@ case "$cmd" in
     start) start_node "$1" ;;
     freeze) kill -STOP "$(jvm_pid "$1")" ;;
     thaw) kill -CONT "$(jvm_pid "$1")" ;;
+    pause) [ $# -eq 2 ] && [[ $2 =~ ^[0-9]+$ ]] || die "usage: pause NODE MS"
+           pid=$(jvm_pid "$1"); [ -n "$pid" ] || die "$1 has no JVM"
+           kill -STOP "$pid"; sleep "$(printf '%d.%03d' $(($2 / 1000)) $(($2 % 1000)))"; kill -CONT "$pid" ;;
+    loss) [ $# -eq 1 ] && [[ $1 =~ ^[0-9]+$ ]] && [ "$1" -le 100 ] || die "usage: loss PCT (0-100)"
+          command -v nft >/dev/null || die "loss needs nft (Debian package nftables; scripts/install-deps.sh)"
+          for n in "${NODES[@]}"; do
+              ns=$(ns_of "$n")
+              ip netns exec "$ns" nft delete table inet duplex_lab_loss 2>/dev/null || true
+              [ "$1" -eq 0 ] && continue
+              printf '%s\n' "table inet duplex_lab_loss {" \
+                  "  chain input { type filter hook input priority 0; meta iifname { \"eth0\", \"eth1\" } numgen random mod 100 < $1 drop; }" \
+                  "  chain output { type filter hook output priority 0; meta oifname { \"eth0\", \"eth1\" } numgen random mod 100 < $1 drop; }" \
+                  "}" | ip netns exec "$ns" nft -f -
+          done ;;
     cut) ip -n "$SW" link set "n$(idx_of "$1")-ic" down ;;
     heal) ip -n "$SW" link set "n$(idx_of "$1")-ic" up ;;
     fence) "$LAB/fence.sh" "$1" "$2" ;;

@@ -78,6 +78,11 @@ public final class TwoNodeLab {
         return run(Duration.ofSeconds(90), "client", node, command);
     }
 
+    /** The process id of NODE's Karaf JVM (bin/start writes it to karaf.pid). */
+    public long jvmPid(String node) throws IOException {
+        return Long.parseLong(Files.readString(dir.resolve(node).resolve("karaf.pid")).trim());
+    }
+
     /** The node answering at the VIP right now, or "none". */
     public String served() throws Exception {
         return run(Duration.ofSeconds(30), "served").trim();

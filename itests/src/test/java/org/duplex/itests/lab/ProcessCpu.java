@@ -1,0 +1,71 @@
+package org.duplex.itests.lab;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * CPU time of a process and of each of its threads, from /proc (utime + stime, in clock ticks of 10 ms: Linux's
+ * USER_HZ is 100 on every architecture this runs on). Two snapshots give the share of a core over the interval
+ * between them, and name the threads that used it.
+ */
+public final class ProcessCpu {
+
+    private static final double TICK_SECONDS = 0.01;
+
+    /** One reading: the process total and each live thread's ticks, by "tid name". */
+    public record Snapshot(long pid, long nanoTime, long ticks, Map<String, Long> threads) {
+
+        /** Share of one core used between {@code earlier} and this snapshot, in percent. */
+        public double percentOfACoreSince(Snapshot earlier) {
+            double seconds = (nanoTime - earlier.nanoTime) / 1e9;
+            return (ticks - earlier.ticks) * TICK_SECONDS / seconds * 100;
+        }
+
+        /** The threads that used the most CPU since {@code earlier}, "name 12.3%" each, busiest first. */
+        public List<String> busiestSince(Snapshot earlier, int limit) {
+            double seconds = (nanoTime - earlier.nanoTime) / 1e9;
+            List<String> out = new ArrayList<>();
+            threads.entrySet().stream()
+                    .map(e -> Map.entry(e.getKey(), e.getValue() - earlier.threads.getOrDefault(e.getKey(), 0L)))
+                    .filter(e -> e.getValue() > 0)
+                    .sorted(Map.Entry.<String, Long>comparingByValue(Comparator.reverseOrder()))
+                    .limit(limit)
+                    .forEach(e -> out.add(String.format("%s %.2f%%", e.getKey(), e.getValue() * TICK_SECONDS / seconds * 100)));
+            return out;
+        }
+    }
+
+    private ProcessCpu() {
+    }
+
+    public static Snapshot snapshot(long pid) throws IOException {
+        Path proc = Path.of("/proc", Long.toString(pid));
+        long total = ticks(Files.readString(proc.resolve("stat")));
+        Map<String, Long> threads = new HashMap<>();
+        try (Stream<Path> tasks = Files.list(proc.resolve("task"))) {
+            for (Path t : (Iterable<Path>) tasks::iterator) {
+                try {
+                    String stat = Files.readString(t.resolve("stat"));
+                    threads.put(t.getFileName() + " " + stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')')),
+                            ticks(stat));
+                } catch (IOException e) {
+                    // the thread ended between the listing and the read
+                }
+            }
+        }
+        return new Snapshot(pid, System.nanoTime(), total, threads);
+    }
+
+    /** utime + stime: fields 14 and 15 of /proc/PID/stat, counted after the parenthesised command name. */
+    static long ticks(String stat) {
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+    }
+}
