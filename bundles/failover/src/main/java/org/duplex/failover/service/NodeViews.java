@@ -52,6 +52,11 @@ public final class NodeViews {
             if ((lv == Liveness.ALIVE || lv == Liveness.SUSPECT) && membershipKnown
                     && !quorum.members().contains(p.peer())) {
                 lv = Liveness.PARTITIONED;
+            } else if (lv == Liveness.DEAD && membershipKnown && quorum.members().contains(p.peer())) {
+                // A member the heartbeat has not heard yet: a node that just (re)joined the view before its first
+                // frames arrived. A node the heartbeat declared dead is suspected out of the view at once, so this
+                // is never a dead node; treating it as DEAD got a freshly booted node fenced in the lab.
+                lv = Liveness.SUSPECT;
             }
             out.put(p.peer(), node(p.peer(), lv, modes));
         }

@@ -55,6 +55,20 @@ class NodeViewsTest {
         assertThat(noHeartbeat.get(N1).liveness()).as("configured, never heard").isEqualTo(Liveness.UNKNOWN);
     }
 
+    /**
+     * node2 was killed, rebooted and rejoined the membership view before its first heartbeat frames arrived: the
+     * engine fenced it as "dead, and web may have run there". A member of the view is never DEAD.
+     */
+    @Test
+    void aMemberTheHeartbeatHasNotHeardYetIsSuspectNotDead() {
+        QuorumState q = new QuorumState(N2, true, Optional.of(N2), new FencingEpoch(4), Set.of(N1, N2), 2, 2, "ok");
+        Map<NodeId, Node> nodes = NodeViews.nodes(List.of(web), q,
+                List.of(peer(N1, Liveness.DEAD, LinkState.DOWN), peer(N3, Liveness.DEAD, LinkState.DOWN)), N2, true,
+                Map.of());
+        assertThat(nodes.get(N1).liveness()).as("in the view, not heard yet").isEqualTo(Liveness.SUSPECT);
+        assertThat(nodes.get(N3).liveness()).as("out of the view and silent").isEqualTo(Liveness.DEAD);
+    }
+
     @Test
     void nodeModesComeFromTheClusterServiceAtEveryCall() {
         Map<NodeId, NodeMode> modes = new java.util.concurrent.ConcurrentHashMap<>();
