@@ -177,12 +177,16 @@ class MirrorOperatorIT {
     @Test
     @Order(4)
     void bothJvmsAreIdleAfterwards() throws Exception {
+        Map<String, Long> ticks0 = new LinkedHashMap<>();
+        for (Map.Entry<String, DistributionNode> e : nodes.entrySet()) {
+            ticks0.put(e.getKey(), cpuTicks(e.getValue().pid()));
+        }
+        long t0 = System.nanoTime();
+        Thread.sleep(5000);
+        double seconds = (System.nanoTime() - t0) / 1e9;
         for (Map.Entry<String, DistributionNode> e : nodes.entrySet()) {
             long pid = e.getValue().pid();
-            long ticks0 = cpuTicks(pid);
-            long t0 = System.nanoTime();
-            Thread.sleep(5000);
-            double cores = (cpuTicks(pid) - ticks0) / 100.0 / ((System.nanoTime() - t0) / 1e9);
+            double cores = (cpuTicks(pid) - ticks0.get(e.getKey())) / 100.0 / seconds;
             long rssKib = rssKib(pid);
             System.out.printf("%s JVM (pid %d): %.1f %% of a core over 5 s idle, RSS %d MiB%n", e.getKey(), pid,
                     cores * 100, rssKib / 1024);
@@ -256,48 +260,61 @@ class MirrorOperatorIT {
 
         // bin/start n1 and let it reconnect and resync.
         assertThat(n1.start().exitCode()).isZero();
-        awaitInSync("round " + round + ": n1 back, both legs UpToDate", "role=SECONDARY");
+        await("round " + round + ": n1 back and connected").atMost(Duration.ofMinutes(2))
+                .pollInterval(Duration.ofMillis(500))
+                .until(() -> logSince(n1, n1Log).contains("Mirror volume " + VOLUME + ": connected to"));
+        awaitStatus("n2", "round " + round + ": the resync over", s -> s.contains("connection=CONNECTED")
+                && s.contains("dirty=0 bytes"));
         String n1Says = logSince(n1, n1Log);
         String n2Says = logSince(n2, n2Log);
         System.out.printf("round %d (lose block %s, idle %s, %d writes acknowledged)%n  n1: %s%n  n2: %s%n", round,
                 loseBlock, idle, writer.acknowledged.get(), mirrorLines(n1Says), mirrorLines(n2Says));
-        if (!idle) {
-            assertThat(n1Says).as("n1's log: it came back Outdated, as in the report")
-                    .contains("the leg is OUTDATED until it resyncs from the primary");
-            assertThat(n2Says).as("n2's log: the resync runs n2 -> n1")
-                    .contains("this node is newer: resync of dirty regions to the peer")
-                    .contains("resync finished");
-            assertThat(n1Says).as("n1's log: the resync runs n2 -> n1")
-                    .contains("peer is newer: resync of dirty regions from the peer")
-                    .contains("resync from the peer finished; this leg is up to date");
-        } else {
-            assertThat(n1Says).as("n1's log: an idle leg comes back UpToDate")
-                    .doesNotContain("the leg is OUTDATED until it resyncs");
-        }
+
+        // Every acknowledged pattern is still on n2 (the data loss of the report: n1's zeros copied over it).
+        assertPatterns("n2", n1Says, n2Says);
+        // The direction: n2 -> n1, never the other way round.
         assertThat(n1Says).as("n1's log never makes n1 the sync source")
                 .doesNotContain("this node is newer").doesNotContain("full sync to the peer");
         assertThat(n2Says).as("n2's log never makes n2 the sync target")
                 .doesNotContain("peer is newer").doesNotContain("full sync from the peer");
+        if (!idle) {
+            assertThat(n1Says).as("n1's log: it came back Outdated, as in the report")
+                    .contains("the leg is OUTDATED until it resyncs from the primary");
+            assertThat(n2Says).as("n2's log: the resync runs n2 -> n1")
+                    .contains("this node is newer: resync of dirty regions to the peer");
+            assertThat(n1Says).as("n1's log: the resync runs n2 -> n1")
+                    .contains("peer is newer: resync of dirty regions from the peer");
+        } else {
+            assertThat(n1Says).as("n1's log: an idle leg comes back UpToDate")
+                    .doesNotContain("the leg is OUTDATED until it resyncs");
+        }
+        awaitInSync("round " + round + ": both legs UpToDate", "role=SECONDARY");
+        assertThat(logSince(n1, n1Log)).as("n1's log: the resync from n2 completed")
+                .contains(idle ? "legs agree: no resync needed" : "resync from the peer finished; this leg is up to date");
 
-        // ha:mirror-verify: no differences; both backing files hold every acknowledged pattern.
+        assertPatterns("n1", logSince(n1, n1Log), logSince(n2, n2Log));
+
+        // ha:mirror-verify: no differences.
         String verify = clientOk(n2, "ha:mirror-verify " + VOLUME, Duration.ofMinutes(1));
         assertThat(verify).as("ha:mirror-verify").containsPattern("\\d+ regions compared, 0 differ");
-        for (String id : List.of("n1", "n2")) {
-            for (Map.Entry<Long, Integer> w : written.entrySet()) {
-                byte[] data = read(backing.get(id), w.getKey(), (int) LENGTH);
-                assertThat(countNot(data, (byte) (int) w.getValue()))
-                        .as("bytes of the acknowledged pattern 0x%x at %d in %s's backing file that differ",
-                                w.getValue(), w.getKey(), id).isZero();
-            }
-        }
 
         // Promote n2 again: the application reads its acknowledged data over NBD.
         clientOk(n2, "ha:mirror-promote " + VOLUME, Duration.ofSeconds(30));
-        awaitInSync("round " + round + ": n2 primary again", "role=PRIMARY");
+        awaitStatus("n2", "round " + round + ": n2 primary again", s -> s.contains("role=PRIMARY") && inSync(s));
         for (Map.Entry<Long, Integer> w : written.entrySet()) {
             Result r = qemuIo(nbdPorts.get("n2"), String.format("read -P 0x%x %d %d", w.getValue(), w.getKey(), LENGTH));
             assertThat(r.output()).as("qemu-io read -P of the acknowledged pattern at " + w.getKey())
                     .contains("read " + LENGTH + "/" + LENGTH + " bytes").doesNotContain("Pattern verification failed");
+        }
+    }
+
+    private void assertPatterns(String id, String n1Says, String n2Says) throws Exception {
+        for (Map.Entry<Long, Integer> w : written.entrySet()) {
+            byte[] data = read(backing.get(id), w.getKey(), (int) LENGTH);
+            assertThat(countNot(data, (byte) (int) w.getValue()))
+                    .as("round %d: bytes of the acknowledged pattern 0x%x at %d that differ in %s's backing file "
+                            + "after n1's return; mirror log lines:%n  n1: %s%n  n2: %s", round, w.getValue(),
+                            w.getKey(), id, mirrorLines(n1Says), mirrorLines(n2Says)).isZero();
         }
     }
 
