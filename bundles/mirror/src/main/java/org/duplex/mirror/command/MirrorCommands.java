@@ -86,8 +86,8 @@ public final class MirrorCommands {
                     + "run ha:mirror-connect " + name + " on the peer too";
         }
         v.connect();
-        return name + ": this node keeps its data; run ha:mirror-resolve-split-brain " + name
-                + " --discard-local on the other node";
+        return name + ": this node keeps its data; run ha:mirror-resolve-split-brain --discard-local " + name
+                + " on the other node";
     }
 
     /** Creates or replaces the factory configuration {@code org.duplex.mirror.volume} named {@code name}. */

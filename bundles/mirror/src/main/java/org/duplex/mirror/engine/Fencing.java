@@ -17,7 +17,7 @@ public enum Fencing {
     /**
      * As RESOURCE_ONLY, but an unreachable peer never resumes writes: they stay suspended until the peer is
      * outdated, the link is back, or the operator (after powering the peer off) runs
-     * ha:mirror-resume-io NAME --force.
+     * ha:mirror-resume-io --force NAME.
      */
     RESOURCE_AND_STONITH;
 

@@ -162,8 +162,8 @@ public final class MirrorVolume implements BlockDevice, AutoCloseable {
                     : "writes suspended") + " for " + secs + " s: " + cause
                     + ", and the peer is not confirmed Outdated; last attempt: " + lastAttempt
                     + ". Way out: restore the link (writes resume once connected), or make the peer reachable on "
-                    + "the fencing path, or demote; if the peer node is powered off: ha:mirror-resume-io " + volume
-                    + " --force";
+                    + "the fencing path, or demote; if the peer node is powered off: ha:mirror-resume-io --force "
+                    + volume;
         }
     }
 
@@ -933,7 +933,7 @@ public final class MirrorVolume implements BlockDevice, AutoCloseable {
                         throw new MirrorException("cannot promote " + config.name() + ": this leg is Outdated ("
                                 + outdatedWhy() + "). Way out: connect it to the UpToDate peer and let it resync "
                                 + "(ha:mirror-connect " + config.name() + "), or, if no UpToDate leg is left, "
-                                + "ha:mirror-promote " + config.name() + " --force (" + forcedLoss() + ")");
+                                + "ha:mirror-promote --force " + config.name() + " (" + forcedLoss() + ")");
                     }
                     LOG.error("Mirror volume {}: FORCED promotion of an Outdated leg with {}: {}; when the other leg "
                             + "returns it is detected as a split brain", config.name(), epoch, forcedLoss());
@@ -946,7 +946,7 @@ public final class MirrorVolume implements BlockDevice, AutoCloseable {
                 } else if (disk != DiskState.UP_TO_DATE && !force) {
                     throw new MirrorException("cannot promote " + config.name() + ": local data is inconsistent "
                             + "(resync from the peer first; if no leg holds better data, ha:mirror-promote "
-                            + config.name() + " --force makes this one the reference)");
+                            + "--force " + config.name() + " makes this one the reference)");
                 } else if (disk != DiskState.UP_TO_DATE) {
                     LOG.error("Mirror volume {}: FORCED promotion of an Inconsistent leg with {}: regions it had not "
                             + "yet received from its sync source hold old data", config.name(), epoch);
