@@ -24,6 +24,7 @@ import java.util.function.Predicate;
 import org.duplex.itests.node.DistributionNode;
 import org.duplex.itests.node.DistributionNode.Result;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -61,6 +62,8 @@ class MirrorOperatorIT {
 
     @BeforeAll
     void twoNodesWithAMirroredVolume() throws Exception {
+        Assumptions.assumeTrue(Files.isExecutable(Paths.get("/usr/bin/qemu-io")),
+                "SKIPPED: MirrorOperatorIT needs qemu-io (Debian qemu-utils, installed by scripts/install-deps.sh)");
         work = Paths.get(DuplexContainer.required("duplex.workDir"), "mirror-operator");
         DistributionNode.deleteTree(work);
         Path assembly = Paths.get(DuplexContainer.required("duplex.assembly"));
@@ -108,9 +111,10 @@ class MirrorOperatorIT {
             String peer = id.equals("n1") ? "n2" : "n1";
             clientOk(node, "feature:install duplex-mirror", Duration.ofMinutes(2));
             // options before the volume name: Karaf stops parsing options at the first argument
-            clientOk(node, "ha:mirror-create --size 64M --backing " + backing.get(id)
+            clientOk(node, "ha:mirror-create --size " + SIZE / MIB + "M --backing " + backing.get(id)
                     + " --local 127.0.0.1:" + replicationPorts.get(id) + " --peer 127.0.0.1:"
-                    + replicationPorts.get(peer) + " --nbd-port " + nbdPorts.get(id) + " " + VOLUME, Duration.ofMinutes(1));
+                    + replicationPorts.get(peer) + " --nbd-port " + nbdPorts.get(id) + " " + VOLUME,
+                    Duration.ofMinutes(1));
         }
         for (String id : ids) {
             awaitStatus(id, "volume " + VOLUME + " configured on " + id, s -> s.contains("role=SECONDARY"));
@@ -290,7 +294,8 @@ class MirrorOperatorIT {
         }
         awaitInSync("round " + round + ": both legs UpToDate", "role=SECONDARY");
         assertThat(logSince(n1, n1Log)).as("n1's log: the resync from n2 completed")
-                .contains(idle ? "legs agree: no resync needed" : "resync from the peer finished; this leg is up to date");
+                .contains(idle ? "legs agree: no resync needed"
+                        : "resync from the peer finished; this leg is up to date");
 
         assertPatterns("n1", logSince(n1, n1Log), logSince(n2, n2Log));
 
@@ -302,7 +307,8 @@ class MirrorOperatorIT {
         clientOk(n2, "ha:mirror-promote " + VOLUME, Duration.ofSeconds(30));
         awaitStatus("n2", "round " + round + ": n2 primary again", s -> s.contains("role=PRIMARY") && inSync(s));
         for (Map.Entry<Long, Integer> w : written.entrySet()) {
-            Result r = qemuIo(nbdPorts.get("n2"), String.format("read -P 0x%x %d %d", w.getValue(), w.getKey(), LENGTH));
+            Result r = qemuIo(nbdPorts.get("n2"),
+                    String.format("read -P 0x%x %d %d", w.getValue(), w.getKey(), LENGTH));
             assertThat(r.output()).as("qemu-io read -P of the acknowledged pattern at " + w.getKey())
                     .contains("read " + LENGTH + "/" + LENGTH + " bytes").doesNotContain("Pattern verification failed");
         }
