@@ -28,6 +28,14 @@ public final class ProcessCpu {
             return (ticks - earlier.ticks) * TICK_SECONDS / seconds * 100;
         }
 
+        /** Share of one core used since {@code earlier} by the threads whose "tid name" matches, in percent. */
+        public double percentOfACoreSince(Snapshot earlier, java.util.function.Predicate<String> thread) {
+            double seconds = (nanoTime - earlier.nanoTime) / 1e9;
+            long used = threads.entrySet().stream().filter(e -> thread.test(e.getKey()))
+                    .mapToLong(e -> e.getValue() - earlier.threads.getOrDefault(e.getKey(), 0L)).sum();
+            return used * TICK_SECONDS / seconds * 100;
+        }
+
         /** The threads that used the most CPU since {@code earlier}, "name 12.3%" each, busiest first. */
         public List<String> busiestSince(Snapshot earlier, int limit) {
             double seconds = (nanoTime - earlier.nanoTime) / 1e9;
