@@ -189,6 +189,30 @@ class TwoNodeFailoverIT {
     }
 
     /**
+     * A pause of the active JVM (GC, VM stun, SIGSTOP) shorter than the heartbeat's dead time minus one send
+     * interval (600 - 200 = 400 ms by default) can never be taken for a death: the peer hears a frame less than
+     * dead.ms before the pause ended. This one, 350 ms, must change nothing at all.
+     */
+    @Test
+    @Order(6)
+    void aPauseJustBelowTheDeadTimeChangesNothing() throws Exception {
+        awaitBothInView();
+        String active = lab.served();
+        String since = now();
+        Map<String, String> epochs = epochs();
+        try (var probe = lab.probe("pause 350 ms")) {
+            lab.run("pause", active, "350");
+            Thread.sleep(3000); // anything the pause set off (suspicion, view change, fence) happens within this
+            TwoNodeLab.Report seen = probe.stop();
+            note("pause of " + active + " for 350 ms (just below the 400 ms that can never be taken for death)", seen);
+            assertThat(seen.answeredBy()).containsExactly(active);
+        }
+        assertThat(epochs()).as("fencing epochs after a 350 ms pause").isEqualTo(epochs);
+        assertThat(lab.fenceStatus(active)).isEqualTo("on");
+        assertThat(startsAndStops(since)).as("decisions caused by a 350 ms pause").isEmpty();
+    }
+
+    /**
      * After the day's failovers, switchovers, freezes and rejoins, an idle pair must be idle. JGroups 5.5.2's
      * per-destination bundler spun a whole core per node here after a view change; this check catches such a spin,
      * whatever its cause. The limit is 4 % of a core per JVM over 30 s, not the 2 % the runtime-health issue asks
@@ -218,6 +242,30 @@ class TwoNodeFailoverIT {
             }
         }
         assertThat(over).as("idle JVMs over " + IDLE_LIMIT_PERCENT + " % of a core").isEmpty();
+    }
+
+    /**
+     * A pause longer than the dead time plus the detector's tick (650 ms by default) is a death for the peer: it
+     * excludes the paused node, fences it (the lease holder stalled and left the view) and takes over. 900 ms
+     * leaves margin for a loaded machine. The thawed node finds itself fenced and must not serve.
+     */
+    @Test
+    @Order(8)
+    void aPauseJustAboveTheDeadTimeGetsTheNodeFenced() throws Exception {
+        awaitBothInView();
+        String active = lab.served();
+        String other = active.equals("node1") ? "node2" : "node1";
+        try (var watch = new VipWatch()) {
+            lab.run("pause", active, "900");
+            await("the survivor fences " + active + " after a 900 ms pause").atMost(Duration.ofSeconds(30))
+                    .pollInterval(Duration.ofMillis(200)).until(() -> lab.fenceStatus(active).equals("off"));
+            await(active + " gives up the VIP once it finds itself fenced").atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofMillis(500)).until(() -> !lab.servesVip(active));
+            assertThat(watch.stop()).as("moments when both nodes served the VIP").isEmpty();
+        }
+        record.add("pause of " + active + " for 900 ms (above the 650 ms dead time + tick): fenced by " + other);
+        lab.run("fence", "on", active); // the operator unfences it after checking it
+        awaitBothInView();
     }
 
     /**
