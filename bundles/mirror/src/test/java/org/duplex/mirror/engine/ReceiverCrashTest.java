@@ -34,9 +34,7 @@ class ReceiverCrashTest {
         int portA = MirrorPair.freePort();
         int portB = MirrorPair.freePort();
         Process b = startLegB(portA, portB, "b.log");
-        VolumeConfig ca = VolumeConfig.of("vol", SIZE, dir.resolve("a.img"), dir.resolve("a.meta"))
-                .withListen("127.0.0.1", portA).withPeer("127.0.0.1", portB).withSkipInitialSync(true)
-                .withFencing(Fencing.DONT_CARE, Duration.ofSeconds(30));
+        VolumeConfig ca = legA(portA, portB);
         try (MirrorVolume a = new MirrorVolume(ca, QuorumGate.standalone())) {
             awaitReady(b, "b.log");
             a.promote(new FencingEpoch(2));
@@ -70,6 +68,13 @@ class ReceiverCrashTest {
     }
 
     /** Leg B (secondary, skip-initial-sync) as a separate JVM, so that it can be SIGKILLed. */
+    /** Leg A, in this JVM: listens on portA, replicates to leg B on portB, no initial sync. */
+    private VolumeConfig legA(int portA, int portB) {
+        return VolumeConfig.of("vol", SIZE, dir.resolve("a.img"), dir.resolve("a.meta"))
+                .withListen("127.0.0.1", portA).withPeer("127.0.0.1", portB).withSkipInitialSync(true)
+                .withFencing(Fencing.DONT_CARE, Duration.ofSeconds(30));
+    }
+
     private Process startLegB(int portA, int portB, String log) throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         return new ProcessBuilder(List.of(java, "-Xmx128m", "-XX:TieredStopAtLevel=1", "-cp",
@@ -99,9 +104,7 @@ class ReceiverCrashTest {
         int portB = MirrorPair.freePort();
         Process b = startLegB(portA, portB, "b.log");
         Process b2 = null;
-        VolumeConfig ca = VolumeConfig.of("vol", SIZE, dir.resolve("a.img"), dir.resolve("a.meta"))
-                .withListen("127.0.0.1", portA).withPeer("127.0.0.1", portB).withSkipInitialSync(true)
-                .withFencing(Fencing.DONT_CARE, Duration.ofSeconds(30));
+        VolumeConfig ca = legA(portA, portB);
         try (MirrorVolume a = new MirrorVolume(ca, QuorumGate.standalone())) {
             awaitReady(b, "b.log");
             a.promote(new FencingEpoch(2));
@@ -153,9 +156,7 @@ class ReceiverCrashTest {
         int portA = MirrorPair.freePort();
         int portB = MirrorPair.freePort();
         Process b = startLegB(portA, portB, "b.log");
-        VolumeConfig ca = VolumeConfig.of("vol", SIZE, dir.resolve("a.img"), dir.resolve("a.meta"))
-                .withListen("127.0.0.1", portA).withPeer("127.0.0.1", portB).withSkipInitialSync(true)
-                .withFencing(Fencing.DONT_CARE, Duration.ofSeconds(30));
+        VolumeConfig ca = legA(portA, portB);
         try (MirrorVolume a = new MirrorVolume(ca, QuorumGate.standalone())) {
             awaitReady(b, "b.log");
             a.promote(new FencingEpoch(2));
