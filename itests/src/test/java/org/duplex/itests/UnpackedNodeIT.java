@@ -82,6 +82,15 @@ class UnpackedNodeIT {
         assertThat(bad.output()).doesNotContain("Duplex 0");
     }
 
+    /** bin/setenv's heap cap reaches the JVM: Karaf 4.4's Unix scripts ignore JAVA_MAX_MEM, so it never did. */
+    @Test
+    void theNodeRunsWithTheShippedHeapCapOnce() throws Exception {
+        binClientRunsACommandWithoutATerminal();
+        List<String> args = List.of(Files.readString(Paths.get("/proc/" + node.pid() + "/cmdline")).split("\0"));
+        assertThat(args).as("JVM arguments").containsOnlyOnce("-Xmx192M", "-Xms64M")
+                .filteredOn(a -> a.startsWith("-Xmx")).hasSize(1);
+    }
+
     @Test
     void sshConsoleListensOnLoopbackOnly() throws Exception {
         binClientRunsACommandWithoutATerminal();
