@@ -31,12 +31,20 @@ public final class MirrorCommands {
 
     public String status(String name) {
         if (name != null) {
-            return volume(name).status().render();
+            volume(name);
+            return render(registry.get(name).orElseThrow());
         }
         if (registry.all().isEmpty()) {
             return "no mirror volumes configured (ha:mirror-create, or etc/org.duplex.mirror.volume-NAME.cfg)";
         }
-        return registry.all().stream().map(e -> e.volume().status().render()).collect(Collectors.joining());
+        return registry.all().stream().map(MirrorCommands::render).collect(Collectors.joining());
+    }
+
+    /** The volume's status and, for a replicated volume, the fencing it runs with. */
+    private static String render(MirrorRegistry.Entry e) {
+        String s = e.volume().status().render();
+        return e.settings().fencing() == null ? s
+                : s + "  fencing: " + e.settings().fencing().summary() + System.lineSeparator();
     }
 
     public String promote(String name, Long epoch) throws MirrorException {
