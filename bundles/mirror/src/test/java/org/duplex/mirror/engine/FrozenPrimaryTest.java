@@ -68,7 +68,8 @@ class FrozenPrimaryTest {
     @Test
     void theSurvivorOfAFrozenPrimaryIsPromotedAndWritesWithinThePeerTimeout() throws Exception {
         Scenario s = new Scenario(Fencing.RESOURCE_ONLY);
-        try (MirrorVolume b = s.openB(); FenceServer fb = s.fenceServerB(b)) {
+        try (MirrorVolume b = s.openB(); FenceServer fenceB = s.fenceServerB(b)) {
+            assertThat(fenceB.port()).isEqualTo(s.fenceB); // the old primary's fencing path to this node
             int nbdA = s.startA();
             byte[] acked = s.writeOnA(nbdA);
 
@@ -96,7 +97,8 @@ class FrozenPrimaryTest {
     @Test
     void withResourceAndStonithTheSurvivorKnowsWithinThePeerTimeoutAndKeepsWritesSuspended() throws Exception {
         Scenario s = new Scenario(Fencing.RESOURCE_AND_STONITH);
-        try (MirrorVolume b = s.openB(); FenceServer fb = s.fenceServerB(b)) {
+        try (MirrorVolume b = s.openB(); FenceServer fenceB = s.fenceServerB(b)) {
+            assertThat(fenceB.port()).isEqualTo(s.fenceB); // the old primary's fencing path to this node
             int nbdA = s.startA();
             s.writeOnA(nbdA);
 
