@@ -31,12 +31,20 @@ public final class MirrorCommands {
 
     public String status(String name) {
         if (name != null) {
-            return volume(name).status().render();
+            volume(name);
+            return render(registry.get(name).orElseThrow());
         }
         if (registry.all().isEmpty()) {
             return "no mirror volumes configured (ha:mirror-create, or etc/org.duplex.mirror.volume-NAME.cfg)";
         }
-        return registry.all().stream().map(e -> e.volume().status().render()).collect(Collectors.joining());
+        return registry.all().stream().map(MirrorCommands::render).collect(Collectors.joining());
+    }
+
+    /** The volume's status and, for a replicated volume, the fencing it runs with. */
+    private static String render(MirrorRegistry.Entry e) {
+        String s = e.volume().status().render();
+        return e.settings().fencing() == null ? s
+                : s + "  fencing: " + e.settings().fencing().summary() + System.lineSeparator();
     }
 
     public String promote(String name, Long epoch) throws MirrorException {
@@ -90,10 +98,28 @@ public final class MirrorCommands {
                 + " on the other node";
     }
 
-    /** Creates or replaces the factory configuration {@code org.duplex.mirror.volume} named {@code name}. */
+    /**
+     * Creates or replaces the factory configuration {@code org.duplex.mirror.volume} named {@code name}.
+     * {@code fenceLocal} / {@code fencePeer}: the fencing path, host[:port] on the cluster interface
+     * (fence.local.address / fence.port, fence.peer.address / fence.peer.port), null = the defaults.
+     */
     public static String create(ConfigurationAdmin admin, String name, String size, String backing, String local,
-                                String peer, int nbdPort, String policy, String resyncRate, boolean skipInitialSync)
-            throws Exception {
+                                String peer, int nbdPort, String policy, String resyncRate, boolean skipInitialSync,
+                                String fenceLocal, String fencePeer) throws Exception {
+        Dictionary<String, Object> p = settings(name, size, backing, local, peer, nbdPort, policy, resyncRate,
+                skipInitialSync, fenceLocal, fencePeer);
+        Configuration c = admin.getFactoryConfiguration(VolumeSettings.FACTORY_PID, name, "?");
+        c.update(p);
+        String note = p.get("peer.address") != null && p.get("fence.peer.address") == null
+                ? ". The fencing path is the replication address, so resource-only runs as resource-and-stonith "
+                + "(see ha:mirror-status); give it the cluster interface with --fence-local and --fence-peer" : "";
+        return "mirror volume " + name + " configured (" + c.getPid() + "); create it on the peer node too" + note;
+    }
+
+    /** The configuration dictionary ha:mirror-create writes. */
+    static Dictionary<String, Object> settings(String name, String size, String backing, String local, String peer,
+                                               int nbdPort, String policy, String resyncRate, boolean skipInitialSync,
+                                               String fenceLocal, String fencePeer) {
         SizeParser.parse(size);
         Dictionary<String, Object> p = new Hashtable<>();
         p.put("name", name);
@@ -117,8 +143,20 @@ public final class MirrorCommands {
                 p.put("local.port", Integer.parseInt(hp[1]));
             }
         }
-        Configuration c = admin.getFactoryConfiguration(VolumeSettings.FACTORY_PID, name, "?");
-        c.update(p);
-        return "mirror volume " + name + " configured (" + c.getPid() + "); create it on the peer node too";
+        if (fenceLocal != null && !fenceLocal.isBlank()) {
+            String[] hp = fenceLocal.split(":");
+            p.put("fence.local.address", hp[0]);
+            if (hp.length > 1) {
+                p.put("fence.port", Integer.parseInt(hp[1]));
+            }
+        }
+        if (fencePeer != null && !fencePeer.isBlank()) {
+            String[] hp = fencePeer.split(":");
+            p.put("fence.peer.address", hp[0]);
+            if (hp.length > 1) {
+                p.put("fence.peer.port", Integer.parseInt(hp[1]));
+            }
+        }
+        return p;
     }
 }

@@ -43,10 +43,19 @@ public class MirrorCreateCommand implements Action {
     @Option(name = "--skip-initial-sync", description = "both legs are new and empty: no full initial sync")
     boolean skipInitialSync;
 
+    @Option(name = "--fence-local", description = "fencing path: this node's cluster-interface address host[:port] "
+            + "(default: the replication address, port local.port + 1)")
+    String fenceLocal;
+
+    @Option(name = "--fence-peer", description = "fencing path: the peer's cluster-interface address host[:port] "
+            + "(default: the peer's replication address, port peer.port + 1; on that shared path resource-only runs "
+            + "as resource-and-stonith)")
+    String fencePeer;
+
     @Override
     public Object execute() throws Exception {
         System.out.println(MirrorCommands.create(admin, volume, size, backing, local, peer, nbdPort, policy,
-                resyncRate, skipInitialSync));
+                resyncRate, skipInitialSync, fenceLocal, fencePeer));
         return null;
     }
 }

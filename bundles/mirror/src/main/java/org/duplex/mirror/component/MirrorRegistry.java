@@ -108,7 +108,10 @@ public class MirrorRegistry implements QuorumGate {
             if (fp != null) {
                 fence = new FenceServer(fp.localAddress(), fp.localPort(), key, Duration.ofSeconds(10),
                         v::outdateByPeer);
-                if (fp.sharesReplicationNic() && s.volume().fencing() != Fencing.DONT_CARE) {
+                if (s.fencing() != null && s.fencing().note().isPresent()) {
+                    // resource-only over a shared path runs as resource-and-stonith (FencePathPolicy): say why
+                    LOG.warn(s.fencing().note().get());
+                } else if (fp.sharesReplicationNic() && s.volume().fencing() != Fencing.DONT_CARE) {
                     LOG.warn("Mirror volume {}: the fencing path uses the replication addresses (set "
                             + "fence.local.address and fence.peer.address to the cluster interface): a cut "
                             + "replication NIC then also hides the peer from fencing", s.volume().name());

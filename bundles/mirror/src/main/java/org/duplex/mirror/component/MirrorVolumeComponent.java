@@ -83,8 +83,16 @@ public class MirrorVolumeComponent {
         String key_file() default "";
 
         @AttributeDefinition(description = "On replication-link loss: dont-care, resource-only (writes wait until the "
-                + "peer is Outdated or the link is back) or resource-and-stonith")
+                + "peer is Outdated or the link is back; a peer unreachable on the fencing path too resumes them, "
+                + "but only with a fencing path on another address than peer.address, see fence.shared.path.ok) "
+                + "or resource-and-stonith")
         String fencing() default "resource-only";
+
+        @AttributeDefinition(description = "Accept resource-only with the fencing path on the peer's replication "
+                + "address (fence.peer.address unset or equal to peer.address): writes then resume when a cut "
+                + "replication NIC hides the peer from both paths, and are lost if this node dies and the peer is "
+                + "promoted. Without it such a volume runs as resource-and-stonith")
+        boolean fence_shared_path_ok() default false;
 
         @AttributeDefinition(description = "How long writes wait for the peer to be outdated before failing")
         long fencing_timeout_ms() default 30000;

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.Map;
 
 import org.duplex.mirror.engine.Fencing;
+import org.duplex.mirror.fence.FencePathPolicy;
 import org.duplex.mirror.engine.PeerAck;
 import org.duplex.mirror.engine.ReadBalancing;
 import org.duplex.mirror.engine.ReplicationMode;
@@ -20,9 +21,11 @@ import org.duplex.mirror.gi.SplitBrainPolicy;
  * @param nbdAddress  address the NBD export listens on ("" = no NBD server for this volume)
  * @param initialRole role at activation; PRIMARY is for clusters without failover (it promotes with the epoch)
  * @param fence       the fencing path (second path to the peer), null for an unreplicated volume
+ * @param fencing     the fencing asked for and the one the volume runs with ({@link FencePathPolicy}), null for an
+ *                    unreplicated volume
  */
 public record VolumeSettings(VolumeConfig volume, Path keyFile, String nbdAddress, int nbdPort, Role initialRole,
-                             FencePath fence) {
+                             FencePath fence, FencePathPolicy fencing) {
 
     /**
      * Where this node answers outdate requests and where the peer answers them: addresses on the cluster
@@ -77,6 +80,7 @@ public record VolumeSettings(VolumeConfig volume, Path keyFile, String nbdAddres
                 Duration.ofMillis(positive(name, "peer.timeout.ms", str(p, "peer.timeout.ms",
                         Long.toString(VolumeConfig.DEFAULT_PEER_TIMEOUT.toMillis())))));
         FencePath fence = null;
+        FencePathPolicy policy = null;
         if (c.replicated()) {
             String localFence = str(p, "fence.local.address", "");
             String peerFence = str(p, "fence.peer.address", "");
@@ -91,6 +95,9 @@ public record VolumeSettings(VolumeConfig volume, Path keyFile, String nbdAddres
                     peerFence.isEmpty() ? c.peerHost() : peerFence,
                     (int) positive(name, "fence.peer.port", str(p, "fence.peer.port", Integer.toString(peerDefault))),
                     localFence.isEmpty() || peerFence.isEmpty());
+            policy = FencePathPolicy.decide(name, c.fencing(), c.peerHost(), peerFence,
+                    bool(name, FencePathPolicy.OVERRIDE, str(p, FencePathPolicy.OVERRIDE, "false")));
+            c = c.withFencing(policy.effective(), c.fencingTimeout());
         }
         String key = str(p, "key.file", "");
         Path keyFile = key.isEmpty() ? etc.resolve("duplex-cluster.key") : Path.of(key);
@@ -102,7 +109,15 @@ public record VolumeSettings(VolumeConfig volume, Path keyFile, String nbdAddres
         }
         Role role = Role.valueOf(str(p, "role", "secondary").toUpperCase(java.util.Locale.ROOT));
         return new VolumeSettings(c, keyFile, str(p, "nbd.address", "127.0.0.1"),
-                Integer.parseInt(str(p, "nbd.port", "10809")), role, fence);
+                Integer.parseInt(str(p, "nbd.port", "10809")), role, fence, policy);
+    }
+
+    private static boolean bool(String volume, String key, String value) {
+        if (!value.equalsIgnoreCase("true") && !value.equalsIgnoreCase("false")) {
+            throw new IllegalArgumentException("mirror volume " + volume + ": '" + key + "' must be true or false, was '"
+                    + value + "'");
+        }
+        return Boolean.parseBoolean(value);
     }
 
     private static long positive(String volume, String key, String value) {

@@ -28,6 +28,8 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 import org.duplex.api.cluster.FencingEpoch;
+import org.duplex.mirror.fence.FenceMessages;
+import org.duplex.mirror.fence.PromotionWait;
 import org.duplex.mirror.bitmap.ActivityLog;
 import org.duplex.mirror.bitmap.DirtyBitmap;
 import org.duplex.mirror.gi.GenerationIds;
@@ -161,9 +163,7 @@ public final class MirrorVolume implements BlockDevice, AutoCloseable {
             return (timedOut() ? "WRITES SUSPENDED (fencing timeout passed, writes fail with EIO)"
                     : "writes suspended") + " for " + secs + " s: " + cause
                     + ", and the peer is not confirmed Outdated; last attempt: " + lastAttempt
-                    + ". Way out: restore the link (writes resume once connected), or make the peer reachable on "
-                    + "the fencing path, or demote; if the peer node is powered off: ha:mirror-resume-io --force "
-                    + volume;
+                    + ". Way out: " + FenceMessages.wayOut(volume, lost == null);
         }
     }
 
@@ -724,6 +724,7 @@ public final class MirrorVolume implements BlockDevice, AutoCloseable {
         Duration attempt = config.fencingTimeout().compareTo(Duration.ofSeconds(5)) < 0 ? config.fencingTimeout()
                 : Duration.ofSeconds(5);
         boolean resumedUnconfirmed = false;
+        PeerFencer.Result lastFailure = null;
         while (!closed) {
             if (role != Role.PRIMARY) {
                 endSuspensionByDemotion(s);
@@ -763,17 +764,14 @@ public final class MirrorVolume implements BlockDevice, AutoCloseable {
                 unconfirmedFence = "peer not confirmed Outdated (unreachable on the fencing path: " + r.detail()
                         + "); if this node dies before the peer reconnects, promoting the peer loses the writes "
                         + "acknowledged since " + java.time.Instant.now();
-                LOG.error("Mirror volume {}: the peer is unreachable on the replication link and on the fencing path "
-                        + "({}): it is outside this quorate partition and cannot be promoted now, so writes resume "
-                        + "(fencing resource-only). RISK: if this node dies before the peer reconnects, a promotion "
-                        + "of the peer would lose the writes acknowledged from now on (resource-and-stonith keeps "
-                        + "them suspended instead). Retrying to outdate the peer every 5 s.", config.name(),
-                        r.detail());
+                LOG.error(FenceMessages.resumedUnconfirmed(config.name(), s.lost == null, r.detail()));
                 resumedUnconfirmed = true;
                 endSuspension(s, "peer unreachable, this node is quorate (resource-only)");
-            } else if (!resumedUnconfirmed) {
-                LOG.warn("Mirror volume {}: outdating the peer failed: {} {}", config.name(), r.outcome(),
-                        r.detail());
+            } else if (!resumedUnconfirmed && !r.equals(lastFailure)) {
+                // once per different answer (a retry every 0.5 s would flood the log)
+                LOG.warn("Mirror volume {}: outdating the peer failed: {} {}; {}", config.name(), r.outcome(),
+                        r.detail(), s.describe(config.name()));
+                lastFailure = r;
             }
             if (!resumedUnconfirmed && !s.expired && s.timedOut()) {
                 s.expired = true;
@@ -902,6 +900,7 @@ public final class MirrorVolume implements BlockDevice, AutoCloseable {
      * its old primary acknowledged after the link was lost.
      */
     public void promote(FencingEpoch epoch, boolean force) throws MirrorException {
+        long heardMs = awaitPrimaryPeerAliveOrDropped();
         synchronized (stateLock) {
             if (!gate.quorate()) {
                 throw new MirrorException("cannot promote " + config.name() + ": this node has no quorum");
@@ -916,7 +915,7 @@ public final class MirrorVolume implements BlockDevice, AutoCloseable {
             }
             PeerLink l = link;
             if (l != null && l.up() && peerRole == Role.PRIMARY) {
-                throw new MirrorException("cannot promote " + config.name() + ": the peer is primary");
+                throw new MirrorException(PromotionWait.peerIsPrimary(config.name(), heardMs));
             }
             try {
                 if (role == Role.PRIMARY) {
@@ -977,6 +976,37 @@ public final class MirrorVolume implements BlockDevice, AutoCloseable {
                 throw new MirrorException("cannot promote " + config.name() + ": metadata write failed: " + e, e);
             }
         }
+    }
+
+    /**
+     * A connected primary peer refuses a promotion, but a frozen one (SIGSTOP, a hung VM) is connected until
+     * nothing has arrived from it for the silence limit. Instead of refusing at once (the failover would retry or
+     * give up), wait until the peer shows it is alive (something arrives: the promotion is refused) or the link is
+     * dropped (the promotion goes on under the usual rules), at most the silence limit. Returns how long ago the
+     * peer was last heard from (ms), -1 when no primary peer is connected.
+     */
+    private long awaitPrimaryPeerAliveOrDropped() {
+        PeerLink l = link;
+        if (l == null || !l.up() || peerRole != Role.PRIMARY) {
+            return -1;
+        }
+        PromotionWait w = new PromotionWait(config.peerSilenceLimit());
+        while (link == l && l.up() && peerRole == Role.PRIMARY) {
+            if (w.peerAnsweredOrGaveUp(l.rawIn.blockedNanos())) {
+                break;
+            }
+            try {
+                Thread.sleep(PromotionWait.POLL_MS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        if (link != l || !l.up()) {
+            LOG.warn("Mirror volume {}: the primary peer was silent, dropped after {} ms of this promotion's wait: {}",
+                    config.name(), w.waitedMs(), l.failReason);
+        }
+        return TimeUnit.NANOSECONDS.toMillis(l.rawIn.blockedNanos());
     }
 
     /** Who marked this leg Outdated and why, for refusals and logs. */

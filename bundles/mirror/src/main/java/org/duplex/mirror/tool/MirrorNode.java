@@ -22,7 +22,7 @@ import org.duplex.mirror.nbd.NbdServerConfig;
  * java -cp ... org.duplex.mirror.tool.MirrorNode --name vol --size 1073741824 --backing /tmp/a.img \
  *     --meta /tmp/a.meta [--listen 127.0.0.1:7789 --peer 127.0.0.1:7790] [--nbd 127.0.0.1:10809] \
  *     [--promote EPOCH] [--skip-initial-sync] [--async] [--resync-rate BYTES] [--key-file F] [--wait-sync [SECONDS]]
- *     [--peer-ack written|durable] [--peer-timeout-ms MS] [--fence-listen HOST:PORT]
+ *     [--peer-ack written|durable] [--peer-timeout-ms MS] [--fence-listen HOST:PORT] [--fence-peer HOST:PORT]
  * </pre>
  * Prints {@code READY nbd=PORT} once serving.
  */
@@ -66,7 +66,14 @@ public final class MirrorNode {
         if (o.containsKey("peer-timeout-ms")) {
             c = c.withPeerTimeout(Duration.ofMillis(Long.parseLong(o.get("peer-timeout-ms"))));
         }
-        MirrorVolume v = new MirrorVolume(c, QuorumGate.standalone());
+        org.duplex.mirror.engine.PeerFencer fencer = org.duplex.mirror.engine.PeerFencer.NONE;
+        if (o.containsKey("fence-peer")) {
+            // outdates the peer over its fencing server, as the bundle's registry does
+            String[] hp = o.get("fence-peer").split(":");
+            fencer = new org.duplex.mirror.fence.TcpPeerFencer(hp[0], Integer.parseInt(hp[1]), c.clusterKey(),
+                    c.fenceAnswerLimit());
+        }
+        MirrorVolume v = new MirrorVolume(c, QuorumGate.standalone(), fencer);
         org.duplex.mirror.fence.FenceServer fence = null;
         if (o.containsKey("fence-listen")) {
             // answers the peer primary's outdate requests, as the bundle's registry does

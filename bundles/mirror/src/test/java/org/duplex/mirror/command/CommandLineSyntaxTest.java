@@ -48,6 +48,27 @@ class CommandLineSyntaxTest {
         assertThat(create.nbdPort).isEqualTo(10810);
     }
 
+    /** ha:mirror-create can put the fencing path on the cluster interface (issue 13: else resource-and-stonith). */
+    @Test
+    void mirrorCreateTakesTheFencingPath() throws Exception {
+        MirrorCreateCommand create = new MirrorCreateCommand();
+        parse(create, "--size 64M --backing /srv/vol0.img --local 10.0.0.1:7789 --peer 10.0.0.2:7789 "
+                + "--fence-local 10.0.1.1:7790 --fence-peer 10.0.1.2:7790 vol0");
+        java.util.Dictionary<String, Object> d = MirrorCommands.settings(create.volume, create.size, create.backing,
+                create.local, create.peer, create.nbdPort, create.policy, create.resyncRate, create.skipInitialSync,
+                create.fenceLocal, create.fencePeer);
+        java.util.Map<String, Object> m = new java.util.HashMap<>();
+        java.util.Collections.list(d.keys()).forEach(k -> m.put(k, d.get(k)));
+        assertThat(m).containsEntry("fence.local.address", "10.0.1.1").containsEntry("fence.port", 7790)
+                .containsEntry("fence.peer.address", "10.0.1.2").containsEntry("fence.peer.port", 7790);
+        java.nio.file.Path tmp = java.nio.file.Path.of(System.getProperty("java.io.tmpdir"));
+        org.duplex.mirror.component.VolumeSettings s = org.duplex.mirror.component.VolumeSettings.parse(m, tmp, tmp);
+        assertThat(s.volume().fencing()).isEqualTo(org.duplex.mirror.engine.Fencing.RESOURCE_ONLY);
+        m.remove("fence.peer.address");
+        assertThat(org.duplex.mirror.component.VolumeSettings.parse(m, tmp, tmp).volume().fencing())
+                .isEqualTo(org.duplex.mirror.engine.Fencing.RESOURCE_AND_STONITH);
+    }
+
     @Test
     void anOptionAfterTheVolumeIsRefusedByKaraf() {
         assertThatThrownBy(() -> parse(new MirrorPromoteCommand(), "vol0 --force"))

@@ -107,7 +107,8 @@ class MirrorAgentTest {
         assertThat(s.volume().metaDir()).isEqualTo(dir.resolve("mirror").resolve("data"));
         assertThat(s.keyFile()).isNull();
         assertThat(s.initialRole()).isEqualTo(Role.SECONDARY);
-        assertThat(s.volume().fencing()).isEqualTo(org.duplex.mirror.engine.Fencing.RESOURCE_ONLY);
+        // resource-only asked (the default), but the fencing path is the replication address: see SharedFencePathTest
+        assertThat(s.volume().fencing()).isEqualTo(org.duplex.mirror.engine.Fencing.RESOURCE_AND_STONITH);
         assertThat(s.volume().fencingTimeout()).isEqualTo(Duration.ofSeconds(30));
         assertThat(s.fence()).isEqualTo(new VolumeSettings.FencePath("127.0.0.1", 7790, "127.0.0.1", 7790, true));
         p.put("fencing", "resource-and-stonith");
