@@ -15,6 +15,8 @@
 # Root only. Build first (mvn -o install -DskipTests).
 #
 # Usage: scripts/bench/scale.sh [SIZES] [TRIALS]        (default "2 8 16 32" and 3)
+# SCALE_LOCK=FILE: hold flock(FILE) during each measurement window (idle window, cut to service back), so that
+# cooperating jobs on the same machine (builds wrapped in the same flock) do not run inside a window.
 set -euo pipefail
 SIZES=${1:-"2 8 16 32"}
 TRIALS=${2:-3}
@@ -29,6 +31,8 @@ trap '[ -n "${KEEP_LAB:-}" ] || "$LAB" down >/dev/null 2>&1 || true' EXIT
 : >"$OUT"
 
 now_ms() { date +%s%3N; }
+quiet_on() { [ -z "${SCALE_LOCK:-}" ] || { exec 9>"$SCALE_LOCK"; flock 9; }; }
+quiet_off() { [ -z "${SCALE_LOCK:-}" ] || flock -u 9; }
 
 # idle N: per-node CPU % of a core and traffic (KiB/s in + out, both NICs) over 30 s -> "cpu_mean cpu_max kib_mean kib_max"
 idle() {
@@ -54,15 +58,17 @@ trial() {
     local label=$1 group=$2 victim t0 i end
     victim=$("$LAB" served "$group")
     [[ $victim == node* ]] || { echo "scale: nobody serves $group before the cut" >&2; return 1; }
+    quiet_on
     "$LAB" probe start "$group" "$D/probe.txt"; sleep 1
     t0=$(now_ms)
     "$LAB" kill "$victim"
     end=$((SECONDS + 60))
     until s=$("$LAB" served "$group") && [[ $s == node* ]] && [ "$s" != "$victim" ]; do
-        [ $SECONDS -lt $end ] || { echo "scale: $group not served again within 60 s" >&2; "$LAB" probe stop; return 1; }
+        [ $SECONDS -lt $end ] || { echo "scale: $group not served again within 60 s" >&2; "$LAB" probe stop; quiet_off; return 1; }
         sleep 0.2
     done
     sleep 0.5; "$LAB" probe stop
+    quiet_off
     python3 - "$D" "$(cat "$D/n")" "$victim" "$group" "$t0" "$label" "$D/probe.txt" >>"$OUT" <<'EOF'
 import datetime, re, sys
 d, n, victim, group, t0, label, probe = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4], int(sys.argv[5]), sys.argv[6], sys.argv[7]
@@ -107,7 +113,7 @@ for n in $SIZES; do
     t=$(now_ms); "$LAB" up "$n" >/dev/null; echo "scale: $n nodes quorate after $(( ($(now_ms) - t) / 1000 )) s" >&2
     "$LAB" layout chain >/dev/null
     sleep 5
-    idle_of[$n]=$(idle "$n"); echo "scale: idle $n nodes: ${idle_of[$n]}" >&2
+    quiet_on; idle_of[$n]=$(idle "$n"); quiet_off; echo "scale: idle $n nodes: ${idle_of[$n]}" >&2
     for _ in $(seq 1 "$TRIALS"); do trial "chain-$n" web; done
     if [ "$n" = "$largest" ] && [ "$n" -ge 4 ]; then
         "$LAB" layout n+1 >/dev/null
