@@ -1,5 +1,8 @@
 package org.duplex.mirror.engine;
 
+import org.duplex.mirror.leg.MetaState;
+import org.duplex.mirror.leg.Fencing;
+import org.duplex.mirror.leg.Role;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;

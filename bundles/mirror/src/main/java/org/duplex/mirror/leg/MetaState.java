@@ -1,4 +1,4 @@
-package org.duplex.mirror.engine;
+package org.duplex.mirror.leg;
 
 import org.duplex.mirror.gi.GenerationIds;
 import org.duplex.mirror.gi.DiskState;
