@@ -40,10 +40,10 @@ import org.duplex.mirror.io.DiskFile;
 import org.duplex.mirror.gi.LegInfo;
 import org.duplex.mirror.gi.SyncDecision;
 import org.duplex.mirror.gi.SyncPlanner;
-import org.duplex.mirror.nbd.BlockDevice;
-import org.duplex.mirror.nbd.BlockDeviceException;
-import org.duplex.mirror.nbd.Nbd;
-import org.duplex.mirror.nbd.ReplyBatch;
+import org.duplex.mirror.block.BlockDevice;
+import org.duplex.mirror.block.BlockDeviceException;
+import org.duplex.mirror.block.BlockError;
+import org.duplex.mirror.block.CompletionBatch;
 import org.duplex.mirror.replication.Frame;
 import org.duplex.mirror.replication.FrameReader;
 import org.duplex.mirror.replication.FrameType;
@@ -354,7 +354,7 @@ public final class MirrorVolume implements BlockDevice, AutoCloseable {
                 loggedReadRefusal = why; // once per reason, not once per read
                 LOG.warn("Mirror volume {}: refusing NBD reads (EPERM): {}", config.name(), why);
             }
-            throw new BlockDeviceException(Nbd.EPERM, why);
+            throw new BlockDeviceException(BlockError.NOT_PERMITTED, why);
         }
         boolean remote = false;
         if (peerUsable) {
@@ -393,7 +393,7 @@ public final class MirrorVolume implements BlockDevice, AutoCloseable {
                     data.read(offset, dst);
                     return;
                 }
-                throw new BlockDeviceException(Nbd.EIO, "peer read failed and the local leg is inconsistent");
+                throw new BlockDeviceException(BlockError.IO, "peer read failed and the local leg is inconsistent");
             }
             dst.put(got);
         } finally {
@@ -617,15 +617,15 @@ public final class MirrorVolume implements BlockDevice, AutoCloseable {
 
     private void checkWritable() throws BlockDeviceException {
         if (role != Role.PRIMARY) {
-            throw new BlockDeviceException(Nbd.EPERM, "volume " + config.name() + " is secondary on this node");
+            throw new BlockDeviceException(BlockError.NOT_PERMITTED, "volume " + config.name() + " is secondary on this node");
         }
         if (!writable || !gate.quorate()) {
-            throw new BlockDeviceException(Nbd.EPERM, "volume " + config.name()
+            throw new BlockDeviceException(BlockError.NOT_PERMITTED, "volume " + config.name()
                     + " refuses writes: quorum lost or demotion in progress");
         }
         Suspension s = suspension;
         if (s != null && s.timedOut()) {
-            throw new BlockDeviceException(Nbd.EIO, "volume " + config.name() + ": " + s.describe(config.name()));
+            throw new BlockDeviceException(BlockError.IO, "volume " + config.name() + ": " + s.describe(config.name()));
         }
     }
 
@@ -644,12 +644,12 @@ public final class MirrorVolume implements BlockDevice, AutoCloseable {
             Suspension s;
             while ((s = suspension) != null) {
                 if (role != Role.PRIMARY || !writable) {
-                    throw new BlockDeviceException(Nbd.EPERM, "volume " + config.name() + " was demoted while "
+                    throw new BlockDeviceException(BlockError.NOT_PERMITTED, "volume " + config.name() + " was demoted while "
                             + "writes were suspended: this write was not acknowledged");
                 }
                 long left = s.deadlineNanos - System.nanoTime();
                 if (s.expired || left <= 0) {
-                    throw new BlockDeviceException(Nbd.EIO, "volume " + config.name() + ": "
+                    throw new BlockDeviceException(BlockError.IO, "volume " + config.name() + ": "
                             + s.describe(config.name()));
                 }
                 try {
@@ -875,7 +875,7 @@ public final class MirrorVolume implements BlockDevice, AutoCloseable {
 
     private void checkRange(long offset, long length) throws BlockDeviceException {
         if (offset < 0 || length < 0 || offset > config.size() || length > config.size() - offset) {
-            throw new BlockDeviceException(Nbd.EINVAL, "range beyond the end of volume " + config.name());
+            throw new BlockDeviceException(BlockError.INVALID, "range beyond the end of volume " + config.name());
         }
     }
 
@@ -1724,7 +1724,7 @@ public final class MirrorVolume implements BlockDevice, AutoCloseable {
 
     private void receiveLoop(PeerLink l) {
         // NBD replies completed by the peer's acks are flushed once per batch of acks, not once each
-        ReplyBatch replies = ReplyBatch.begin();
+        CompletionBatch replies = CompletionBatch.begin();
         try {
             receiveFrames(l, replies);
         } finally {
@@ -1732,7 +1732,7 @@ public final class MirrorVolume implements BlockDevice, AutoCloseable {
         }
     }
 
-    private void receiveFrames(PeerLink l, ReplyBatch replies) {
+    private void receiveFrames(PeerLink l, CompletionBatch replies) {
         AckQueue acks = new AckQueue();
         boolean written = config.peerAck() == PeerAck.WRITTEN;
         Checkpoint cp = new Checkpoint();
