@@ -182,7 +182,8 @@ public final class MirrorVolume implements BlockDevice, AutoCloseable {
                 config.splitBrainPolicy(), config.fencingTimeout()), stored, metaStore::store,
                 LegCore.Planner.STANDARD, System::nanoTime);
         List<Long> extents = al.recordedExtents();
-        LegCore.Recovery recovery = core.recover(!extents.isEmpty(), () -> {
+        boolean machineRestarted = BootId.restartedSince(BootId.recorded(config.metaDir()), BootId.current());
+        LegCore.Recovery recovery = core.recover(!extents.isEmpty(), machineRestarted, () -> {
             for (long e : extents) {
                 long off = e * AL_EXTENT;
                 if (off < config.size()) {
@@ -194,6 +195,11 @@ public final class MirrorVolume implements BlockDevice, AutoCloseable {
         if (recovery == LegCore.Recovery.CRASHED_PRIMARY) {
             LOG.warn("Mirror volume {}: this node was primary and stopped without a clean demote; {} activity-log "
                     + "extents marked dirty for resync with the peer", config.name(), extents.size());
+        } else if (recovery == LegCore.Recovery.CRASHED_PRIMARY_CACHE_LOST) {
+            LOG.warn("Mirror volume {}: this node was primary and its machine restarted since (power loss or kernel "
+                    + "crash: another boot id): writes it acknowledged from its page cache may be gone, so the leg "
+                    + "is Outdated until it resyncs from its peer; {} activity-log extents marked dirty",
+                    config.name(), extents.size());
         } else if (recovery == LegCore.Recovery.UNCLEAN_RECEIVER) {
             // A receiving leg that stopped uncleanly: writes it acknowledged once written (peer.ack = written) may
             // not have reached its disk. Those regions are resynced, and until then this leg may lack acknowledged
@@ -805,6 +811,15 @@ public final class MirrorVolume implements BlockDevice, AutoCloseable {
      * its old primary acknowledged after the link was lost.
      */
     public void promote(FencingEpoch epoch, boolean force) throws MirrorException {
+        if (!force && config.replicated() && core.meta().gi().justCreated() && link == null && wantConnected) {
+            // a new volume is promoted fresh only with its new peer connected (LegCore.promote): right after
+            // both nodes created it the link may still be coming up, so give it the peer timeout
+            try {
+                awaitConnected(config.peerTimeout());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         long heardMs = awaitPrimaryPeerAliveOrDropped();
         synchronized (stateLock) {
             PeerLink l = link;
@@ -814,6 +829,9 @@ public final class MirrorVolume implements BlockDevice, AutoCloseable {
             boolean connected = l != null && l.up();
             LegCore.Promotion p;
             try {
+                if (core.role() != Role.PRIMARY) {
+                    BootId.record(config.metaDir(), BootId.current()); // before the promotion is persisted
+                }
                 p = core.promote(epoch, force, gate.quorate(), gate.epoch(), connected, System.currentTimeMillis());
             } catch (IOException e) {
                 throw new MirrorException("cannot promote " + config.name() + ": metadata write failed: " + e, e);
@@ -894,6 +912,16 @@ public final class MirrorVolume implements BlockDevice, AutoCloseable {
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     throw new MirrorException("interrupted while demoting " + config.name(), e);
+                }
+            }
+            PeerLink pl = link;
+            if (pl != null && inFlightWrites.get() > 0) {
+                // found by the simulator: the activity log is cleared below, so writes the peer has not confirmed
+                // yet would be in neither the log nor the bitmap if this node stopped before the link failed
+                int n = pl.markUnansweredDirty();
+                if (n > 0) {
+                    LOG.warn("Mirror volume {}: {} writes still unconfirmed by the peer after the demote's wait: "
+                            + "their regions stay marked for resync", config.name(), n);
                 }
             }
             try {

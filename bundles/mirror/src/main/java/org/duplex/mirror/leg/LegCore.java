@@ -78,6 +78,11 @@ public final class LegCore {
         /** This leg was primary and stopped without a clean demote: its logged extents are marked for resync. */
         CRASHED_PRIMARY,
         /**
+         * As CRASHED_PRIMARY, and the machine restarted meanwhile (power loss, kernel crash): writes acknowledged
+         * from its page cache may be missing, so the leg is Outdated until it resyncs from its peer.
+         */
+        CRASHED_PRIMARY_CACHE_LOST,
+        /**
          * A receiving leg stopped uncleanly: writes it acknowledged once written may not have reached its disk;
          * its logged extents are marked for resync and it is Outdated (if it was UpToDate) until it resyncs.
          */
@@ -165,6 +170,8 @@ public final class LegCore {
     /** Non-null while the peer is connected (past the handshake). */
     private volatile Role peerRole;
     private volatile DiskState peerDisk = DiskState.UNKNOWN;
+    /** The connected peer's leg has never been synced nor promoted (a new volume's first promotion). */
+    private volatile boolean peerJustCreated;
     private volatile Suspension suspension;
     /** Set after writes resumed without the peer being confirmed Outdated. */
     private volatile String unconfirmedFence;
@@ -233,11 +240,21 @@ public final class LegCore {
     /**
      * Recovery at start. {@code markLoggedDirty} (mark the activity log's extents in the bitmap and clear the log)
      * runs before the metadata records the outcome, so a crash in between repeats the recovery.
+     *
+     * @param pageCacheLost the machine restarted since this leg was promoted (power loss, kernel crash): writes
+     *                      it acknowledged from its page cache may be gone, so a crashed primary is Outdated (its
+     *                      peer, which confirmed them, is the sync source) instead of trusted as the source
      */
-    public synchronized Recovery recover(boolean activityLogHasExtents, IoStep markLoggedDirty) throws IOException {
+    public synchronized Recovery recover(boolean activityLogHasExtents, boolean pageCacheLost, IoStep markLoggedDirty)
+            throws IOException {
         if (meta.primaryActive()) {
             markLoggedDirty.run();
-            store(meta.withPrimaryActive(false).withCrashedPrimary(true));
+            MetaState m = meta.withPrimaryActive(false).withCrashedPrimary(true);
+            if (pageCacheLost && m.disk() == DiskState.UP_TO_DATE) {
+                store(m.withCrashedPrimary(false).withOutdated(MetaState.OUTDATED_BY_LOST_CACHE));
+                return Recovery.CRASHED_PRIMARY_CACHE_LOST;
+            }
+            store(m);
             return Recovery.CRASHED_PRIMARY;
         }
         if (activityLogHasExtents) {
@@ -291,6 +308,20 @@ public final class LegCore {
             disk = DiskState.UP_TO_DATE;
         }
         boolean fresh = gi.justCreated();
+        if (fresh && settings.replicated() && !(peerConnected && peerJustCreated)) {
+            // Never synced, and no just-created peer is connected: the peer may have been promoted and acknowledged
+            // writes since (this leg may even have been its sync target), and a fresh start here would lose them.
+            if (!force) {
+                return new Refused("cannot promote " + v + ": this leg has never completed its initial sync and no "
+                        + "new, never promoted peer is connected, so the peer may hold acknowledged writes that a "
+                        + "fresh start here would lose. Way out: connect both legs (a new pair starts the full "
+                        + "initial sync at its first promotion; an interrupted sync resumes from the peer), or, if "
+                        + "this leg is to be the reference, ha:mirror-promote --force " + v);
+            }
+            forced = "FORCED promotion of a never synced leg with " + epoch + ": it becomes the reference and its "
+                    + "peer's data, if it was ever promoted, is overwritten at the next connect (a split brain if it "
+                    + "wrote)";
+        }
         if (fresh) {
             gi = new GenerationIds(GenerationIds.newId(), 0, 0, 0);
             disk = DiskState.UP_TO_DATE;
@@ -325,6 +356,9 @@ public final class LegCore {
             case MetaState.OUTDATED_BY_UNCLEAN_STOP:
                 return "marked by itself: this node stopped uncleanly while receiving replicated writes it had "
                         + "acknowledged before forcing them to disk, so some may be missing";
+            case MetaState.OUTDATED_BY_LOST_CACHE:
+                return "marked by itself: this node restarted (power loss or kernel crash) while primary, so writes "
+                        + "it acknowledged before they were forced to disk may be missing; its peer has them";
             default:
                 return "it may lack acknowledged writes";
         }
@@ -332,6 +366,7 @@ public final class LegCore {
 
     private String forcedLoss() {
         return MetaState.OUTDATED_BY_UNCLEAN_STOP.equals(meta.outdatedCause())
+                || MetaState.OUTDATED_BY_LOST_CACHE.equals(meta.outdatedCause())
                 ? "acknowledged writes this leg lost in its unclean stop stay lost"
                 : "the writes acknowledged after this leg was outdated are not on it and are lost";
     }
@@ -454,6 +489,7 @@ public final class LegCore {
         }
         peerRole = peer.primary() ? Role.PRIMARY : Role.SECONDARY;
         peerDisk = d.isSource() ? DiskState.INCONSISTENT : peer.disk();
+        peerJustCreated = peer.gi().justCreated();
         Suspension s = suspension;
         suspension = null;
         unconfirmedFence = null;
@@ -479,6 +515,7 @@ public final class LegCore {
     public synchronized void linkDown() throws IOException {
         peerRole = null;
         peerDisk = DiskState.UNKNOWN;
+        peerJustCreated = false;
         if (role == Role.PRIMARY) {
             GenerationIds gi = meta.gi().startTrackingChanges();
             if (!gi.equals(meta.gi())) {
