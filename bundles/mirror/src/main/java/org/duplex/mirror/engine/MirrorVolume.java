@@ -854,7 +854,9 @@ public final class MirrorVolume implements BlockDevice, AutoCloseable {
                 }
             }
             if (done.reconnect()) {
-                // a fresh volume: reconnect so the handshake starts the full initial sync
+                // a fresh volume: reconnect so the handshake starts the full initial sync; the peer hears first
+                // that this leg is primary, so it cannot be promoted fresh itself on what it knew of this one
+                l.send(FrameType.ROLE, new byte[] {1});
                 l.fail("new primary on a fresh volume: reconnecting for the initial sync");
             } else if (done.announce()) {
                 l.send(FrameType.ROLE, new byte[] {1});

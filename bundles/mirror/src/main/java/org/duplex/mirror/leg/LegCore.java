@@ -101,7 +101,8 @@ public final class LegCore {
      * @param fresh          a new volume: a fresh generation, the full initial sync follows
      * @param forced         what a forced promotion loses (logged by the driver as an error), or null
      * @param suspendWrites  promoted without a connected peer: write acknowledgements wait until it is outdated
-     * @param reconnect      connected to the peer on a fresh volume: reconnect so the handshake starts the sync
+     * @param reconnect      connected to the peer on a fresh volume: tell the peer this leg is primary, then
+     *                       reconnect so the handshake starts the sync
      * @param announce       connected: tell the peer this leg is primary now
      */
     public record Promoted(boolean again, boolean fresh, String forced, boolean suspendWrites, boolean reconnect,
@@ -527,6 +528,9 @@ public final class LegCore {
     /** The peer announced its role. Non-null: both legs are primary, refuse with this reason. */
     public synchronized String peerRole(boolean primary) {
         peerRole = primary ? Role.PRIMARY : Role.SECONDARY;
+        if (primary) {
+            peerJustCreated = false; // a new peer promoted itself: no longer grounds for a fresh promotion here
+        }
         if (primary && role == Role.PRIMARY) {
             return BOTH_PRIMARY + ": promoted on both sides at once; demote one and resolve the split brain";
         }
