@@ -257,6 +257,8 @@ final class MirrorSimulation {
     int resyncs;
     int forgiven;
     int staleSourceRefusals;
+    /** The run ended with the legs refusing to connect for want of a safe source (an operator must choose). */
+    boolean endedWithoutSafeSource;
 
     MirrorSimulation(long seed, LegCore.Planner planner, Fencing fencing) {
         this.seed = seed;
@@ -317,6 +319,13 @@ final class MirrorSimulation {
         }
         if (violation == null) {
             checkConverged();
+        }
+        for (Leg l : legs) {
+            String why = l.standAloneReason;
+            if (l.mode != Mode.DOWN && why != null && (why.startsWith("neither leg is UpToDate")
+                    || why.contains("the sync rules make"))) {
+                endedWithoutSafeSource = true;
+            }
         }
         return violation;
     }

@@ -32,6 +32,7 @@ class MirrorSimulationTest {
         long resyncs = 0;
         long forgiven = 0;
         long refusedStale = 0;
+        long stuck = 0;
         for (int i = 0; i < count; i++) {
             long seed = one != null ? Long.parseLong(one) : first + i;
             MirrorSimulation sim = new MirrorSimulation(seed, LegCore.Planner.STANDARD, Fencing.RESOURCE_AND_STONITH);
@@ -50,12 +51,13 @@ class MirrorSimulationTest {
             resyncs += sim.resyncs;
             forgiven += sim.forgiven;
             refusedStale += sim.staleSourceRefusals;
+            stuck += sim.endedWithoutSafeSource ? 1 : 0;
         }
         System.out.println("mirror simulation: " + count + " runs in " + (System.nanoTime() - t0) / 1_000_000
                 + " ms: " + acked + " writes acknowledged, " + failed + " failed (never acknowledged), " + promotions
                 + " promotions, " + crashes + " crashes (" + powerLosses + " power losses), " + freezes + " freezes, "
                 + partitions + " partitions, " + resyncs + " resyncs, " + refusedStale + " handshakes refused for "
-                + "want of a safe source, " + forgiven + " acknowledged non-FUA writes lost with the only page cache "
+                + "want of a safe source (" + stuck + " runs ended so: the operator must choose), " + forgiven + " acknowledged non-FUA writes lost with the only page cache "
                 + "that held them");
         if (count >= 100) {
             assertThat(acked).isPositive();
