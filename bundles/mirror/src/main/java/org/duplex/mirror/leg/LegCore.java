@@ -164,6 +164,7 @@ public final class LegCore {
     private final MetaSink sink;
     private final Planner planner;
     private final LongSupplier nanos;
+    private final LongSupplier newIds;
 
     private volatile MetaState meta;
     private volatile Role role = Role.SECONDARY;
@@ -178,11 +179,18 @@ public final class LegCore {
     private volatile String unconfirmedFence;
 
     public LegCore(Settings settings, MetaState stored, MetaSink sink, Planner planner, LongSupplier nanos) {
+        this(settings, stored, sink, planner, nanos, GenerationIds::newId);
+    }
+
+    /** @param newIds new generation ids (random, never 0, low 4 bits clear; seeded in a simulation) */
+    public LegCore(Settings settings, MetaState stored, MetaSink sink, Planner planner, LongSupplier nanos,
+                   LongSupplier newIds) {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.meta = Objects.requireNonNull(stored, "stored");
         this.sink = Objects.requireNonNull(sink, "sink");
         this.planner = Objects.requireNonNull(planner, "planner");
         this.nanos = Objects.requireNonNull(nanos, "nanos");
+        this.newIds = Objects.requireNonNull(newIds, "newIds");
     }
 
     /** The metadata of a new leg: a full initial sync follows unless the legs are declared identical. */
@@ -324,7 +332,7 @@ public final class LegCore {
                     + "wrote)";
         }
         if (fresh) {
-            gi = new GenerationIds(GenerationIds.newId(), 0, 0, 0);
+            gi = new GenerationIds(newIds.getAsLong(), 0, 0, 0);
             disk = DiskState.UP_TO_DATE;
         } else if (disk != DiskState.UP_TO_DATE && !force) {
             return new Refused("cannot promote " + v + ": local data is inconsistent (resync from the peer first; if "
@@ -334,7 +342,7 @@ public final class LegCore {
                     + "from its sync source hold old data";
             disk = DiskState.UP_TO_DATE;
         } else if (!peerConnected) {
-            gi = gi.startTrackingChanges();
+            gi = gi.startTrackingChanges(newIds.getAsLong());
         }
         store(meta.withGi(gi).withDisk(disk).withPromotion(epoch.value(), nowMillis));
         role = Role.PRIMARY;
@@ -517,11 +525,8 @@ public final class LegCore {
         peerRole = null;
         peerDisk = DiskState.UNKNOWN;
         peerJustCreated = false;
-        if (role == Role.PRIMARY) {
-            GenerationIds gi = meta.gi().startTrackingChanges();
-            if (!gi.equals(meta.gi())) {
-                store(meta.withGi(gi));
-            }
+        if (role == Role.PRIMARY && meta.gi().bitmap() == 0) {
+            store(meta.withGi(meta.gi().startTrackingChanges(newIds.getAsLong())));
         }
     }
 

@@ -135,7 +135,7 @@ final class MirrorSimulation {
             Arrays.fill(alInFlight, 0);
             Arrays.fill(alLastEnd, step);
             core = new LegCore(new LegCore.Settings(VOLUME, true, fencingPolicy, SplitBrainPolicy.DISCONNECT,
-                    FENCING_TIMEOUT), stored, m -> stored = m, planner, () -> now);
+                    FENCING_TIMEOUT), stored, m -> stored = m, planner, () -> now, MirrorSimulation.this::newId);
             boolean logged = false;
             for (boolean b : al) {
                 logged |= b;
@@ -1087,6 +1087,15 @@ final class MirrorSimulation {
                 return;
             }
         }
+    }
+
+    /** Generation ids from the run's seed (as GenerationIds.newId: never 0, low 4 bits clear): replays print alike. */
+    long newId() {
+        long v;
+        do {
+            v = rnd.nextLong() & ~0xFL;
+        } while (v == 0);
+        return v;
     }
 
     private void trace(String s) {
