@@ -12,7 +12,7 @@ import org.duplex.api.model.Resource;
 import org.duplex.mirror.engine.MirrorException;
 import org.duplex.mirror.engine.MirrorStatus;
 import org.duplex.mirror.engine.MirrorVolume;
-import org.duplex.mirror.engine.Role;
+import org.duplex.mirror.leg.Role;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;

@@ -12,7 +12,7 @@ import org.duplex.api.cluster.ClusterService;
 import org.duplex.api.cluster.FencingEpoch;
 import org.duplex.api.cluster.QuorumState;
 import org.duplex.api.model.NodeId;
-import org.duplex.mirror.engine.Fencing;
+import org.duplex.mirror.leg.Fencing;
 import org.duplex.mirror.engine.MirrorVolume;
 import org.duplex.mirror.engine.PeerFencer;
 import org.duplex.mirror.fence.FenceServer;

@@ -5,7 +5,7 @@ import java.util.Map;
 
 import org.duplex.api.cluster.FencingEpoch;
 import org.duplex.mirror.engine.MirrorException;
-import org.duplex.mirror.engine.Role;
+import org.duplex.mirror.leg.Role;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;

@@ -5,12 +5,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 
-import org.duplex.mirror.engine.Fencing;
+import org.duplex.mirror.leg.Fencing;
 import org.duplex.mirror.fence.FencePathPolicy;
 import org.duplex.mirror.engine.PeerAck;
 import org.duplex.mirror.engine.ReadBalancing;
 import org.duplex.mirror.engine.ReplicationMode;
-import org.duplex.mirror.engine.Role;
+import org.duplex.mirror.leg.Role;
 import org.duplex.mirror.engine.VolumeConfig;
 import org.duplex.mirror.gi.SplitBrainPolicy;
 

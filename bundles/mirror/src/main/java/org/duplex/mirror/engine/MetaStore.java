@@ -1,5 +1,6 @@
 package org.duplex.mirror.engine;
 
+import org.duplex.mirror.leg.MetaState;
 import java.io.IOException;
 import java.io.StringReader;
 import java.nio.ByteBuffer;

@@ -1,5 +1,6 @@
 package org.duplex.mirror.engine;
 
+import org.duplex.mirror.leg.Role;
 import java.time.Duration;
 import java.util.Optional;
 import org.duplex.mirror.gi.DiskState;

@@ -1,5 +1,11 @@
 package org.duplex.mirror.engine;
 
+import org.duplex.mirror.leg.FenceMessages;
+import org.duplex.mirror.leg.LegCore;
+import org.duplex.mirror.leg.MetaState;
+import org.duplex.mirror.leg.Suspension;
+import org.duplex.mirror.leg.Fencing;
+import org.duplex.mirror.leg.Role;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -28,7 +34,6 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 import org.duplex.api.cluster.FencingEpoch;
-import org.duplex.mirror.fence.FenceMessages;
 import org.duplex.mirror.fence.PromotionWait;
 import org.duplex.mirror.bitmap.ActivityLog;
 import org.duplex.mirror.bitmap.DirtyBitmap;
@@ -37,10 +42,10 @@ import org.duplex.mirror.io.DiskFile;
 import org.duplex.mirror.gi.LegInfo;
 import org.duplex.mirror.gi.SyncDecision;
 import org.duplex.mirror.gi.SyncPlanner;
-import org.duplex.mirror.nbd.BlockDevice;
-import org.duplex.mirror.nbd.BlockDeviceException;
-import org.duplex.mirror.nbd.Nbd;
-import org.duplex.mirror.nbd.ReplyBatch;
+import org.duplex.mirror.block.BlockDevice;
+import org.duplex.mirror.block.BlockDeviceException;
+import org.duplex.mirror.block.BlockError;
+import org.duplex.mirror.block.CompletionBatch;
 import org.duplex.mirror.replication.Frame;
 import org.duplex.mirror.replication.FrameReader;
 import org.duplex.mirror.replication.FrameType;
@@ -77,7 +82,7 @@ public final class MirrorVolume implements BlockDevice, AutoCloseable {
     static final long AL_IDLE_NANOS = TimeUnit.SECONDS.toNanos(4);
     private static final long AL_TICK_MS = 500;
     /** Start of the alert set when both legs are primary; a demote of this leg ends that condition. */
-    static final String BOTH_PRIMARY = "both nodes are primary";
+    static final String BOTH_PRIMARY = LegCore.BOTH_PRIMARY;
     /** Replication socket buffers: several 1 MiB writes in flight without the sender blocking on the receiver. */
     private static final int SOCKET_BUFFER = 8 << 20;
     /** Acks of writes at least this large are sent at once rather than batched with the following ones. */
@@ -102,16 +107,13 @@ public final class MirrorVolume implements BlockDevice, AutoCloseable {
     private final AtomicLong readCounter = new AtomicLong();
     private final AtomicLong totalResyncBytesSent = new AtomicLong();
 
-    private volatile MetaState meta;
-    private volatile Role role = Role.SECONDARY;
-    private volatile boolean writable;
+    /** Role, disk state, generation ids, suspension, sync decisions: every decision of this leg. */
+    private final LegCore core;
     private volatile PeerLink link;
     private volatile boolean linkBusy;
     private volatile ConnectionState connection;
     private volatile boolean wantConnected;
     private volatile boolean closed;
-    private volatile Role peerRole;
-    private volatile DiskState peerDisk = DiskState.UNKNOWN;
     private volatile String alert;
     private volatile String lastVerify;
     /** The last read refusal logged (so a client retrying does not flood the log). */
@@ -119,12 +121,8 @@ public final class MirrorVolume implements BlockDevice, AutoCloseable {
     private volatile Resync resync;
     private final PeerFencer fencer;
     private final Object fenceLock = new Object();
-    /** Non-null while writes the peer does not have may not be acknowledged (see {@link Fencing}). */
-    private volatile Suspension suspension;
     /** Threads holding writes the peer did not confirm until fencing allows their ack (created on first use). */
     private volatile java.util.concurrent.ExecutorService fenceWaiters;
-    /** Set after a resource-only primary resumed without the peer being confirmed Outdated. */
-    private volatile String unconfirmedFence;
     private ServerSocket listener;
     private final List<Thread> threads = new java.util.concurrent.CopyOnWriteArrayList<>();
 
@@ -136,34 +134,6 @@ public final class MirrorVolume implements BlockDevice, AutoCloseable {
 
         Resync(long totalBytes) {
             this.totalBytes = totalBytes;
-        }
-    }
-
-    /** Writes suspended after losing an up-to-date peer, until it is outdated or the link is back. */
-    private static final class Suspension {
-        final long startNanos = System.nanoTime();
-        final long deadlineNanos;
-        final String cause;
-        final PeerLink lost;
-        volatile boolean expired;
-        volatile String lastAttempt = "outdating the peer";
-
-        Suspension(PeerLink lost, String cause, Duration timeout) {
-            this.lost = lost;
-            this.cause = cause;
-            this.deadlineNanos = startNanos + timeout.toNanos();
-        }
-
-        boolean timedOut() {
-            return expired || System.nanoTime() - deadlineNanos >= 0;
-        }
-
-        String describe(String volume) {
-            long secs = (System.nanoTime() - startNanos) / 1_000_000_000L;
-            return (timedOut() ? "WRITES SUSPENDED (fencing timeout passed, writes fail with EIO)"
-                    : "writes suspended") + " for " + secs + " s: " + cause
-                    + ", and the peer is not confirmed Outdated; last attempt: " + lastAttempt
-                    + ". Way out: " + FenceMessages.wayOut(volume, lost == null);
         }
     }
 
@@ -198,20 +168,22 @@ public final class MirrorVolume implements BlockDevice, AutoCloseable {
         }
         this.bitmap = new DirtyBitmap(config.metaDir().resolve("bitmap"), config.size(), config.granularity());
         this.al = new ActivityLog(config.metaDir().resolve("activity-log"), AL_EXTENT, AL_SLOTS);
+        MetaState stored;
         if (metaStore.exists()) {
-            meta = metaStore.load();
+            stored = metaStore.load();
         } else {
-            GenerationIds gi = config.skipInitialSync() ? GenerationIds.createdInSync(config.name())
-                    : GenerationIds.fresh();
-            DiskState disk = config.skipInitialSync() ? DiskState.UP_TO_DATE : DiskState.INCONSISTENT;
-            meta = new MetaState(gi, disk, false, false, 0, 0, 0, random.nextLong(), false, "");
-            metaStore.store(meta);
+            stored = LegCore.initial(config.name(), config.skipInitialSync(), random.nextLong());
+            metaStore.store(stored);
             LOG.info("Mirror volume {}: new metadata in {} ({})", config.name(), config.metaDir(),
                     config.skipInitialSync() ? "initial sync skipped: legs declared identical"
                             : "a full initial sync runs when the first primary connects");
         }
-        if (meta.primaryActive()) {
-            List<Long> extents = al.recordedExtents();
+        this.core = new LegCore(new LegCore.Settings(config.name(), config.replicated(), config.fencing(),
+                config.splitBrainPolicy(), config.fencingTimeout()), stored, metaStore::store,
+                LegCore.Planner.STANDARD, System::nanoTime);
+        List<Long> extents = al.recordedExtents();
+        boolean machineRestarted = BootId.restartedSince(BootId.recorded(config.metaDir()), BootId.current());
+        LegCore.Recovery recovery = core.recover(!extents.isEmpty(), machineRestarted, () -> {
             for (long e : extents) {
                 long off = e * AL_EXTENT;
                 if (off < config.size()) {
@@ -219,29 +191,22 @@ public final class MirrorVolume implements BlockDevice, AutoCloseable {
                 }
             }
             al.clear();
-            meta = meta.withPrimaryActive(false).withCrashedPrimary(true);
-            metaStore.store(meta);
+        });
+        if (recovery == LegCore.Recovery.CRASHED_PRIMARY) {
             LOG.warn("Mirror volume {}: this node was primary and stopped without a clean demote; {} activity-log "
                     + "extents marked dirty for resync with the peer", config.name(), extents.size());
-        } else if (!al.recordedExtents().isEmpty()) {
+        } else if (recovery == LegCore.Recovery.CRASHED_PRIMARY_CACHE_LOST) {
+            LOG.warn("Mirror volume {}: this node was primary and its machine restarted since (power loss or kernel "
+                    + "crash: another boot id): writes it acknowledged from its page cache may be gone, so the leg "
+                    + "is Outdated until it resyncs from its peer; {} activity-log extents marked dirty",
+                    config.name(), extents.size());
+        } else if (recovery == LegCore.Recovery.UNCLEAN_RECEIVER) {
             // A receiving leg that stopped uncleanly: writes it acknowledged once written (peer.ack = written) may
             // not have reached its disk. Those regions are resynced, and until then this leg may lack acknowledged
             // data, so it must not be promoted.
-            List<Long> extents = al.recordedExtents();
-            for (long e : extents) {
-                long off = e * AL_EXTENT;
-                if (off < config.size()) {
-                    bitmap.markDirty(off, Math.min(AL_EXTENT, config.size() - off));
-                }
-            }
-            al.clear();
-            if (meta.disk() == DiskState.UP_TO_DATE) {
-                meta = meta.withOutdated(MetaState.OUTDATED_BY_UNCLEAN_STOP);
-                metaStore.store(meta);
-            }
             LOG.warn("Mirror volume {}: this leg stopped uncleanly while receiving replicated writes: {} extents "
                     + "marked for resync; the leg is {} until it resyncs from the primary", config.name(),
-                    extents.size(), meta.disk());
+                    extents.size(), core.disk());
         }
         this.connection = ConnectionState.STANDALONE;
         if (config.replicated()) {
@@ -309,25 +274,25 @@ public final class MirrorVolume implements BlockDevice, AutoCloseable {
 
     @Override
     public boolean readsLocally() {
-        return config.readBalancing() == ReadBalancing.PREFER_LOCAL && meta.disk() == DiskState.UP_TO_DATE;
+        return config.readBalancing() == ReadBalancing.PREFER_LOCAL && core.disk() == DiskState.UP_TO_DATE;
     }
 
     @Override
     public Optional<String> unavailable() {
         PeerLink l = link;
-        return meta.disk() == DiskState.UP_TO_DATE || peerReadable(l) ? Optional.empty()
+        return core.disk() == DiskState.UP_TO_DATE || peerReadable(l) ? Optional.empty()
                 : Optional.of(readRefusal());
     }
 
     private boolean peerReadable(PeerLink l) {
-        return l != null && l.up() && !linkBusy && peerDisk == DiskState.UP_TO_DATE
+        return l != null && l.up() && !linkBusy && core.peerDisk() == DiskState.UP_TO_DATE
                 && connection == ConnectionState.CONNECTED;
     }
 
     /** Why reads are refused on this leg (not UpToDate, no UpToDate peer to read from), with what to do. */
     private String readRefusal() {
-        DiskState d = meta.disk();
-        String state = d == DiskState.OUTDATED ? "Outdated (" + outdatedWhy() + ")"
+        DiskState d = core.disk();
+        String state = d == DiskState.OUTDATED ? "Outdated (" + core.outdatedWhy() + ")"
                 : d == DiskState.INCONSISTENT ? "Inconsistent (never fully synced, or a resync from the peer was "
                         + "interrupted)" : d.toString();
         String a = alert;
@@ -341,7 +306,7 @@ public final class MirrorVolume implements BlockDevice, AutoCloseable {
         checkRange(offset, dst.remaining());
         PeerLink l = link;
         boolean peerUsable = peerReadable(l);
-        if (meta.disk() != DiskState.UP_TO_DATE) {
+        if (core.disk() != DiskState.UP_TO_DATE) {
             if (peerUsable) {
                 readFromPeer(l, offset, dst);
                 return;
@@ -351,7 +316,7 @@ public final class MirrorVolume implements BlockDevice, AutoCloseable {
                 loggedReadRefusal = why; // once per reason, not once per read
                 LOG.warn("Mirror volume {}: refusing NBD reads (EPERM): {}", config.name(), why);
             }
-            throw new BlockDeviceException(Nbd.EPERM, why);
+            throw new BlockDeviceException(BlockError.NOT_PERMITTED, why);
         }
         boolean remote = false;
         if (peerUsable) {
@@ -386,11 +351,11 @@ public final class MirrorVolume implements BlockDevice, AutoCloseable {
             byte[] got = await(l, l.request(FrameType.READ_REQ, prefix, new byte[0], 0, 0, 0, 0));
             if (got == null || got.length != len) {
                 // fall back to the local leg when it is trustworthy
-                if (meta.disk() == DiskState.UP_TO_DATE) {
+                if (core.disk() == DiskState.UP_TO_DATE) {
                     data.read(offset, dst);
                     return;
                 }
-                throw new BlockDeviceException(Nbd.EIO, "peer read failed and the local leg is inconsistent");
+                throw new BlockDeviceException(BlockError.IO, "peer read failed and the local leg is inconsistent");
             }
             dst.put(got);
         } finally {
@@ -551,11 +516,20 @@ public final class MirrorVolume implements BlockDevice, AutoCloseable {
         }
     }
 
-    /** Completes a write the peer did not confirm (already in the bitmap) once acknowledging it is safe. */
+    /**
+     * Completes a write the peer did not confirm (already in the bitmap) as the leg core decides: acknowledged at
+     * once, refused (this leg is no longer a writable primary: never acknowledged), or once the suspension allows.
+     */
     private void settleUnconfirmed(boolean gated, Runnable finish, CompletableFuture<Void> done) {
-        if (!gated || suspension == null) {
+        LegCore.AckDecision d = gated ? core.unconfirmedWrite() : new LegCore.Ack();
+        if (d instanceof LegCore.Ack) {
             finish.run();
             done.complete(null);
+            return;
+        }
+        if (d instanceof LegCore.Fail f) {
+            finish.run();
+            done.completeExceptionally(new BlockDeviceException(f.refusal().error(), f.refusal().message()));
             return;
         }
         fenceWaiters().execute(() -> {
@@ -613,16 +587,9 @@ public final class MirrorVolume implements BlockDevice, AutoCloseable {
     }
 
     private void checkWritable() throws BlockDeviceException {
-        if (role != Role.PRIMARY) {
-            throw new BlockDeviceException(Nbd.EPERM, "volume " + config.name() + " is secondary on this node");
-        }
-        if (!writable || !gate.quorate()) {
-            throw new BlockDeviceException(Nbd.EPERM, "volume " + config.name()
-                    + " refuses writes: quorum lost or demotion in progress");
-        }
-        Suspension s = suspension;
-        if (s != null && s.timedOut()) {
-            throw new BlockDeviceException(Nbd.EIO, "volume " + config.name() + ": " + s.describe(config.name()));
+        Optional<LegCore.Refusal> r = core.writeRefusal(gate.quorate());
+        if (r.isPresent()) {
+            throw new BlockDeviceException(r.get().error(), r.get().message());
         }
     }
 
@@ -634,21 +601,16 @@ public final class MirrorVolume implements BlockDevice, AutoCloseable {
      * being outdated; fails with EIO once the fencing timeout has passed (never acknowledges), EPERM if demoted.
      */
     private void awaitSafeToAcknowledge() throws IOException {
-        if (suspension == null) {
-            return;
-        }
         synchronized (fenceLock) {
-            Suspension s;
-            while ((s = suspension) != null) {
-                if (role != Role.PRIMARY || !writable) {
-                    throw new BlockDeviceException(Nbd.EPERM, "volume " + config.name() + " was demoted while "
-                            + "writes were suspended: this write was not acknowledged");
+            while (true) {
+                LegCore.AckDecision d = core.unconfirmedWrite();
+                if (d instanceof LegCore.Ack) {
+                    return;
                 }
-                long left = s.deadlineNanos - System.nanoTime();
-                if (s.expired || left <= 0) {
-                    throw new BlockDeviceException(Nbd.EIO, "volume " + config.name() + ": "
-                            + s.describe(config.name()));
+                if (d instanceof LegCore.Fail f) {
+                    throw new BlockDeviceException(f.refusal().error(), f.refusal().message());
                 }
+                long left = ((LegCore.Wait) d).nanos();
                 try {
                     fenceLock.wait(Math.max(1, Math.min(TimeUnit.NANOSECONDS.toMillis(left), 200)));
                 } catch (InterruptedException e) {
@@ -665,52 +627,25 @@ public final class MirrorVolume implements BlockDevice, AutoCloseable {
      */
     void linkFailing(PeerLink l, String reason) {
         synchronized (fenceLock) {
-            if (link != l || closed || role != Role.PRIMARY || config.fencing() == Fencing.DONT_CARE
-                    || peerDisk != DiskState.UP_TO_DATE || suspension != null) {
+            if (link != l || closed || !core.linkFailing(l, reason)) {
                 return;
             }
-            suspend(l, "replication link lost (" + reason + ") while the peer was up to date");
+            startFencing(core.suspension());
         }
     }
 
-    private void suspend(PeerLink lost, String cause) {
-        synchronized (fenceLock) {
-            Suspension s = new Suspension(lost, cause, config.fencingTimeout());
-            suspension = s;
-            LOG.warn("Mirror volume {}: {}: write acknowledgements suspended until the peer is marked Outdated or "
-                    + "the link is back (fencing {}, timeout {} ms)", config.name(), cause, config.fencing().label(),
-                    config.fencingTimeout().toMillis());
-            thread("mirror-fence-" + config.name(), () -> fenceLoop(s));
-        }
+    private void startFencing(Suspension s) {
+        LOG.warn("Mirror volume {}: {}: write acknowledgements suspended until the peer is marked Outdated or "
+                + "the link is back (fencing {}, timeout {} ms)", config.name(), s.cause(), config.fencing().label(),
+                config.fencingTimeout().toMillis());
+        thread("mirror-fence-" + config.name(), () -> fenceLoop(s));
     }
 
-    private void endSuspension(Suspension s, String why) {
-        synchronized (fenceLock) {
-            if (suspension != s || s == null) {
-                return;
-            }
-            suspension = null;
-            fenceLock.notifyAll();
-        }
+    /** A suspension ended and writes are acknowledged again: wake the waiting writes, say why. */
+    private void suspensionEnded(Suspension s, String why) {
+        wakeSuspendedWriters();
         LOG.info("Mirror volume {}: writes resume after {} ms: {}", config.name(),
-                (System.nanoTime() - s.startNanos) / 1_000_000, why);
-    }
-
-    /**
-     * Demoted while writes were suspended: nothing resumes. The writes that were waiting fail with EPERM (see
-     * {@link #awaitSafeToAcknowledge}), none of them acknowledged, and a secondary takes no new ones.
-     */
-    private void endSuspensionByDemotion(Suspension s) {
-        synchronized (fenceLock) {
-            if (suspension != s || s == null) {
-                return;
-            }
-            suspension = null;
-            fenceLock.notifyAll();
-        }
-        LOG.warn("Mirror volume {}: demoted {} ms into a write suspension ({}): the writes that were waiting for "
-                + "the peer to be outdated were refused (EPERM), none acknowledged; as secondary this node takes no "
-                + "writes", config.name(), (System.nanoTime() - s.startNanos) / 1_000_000, s.cause);
+                (System.nanoTime() - s.startNanos()) / 1_000_000, why);
     }
 
     private void wakeSuspendedWriters() {
@@ -719,63 +654,65 @@ public final class MirrorVolume implements BlockDevice, AutoCloseable {
         }
     }
 
-    /** Retries the fencer until the peer is outdated, the link is back, or this leg is demoted or closed. */
+    /**
+     * Retries the fencer until the peer is outdated, the link is back, or this leg is demoted or closed; the core
+     * decides what each step and each outcome means.
+     */
     private void fenceLoop(Suspension s) {
         Duration attempt = config.fencingTimeout().compareTo(Duration.ofSeconds(5)) < 0 ? config.fencingTimeout()
                 : Duration.ofSeconds(5);
         boolean resumedUnconfirmed = false;
         PeerFencer.Result lastFailure = null;
         while (!closed) {
-            if (role != Role.PRIMARY) {
-                endSuspensionByDemotion(s);
-                return;
-            }
             PeerLink current = link;
-            if (current != null && current != s.lost && current.up()) {
-                endSuspension(s, "the link is back");
-                unconfirmedFence = null;
-                return;
-            }
-            if (resumedUnconfirmed && (suspension != null || unconfirmedFence == null)) {
-                return; // superseded
-            }
-            if (!resumedUnconfirmed && suspension != s) {
-                return;
+            boolean linkBack = current != null && current != s.lost() && current.up();
+            switch (core.fenceStep(s, linkBack, resumedUnconfirmed)) {
+                case ENDED_BY_DEMOTION:
+                    wakeSuspendedWriters();
+                    // nothing resumes: the writes that were waiting fail with EPERM, none of them acknowledged
+                    LOG.warn("Mirror volume {}: demoted {} ms into a write suspension ({}): the writes that were "
+                            + "waiting for the peer to be outdated were refused (EPERM), none acknowledged; as "
+                            + "secondary this node takes no writes", config.name(),
+                            (System.nanoTime() - s.startNanos()) / 1_000_000, s.cause());
+                    return;
+                case ENDED_LINK_BACK:
+                    suspensionEnded(s, "the link is back");
+                    return;
+                case SUPERSEDED:
+                    return;
+                default:
+                    break;
             }
             PeerFencer.Result r;
             try {
-                r = fencer.outdatePeer(new PeerFencer.OutdateRequest(config.name(), meta.promotedEpoch()), attempt);
+                r = fencer.outdatePeer(new PeerFencer.OutdateRequest(config.name(), core.meta().promotedEpoch()),
+                        attempt);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
             } catch (RuntimeException e) {
                 r = PeerFencer.Result.notConfirmed("fencer failed: " + e);
             }
-            s.lastAttempt = r.outcome() + " (" + r.detail() + ")";
-            if (r.outcome() == PeerFencer.Outcome.OUTDATED) {
+            LegCore.FenceVerdict v = core.fenceOutcome(s, LegCore.FenceOutcome.valueOf(r.outcome().name()),
+                    r.detail(), gate.quorate(), resumedUnconfirmed, java.time.Instant.now().toString());
+            if (v == LegCore.FenceVerdict.PEER_OUTDATED) {
                 LOG.warn("Mirror volume {}: the peer confirmed it cannot be promoted ({}) until it has been resynced "
                         + "from this node", config.name(), r.detail());
-                unconfirmedFence = null;
-                endSuspension(s, "the peer is Outdated");
+                suspensionEnded(s, "the peer is Outdated");
                 return;
             }
-            if (r.outcome() == PeerFencer.Outcome.UNREACHABLE && config.fencing() == Fencing.RESOURCE_ONLY
-                    && !resumedUnconfirmed && gate.quorate()) {
-                unconfirmedFence = "peer not confirmed Outdated (unreachable on the fencing path: " + r.detail()
-                        + "); if this node dies before the peer reconnects, promoting the peer loses the writes "
-                        + "acknowledged since " + java.time.Instant.now();
-                LOG.error(FenceMessages.resumedUnconfirmed(config.name(), s.lost == null, r.detail()));
+            if (v == LegCore.FenceVerdict.RESUMED_UNCONFIRMED) {
+                LOG.error(FenceMessages.resumedUnconfirmed(config.name(), s.lost() == null, r.detail()));
                 resumedUnconfirmed = true;
-                endSuspension(s, "peer unreachable, this node is quorate (resource-only)");
+                suspensionEnded(s, "peer unreachable, this node is quorate (resource-only)");
             } else if (!resumedUnconfirmed && !r.equals(lastFailure)) {
                 // once per different answer (a retry every 0.5 s would flood the log)
                 LOG.warn("Mirror volume {}: outdating the peer failed: {} {}; {}", config.name(), r.outcome(),
-                        r.detail(), s.describe(config.name()));
+                        r.detail(), s.describe(config.name(), core.now()));
                 lastFailure = r;
             }
-            if (!resumedUnconfirmed && !s.expired && s.timedOut()) {
-                s.expired = true;
-                LOG.error("Mirror volume {}: {}", config.name(), s.describe(config.name()));
+            if (!resumedUnconfirmed && core.expireIfDue(s)) {
+                LOG.error("Mirror volume {}: {}", config.name(), s.describe(config.name(), core.now()));
                 wakeSuspendedWriters();
             }
             try {
@@ -792,16 +729,14 @@ public final class MirrorVolume implements BlockDevice, AutoCloseable {
      * is not confirmed Outdated. Safe only when the peer node is known to be down (powered off).
      */
     public String resumeIo() throws MirrorException {
-        Suspension s = suspension;
+        Suspension s = core.resumeByOperator(java.time.Instant.now().toString());
         if (s == null) {
             return "volume " + config.name() + ": writes are not suspended";
         }
-        unconfirmedFence = "writes resumed by the operator without the peer being Outdated (since "
-                + java.time.Instant.now() + "): promoting the peer would lose them";
         LOG.error("Mirror volume {}: operator resumed writes without the peer being Outdated: if the peer is "
                 + "promoted before it resyncs from this node, the writes acknowledged from now on are lost",
                 config.name());
-        endSuspension(s, "operator override (ha:mirror-resume-io)");
+        suspensionEnded(s, "operator override (ha:mirror-resume-io)");
         return "volume " + config.name() + ": writes resumed; the peer is NOT confirmed Outdated";
     }
 
@@ -811,68 +746,44 @@ public final class MirrorVolume implements BlockDevice, AutoCloseable {
      * before the answer, and a replication link still up from this side is dropped (the next connect resyncs).
      */
     public PeerFencer.Result outdateByPeer(PeerFencer.OutdateRequest request) {
+        if (!request.volume().equals(config.name())) {
+            return PeerFencer.Result.notConfirmed("no volume " + request.volume() + " here");
+        }
+        LegCore.OutdateAnswer a;
         PeerLink l;
-        PeerFencer.Result result;
         synchronized (stateLock) {
-            if (!request.volume().equals(config.name())) {
-                return PeerFencer.Result.notConfirmed("no volume " + request.volume() + " here");
-            }
-            if (role == Role.PRIMARY) {
-                return PeerFencer.Result.notConfirmed(config.name() + " is primary on the peer too (split brain?)");
-            }
-            if (request.primaryEpoch() < meta.highestEpoch()) {
-                return PeerFencer.Result.notConfirmed(config.name() + " has seen epoch " + meta.highestEpoch()
-                        + ", the request came from a primary of epoch " + request.primaryEpoch());
-            }
-            DiskState before = meta.disk();
-            if (before == DiskState.UP_TO_DATE) {
-                try {
-                    meta = meta.withOutdated(MetaState.OUTDATED_BY_PRIMARY);
-                    metaStore.store(meta);
-                } catch (IOException e) {
-                    LOG.error("Mirror volume {}: cannot persist the Outdated mark the primary asked for: {}",
-                            config.name(), e.toString());
-                    return PeerFencer.Result.notConfirmed("persisting the Outdated mark failed: " + e);
-                }
-                LOG.warn("Mirror volume {}: marked Outdated by the primary, which lost the replication link and "
-                        + "keeps writing: this leg refuses promotion until it resyncs from the primary", config.name());
-            }
-            result = PeerFencer.Result.outdated(outdateOutcome(before));
+            a = core.outdateRequest(request.primaryEpoch());
             l = link;
+        }
+        if (!a.confirmed()) {
+            if (a.detail().startsWith("persisting")) {
+                LOG.error("Mirror volume {}: cannot persist the Outdated mark the primary asked for: {}",
+                        config.name(), a.detail());
+            }
+            return PeerFencer.Result.notConfirmed(a.detail());
+        }
+        if (a.marked()) {
+            LOG.warn("Mirror volume {}: marked Outdated by the primary, which lost the replication link and "
+                    + "keeps writing: this leg refuses promotion until it resyncs from the primary", config.name());
         }
         if (l != null) {
             l.fail("the primary asked to outdate this leg (it lost the replication link)");
         }
-        return result;
-    }
-
-    /** What an outdate request did to this leg, for the requester's log: never "was X, is X". */
-    private String outdateOutcome(DiskState before) {
-        switch (before) {
-            case UP_TO_DATE:
-                return config.name() + " marked Outdated here (was UpToDate)";
-            case OUTDATED:
-                return config.name() + " was already Outdated here";
-            case INCONSISTENT:
-                return config.name() + " is Inconsistent here (never fully synced, or a resync was interrupted), "
-                        + "so it cannot be promoted either; left as it is";
-            default:
-                return config.name() + " is " + before + " here";
-        }
+        return PeerFencer.Result.outdated(a.detail());
     }
 
     /** For status: why writes are (or were) acknowledged without the peer, if so. */
     private Optional<String> fencingAlert() {
-        Suspension s = suspension;
+        Suspension s = core.suspension();
         if (s != null) {
-            return Optional.of(s.describe(config.name()));
+            return Optional.of(s.describe(config.name(), core.now()));
         }
-        return Optional.ofNullable(unconfirmedFence);
+        return core.unconfirmedFence();
     }
 
     private void checkRange(long offset, long length) throws BlockDeviceException {
         if (offset < 0 || length < 0 || offset > config.size() || length > config.size() - offset) {
-            throw new BlockDeviceException(Nbd.EINVAL, "range beyond the end of volume " + config.name());
+            throw new BlockDeviceException(BlockError.INVALID, "range beyond the end of volume " + config.name());
         }
     }
 
@@ -900,80 +811,55 @@ public final class MirrorVolume implements BlockDevice, AutoCloseable {
      * its old primary acknowledged after the link was lost.
      */
     public void promote(FencingEpoch epoch, boolean force) throws MirrorException {
+        if (!force && config.replicated() && core.meta().gi().justCreated() && link == null && wantConnected) {
+            // a new volume is promoted fresh only with its new peer connected (LegCore.promote): right after
+            // both nodes created it the link may still be coming up, so give it the peer timeout
+            try {
+                awaitConnected(config.peerTimeout());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         long heardMs = awaitPrimaryPeerAliveOrDropped();
         synchronized (stateLock) {
-            if (!gate.quorate()) {
-                throw new MirrorException("cannot promote " + config.name() + ": this node has no quorum");
-            }
-            if (epoch.value() < meta.highestEpoch()) {
-                throw new MirrorException("cannot promote " + config.name() + " with " + epoch + ": " + "epoch "
-                        + meta.highestEpoch() + " was already used (stale coordinator?)");
-            }
-            if (epoch.isOlderThan(gate.epoch())) {
-                throw new MirrorException("cannot promote " + config.name() + " with " + epoch
-                        + ": the cluster is at " + gate.epoch());
-            }
             PeerLink l = link;
-            if (l != null && l.up() && peerRole == Role.PRIMARY) {
+            if (l != null && l.up() && core.peerRole().orElse(null) == Role.PRIMARY) {
                 throw new MirrorException(PromotionWait.peerIsPrimary(config.name(), heardMs));
             }
+            boolean connected = l != null && l.up();
+            LegCore.Promotion p;
             try {
-                if (role == Role.PRIMARY) {
-                    meta = meta.withPromotion(epoch.value(), meta.promotedAtMillis());
-                    metaStore.store(meta);
-                    writable = true;
-                    return;
+                if (core.role() != Role.PRIMARY) {
+                    BootId.record(config.metaDir(), BootId.current()); // before the promotion is persisted
                 }
-                GenerationIds gi = meta.gi();
-                DiskState disk = meta.disk();
-                boolean connected = l != null && l.up();
-                if (disk == DiskState.OUTDATED) {
-                    if (!force) {
-                        throw new MirrorException("cannot promote " + config.name() + ": this leg is Outdated ("
-                                + outdatedWhy() + "). Way out: connect it to the UpToDate peer and let it resync "
-                                + "(ha:mirror-connect " + config.name() + "), or, if no UpToDate leg is left, "
-                                + "ha:mirror-promote --force " + config.name() + " (" + forcedLoss() + ")");
-                    }
-                    LOG.error("Mirror volume {}: FORCED promotion of an Outdated leg with {}: {}; when the other leg "
-                            + "returns it is detected as a split brain", config.name(), epoch, forcedLoss());
-                    disk = DiskState.UP_TO_DATE;
-                }
-                boolean fresh = gi.justCreated();
-                if (fresh) {
-                    gi = new GenerationIds(GenerationIds.newId(), 0, 0, 0);
-                    disk = DiskState.UP_TO_DATE;
-                } else if (disk != DiskState.UP_TO_DATE && !force) {
-                    throw new MirrorException("cannot promote " + config.name() + ": local data is inconsistent "
-                            + "(resync from the peer first; if no leg holds better data, ha:mirror-promote "
-                            + "--force " + config.name() + " makes this one the reference)");
-                } else if (disk != DiskState.UP_TO_DATE) {
-                    LOG.error("Mirror volume {}: FORCED promotion of an Inconsistent leg with {}: regions it had not "
-                            + "yet received from its sync source hold old data", config.name(), epoch);
-                    disk = DiskState.UP_TO_DATE;
-                } else if (!connected) {
-                    gi = gi.startTrackingChanges();
-                }
-                meta = meta.withGi(gi).withDisk(disk).withPromotion(epoch.value(), System.currentTimeMillis());
-                metaStore.store(meta);
-                role = Role.PRIMARY;
-                writable = true;
-                LOG.info("Mirror volume {}: promoted to primary with {} (peer {})", config.name(), epoch,
-                        connected ? "connected" : "not connected: changes are tracked for a later resync");
-                if (!connected && !fresh && config.replicated() && config.fencing() != Fencing.DONT_CARE) {
-                    // the peer may be an old primary with an up-to-date copy of its own: outdate it before a write
-                    // it does not have is acknowledged (DRBD fences on promotion with the peer disk unknown)
-                    suspend(null, "promoted while the peer is not connected");
-                }
-                if (connected) {
-                    if (fresh) {
-                        // a fresh volume: reconnect so the handshake starts the full initial sync
-                        l.fail("new primary on a fresh volume: reconnecting for the initial sync");
-                    } else {
-                        l.send(FrameType.ROLE, new byte[] {1});
-                    }
-                }
+                p = core.promote(epoch, force, gate.quorate(), gate.epoch(), connected, System.currentTimeMillis());
             } catch (IOException e) {
                 throw new MirrorException("cannot promote " + config.name() + ": metadata write failed: " + e, e);
+            }
+            if (p instanceof LegCore.Refused r) {
+                throw new MirrorException(r.reason());
+            }
+            LegCore.Promoted done = (LegCore.Promoted) p;
+            if (done.again()) {
+                return;
+            }
+            if (done.forced() != null) {
+                LOG.error("Mirror volume {}: {}", config.name(), done.forced());
+            }
+            LOG.info("Mirror volume {}: promoted to primary with {} (peer {})", config.name(), epoch,
+                    connected ? "connected" : "not connected: changes are tracked for a later resync");
+            if (done.suspendWrites()) {
+                synchronized (fenceLock) {
+                    startFencing(core.suspension());
+                }
+            }
+            if (done.reconnect()) {
+                // a fresh volume: reconnect so the handshake starts the full initial sync; the peer hears first
+                // that this leg is primary, so it cannot be promoted fresh itself on what it knew of this one
+                l.send(FrameType.ROLE, new byte[] {1});
+                l.fail("new primary on a fresh volume: reconnecting for the initial sync");
+            } else if (done.announce()) {
+                l.send(FrameType.ROLE, new byte[] {1});
             }
         }
     }
@@ -987,11 +873,11 @@ public final class MirrorVolume implements BlockDevice, AutoCloseable {
      */
     private long awaitPrimaryPeerAliveOrDropped() {
         PeerLink l = link;
-        if (l == null || !l.up() || peerRole != Role.PRIMARY) {
+        if (l == null || !l.up() || core.peerRole().orElse(null) != Role.PRIMARY) {
             return -1;
         }
         PromotionWait w = new PromotionWait(config.peerSilenceLimit());
-        while (link == l && l.up() && peerRole == Role.PRIMARY) {
+        while (link == l && l.up() && core.peerRole().orElse(null) == Role.PRIMARY) {
             if (w.peerAnsweredOrGaveUp(l.rawIn.blockedNanos())) {
                 break;
             }
@@ -1009,34 +895,14 @@ public final class MirrorVolume implements BlockDevice, AutoCloseable {
         return TimeUnit.NANOSECONDS.toMillis(l.rawIn.blockedNanos());
     }
 
-    /** Who marked this leg Outdated and why, for refusals and logs. */
-    private String outdatedWhy() {
-        switch (meta.outdatedCause()) {
-            case MetaState.OUTDATED_BY_PRIMARY:
-                return "marked by its primary, which lost the replication link and kept writing without it";
-            case MetaState.OUTDATED_BY_UNCLEAN_STOP:
-                return "marked by itself: this node stopped uncleanly while receiving replicated writes it had "
-                        + "acknowledged before forcing them to disk, so some may be missing";
-            default:
-                return "it may lack acknowledged writes";
-        }
-    }
-
-    private String forcedLoss() {
-        return MetaState.OUTDATED_BY_UNCLEAN_STOP.equals(meta.outdatedCause())
-                ? "acknowledged writes this leg lost in its unclean stop stay lost"
-                : "the writes acknowledged after this leg was outdated are not on it and are lost";
-    }
-
     /** Stops accepting writes at once, waits for writes in flight, then records a clean secondary. */
     public void demote(Duration timeout) throws MirrorException {
         synchronized (stateLock) {
-            writable = false;
+            boolean wasPrimary = core.demote();
             wakeSuspendedWriters();
-            if (role == Role.SECONDARY) {
+            if (!wasPrimary) {
                 return;
             }
-            role = Role.SECONDARY;
             String a = alert;
             if (a != null && a.startsWith(BOTH_PRIMARY)) {
                 alert = null; // no longer true here; still StandAlone until ha:mirror-connect
@@ -1050,12 +916,21 @@ public final class MirrorVolume implements BlockDevice, AutoCloseable {
                     throw new MirrorException("interrupted while demoting " + config.name(), e);
                 }
             }
+            PeerLink pl = link;
+            if (pl != null && inFlightWrites.get() > 0) {
+                // found by the simulator: the activity log is cleared below, so writes the peer has not confirmed
+                // yet would be in neither the log nor the bitmap if this node stopped before the link failed
+                int n = pl.markUnansweredDirty();
+                if (n > 0) {
+                    LOG.warn("Mirror volume {}: {} writes still unconfirmed by the peer after the demote's wait: "
+                            + "their regions stay marked for resync", config.name(), n);
+                }
+            }
             try {
                 data.force();
                 bitmap.persistAll();
                 al.clear();
-                meta = meta.withPrimaryActive(false);
-                metaStore.store(meta);
+                core.demoted();
             } catch (IOException e) {
                 throw new MirrorException("demote of " + config.name() + " could not persist metadata: " + e, e);
             }
@@ -1069,15 +944,14 @@ public final class MirrorVolume implements BlockDevice, AutoCloseable {
 
     /** Called on every quorum change: losing quorum stops writes at once (promotion is needed again). */
     public void quorumChanged(boolean quorate) {
-        if (!quorate && writable) {
-            writable = false;
+        if (!quorate && core.quorumLost()) {
             LOG.warn("Mirror volume {}: quorum lost: writes refused until this node is promoted again",
                     config.name());
         }
     }
 
     public Role role() {
-        return role;
+        return core.role();
     }
 
     // ------------------------------------------------------------------ operator actions
@@ -1101,13 +975,12 @@ public final class MirrorVolume implements BlockDevice, AutoCloseable {
 
     /** Chooses this leg as the split-brain victim: its changes are discarded at the next connect. */
     public void discardLocalChanges() throws MirrorException {
-        if (role == Role.PRIMARY) {
+        if (core.role() == Role.PRIMARY) {
             throw new MirrorException("demote " + config.name() + " before discarding its changes");
         }
         try {
             synchronized (stateLock) {
-                meta = meta.withDiscardMyData(true);
-                metaStore.store(meta);
+                core.discardMyData();
             }
         } catch (IOException e) {
             throw new MirrorException("cannot record the split-brain resolution: " + e, e);
@@ -1117,15 +990,12 @@ public final class MirrorVolume implements BlockDevice, AutoCloseable {
 
     /** Declares the local data bad: a full sync from the peer follows at the next connect. */
     public void invalidate() throws MirrorException {
-        if (role == Role.PRIMARY) {
+        if (core.role() == Role.PRIMARY) {
             throw new MirrorException("cannot invalidate " + config.name() + " while primary");
         }
         synchronized (stateLock) {
             try {
-                GenerationIds gi = meta.gi();
-                meta = meta.withGi(new GenerationIds(GenerationIds.JUST_CREATED, 0, gi.current(), gi.history1()))
-                        .withDisk(DiskState.INCONSISTENT);
-                metaStore.store(meta);
+                core.invalidate();
             } catch (IOException e) {
                 throw new MirrorException("cannot invalidate: " + e, e);
             }
@@ -1220,11 +1090,13 @@ public final class MirrorVolume implements BlockDevice, AutoCloseable {
                 eta = Optional.of(Duration.ofSeconds(Math.max(0, r.totalBytes - r.doneBytes.get()) / speed));
             }
         }
+        MetaState meta = core.meta();
         double pct = meta.disk() == DiskState.INCONSISTENT && meta.gi().justCreated() ? 0
                 : 100.0 * (config.size() - Math.min(config.size(), dirty)) / config.size();
-        Suspension susp = suspension;
-        return new MirrorStatus(config.name(), role, writable && (susp == null || !susp.timedOut()), up ? Optional.ofNullable(peerRole) : Optional.empty(),
-                connection, meta.disk(), up ? peerDisk : DiskState.UNKNOWN, pct, dirty, speed, eta,
+        Suspension susp = core.suspension();
+        return new MirrorStatus(config.name(), core.role(), core.writable() && (susp == null
+                || !susp.timedOut(core.now())), up ? core.peerRole() : Optional.empty(),
+                connection, meta.disk(), up ? core.peerDisk() : DiskState.UNKNOWN, pct, dirty, speed, eta,
                 totalResyncBytesSent.get(), meta.gi().toString(), Optional.ofNullable(lastVerify),
                 combine(Optional.ofNullable(alert), fencingAlert()));
     }
@@ -1238,20 +1110,20 @@ public final class MirrorVolume implements BlockDevice, AutoCloseable {
 
     /** True while unconfirmed writes may not be acknowledged (fencing in progress or timed out). */
     public boolean ioSuspended() {
-        return suspension != null;
+        return core.suspension() != null;
     }
 
     /** Epoch of the last promotion of this leg (NONE if never promoted). */
     public FencingEpoch promotedEpoch() {
-        return new FencingEpoch(meta.promotedEpoch());
+        return new FencingEpoch(core.meta().promotedEpoch());
     }
 
     public DiskState diskState() {
-        return meta.disk();
+        return core.disk();
     }
 
     public GenerationIds generationIds() {
-        return meta.gi();
+        return core.meta().gi();
     }
 
     public long dirtyBytes() {
@@ -1380,7 +1252,7 @@ public final class MirrorVolume implements BlockDevice, AutoCloseable {
         }
         byte[] nonce = new byte[Hello.NONCE_BYTES];
         random.nextBytes(nonce);
-        LegInfo mine = legInfo();
+        LegInfo mine = core.hello(bitmap.dirtyRegions());
         writer.send(FrameType.HELLO, 0, new Hello(config.name(), config.size(), config.granularity(), mine, nonce)
                 .encode());
         Frame f = reader.expect(FrameType.HELLO);
@@ -1400,22 +1272,16 @@ public final class MirrorVolume implements BlockDevice, AutoCloseable {
             reader.setKey(session);
             writer.setKey(session);
         }
-        if (mine.primary() && peer.leg().primary()) {
-            standAlone(BOTH_PRIMARY + ": demote one, then connect (a split brain follows if both wrote)");
+        LegCore.Handshake hs;
+        synchronized (stateLock) {
+            // a sync target persists Inconsistent here, before our BITMAP goes out (see LegCore.plan)
+            hs = core.plan(mine, peer.leg());
+        }
+        if (hs.plan() == null) {
+            standAlone(hs.standAlone());
             throw new IOException(alert);
         }
-        SyncPlanner.Plan plan = SyncPlanner.plan(mine, peer.leg());
-        if (plan.decision().isTarget()) {
-            // Persisted before our BITMAP goes out: once the source has it, this leg cannot be promoted until the
-            // resync ends, so a fenced source may resume acknowledging writes as soon as its handshake completes.
-            synchronized (stateLock) {
-                if (!meta.gi().equals(mine.gi()) || (role == Role.PRIMARY) != mine.primary()) {
-                    throw new IOException("local state changed during the handshake: reconnecting");
-                }
-                meta = meta.withDisk(DiskState.INCONSISTENT);
-                metaStore.store(meta);
-            }
-        }
+        SyncPlanner.Plan plan = hs.plan();
         writer.send(FrameType.BITMAP, 0, longsToBytes(bitmap.snapshot()));
         Frame bf = reader.expect(FrameType.BITMAP);
         long[] peerWords = bytesToLongs(bf.payload());
@@ -1423,9 +1289,9 @@ public final class MirrorVolume implements BlockDevice, AutoCloseable {
             throw new IOException("malformed BITMAP from the peer");
         }
         SyncDecision d = plan.decision();
-        if (d == SyncDecision.SPLIT_BRAIN || d == SyncDecision.UNRELATED || d == SyncDecision.NO_SAFE_SOURCE) {
-            standAlone(plan.reason());
-            LOG.error("Mirror volume {}: {} (local ids {}, peer ids {})", config.name(), plan.reason(), meta.gi(),
+        if (hs.standAlone() != null) {
+            standAlone(hs.standAlone());
+            LOG.error("Mirror volume {}: {} (local ids {}, peer ids {})", config.name(), plan.reason(), core.meta().gi(),
                     peer.leg().gi());
             throw new IOException(plan.reason());
         }
@@ -1433,12 +1299,10 @@ public final class MirrorVolume implements BlockDevice, AutoCloseable {
             LOG.warn("Mirror volume {}: {}", config.name(), plan.reason());
         }
         synchronized (order) {
+            Suspension susp;
             synchronized (stateLock) {
-                if (!meta.gi().equals(mine.gi()) || (role == Role.PRIMARY) != mine.primary()
-                        || (!d.isTarget() && meta.disk() != mine.disk())) {
-                    // promoted, demoted, outdated or invalidated while we talked: the decision is stale
-                    throw new IOException("local state changed during the handshake: reconnecting");
-                }
+                // promoted, demoted, outdated or invalidated while we talked: the decision is stale (throws)
+                susp = core.connected(mine, peer.leg(), d);
             }
             if (d.isFull()) {
                 bitmap.setAll();
@@ -1451,17 +1315,13 @@ public final class MirrorVolume implements BlockDevice, AutoCloseable {
             reader.directPayloads(DIRECT_FRAME_PAYLOAD);
             rawIn.readThroughChannel();
             PeerLink l = new PeerLink(this, s, rawIn, reader, writer);
-            peerRole = peer.leg().primary() ? Role.PRIMARY : Role.SECONDARY;
-            peerDisk = d.isSource() ? DiskState.INCONSISTENT : peer.leg().disk();
             connection = d.isSource() ? ConnectionState.SYNC_SOURCE
                     : d.isTarget() ? ConnectionState.SYNC_TARGET : ConnectionState.CONNECTED;
             link = l;
-            Suspension susp = suspension;
             if (susp != null) {
                 // the peer is connected again: unconfirmed writes are in the bitmap we just exchanged (sync source)
-                endSuspension(susp, "the replication link is back");
+                suspensionEnded(susp, "the replication link is back");
             }
-            unconfirmedFence = null;
             LOG.info("Mirror volume {}: connected to {}: {} ({} dirty bytes)", config.name(),
                     s.getRemoteSocketAddress(), plan.reason(), bitmap.dirtyBytes());
             thread("mirror-recv-" + config.name(), () -> receiveLoop(l));
@@ -1493,12 +1353,6 @@ public final class MirrorVolume implements BlockDevice, AutoCloseable {
         connection = ConnectionState.STANDALONE;
     }
 
-    private LegInfo legInfo() {
-        MetaState m = meta;
-        return new LegInfo(m.gi(), m.disk(), role == Role.PRIMARY, m.crashedPrimary(), bitmap.dirtyRegions(),
-                m.promotedEpoch(), m.promotedAtMillis(), m.token(), m.discardMyData(), config.splitBrainPolicy());
-    }
-
     static byte[] longsToBytes(long[] words) {
         ByteBuffer b = ByteBuffer.allocate(words.length * 8);
         for (long w : words) {
@@ -1525,18 +1379,10 @@ public final class MirrorVolume implements BlockDevice, AutoCloseable {
                 return;
             }
             link = null;
-            peerRole = null;
-            peerDisk = DiskState.UNKNOWN;
             resync = null;
             try {
                 bitmap.persistAll();
-                if (role == Role.PRIMARY) {
-                    GenerationIds gi = meta.gi().startTrackingChanges();
-                    if (!gi.equals(meta.gi())) {
-                        meta = meta.withGi(gi);
-                        metaStore.store(meta);
-                    }
-                }
+                core.linkDown();
             } catch (IOException e) {
                 LOG.error("Mirror volume {}: metadata write failed after losing the peer: {}", config.name(),
                         e.toString());
@@ -1547,7 +1393,7 @@ public final class MirrorVolume implements BlockDevice, AutoCloseable {
         }
         if (!closed) {
             LOG.warn("Mirror volume {}: peer connection lost: {}; {}", config.name(), reason,
-                    role == Role.PRIMARY ? "writes continue and are tracked in the dirty bitmap" : "waiting");
+                    core.role() == Role.PRIMARY ? "writes continue and are tracked in the dirty bitmap" : "waiting");
         }
     }
 
@@ -1721,7 +1567,7 @@ public final class MirrorVolume implements BlockDevice, AutoCloseable {
 
     private void receiveLoop(PeerLink l) {
         // NBD replies completed by the peer's acks are flushed once per batch of acks, not once each
-        ReplyBatch replies = ReplyBatch.begin();
+        CompletionBatch replies = CompletionBatch.begin();
         try {
             receiveFrames(l, replies);
         } finally {
@@ -1729,7 +1575,7 @@ public final class MirrorVolume implements BlockDevice, AutoCloseable {
         }
     }
 
-    private void receiveFrames(PeerLink l, ReplyBatch replies) {
+    private void receiveFrames(PeerLink l, CompletionBatch replies) {
         AckQueue acks = new AckQueue();
         boolean written = config.peerAck() == PeerAck.WRITTEN;
         Checkpoint cp = new Checkpoint();
@@ -1825,10 +1671,7 @@ public final class MirrorVolume implements BlockDevice, AutoCloseable {
                         checkpoint(cp);
                         synchronized (stateLock) {
                             bitmap.clearAll();
-                            meta = meta.withGi(meta.gi().afterResyncAsTarget(current)).withDisk(DiskState.UP_TO_DATE)
-                                    .withCrashedPrimary(false).withDiscardMyData(false);
-                            metaStore.store(meta);
-                            peerDisk = DiskState.UP_TO_DATE;
+                            core.resyncDoneAsTarget(current);
                             if (link == l) {
                                 connection = ConnectionState.CONNECTED;
                             }
@@ -1872,13 +1715,13 @@ public final class MirrorVolume implements BlockDevice, AutoCloseable {
                             l.fail("malformed ROLE");
                             return;
                         }
-                        peerRole = f.payload()[0] == 1 ? Role.PRIMARY : Role.SECONDARY;
-                        if (peerRole == Role.SECONDARY && written) {
+                        boolean peerPrimary = f.payload()[0] == 1;
+                        if (!peerPrimary && written) {
                             checkpoint(cp); // the primary stepped down: what it sent is forced here too
                         }
-                        if (peerRole == Role.PRIMARY && role == Role.PRIMARY) {
-                            standAlone(BOTH_PRIMARY + ": promoted on both sides at once; demote one and "
-                                    + "resolve the split brain");
+                        String both = core.peerRole(peerPrimary);
+                        if (both != null) {
+                            standAlone(both);
                             LOG.error("Mirror volume {}: {}", config.name(), alert);
                             l.fail(alert);
                             return;
@@ -1976,11 +1819,8 @@ public final class MirrorVolume implements BlockDevice, AutoCloseable {
             }
             synchronized (stateLock) {
                 bitmap.persistAll();
-                meta = meta.withGi(meta.gi().afterResyncAsSource()).withCrashedPrimary(false)
-                        .withDiscardMyData(false);
-                metaStore.store(meta);
-                l.send(FrameType.RESYNC_DONE, ByteBuffer.allocate(8).putLong(meta.gi().current()).array());
-                peerDisk = DiskState.UP_TO_DATE;
+                core.resyncDoneAsSource();
+                l.send(FrameType.RESYNC_DONE, ByteBuffer.allocate(8).putLong(core.meta().gi().current()).array());
                 resync = null;
                 if (link == l) {
                     connection = ConnectionState.CONNECTED;
@@ -2024,8 +1864,8 @@ public final class MirrorVolume implements BlockDevice, AutoCloseable {
     public boolean awaitInSync(Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
-            if (connection == ConnectionState.CONNECTED && peerDisk == DiskState.UP_TO_DATE
-                    && meta.disk() == DiskState.UP_TO_DATE && link != null) {
+            if (connection == ConnectionState.CONNECTED && core.peerDisk() == DiskState.UP_TO_DATE
+                    && core.disk() == DiskState.UP_TO_DATE && link != null) {
                 return true;
             }
             Thread.sleep(5);
@@ -2051,7 +1891,7 @@ public final class MirrorVolume implements BlockDevice, AutoCloseable {
 
     @Override
     public void close() throws IOException {
-        if (role == Role.PRIMARY) {
+        if (core.role() == Role.PRIMARY) {
             try {
                 demote(Duration.ofSeconds(5));
             } catch (MirrorException e) {

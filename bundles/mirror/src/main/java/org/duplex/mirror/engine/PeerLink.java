@@ -141,6 +141,21 @@ final class PeerLink {
         return oldest;
     }
 
+    /**
+     * Marks the regions of every request not answered yet dirty (forced): a demotion that stops waiting for them
+     * clears the activity log, and they must not be forgotten if this node then stops before the link fails.
+     */
+    int markUnansweredDirty() {
+        int n = 0;
+        for (Pending p : pending.values()) {
+            if (p.length() > 0) {
+                volume.markDirtyQuietly(p.offset(), p.length());
+                n++;
+            }
+        }
+        return n;
+    }
+
     private void settleLost(Pending p) {
         if (p.length() > 0) {
             volume.markDirtyQuietly(p.offset(), p.length());

@@ -1,5 +1,6 @@
 package org.duplex.mirror.engine;
 
+import org.duplex.mirror.leg.Fencing;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;

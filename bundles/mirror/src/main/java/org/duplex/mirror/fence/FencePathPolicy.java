@@ -3,7 +3,7 @@ package org.duplex.mirror.fence;
 import java.util.Locale;
 import java.util.Optional;
 
-import org.duplex.mirror.engine.Fencing;
+import org.duplex.mirror.leg.Fencing;
 
 /**
  * The fencing a volume runs with, given the one asked for and where its fencing path goes (issue 13, item 4).

@@ -44,10 +44,15 @@ public record GenerationIds(long current, long bitmap, long history1, long histo
 
     /** A primary that starts writing without its peer: remember where the bitmap starts, then move on. */
     public GenerationIds startTrackingChanges() {
+        return startTrackingChanges(newId());
+    }
+
+    /** As {@link #startTrackingChanges()}, with the new generation's id given (a simulation's seeded ids). */
+    public GenerationIds startTrackingChanges(long newCurrent) {
         if (bitmap != 0) {
             return this;
         }
-        return new GenerationIds(newId(), current, history1, history2);
+        return new GenerationIds(newCurrent, current, history1, history2);
     }
 
     /** The sync source after a successful resync: the bitmap generation becomes history. */

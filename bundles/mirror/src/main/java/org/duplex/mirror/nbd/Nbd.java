@@ -62,6 +62,16 @@ public final class Nbd {
     public static final int ENOTSUP = 95;
     public static final int ESHUTDOWN = 108;
 
+    /** The NBD error number for a front-end neutral refusal. */
+    public static int errno(org.duplex.mirror.block.BlockError e) {
+        switch (e) {
+            case NOT_PERMITTED: return EPERM;
+            case INVALID: return EINVAL;
+            case NO_SPACE: return ENOSPC;
+            default: return EIO;
+        }
+    }
+
     /** Request header size on the wire. */
     public static final int REQUEST_HEADER_BYTES = 28;
 }

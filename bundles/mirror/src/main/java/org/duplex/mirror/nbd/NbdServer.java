@@ -1,5 +1,7 @@
 package org.duplex.mirror.nbd;
 
+import org.duplex.mirror.block.BlockDevice;
+
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;

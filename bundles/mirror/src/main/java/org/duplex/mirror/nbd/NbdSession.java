@@ -1,5 +1,9 @@
 package org.duplex.mirror.nbd;
 
+import org.duplex.mirror.block.BlockDevice;
+import org.duplex.mirror.block.BlockDeviceException;
+import org.duplex.mirror.block.CompletionBatch;
+
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -56,7 +60,7 @@ public final class NbdSession {
     /** Largest payload read into {@link #directPayload}; larger (rare) ones use a heap array. */
     static final int MAX_POOLED_PAYLOAD = 4 << 20;
     private Runnable onTransmission = () -> { };
-    /** Flushes the replies; one object, so a {@link ReplyBatch} holds it once however many replies it deferred. */
+    /** Flushes the replies; one object, so a {@link CompletionBatch} holds it once however many replies it deferred. */
     private final java.io.Flushable replyFlusher = this::flushReplies;
 
     public NbdSession(Function<String, Optional<NbdServer.Export>> lookup,
@@ -415,7 +419,7 @@ public final class NbdSession {
                     Throwable c = e instanceof java.util.concurrent.CompletionException && e.getCause() != null
                             ? e.getCause() : e;
                     if (c instanceof BlockDeviceException b) {
-                        errno = b.errno();
+                        errno = Nbd.errno(b.error());
                         LOG.debug("NBD request from {} refused: {}", peer, c.getMessage());
                     } else {
                         errno = Nbd.EIO;
@@ -466,7 +470,7 @@ public final class NbdSession {
                     errno = Nbd.EINVAL;
             }
         } catch (BlockDeviceException e) {
-            errno = e.errno();
+            errno = Nbd.errno(e.error());
             LOG.debug("NBD request from {} refused: {}", peer, e.getMessage());
         } catch (IOException | RuntimeException e) {
             errno = Nbd.EIO;
@@ -500,12 +504,12 @@ public final class NbdSession {
                 out.write(data.array(), data.arrayOffset() + data.position(), data.remaining());
             }
             // Replies of requests run inline are flushed once no further request is already buffered; replies
-            // completed by a thread running a ReplyBatch (the peer's acks) once per batch.
+            // completed by a thread running a CompletionBatch (the peer's acks) once per batch.
             if (inlineBatching) {
                 if (raw.buffered() == 0 && raw.available() == 0) {
                     out.flush();
                 }
-            } else if (!ReplyBatch.defer(replyFlusher)) {
+            } else if (!CompletionBatch.defer(replyFlusher)) {
                 out.flush();
             }
         }

@@ -63,10 +63,10 @@ class CommandLineSyntaxTest {
                 .containsEntry("fence.peer.address", "10.0.1.2").containsEntry("fence.peer.port", 7790);
         java.nio.file.Path tmp = java.nio.file.Path.of(System.getProperty("java.io.tmpdir"));
         org.duplex.mirror.component.VolumeSettings s = org.duplex.mirror.component.VolumeSettings.parse(m, tmp, tmp);
-        assertThat(s.volume().fencing()).isEqualTo(org.duplex.mirror.engine.Fencing.RESOURCE_ONLY);
+        assertThat(s.volume().fencing()).isEqualTo(org.duplex.mirror.leg.Fencing.RESOURCE_ONLY);
         m.remove("fence.peer.address");
         assertThat(org.duplex.mirror.component.VolumeSettings.parse(m, tmp, tmp).volume().fencing())
-                .isEqualTo(org.duplex.mirror.engine.Fencing.RESOURCE_AND_STONITH);
+                .isEqualTo(org.duplex.mirror.leg.Fencing.RESOURCE_AND_STONITH);
     }
 
     @Test

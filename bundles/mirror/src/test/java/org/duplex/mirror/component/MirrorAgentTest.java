@@ -19,7 +19,7 @@ import org.duplex.api.cluster.QuorumState;
 import org.duplex.api.model.NodeId;
 import org.duplex.api.model.Resource;
 import org.duplex.mirror.command.MirrorCommandsAccess;
-import org.duplex.mirror.engine.Role;
+import org.duplex.mirror.leg.Role;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -108,7 +108,7 @@ class MirrorAgentTest {
         assertThat(s.keyFile()).isNull();
         assertThat(s.initialRole()).isEqualTo(Role.SECONDARY);
         // resource-only asked (the default), but the fencing path is the replication address: see SharedFencePathTest
-        assertThat(s.volume().fencing()).isEqualTo(org.duplex.mirror.engine.Fencing.RESOURCE_AND_STONITH);
+        assertThat(s.volume().fencing()).isEqualTo(org.duplex.mirror.leg.Fencing.RESOURCE_AND_STONITH);
         assertThat(s.volume().fencingTimeout()).isEqualTo(Duration.ofSeconds(30));
         assertThat(s.fence()).isEqualTo(new VolumeSettings.FencePath("127.0.0.1", 7790, "127.0.0.1", 7790, true));
         p.put("fencing", "resource-and-stonith");
@@ -116,7 +116,7 @@ class MirrorAgentTest {
         p.put("fence.peer.address", "10.1.0.2");
         p.put("fence.port", "7800");
         VolumeSettings f = VolumeSettings.parse(p, dir, dir);
-        assertThat(f.volume().fencing()).isEqualTo(org.duplex.mirror.engine.Fencing.RESOURCE_AND_STONITH);
+        assertThat(f.volume().fencing()).isEqualTo(org.duplex.mirror.leg.Fencing.RESOURCE_AND_STONITH);
         assertThat(f.fence()).isEqualTo(new VolumeSettings.FencePath("10.1.0.1", 7800, "10.1.0.2", 7800, false));
         p.put("fencing", "sometimes");
         assertThatThrownBy(() -> VolumeSettings.parse(p, dir, dir)).hasMessageContaining("fencing")

@@ -12,7 +12,7 @@ import org.duplex.api.cluster.FencingEpoch;
 import org.duplex.api.failover.VolumeLease;
 import org.duplex.api.failover.VolumeLockException;
 import org.duplex.api.model.NodeId;
-import org.duplex.mirror.engine.Role;
+import org.duplex.mirror.leg.Role;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -7,7 +7,7 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 
-import org.duplex.mirror.engine.Fencing;
+import org.duplex.mirror.leg.Fencing;
 import org.duplex.mirror.fence.FencePathPolicy;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -1,5 +1,9 @@
 package org.duplex.mirror.engine;
 
+import org.duplex.mirror.block.BlockError;
+
+import org.duplex.mirror.leg.Fencing;
+import org.duplex.mirror.leg.Role;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -16,8 +20,7 @@ import java.util.concurrent.TimeUnit;
 import org.duplex.mirror.fence.FenceServer;
 import org.duplex.mirror.fence.TcpPeerFencer;
 import org.duplex.mirror.gi.SplitBrainPolicy;
-import org.duplex.mirror.nbd.BlockDeviceException;
-import org.duplex.mirror.nbd.Nbd;
+import org.duplex.mirror.block.BlockDeviceException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -64,17 +67,17 @@ class FencingTest {
         await().during(d).atMost(d.plusSeconds(5)).until(() -> !f.isDone());
     }
 
-    private static int errnoOf(CompletableFuture<?> f) throws InterruptedException {
+    private static BlockError errorOf(CompletableFuture<?> f) throws InterruptedException {
         try {
             f.get(30, TimeUnit.SECONDS);
         } catch (ExecutionException e) {
             Throwable c = e.getCause().getCause();
             assertThat(c).isInstanceOf(BlockDeviceException.class);
-            return ((BlockDeviceException) c).errno();
+            return ((BlockDeviceException) c).error();
         } catch (java.util.concurrent.TimeoutException e) {
             throw new AssertionError("write neither acknowledged nor failed", e);
         }
-        return 0;
+        return null; // acknowledged
     }
 
     @Test
@@ -158,12 +161,12 @@ class FencingTest {
             p.fencerA.mode(FakeFencer.Mode.HOLD);
             p.link.cut();
             CompletableFuture<Void> w = writeAsync(p.a, 8192, (byte) 2);
-            assertThat(errnoOf(w)).isEqualTo(Nbd.EIO);
+            assertThat(errorOf(w)).isEqualTo(BlockError.IO);
             assertThat(p.a.status().writable()).isFalse();
             assertThat(p.a.status().alert()).hasValueSatisfying(a -> assertThat(a).contains("WRITES SUSPENDED")
                     .contains("ha:mirror-resume-io --force vol")); // refused without --force; options first (Karaf)
             assertThatThrownBy(() -> MirrorPair.write(p.a, 0, 4096, (byte) 3))
-                    .isInstanceOfSatisfying(BlockDeviceException.class, e -> assertThat(e.errno()).isEqualTo(Nbd.EIO));
+                    .isInstanceOfSatisfying(BlockDeviceException.class, e -> assertThat(e.error()).isEqualTo(BlockError.IO));
             // the fencer keeps trying: once the peer answers, writes resume
             p.fencerA.mode(FakeFencer.Mode.DELIVER);
             await().atMost(10, TimeUnit.SECONDS).until(() -> !p.a.ioSuspended());
@@ -194,7 +197,7 @@ class FencingTest {
             p.quorateA.set(false); // this node is not the quorate side any more: the peer may be
             p.a.quorumChanged(false);
             p.fencerA.mode(FakeFencer.Mode.UNREACHABLE);
-            assertThat(errnoOf(w)).isEqualTo(Nbd.EPERM);
+            assertThat(errorOf(w)).isEqualTo(BlockError.NOT_PERMITTED);
             assertThat(p.a.ioSuspended()).isTrue();
         }
     }

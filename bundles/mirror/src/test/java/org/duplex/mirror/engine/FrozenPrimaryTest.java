@@ -1,5 +1,6 @@
 package org.duplex.mirror.engine;
 
+import org.duplex.mirror.leg.Fencing;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 

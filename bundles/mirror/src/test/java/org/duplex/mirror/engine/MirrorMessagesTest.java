@@ -1,5 +1,8 @@
 package org.duplex.mirror.engine;
 
+import org.duplex.mirror.block.BlockError;
+
+import org.duplex.mirror.leg.Fencing;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -11,8 +14,7 @@ import java.time.Duration;
 import org.duplex.api.cluster.FencingEpoch;
 import org.duplex.mirror.bitmap.ActivityLog;
 import org.duplex.mirror.gi.SplitBrainPolicy;
-import org.duplex.mirror.nbd.BlockDeviceException;
-import org.duplex.mirror.nbd.Nbd;
+import org.duplex.mirror.block.BlockDeviceException;
 import org.duplex.mirror.nbd.NbdServer;
 import org.duplex.mirror.nbd.NbdServerConfig;
 import org.duplex.mirror.testutil.MiniNbdClient;
@@ -98,7 +100,7 @@ class MirrorMessagesTest {
                     .hasMessageContaining("connect it to an UpToDate peer");
             // a client attached before the leg became unusable gets a refusal, not an I/O error
             assertThatThrownBy(() -> v.read(0, ByteBuffer.allocate(4096)))
-                    .isInstanceOfSatisfying(BlockDeviceException.class, e -> assertThat(e.errno()).isEqualTo(Nbd.EPERM))
+                    .isInstanceOfSatisfying(BlockDeviceException.class, e -> assertThat(e.error()).isEqualTo(BlockError.NOT_PERMITTED))
                     .hasMessageContaining("reads of possibly stale or partial data are refused");
         }
     }

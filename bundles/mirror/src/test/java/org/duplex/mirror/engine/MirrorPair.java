@@ -1,5 +1,6 @@
 package org.duplex.mirror.engine;
 
+import org.duplex.mirror.leg.Fencing;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.ByteBuffer;

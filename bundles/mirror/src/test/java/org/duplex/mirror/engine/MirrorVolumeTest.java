@@ -1,5 +1,8 @@
 package org.duplex.mirror.engine;
 
+import org.duplex.mirror.block.BlockError;
+
+import org.duplex.mirror.leg.Role;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -12,7 +15,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import org.duplex.api.cluster.FencingEpoch;
 import org.duplex.mirror.gi.SplitBrainPolicy;
-import org.duplex.mirror.nbd.BlockDeviceException;
+import org.duplex.mirror.block.BlockDeviceException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,7 +31,7 @@ class MirrorVolumeTest {
             MirrorPair.write(p.a, 0, 4096, (byte) 1);
             // nothing written before promotion
         } catch (BlockDeviceException e) {
-            assertThat(e.errno()).isEqualTo(1);
+            assertThat(e.error()).isEqualTo(BlockError.NOT_PERMITTED);
         }
         try (MirrorPair p = new MirrorPair(dir.resolve("x"), SIZE, SplitBrainPolicy.DISCONNECT, false)) {
             java.nio.file.Files.createDirectories(dir.resolve("x"));
@@ -89,7 +92,7 @@ class MirrorVolumeTest {
         try (MirrorPair p = new MirrorPair(dir, SIZE, SplitBrainPolicy.DISCONNECT, true).open()) {
             p.awaitInSync();
             assertThatThrownBy(() -> MirrorPair.write(p.b, 0, 512, (byte) 1))
-                    .isInstanceOfSatisfying(BlockDeviceException.class, e -> assertThat(e.errno()).isEqualTo(1));
+                    .isInstanceOfSatisfying(BlockDeviceException.class, e -> assertThat(e.error()).isEqualTo(BlockError.NOT_PERMITTED));
             p.quorateA.set(false);
             assertThatThrownBy(() -> p.a.promote(p.nextEpoch())).hasMessageContaining("quorum");
             p.quorateA.set(true);

@@ -1,5 +1,7 @@
 package org.duplex.mirror.nbd;
 
+import org.duplex.mirror.block.BlockDevice;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayInputStream;

@@ -1,4 +1,4 @@
-package org.duplex.mirror.engine;
+package org.duplex.mirror.leg;
 
 import org.duplex.mirror.gi.GenerationIds;
 import org.duplex.mirror.gi.DiskState;
@@ -15,7 +15,8 @@ import org.duplex.mirror.gi.DiskState;
  * @param promotedAtMillis time of the last promotion
  * @param token            random, fixed per leg: the last tie-breaker
  * @param discardMyData    the operator chose this leg as the split-brain victim for the next connect
- * @param outdatedCause    why the disk is OUTDATED ({@link #OUTDATED_BY_PRIMARY}, {@link #OUTDATED_BY_UNCLEAN_STOP}),
+ * @param outdatedCause    why the disk is OUTDATED ({@link #OUTDATED_BY_PRIMARY}, {@link #OUTDATED_BY_UNCLEAN_STOP},
+ *                         {@link #OUTDATED_BY_LOST_CACHE}),
  *                         "" otherwise or when not recorded (metadata written by an older version)
  */
 public record MetaState(GenerationIds gi, DiskState disk, boolean primaryActive, boolean crashedPrimary,
@@ -26,6 +27,8 @@ public record MetaState(GenerationIds gi, DiskState disk, boolean primaryActive,
     public static final String OUTDATED_BY_PRIMARY = "primary-fenced";
     /** This leg stopped uncleanly while receiving writes it acknowledged before forcing them. */
     public static final String OUTDATED_BY_UNCLEAN_STOP = "unclean-stop";
+    /** This leg was primary when its machine restarted (power loss, kernel crash): its page cache is gone. */
+    public static final String OUTDATED_BY_LOST_CACHE = "lost-page-cache";
 
     public MetaState {
         outdatedCause = disk == DiskState.OUTDATED && outdatedCause != null ? outdatedCause : "";

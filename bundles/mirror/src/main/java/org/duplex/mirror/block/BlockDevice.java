@@ -1,12 +1,13 @@
-package org.duplex.mirror.nbd;
+package org.duplex.mirror.block;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
 
 /**
- * What the NBD server exports. Offsets and lengths are already checked against {@link #size()} by the server.
+ * What a front end exports (the NBD server; an iSCSI target later): front-end neutral, so the mirror engine does
+ * not depend on NBD. Offsets and lengths are already checked against {@link #size()} by the front end.
  * Implementations must be safe for concurrent calls. A refusal (not primary, read-only) is a
- * {@link BlockDeviceException} carrying the errno to report; any other {@link IOException} is reported as EIO.
+ * {@link BlockDeviceException} carrying a {@link BlockError}; any other {@link IOException} is an I/O error.
  */
 public interface BlockDevice {
 

@@ -1,4 +1,4 @@
-package org.duplex.mirror.nbd;
+package org.duplex.mirror.block;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;

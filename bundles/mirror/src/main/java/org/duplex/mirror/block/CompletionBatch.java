@@ -1,4 +1,4 @@
-package org.duplex.mirror.nbd;
+package org.duplex.mirror.block;
 
 import java.io.Flushable;
 import java.io.IOException;
@@ -6,28 +6,28 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Lets a thread that completes many NBD requests in a row (a replication link's receive thread, turning a batch of
- * peer acks into NBD replies) send those replies with one flush per session and batch instead of one system call
- * per reply. Only a thread that {@link #begin() began} a batch defers; it must {@link #flush()} before it blocks
+ * Lets a thread that completes many front-end requests in a row (a replication link's receive thread, turning a
+ * batch of peer acks into NBD replies) send those replies with one flush per session and batch instead of one system
+ * call per reply. Only a thread that {@link #begin() began} a batch defers; it must {@link #flush()} before it blocks
  * and {@link #end()} when it stops, so no reply waits longer than the batch that produced it.
  */
-public final class ReplyBatch {
-    private static final ThreadLocal<ReplyBatch> CURRENT = new ThreadLocal<>();
+public final class CompletionBatch {
+    private static final ThreadLocal<CompletionBatch> CURRENT = new ThreadLocal<>();
     private final List<Flushable> pending = new ArrayList<>();
 
-    private ReplyBatch() {
+    private CompletionBatch() {
     }
 
     /** Starts deferring reply flushes on this thread. */
-    public static ReplyBatch begin() {
-        ReplyBatch b = new ReplyBatch();
+    public static CompletionBatch begin() {
+        CompletionBatch b = new CompletionBatch();
         CURRENT.set(b);
         return b;
     }
 
     /** Defers {@code f} to this thread's batch; false (the caller flushes now) when the thread has none. */
-    static boolean defer(Flushable f) {
-        ReplyBatch b = CURRENT.get();
+    public static boolean defer(Flushable f) {
+        CompletionBatch b = CURRENT.get();
         if (b == null) {
             return false;
         }

@@ -1,4 +1,4 @@
-package org.duplex.mirror.fence;
+package org.duplex.mirror.leg;
 
 /**
  * What a primary that could not outdate its peer tells the operator: what happened, what it does, what is at

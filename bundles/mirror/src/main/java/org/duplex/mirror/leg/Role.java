@@ -1,4 +1,4 @@
-package org.duplex.mirror.engine;
+package org.duplex.mirror.leg;
 
 /** A leg's role: only the primary accepts application writes. */
 public enum Role {

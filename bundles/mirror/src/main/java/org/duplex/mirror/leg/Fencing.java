@@ -1,4 +1,4 @@
-package org.duplex.mirror.engine;
+package org.duplex.mirror.leg;
 
 import java.util.Locale;
 
@@ -9,7 +9,7 @@ public enum Fencing {
     /** Keep acknowledging writes (tracked in the bitmap); the peer may be promoted later with stale data. */
     DONT_CARE,
     /**
-     * Suspend write acknowledgements until the peer has persisted the Outdated mark (through a {@link PeerFencer})
+     * Suspend write acknowledgements until the peer has persisted the Outdated mark (through a {@code PeerFencer})
      * or the link is back. A peer unreachable on the fencing path too is outside this node's quorate partition:
      * writes resume (loudly), and a later promotion of that peer is possible only if this primary dies first.
      */
