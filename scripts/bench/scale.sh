@@ -40,13 +40,13 @@ idle() {
     declare -A t0 b0
     for i in $(seq 1 "$n"); do
         pid=$("$LAB" pid "node$i"); t0[$i]=$(awk '{print $14 + $15}' "/proc/$pid/stat")
-        b0[$i]=$(ip netns exec "${DUPLEX_NLAB_PREFIX}n$i" cat /proc/net/dev | awk '/eth[01]:/ {s += $2 + $10} END {print s}')
+        b0[$i]=$(ip netns exec "${DUPLEX_NLAB_PREFIX}n$i" cat /proc/net/dev | awk '/eth[01]:/ {s += $2 + $10} END {printf "%.0f\n", s}')
     done
     sleep 30
     for i in $(seq 1 "$n"); do
         pid=$("$LAB" pid "node$i")
         local t1 b1; t1=$(awk '{print $14 + $15}' "/proc/$pid/stat")
-        b1=$(ip netns exec "${DUPLEX_NLAB_PREFIX}n$i" cat /proc/net/dev | awk '/eth[01]:/ {s += $2 + $10} END {print s}')
+        b1=$(ip netns exec "${DUPLEX_NLAB_PREFIX}n$i" cat /proc/net/dev | awk '/eth[01]:/ {s += $2 + $10} END {printf "%.0f\n", s}')
         echo "$(( t1 - t0[$i] )) $(( b1 - b0[$i] ))"
     done | awk -v hz="$(getconf CLK_TCK)" '{c = $1 / hz / 30 * 100; k = $2 / 1024 / 30; sc += c; sk += k;
         if (c > mc) mc = c; if (k > mk) mk = k; n++}
