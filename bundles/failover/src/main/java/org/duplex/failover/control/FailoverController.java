@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -262,7 +263,27 @@ public final class FailoverController {
                     .map(Object::toString).orElse("?") + " decides"));
         }
         int done = 0;
-        for (Action a : plan.actions()) {
+        List<Action> actions = plan.actions();
+        for (int i = 0; i < actions.size(); i++) {
+            Action a = actions.get(i);
+            if (a.op() == Action.Op.PROBE) {
+                // probes change nothing, so a run of them goes out at once: after a new term at 8 nodes one by one
+                // they took 60-100 ms each and were most of the decision time
+                List<Action> probes = new ArrayList<>();
+                int j = i;
+                for (; j < actions.size() && actions.get(j).op() == Action.Op.PROBE; j++) {
+                    if (coordinator || actions.get(j).node().equals(q.localNode())) {
+                        probes.add(actions.get(j));
+                    }
+                }
+                i = j - 1;
+                Optional<String> failed = probeAll(s.config(), probes);
+                done += probes.size();
+                if (failed.isPresent()) {
+                    return new RunResult(plan, done, failed);
+                }
+                continue;
+            }
             if (!coordinator && a.op() == Action.Op.FENCE) {
                 // fencing is the coordinator's (no-quorum-policy=ignore plans without one): nothing after it runs
                 return new RunResult(plan, done, Optional.of("fencing " + a.node() + " needs the coordinator of a "
@@ -343,16 +364,64 @@ public final class FailoverController {
         }
     }
 
-    private Report send(NodeId node, Operation op, Resource r) {
+    /**
+     * Sends every probe first, then waits for each report (all within their own limits, counted from the send).
+     * Every report is applied; the first probe that could not tell the state is the round's failure.
+     */
+    private Optional<String> probeAll(FailoverConfig config, List<Action> probes) {
+        record Sent(Action action, Operation op, CompletableFuture<Report> report, long deadline, Duration limit) {
+        }
+        List<Sent> sent = new ArrayList<>();
+        for (Action a : probes) {
+            history.add(new History.Entry(clock.instant(), a.node(), a.group(), a.resource(), History.Kind.DECISION,
+                    a.summary() + " [" + a.epoch() + "]: " + a.reason()));
+            LOG.info("{} [{}]: {}", a.summary(), a.epoch(), a.reason());
+            Resource r = config.resources().get(a.resource().orElseThrow());
+            Operation op = new Operation(Operation.Kind.PROBE, r, a.group(), a.epoch(), a.reason());
+            Duration limit = limit(op, r);
+            CompletableFuture<Report> f;
+            try {
+                f = transport.send(a.node(), op);
+            } catch (RuntimeException e) {
+                f = CompletableFuture.failedFuture(e);
+            }
+            sent.add(new Sent(a, op, f, System.nanoTime() + limit.toNanos(), limit));
+        }
+        Optional<String> failed = Optional.empty();
+        for (Sent x : sent) {
+            Report rep = await(x.action().node(), x.op(), x.report(), x.deadline(), x.limit());
+            table.apply(rep);
+            if (rep.state() == ResourceState.UNKNOWN && failed.isEmpty()) {
+                failed = Optional.of(x.action().summary() + " failed: " + rep.result().reason());
+            }
+        }
+        return failed;
+    }
+
+    private static Duration limit(Operation op, Resource r) {
         Duration limit = switch (op.kind()) {
             case START -> r.timeouts().start();
             // a stop may be escalated: stop timeout, kill (stop timeout again), then a probe
             case STOP -> r.timeouts().stop().multipliedBy(2).plus(r.timeouts().monitor());
             default -> r.timeouts().monitor();
         };
-        limit = limit.plus(MARGIN);
+        return limit.plus(MARGIN);
+    }
+
+    private Report send(NodeId node, Operation op, Resource r) {
+        Duration limit = limit(op, r);
+        CompletableFuture<Report> f;
         try {
-            return transport.send(node, op).get(limit.toMillis(), TimeUnit.MILLISECONDS);
+            f = transport.send(node, op);
+        } catch (RuntimeException e) {
+            f = CompletableFuture.failedFuture(e);
+        }
+        return await(node, op, f, System.nanoTime() + limit.toNanos(), limit);
+    }
+
+    private Report await(NodeId node, Operation op, CompletableFuture<Report> report, long deadline, Duration limit) {
+        try {
+            return report.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return unreachable(node, op, "interrupted");

@@ -13,8 +13,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 
 import org.duplex.api.agent.ResourceAgent;
 import org.duplex.api.cluster.FencingEpoch;
@@ -30,6 +33,8 @@ import org.duplex.failover.agent.CommandRunner;
 import org.duplex.failover.agent.process.ProcessAgent;
 import org.duplex.failover.config.ConfigText;
 import org.duplex.failover.executor.Executor;
+import org.duplex.failover.executor.Operation;
+import org.duplex.failover.executor.Report;
 import org.duplex.failover.executor.SystemScheduler;
 import org.duplex.failover.history.History;
 import org.duplex.failover.store.FileConfigStore;
@@ -79,7 +84,15 @@ class FailoverControllerTest {
         agent2 = new ProcessAgent(CommandRunner.direct(), Files.createDirectory(dir.resolve("run2")));
         exec1 = executor(N1, agent1);
         exec2 = executor(N2, agent2);
-        controller = new FailoverController(store, new FailoverController.ClusterView() {
+        controller = new FailoverController(store, view(), table, history,
+                new LocalTransport(Map.of(N1, exec1, N2, exec2)), Fencer.NONE, Clock.systemUTC());
+        nodes.put(N1, new Node(N1, NodeRole.MEMBER, NodeMode.ONLINE, Liveness.ALIVE));
+        nodes.put(N2, new Node(N2, NodeRole.MEMBER, NodeMode.ONLINE, Liveness.ALIVE));
+        quorum = quorate(N2, 3);
+    }
+
+    private FailoverController.ClusterView view() {
+        return new FailoverController.ClusterView() {
             @Override
             public QuorumState quorum() {
                 return quorum;
@@ -94,10 +107,7 @@ class FailoverControllerTest {
             public Map<NodeId, String> notes() {
                 return Map.copyOf(notes);
             }
-        }, table, history, new LocalTransport(Map.of(N1, exec1, N2, exec2)), Fencer.NONE, Clock.systemUTC());
-        nodes.put(N1, new Node(N1, NodeRole.MEMBER, NodeMode.ONLINE, Liveness.ALIVE));
-        nodes.put(N2, new Node(N2, NodeRole.MEMBER, NodeMode.ONLINE, Liveness.ALIVE));
-        quorum = quorate(N2, 3);
+        };
     }
 
     private Executor executor(NodeId node, ResourceAgent agent) {
@@ -213,6 +223,43 @@ class FailoverControllerTest {
         settle();
         assertThat(state(N1, APP)).as("probed: found running, so nothing else started").isEqualTo(ResourceState.RUNNING);
         assertThat(state(N2, APP)).isEqualTo(ResourceState.STOPPED);
+    }
+
+    @Test
+    void theProbesOfANewTermGoOutTogetherNotOneAfterTheOther() throws Exception {
+        settle();
+        LocalTransport local = new LocalTransport(Map.of(N1, exec1, N2, exec2));
+        List<CompletableFuture<Report>> held = new CopyOnWriteArrayList<>();
+        List<Operation> heldOps = new CopyOnWriteArrayList<>();
+        List<NodeId> heldNodes = new CopyOnWriteArrayList<>();
+        // holds every probe's report back: a controller that waits for one before sending the next sends only one
+        ActionTransport gate = (node, op) -> {
+            if (op.kind() != Operation.Kind.PROBE) {
+                return local.send(node, op);
+            }
+            CompletableFuture<Report> f = new CompletableFuture<>();
+            heldNodes.add(node);
+            heldOps.add(op);
+            held.add(f);
+            return f;
+        };
+        FailoverController gated = new FailoverController(store, view(), table, history, gate, Fencer.NONE,
+                Clock.systemUTC());
+        quorum = quorate(N2, 4); // new term: node1's app and app2 are unknown and probed
+        CompletableFuture<FailoverController.RunResult> round = CompletableFuture.supplyAsync(gated::runOnce, workers);
+        try {
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(heldOps)
+                    .as("both probes sent while none has answered").hasSize(2));
+        } finally {
+            for (int i = 0; i < held.size(); i++) {
+                held.get(i).complete(local.send(heldNodes.get(i), heldOps.get(i)).get(10, TimeUnit.SECONDS));
+            }
+        }
+        FailoverController.RunResult result = round.get(30, TimeUnit.SECONDS);
+        assertThat(result.stoppedBecause()).isEmpty();
+        assertThat(result.executed()).isEqualTo(2);
+        assertThat(table.states().get(N1)).containsEntry(APP, ResourceState.RUNNING)
+                .containsEntry(ResourceId.of("app2"), ResourceState.RUNNING);
     }
 
     @Test
