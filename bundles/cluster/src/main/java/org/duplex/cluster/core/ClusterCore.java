@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -75,6 +76,21 @@ public final class ClusterCore {
     private String acceptedView;
     private long acceptedEpoch;
     private NodeId acceptedFrom;
+
+    /*
+     * Resends back off. Every member used to re-broadcast its Hello (with the whole configuration) at every 50 ms
+     * tick until a term was accepted: at 16 booting nodes on two cores that was hundreds of multicasts a second,
+     * which starved the JVMs, made the heartbeat declare them dead, changed the view again, and so on for minutes.
+     */
+    static final long FIRST_RESEND_NANOS = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(50);
+    static final long MAX_HELLO_RESEND_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(1);
+    static final long MAX_TERM_RESEND_NANOS = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(200);
+    private long helloGap = FIRST_RESEND_NANOS;
+    private long nextHelloAt;
+    private long termGap = FIRST_RESEND_NANOS;
+    private long nextTermAt;
+    /** Hellos and new terms that arrived before this node installed their view (latest per sender), replayed then. */
+    private final Map<NodeId, ClusterMessage> early = new HashMap<>();
 
     public ClusterCore(NodeId self, ClusterConfig bootstrap, QuorumSettings settings, Tiebreaker tiebreaker,
                        EpochStore epochStore, ConfigStore configStore, LongSupplier clock, Outbox outbox)
@@ -149,6 +165,12 @@ public final class ClusterCore {
             waitingForAll = false;
         }
         sendHello();
+        helloGap = FIRST_RESEND_NANOS;
+        nextHelloAt = clock.getAsLong() + helloGap;
+        List<ClusterMessage> replay = early.values().stream().filter(m -> m.viewId().equals(newView.id())).toList();
+        early.clear();
+        replay.stream().filter(m -> m instanceof ClusterMessage.Hello).forEach(this::onMessage);
+        replay.stream().filter(m -> m instanceof ClusterMessage.NewTerm).forEach(this::onMessage);
     }
 
     /** Periodic work: tiebreaker I/O, resending what the network may have lost, starting a term. */
@@ -161,8 +183,11 @@ public final class ClusterCore {
         if (observed > knownEpoch) {
             persistEpoch(observed);
         }
-        if (!view.id().equals(acceptedView) && !(established && view.id().equals(pendingView))) {
+        if (!view.id().equals(acceptedView) && !(established && view.id().equals(pendingView))
+                && now - nextHelloAt >= 0) {
             sendHello();
+            helloGap = Math.min(helloGap * 2, MAX_HELLO_RESEND_NANOS);
+            nextHelloAt = now + helloGap;
         }
         if (view.id().equals(pendingView) && !established && now - pendingSince > termDeadlineNanos) {
             LOG.warn("Node {}: term {} not established within {} ms (paused, or members unreachable); abandoned",
@@ -184,14 +209,25 @@ public final class ClusterCore {
                 established = true;
                 LOG.info("Node {} is coordinator of view {} {} with fencing epoch {}", self, view.id(),
                         view.members(), pendingEpoch);
-            } else {
+            } else if (now - nextTermAt >= 0) {
                 outbox.send(Optional.empty(), new ClusterMessage.NewTerm(self, view.id(), pendingEpoch, config));
+                termGap = Math.min(termGap * 2, MAX_TERM_RESEND_NANOS);
+                nextTermAt = now + termGap;
             }
         }
     }
 
     public synchronized void onMessage(ClusterMessage m) {
-        if (m.from().equals(self) || !m.viewId().equals(view.id()) || !view.members().contains(m.from())) {
+        if (m.from().equals(self)) {
+            return;
+        }
+        if (!m.viewId().equals(view.id())) {
+            if (m instanceof ClusterMessage.Hello || m instanceof ClusterMessage.NewTerm) {
+                early.put(m.from(), m); // perhaps a view this node has not installed yet
+            }
+            return;
+        }
+        if (!view.members().contains(m.from())) {
             return;
         }
         if (m instanceof ClusterMessage.Hello h) {
@@ -344,6 +380,8 @@ public final class ClusterCore {
         pendingView = view.id();
         pendingEpoch = epoch;
         pendingSince = clock.getAsLong();
+        termGap = FIRST_RESEND_NANOS;
+        nextTermAt = pendingSince + termGap;
         established = false;
         acks.clear();
         acks.add(self);
