@@ -277,10 +277,10 @@ public final class FailoverController {
                     }
                 }
                 i = j - 1;
-                Optional<String> failed = probeAll(s.config(), probes);
-                done += probes.size();
-                if (failed.isPresent()) {
-                    return new RunResult(plan, done, failed);
+                Probed probed = probeAll(s.config(), probes);
+                done += probed.told();
+                if (probed.failed().isPresent()) {
+                    return new RunResult(plan, done, probed.failed());
                 }
                 continue;
             }
@@ -364,11 +364,17 @@ public final class FailoverController {
         }
     }
 
+    /** How many probes told the state, and the first that could not (the round's failure). */
+    private record Probed(int told, Optional<String> failed) {
+    }
+
     /**
      * Sends every probe first, then waits for each report (all within their own limits, counted from the send).
-     * Every report is applied; the first probe that could not tell the state is the round's failure.
+     * Every report is applied; the first probe that could not tell the state is the round's failure. Only the
+     * probes that told the state count as done: a probe that cannot tell must not make the loop decide again at
+     * once (a resource without agent would spin it).
      */
-    private Optional<String> probeAll(FailoverConfig config, List<Action> probes) {
+    private Probed probeAll(FailoverConfig config, List<Action> probes) {
         record Sent(Action action, Operation op, CompletableFuture<Report> report, long deadline, Duration limit) {
         }
         List<Sent> sent = new ArrayList<>();
@@ -388,14 +394,17 @@ public final class FailoverController {
             sent.add(new Sent(a, op, f, System.nanoTime() + limit.toNanos(), limit));
         }
         Optional<String> failed = Optional.empty();
+        int told = 0;
         for (Sent x : sent) {
             Report rep = await(x.action().node(), x.op(), x.report(), x.deadline(), x.limit());
             table.apply(rep);
-            if (rep.state() == ResourceState.UNKNOWN && failed.isEmpty()) {
+            if (rep.state() != ResourceState.UNKNOWN) {
+                told++;
+            } else if (failed.isEmpty()) {
                 failed = Optional.of(x.action().summary() + " failed: " + rep.result().reason());
             }
         }
-        return failed;
+        return new Probed(told, failed);
     }
 
     private static Duration limit(Operation op, Resource r) {
