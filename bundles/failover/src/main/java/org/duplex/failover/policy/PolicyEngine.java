@@ -530,6 +530,14 @@ public final class PolicyEngine {
                     return Optional.of(n + " does not run " + c.other() + ", which " + g.id() + " runs with");
                 }
             }
+            // the other direction: a group placed before g that must stay apart from it (unmanaged, or in a cycle)
+            for (ResourceGroup other : config.groups()) {
+                if (targets.getOrDefault(other.id(), Optional.empty()).filter(n::equals).isPresent()
+                        && config.policyOf(other.id()).colocations().stream().anyMatch(c ->
+                        c.kind() == Colocation.Kind.APART && c.other().equals(g.id()))) {
+                    return Optional.of(n + " runs " + other.id() + ", which must stay apart from " + g.id());
+                }
+            }
             return Optional.empty();
         }
 
@@ -550,15 +558,22 @@ public final class PolicyEngine {
             return ia >= 0 && (ib < 0 || ia < ib);
         }
 
-        /** Groups with a "with" constraint come after the group they follow; otherwise priority, then order. */
+        /**
+         * Unmanaged groups first (they stay where they are, so the others are placed around them); a group with a
+         * "with" or "apart" constraint after the group it names (Pacemaker places the primary of a colocation
+         * first, whatever the priorities); otherwise priority, then declaration order.
+         */
         private List<ResourceGroup> placementOrder() {
             List<ResourceGroup> pending = new ArrayList<>(config.groups());
-            pending.sort(Comparator.comparingInt((ResourceGroup g) -> -config.policyOf(g.id()).priority()));
+            pending.sort(Comparator.comparing((ResourceGroup g) -> config.policyOf(g.id()).managed())
+                    .thenComparingInt(g -> -config.policyOf(g.id()).priority()));
             List<ResourceGroup> ordered = new ArrayList<>();
             Set<ResourceId> done = new LinkedHashSet<>();
             while (!pending.isEmpty()) {
-                ResourceGroup next = pending.stream().filter(g -> config.policyOf(g.id()).colocations().stream()
-                        .filter(c -> c.kind() == Colocation.Kind.WITH).allMatch(c -> done.contains(c.other())))
+                ResourceGroup next = pending.stream().filter(g -> !config.policyOf(g.id()).managed()
+                        || config.policyOf(g.id()).colocations().stream()
+                        .filter(c -> c.kind() != Colocation.Kind.PREFER_APART)
+                        .allMatch(c -> done.contains(c.other())))
                         .findFirst().orElse(pending.get(0));
                 pending.remove(next);
                 ordered.add(next);
