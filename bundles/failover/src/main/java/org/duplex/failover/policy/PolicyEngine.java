@@ -378,7 +378,7 @@ public final class PolicyEngine {
             if (p.onFail() == OnFail.STOP) {
                 for (ResourceId r : g.resources()) {
                     for (Failure f : s.failures()) {
-                        if (f.resource().equals(r) && f.countsAt(s.now(), p.failureTimeout())) {
+                        if (f.resource().equals(r) && f.countsAt(s.now(), failureTimeout(p))) {
                             return new Choice(Optional.empty(), r + " failed on " + f.node() + " (" + f.reason()
                                     + ") and on-fail=stop; ha:cleanup " + r + " to start it again");
                         }
@@ -613,7 +613,7 @@ public final class PolicyEngine {
         private int failCount(ResourceId r, NodeId n, GroupPolicy p) {
             int count = 0;
             for (Failure f : s.failures()) {
-                if (f.resource().equals(r) && f.node().equals(n) && f.countsAt(s.now(), p.failureTimeout())) {
+                if (f.resource().equals(r) && f.node().equals(n) && f.countsAt(s.now(), failureTimeout(p))) {
                     count++;
                 }
             }
@@ -670,13 +670,21 @@ public final class PolicyEngine {
         return p.onFail() == OnFail.MOVE || p.onFail() == OnFail.FENCE ? 1 : p.migrationThreshold();
     }
 
+    /**
+     * How long a failure counts; zero = until {@code ha:cleanup}. on-fail=stop ignores failure-timeout: its
+     * failure asks for the operator, and an expiry would start again what it keeps down.
+     */
+    public static java.time.Duration failureTimeout(GroupPolicy p) {
+        return p.onFail() == OnFail.STOP ? java.time.Duration.ZERO : p.failureTimeout();
+    }
+
     /** Used by callers that want the group's member failures counted the way the engine counts them. */
     public static Map<NodeId, Integer> failCounts(ClusterSnapshot s, ResourceId resource) {
         Map<NodeId, Integer> counts = new HashMap<>();
         ResourceGroup g = s.config().groupOf(resource).orElse(null);
         GroupPolicy p = g == null ? GroupPolicy.DEFAULT : s.config().policyOf(g.id());
         for (Failure f : s.failures()) {
-            if (f.resource().equals(resource) && f.countsAt(s.now(), p.failureTimeout())) {
+            if (f.resource().equals(resource) && f.countsAt(s.now(), failureTimeout(p))) {
                 counts.merge(f.node(), 1, Integer::sum);
             }
         }
