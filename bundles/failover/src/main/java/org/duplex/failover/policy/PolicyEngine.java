@@ -48,7 +48,15 @@ public final class PolicyEngine {
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss.S").withZone(ZoneOffset.UTC);
 
     public Plan plan(ClusterSnapshot s) {
-        return new Run(s).plan();
+        // Fences run first, but the group that needs one may be planned after other groups on the same node:
+        // plan again knowing every fence until none is new, so all of a fenced node's groups recover this round.
+        Run run = new Run(s, List.of());
+        Plan plan = run.plan();
+        while (run.fences.size() > run.knownFences) {
+            run = new Run(s, run.fences);
+            plan = run.plan();
+        }
+        return plan;
     }
 
     /** One evaluation; holds the working state of a single call. */
@@ -65,12 +73,17 @@ public final class PolicyEngine {
         private final Map<ResourceId, Optional<NodeId>> targets = new LinkedHashMap<>();
         /** Nodes this plan fences before anything else; their groups count as stopped afterwards. */
         private final Set<NodeId> fenced = new LinkedHashSet<>();
+        /** How many of {@link #fences} an earlier evaluation of the same snapshot decided. */
+        private final int knownFences;
 
-        Run(ClusterSnapshot s) {
+        Run(ClusterSnapshot s, List<Action> knownFences) {
             this.s = s;
             this.config = s.config();
             this.options = config.options();
             this.epoch = s.quorum().epoch();
+            this.fences.addAll(knownFences);
+            knownFences.forEach(f -> fenced.add(f.node()));
+            this.knownFences = knownFences.size();
         }
 
         Plan plan() {
@@ -221,8 +234,7 @@ public final class PolicyEngine {
 
             // 5. stop wherever it runs but should not, then start or repair on the target
             for (NodeId n : live) {
-                if (choice.node.filter(n::equals).isEmpty() && p.onFail() == OnFail.FENCE
-                        && !failedMembers(g, n).isEmpty() && canFence(n) && fenceWaits(n)) {
+                if (choice.node.filter(n::equals).isEmpty() && fencesForFailure(g, p, n) && fenceWaits(n)) {
                     blockedOnFence(g, n);
                     return;
                 }
@@ -240,7 +252,7 @@ public final class PolicyEngine {
                 Intent intent = choice.node.isEmpty() || live.size() > 1 ? Intent.STOP
                         : isBetterListed(g, choice.node.get(), n) && eligibleWhy(g, p, n).isEmpty()
                         ? Intent.FAILBACK : Intent.MOVE;
-                if (p.onFail() == OnFail.FENCE && !failedMembers(g, n).isEmpty() && canFence(n)) {
+                if (fencesForFailure(g, p, n)) {
                     fence(n, g, join(failedMembers(g, n)) + " failed on " + n + " and on-fail=fence");
                 } else {
                     stopGroup(g, n, intent, stops, reason);
@@ -265,8 +277,11 @@ public final class PolicyEngine {
                     reason = moveReason(g, p, from, choice);
                 } else if (!locations.isEmpty()) {
                     NodeId gone = locations.iterator().next();
-                    intent = Intent.RECOVER;
-                    String goneWhy = fenced.contains(gone) ? "is being fenced" : describe(gone);
+                    // the same words whether this group's fence was decided in this evaluation or an earlier one
+                    boolean ownFence = fenced.contains(gone) && fencesForFailure(g, p, gone);
+                    intent = ownFence ? Intent.MOVE : Intent.RECOVER;
+                    String goneWhy = !fenced.contains(gone) ? describe(gone) : ownFence ? "is being fenced: "
+                            + join(failedMembers(g, gone)) + " failed there and on-fail=fence" : "is being fenced";
                     reason = g.id() + " moved to " + target + ": " + gone + " " + goneWhy + "; " + choice.why;
                 } else {
                     intent = Intent.START;
@@ -361,6 +376,11 @@ public final class PolicyEngine {
                     + last.reason() + "); " + g.id() + " stays where it is and starts nowhere else until " + n
                     + " is fenced; next attempt at " + TIME.format(last.retryAt())));
             targets.put(g.id(), Optional.of(n));
+        }
+
+        /** on-fail=fence: a member of {@code g} failed on {@code n}, which can be fenced. */
+        private boolean fencesForFailure(ResourceGroup g, GroupPolicy p, NodeId n) {
+            return p.onFail() == OnFail.FENCE && !failedMembers(g, n).isEmpty() && canFence(n);
         }
 
         /** A device covers {@code n}, or the cluster option {@code fencing=true} demands fencing (no device: fails). */
