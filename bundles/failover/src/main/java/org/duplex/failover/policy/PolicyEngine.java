@@ -212,6 +212,18 @@ public final class PolicyEngine {
                     return;
                 }
             }
+            for (NodeId n : live) {
+                List<ResourceId> failed = blockingFailures(g, p, n);
+                if (!failed.isEmpty()) {
+                    ResourceId r = failed.get(0);
+                    early.add(new Action(Op.BLOCK, Intent.BLOCKED, Optional.of(g.id()), Optional.empty(), n, epoch,
+                            g.id() + " blocked on " + n + ": " + r + " failed there" + lastFailure(r, n)
+                            + " and on-fail=block: nothing of " + g.id() + " is stopped, started or moved until "
+                            + "ha:cleanup " + r));
+                    targets.put(g.id(), Optional.of(n));
+                    return;
+                }
+            }
             boolean probing = false;
             for (NodeId n : live) {
                 for (ResourceId r : members(g, n, ResourceState.UNKNOWN)) {
@@ -630,6 +642,15 @@ public final class PolicyEngine {
             return members(g, n, ResourceState.FAILED);
         }
 
+        /** on-fail=block: the members whose failure keeps {@code g} blocked where it may still run. */
+        private List<ResourceId> blockingFailures(ResourceGroup g, GroupPolicy p, NodeId n) {
+            if (p.onFail() != OnFail.BLOCK || !activeOn(g, n)) {
+                return List.of();
+            }
+            return g.resources().stream().filter(r -> s.state(n, r) == ResourceState.FAILED
+                    || failCount(r, n, p) > 0).toList();
+        }
+
         private int failCount(ResourceId r, NodeId n, GroupPolicy p) {
             int count = 0;
             for (Failure f : s.failures()) {
@@ -685,17 +706,22 @@ public final class PolicyEngine {
         }
     }
 
-    /** Failures of a member on a node that ban the group from it; 0 = never. on-fail=move/fence bans at once. */
+    /**
+     * Failures of a member on a node that ban the group from it; 0 = never. on-fail=move/fence/block ban at once
+     * (a blocked group's node stays banned while its failure stands).
+     */
     public static int migrationThreshold(GroupPolicy p) {
-        return p.onFail() == OnFail.MOVE || p.onFail() == OnFail.FENCE ? 1 : p.migrationThreshold();
+        return p.onFail() == OnFail.MOVE || p.onFail() == OnFail.FENCE || p.onFail() == OnFail.BLOCK ? 1
+                : p.migrationThreshold();
     }
 
     /**
-     * How long a failure counts; zero = until {@code ha:cleanup}. on-fail=stop ignores failure-timeout: its
-     * failure asks for the operator, and an expiry would start again what it keeps down.
+     * How long a failure counts; zero = until {@code ha:cleanup}. on-fail=stop and on-fail=block ignore
+     * failure-timeout: their failure asks for the operator, and an expiry would start again what they keep down.
      */
     public static java.time.Duration failureTimeout(GroupPolicy p) {
-        return p.onFail() == OnFail.STOP ? java.time.Duration.ZERO : p.failureTimeout();
+        return p.onFail() == OnFail.STOP || p.onFail() == OnFail.BLOCK ? java.time.Duration.ZERO
+                : p.failureTimeout();
     }
 
     /** Used by callers that want the group's member failures counted the way the engine counts them. */
