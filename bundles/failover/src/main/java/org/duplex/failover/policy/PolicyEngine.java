@@ -231,6 +231,18 @@ public final class PolicyEngine {
                             "state of " + r + " on " + n + " is unknown: probing before deciding " + g.id()));
                     probing = true;
                 }
+                // FAILED with no failure counting (expired, or not counted in maintenance) is stale: Pacemaker
+                // re-runs the monitor rather than restart; a probe that still finds it failed counts anew
+                for (ResourceId r : members(g, n, ResourceState.FAILED)) {
+                    if (failCount(r, n, p) == 0) {
+                        String last = lastFailure(r, n);
+                        early.add(new Action(Op.PROBE, Intent.PROBE, Optional.of(g.id()), Optional.of(r), n, epoch,
+                                r + " is still marked failed on " + n + " but " + (last.isEmpty()
+                                ? "no failure of it counts there" : "that failure has expired" + last)
+                                + ": probing before deciding " + g.id()));
+                        probing = true;
+                    }
+                }
             }
             if (probing) {
                 targets.put(g.id(), live.stream().findFirst());
