@@ -12,7 +12,8 @@ import java.util.Objects;
  * @param failback           whether the group returns to a more preferred node on its own
  * @param migrationThreshold failures of a member on a node (within the failure timeout) after which the group is
  *                           banned from that node; 0 means never banned (restart there forever)
- * @param failureTimeout     how long a failure counts; zero means until {@code ha:cleanup}
+ * @param failureTimeout     how long a failure counts; zero means until {@code ha:cleanup} (on-fail=stop and
+ *                           on-fail=block keep their failure until then whatever this says)
  * @param onFail             what a failure triggers
  * @param colocations        constraints with other groups
  * @param priority           higher priority groups are placed first when nodes are scarce

@@ -6,8 +6,13 @@ public enum OnFail {
     RESTART,
     /** Move the group to the next node at once (the failing node is banned until the failure expires). */
     MOVE,
-    /** Stop the group and leave it stopped until the operator cleans the failure up. */
+    /** Stop the group and leave it stopped until the operator cleans the failure up (failure-timeout ignored). */
     STOP,
     /** Fence (reboot) the node, then start the group elsewhere: "restart the server". */
-    FENCE
+    FENCE,
+    /**
+     * Touch nothing: the group is neither stopped, restarted nor moved while it may run on the node where a
+     * member failed, until the operator cleans the failure up (failure-timeout ignored). Since 1.2.
+     */
+    BLOCK
 }

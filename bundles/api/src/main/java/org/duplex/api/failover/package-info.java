@@ -4,7 +4,7 @@
  * options, the configuration store the cluster's replicated configuration can implement, and the volume lock
  * exclusive storage is taken with.
  */
-@Version("1.1.0")
+@Version("1.2.0")
 @Export
 package org.duplex.api.failover;
 

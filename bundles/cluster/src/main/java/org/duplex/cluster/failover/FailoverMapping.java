@@ -176,7 +176,7 @@ public final class FailoverMapping {
         try {
             return OnFail.valueOf(text.trim().toUpperCase(Locale.ROOT).replace('-', '_'));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("on-fail: '" + text + "' is not restart, move, stop or fence");
+            throw new IllegalArgumentException("on-fail: '" + text + "' is not restart, move, stop, fence or block");
         }
     }
 

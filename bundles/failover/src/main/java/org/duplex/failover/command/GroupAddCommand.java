@@ -10,7 +10,7 @@ import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 import org.duplex.failover.service.FailoverService;
 
-@Command(scope = "ha", name = "group-add", description = "Adds or replaces a group: ha:group-add NAME resources=a,b nodes=n1,n2 [stickiness=N failback=automatic|manual|window:22:00-06:00 migration-threshold=N failure-timeout=10m on-fail=restart|move|stop|fence priority=N with=G apart=G prefer-apart=G managed=true|false]")
+@Command(scope = "ha", name = "group-add", description = "Adds or replaces a group: ha:group-add NAME resources=a,b nodes=n1,n2 [stickiness=N failback=automatic|manual|window:22:00-06:00 migration-threshold=N failure-timeout=10m on-fail=restart|move|stop|fence|block priority=N with=G apart=G prefer-apart=G managed=true|false]")
 @Service
 public class GroupAddCommand implements Action {
 

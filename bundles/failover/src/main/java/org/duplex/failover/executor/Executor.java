@@ -188,7 +188,9 @@ public final class Executor implements AutoCloseable {
                             } else if (st == ResourceState.STOPPED) {
                                 unmonitor(r.id());
                             }
-                            return publish(report(op, "probe", res, st, false));
+                            // a probe that finds it failed counts, as in Pacemaker: the engine probes a resource
+                            // still marked failed after its failure expired, and must not probe it forever
+                            return publish(report(op, "probe", res, st, st == ResourceState.FAILED));
                         });
         }
     }

@@ -48,7 +48,15 @@ public final class PolicyEngine {
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss.S").withZone(ZoneOffset.UTC);
 
     public Plan plan(ClusterSnapshot s) {
-        return new Run(s).plan();
+        // Fences run first, but the group that needs one may be planned after other groups on the same node:
+        // plan again knowing every fence until none is new, so all of a fenced node's groups recover this round.
+        Run run = new Run(s, List.of());
+        Plan plan = run.plan();
+        while (run.fences.size() > run.knownFences) {
+            run = new Run(s, run.fences);
+            plan = run.plan();
+        }
+        return plan;
     }
 
     /** One evaluation; holds the working state of a single call. */
@@ -65,12 +73,17 @@ public final class PolicyEngine {
         private final Map<ResourceId, Optional<NodeId>> targets = new LinkedHashMap<>();
         /** Nodes this plan fences before anything else; their groups count as stopped afterwards. */
         private final Set<NodeId> fenced = new LinkedHashSet<>();
+        /** How many of {@link #fences} an earlier evaluation of the same snapshot decided. */
+        private final int knownFences;
 
-        Run(ClusterSnapshot s) {
+        Run(ClusterSnapshot s, List<Action> knownFences) {
             this.s = s;
             this.config = s.config();
             this.options = config.options();
             this.epoch = s.quorum().epoch();
+            this.fences.addAll(knownFences);
+            knownFences.forEach(f -> fenced.add(f.node()));
+            this.knownFences = knownFences.size();
         }
 
         Plan plan() {
@@ -199,12 +212,36 @@ public final class PolicyEngine {
                     return;
                 }
             }
+            for (NodeId n : live) {
+                List<ResourceId> failed = blockingFailures(g, p, n);
+                if (!failed.isEmpty()) {
+                    ResourceId r = failed.get(0);
+                    early.add(new Action(Op.BLOCK, Intent.BLOCKED, Optional.of(g.id()), Optional.empty(), n, epoch,
+                            g.id() + " blocked on " + n + ": " + r + " failed there" + lastFailure(r, n)
+                            + " and on-fail=block: nothing of " + g.id() + " is stopped, started or moved until "
+                            + "ha:cleanup " + r));
+                    targets.put(g.id(), Optional.of(n));
+                    return;
+                }
+            }
             boolean probing = false;
             for (NodeId n : live) {
                 for (ResourceId r : members(g, n, ResourceState.UNKNOWN)) {
                     early.add(new Action(Op.PROBE, Intent.PROBE, Optional.of(g.id()), Optional.of(r), n, epoch,
                             "state of " + r + " on " + n + " is unknown: probing before deciding " + g.id()));
                     probing = true;
+                }
+                // FAILED with no failure counting (expired, or not counted in maintenance) is stale: Pacemaker
+                // re-runs the monitor rather than restart; a probe that still finds it failed counts anew
+                for (ResourceId r : members(g, n, ResourceState.FAILED)) {
+                    if (failCount(r, n, p) == 0) {
+                        String last = lastFailure(r, n);
+                        early.add(new Action(Op.PROBE, Intent.PROBE, Optional.of(g.id()), Optional.of(r), n, epoch,
+                                r + " is still marked failed on " + n + " but " + (last.isEmpty()
+                                ? "no failure of it counts there" : "that failure has expired" + last)
+                                + ": probing before deciding " + g.id()));
+                        probing = true;
+                    }
                 }
             }
             if (probing) {
@@ -221,8 +258,7 @@ public final class PolicyEngine {
 
             // 5. stop wherever it runs but should not, then start or repair on the target
             for (NodeId n : live) {
-                if (choice.node.filter(n::equals).isEmpty() && p.onFail() == OnFail.FENCE
-                        && !failedMembers(g, n).isEmpty() && canFence(n) && fenceWaits(n)) {
+                if (choice.node.filter(n::equals).isEmpty() && fencesForFailure(g, p, n) && fenceWaits(n)) {
                     blockedOnFence(g, n);
                     return;
                 }
@@ -240,7 +276,7 @@ public final class PolicyEngine {
                 Intent intent = choice.node.isEmpty() || live.size() > 1 ? Intent.STOP
                         : isBetterListed(g, choice.node.get(), n) && eligibleWhy(g, p, n).isEmpty()
                         ? Intent.FAILBACK : Intent.MOVE;
-                if (p.onFail() == OnFail.FENCE && !failedMembers(g, n).isEmpty() && canFence(n)) {
+                if (fencesForFailure(g, p, n)) {
                     fence(n, g, join(failedMembers(g, n)) + " failed on " + n + " and on-fail=fence");
                 } else {
                     stopGroup(g, n, intent, stops, reason);
@@ -265,8 +301,11 @@ public final class PolicyEngine {
                     reason = moveReason(g, p, from, choice);
                 } else if (!locations.isEmpty()) {
                     NodeId gone = locations.iterator().next();
-                    intent = Intent.RECOVER;
-                    String goneWhy = fenced.contains(gone) ? "is being fenced" : describe(gone);
+                    // the same words whether this group's fence was decided in this evaluation or an earlier one
+                    boolean ownFence = fenced.contains(gone) && fencesForFailure(g, p, gone);
+                    intent = ownFence ? Intent.MOVE : Intent.RECOVER;
+                    String goneWhy = !fenced.contains(gone) ? describe(gone) : ownFence ? "is being fenced: "
+                            + join(failedMembers(g, gone)) + " failed there and on-fail=fence" : "is being fenced";
                     reason = g.id() + " moved to " + target + ": " + gone + " " + goneWhy + "; " + choice.why;
                 } else {
                     intent = Intent.START;
@@ -363,6 +402,11 @@ public final class PolicyEngine {
             targets.put(g.id(), Optional.of(n));
         }
 
+        /** on-fail=fence: a member of {@code g} failed on {@code n}, which can be fenced. */
+        private boolean fencesForFailure(ResourceGroup g, GroupPolicy p, NodeId n) {
+            return p.onFail() == OnFail.FENCE && !failedMembers(g, n).isEmpty() && canFence(n);
+        }
+
         /** A device covers {@code n}, or the cluster option {@code fencing=true} demands fencing (no device: fails). */
         private boolean canFence(NodeId n) {
             return options.fencing() || s.fencing().covers(n);
@@ -378,7 +422,7 @@ public final class PolicyEngine {
             if (p.onFail() == OnFail.STOP) {
                 for (ResourceId r : g.resources()) {
                     for (Failure f : s.failures()) {
-                        if (f.resource().equals(r) && f.countsAt(s.now(), p.failureTimeout())) {
+                        if (f.resource().equals(r) && f.countsAt(s.now(), failureTimeout(p))) {
                             return new Choice(Optional.empty(), r + " failed on " + f.node() + " (" + f.reason()
                                     + ") and on-fail=stop; ha:cleanup " + r + " to start it again");
                         }
@@ -530,6 +574,14 @@ public final class PolicyEngine {
                     return Optional.of(n + " does not run " + c.other() + ", which " + g.id() + " runs with");
                 }
             }
+            // the other direction: a group placed before g that must stay apart from it (unmanaged, or in a cycle)
+            for (ResourceGroup other : config.groups()) {
+                if (targets.getOrDefault(other.id(), Optional.empty()).filter(n::equals).isPresent()
+                        && config.policyOf(other.id()).colocations().stream().anyMatch(c ->
+                        c.kind() == Colocation.Kind.APART && c.other().equals(g.id()))) {
+                    return Optional.of(n + " runs " + other.id() + ", which must stay apart from " + g.id());
+                }
+            }
             return Optional.empty();
         }
 
@@ -550,15 +602,22 @@ public final class PolicyEngine {
             return ia >= 0 && (ib < 0 || ia < ib);
         }
 
-        /** Groups with a "with" constraint come after the group they follow; otherwise priority, then order. */
+        /**
+         * Unmanaged groups first (they stay where they are, so the others are placed around them); a group with a
+         * "with" or "apart" constraint after the group it names (Pacemaker places the primary of a colocation
+         * first, whatever the priorities); otherwise priority, then declaration order.
+         */
         private List<ResourceGroup> placementOrder() {
             List<ResourceGroup> pending = new ArrayList<>(config.groups());
-            pending.sort(Comparator.comparingInt((ResourceGroup g) -> -config.policyOf(g.id()).priority()));
+            pending.sort(Comparator.comparing((ResourceGroup g) -> config.policyOf(g.id()).managed())
+                    .thenComparingInt(g -> -config.policyOf(g.id()).priority()));
             List<ResourceGroup> ordered = new ArrayList<>();
             Set<ResourceId> done = new LinkedHashSet<>();
             while (!pending.isEmpty()) {
-                ResourceGroup next = pending.stream().filter(g -> config.policyOf(g.id()).colocations().stream()
-                        .filter(c -> c.kind() == Colocation.Kind.WITH).allMatch(c -> done.contains(c.other())))
+                ResourceGroup next = pending.stream().filter(g -> !config.policyOf(g.id()).managed()
+                        || config.policyOf(g.id()).colocations().stream()
+                        .filter(c -> c.kind() != Colocation.Kind.PREFER_APART)
+                        .allMatch(c -> done.contains(c.other())))
                         .findFirst().orElse(pending.get(0));
                 pending.remove(next);
                 ordered.add(next);
@@ -595,10 +654,19 @@ public final class PolicyEngine {
             return members(g, n, ResourceState.FAILED);
         }
 
+        /** on-fail=block: the members whose failure keeps {@code g} blocked where it may still run. */
+        private List<ResourceId> blockingFailures(ResourceGroup g, GroupPolicy p, NodeId n) {
+            if (p.onFail() != OnFail.BLOCK || !activeOn(g, n)) {
+                return List.of();
+            }
+            return g.resources().stream().filter(r -> s.state(n, r) == ResourceState.FAILED
+                    || failCount(r, n, p) > 0).toList();
+        }
+
         private int failCount(ResourceId r, NodeId n, GroupPolicy p) {
             int count = 0;
             for (Failure f : s.failures()) {
-                if (f.resource().equals(r) && f.node().equals(n) && f.countsAt(s.now(), p.failureTimeout())) {
+                if (f.resource().equals(r) && f.node().equals(n) && f.countsAt(s.now(), failureTimeout(p))) {
                     count++;
                 }
             }
@@ -650,9 +718,22 @@ public final class PolicyEngine {
         }
     }
 
-    /** Failures of a member on a node that ban the group from it; 0 = never. on-fail=move/fence bans at once. */
+    /**
+     * Failures of a member on a node that ban the group from it; 0 = never. on-fail=move/fence/block ban at once
+     * (a blocked group's node stays banned while its failure stands).
+     */
     public static int migrationThreshold(GroupPolicy p) {
-        return p.onFail() == OnFail.MOVE || p.onFail() == OnFail.FENCE ? 1 : p.migrationThreshold();
+        return p.onFail() == OnFail.MOVE || p.onFail() == OnFail.FENCE || p.onFail() == OnFail.BLOCK ? 1
+                : p.migrationThreshold();
+    }
+
+    /**
+     * How long a failure counts; zero = until {@code ha:cleanup}. on-fail=stop and on-fail=block ignore
+     * failure-timeout: their failure asks for the operator, and an expiry would start again what they keep down.
+     */
+    public static java.time.Duration failureTimeout(GroupPolicy p) {
+        return p.onFail() == OnFail.STOP || p.onFail() == OnFail.BLOCK ? java.time.Duration.ZERO
+                : p.failureTimeout();
     }
 
     /** Used by callers that want the group's member failures counted the way the engine counts them. */
@@ -661,7 +742,7 @@ public final class PolicyEngine {
         ResourceGroup g = s.config().groupOf(resource).orElse(null);
         GroupPolicy p = g == null ? GroupPolicy.DEFAULT : s.config().policyOf(g.id());
         for (Failure f : s.failures()) {
-            if (f.resource().equals(resource) && f.countsAt(s.now(), p.failureTimeout())) {
+            if (f.resource().equals(resource) && f.countsAt(s.now(), failureTimeout(p))) {
                 counts.merge(f.node(), 1, Integer::sum);
             }
         }

@@ -230,7 +230,7 @@ class CommandsTest {
                 .hasMessageContaining("unknown resource nope");
         cmd.resourceAdd("a", "process", List.of("command=true"), false);
         assertThatThrownBy(() -> cmd.groupAdd("web", List.of("resources=a", "nodes=node1", "on-fail=reboot"), false))
-                .hasMessageContaining("on-fail: 'reboot' is not one of restart, move, stop, fence");
+                .hasMessageContaining("on-fail: 'reboot' is not one of restart, move, stop, fence, block");
         assertThatThrownBy(() -> cmd.groupAdd("web", List.of("resources=a", "nodes=node1", "colour=red"), false))
                 .hasMessageContaining("unknown key 'colour'");
         cmd.groupAdd("web", List.of("resources=a", "nodes=node1,node2"), false);

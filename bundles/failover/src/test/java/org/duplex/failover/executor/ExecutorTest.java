@@ -202,6 +202,18 @@ class ExecutorTest {
     }
 
     @Test
+    void aProbeThatFindsItFailedCountsAsAFailure() throws Exception {
+        // the engine probes a resource whose failure expired while it still shows FAILED (issue 14): a probe
+        // that finds it still failing must count, or the engine would probe it again and again
+        agent.monitorResult = OcfStatus.ERR_GENERIC;
+        Report probe = result(executor.submit(op(Operation.Kind.PROBE, app, 1)));
+        assertThat(probe.state()).isEqualTo(ResourceState.FAILED);
+        assertThat(probe.failure()).isTrue();
+        agent.monitorResult = OcfStatus.NOT_RUNNING;
+        assertThat(result(executor.submit(op(Operation.Kind.PROBE, app, 1))).failure()).isFalse();
+    }
+
+    @Test
     void historyIsBoundedPerNode() {
         History h = new History(3);
         for (int i = 0; i < 10; i++) {
