@@ -301,10 +301,12 @@ public final class FailoverController {
                 }
                 i = j - 1;
                 Optional<String> failed = probeAll(s.config(), probes);
-                done += probes.size();
                 if (failed.isPresent()) {
+                    // not counted: a probe that cannot tell (no agent) would otherwise make the component decide
+                    // again at once, forever; the next tick retries it
                     return new RunResult(plan, done, failed);
                 }
+                done += probes.size();
                 continue;
             }
             if (!coordinator && a.op() == Action.Op.FENCE) {
