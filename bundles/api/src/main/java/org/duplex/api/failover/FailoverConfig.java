@@ -19,20 +19,44 @@ import org.duplex.api.model.ResourceId;
  * {@code with...} methods return a validated copy. Group and resource names share one namespace.
  */
 public record FailoverConfig(Map<ResourceId, Resource> resources, List<ResourceGroup> groups,
-                             Map<ResourceId, GroupPolicy> policies, ClusterOptions options) {
+                             Map<ResourceId, GroupPolicy> policies, ClusterOptions options,
+                             Map<ResourceId, MonitorBinding> monitors) {
 
     public static final FailoverConfig EMPTY = new FailoverConfig(Map.of(), List.of(), Map.of(),
-            ClusterOptions.DEFAULT);
+            ClusterOptions.DEFAULT, Map.of());
 
     public FailoverConfig {
         resources = Collections.unmodifiableMap(new LinkedHashMap<>(Objects.requireNonNull(resources, "resources")));
         groups = List.copyOf(Objects.requireNonNull(groups, "groups"));
         policies = Collections.unmodifiableMap(new LinkedHashMap<>(Objects.requireNonNull(policies, "policies")));
         Objects.requireNonNull(options, "options");
+        monitors = Collections.unmodifiableMap(new LinkedHashMap<>(Objects.requireNonNull(monitors, "monitors")));
         List<String> problems = problems(resources, groups, policies);
+        monitorProblems(problems, resources, groups, monitors);
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException(String.join("; ", problems));
         }
+    }
+
+    /** Without monitor bindings (the 1.1 shape). */
+    public FailoverConfig(Map<ResourceId, Resource> resources, List<ResourceGroup> groups,
+                          Map<ResourceId, GroupPolicy> policies, ClusterOptions options) {
+        this(resources, groups, policies, options, Map.of());
+    }
+
+    private static void monitorProblems(List<String> problems, Map<ResourceId, Resource> resources,
+                                        List<ResourceGroup> groups, Map<ResourceId, MonitorBinding> monitors) {
+        monitors.forEach((id, m) -> {
+            if (!id.equals(m.id())) {
+                problems.add("monitor keyed " + id + " is named " + m.id());
+            }
+            if (m.on() == MonitorBinding.Scope.RESOURCE && !resources.containsKey(m.target())) {
+                problems.add("monitor " + m.id() + " is bound (on=resource) to unknown resource " + m.target());
+            }
+            if (m.on() == MonitorBinding.Scope.NODE && groups.stream().noneMatch(g -> g.id().equals(m.target()))) {
+                problems.add("monitor " + m.id() + " is bound (on=node) to unknown group " + m.target());
+            }
+        });
     }
 
     private static List<String> problems(Map<ResourceId, Resource> resources, List<ResourceGroup> groups,
@@ -107,7 +131,7 @@ public record FailoverConfig(Map<ResourceId, Resource> resources, List<ResourceG
     public FailoverConfig withResource(Resource resource) {
         Map<ResourceId, Resource> copy = new LinkedHashMap<>(resources);
         copy.put(resource.id(), resource);
-        return new FailoverConfig(copy, groups, policies, options);
+        return new FailoverConfig(copy, groups, policies, options, monitors);
     }
 
     /** Removes a resource; refused while a group still lists it. */
@@ -119,9 +143,10 @@ public record FailoverConfig(Map<ResourceId, Resource> resources, List<ResourceG
             throw new IllegalArgumentException("resource " + id + " is in group " + g.id()
                     + ": remove it from the group (or remove the group) first");
         });
+        refuseWhileBound(id, MonitorBinding.Scope.RESOURCE, "resource");
         Map<ResourceId, Resource> copy = new LinkedHashMap<>(resources);
         copy.remove(id);
-        return new FailoverConfig(copy, groups, policies, options);
+        return new FailoverConfig(copy, groups, policies, options, monitors);
     }
 
     /** Adds or replaces a group and its policy. */
@@ -131,7 +156,7 @@ public record FailoverConfig(Map<ResourceId, Resource> resources, List<ResourceG
         copy.add(group);
         Map<ResourceId, GroupPolicy> pol = new LinkedHashMap<>(policies);
         pol.put(group.id(), policy);
-        return new FailoverConfig(resources, copy, pol, options);
+        return new FailoverConfig(resources, copy, pol, options, monitors);
     }
 
     public FailoverConfig withoutGroup(ResourceId id) {
@@ -144,14 +169,44 @@ public record FailoverConfig(Map<ResourceId, Resource> resources, List<ResourceG
                         + ": change that group first");
             }
         }
+        refuseWhileBound(id, MonitorBinding.Scope.NODE, "group");
         List<ResourceGroup> copy = new ArrayList<>(groups);
         copy.removeIf(g -> g.id().equals(id));
         Map<ResourceId, GroupPolicy> pol = new LinkedHashMap<>(policies);
         pol.remove(id);
-        return new FailoverConfig(resources, copy, pol, options);
+        return new FailoverConfig(resources, copy, pol, options, monitors);
     }
 
     public FailoverConfig withOptions(ClusterOptions newOptions) {
-        return new FailoverConfig(resources, groups, policies, newOptions);
+        return new FailoverConfig(resources, groups, policies, newOptions, monitors);
+    }
+
+    /** Adds or replaces a monitor binding (its target must exist). */
+    public FailoverConfig withMonitor(MonitorBinding monitor) {
+        Map<ResourceId, MonitorBinding> copy = new LinkedHashMap<>(monitors);
+        copy.put(monitor.id(), monitor);
+        return new FailoverConfig(resources, groups, policies, options, copy);
+    }
+
+    public FailoverConfig withoutMonitor(ResourceId id) {
+        if (!monitors.containsKey(id)) {
+            throw new IllegalArgumentException("no monitor " + id);
+        }
+        Map<ResourceId, MonitorBinding> copy = new LinkedHashMap<>(monitors);
+        copy.remove(id);
+        return new FailoverConfig(resources, groups, policies, options, copy);
+    }
+
+    /** The bindings of one scope whose target is {@code target}, in configuration order. */
+    public List<MonitorBinding> monitorsOn(MonitorBinding.Scope scope, ResourceId target) {
+        return monitors.values().stream().filter(m -> m.on() == scope && m.target().equals(target)).toList();
+    }
+
+    private void refuseWhileBound(ResourceId id, MonitorBinding.Scope scope, String what) {
+        List<MonitorBinding> bound = monitorsOn(scope, id);
+        if (!bound.isEmpty()) {
+            throw new IllegalArgumentException(what + " " + id + " has monitor " + bound.get(0).id()
+                    + " bound to it: ha:monitor-remove " + bound.get(0).id() + " first");
+        }
     }
 }

@@ -1,8 +1,9 @@
 /**
  * Failover configuration shared between the failover engine and the bundles that store or serve it: group
  * policies (stickiness, failback, migration threshold, failure timeout, on-fail, colocation), cluster-wide
- * options, the configuration store the cluster's replicated configuration can implement, and the volume lock
- * exclusive storage is taken with.
+ * options, the configuration store the cluster's replicated configuration can implement, the volume lock
+ * exclusive storage is taken with, and (since 1.2) the monitor bindings that make ResourceMonitors inputs of the
+ * failover decision.
  */
 @Version("1.2.0")
 @Export

@@ -18,10 +18,15 @@ import org.duplex.cluster.quorum.VoterInfo;
  * @param version monotonic; bumped by the coordinator on every accepted change
  * @param epoch   the fencing epoch of the coordinator term that accepted this version; with the version it orders
  *                snapshots: {@link #ORDER}
+ * @param monitors the failover's monitor bindings; omitted from files and the wire when empty, so configurations
+ *                without them read and write as before (and nodes of an older version keep reading them)
  */
 public record ClusterConfig(long version, long epoch, String clusterName, List<NodeConfig> nodes,
                             List<LinkConfig> links, List<ResourceConfig> resources, List<GroupConfig> groups,
-                            PolicyConfig policies) {
+                            PolicyConfig policies,
+                            @com.fasterxml.jackson.annotation.JsonInclude(
+                                    com.fasterxml.jackson.annotation.JsonInclude.Include.NON_EMPTY)
+                            List<MonitorConfig> monitors) {
 
     /** Newer = higher version, then higher epoch. A node only ever moves to a newer snapshot. */
     public static final Comparator<ClusterConfig> ORDER =
@@ -33,10 +38,12 @@ public record ClusterConfig(long version, long epoch, String clusterName, List<N
         resources = resources == null ? List.of() : List.copyOf(resources);
         groups = groups == null ? List.of() : List.copyOf(groups);
         policies = policies == null ? PolicyConfig.DEFAULTS : policies;
+        monitors = monitors == null ? List.of() : List.copyOf(monitors);
     }
 
     public static ClusterConfig initial(String clusterName, List<NodeConfig> nodes) {
-        return new ClusterConfig(0, 0, clusterName, nodes, List.of(), List.of(), List.of(), PolicyConfig.DEFAULTS);
+        return new ClusterConfig(0, 0, clusterName, nodes, List.of(), List.of(), List.of(), PolicyConfig.DEFAULTS,
+                List.of());
     }
 
     public boolean isNewerThan(ClusterConfig other) {
@@ -44,7 +51,8 @@ public record ClusterConfig(long version, long epoch, String clusterName, List<N
     }
 
     public ClusterConfig stamped(long newVersion, long newEpoch) {
-        return new ClusterConfig(newVersion, newEpoch, clusterName, nodes, links, resources, groups, policies);
+        return new ClusterConfig(newVersion, newEpoch, clusterName, nodes, links, resources, groups, policies,
+                monitors);
     }
 
     /** Same content, ignoring version and epoch. */
@@ -61,19 +69,23 @@ public record ClusterConfig(long version, long epoch, String clusterName, List<N
             throw new IllegalArgumentException("unknown node '" + id + "'");
         }
         List<NodeConfig> changed = nodes.stream().map(n -> n.id().equals(id.value()) ? n.withMode(mode) : n).toList();
-        return new ClusterConfig(version, epoch, clusterName, changed, links, resources, groups, policies);
+        return new ClusterConfig(version, epoch, clusterName, changed, links, resources, groups, policies, monitors);
     }
 
     public ClusterConfig withPolicies(PolicyConfig p) {
-        return new ClusterConfig(version, epoch, clusterName, nodes, links, resources, groups, p);
+        return new ClusterConfig(version, epoch, clusterName, nodes, links, resources, groups, p, monitors);
     }
 
     public ClusterConfig withGroups(List<GroupConfig> g) {
-        return new ClusterConfig(version, epoch, clusterName, nodes, links, resources, g, policies);
+        return new ClusterConfig(version, epoch, clusterName, nodes, links, resources, g, policies, monitors);
     }
 
     public ClusterConfig withResources(List<ResourceConfig> r) {
-        return new ClusterConfig(version, epoch, clusterName, nodes, links, r, groups, policies);
+        return new ClusterConfig(version, epoch, clusterName, nodes, links, r, groups, policies, monitors);
+    }
+
+    public ClusterConfig withMonitors(List<MonitorConfig> m) {
+        return new ClusterConfig(version, epoch, clusterName, nodes, links, resources, groups, policies, m);
     }
 
     public Map<NodeId, VoterInfo> voters() {

@@ -126,6 +126,31 @@ public final class ConfigValidator {
                 }
             }
         }
+        Set<String> monitors = new HashSet<>();
+        for (int i = 0; i < c.monitors().size(); i++) {
+            MonitorConfig m = c.monitors().get(i);
+            String at = "monitors[" + i + "]";
+            if (m == null) {
+                p.add(at + ": must not be null");
+                continue;
+            }
+            if (name(p, at + ".id", m.id()) && !monitors.add(m.id())) {
+                p.add(at + ".id: duplicate monitor '" + m.id() + "'");
+            }
+            if (m.type() == null || m.type().isBlank()) {
+                p.add(at + ".type: required (the monitor type, e.g. ping)");
+            }
+            if (!"resource".equals(m.on()) && !"node".equals(m.on())) {
+                p.add(at + ".on: must be resource (the target resource fails) or node (the node is not eligible "
+                        + "for the target group), was " + (m.on() == null ? "missing" : "'" + m.on() + "'"));
+            } else if (m.target() == null || m.target().isBlank()) {
+                p.add(at + ".target: required (a " + ("node".equals(m.on()) ? "group" : "resource") + ")");
+            } else if ("resource".equals(m.on()) && !resources.contains(m.target())) {
+                p.add(at + ".target: unknown resource '" + m.target() + "'");
+            } else if ("node".equals(m.on()) && !groups.contains(m.target())) {
+                p.add(at + ".target: unknown group '" + m.target() + "'");
+            }
+        }
         if (c.policies().stickiness() < 0) {
             p.add("policies.stickiness: must not be negative, was " + c.policies().stickiness());
         }
@@ -137,7 +162,7 @@ public final class ConfigValidator {
             try {
                 org.duplex.cluster.failover.FailoverMapping.toFailover(c);
             } catch (IllegalArgumentException e) {
-                p.add("resources/groups (failover): " + e.getMessage());
+                p.add("resources/groups/monitors (failover): " + e.getMessage());
             }
         }
         return p;

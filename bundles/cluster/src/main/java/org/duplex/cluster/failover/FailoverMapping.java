@@ -16,6 +16,7 @@ import org.duplex.api.failover.DurationWords;
 import org.duplex.api.failover.Failback;
 import org.duplex.api.failover.FailoverConfig;
 import org.duplex.api.failover.GroupPolicy;
+import org.duplex.api.failover.MonitorBinding;
 import org.duplex.api.failover.OnFail;
 import org.duplex.api.model.NodeId;
 import org.duplex.api.model.OperationTimeouts;
@@ -24,6 +25,7 @@ import org.duplex.api.model.ResourceGroup;
 import org.duplex.api.model.ResourceId;
 import org.duplex.cluster.config.ClusterConfig;
 import org.duplex.cluster.config.GroupConfig;
+import org.duplex.cluster.config.MonitorConfig;
 import org.duplex.cluster.config.PolicyConfig;
 import org.duplex.cluster.config.ResourceConfig;
 import org.duplex.cluster.quorum.NoQuorumPolicy;
@@ -40,6 +42,9 @@ import org.duplex.cluster.quorum.NoQuorumPolicy;
  *       {@link GroupPolicy#DEFAULT}. Writing back always writes every key, so a group saved by the failover
  *       bundle keeps exactly its values (a stickiness of 0 stays 0).</li>
  *   <li>The failover no-quorum policy is the cluster-wide {@link PolicyConfig#noQuorum()} (both directions).</li>
+ *   <li>A monitor binding is a {@link MonitorConfig}: {@code on} is {@code resource} or {@code node}, and its
+ *       interval, timeout and count live in its params under {@link #MONITOR_KEYS} (absent: 10s, 5s, 3). Bindings
+ *       are written only when there are any, so configurations without them stay as they were.</li>
  *   <li>Not replicated: {@link ClusterOptions#fencing()} (always false) and {@link ClusterOptions#zone()} (always
  *       UTC); saving other values is refused.</li>
  * </ul>
@@ -48,6 +53,8 @@ public final class FailoverMapping {
 
     public static final Set<String> RESOURCE_KEYS = Set.of("monitor-interval", "start-timeout", "stop-timeout",
             "monitor-timeout", "validate-timeout");
+
+    public static final Set<String> MONITOR_KEYS = Set.of("interval", "timeout", "count");
 
     private static final Set<String> GROUP_KEYS = Set.of("stickiness", "failback", "migration-threshold",
             "failure-timeout", "on-fail", "priority", "with", "apart", "prefer-apart", "managed");
@@ -75,7 +82,12 @@ public final class FailoverMapping {
         ClusterOptions options = new ClusterOptions(
                 org.duplex.api.failover.NoQuorumPolicy.valueOf(c.policies().noQuorum().name()),
                 ClusterOptions.DEFAULT.fencing(), ClusterOptions.DEFAULT.zone());
-        return new FailoverConfig(resources, groups, policies, options);
+        Map<ResourceId, MonitorBinding> monitors = new LinkedHashMap<>();
+        for (MonitorConfig m : c.monitors()) {
+            MonitorBinding b = monitor(m);
+            monitors.put(b.id(), b);
+        }
+        return new FailoverConfig(resources, groups, policies, options, monitors);
     }
 
     /** {@code base} with the failover resources, groups and no-quorum policy; nodes and links untouched. */
@@ -90,8 +102,43 @@ public final class FailoverMapping {
                 g.resources().stream().map(ResourceId::value).toList(),
                 g.nodes().stream().map(NodeId::value).toList(), policy(f.policyOf(g.id())))).toList();
         PolicyConfig p = base.policies();
+        List<MonitorConfig> monitors = f.monitors().values().stream().map(FailoverMapping::monitor).toList();
         return base.withResources(resources).withGroups(groups).withPolicies(new PolicyConfig(
-                NoQuorumPolicy.valueOf(f.options().noQuorumPolicy().name()), p.stickiness(), p.migrationThreshold()));
+                NoQuorumPolicy.valueOf(f.options().noQuorumPolicy().name()), p.stickiness(), p.migrationThreshold()))
+                .withMonitors(monitors);
+    }
+
+    static MonitorBinding monitor(MonitorConfig m) {
+        Map<String, String> params = new LinkedHashMap<>(m.params());
+        String what = "monitor " + m.id();
+        MonitorBinding.Scope scope;
+        if ("resource".equals(m.on())) {
+            scope = MonitorBinding.Scope.RESOURCE;
+        } else if ("node".equals(m.on())) {
+            scope = MonitorBinding.Scope.NODE;
+        } else {
+            throw new IllegalArgumentException(what + ": on must be resource or node, was '" + m.on() + "'");
+        }
+        String count = params.remove("count");
+        return new MonitorBinding(ResourceId.of(m.id()), m.type() == null ? "" : m.type(), scope,
+                ResourceId.of(m.target() == null ? "" : m.target()),
+                duration(params.remove("interval"), MonitorBinding.DEFAULT_INTERVAL, what + ": interval"),
+                duration(params.remove("timeout"), MonitorBinding.DEFAULT_TIMEOUT, what + ": timeout"),
+                integer(count, MonitorBinding.DEFAULT_COUNT, what + ": count"), params);
+    }
+
+    static MonitorConfig monitor(MonitorBinding b) {
+        for (String k : b.params().keySet()) {
+            if (MONITOR_KEYS.contains(k)) {
+                throw new IllegalArgumentException("monitor " + b.id() + ": parameter '" + k
+                        + "' is reserved for the interval / timeout / count");
+            }
+        }
+        Map<String, String> params = new LinkedHashMap<>(b.params());
+        params.put("interval", format(b.interval()));
+        params.put("timeout", format(b.timeout()));
+        params.put("count", Integer.toString(b.count()));
+        return new MonitorConfig(b.id().value(), b.type(), b.on().word(), b.target().value(), params);
     }
 
     static Resource resource(ResourceConfig r) {

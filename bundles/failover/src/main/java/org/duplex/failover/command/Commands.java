@@ -8,6 +8,8 @@ import java.util.Optional;
 
 import org.duplex.api.agent.ResourceAgent;
 import org.duplex.api.failover.FailoverConfig;
+import org.duplex.api.failover.MonitorBinding;
+import org.duplex.api.monitor.ResourceMonitor;
 import org.duplex.api.model.NodeId;
 import org.duplex.api.model.Resource;
 import org.duplex.api.model.ResourceGroup;
@@ -144,6 +146,15 @@ public final class Commands {
             plan.ifPresent(p -> p.actions().stream()
                     .filter(a -> a.op() == Action.Op.BLOCK && a.group().filter(g.id()::equals).isPresent())
                     .forEach(a -> sb.append("    BLOCKED: ").append(a.reason()).append('\n')));
+            var results = service.monitorResults();
+            for (MonitorBinding m : cfg.monitorsOn(MonitorBinding.Scope.NODE, g.id())) {
+                results.forEach((n, byMonitor) -> {
+                    var r = byMonitor.get(m.id());
+                    if (r != null && r.state() == ResourceState.FAILED) {
+                        sb.append("    NOT ELIGIBLE ").append(n).append(": ").append(r.result().reason()).append('\n');
+                    }
+                });
+            }
             states.forEach((n, m) -> {
                 List<String> here = g.resources().stream()
                         .filter(r -> m.getOrDefault(r, ResourceState.STOPPED) != ResourceState.STOPPED)
@@ -154,6 +165,107 @@ public final class Commands {
             });
         }
         return sb.toString().stripTrailing();
+    }
+
+    // ---- bound monitors -----------------------------------------------------------------------------------
+
+    /**
+     * {@code ha:monitor-add NAME TYPE on=resource|node target=X [interval=..] [timeout=..] [count=..] key=value...}:
+     * the parameters are checked by the monitor type's {@code validate} when the type is installed here; a missing
+     * type is a warning (the binding shows "monitor type missing" and causes no failover until it arrives).
+     */
+    public String monitorAdd(String name, String type, List<String> params, boolean replace) throws Exception {
+        List<String> words = new ArrayList<>();
+        words.add(name);
+        words.add("type=" + type);
+        if (params != null) {
+            words.addAll(params);
+        }
+        MonitorBinding m = ConfigText.monitor(words);
+        FailoverConfig cfg = service.store().load();
+        if (cfg.monitors().containsKey(m.id()) && !replace) {
+            throw new IllegalArgumentException("monitor " + m.id() + " exists; use -f to replace it");
+        }
+        FailoverConfig updated;
+        try {
+            updated = cfg.withMonitor(m);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(m.on() == MonitorBinding.Scope.RESOURCE
+                    ? "monitor " + m.id() + ": no resource " + m.target() + " (on=resource binds to a resource; "
+                    + "resources: " + cfg.resources().keySet() + ")"
+                    : "monitor " + m.id() + ": no group " + m.target() + " (on=node binds to a group; groups: "
+                    + cfg.groups().stream().map(g -> g.id().toString()).toList() + ")");
+        }
+        Optional<ResourceMonitor> monitor = service.monitorType(type);
+        String note = "";
+        if (monitor.isPresent()) {
+            List<String> problems;
+            try {
+                problems = monitor.get().validate(m.params());
+            } catch (RuntimeException e) {
+                problems = List.of("validate threw " + e);
+            }
+            if (problems != null && !problems.isEmpty()) {
+                throw new IllegalArgumentException("monitor type " + type + " rejects the parameters of " + m.id()
+                        + ":\n  " + String.join("\n  ", problems));
+            }
+        } else {
+            note = "\nwarning: no monitor of type '" + type + "' on this node (ha:monitors lists the installed "
+                    + "types); until it is installed the binding shows 'monitor type missing' and causes no failover";
+        }
+        service.store().save(cfg, updated);
+        service.trigger();
+        return ConfigText.monitor(m) + "\n    " + meaning(m) + note;
+    }
+
+    public String monitorRemove(String name) throws Exception {
+        FailoverConfig cfg = service.store().load();
+        service.store().save(cfg, cfg.withoutMonitor(ResourceId.of(name)));
+        service.trigger();
+        return "monitor " + name + " removed";
+    }
+
+    /** {@code ha:monitor-show [NAME]}: bindings, whether their type is installed here, the latest result per node. */
+    public String monitorShow(Optional<String> name) {
+        FailoverConfig cfg = service.store().load();
+        var results = service.monitorResults();
+        StringBuilder sb = new StringBuilder();
+        for (MonitorBinding m : cfg.monitors().values()) {
+            if (name.isPresent() && !name.get().equals(m.id().value())) {
+                continue;
+            }
+            sb.append(ConfigText.monitor(m)).append('\n');
+            sb.append("    ").append(meaning(m)).append('\n');
+            sb.append("    type ").append(m.type()).append(": ").append(service.monitorType(m.type()).isPresent()
+                    ? "installed on this node" : "MISSING on this node (monitor type missing: no failover from it)")
+                    .append('\n');
+            boolean any = false;
+            for (var e : results.entrySet()) {
+                var r = e.getValue().get(m.id());
+                if (r != null) {
+                    any = true;
+                    sb.append("    ").append(e.getKey()).append(": ").append(r.result().reason()).append(" (at ")
+                            .append(r.at()).append(")\n");
+                }
+            }
+            if (!any) {
+                sb.append("    no results yet").append(m.on() == MonitorBinding.Scope.RESOURCE
+                        ? " (it runs on the node running " + m.target() + ")" : "").append('\n');
+            }
+        }
+        if (sb.length() == 0) {
+            return name.map(n -> "no monitor " + n).orElse("no monitors bound; bind one with ha:monitor-add "
+                    + "(ha:monitors lists the installed types)");
+        }
+        return sb.toString().stripTrailing();
+    }
+
+    private static String meaning(MonitorBinding m) {
+        return m.on() == MonitorBinding.Scope.RESOURCE
+                ? "on=resource: after " + m.count() + " failed check(s) in a row, resource " + m.target()
+                + " fails on its node (its group's policy applies: restart, then move at the migration threshold)"
+                : "on=node: a node failing " + m.count() + " check(s) in a row is not eligible for group "
+                + m.target() + " (it moves away, and is not placed there) until a check passes";
     }
 
     public String switchover(String group, Optional<String> node) throws Exception {

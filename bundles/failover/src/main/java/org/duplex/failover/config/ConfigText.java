@@ -16,6 +16,7 @@ import org.duplex.api.failover.Colocation;
 import org.duplex.api.failover.Failback;
 import org.duplex.api.failover.FailoverConfig;
 import org.duplex.api.failover.GroupPolicy;
+import org.duplex.api.failover.MonitorBinding;
 import org.duplex.api.failover.NoQuorumPolicy;
 import org.duplex.api.failover.OnFail;
 import org.duplex.api.model.NodeId;
@@ -32,6 +33,8 @@ import org.duplex.api.model.ResourceId;
  * options no-quorum-policy=stop fencing=false timezone=UTC
  * resource vip type=vip monitor-interval=2s ip=192.168.50.10 cidr=24 interface=eth0
  * group web resources=vip,app nodes=node1,node2 stickiness=100 failback=manual migration-threshold=3
+ * monitor disk-var type=disk on=resource target=app interval=10s timeout=5s count=3 path=/var max-used=90
+ * monitor gw type=ping on=node target=web interval=5s timeout=2s count=3 host=192.168.50.1
  * </pre>
  */
 public final class ConfigText {
@@ -48,6 +51,8 @@ public final class ConfigText {
         int lineNo = 0;
         List<ResourceGroup> groups = new ArrayList<>();
         Map<ResourceId, GroupPolicy> policies = new LinkedHashMap<>();
+        Map<ResourceId, MonitorBinding> monitors = new LinkedHashMap<>();
+        Map<ResourceId, Integer> monitorLines = new LinkedHashMap<>();
         for (String raw : text.split("\n")) {
             lineNo++;
             String line = raw.strip();
@@ -68,15 +73,35 @@ public final class ConfigText {
                         groups.add(def.group);
                         policies.put(def.group.id(), def.policy);
                         break;
+                    case "monitor":
+                        MonitorBinding m = monitor(words.subList(1, words.size()));
+                        if (monitors.put(m.id(), m) != null) {
+                            throw new IllegalArgumentException("monitor " + m.id() + " is defined twice (first on line "
+                                    + monitorLines.get(m.id()) + ")");
+                        }
+                        monitorLines.put(m.id(), lineNo);
+                        break;
                     default:
                         throw new IllegalArgumentException("unknown line kind '" + words.get(0)
-                                + "' (expected options, resource or group)");
+                                + "' (expected options, resource, group or monitor)");
                 }
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("line " + lineNo + ": " + e.getMessage(), e);
             }
         }
-        return new FailoverConfig(config.resources(), groups, policies, config.options());
+        FailoverConfig withoutMonitors = new FailoverConfig(config.resources(), groups, policies, config.options());
+        // a binding's target is checked once every resource and group is known, and named with the binding's line
+        for (MonitorBinding m : monitors.values()) {
+            boolean known = m.on() == MonitorBinding.Scope.RESOURCE
+                    ? withoutMonitors.resources().containsKey(m.target())
+                    : withoutMonitors.group(m.target()).isPresent();
+            if (!known) {
+                throw new IllegalArgumentException("line " + monitorLines.get(m.id()) + ": monitor " + m.id()
+                        + ": target " + m.target() + " is not a " + (m.on() == MonitorBinding.Scope.RESOURCE
+                        ? "resource (on=resource binds to a resource)" : "group (on=node binds to a group)"));
+            }
+        }
+        return new FailoverConfig(withoutMonitors.resources(), groups, policies, config.options(), monitors);
     }
 
     public static String write(FailoverConfig config) {
@@ -87,6 +112,9 @@ public final class ConfigText {
         }
         for (ResourceGroup g : config.groups()) {
             sb.append(group(g, config.policyOf(g.id()))).append('\n');
+        }
+        for (MonitorBinding m : config.monitors().values()) {
+            sb.append(monitor(m)).append('\n');
         }
         return sb.toString();
     }
@@ -205,6 +233,69 @@ public final class ConfigText {
             }
         }
         sb.append(" managed=").append(p.managed());
+        return sb.toString();
+    }
+
+    // ---- monitors -----------------------------------------------------------------------------------------
+
+    /**
+     * {@code id type=T on=resource|node target=RESOURCE|GROUP [interval=10s] [timeout=5s] [count=3] param=value...}.
+     * The target's existence is checked by {@link #parse} (or the configuration's own validation).
+     */
+    public static MonitorBinding monitor(List<String> words) {
+        if (words.isEmpty()) {
+            throw new IllegalArgumentException("monitor needs a name");
+        }
+        ResourceId id = ResourceId.of(words.get(0));
+        Map<String, String> kv;
+        try {
+            kv = keyValues(words.subList(1, words.size()), null);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("monitor " + id + ": " + e.getMessage());
+        }
+        String type = kv.remove("type");
+        String on = kv.remove("on");
+        String target = kv.remove("target");
+        if (type == null || type.isBlank()) {
+            throw new IllegalArgumentException("monitor " + id + " needs type=<monitor type> (ha:monitors lists "
+                    + "the installed ones)");
+        }
+        if (on == null) {
+            throw new IllegalArgumentException("monitor " + id + " needs on=resource (the target resource fails) or "
+                    + "on=node (the node is not eligible for the target group)");
+        }
+        MonitorBinding.Scope scope;
+        switch (on.trim().toLowerCase(Locale.ROOT)) {
+            case "resource" -> scope = MonitorBinding.Scope.RESOURCE;
+            case "node" -> scope = MonitorBinding.Scope.NODE;
+            default -> throw new IllegalArgumentException("monitor " + id + ": on: '" + on
+                    + "' is not resource or node");
+        }
+        if (target == null || target.isBlank()) {
+            throw new IllegalArgumentException("monitor " + id + " needs target=<" + (scope == MonitorBinding.Scope
+                    .RESOURCE ? "resource" : "group") + ">");
+        }
+        try {
+            ResourceId targetId = ResourceId.of(target);
+            Duration interval = dur(kv.remove("interval"), MonitorBinding.DEFAULT_INTERVAL, "interval");
+            Duration timeout = dur(kv.remove("timeout"), MonitorBinding.DEFAULT_TIMEOUT, "timeout");
+            String c = kv.remove("count");
+            int count = c == null ? MonitorBinding.DEFAULT_COUNT : Tokens.integer(c, "count");
+            return new MonitorBinding(id, type, scope, targetId, interval, timeout, count, kv);
+        } catch (IllegalArgumentException e) {
+            String msg = e.getMessage();
+            throw new IllegalArgumentException(msg.startsWith("monitor " + id) ? msg : "monitor " + id + ": " + msg);
+        }
+    }
+
+    public static String monitor(MonitorBinding m) {
+        StringBuilder sb = new StringBuilder("monitor ").append(m.id()).append(" type=").append(Tokens.quote(m.type()));
+        sb.append(" on=").append(m.on().word()).append(" target=").append(m.target());
+        sb.append(" interval=").append(Tokens.format(m.interval()));
+        sb.append(" timeout=").append(Tokens.format(m.timeout()));
+        sb.append(" count=").append(m.count());
+        m.params().entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e ->
+                sb.append(' ').append(Tokens.quote(e.getKey() + "=" + e.getValue())));
         return sb.toString();
     }
 

@@ -21,6 +21,7 @@ import org.duplex.api.cluster.FencingEpoch;
 import org.duplex.api.cluster.QuorumState;
 import org.duplex.api.failover.FailoverConfig;
 import org.duplex.api.failover.FailoverConfigStore;
+import org.duplex.api.failover.MonitorBinding;
 import org.duplex.api.model.Liveness;
 import org.duplex.api.model.Node;
 import org.duplex.api.model.NodeId;
@@ -148,7 +149,29 @@ public final class FailoverController {
             }
         }
         return new ClusterSnapshot(config, nodes, cluster.notes(), states, table.failures(), clock.instant(),
-                cluster.quorum(), new FencingView(fencer.coverage(), fenceFailures));
+                cluster.quorum(), new FencingView(fencer.coverage(), fenceFailures), unhealthy(config));
+    }
+
+    /**
+     * Per group, the nodes where a node-health binding ({@code on=node}) of that group has FAILED, with the
+     * monitor's reason. A missing type, an unknown verdict or fewer than {@code count} failures ban nothing.
+     */
+    Map<ResourceId, Map<NodeId, String>> unhealthy(FailoverConfig config) {
+        Map<ResourceId, Map<NodeId, String>> out = new LinkedHashMap<>();
+        Map<NodeId, Map<ResourceId, Report>> health = table.health();
+        for (MonitorBinding b : config.monitors().values()) {
+            if (b.on() != MonitorBinding.Scope.NODE) {
+                continue;
+            }
+            health.forEach((node, results) -> {
+                Report r = results.get(b.id());
+                if (r != null && r.state() == ResourceState.FAILED) {
+                    out.computeIfAbsent(b.target(), k -> new LinkedHashMap<>()).merge(node, r.result().reason(),
+                            (x, y) -> x + "; " + y);
+                }
+            });
+        }
+        return out;
     }
 
     /** Nodes that may run resources (listed by a group, not witnesses) and that no fencing device covers. */

@@ -11,6 +11,7 @@ import java.util.TreeMap;
 import org.duplex.api.model.NodeId;
 import org.duplex.api.model.ResourceId;
 import org.duplex.api.model.ResourceState;
+import org.duplex.failover.executor.Executor;
 import org.duplex.failover.executor.Report;
 import org.duplex.failover.policy.Failure;
 
@@ -22,6 +23,8 @@ public final class StateTable {
     /** Nodes that reported at least once since this table exists; the others are probed before anything. */
     private final java.util.Set<NodeId> reported = new java.util.HashSet<>();
     private final int maxFailures;
+    /** The latest bound-monitor result ({@link Executor#HEALTH} report) per node and binding name. */
+    private final Map<NodeId, Map<ResourceId, Report>> health = new TreeMap<>();
 
     public StateTable(int maxFailures) {
         this.maxFailures = maxFailures;
@@ -29,6 +32,18 @@ public final class StateTable {
 
     public synchronized void apply(Report r) {
         if (r.operation().equals("refused")) {
+            return;
+        }
+        if (r.operation().equals(Executor.HEALTH)) {
+            // a monitor's result, not a resource's: it says nothing about what runs there (no "reported")
+            if (r.state() == ResourceState.STOPPED) {
+                Map<ResourceId, Report> m = health.get(r.node());
+                if (m != null) {
+                    m.remove(r.resource());
+                }
+            } else {
+                health.computeIfAbsent(r.node(), k -> new TreeMap<>()).put(r.resource(), r);
+            }
             return;
         }
         reported.add(r.node());
@@ -60,6 +75,7 @@ public final class StateTable {
      */
     public synchronized void fenced(NodeId node) {
         states.remove(node);
+        health.remove(node);
         reported.remove(node);
     }
 
@@ -117,6 +133,18 @@ public final class StateTable {
             }
         }
         return n;
+    }
+
+    /** The latest bound-monitor results: node to binding name to its {@link Executor#HEALTH} report. */
+    public synchronized Map<NodeId, Map<ResourceId, Report>> health() {
+        Map<NodeId, Map<ResourceId, Report>> copy = new TreeMap<>();
+        health.forEach((n, m) -> copy.put(n, Map.copyOf(m)));
+        return copy;
+    }
+
+    /** The previous result of a binding on a node, if any (to notice changes). */
+    public synchronized java.util.Optional<Report> health(NodeId node, ResourceId monitor) {
+        return java.util.Optional.ofNullable(health.getOrDefault(node, Map.of()).get(monitor));
     }
 
     public synchronized List<Failure> failures() {

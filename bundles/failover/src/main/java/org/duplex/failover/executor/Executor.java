@@ -15,12 +15,17 @@ import org.duplex.api.agent.OcfStatus;
 import org.duplex.api.agent.OperationResult;
 import org.duplex.api.agent.ResourceAgent;
 import org.duplex.api.cluster.FencingEpoch;
+import org.duplex.api.failover.FailoverConfig;
+import org.duplex.api.failover.MonitorBinding;
 import org.duplex.api.failover.VolumeLock;
 import org.duplex.api.failover.VolumeLockException;
 import org.duplex.api.model.NodeId;
 import org.duplex.api.model.Resource;
 import org.duplex.api.model.ResourceId;
 import org.duplex.api.model.ResourceState;
+import org.duplex.api.monitor.Health;
+import org.duplex.api.monitor.HealthStatus;
+import org.duplex.api.monitor.ResourceMonitor;
 import org.duplex.failover.history.History;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,10 +38,23 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Resources with the parameter {@value #VOLUME_PARAM} take that volume from the {@link VolumeLock} with the
  * order's epoch before they start, and give it back after a confirmed stop.
+ *
+ * <p>Bound monitors ({@link MonitorBinding}, see {@link #bindMonitors}) run here on their own schedule, each check
+ * on a worker cut off at the binding's timeout: an {@code on=resource} binding while its resource is monitored on
+ * this node (after {@code count} failed checks in a row it reports the resource FAILED, with the monitor's reason,
+ * exactly as a failed agent monitor does); an {@code on=node} binding on every node its group lists (its result
+ * goes out as a {@value #HEALTH} report at every check, so the coordinator knows which nodes fail it).
  */
 public final class Executor implements AutoCloseable {
 
     public static final String VOLUME_PARAM = "volume";
+
+    /**
+     * The operation of a report carrying a bound monitor's result: its resource is the binding's name, its state
+     * FAILED once {@code count} checks failed in a row (STOPPED: the binding no longer runs on that node), its
+     * reason {@link MonitorStatus#describe()}.
+     */
+    public static final String HEALTH = "health";
 
     private static final Logger LOG = LoggerFactory.getLogger(Executor.class);
 
@@ -57,6 +75,11 @@ public final class Executor implements AutoCloseable {
     /** Operations queued or running per resource; recurring monitors skip their turn while it is not zero. */
     private final Map<ResourceId, java.util.concurrent.atomic.AtomicInteger> inflight = new ConcurrentHashMap<>();
     private volatile boolean closed;
+
+    /** Bound monitors running here, by binding name. */
+    private final Map<ResourceId, Check> checks = new ConcurrentHashMap<>();
+    private volatile java.util.function.Supplier<FailoverConfig> config = () -> FailoverConfig.EMPTY;
+    private volatile MonitorTypes monitorTypes = MonitorTypes.NONE;
 
     /**
      * @param stopUnconfirmed called with a sentence when a stop could not be confirmed even after the kill (the
@@ -132,13 +155,79 @@ public final class Executor implements AutoCloseable {
             old.cancel();
         }
         m.schedule();
+        // a (re)started resource starts its bound monitors afresh: no failed checks carried over
+        cancelChecks(c -> c.binding.on() == MonitorBinding.Scope.RESOURCE
+                && c.binding.target().equals(resource.id()), false);
+        syncMonitors();
     }
 
     public void unmonitor(ResourceId id) {
         Monitor m = monitors.remove(id);
         if (m != null) {
             m.cancel();
+            syncMonitors();
         }
+    }
+
+    /**
+     * Where bindings come from (the failover configuration, read at every change) and how monitor types are found.
+     * Call {@link #syncMonitors} after a configuration change or when monitor services come and go.
+     */
+    public void bindMonitors(java.util.function.Supplier<FailoverConfig> configuration, MonitorTypes types) {
+        this.config = configuration;
+        this.monitorTypes = types;
+        syncMonitors();
+    }
+
+    /**
+     * Starts the bindings that should run here and are not running, and stops the ones that should not (removed,
+     * changed, resource no longer monitored here, node no longer listed by the group). A changed binding restarts
+     * with no failed checks.
+     */
+    public synchronized void syncMonitors() {
+        if (closed) {
+            return;
+        }
+        FailoverConfig cfg;
+        try {
+            cfg = config.get();
+        } catch (RuntimeException e) {
+            LOG.warn("bound monitors not updated: configuration unreadable: {}", e.toString());
+            return;
+        }
+        Map<ResourceId, MonitorBinding> wanted = new java.util.LinkedHashMap<>();
+        for (MonitorBinding b : cfg.monitors().values()) {
+            boolean here = b.on() == MonitorBinding.Scope.RESOURCE ? monitors.containsKey(b.target())
+                    : cfg.group(b.target()).filter(g -> g.nodes().contains(local)).isPresent();
+            if (here) {
+                wanted.put(b.id(), b);
+            }
+        }
+        cancelChecks(c -> !c.binding.equals(wanted.get(c.binding.id())), true);
+        for (MonitorBinding b : wanted.values()) {
+            if (!checks.containsKey(b.id())) {
+                Check c = new Check(b, b.group(cfg));
+                checks.put(b.id(), c);
+                c.schedule();
+            }
+        }
+    }
+
+    private synchronized void cancelChecks(java.util.function.Predicate<Check> which, boolean announce) {
+        for (java.util.Iterator<Check> it = checks.values().iterator(); it.hasNext(); ) {
+            Check c = it.next();
+            if (which.test(c)) {
+                it.remove();
+                c.cancel(announce);
+            }
+        }
+    }
+
+    /** The bound monitors running on this node and their latest results, by binding name. */
+    public Map<ResourceId, MonitorStatus> monitorStatuses() {
+        Map<ResourceId, MonitorStatus> out = new java.util.TreeMap<>();
+        checks.forEach((id, c) -> out.put(id, c.status));
+        return out;
     }
 
     public boolean isMonitoring(ResourceId id) {
@@ -150,6 +239,8 @@ public final class Executor implements AutoCloseable {
         closed = true;
         monitors.values().forEach(Monitor::cancel);
         monitors.clear();
+        checks.values().forEach(c -> c.cancel(false));
+        checks.clear();
     }
 
     // ---- operations -----------------------------------------------------------------------------------
@@ -352,6 +443,225 @@ public final class Executor implements AutoCloseable {
                 }
                 schedule();
             });
+        }
+    }
+
+    // ---- bound monitors ---------------------------------------------------------------------------------
+
+    /** One bound monitor on this node: checks at its interval, counts consecutive failures, reports. */
+    private final class Check {
+        private final MonitorBinding binding;
+        private final Optional<ResourceId> group;
+        private volatile Scheduler.Cancellable next;
+        private volatile boolean cancelled;
+        private volatile MonitorStatus status;
+        /** Consecutive failed checks; only the scheduler thread's callbacks touch it, one check at a time. */
+        private int failures;
+        /** on=resource: the resource failure was reported and no healthy check came since. */
+        private boolean failureReported;
+
+        Check(MonitorBinding binding, Optional<ResourceId> group) {
+            this.binding = binding;
+            this.group = group;
+            this.status = new MonitorStatus(binding, local, MonitorStatus.State.PENDING, 0,
+                    name() + ": first check in " + binding.interval().toMillis() + " ms", scheduler.now());
+        }
+
+        private String name() {
+            return "monitor " + binding.id();
+        }
+
+        void schedule() {
+            if (!cancelled && !closed) {
+                next = scheduler.schedule(binding.interval(), this::fire);
+            }
+        }
+
+        void cancel(boolean announce) {
+            cancelled = true;
+            Scheduler.Cancellable n = next;
+            if (n != null) {
+                n.cancel();
+            }
+            if (announce && binding.on() == MonitorBinding.Scope.NODE) {
+                // the coordinator must not keep a ban from a binding that no longer runs here
+                publish(healthReport(MonitorStatus.State.PENDING, ResourceState.STOPPED,
+                        name() + ": no longer checked on " + local));
+            }
+        }
+
+        private void fire() {
+            if (cancelled || closed) {
+                return;
+            }
+            if (binding.on() == MonitorBinding.Scope.RESOURCE) {
+                java.util.concurrent.atomic.AtomicInteger busy = inflight.get(binding.target());
+                if (busy != null && busy.get() > 0) {
+                    schedule(); // a start/stop runs on the resource: a check now would judge it half-way
+                    return;
+                }
+            }
+            Optional<ResourceMonitor> monitor;
+            try {
+                monitor = monitorTypes.monitor(binding.type());
+            } catch (RuntimeException e) {
+                monitor = Optional.empty();
+            }
+            if (monitor.isEmpty()) {
+                record(MonitorStatus.State.TYPE_MISSING, name() + ": monitor type missing: no ResourceMonitor of "
+                        + "type '" + binding.type() + "' on " + local + " (plug-in not installed?); not a failure");
+                schedule();
+                return;
+            }
+            ResourceMonitor m = monitor.get();
+            checked(m).whenComplete((hs, e) -> {
+                if (cancelled || closed) {
+                    return;
+                }
+                try {
+                    outcome(e != null ? HealthStatus.unhealthy("check failed: " + e, Duration.ZERO) : hs);
+                } finally {
+                    schedule();
+                }
+            });
+        }
+
+        /** The check on a worker, cut off at the binding's timeout; a throw or a hang is an UNHEALTHY verdict. */
+        private CompletableFuture<HealthStatus> checked(ResourceMonitor m) {
+            CompletableFuture<HealthStatus> out = new CompletableFuture<>();
+            AtomicBoolean done = new AtomicBoolean();
+            Instant started = scheduler.now();
+            Duration timeout = binding.timeout();
+            Future<?>[] task = new Future<?>[1];
+            Scheduler.Cancellable timer = scheduler.schedule(timeout, () -> {
+                if (done.compareAndSet(false, true)) {
+                    Future<?> f = task[0];
+                    if (f != null) {
+                        f.cancel(true);
+                    }
+                    out.complete(HealthStatus.unhealthy("no answer within " + timeout.toMillis()
+                            + " ms (check cut off)", timeout));
+                }
+            });
+            try {
+                task[0] = workers.submit(() -> {
+                    HealthStatus hs;
+                    try {
+                        hs = m.check(binding.params(), timeout);
+                        if (hs == null) {
+                            hs = HealthStatus.unhealthy("check returned no status", elapsed(started));
+                        }
+                    } catch (InterruptedException e) {
+                        return;
+                    } catch (Exception | LinkageError e) {
+                        hs = HealthStatus.unhealthy("check threw " + e, elapsed(started));
+                    }
+                    if (done.compareAndSet(false, true)) {
+                        timer.cancel();
+                        out.complete(hs);
+                    }
+                });
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                if (done.compareAndSet(false, true)) {
+                    timer.cancel();
+                    out.complete(HealthStatus.unknown("executor shut down", Duration.ZERO));
+                }
+            }
+            return out;
+        }
+
+        private void outcome(HealthStatus hs) {
+            String reason = name() + ": " + hs.reason();
+            switch (hs.health()) {
+                case HEALTHY, DEGRADED -> {
+                    failures = 0;
+                    record(hs.health() == Health.HEALTHY ? MonitorStatus.State.HEALTHY : MonitorStatus.State.DEGRADED,
+                            reason);
+                    recovered(reason);
+                }
+                case UNHEALTHY -> {
+                    failures++;
+                    boolean failed = failures >= binding.count();
+                    record(failed ? MonitorStatus.State.FAILED : MonitorStatus.State.FAILING, reason);
+                    if (failed) {
+                        failed(reason);
+                    }
+                }
+                default -> record(MonitorStatus.State.UNKNOWN, reason); // the monitor could not tell: count unchanged
+            }
+        }
+
+        private void record(MonitorStatus.State state, String reason) {
+            MonitorStatus before = status;
+            status = new MonitorStatus(binding, local, state, failures, reason, scheduler.now());
+            boolean changed = before.state() != state
+                    || state == MonitorStatus.State.FAILING && before.failures() != failures;
+            if (changed && state != MonitorStatus.State.HEALTHY && state != MonitorStatus.State.FAILED) {
+                LOG.info("{} on {}: {}", name(), local, status.describe());
+            }
+            if (changed && (state == MonitorStatus.State.TYPE_MISSING || state == MonitorStatus.State.FAILING
+                    && failures == 1 || before.state() == MonitorStatus.State.FAILED)) {
+                history.add(new History.Entry(scheduler.now(), local, group, Optional.of(binding.target()),
+                        History.Kind.FAILURE, status.describe()));
+            }
+            // on=node: every result goes out (a coordinator elected meanwhile learns it within one interval);
+            // on=resource: changes only, for display (the failure itself goes out as the resource's report)
+            if (binding.on() == MonitorBinding.Scope.NODE || changed) {
+                publish(healthReport(state, state == MonitorStatus.State.FAILED ? ResourceState.FAILED
+                        : ResourceState.RUNNING, status.describe()));
+            }
+        }
+
+        private void failed(String reason) {
+            if (binding.on() == MonitorBinding.Scope.NODE) {
+                if (failures == binding.count()) {
+                    history.add(new History.Entry(scheduler.now(), local, group, Optional.empty(),
+                            History.Kind.FAILURE, local + " not eligible for " + binding.target() + ": "
+                            + status.describe()));
+                    LOG.warn("{} not eligible for {}: {}", local, binding.target(), status.describe());
+                }
+                return;
+            }
+            if (failureReported) {
+                return; // reported once; the engine restarts or moves the resource, which restarts this check
+            }
+            Monitor rm = monitors.get(binding.target());
+            if (rm == null) {
+                return;
+            }
+            failureReported = true;
+            Operation op = new Operation(Operation.Kind.PROBE, rm.resource, rm.group, newestEpoch(), "monitor");
+            String why = reason + " (" + failures + " failed check" + (failures == 1 ? "" : "s") + " in a row)";
+            history.add(entry(op, History.Kind.FAILURE, "monitor failed: " + why));
+            LOG.warn("{} failed on {}: {}", binding.target(), local, why);
+            publish(report(op, "monitor", OperationResult.of(OcfStatus.ERR_GENERIC, why, Duration.ZERO),
+                    ResourceState.FAILED, true));
+        }
+
+        /** on=resource: a healthy check after a reported failure the engine did not act on (unmanaged group...). */
+        private void recovered(String reason) {
+            if (!failureReported) {
+                return;
+            }
+            failureReported = false;
+            Monitor rm = monitors.get(binding.target());
+            if (rm == null || rm.last != ResourceState.RUNNING) {
+                return; // the agent's own monitor says it is not running: its report stands
+            }
+            Operation op = new Operation(Operation.Kind.PROBE, rm.resource, rm.group, newestEpoch(), "monitor");
+            publish(report(op, "monitor", OperationResult.success(reason, Duration.ZERO), ResourceState.RUNNING,
+                    false));
+        }
+
+        private Report healthReport(MonitorStatus.State state, ResourceState rs, String text) {
+            OcfStatus code = switch (state) {
+                case HEALTHY, DEGRADED, PENDING -> OcfStatus.SUCCESS;
+                case TYPE_MISSING -> OcfStatus.ERR_INSTALLED;
+                case UNKNOWN -> OcfStatus.TIMEOUT;
+                default -> OcfStatus.ERR_GENERIC;
+            };
+            return new Report(local, binding.id(), group, HEALTH, OperationResult.of(code, text, Duration.ZERO), rs,
+                    false, scheduler.now());
         }
     }
 

@@ -25,10 +25,20 @@ import org.duplex.api.model.ResourceState;
  * @param now       the time the decision is made at
  * @param quorum    quorum, coordinator and fencing epoch as the deciding node sees them
  * @param fencing   nodes a fencing device covers, and recent failed fences with their retry time
+ * @param unhealthy per group, the nodes a node-health monitor ({@code on=node}) currently fails on, with the
+ *                  monitor's reason: those nodes are not eligible for that group
  */
 public record ClusterSnapshot(FailoverConfig config, Map<NodeId, Node> nodes, Map<NodeId, String> nodeNotes,
                               Map<NodeId, Map<ResourceId, ResourceState>> states, List<Failure> failures,
-                              Instant now, QuorumState quorum, FencingView fencing) {
+                              Instant now, QuorumState quorum, FencingView fencing,
+                              Map<ResourceId, Map<NodeId, String>> unhealthy) {
+
+    /** Without node-health results. */
+    public ClusterSnapshot(FailoverConfig config, Map<NodeId, Node> nodes, Map<NodeId, String> nodeNotes,
+                           Map<NodeId, Map<ResourceId, ResourceState>> states, List<Failure> failures,
+                           Instant now, QuorumState quorum, FencingView fencing) {
+        this(config, nodes, nodeNotes, states, failures, now, quorum, fencing, Map.of());
+    }
 
     /** Without fencing devices. */
     public ClusterSnapshot(FailoverConfig config, Map<NodeId, Node> nodes, Map<NodeId, String> nodeNotes,
@@ -48,6 +58,14 @@ public record ClusterSnapshot(FailoverConfig config, Map<NodeId, Node> nodes, Ma
         Objects.requireNonNull(now, "now");
         Objects.requireNonNull(quorum, "quorum");
         Objects.requireNonNull(fencing, "fencing");
+        Map<ResourceId, Map<NodeId, String>> bans = new LinkedHashMap<>();
+        Objects.requireNonNull(unhealthy, "unhealthy").forEach((g, m) -> bans.put(g, Map.copyOf(m)));
+        unhealthy = Collections.unmodifiableMap(bans);
+    }
+
+    /** Why {@code node} fails a node-health monitor bound to {@code group}; empty when it does not. */
+    public java.util.Optional<String> unhealthy(ResourceId group, NodeId node) {
+        return java.util.Optional.ofNullable(unhealthy.getOrDefault(group, Map.of()).get(node));
     }
 
     public ResourceState state(NodeId node, ResourceId resource) {
@@ -55,14 +73,18 @@ public record ClusterSnapshot(FailoverConfig config, Map<NodeId, Node> nodes, Ma
     }
 
     public ClusterSnapshot withStates(Map<NodeId, Map<ResourceId, ResourceState>> newStates) {
-        return new ClusterSnapshot(config, nodes, nodeNotes, newStates, failures, now, quorum, fencing);
+        return new ClusterSnapshot(config, nodes, nodeNotes, newStates, failures, now, quorum, fencing, unhealthy);
     }
 
     public ClusterSnapshot withNodes(Map<NodeId, Node> newNodes, Map<NodeId, String> newNotes) {
-        return new ClusterSnapshot(config, newNodes, newNotes, states, failures, now, quorum, fencing);
+        return new ClusterSnapshot(config, newNodes, newNotes, states, failures, now, quorum, fencing, unhealthy);
     }
 
     public ClusterSnapshot withFencing(FencingView newFencing) {
-        return new ClusterSnapshot(config, nodes, nodeNotes, states, failures, now, quorum, newFencing);
+        return new ClusterSnapshot(config, nodes, nodeNotes, states, failures, now, quorum, newFencing, unhealthy);
+    }
+
+    public ClusterSnapshot withUnhealthy(Map<ResourceId, Map<NodeId, String>> newUnhealthy) {
+        return new ClusterSnapshot(config, nodes, nodeNotes, states, failures, now, quorum, fencing, newUnhealthy);
     }
 }

@@ -556,6 +556,10 @@ public final class PolicyEngine {
             if (!node.canRunResources()) {
                 return Optional.of(n + " " + describe(n));
             }
+            Optional<String> unhealthy = s.unhealthy(g.id(), n); // node-health monitors (on=node)
+            if (unhealthy.isPresent()) {
+                return Optional.of(n + " fails a node-health check of " + g.id() + ": " + unhealthy.get());
+            }
             for (ResourceId r : g.resources()) {
                 int count = failCount(r, n, p);
                 int threshold = migrationThreshold(p);

@@ -36,6 +36,7 @@ import org.duplex.api.model.Resource;
 import org.duplex.api.model.ResourceGroup;
 import org.duplex.api.model.ResourceId;
 import org.duplex.api.model.ResourceState;
+import org.duplex.api.monitor.ResourceMonitor;
 import org.duplex.failover.control.FailoverController;
 import org.duplex.failover.control.Fencer;
 import org.duplex.failover.control.ActionTransport;
@@ -104,6 +105,8 @@ public class FailoverComponent implements FailoverService, PeerLivenessListener,
     private static final java.time.Duration FENCING_SETTLE = java.time.Duration.ofSeconds(10);
 
     private final Map<String, ResourceAgent> agents = new ConcurrentHashMap<>();
+    /** Every ResourceMonitor service (any bundle or plug-in), by its type: what bound monitors run. */
+    private final Map<String, ResourceMonitor> monitorTypes = new ConcurrentHashMap<>();
 
     // static: the local node, the quorum listener and the store are chosen at activation; a new one reactivates
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.STATIC,
@@ -176,6 +179,17 @@ public class FailoverComponent implements FailoverService, PeerLivenessListener,
         agents.remove(String.valueOf(props.getOrDefault(ResourceAgent.TYPE_PROPERTY, agent.type())), agent);
     }
 
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void addMonitorType(ResourceMonitor monitor, Map<String, Object> props) {
+        monitorTypes.put(String.valueOf(props.getOrDefault(ResourceMonitor.TYPE_PROPERTY, monitor.type())), monitor);
+    }
+
+    void removeMonitorType(ResourceMonitor monitor, Map<String, Object> props) {
+        // looked up at every check: a binding whose type left shows "monitor type missing" from its next check
+        monitorTypes.remove(String.valueOf(props.getOrDefault(ResourceMonitor.TYPE_PROPERTY, monitor.type())), monitor);
+    }
+
     private volatile org.osgi.framework.BundleContext bundleContext;
 
     @Activate
@@ -233,7 +247,11 @@ public class FailoverComponent implements FailoverService, PeerLivenessListener,
                 trigger();
             });
         }
-        configHandle = store.addListener(x -> trigger());
+        executor.bindMonitors(store::load, type -> Optional.ofNullable(monitorTypes.get(type)));
+        configHandle = store.addListener(x -> {
+            executor.syncMonitors();
+            trigger();
+        });
         warnAfter = java.time.Instant.now().plus(FENCING_SETTLE);
         probeLocalResources();
         LOG.info("failover engine up on {} ({}; {}; {} agent types: {})", local, c != null ? "cluster service present"
@@ -492,6 +510,16 @@ public class FailoverComponent implements FailoverService, PeerLivenessListener,
     @Override
     public List<Failure> failures() {
         return table.failures();
+    }
+
+    @Override
+    public Optional<ResourceMonitor> monitorType(String type) {
+        return Optional.ofNullable(monitorTypes.get(type));
+    }
+
+    @Override
+    public Map<NodeId, Map<ResourceId, Report>> monitorResults() {
+        return table.health();
     }
 
     @Override

@@ -39,6 +39,20 @@ public interface FailoverService {
 
     Optional<ResourceAgent> agent(String type);
 
+    /** The ResourceMonitor of a type registered on this node (any bundle or plug-in), if any. */
+    default Optional<org.duplex.api.monitor.ResourceMonitor> monitorType(String type) {
+        return Optional.empty();
+    }
+
+    /**
+     * The latest bound-monitor results this node knows, from every node: node to binding name to its
+     * {@link org.duplex.failover.executor.Executor#HEALTH} report (state FAILED once {@code count} checks failed in
+     * a row; the reason is the monitor's own, prefixed with the verdict).
+     */
+    default Map<NodeId, Map<ResourceId, org.duplex.failover.executor.Report>> monitorResults() {
+        return Map.of();
+    }
+
     /** Asks for a decision round soon (after a configuration change). */
     void trigger();
 

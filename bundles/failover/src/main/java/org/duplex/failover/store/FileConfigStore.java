@@ -36,8 +36,8 @@ public final class FileConfigStore implements FailoverConfigStore {
         FailoverConfig loaded = FailoverConfig.EMPTY;
         if (file.isPresent() && Files.exists(file.get())) {
             loaded = ConfigText.parse(Files.readString(file.get(), StandardCharsets.UTF_8));
-            LOG.info("failover configuration loaded from {}: {} resources, {} groups", file.get(),
-                    loaded.resources().size(), loaded.groups().size());
+            LOG.info("failover configuration loaded from {}: {} resources, {} groups, {} monitors", file.get(),
+                    loaded.resources().size(), loaded.groups().size(), loaded.monitors().size());
         }
         current = loaded;
     }
@@ -57,7 +57,7 @@ public final class FileConfigStore implements FailoverConfigStore {
                 Path f = file.get();
                 Files.createDirectories(f.toAbsolutePath().getParent());
                 Path tmp = f.resolveSibling(f.getFileName() + ".tmp");
-                Files.writeString(tmp, "# Duplex failover configuration, written by ha:resource-add/group-add\n"
+                Files.writeString(tmp, "# Duplex failover configuration, written by ha:resource-add/group-add/monitor-add\n"
                         + ConfigText.write(updated), StandardCharsets.UTF_8);
                 try {
                     Files.move(tmp, f, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

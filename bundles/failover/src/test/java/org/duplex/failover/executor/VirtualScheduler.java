@@ -5,7 +5,7 @@ import java.time.Instant;
 import java.util.PriorityQueue;
 
 /** Virtual time for tests: nothing fires until {@link #advance} moves the clock past it. */
-final class VirtualScheduler implements Scheduler {
+public final class VirtualScheduler implements Scheduler {
 
     private record Task(Instant at, long seq, Runnable run, boolean[] cancelled) {
     }
@@ -32,7 +32,7 @@ final class VirtualScheduler implements Scheduler {
     }
 
     /** Runs, in time order, every task due up to now + d (tasks scheduled meanwhile included). */
-    void advance(Duration d) {
+    public void advance(Duration d) {
         Instant until;
         synchronized (this) {
             until = now.plus(d);
@@ -55,7 +55,7 @@ final class VirtualScheduler implements Scheduler {
         }
     }
 
-    synchronized int pending() {
+    public synchronized int pending() {
         return (int) queue.stream().filter(t -> !t.cancelled[0]).count();
     }
 }

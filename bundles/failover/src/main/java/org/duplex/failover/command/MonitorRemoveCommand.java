@@ -1,0 +1,25 @@
+package org.duplex.failover.command;
+
+import org.apache.karaf.shell.api.action.Action;
+import org.apache.karaf.shell.api.action.Argument;
+import org.apache.karaf.shell.api.action.Command;
+import org.apache.karaf.shell.api.action.lifecycle.Reference;
+import org.apache.karaf.shell.api.action.lifecycle.Service;
+import org.duplex.failover.service.FailoverService;
+
+@Command(scope = "ha", name = "monitor-remove", description = "Removes a monitor binding (its ban or failure stops counting)")
+@Service
+public class MonitorRemoveCommand implements Action {
+
+    @Reference
+    FailoverService service;
+
+    @Argument(index = 0, name = "name", required = true, description = "binding name")
+    String name;
+
+    @Override
+    public Object execute() throws Exception {
+        System.out.println(new Commands(service).monitorRemove(name));
+        return null;
+    }
+}
