@@ -246,8 +246,14 @@ class TwoNodeFailoverIT {
 
     /**
      * A pause longer than the dead time plus the detector's tick (650 ms by default) is a death for the peer: it
-     * excludes the paused node, fences it (the lease holder stalled and left the view) and takes over. 900 ms
-     * leaves margin for a loaded machine. The thawed node finds itself fenced and must not serve.
+     * excludes the paused node, fences it (the lease holder stalled and left the view) and takes over. The thawed
+     * node finds itself fenced and must not serve.
+     *
+     * <p>How far above 650 ms a pause must be to be caught is a timing figure, not a rule: the view change and the
+     * lease's stall check each wait for a tick or a read, and on a loaded 2-core runner a 900 ms pause was once
+     * over before the survivor saw the lease stall (it then correctly did nothing: the holder renewed, rejoined).
+     * So the pause grows (900, 1,300, 2,000 ms) until one is caught; every pause that is not caught must have
+     * changed nothing, and no pause may ever leave both nodes serving.
      */
     @Test
     @Order(8)
@@ -256,14 +262,31 @@ class TwoNodeFailoverIT {
         String active = lab.served();
         String other = active.equals("node1") ? "node2" : "node1";
         try (var watch = new VipWatch()) {
-            lab.run("pause", active, "900");
-            await("the survivor fences " + active + " after a 900 ms pause").atMost(Duration.ofSeconds(30))
-                    .pollInterval(Duration.ofMillis(200)).until(() -> lab.fenceStatus(active).equals("off"));
+            List<String> missed = new ArrayList<>();
+            String caught = null;
+            for (int ms : new int[] {900, 1300, 2000}) {
+                String since = now();
+                lab.run("pause", active, Integer.toString(ms));
+                try {
+                    await("the survivor fences " + active + " after a " + ms + " ms pause").atMost(Duration.ofSeconds(5))
+                            .pollInterval(Duration.ofMillis(200)).until(() -> lab.fenceStatus(active).equals("off"));
+                    caught = ms + " ms";
+                    break;
+                } catch (org.awaitility.core.ConditionTimeoutException notCaught) {
+                    awaitBothInView();
+                    assertThat(startsAndStops(since)).as("decisions after a " + ms + " ms pause that was not fenced")
+                            .isEmpty();
+                    missed.add(ms + " ms");
+                }
+            }
+            assertThat(caught).as("a pause of " + active + " fenced by " + other + " (missed: " + missed + ")")
+                    .isNotNull();
             await(active + " gives up the VIP once it finds itself fenced").atMost(Duration.ofSeconds(60))
                     .pollInterval(Duration.ofMillis(500)).until(() -> !lab.servesVip(active));
             assertThat(watch.stop()).as("moments when both nodes served the VIP").isEmpty();
+            record.add("pause of " + active + " for " + caught + " (above the 650 ms dead time + tick): fenced by "
+                    + other + (missed.isEmpty() ? "" : "; shorter pauses not caught, and harmless: " + missed));
         }
-        record.add("pause of " + active + " for 900 ms (above the 650 ms dead time + tick): fenced by " + other);
         lab.run("fence", "on", active); // the operator unfences it after checking it
         awaitBothInView();
     }
