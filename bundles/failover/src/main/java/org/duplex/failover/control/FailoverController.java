@@ -367,15 +367,14 @@ public final class FailoverController {
                         a.node(), a.epoch(), outcome.detail(), fencer.retryInterval(a.node()).toMillis());
                 return Optional.of("fencing " + a.node() + " failed: " + outcome.detail());
             default:
-                history.add(decided);
-                LOG.info("{} [{}]: {}", a.summary(), a.epoch(), a.reason());
+                recordDecision(decided, a);
                 Resource r = config.resources().get(a.resource().orElseThrow());
                 Operation.Kind kind = switch (a.op()) {
                     case START -> Operation.Kind.START;
                     case STOP -> Operation.Kind.STOP;
                     default -> Operation.Kind.PROBE;
                 };
-                Report rep = send(a.node(), new Operation(kind, r, a.group(), a.epoch(), a.reason()), r);
+                Report rep = dispatch(a.node(), new Operation(kind, r, a.group(), a.epoch(), a.reason()), r).await();
                 table.apply(rep);
                 boolean ok = switch (kind) {
                     case START -> rep.state() == ResourceState.RUNNING;
@@ -398,36 +397,30 @@ public final class FailoverController {
      * once (a resource without agent would spin it).
      */
     private Probed probeAll(FailoverConfig config, List<Action> probes) {
-        record Sent(Action action, Operation op, CompletableFuture<Report> report, long deadline, Duration limit) {
-        }
-        List<Sent> sent = new ArrayList<>();
+        List<Pending> sent = new ArrayList<>();
         for (Action a : probes) {
-            history.add(new History.Entry(clock.instant(), a.node(), a.group(), a.resource(), History.Kind.DECISION,
-                    a.summary() + " [" + a.epoch() + "]: " + a.reason()));
-            LOG.info("{} [{}]: {}", a.summary(), a.epoch(), a.reason());
+            recordDecision(new History.Entry(clock.instant(), a.node(), a.group(), a.resource(),
+                    History.Kind.DECISION, a.summary() + " [" + a.epoch() + "]: " + a.reason()), a);
             Resource r = config.resources().get(a.resource().orElseThrow());
-            Operation op = new Operation(Operation.Kind.PROBE, r, a.group(), a.epoch(), a.reason());
-            Duration limit = limit(op, r);
-            CompletableFuture<Report> f;
-            try {
-                f = transport.send(a.node(), op);
-            } catch (RuntimeException e) {
-                f = CompletableFuture.failedFuture(e);
-            }
-            sent.add(new Sent(a, op, f, System.nanoTime() + limit.toNanos(), limit));
+            sent.add(dispatch(a.node(), new Operation(Operation.Kind.PROBE, r, a.group(), a.epoch(), a.reason()), r));
         }
         Optional<String> failed = Optional.empty();
         int told = 0;
-        for (Sent x : sent) {
-            Report rep = await(x.action().node(), x.op(), x.report(), x.deadline(), x.limit());
+        for (int i = 0; i < sent.size(); i++) {
+            Report rep = sent.get(i).await();
             table.apply(rep);
             if (rep.state() != ResourceState.UNKNOWN) {
                 told++;
             } else if (failed.isEmpty()) {
-                failed = Optional.of(x.action().summary() + " failed: " + rep.result().reason());
+                failed = Optional.of(probes.get(i).summary() + " failed: " + rep.result().reason());
             }
         }
         return new Probed(told, failed);
+    }
+
+    private void recordDecision(History.Entry decided, Action a) {
+        history.add(decided);
+        LOG.info("{} [{}]: {}", a.summary(), a.epoch(), a.reason());
     }
 
     private static Duration limit(Operation op, Resource r) {
@@ -440,27 +433,43 @@ public final class FailoverController {
         return limit.plus(MARGIN);
     }
 
-    private Report send(NodeId node, Operation op, Resource r) {
-        Duration limit = limit(op, r);
+    /** An operation sent to a node, whose report is awaited until the operation's limit counted from the send. */
+    private final class Pending {
+        private final NodeId node;
+        private final Operation op;
+        private final CompletableFuture<Report> report;
+        private final Duration limit;
+        private final long deadline;
+
+        Pending(NodeId node, Operation op, CompletableFuture<Report> report, Duration limit) {
+            this.node = node;
+            this.op = op;
+            this.report = report;
+            this.limit = limit;
+            this.deadline = System.nanoTime() + limit.toNanos();
+        }
+
+        Report await() {
+            try {
+                return report.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return unreachable(node, op, "interrupted");
+            } catch (ExecutionException | TimeoutException e) {
+                return unreachable(node, op, e instanceof TimeoutException ? "no report within " + limit.toMillis()
+                        + " ms" : String.valueOf(e.getCause()));
+            }
+        }
+    }
+
+    private Pending dispatch(NodeId node, Operation op, Resource r) {
         CompletableFuture<Report> f;
         try {
             f = transport.send(node, op);
         } catch (RuntimeException e) {
             f = CompletableFuture.failedFuture(e);
         }
-        return await(node, op, f, System.nanoTime() + limit.toNanos(), limit);
-    }
-
-    private Report await(NodeId node, Operation op, CompletableFuture<Report> report, long deadline, Duration limit) {
-        try {
-            return report.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return unreachable(node, op, "interrupted");
-        } catch (ExecutionException | TimeoutException e) {
-            return unreachable(node, op, e instanceof TimeoutException ? "no report within " + limit.toMillis()
-                    + " ms" : String.valueOf(e.getCause()));
-        }
+        return new Pending(node, op, f, limit(op, r));
     }
 
     /** No report: the outcome is unknown, so the state is too (a stop is then as good as unconfirmed). */
