@@ -190,8 +190,11 @@ public final class ClusterCore {
             nextHelloAt = now + helloGap;
         }
         if (view.id().equals(pendingView) && !established && now - pendingSince > termDeadlineNanos) {
-            LOG.warn("Node {}: term {} not established within {} ms (paused, or members unreachable); abandoned",
-                    self, pendingEpoch, termDeadlineNanos / 1_000_000);
+            List<String> silent = partition.stream().filter(n -> !acks.contains(n)).map(NodeId::toString).sorted()
+                    .toList();
+            LOG.warn("Node {}: term {} not established within {} ms (paused, or members unreachable); abandoned;"
+                    + " no acknowledgement from {}", self, pendingEpoch, termDeadlineNanos / 1_000_000,
+                    silent.isEmpty() ? "nobody missing (tiebreaker epoch not durable, or no quorum)" : silent);
             pendingView = null;
             termBackoffUntil = now + termDeadlineNanos;
         }
