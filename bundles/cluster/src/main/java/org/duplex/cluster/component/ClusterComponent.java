@@ -26,6 +26,7 @@ import org.duplex.api.model.Liveness;
 import org.duplex.api.liveness.PeerStatus;
 import org.duplex.api.model.NodeId;
 import org.duplex.api.model.NodeMode;
+import org.duplex.api.status.StatusSection;
 import org.duplex.cluster.config.ClusterConfig;
 import org.duplex.cluster.core.ProposeResult;
 import org.duplex.cluster.quorum.NoQuorumPolicy;
@@ -36,6 +37,7 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.FieldOption;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
@@ -71,6 +73,11 @@ public class ClusterComponent implements ClusterService, ClusterAdmin, Execution
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     volatile NodeFencing nodeFencing;
+
+    /** From any bundle or plug-in: its part of ha:status. */
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY, fieldOption = FieldOption.REPLACE)
+    volatile List<StatusSection> statusSections = List.of();
 
     private volatile ClusterNode node;
 
@@ -164,6 +171,11 @@ public class ClusterComponent implements ClusterService, ClusterAdmin, Execution
     @Override
     public String tiebreakerStatus() {
         return node.tiebreakerStatus();
+    }
+
+    @Override
+    public List<StatusSection> statusSections() {
+        return statusSections;
     }
 
     @Override

@@ -18,6 +18,7 @@ import org.duplex.api.liveness.LinkStatus;
 import org.duplex.api.liveness.PeerStatus;
 import org.duplex.api.model.NodeId;
 import org.duplex.api.model.NodeMode;
+import org.duplex.api.status.StatusSection;
 import org.duplex.cluster.config.ClusterConfig;
 import org.duplex.cluster.config.ConfigCodec;
 import org.duplex.cluster.config.ConfigDiff;
@@ -26,9 +27,13 @@ import org.duplex.cluster.config.ConfigValidator;
 import org.duplex.cluster.config.NodeConfig;
 import org.duplex.cluster.core.ProposeResult;
 import org.duplex.cluster.liveness.LivenessCombiner;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** The logic behind the ha: commands, testable without a shell. Errors are thrown with operator-ready text. */
 public final class AdminOperations {
+
+    private static final Logger LOG = LoggerFactory.getLogger(AdminOperations.class);
 
     private final ClusterAdmin admin;
     private final Duration confirmTimeout;
@@ -71,7 +76,21 @@ public final class AdminOperations {
                     .append('\n');
         }
         out.append("(* = coordinator)\n");
+        admin.statusSections().stream().sorted(java.util.Comparator.comparingInt(StatusSection::order))
+                .map(AdminOperations::render).filter(t -> !t.isBlank())
+                .forEach(t -> out.append('\n').append(t.stripTrailing()).append('\n'));
         return out.toString();
+    }
+
+    /** A section that throws must not take ha:status down with it: it shows as failed, the rest still prints. */
+    private static String render(StatusSection s) {
+        try {
+            String t = s.render();
+            return t == null ? "" : t;
+        } catch (RuntimeException e) {
+            LOG.warn("status section {} failed", s.getClass().getName(), e);
+            return "(status section " + s.getClass().getName() + " failed: " + e + ")";
+        }
     }
 
     private static String link(LinkStatus l) {

@@ -29,4 +29,9 @@ public interface ClusterAdmin {
     default String tiebreakerStatus() {
         return "";
     }
+
+    /** What other bundles add to ha:status, in any order; empty when none is registered. */
+    default List<org.duplex.api.status.StatusSection> statusSections() {
+        return List.of();
+    }
 }

@@ -41,6 +41,7 @@ class AdminOperationsTest {
     int proposals;
     AdminOperations ops;
     String lease = "";
+    List<org.duplex.api.status.StatusSection> sections = List.of();
 
     @BeforeEach
     void setUp() throws Exception {
@@ -87,6 +88,11 @@ class AdminOperationsTest {
             @Override
             public String tiebreakerStatus() {
                 return lease;
+            }
+
+            @Override
+            public List<org.duplex.api.status.StatusSection> statusSections() {
+                return sections;
             }
         };
         ops = new AdminOperations(admin, Duration.ofSeconds(1));
@@ -141,5 +147,32 @@ class AdminOperationsTest {
         lease = "held by this node n1 (valid 1900 ms more unless renewed); weight of n1: 2";
         assertThat(ops.status()).contains("Tiebreaker:  none\nLease:       held by this node n1");
         assertThat(ops.show()).contains("clusterName: prod");
+    }
+
+    @Test
+    void otherBundlesSectionsFollowInTheirOrderAndOneThatThrowsDoesNotHideTheRest() {
+        sections = List.of(section(200, () -> "Plug-in: second\n"), section(100, () -> "Groups: first"),
+                section(150, () -> {
+                    throw new IllegalStateException("no store");
+                }), section(120, () -> ""));
+        String out = ops.status();
+        assertThat(out).contains("(* = coordinator)\n\nGroups: first\n\n(status section ")
+                .contains("failed: java.lang.IllegalStateException: no store)\n\nPlug-in: second\n")
+                .doesNotContain("\n\n\n");
+        assertThat(out.indexOf("Groups: first")).isLessThan(out.indexOf("Plug-in: second"));
+    }
+
+    private static org.duplex.api.status.StatusSection section(int order, java.util.function.Supplier<String> text) {
+        return new org.duplex.api.status.StatusSection() {
+            @Override
+            public int order() {
+                return order;
+            }
+
+            @Override
+            public String render() {
+                return text.get();
+            }
+        };
     }
 }

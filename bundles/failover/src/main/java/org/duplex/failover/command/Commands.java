@@ -167,6 +167,82 @@ public final class Commands {
         return sb.toString().stripTrailing();
     }
 
+    /**
+     * The failover part of {@code ha:status}: where each group runs (or that it is stopped or blocked, and why),
+     * then each bound monitor's results that need a look, in the monitor's own words. Empty with nothing configured.
+     */
+    public String statusSection() {
+        FailoverConfig cfg = service.store().load();
+        if (cfg.groups().isEmpty() && cfg.monitors().isEmpty()) {
+            return "";
+        }
+        StringBuilder sb = new StringBuilder();
+        if (!cfg.groups().isEmpty()) {
+            Map<NodeId, Map<ResourceId, ResourceState>> states = new java.util.TreeMap<>(
+                    java.util.Comparator.comparing(NodeId::toString));
+            states.putAll(service.states());
+            Optional<Plan> plan;
+            try {
+                plan = Optional.of(service.plan());
+            } catch (RuntimeException e) {
+                plan = Optional.empty();
+            }
+            sb.append(String.format("%-16s %s%n", "GROUP", "WHERE"));
+            for (ResourceGroup g : cfg.groups()) {
+                List<String> where = new ArrayList<>();
+                states.forEach((n, m) -> {
+                    List<String> here = g.resources().stream()
+                            .filter(r -> m.getOrDefault(r, ResourceState.STOPPED) != ResourceState.STOPPED)
+                            .map(r -> r + "=" + m.get(r).name().toLowerCase()).toList();
+                    boolean allRunning = g.resources().stream()
+                            .allMatch(r -> m.getOrDefault(r, ResourceState.STOPPED) == ResourceState.RUNNING);
+                    if (allRunning) {
+                        where.add("running on " + n);
+                    } else if (!here.isEmpty()) {
+                        where.add("on " + n + ": " + String.join(" ", here));
+                    }
+                });
+                sb.append(String.format("%-16s %s%n", g.id(), where.isEmpty() ? "stopped" : String.join("; ", where)));
+                plan.ifPresent(p -> p.actions().stream()
+                        .filter(a -> a.op() == Action.Op.BLOCK && a.group().filter(g.id()::equals).isPresent())
+                        .forEach(a -> sb.append(String.format("%-16s BLOCKED: %s%n", "", a.reason()))));
+            }
+        }
+        if (!cfg.monitors().isEmpty()) {
+            if (sb.length() > 0) {
+                sb.append('\n');
+            }
+            var results = service.monitorResults();
+            sb.append(String.format("%-16s %-28s %s%n", "MONITOR", "BINDING", "RESULT"));
+            for (MonitorBinding m : cfg.monitors().values()) {
+                String binding = m.type() + " on=" + (m.on() == MonitorBinding.Scope.RESOURCE ? "resource" : "node")
+                        + " " + m.target();
+                List<String> look = new ArrayList<>();
+                List<String> fine = new ArrayList<>();
+                new java.util.TreeMap<>(results.entrySet().stream().collect(java.util.stream.Collectors.toMap(
+                        e -> e.getKey().toString(), Map.Entry::getValue))).forEach((n, byMonitor) -> {
+                            var r = byMonitor.get(m.id());
+                            if (r == null) {
+                                return;
+                            }
+                            String reason = r.result().reason();
+                            if (reason.startsWith("HEALTHY") || reason.startsWith("PENDING")) {
+                                fine.add(n);
+                            } else {
+                                look.add(n + ": " + reason);
+                            }
+                        });
+                if (service.monitorType(m.type()).isEmpty()) {
+                    look.add(0, "type " + m.type() + " MISSING on this node (no failover from it)");
+                }
+                String result = look.isEmpty() ? (fine.isEmpty() ? "no results yet" : "healthy on "
+                        + String.join(", ", fine)) : String.join("\n" + " ".repeat(46), look);
+                sb.append(String.format("%-16s %-28s %s%n", m.id(), binding, result));
+            }
+        }
+        return sb.toString().stripTrailing();
+    }
+
     // ---- bound monitors -----------------------------------------------------------------------------------
 
     /**

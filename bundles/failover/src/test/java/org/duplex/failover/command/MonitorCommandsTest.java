@@ -223,4 +223,26 @@ class MonitorCommandsTest {
         assertThat(store.load().monitors()).isEmpty();
         assertThat(cmd.monitorShow(Optional.empty())).startsWith("no monitors bound");
     }
+
+    @Test
+    void statusShowsWhereEachGroupRunsAndTheMonitorsThatNeedALook() throws Exception {
+        assertThat(cmd.statusSection()).contains("GROUP", "web              stopped").doesNotContain("MONITOR");
+        cmd.monitorAdd("gw", "ping", List.of("on=node", "target=web", "count=2", "host=10.0.0.1"), false);
+        cmd.monitorAdd("disk", "disk", List.of("on=resource", "target=app", "path=/var"), false);
+        Instant at = Instant.parse("2026-01-01T12:00:10Z");
+        table.apply(new Report(N1, ResourceId.of("app"), Optional.of(ResourceId.of("web")), "start",
+                OperationResult.success("started", Duration.ZERO), ResourceState.RUNNING, false, at));
+        table.apply(new Report(N2, ResourceId.of("gw"), Optional.of(ResourceId.of("web")), Executor.HEALTH,
+                OperationResult.of(OcfStatus.ERR_GENERIC, "FAILED (2 in a row): monitor gw: no answer from 10.0.0.1",
+                        Duration.ZERO), ResourceState.FAILED, false, at));
+        table.apply(new Report(N1, ResourceId.of("gw"), Optional.of(ResourceId.of("web")), Executor.HEALTH,
+                OperationResult.success("HEALTHY: monitor gw: 10.0.0.1 answered in 0.4 ms", Duration.ZERO),
+                ResourceState.RUNNING, false, at));
+        String status = cmd.statusSection();
+        assertThat(status).contains("web              running on node1")
+                .containsPattern("gw +ping on=node web +node2: FAILED \\(2 in a row\\): monitor gw: no answer")
+                .containsPattern("disk +disk on=resource app +type disk MISSING on this node");
+        assertThat(status.lines().filter(l -> l.startsWith("gw")).findFirst().orElseThrow())
+                .as("a healthy node is not listed when another needs a look").doesNotContain("node1");
+    }
 }
