@@ -28,7 +28,10 @@
 #              that order (M active nodes, N-M standbys shared by all)
 #
 # Env: DUPLEX_NLAB_PREFIX (namespace prefix, default dxn-), DUPLEX_NLAB_DIR (default /var/tmp/duplex-nlab),
-#      DUPLEX_NLAB_HEAP (max heap per node, default the distribution's)
+#      DUPLEX_NLAB_HEAP (max heap per node, default the distribution's),
+#      DUPLEX_NLAB_DEAD_MS (heartbeat dead time and fd.timeout.ms, default the distribution's 600; warn at 2/3 of
+#      it): N JVMs share this machine's 2 cores, so a large lab needs the slack a large cluster on slow hardware
+#      would be given (corosync grows its token timeout with the node count for the same reason)
 set -euo pipefail
 
 P=${DUPLEX_NLAB_PREFIX:-dxn-}
@@ -168,6 +171,13 @@ nodes_up() {
             "$i" "$others" >"$h/etc/org.duplex.heartbeat.link-udp0.cfg"
         printf 'name = udp1\ntype = udp\nlocal.address = 10.78.1.%s\nport = 7401\nmulticast.group = 239.78.1.1\npeers = %s\n' \
             "$i" "$others" >"$h/etc/org.duplex.heartbeat.link-udp1.cfg"
+        if [ -n "${DUPLEX_NLAB_DEAD_MS:-}" ]; then
+            set_prop "$c" fd.timeout.ms "$DUPLEX_NLAB_DEAD_MS"
+            for l in udp0 udp1; do
+                printf 'warn.ms = %s\ndead.ms = %s\n' $((DUPLEX_NLAB_DEAD_MS * 2 / 3)) "$DUPLEX_NLAB_DEAD_MS" \
+                    >>"$h/etc/org.duplex.heartbeat.link-$l.cfg"
+            done
+        fi
         printf 'type = exec\ncommand = %s\nnodes = %s\ntimeout = 10s\n' "$LAB/fence.sh" "$all" \
             >"$h/etc/org.duplex.failover.fence-switch.cfg"
         printf 'run.dir = %s/run\n' "$h" >"$h/etc/org.duplex.failover.agent.process.cfg"

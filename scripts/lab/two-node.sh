@@ -26,6 +26,8 @@
 #   two-node.sh loss PCT               drop PCT % of packets each way on both nodes' LAN and interconnect
 #                                      (nftables numgen rules in their namespaces; 0 removes them; serial untouched)
 #   two-node.sh cut|heal NODE          interconnect port of NODE down / up (serial link stays)
+#   two-node.sh cut-lan|heal-lan NODE  public LAN port of NODE down / up (interconnect and serial stay: the node
+#                                      lives, but clients and the LAN's gateway cannot reach it)
 #   two-node.sh fence off|on|status NODE   the fence device by hand
 #   two-node.sh kill-app NODE          SIGKILL the web service process on NODE (the JVM stays)
 #   two-node.sh probe start FILE | probe stop   client probe: connects to the VIP every 10 ms (lab/probe.py)
@@ -245,6 +247,8 @@ case "$cmd" in
           done ;;
     cut) ip -n "$SW" link set "n$(idx_of "$1")-ic" down ;;
     heal) ip -n "$SW" link set "n$(idx_of "$1")-ic" up ;;
+    cut-lan) ip -n "$SW" link set "n$(idx_of "$1")-lan" down ;;
+    heal-lan) ip -n "$SW" link set "n$(idx_of "$1")-lan" up ;;
     fence) "$LAB/fence.sh" "$1" "$2" ;;
     kill-app) found=0
               for p in $(ip netns pids "$(ns_of "$1")"); do

@@ -292,6 +292,57 @@ class TwoNodeFailoverIT {
     }
 
     /**
+     * A node-health monitor drives failover (issue 14): the ping plug-in, installed on both running nodes and bound
+     * {@code on=node} to web against the client's address on the public LAN. Cutting the active node's public port
+     * only (interconnect and serial up: the node lives, no fence) makes it ineligible for web, which moves to the
+     * other node; healing the port lifts the ban (failback is manual, so web stays). The goal is interval x count
+     * + 1 s from the cut (3 s here); the time is recorded, and the bound asserted is the goal plus 5 s for a loaded
+     * runner.
+     */
+    @Test
+    @Order(9)
+    void aNodeThatLosesItsPublicNetworkGivesUpTheGroup() throws Exception {
+        awaitBothInView();
+        for (String n : List.of("node1", "node2")) {
+            lab.client(n, "feature:install duplex-plugin-ping");
+            await("the ping monitor type on " + n).atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1))
+                    .until(() -> lab.client(n, "ha:monitors").contains("ping"));
+        }
+        String active = lab.served();
+        String other = active.equals("node1") ? "node2" : "node1";
+        String added = lab.client(active, "ha:monitor-add gw ping on=node target=web interval=1s timeout=400ms count=2"
+                + " host=10.77.1.100");
+        assertThat(added).doesNotContainIgnoringCase("error");
+        await("gw healthy on both nodes").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500))
+                .until(() -> {
+                    String show = lab.client(active, "ha:monitor-show gw");
+                    return show.contains("node1: HEALTHY") && show.contains("node2: HEALTHY");
+                });
+        assertThat(lab.client(active, "ha:status")).containsPattern("gw +ping on=node web +healthy on node1, node2");
+        String since = now();
+        long t0 = System.nanoTime();
+        lab.run("cut-lan", active);
+        try {
+            awaitServedBy(other, other + " takes web once " + active + " cannot reach the LAN's gateway");
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            record.add("node-health monitor (ping, interval 1 s x count 2): " + active + "'s public port cut, web"
+                    + " served by " + other + " after " + ms + " ms (goal 3000 ms)");
+            assertThat(lab.client(other, "ha:history -n 200 web")).contains("fails a node-health check of web");
+            assertThat(lab.client(other, "ha:status")).contains(active + ": FAILED");
+            assertThat(lab.fenceStatus(active)).as("a live node that lost its LAN is not fenced").isEqualTo("on");
+            assertThat(ms).as("cut to served elsewhere, ms").isLessThan(3000 + 5000);
+        } finally {
+            lab.run("heal-lan", active);
+        }
+        await(active + " eligible again after its port is back").atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(500))
+                .until(() -> !lab.client(other, "ha:group-show web").contains("NOT ELIGIBLE " + active));
+        assertThat(lab.served()).as("failback is manual").isEqualTo(other);
+        assertThat(startsAndStops(since)).as("one move, no flapping").hasSize(4);
+        lab.client(other, "ha:monitor-remove gw");
+    }
+
+    /**
      * The scenarios above ran new code paths that the JIT compiles for a while afterwards (at an idle node's call
      * rates, minutes): wait, at most 2 minutes, until both JVMs' compiler threads use under 0.2 % of a core over
      * 10 s, so the measurement that follows is of the idle node, not of its warm-up.

@@ -69,6 +69,8 @@ public final class ClusterCore {
     private long pendingEpoch;
     private long pendingSince;
     private long termBackoffUntil;
+    /** Terms abandoned in a row: each retry waits twice as long (up to 8 deadlines), so an overloaded cluster settles. */
+    private int abandonedTerms;
     private long termDeadlineNanos = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(500);
     private final Set<NodeId> acks = new HashSet<>();
     private boolean established;
@@ -101,6 +103,7 @@ public final class ClusterCore {
         this.epochStore = epochStore;
         this.configStore = configStore;
         this.clock = clock;
+        this.termBackoffUntil = clock.getAsLong();
         this.outbox = outbox;
         Optional<ClusterConfig> stored = configStore.load();
         setConfig(stored.filter(s -> !bootstrap.isNewerThan(s)).orElse(bootstrap));
@@ -192,11 +195,15 @@ public final class ClusterCore {
         if (view.id().equals(pendingView) && !established && now - pendingSince > termDeadlineNanos) {
             List<String> silent = partition.stream().filter(n -> !acks.contains(n)).map(NodeId::toString).sorted()
                     .toList();
+            abandonedTerms++;
+            long wait = termDeadlineNanos << Math.min(abandonedTerms - 1, 3);
             LOG.warn("Node {}: term {} not established within {} ms (paused, or members unreachable); abandoned;"
-                    + " no acknowledgement from {}", self, pendingEpoch, termDeadlineNanos / 1_000_000,
-                    silent.isEmpty() ? "nobody missing (tiebreaker epoch not durable, or no quorum)" : silent);
+                    + " no acknowledgement from {}; next attempt in {} ms", self, pendingEpoch,
+                    termDeadlineNanos / 1_000_000,
+                    silent.isEmpty() ? "nobody missing (tiebreaker epoch not durable, or no quorum)" : silent,
+                    wait / 1_000_000);
             pendingView = null;
-            termBackoffUntil = now + termDeadlineNanos;
+            termBackoffUntil = now + wait;
         }
         if (!d.quorate() && view.id().equals(pendingView) && !established) {
             // a term that could not be established before quorum went away is abandoned; if quorum comes back
@@ -204,12 +211,13 @@ public final class ClusterCore {
             LOG.info("Node {}: abandoning the unestablished term {} (lost quorum: {})", self, pendingEpoch, d.reason());
             pendingView = null;
         }
-        if (d.quorate() && isCandidate() && !view.id().equals(pendingView) && now >= termBackoffUntil) {
+        if (d.quorate() && isCandidate() && !view.id().equals(pendingView) && now - termBackoffUntil >= 0) {
             maybeStartTerm();
         }
         if (view.id().equals(pendingView) && !established) {
             if (d.quorate() && acks.containsAll(partition) && tiebreaker.epochDurable(pendingEpoch)) {
                 established = true;
+                abandonedTerms = 0;
                 LOG.info("Node {} is coordinator of view {} {} with fencing epoch {}", self, view.id(),
                         view.members(), pendingEpoch);
             } else if (now - nextTermAt >= 0) {

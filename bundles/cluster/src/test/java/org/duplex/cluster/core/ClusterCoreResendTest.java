@@ -85,4 +85,38 @@ class ClusterCoreResendTest {
         n1.tick();
         assertThat(n1.isEstablishedCoordinator()).isTrue();
     }
+
+    @Test
+    void termsThatKeepFailingAreRetriedWithGrowingGapsAndTheFirstSuccessResetsThem() throws Exception {
+        ClusterCore n1 = core(N1);
+        n1.onView(new MembershipView("v1", List.of(N1, N2)));
+        n1.onMessage(new ClusterMessage.Hello(N2, "v1", 0, config, false));
+        List<Long> opened = new ArrayList<>();
+        long start = now;
+        for (int i = 0; i < 400; i++) { // 20 s; n2 takes every term but its acknowledgements never arrive
+            now += TICK;
+            int before = sent.size();
+            n1.tick();
+            sent.subList(before, sent.size()).stream().filter(m -> m instanceof ClusterMessage.NewTerm)
+                    .map(m -> ((ClusterMessage.NewTerm) m).epoch()).distinct()
+                    .filter(e -> !opened.contains(e)).forEach(opened::add);
+        }
+        // a fixed gap (deadline 500 ms + 500 ms) would open ~20 terms, each a new epoch persisted on every node
+        assertThat(opened).hasSizeBetween(4, 8);
+        long next = -1;
+        for (int i = 0; i < 400 && next < 0; i++) { // the next attempt, within 8 deadlines
+            now += TICK;
+            int before = sent.size();
+            n1.tick();
+            next = sent.subList(before, sent.size()).stream().filter(m -> m instanceof ClusterMessage.NewTerm)
+                    .mapToLong(m -> ((ClusterMessage.NewTerm) m).epoch()).filter(e -> !opened.contains(e))
+                    .findFirst().orElse(-1);
+        }
+        assertThat(next).as("still retried, however long it failed").isPositive();
+        assertThat(now - start).isLessThan(TimeUnit.SECONDS.toNanos(25));
+        n1.onMessage(new ClusterMessage.TermAck(N2, "v1", next));
+        now += TICK;
+        n1.tick();
+        assertThat(n1.state().isCoordinator()).as("an acknowledgement within the deadline establishes it").isTrue();
+    }
 }
