@@ -15,6 +15,7 @@ PACKAGES=(
   ndisc6                    # VIP agent: IPv6 unsolicited neighbour advertisement
   procps                    # process agent: pgrep / kill in tests
   psmisc                    # filesystem agent: fuser to kill users on unmount
+  e2fsprogs                 # filesystem agent and os plug-in tests: mkfs.ext4 for loop-mounted images
   qemu-utils                # mirror: qemu-io / qemu-img NBD clients
   libnbd-bin                # mirror: nbdinfo / nbdcopy NBD clients
   nbdkit                    # mirror benchmark: reference NBD server
