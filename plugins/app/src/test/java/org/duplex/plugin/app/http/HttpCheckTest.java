@@ -214,14 +214,14 @@ class HttpCheckTest {
 
     @Test
     void slowAnswerIsUnhealthyWithinTheTimeout() {
-        Duration timeout = Duration.ofMillis(800);
+        Duration timeout = Duration.ofMillis(2000);
         long t0 = System.nanoTime();
         HealthStatus s = check.check(get(url("/slow")), timeout);
         Duration wall = Duration.ofNanos(System.nanoTime() - t0);
         assertThat(s.health()).isEqualTo(Health.UNHEALTHY);
         assertThat(s.reason()).startsWith("no answer from " + url("/slow") + " within ");
         assertThat(s.elapsed()).isLessThanOrEqualTo(timeout);
-        assertThat(wall).isLessThan(timeout.plusMillis(300));
+        assertThat(wall).isLessThan(timeout.plusMillis(1000));
     }
 
     @Test

@@ -124,14 +124,14 @@ class TcpCheckTest {
         }
         assertThat(full).as("accept queue filled").isTrue();
 
-        Duration timeout = Duration.ofMillis(700);
+        Duration timeout = Duration.ofMillis(2000);
         long t0 = System.nanoTime();
         HealthStatus s = check.check(at(server.getLocalPort()), timeout);
         Duration wall = Duration.ofNanos(System.nanoTime() - t0);
         assertThat(s.health()).isEqualTo(Health.UNHEALTHY);
         assertThat(s.reason()).startsWith("no connection to 127.0.0.1:" + server.getLocalPort() + " within ");
         assertThat(s.elapsed()).isLessThanOrEqualTo(timeout);
-        assertThat(wall).isLessThan(timeout.plusMillis(300));
+        assertThat(wall).isLessThan(timeout.plusMillis(1000));
     }
 
     @Test
@@ -166,7 +166,7 @@ class TcpCheckTest {
     @Test
     void connectedButNoReplyIsUnhealthyWithinTheTimeout() throws Exception {
         int port = serve((in, out) -> testOver.await());
-        Duration timeout = Duration.ofMillis(600);
+        Duration timeout = Duration.ofMillis(1500);
         HealthStatus s = check.check(at(port, "send", "PING\\r\\n", "expect", "PONG"), timeout);
         assertThat(s.health()).isEqualTo(Health.UNHEALTHY);
         assertThat(s.reason()).startsWith("127.0.0.1:" + port + " sent no 'PONG' within ").endsWith("(got nothing)");
