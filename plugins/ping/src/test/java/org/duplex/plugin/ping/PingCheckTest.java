@@ -46,12 +46,22 @@ class PingCheckTest {
     @Test
     void badParametersAreNamedAndNeverThrow() {
         assertThat(check.validate(Map.of())).containsExactly(
-                "host: required (an IP address or a name, for example host=192.168.1.1)");
+                "host: required (an IP address or a name, for example host=192.168.1.1; or hosts=a,b,c for several)");
         assertThat(check.validate(Map.of("host", "h", "port", "x"))).containsExactly("port: 'x' is not a number");
         assertThat(check.validate(Map.of("host", "h", "port", "70000"))).containsExactly(
                 "port: 70000 is outside 1-65535");
         assertThat(check.validate(Map.of("host", "h", "colour", "red"))).containsExactly(
-                "colour: unknown parameter (ping takes host and port)");
+                "colour: unknown parameter (ping takes host or hosts, min-reachable and port)");
+        assertThat(check.validate(Map.of("host", "a", "hosts", "b,c"))).containsExactly(
+                "hosts: give either host (one target) or hosts (several), not both");
+        assertThat(check.validate(Map.of("hosts", "a,,b"))).containsExactly("hosts: 'a,,b' has an empty entry");
+        assertThat(check.validate(Map.of("hosts", "a,b,a"))).containsExactly("hosts: 'a,b,a' names a target twice");
+        assertThat(check.validate(Map.of("hosts", " "))).hasSize(1).allMatch(p -> p.startsWith("hosts: empty"));
+        assertThat(check.validate(Map.of("hosts", "a,b", "min-reachable", "3"))).containsExactly(
+                "min-reachable: 3 is outside 1-2 (the number of targets)");
+        assertThat(check.validate(Map.of("hosts", "a,b", "min-reachable", "0"))).hasSize(1);
+        assertThat(check.validate(Map.of("hosts", "a,b", "min-reachable", "two"))).containsExactly(
+                "min-reachable: 'two' is not a number");
         HealthStatus s = check.check(Map.of("port", "x"), Duration.ofSeconds(1));
         assertThat(s.health()).isEqualTo(Health.UNKNOWN);
         assertThat(s.reason()).startsWith("invalid parameters: host: required");
