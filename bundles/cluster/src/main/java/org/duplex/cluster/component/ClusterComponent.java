@@ -26,6 +26,7 @@ import org.duplex.api.model.Liveness;
 import org.duplex.api.liveness.PeerStatus;
 import org.duplex.api.model.NodeId;
 import org.duplex.api.model.NodeMode;
+import org.duplex.api.plugin.ClusterPlugins;
 import org.duplex.cluster.config.ClusterConfig;
 import org.duplex.cluster.core.ProposeResult;
 import org.duplex.cluster.quorum.NoQuorumPolicy;
@@ -46,7 +47,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Thin DS wiring: configuration in, a running {@link ClusterNode} out as ClusterService, the failover bundle's
- * ExecutionChannel (orders over the cluster channel) and FailoverConfigStore (on the replicated configuration).
+ * ExecutionChannel (orders over the cluster channel), FailoverConfigStore (on the replicated configuration) and
+ * ClusterPlugins (the plug-in set in the replicated configuration, nodes' plug-in reports over the channel).
  */
 @Component(configurationPid = "org.duplex.cluster", configurationPolicy = ConfigurationPolicy.REQUIRE,
         service = {ClusterService.class, ClusterAdmin.class, ExecutionChannel.class, FailoverConfigStore.class,
@@ -74,11 +76,15 @@ public class ClusterComponent implements ClusterService, ClusterAdmin, Execution
 
     private volatile ClusterNode node;
 
+    /** ClusterPlugins, registered by hand: its addListener would clash with FailoverConfigStore's on this class. */
+    private org.osgi.framework.ServiceRegistration<ClusterPlugins> pluginsRegistration;
+
     @Activate
-    void activate(ClusterConfiguration c) throws Exception {
+    void activate(ClusterConfiguration c, org.osgi.framework.BundleContext context) throws Exception {
         NodeOptions o = options(c);
         node = new ClusterNode(o, Duration.ofMillis(c.execution_timeout_ms()), this::weight, () -> nodeFencing);
         node.start();
+        pluginsRegistration = context.registerService(ClusterPlugins.class, node.plugins(), null);
         LOG.info("Cluster node {} started in cluster '{}' on {}:{} (tiebreaker {}, no-quorum policy {})",
                 o.nodeId(), o.clusterName(), o.bindAddress(), o.effectiveBindPort(), o.tiebreaker(),
                 o.noQuorumPolicy());
@@ -115,6 +121,14 @@ public class ClusterComponent implements ClusterService, ClusterAdmin, Execution
 
     @Deactivate
     void deactivate() {
+        if (pluginsRegistration != null) {
+            try {
+                pluginsRegistration.unregister();
+            } catch (IllegalStateException alreadyGone) {
+                // the bundle is stopping
+            }
+            pluginsRegistration = null;
+        }
         if (node != null) {
             node.close();
         }
