@@ -27,7 +27,10 @@ public interface ClusterPlugins {
      */
     PluginSet save(PluginSet expected, Set<String> names) throws IOException;
 
-    /** Called with the new set whenever the set changes (not on other configuration changes); returns a remover. */
+    /**
+     * Called with the set of every newer configuration version, changed or not (a node's report says which version
+     * it has applied, so it moves on with every version); returns a handle that removes the listener.
+     */
     AutoCloseable addListener(Consumer<PluginSet> listener);
 
     /** Tells every member (and this node) about this node's plug-ins; repeated to nodes that join later. */

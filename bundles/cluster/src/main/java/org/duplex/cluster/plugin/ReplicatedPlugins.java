@@ -123,11 +123,10 @@ public final class ReplicatedPlugins implements ClusterPlugins {
 
     @Override
     public AutoCloseable addListener(Consumer<PluginSet> listener) {
-        AtomicReference<Set<String>> seen = new AtomicReference<>(wanted().names());
+        AtomicReference<Long> seen = new AtomicReference<>(cluster.config().version());
         return cluster.addConfigListener(c -> {
-            PluginSet now = of(c);
-            if (!now.names().equals(seen.getAndSet(now.names()))) {
-                listener.accept(now);
+            if (c.version() > seen.getAndSet(Math.max(seen.get(), c.version()))) {
+                listener.accept(of(c));
             }
         });
     }
