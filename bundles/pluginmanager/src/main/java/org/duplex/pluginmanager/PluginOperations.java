@@ -123,7 +123,9 @@ public final class PluginOperations {
                 } else {
                     PluginState s = r.state(name);
                     state = word(s.status());
-                    detail = s.detail() + (r.applied() < set.version() && set.names().contains(name)
+                    boolean catchingUp = r.applied() < set.version() && set.names().contains(name)
+                            && s.status() != Status.INSTALLED;
+                    detail = s.detail() + (catchingUp
                             ? (s.detail().isEmpty() ? "" : "; ") + "working on version " + set.version() : "");
                 }
                 if (!set.names().contains(name) && "absent".equals(state)) {

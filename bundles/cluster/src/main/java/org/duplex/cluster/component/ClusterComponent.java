@@ -55,6 +55,10 @@ import org.slf4j.LoggerFactory;
                 PeerLivenessListener.class},
         property = "service.ranking:Integer=100")
 @Designate(ocd = ClusterConfiguration.class)
+// ClusterPlugins is registered in activate(), not by DS: declare it, so resolvers (karaf:verify, the features
+// service) see that this bundle provides what the plug-in manager's DS reference requires.
+@org.osgi.annotation.bundle.Capability(namespace = "osgi.service",
+        attribute = "objectClass:List<String>=\"org.duplex.api.plugin.ClusterPlugins\"", uses = ClusterPlugins.class)
 public class ClusterComponent implements ClusterService, ClusterAdmin, ExecutionChannel, FailoverConfigStore,
         PeerLivenessListener {
 
