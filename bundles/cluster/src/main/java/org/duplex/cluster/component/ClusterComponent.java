@@ -26,7 +26,6 @@ import org.duplex.api.model.Liveness;
 import org.duplex.api.liveness.PeerStatus;
 import org.duplex.api.model.NodeId;
 import org.duplex.api.model.NodeMode;
-import org.duplex.api.plugin.ClusterPlugins;
 import org.duplex.cluster.config.ClusterConfig;
 import org.duplex.cluster.core.ProposeResult;
 import org.duplex.cluster.quorum.NoQuorumPolicy;
@@ -47,18 +46,15 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Thin DS wiring: configuration in, a running {@link ClusterNode} out as ClusterService, the failover bundle's
- * ExecutionChannel (orders over the cluster channel), FailoverConfigStore (on the replicated configuration) and
- * ClusterPlugins (the plug-in set in the replicated configuration, nodes' plug-in reports over the channel).
+ * ExecutionChannel (orders over the cluster channel) and FailoverConfigStore (on the replicated configuration).
+ * ClusterPlugins comes from {@link ClusterPluginsComponent} (its addListener would clash with FailoverConfigStore's
+ * here).
  */
 @Component(configurationPid = "org.duplex.cluster", configurationPolicy = ConfigurationPolicy.REQUIRE,
         service = {ClusterService.class, ClusterAdmin.class, ExecutionChannel.class, FailoverConfigStore.class,
                 PeerLivenessListener.class},
         property = "service.ranking:Integer=100")
 @Designate(ocd = ClusterConfiguration.class)
-// ClusterPlugins is registered in activate(), not by DS: declare it, so resolvers (karaf:verify, the features
-// service) see that this bundle provides what the plug-in manager's DS reference requires.
-@org.osgi.annotation.bundle.Capability(namespace = "osgi.service",
-        attribute = "objectClass:List<String>=\"org.duplex.api.plugin.ClusterPlugins\"", uses = ClusterPlugins.class)
 public class ClusterComponent implements ClusterService, ClusterAdmin, ExecutionChannel, FailoverConfigStore,
         PeerLivenessListener {
 
@@ -80,15 +76,11 @@ public class ClusterComponent implements ClusterService, ClusterAdmin, Execution
 
     private volatile ClusterNode node;
 
-    /** ClusterPlugins, registered by hand: its addListener would clash with FailoverConfigStore's on this class. */
-    private org.osgi.framework.ServiceRegistration<ClusterPlugins> pluginsRegistration;
-
     @Activate
-    void activate(ClusterConfiguration c, org.osgi.framework.BundleContext context) throws Exception {
+    void activate(ClusterConfiguration c) throws Exception {
         NodeOptions o = options(c);
         node = new ClusterNode(o, Duration.ofMillis(c.execution_timeout_ms()), this::weight, () -> nodeFencing);
         node.start();
-        pluginsRegistration = context.registerService(ClusterPlugins.class, node.plugins(), null);
         LOG.info("Cluster node {} started in cluster '{}' on {}:{} (tiebreaker {}, no-quorum policy {})",
                 o.nodeId(), o.clusterName(), o.bindAddress(), o.effectiveBindPort(), o.tiebreaker(),
                 o.noQuorumPolicy());
@@ -125,14 +117,6 @@ public class ClusterComponent implements ClusterService, ClusterAdmin, Execution
 
     @Deactivate
     void deactivate() {
-        if (pluginsRegistration != null) {
-            try {
-                pluginsRegistration.unregister();
-            } catch (IllegalStateException alreadyGone) {
-                // the bundle is stopping
-            }
-            pluginsRegistration = null;
-        }
         if (node != null) {
             node.close();
         }
@@ -161,6 +145,11 @@ public class ClusterComponent implements ClusterService, ClusterAdmin, Execution
     @Override
     public ProposeResult propose(ClusterConfig candidate) {
         return node.propose(candidate);
+    }
+
+    @Override
+    public org.duplex.cluster.plugin.ReplicatedPlugins plugins() {
+        return node.plugins();
     }
 
     @Override
