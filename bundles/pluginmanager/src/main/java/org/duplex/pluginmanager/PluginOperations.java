@@ -32,8 +32,8 @@ public final class PluginOperations {
     public record NodeLine(NodeId node, Outcome outcome, String state, String detail) {
     }
 
-    /** The table and whether every node did it. */
-    public record Result(String text, boolean allOk) {
+    /** The table, whether every node did it, and a one-line summary naming the nodes that did not. */
+    public record Result(String text, boolean allOk, String summary) {
     }
 
     public static final class PluginException extends Exception {
@@ -209,7 +209,10 @@ public final class PluginOperations {
             out.append("; the others converge when they rejoin (unreachable) or at their next retry (failed)");
         }
         out.append('\n');
-        return new Result(out.toString(), allOk);
+        String summary = name + (install ? " installed" : " removed") + " on " + ok + " of " + lines.size()
+                + " nodes" + (allOk ? "" : "; not on " + lines.stream().filter(l -> l.outcome() != Outcome.OK)
+                .map(l -> l.node() + " (" + l.state() + ")").collect(java.util.stream.Collectors.joining(", ")));
+        return new Result(out.toString(), allOk, summary);
     }
 
     private List<NodeLine> lines(String name, long version, boolean install, boolean last, Duration timeout) {

@@ -132,6 +132,8 @@ class PluginOperationsTest {
                 Installed on 1 of 3 nodes; the others converge when they rejoin (unreachable) or at their next retry \
                 (failed)
                 """);
+        assertThat(r.summary()).isEqualTo("duplex-plugin-ping installed on 1 of 3 nodes; not on node2 (FAILED), "
+                + "node3 (UNREACHABLE)");
         assertThat(cluster.features.get(N1).installed).containsExactly(PING);
     }
 

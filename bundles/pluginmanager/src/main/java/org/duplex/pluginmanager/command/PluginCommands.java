@@ -23,8 +23,7 @@ final class PluginCommands {
         System.out.print(r.text());
         System.out.flush();
         if (!r.allOk()) {
-            String last = r.text().strip().lines().reduce((a, b) -> b).orElse("");
-            throw new PluginOperations.PluginException(last);
+            throw new PluginOperations.PluginException(r.summary());
         }
         return null;
     }
