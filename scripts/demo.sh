@@ -67,7 +67,7 @@ for _ in $(seq 1 90); do
 Duplex node running in $node
   console:        $node/bin/client            (user admin, password in $node/etc/users.properties)
   one command:    $node/bin/client ha:version
-  try a plug-in:  $node/bin/client "feature:install duplex-plugin-ping" && $node/bin/client "ha:monitor-check ping host=127.0.0.1"
+  try a plug-in:  $node/bin/client "ha:plugin-install duplex-plugin-ping" && $node/bin/client "ha:monitor-check ping host=127.0.0.1"
   log:            $node/data/log/karaf.log
   stop:           scripts/demo.sh stop
 MSG

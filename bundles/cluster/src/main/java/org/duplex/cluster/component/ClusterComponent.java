@@ -49,6 +49,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Thin DS wiring: configuration in, a running {@link ClusterNode} out as ClusterService, the failover bundle's
  * ExecutionChannel (orders over the cluster channel) and FailoverConfigStore (on the replicated configuration).
+ * ClusterPlugins comes from {@link ClusterPluginsComponent} (its addListener would clash with FailoverConfigStore's
+ * here).
  */
 @Component(configurationPid = "org.duplex.cluster", configurationPolicy = ConfigurationPolicy.REQUIRE,
         service = {ClusterService.class, ClusterAdmin.class, ExecutionChannel.class, FailoverConfigStore.class,
@@ -150,6 +152,11 @@ public class ClusterComponent implements ClusterService, ClusterAdmin, Execution
     @Override
     public ProposeResult propose(ClusterConfig candidate) {
         return node.propose(candidate);
+    }
+
+    @Override
+    public org.duplex.cluster.plugin.ReplicatedPlugins plugins() {
+        return node.plugins();
     }
 
     @Override

@@ -20,13 +20,18 @@ import org.duplex.cluster.quorum.VoterInfo;
  *                snapshots: {@link #ORDER}
  * @param monitors the failover's monitor bindings; omitted from files and the wire when empty, so configurations
  *                without them read and write as before (and nodes of an older version keep reading them)
+ * @param plugins  the plug-in features (duplex-plugin-*) every node installs, sorted, no duplicates
+ *                 (ha:plugin-install / ha:plugin-remove); omitted from files and the wire when empty, as monitors
  */
 public record ClusterConfig(long version, long epoch, String clusterName, List<NodeConfig> nodes,
                             List<LinkConfig> links, List<ResourceConfig> resources, List<GroupConfig> groups,
                             PolicyConfig policies,
                             @com.fasterxml.jackson.annotation.JsonInclude(
                                     com.fasterxml.jackson.annotation.JsonInclude.Include.NON_EMPTY)
-                            List<MonitorConfig> monitors) {
+                            List<MonitorConfig> monitors,
+                            @com.fasterxml.jackson.annotation.JsonInclude(
+                                    com.fasterxml.jackson.annotation.JsonInclude.Include.NON_EMPTY)
+                            List<String> plugins) {
 
     /** Newer = higher version, then higher epoch. A node only ever moves to a newer snapshot. */
     public static final Comparator<ClusterConfig> ORDER =
@@ -39,11 +44,13 @@ public record ClusterConfig(long version, long epoch, String clusterName, List<N
         groups = groups == null ? List.of() : List.copyOf(groups);
         policies = policies == null ? PolicyConfig.DEFAULTS : policies;
         monitors = monitors == null ? List.of() : List.copyOf(monitors);
+        plugins = plugins == null ? List.of() : plugins.stream().filter(java.util.Objects::nonNull).distinct().sorted()
+                .toList();
     }
 
     public static ClusterConfig initial(String clusterName, List<NodeConfig> nodes) {
         return new ClusterConfig(0, 0, clusterName, nodes, List.of(), List.of(), List.of(), PolicyConfig.DEFAULTS,
-                List.of());
+                List.of(), List.of());
     }
 
     public boolean isNewerThan(ClusterConfig other) {
@@ -52,7 +59,7 @@ public record ClusterConfig(long version, long epoch, String clusterName, List<N
 
     public ClusterConfig stamped(long newVersion, long newEpoch) {
         return new ClusterConfig(newVersion, newEpoch, clusterName, nodes, links, resources, groups, policies,
-                monitors);
+                monitors, plugins);
     }
 
     /** Same content, ignoring version and epoch. */
@@ -69,23 +76,27 @@ public record ClusterConfig(long version, long epoch, String clusterName, List<N
             throw new IllegalArgumentException("unknown node '" + id + "'");
         }
         List<NodeConfig> changed = nodes.stream().map(n -> n.id().equals(id.value()) ? n.withMode(mode) : n).toList();
-        return new ClusterConfig(version, epoch, clusterName, changed, links, resources, groups, policies, monitors);
+        return new ClusterConfig(version, epoch, clusterName, changed, links, resources, groups, policies, monitors, plugins);
     }
 
     public ClusterConfig withPolicies(PolicyConfig p) {
-        return new ClusterConfig(version, epoch, clusterName, nodes, links, resources, groups, p, monitors);
+        return new ClusterConfig(version, epoch, clusterName, nodes, links, resources, groups, p, monitors, plugins);
     }
 
     public ClusterConfig withGroups(List<GroupConfig> g) {
-        return new ClusterConfig(version, epoch, clusterName, nodes, links, resources, g, policies, monitors);
+        return new ClusterConfig(version, epoch, clusterName, nodes, links, resources, g, policies, monitors, plugins);
     }
 
     public ClusterConfig withResources(List<ResourceConfig> r) {
-        return new ClusterConfig(version, epoch, clusterName, nodes, links, r, groups, policies, monitors);
+        return new ClusterConfig(version, epoch, clusterName, nodes, links, r, groups, policies, monitors, plugins);
     }
 
     public ClusterConfig withMonitors(List<MonitorConfig> m) {
-        return new ClusterConfig(version, epoch, clusterName, nodes, links, resources, groups, policies, m);
+        return new ClusterConfig(version, epoch, clusterName, nodes, links, resources, groups, policies, m, plugins);
+    }
+
+    public ClusterConfig withPlugins(List<String> p) {
+        return new ClusterConfig(version, epoch, clusterName, nodes, links, resources, groups, policies, monitors, p);
     }
 
     public Map<NodeId, VoterInfo> voters() {

@@ -151,6 +151,13 @@ public final class ConfigValidator {
                 p.add(at + ".target: unknown group '" + m.target() + "'");
             }
         }
+        for (int i = 0; i < c.plugins().size(); i++) {
+            String name = c.plugins().get(i);
+            if (!org.duplex.api.plugin.PluginSet.isPluginName(name)) {
+                p.add("plugins[" + i + "]: '" + name + "' is not a plug-in feature name ("
+                        + org.duplex.api.plugin.PluginSet.PREFIX + "NAME, lower case)");
+            }
+        }
         if (c.policies().stickiness() < 0) {
             p.add("policies.stickiness: must not be negative, was " + c.policies().stickiness());
         }

@@ -52,4 +52,16 @@ public sealed interface ClusterMessage {
                       String status, String detail, long elapsedMillis, String state, boolean failure,
                       long atMillis) implements ClusterMessage {
     }
+
+    /**
+     * A node's plug-in report (to every member): the plug-in set version it has applied and each plug-in's state.
+     * Sent after every reconcile and again when new members join the view.
+     */
+    record PluginReport(NodeId from, String viewId, long applied, java.util.List<Entry> plugins, long atMillis)
+            implements ClusterMessage {
+
+        /** One plug-in: name, status (a PluginState.Status name) and detail. */
+        public record Entry(String name, String status, String detail) {
+        }
+    }
 }

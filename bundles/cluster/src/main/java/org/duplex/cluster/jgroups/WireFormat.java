@@ -28,7 +28,8 @@ public final class WireFormat {
             "commit", ClusterMessage.ConfigCommit.class,
             "propose", ClusterMessage.ConfigProposal.class,
             "order", ClusterMessage.ExecOrder.class,
-            "report", ClusterMessage.ExecReport.class);
+            "report", ClusterMessage.ExecReport.class,
+            "plugins", ClusterMessage.PluginReport.class);
 
     private WireFormat() {
     }

@@ -18,6 +18,11 @@ public interface ClusterAdmin {
     /** Proposes a validated configuration; the coordinator stamps the version. */
     ProposeResult propose(ClusterConfig candidate);
 
+    /** The plug-in set and the nodes' plug-in reports of the running node. */
+    default org.duplex.cluster.plugin.ReplicatedPlugins plugins() {
+        throw new IllegalStateException("the cluster node is not running");
+    }
+
     /** The heartbeat bundle's view of the peers, empty when it is not running. */
     List<PeerStatus> heartbeat();
 

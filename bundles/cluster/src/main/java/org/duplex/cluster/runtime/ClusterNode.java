@@ -36,6 +36,7 @@ import org.duplex.cluster.execution.ClusterExecutionChannel;
 import org.duplex.cluster.failover.ReplicatedConfig;
 import org.duplex.cluster.failover.ReplicatedFailoverConfigStore;
 import org.duplex.cluster.jgroups.JGroupsEngine;
+import org.duplex.cluster.plugin.ReplicatedPlugins;
 import org.duplex.cluster.jgroups.JGroupsSettings;
 import org.duplex.cluster.quorum.NoQuorumPolicy;
 import org.duplex.cluster.quorum.Tiebreaker;
@@ -63,6 +64,7 @@ public final class ClusterNode implements AutoCloseable, ReplicatedConfig {
     private ClusterConfig lastConfig;
     private final ClusterExecutionChannel execution;
     private final ReplicatedFailoverConfigStore failoverStore;
+    private final ReplicatedPlugins plugins;
     private final IntSupplier tiebreakerWeight;
     /** Sampled on the tick thread before the core's lock is taken, so the provider's code never runs under it. */
     private volatile int weightSample;
@@ -144,6 +146,7 @@ public final class ClusterNode implements AutoCloseable, ReplicatedConfig {
                 engine::send, ticker,
                 executionTimeout, Instant::now);
         failoverStore = new ReplicatedFailoverConfigStore(this, options.fdTimeout().multipliedBy(5));
+        plugins = new ReplicatedPlugins(self, this, core::view, engine::send, options.fdTimeout().multipliedBy(5));
     }
 
     static Tiebreaker tiebreaker(NodeOptions o, NodeId self, IntSupplier weight) {
@@ -170,9 +173,10 @@ public final class ClusterNode implements AutoCloseable, ReplicatedConfig {
         engine.start(v -> {
             core.onView(v);
             execution.onView(v);
+            plugins.onView(v);
             kick();
         }, m -> {
-            if (!execution.onMessage(m)) {
+            if (!execution.onMessage(m) && !plugins.onMessage(m)) {
                 core.onMessage(m);
                 kick();
             }
@@ -301,6 +305,11 @@ public final class ClusterNode implements AutoCloseable, ReplicatedConfig {
     /** The failover configuration on the replicated cluster configuration. */
     public ReplicatedFailoverConfigStore failoverConfigStore() {
         return failoverStore;
+    }
+
+    /** The plug-in set on the replicated configuration, and every node's plug-in report. */
+    public ReplicatedPlugins plugins() {
+        return plugins;
     }
 
     public QuorumState state() {

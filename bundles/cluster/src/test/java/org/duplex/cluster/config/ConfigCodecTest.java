@@ -22,7 +22,7 @@ class ConfigCodecTest {
                 List.of(new ResourceConfig("vip", "vip", Map.of("ip", "10.0.0.100/24")),
                         new ResourceConfig("db", "process", Map.of("cmd", "postgres"))),
                 List.of(new GroupConfig("g1", List.of("vip", "db"), List.of("n1", "n2"))),
-                new PolicyConfig(NoQuorumPolicy.FREEZE, 50, 2), List.of());
+                new PolicyConfig(NoQuorumPolicy.FREEZE, 50, 2), List.of(), List.of());
     }
 
     @Test

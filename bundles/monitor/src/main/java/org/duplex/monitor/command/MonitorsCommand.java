@@ -16,7 +16,7 @@ public class MonitorsCommand implements Action {
     @Override
     public Object execute() {
         if (registry.types().isEmpty()) {
-            System.out.println("No resource monitors installed (install a plug-in, e.g. feature:install duplex-plugin-ping)");
+            System.out.println("No resource monitors installed (install a plug-in on every node, e.g. ha:plugin-install duplex-plugin-ping)");
         }
         registry.types().forEach(System.out::println);
         return null;
