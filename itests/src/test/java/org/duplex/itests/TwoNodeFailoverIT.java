@@ -312,6 +312,9 @@ class TwoNodeFailoverIT {
         }
         String active = lab.served();
         String other = active.equals("node1") ? "node2" : "node1";
+        // the earlier scenarios' failures (service kills) may have banned a node from web: start from a clean slate
+        lab.client(active, "ha:cleanup app");
+        lab.client(active, "ha:cleanup vip");
         String added = lab.client(active, "ha:monitor-add gw ping on=node target=web interval=1s timeout=400ms count=2"
                 + " host=10.77.1.100");
         assertThat(added).doesNotContainIgnoringCase("error");

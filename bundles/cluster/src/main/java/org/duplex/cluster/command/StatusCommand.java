@@ -1,5 +1,10 @@
 package org.duplex.cluster.command;
 
+import java.util.ArrayList;
+import java.util.List;
+
+import org.duplex.api.status.StatusSection;
+
 import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
@@ -15,9 +20,30 @@ public class StatusCommand implements Action {
     @Reference
     ClusterAdmin admin;
 
+    @Reference
+    org.osgi.framework.BundleContext context;
+
+    /**
+     * Sections are looked up when the command runs, not held by the cluster component: the failover section needs
+     * the failover service, which needs the cluster service, and a DS reference from the cluster component to the
+     * sections made that a cycle SCR broke by restarting components at boot.
+     */
     @Override
-    public Object execute() {
-        System.out.print(new AdminOperations(admin, Commands.CONFIRM).status());
+    public Object execute() throws Exception {
+        List<StatusSection> sections = new ArrayList<>();
+        List<org.osgi.framework.ServiceReference<StatusSection>> refs =
+                new ArrayList<>(context.getServiceReferences(StatusSection.class, null));
+        try {
+            for (var r : refs) {
+                StatusSection s = context.getService(r);
+                if (s != null) {
+                    sections.add(s);
+                }
+            }
+            System.out.print(new AdminOperations(admin, Commands.CONFIRM).status(sections));
+        } finally {
+            refs.forEach(context::ungetService);
+        }
         return null;
     }
 }

@@ -26,18 +26,18 @@ import org.duplex.api.model.Liveness;
 import org.duplex.api.liveness.PeerStatus;
 import org.duplex.api.model.NodeId;
 import org.duplex.api.model.NodeMode;
-import org.duplex.api.status.StatusSection;
 import org.duplex.cluster.config.ClusterConfig;
 import org.duplex.cluster.core.ProposeResult;
 import org.duplex.cluster.quorum.NoQuorumPolicy;
 import org.duplex.cluster.runtime.ClusterAdmin;
 import org.duplex.cluster.runtime.ClusterNode;
 import org.duplex.cluster.runtime.NodeOptions;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceReference;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
-import org.osgi.service.component.annotations.FieldOption;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
@@ -66,27 +66,43 @@ public class ClusterComponent implements ClusterService, ClusterAdmin, Execution
             policyOption = ReferencePolicyOption.GREEDY)
     volatile LivenessService liveness;
 
-    /** From the failover bundle: groups active here. Absent = weight 0 (the disk lease never moves here). */
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
-            policyOption = ReferencePolicyOption.GREEDY)
-    volatile TiebreakerWeight tiebreakerWeight;
-
-    /** From the failover bundle: its fencing devices, for taking the disk lease from a fenced holder at once. */
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
-            policyOption = ReferencePolicyOption.GREEDY)
-    volatile NodeFencing nodeFencing;
-
-    /** From any bundle or plug-in: its part of ha:status. */
-    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
-            policyOption = ReferencePolicyOption.GREEDY, fieldOption = FieldOption.REPLACE)
-    volatile List<StatusSection> statusSections = List.of();
+    /*
+     * From the failover bundle: groups active here (TiebreakerWeight; absent = weight 0, the disk lease never moves
+     * here) and its fencing devices (NodeFencing, for taking the disk lease from a fenced holder at once). Looked up
+     * when used, not injected: the failover component needs ClusterService, so a DS reference from here made SCR
+     * activate it inside this component's activation, a service-factory cycle that restarted the cluster node two
+     * or three times at boot and once left a pair that never formed its view.
+     */
+    private volatile BundleContext context;
 
     private volatile ClusterNode node;
 
+    /** The service now, or null; the reference is released at once (DS keeps the provider active meanwhile). */
+    private <T> T lookup(Class<T> type) {
+        BundleContext ctx = context;
+        if (ctx == null) {
+            return null;
+        }
+        try {
+            ServiceReference<T> ref = ctx.getServiceReference(type);
+            if (ref == null) {
+                return null;
+            }
+            try {
+                return ctx.getService(ref);
+            } finally {
+                ctx.ungetService(ref);
+            }
+        } catch (IllegalStateException | org.osgi.framework.ServiceException e) {
+            return null; // stopping, or the provider is not ready yet: as if absent
+        }
+    }
+
     @Activate
-    void activate(ClusterConfiguration c) throws Exception {
+    void activate(ClusterConfiguration c, BundleContext context) throws Exception {
+        this.context = context;
         NodeOptions o = options(c);
-        node = new ClusterNode(o, Duration.ofMillis(c.execution_timeout_ms()), this::weight, () -> nodeFencing);
+        node = new ClusterNode(o, Duration.ofMillis(c.execution_timeout_ms()), this::weight, () -> lookup(NodeFencing.class));
         node.start();
         LOG.info("Cluster node {} started in cluster '{}' on {}:{} (tiebreaker {}, no-quorum policy {})",
                 o.nodeId(), o.clusterName(), o.bindAddress(), o.effectiveBindPort(), o.tiebreaker(),
@@ -109,7 +125,7 @@ public class ClusterComponent implements ClusterService, ClusterAdmin, Execution
     }
 
     private int weight() {
-        TiebreakerWeight w = tiebreakerWeight;
+        TiebreakerWeight w = lookup(TiebreakerWeight.class);
         return w == null ? 0 : w.weight();
     }
 
@@ -178,11 +194,6 @@ public class ClusterComponent implements ClusterService, ClusterAdmin, Execution
     @Override
     public String tiebreakerStatus() {
         return node.tiebreakerStatus();
-    }
-
-    @Override
-    public List<StatusSection> statusSections() {
-        return statusSections;
     }
 
     @Override

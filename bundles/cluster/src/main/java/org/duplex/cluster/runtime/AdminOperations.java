@@ -44,6 +44,11 @@ public final class AdminOperations {
     }
 
     public String status() {
+        return status(admin.statusSections());
+    }
+
+    /** {@link #status()} followed by {@code sections} (other bundles' parts), in their order. */
+    public String status(List<StatusSection> sections) {
         QuorumState s = admin.state();
         ClusterConfig c = admin.config();
         Map<NodeId, PeerStatus> hb = admin.heartbeat().stream()
@@ -76,7 +81,7 @@ public final class AdminOperations {
                     .append('\n');
         }
         out.append("(* = coordinator)\n");
-        admin.statusSections().stream().sorted(java.util.Comparator.comparingInt(StatusSection::order))
+        sections.stream().sorted(java.util.Comparator.comparingInt(StatusSection::order))
                 .map(AdminOperations::render).filter(t -> !t.isBlank())
                 .forEach(t -> out.append('\n').append(t.stripTrailing()).append('\n'));
         return out.toString();

@@ -74,7 +74,7 @@ import org.slf4j.LoggerFactory;
  * {@link ClusterService} and {@link LivenessService}, a decision round every tick and on every change. Without a
  * replicated {@link FailoverConfigStore} service it keeps the configuration in {@code config.file}.
  */
-@Component(configurationPid = "org.duplex.failover", configurationPolicy = ConfigurationPolicy.OPTIONAL,
+@Component(configurationPid = "org.duplex.failover", configurationPolicy = ConfigurationPolicy.OPTIONAL, immediate = true,
         service = {FailoverService.class, PeerLivenessListener.class, ResourceStateDigest.class,
                 TiebreakerWeight.class, NodeFencing.class})
 @Designate(ocd = FailoverComponent.Config.class)
