@@ -64,7 +64,7 @@ public final class CommandCheck {
                     + "(0 ok, 1 degraded, 2 unhealthy, 3 unknown)");
         }
         TreeMap<Integer, String> args = new TreeMap<>();
-        for (Map.Entry<String, String> e : params.entrySet()) {
+        for (Map.Entry<String, String> e : new java.util.TreeMap<>(params).entrySet()) { // sorted: the same order of errors every time
             if (e.getKey().startsWith("arg.")) {
                 String n = e.getKey().substring(4);
                 try {
