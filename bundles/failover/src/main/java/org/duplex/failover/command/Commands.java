@@ -340,6 +340,9 @@ public final class Commands {
         return m.on() == MonitorBinding.Scope.RESOURCE
                 ? "on=resource: after " + m.count() + " failed check(s) in a row, resource " + m.target()
                 + " fails on its node (its group's policy applies: restart, then move at the migration threshold)"
+                : m.reboots() ? "on=node on-fail=reboot: a node of group " + m.target() + " failing " + m.count()
+                + " check(s) in a row is not eligible for any group until a check passes; once nothing runs there "
+                + "it reboots itself (at most reboot.max times per reboot.window, then it only stays ineligible)"
                 : "on=node: a node failing " + m.count() + " check(s) in a row is not eligible for group "
                 + m.target() + " (it moves away, and is not placed there) until a check passes";
     }
