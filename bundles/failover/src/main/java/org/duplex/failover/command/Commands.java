@@ -147,10 +147,13 @@ public final class Commands {
                     .filter(a -> a.op() == Action.Op.BLOCK && a.group().filter(g.id()::equals).isPresent())
                     .forEach(a -> sb.append("    BLOCKED: ").append(a.reason()).append('\n')));
             var results = service.monitorResults();
-            for (MonitorBinding m : cfg.monitorsOn(MonitorBinding.Scope.NODE, g.id())) {
+            for (MonitorBinding m : cfg.monitors().values()) {
+                if (m.on() != MonitorBinding.Scope.NODE || !m.target().equals(g.id()) && !m.reboots()) {
+                    continue; // on-fail=reboot bans its node from every group that lists it
+                }
                 results.forEach((n, byMonitor) -> {
                     var r = byMonitor.get(m.id());
-                    if (r != null && r.state() == ResourceState.FAILED) {
+                    if (r != null && r.state() == ResourceState.FAILED && g.nodes().contains(n)) {
                         sb.append("    NOT ELIGIBLE ").append(n).append(": ").append(r.result().reason()).append('\n');
                     }
                 });
