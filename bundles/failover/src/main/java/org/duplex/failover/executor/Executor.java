@@ -212,6 +212,7 @@ public final class Executor implements AutoCloseable {
             if (!checks.containsKey(b.id())) {
                 Check c = new Check(b, b.group(cfg));
                 checks.put(b.id(), c);
+                c.announceRebootBan();
                 c.schedule();
             }
         }
@@ -499,11 +500,33 @@ public final class Executor implements AutoCloseable {
         /** on=resource: the resource failure was reported and no healthy check came since. */
         private boolean failureReported;
 
+        /**
+         * on-fail=reboot after this node rebooted itself: why it stays banned until a check passes (a failed or
+         * merely failing, unknown or missing check keeps the ban; only HEALTHY or DEGRADED lifts it).
+         */
+        private volatile Optional<String> bannedAfterReboot = Optional.empty();
+
         Check(MonitorBinding binding, Optional<ResourceId> group) {
             this.binding = binding;
             this.group = group;
             this.status = new MonitorStatus(binding, local, MonitorStatus.State.PENDING, 0,
                     name() + ": first check in " + binding.interval().toMillis() + " ms", scheduler.now());
+            if (binding.reboots()) {
+                try {
+                    bannedAfterReboot = nodeHealth.afterReboot(binding);
+                } catch (RuntimeException e) {
+                    bannedAfterReboot = Optional.of("on-fail=reboot: " + e + "; not eligible until a check passes");
+                }
+            }
+        }
+
+        /**
+         * Tells the coordinator at once that this node is still banned after its self-reboot: a coordinator that
+         * forgot the ban (it was the node that rebooted) must not place groups here before a check passed.
+         */
+        void announceRebootBan() {
+            bannedAfterReboot.ifPresent(why -> publish(healthReport(MonitorStatus.State.PENDING,
+                    ResourceState.FAILED, status.describe() + "; " + why)));
         }
 
         private String name() {
@@ -648,9 +671,14 @@ public final class Executor implements AutoCloseable {
             }
             // on=node: every result goes out (a coordinator elected meanwhile learns it within one interval);
             // on=resource: changes only, for display (the failure itself goes out as the resource's report)
+            if (state == MonitorStatus.State.HEALTHY || state == MonitorStatus.State.DEGRADED) {
+                bannedAfterReboot = Optional.empty();
+            }
+            boolean held = bannedAfterReboot.isPresent() && state != MonitorStatus.State.FAILED;
             if (binding.on() == MonitorBinding.Scope.NODE || changed) {
-                publish(healthReport(state, state == MonitorStatus.State.FAILED ? ResourceState.FAILED
-                        : ResourceState.RUNNING, status.describe() + rebootNote(state)));
+                publish(healthReport(state, state == MonitorStatus.State.FAILED || held ? ResourceState.FAILED
+                        : ResourceState.RUNNING, status.describe() + (held ? "; " + bannedAfterReboot.get()
+                        : rebootNote(state))));
             }
         }
 

@@ -21,6 +21,15 @@ public interface NodeHealthHook {
         return Optional.empty();
     }
 
+    /**
+     * Asked when an {@code on-fail=reboot} binding starts on this node: present when the node rebooted itself
+     * recently, with why it stays not eligible until a check of the binding passes (a FAILING, UNKNOWN or missing
+     * check keeps it banned: only HEALTHY or DEGRADED lifts it).
+     */
+    default Optional<String> afterReboot(MonitorBinding binding) {
+        return Optional.empty();
+    }
+
     /** After a check of an {@code on-fail=reboot} binding and after every operation: time to look again. */
     default void changed() {
     }

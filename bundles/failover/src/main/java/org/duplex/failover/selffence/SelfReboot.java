@@ -106,6 +106,25 @@ public final class SelfReboot implements NodeHealthHook {
     }
 
     @Override
+    public Optional<String> afterReboot(MonitorBinding binding) {
+        if (!binding.reboots()) {
+            return Optional.empty();
+        }
+        List<Instant> recent;
+        try {
+            recent = guard.recent(clock.instant());
+        } catch (IOException | RuntimeException e) {
+            return Optional.of("on-fail=reboot: the reboot-loop guard file " + guard.file() + " cannot be read ("
+                    + e + "); " + local + " is not eligible for any group until a check passes");
+        }
+        if (recent.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of("on-fail=reboot: " + local + " rebooted itself at " + recent.get(recent.size() - 1)
+                + " and is not eligible for any group until a check passes");
+    }
+
+    @Override
     public void changed() {
         poll();
     }
