@@ -23,9 +23,12 @@ import org.duplex.api.model.ResourceId;
  * @param timeout  a check still running after it is cut off and counts as failed
  * @param count    consecutive failed checks that make a failure (1 = the first one)
  * @param params   the monitor's own parameters, checked by its {@code validate}
+ * @param onFail   {@code on=node} only (since 1.2): {@link Reaction#INELIGIBLE} (the default) or
+ *                 {@link Reaction#REBOOT}: the node becomes ineligible for every group it is listed in and
+ *                 reboots itself once nothing runs there any more (a local fault only a reboot cures)
  */
 public record MonitorBinding(ResourceId id, String type, Scope on, ResourceId target, Duration interval,
-                             Duration timeout, int count, Map<String, String> params) {
+                             Duration timeout, int count, Map<String, String> params, Reaction onFail) {
 
     /** What a failure of the monitor means. */
     public enum Scope {
@@ -39,12 +42,34 @@ public record MonitorBinding(ResourceId id, String type, Scope on, ResourceId ta
         }
     }
 
+    /** What a failed {@code on=node} binding does to the node ({@code on-fail=}). */
+    public enum Reaction {
+        /** The node is not eligible for the target group while the check fails (the default). */
+        INELIGIBLE,
+        /**
+         * The node is not eligible for any group it is listed in while the check fails, and reboots itself once
+         * nothing runs there any more (bounded by the node's reboot-loop guard).
+         */
+        REBOOT;
+
+        public String word() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
     public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(10);
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(5);
     public static final int DEFAULT_COUNT = 3;
 
     /** Words of the configuration that are the binding's own settings, not monitor parameters. */
-    public static final Set<String> RESERVED_KEYS = Set.of("type", "on", "target", "interval", "timeout", "count");
+    public static final Set<String> RESERVED_KEYS = Set.of("type", "on", "target", "interval", "timeout", "count",
+            "on-fail");
+
+    /** An {@code on-fail=ineligible} binding (the only reaction before {@code on-fail=reboot}). */
+    public MonitorBinding(ResourceId id, String type, Scope on, ResourceId target, Duration interval,
+                          Duration timeout, int count, Map<String, String> params) {
+        this(id, type, on, target, interval, timeout, count, params, Reaction.INELIGIBLE);
+    }
 
     public MonitorBinding {
         Objects.requireNonNull(id, "id");
@@ -53,6 +78,7 @@ public record MonitorBinding(ResourceId id, String type, Scope on, ResourceId ta
         Objects.requireNonNull(target, "target");
         Objects.requireNonNull(interval, "interval");
         Objects.requireNonNull(timeout, "timeout");
+        Objects.requireNonNull(onFail, "onFail");
         params = Map.copyOf(Objects.requireNonNull(params, "params"));
         if (type.isBlank()) {
             throw new IllegalArgumentException("monitor " + id + ": type must not be blank");
@@ -66,11 +92,20 @@ public record MonitorBinding(ResourceId id, String type, Scope on, ResourceId ta
         if (count < 1) {
             throw new IllegalArgumentException("monitor " + id + ": count must be at least 1, was " + count);
         }
+        if (onFail == Reaction.REBOOT && on != Scope.NODE) {
+            throw new IllegalArgumentException("monitor " + id + ": on-fail=reboot needs on=node (a resource's "
+                    + "failure follows its group's on-fail, e.g. on-fail=fence)");
+        }
         for (String k : params.keySet()) {
             if (RESERVED_KEYS.contains(k)) {
                 throw new IllegalArgumentException("monitor " + id + ": parameter '" + k + "' is reserved");
             }
         }
+    }
+
+    /** {@code on=node on-fail=reboot}: a failure makes the node reboot itself once its groups are off it. */
+    public boolean reboots() {
+        return onFail == Reaction.REBOOT;
     }
 
     /** The group a failure of this binding concerns: the target group, or the group of the target resource. */

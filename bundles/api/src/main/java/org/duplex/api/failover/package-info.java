@@ -3,7 +3,7 @@
  * policies (stickiness, failback, migration threshold, failure timeout, on-fail, colocation), cluster-wide
  * options, the configuration store the cluster's replicated configuration can implement, the volume lock
  * exclusive storage is taken with, and (since 1.2) the monitor bindings that make ResourceMonitors inputs of the
- * failover decision.
+ * failover decision (a node-health binding with on-fail=reboot reboots its node).
  */
 @Version("1.2.0")
 @Export

@@ -43,7 +43,8 @@ import org.duplex.cluster.quorum.NoQuorumPolicy;
  *       bundle keeps exactly its values (a stickiness of 0 stays 0).</li>
  *   <li>The failover no-quorum policy is the cluster-wide {@link PolicyConfig#noQuorum()} (both directions).</li>
  *   <li>A monitor binding is a {@link MonitorConfig}: {@code on} is {@code resource} or {@code node}, and its
- *       interval, timeout and count live in its params under {@link #MONITOR_KEYS} (absent: 10s, 5s, 3). Bindings
+ *       interval, timeout, count and on-fail live in its params under {@link #MONITOR_KEYS} (absent: 10s, 5s, 3,
+ *       ineligible; on-fail is written only when it is reboot). Bindings
  *       are written only when there are any, so configurations without them stay as they were.</li>
  *   <li>Not replicated: {@link ClusterOptions#fencing()} (always false) and {@link ClusterOptions#zone()} (always
  *       UTC); saving other values is refused.</li>
@@ -54,7 +55,7 @@ public final class FailoverMapping {
     public static final Set<String> RESOURCE_KEYS = Set.of("monitor-interval", "start-timeout", "stop-timeout",
             "monitor-timeout", "validate-timeout");
 
-    public static final Set<String> MONITOR_KEYS = Set.of("interval", "timeout", "count");
+    public static final Set<String> MONITOR_KEYS = Set.of("interval", "timeout", "count", "on-fail");
 
     private static final Set<String> GROUP_KEYS = Set.of("stickiness", "failback", "migration-threshold",
             "failure-timeout", "on-fail", "priority", "with", "apart", "prefer-apart", "managed");
@@ -108,6 +109,17 @@ public final class FailoverMapping {
                 .withMonitors(monitors);
     }
 
+    private static MonitorBinding.Reaction reaction(String value, String what) {
+        if (value == null) {
+            return MonitorBinding.Reaction.INELIGIBLE;
+        }
+        try {
+            return MonitorBinding.Reaction.valueOf(value.trim().toUpperCase(java.util.Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(what + ": on-fail must be ineligible or reboot, was '" + value + "'");
+        }
+    }
+
     static MonitorBinding monitor(MonitorConfig m) {
         Map<String, String> params = new LinkedHashMap<>(m.params());
         String what = "monitor " + m.id();
@@ -124,20 +136,24 @@ public final class FailoverMapping {
                 ResourceId.of(m.target() == null ? "" : m.target()),
                 duration(params.remove("interval"), MonitorBinding.DEFAULT_INTERVAL, what + ": interval"),
                 duration(params.remove("timeout"), MonitorBinding.DEFAULT_TIMEOUT, what + ": timeout"),
-                integer(count, MonitorBinding.DEFAULT_COUNT, what + ": count"), params);
+                integer(count, MonitorBinding.DEFAULT_COUNT, what + ": count"), params, reaction(params.remove("on-fail"),
+                what));
     }
 
     static MonitorConfig monitor(MonitorBinding b) {
         for (String k : b.params().keySet()) {
             if (MONITOR_KEYS.contains(k)) {
                 throw new IllegalArgumentException("monitor " + b.id() + ": parameter '" + k
-                        + "' is reserved for the interval / timeout / count");
+                        + "' is reserved for the interval / timeout / count / on-fail");
             }
         }
         Map<String, String> params = new LinkedHashMap<>(b.params());
         params.put("interval", format(b.interval()));
         params.put("timeout", format(b.timeout()));
         params.put("count", Integer.toString(b.count()));
+        if (b.reboots()) {
+            params.put("on-fail", b.onFail().word()); // only when set: configurations without it are unchanged
+        }
         return new MonitorConfig(b.id().value(), b.type(), b.on().word(), b.target().value(), params);
     }
 

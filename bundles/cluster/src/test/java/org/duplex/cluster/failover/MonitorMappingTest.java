@@ -90,4 +90,24 @@ class MonitorMappingTest {
         assertThat(ConfigValidator.problems(badValue)).singleElement().satisfies(p -> assertThat(p)
                 .contains("(failover)").contains("monitor a: interval: 'often' is not a duration"));
     }
+
+    @Test
+    void onFailRebootTravelsInTheParamsAndOnlyWhenSet() throws Exception {
+        MonitorBinding ro = new MonitorBinding(ResourceId.of("ro"), "readonly", MonitorBinding.Scope.NODE,
+                ResourceId.of("web"), Duration.ofSeconds(5), Duration.ofSeconds(2), 2, Map.of("path", "/"),
+                MonitorBinding.Reaction.REBOOT);
+        FailoverConfig f = sample().withMonitor(ro);
+        ClusterConfig c = FailoverMapping.toCluster(BASE, f);
+        assertThat(c.monitors()).contains(new MonitorConfig("ro", "readonly", "node", "web", Map.of("path", "/",
+                "interval", "5s", "timeout", "2s", "count", "2", "on-fail", "reboot")));
+        assertThat(c.monitors()).filteredOn(m -> !m.id().equals("ro"))
+                .allSatisfy(m -> assertThat(m.params()).doesNotContainKey("on-fail"));
+        assertThat(FailoverMapping.toFailover(c)).isEqualTo(f);
+        ClusterConfig back = ConfigCodec.fromJsonBytes(ConfigCodec.toJsonBytes(c));
+        assertThat(FailoverMapping.toFailover(back).monitors().get(ResourceId.of("ro")).reboots()).isTrue();
+        ClusterConfig bad = c.withMonitors(List.of(new MonitorConfig("a", "ping", "node", "web",
+                Map.of("on-fail", "explode"))));
+        assertThat(ConfigValidator.problems(bad)).singleElement().satisfies(p -> assertThat(p)
+                .contains("monitor a: on-fail must be ineligible or reboot, was 'explode'"));
+    }
 }

@@ -147,10 +147,13 @@ public final class Commands {
                     .filter(a -> a.op() == Action.Op.BLOCK && a.group().filter(g.id()::equals).isPresent())
                     .forEach(a -> sb.append("    BLOCKED: ").append(a.reason()).append('\n')));
             var results = service.monitorResults();
-            for (MonitorBinding m : cfg.monitorsOn(MonitorBinding.Scope.NODE, g.id())) {
+            for (MonitorBinding m : cfg.monitors().values()) {
+                if (m.on() != MonitorBinding.Scope.NODE || !m.target().equals(g.id()) && !m.reboots()) {
+                    continue; // on-fail=reboot bans its node from every group that lists it
+                }
                 results.forEach((n, byMonitor) -> {
                     var r = byMonitor.get(m.id());
-                    if (r != null && r.state() == ResourceState.FAILED) {
+                    if (r != null && r.state() == ResourceState.FAILED && g.nodes().contains(n)) {
                         sb.append("    NOT ELIGIBLE ").append(n).append(": ").append(r.result().reason()).append('\n');
                     }
                 });
@@ -340,6 +343,9 @@ public final class Commands {
         return m.on() == MonitorBinding.Scope.RESOURCE
                 ? "on=resource: after " + m.count() + " failed check(s) in a row, resource " + m.target()
                 + " fails on its node (its group's policy applies: restart, then move at the migration threshold)"
+                : m.reboots() ? "on=node on-fail=reboot: a node of group " + m.target() + " failing " + m.count()
+                + " check(s) in a row is not eligible for any group until a check passes; once nothing runs there "
+                + "it reboots itself (at most reboot.max times per reboot.window, then it only stays ineligible)"
                 : "on=node: a node failing " + m.count() + " check(s) in a row is not eligible for group "
                 + m.target() + " (it moves away, and is not placed there) until a check passes";
     }

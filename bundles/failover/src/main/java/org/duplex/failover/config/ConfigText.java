@@ -35,6 +35,7 @@ import org.duplex.api.model.ResourceId;
  * group web resources=vip,app nodes=node1,node2 stickiness=100 failback=manual migration-threshold=3
  * monitor disk-var type=disk on=resource target=app interval=10s timeout=5s count=3 path=/var max-used=90
  * monitor gw type=ping on=node target=web interval=5s timeout=2s count=3 host=192.168.50.1
+ * monitor ro type=readonly on=node target=web on-fail=reboot count=3 path=/
  * </pre>
  */
 public final class ConfigText {
@@ -239,7 +240,8 @@ public final class ConfigText {
     // ---- monitors -----------------------------------------------------------------------------------------
 
     /**
-     * {@code id type=T on=resource|node target=RESOURCE|GROUP [interval=10s] [timeout=5s] [count=3] param=value...}.
+     * {@code id type=T on=resource|node target=RESOURCE|GROUP [interval=10s] [timeout=5s] [count=3]
+     * [on-fail=ineligible|reboot] param=value...} ({@code on-fail} with {@code on=node} only).
      * The target's existence is checked by {@link #parse} (or the configuration's own validation).
      */
     public static MonitorBinding monitor(List<String> words) {
@@ -281,11 +283,24 @@ public final class ConfigText {
             Duration timeout = dur(kv.remove("timeout"), MonitorBinding.DEFAULT_TIMEOUT, "timeout");
             String c = kv.remove("count");
             int count = c == null ? MonitorBinding.DEFAULT_COUNT : Tokens.integer(c, "count");
-            return new MonitorBinding(id, type, scope, targetId, interval, timeout, count, kv);
+            MonitorBinding.Reaction onFail = reaction(kv.remove("on-fail"), scope);
+            return new MonitorBinding(id, type, scope, targetId, interval, timeout, count, kv, onFail);
         } catch (IllegalArgumentException e) {
             String msg = e.getMessage();
             throw new IllegalArgumentException(msg.startsWith("monitor " + id) ? msg : "monitor " + id + ": " + msg);
         }
+    }
+
+    /** {@code on-fail=} of a binding: absent = ineligible; only on=node bindings take one. */
+    public static MonitorBinding.Reaction reaction(String value, MonitorBinding.Scope scope) {
+        if (value == null) {
+            return MonitorBinding.Reaction.INELIGIBLE;
+        }
+        if (scope != MonitorBinding.Scope.NODE) {
+            throw new IllegalArgumentException("on-fail needs on=node (a resource's failure follows its group's "
+                    + "on-fail: ha:group-add ... on-fail=fence)");
+        }
+        return enumValue(MonitorBinding.Reaction.class, value, "on-fail");
     }
 
     public static String monitor(MonitorBinding m) {
@@ -294,6 +309,9 @@ public final class ConfigText {
         sb.append(" interval=").append(Tokens.format(m.interval()));
         sb.append(" timeout=").append(Tokens.format(m.timeout()));
         sb.append(" count=").append(m.count());
+        if (m.reboots()) {
+            sb.append(" on-fail=").append(m.onFail().word()); // written only when set: old files stay as they were
+        }
         m.params().entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e ->
                 sb.append(' ').append(Tokens.quote(e.getKey() + "=" + e.getValue())));
         return sb.toString();

@@ -154,7 +154,9 @@ public final class FailoverController {
 
     /**
      * Per group, the nodes where a node-health binding ({@code on=node}) of that group has FAILED, with the
-     * monitor's reason. A missing type, an unknown verdict or fewer than {@code count} failures ban nothing.
+     * monitor's reason. A missing type, an unknown verdict or fewer than {@code count} failures ban nothing. An
+     * {@code on-fail=reboot} binding that FAILED on a node bans it from <em>every</em> group that lists it: the node
+     * is going to reboot, so everything must move off it first (it reboots itself once nothing runs there).
      */
     Map<ResourceId, Map<NodeId, String>> unhealthy(FailoverConfig config) {
         Map<ResourceId, Map<NodeId, String>> out = new LinkedHashMap<>();
@@ -166,8 +168,12 @@ public final class FailoverController {
             health.forEach((node, results) -> {
                 Report r = results.get(b.id());
                 if (r != null && r.state() == ResourceState.FAILED) {
-                    out.computeIfAbsent(b.target(), k -> new LinkedHashMap<>()).merge(node, r.result().reason(),
-                            (x, y) -> x + "; " + y);
+                    List<ResourceId> groups = !b.reboots() ? List.of(b.target()) : config.groups().stream()
+                            .filter(g -> g.nodes().contains(node)).map(ResourceGroup::id).toList();
+                    for (ResourceId g : groups) {
+                        out.computeIfAbsent(g, k -> new LinkedHashMap<>()).merge(node, r.result().reason(),
+                                (x, y) -> x + "; " + y);
+                    }
                 }
             });
         }

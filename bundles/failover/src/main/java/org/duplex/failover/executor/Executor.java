@@ -80,6 +80,9 @@ public final class Executor implements AutoCloseable {
     private final Map<ResourceId, Check> checks = new ConcurrentHashMap<>();
     private volatile java.util.function.Supplier<FailoverConfig> config = () -> FailoverConfig.EMPTY;
     private volatile MonitorTypes monitorTypes = MonitorTypes.NONE;
+    private volatile NodeHealthHook nodeHealth = NodeHealthHook.NONE;
+    /** The last state this executor reported for each resource (STOPPED ones dropped): what may still run here. */
+    private final Map<ResourceId, ResourceState> lastStates = new ConcurrentHashMap<>();
 
     /**
      * @param stopUnconfirmed called with a sentence when a stop could not be confirmed even after the kill (the
@@ -141,6 +144,7 @@ public final class Executor implements AutoCloseable {
                 } else {
                     result.complete(r);
                 }
+                healthChanged(); // a confirmed stop may have emptied the node
                 return null;
             }));
         });
@@ -208,6 +212,7 @@ public final class Executor implements AutoCloseable {
             if (!checks.containsKey(b.id())) {
                 Check c = new Check(b, b.group(cfg));
                 checks.put(b.id(), c);
+                c.announceRebootBan();
                 c.schedule();
             }
         }
@@ -220,6 +225,41 @@ public final class Executor implements AutoCloseable {
                 it.remove();
                 c.cancel(announce);
             }
+        }
+    }
+
+    /** What the node does about its failed {@code on-fail=reboot} checks (the self-reboot); none by default. */
+    public void nodeHealthHook(NodeHealthHook hook) {
+        this.nodeHealth = hook == null ? NodeHealthHook.NONE : hook;
+    }
+
+    /**
+     * What may still run on this node, as a sentence ("app running, db failed, vip: operation in flight"); empty
+     * when nothing does: every resource this executor ran, adopted or was asked about was last reported STOPPED
+     * and no operation is queued or running. A BLOCKED (unconfirmed) stop, a FAILED or UNKNOWN resource all count
+     * as still here.
+     */
+    public Optional<String> stillHere() {
+        java.util.SortedMap<String, String> out = new java.util.TreeMap<>();
+        lastStates.forEach((id, st) -> out.put(id.value(), st.name().toLowerCase(java.util.Locale.ROOT)));
+        monitors.keySet().forEach(id -> out.putIfAbsent(id.value(), "monitored"));
+        inflight.forEach((id, n) -> {
+            if (n.get() > 0) {
+                out.put(id.value(), "operation in flight");
+            }
+        });
+        if (out.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(String.join(", ", out.entrySet().stream().map(e -> e.getKey() + " " + e.getValue())
+                .toList()));
+    }
+
+    private void healthChanged() {
+        try {
+            nodeHealth.changed();
+        } catch (RuntimeException e) {
+            LOG.warn("node-health hook failed: {}", e.toString());
         }
     }
 
@@ -460,11 +500,33 @@ public final class Executor implements AutoCloseable {
         /** on=resource: the resource failure was reported and no healthy check came since. */
         private boolean failureReported;
 
+        /**
+         * on-fail=reboot after this node rebooted itself: why it stays banned until a check passes (a failed or
+         * merely failing, unknown or missing check keeps the ban; only HEALTHY or DEGRADED lifts it).
+         */
+        private volatile Optional<String> bannedAfterReboot = Optional.empty();
+
         Check(MonitorBinding binding, Optional<ResourceId> group) {
             this.binding = binding;
             this.group = group;
             this.status = new MonitorStatus(binding, local, MonitorStatus.State.PENDING, 0,
                     name() + ": first check in " + binding.interval().toMillis() + " ms", scheduler.now());
+            if (binding.reboots()) {
+                try {
+                    bannedAfterReboot = nodeHealth.afterReboot(binding);
+                } catch (RuntimeException e) {
+                    bannedAfterReboot = Optional.of("on-fail=reboot: " + e + "; not eligible until a check passes");
+                }
+            }
+        }
+
+        /**
+         * Tells the coordinator at once that this node is still banned after its self-reboot: a coordinator that
+         * forgot the ban (it was the node that rebooted) must not place groups here before a check passed.
+         */
+        void announceRebootBan() {
+            bannedAfterReboot.ifPresent(why -> publish(healthReport(MonitorStatus.State.PENDING,
+                    ResourceState.FAILED, status.describe() + "; " + why)));
         }
 
         private String name() {
@@ -522,6 +584,9 @@ public final class Executor implements AutoCloseable {
                     outcome(e != null ? HealthStatus.unhealthy("check failed: " + e, Duration.ZERO) : hs);
                 } finally {
                     schedule();
+                }
+                if (binding.reboots()) {
+                    healthChanged();
                 }
             });
         }
@@ -606,9 +671,29 @@ public final class Executor implements AutoCloseable {
             }
             // on=node: every result goes out (a coordinator elected meanwhile learns it within one interval);
             // on=resource: changes only, for display (the failure itself goes out as the resource's report)
+            if (state == MonitorStatus.State.HEALTHY || state == MonitorStatus.State.DEGRADED) {
+                bannedAfterReboot = Optional.empty();
+            }
+            boolean held = bannedAfterReboot.isPresent() && state != MonitorStatus.State.FAILED;
             if (binding.on() == MonitorBinding.Scope.NODE || changed) {
-                publish(healthReport(state, state == MonitorStatus.State.FAILED ? ResourceState.FAILED
-                        : ResourceState.RUNNING, status.describe()));
+                publish(healthReport(state, state == MonitorStatus.State.FAILED || held ? ResourceState.FAILED
+                        : ResourceState.RUNNING, status.describe() + (held ? "; " + bannedAfterReboot.get()
+                        : rebootNote(state))));
+            }
+        }
+
+        /**
+         * on-fail=reboot, FAILED: what the node does about it (reboots once empty, or the guard refused), added to
+         * the published result so the coordinator's reasons, ha:monitor-show and ha:status say it.
+         */
+        private String rebootNote(MonitorStatus.State state) {
+            if (state != MonitorStatus.State.FAILED || !binding.reboots()) {
+                return "";
+            }
+            try {
+                return nodeHealth.note(binding).map(n -> "; " + n).orElse("");
+            } catch (RuntimeException e) {
+                return "; on-fail=reboot: " + e;
             }
         }
 
@@ -739,6 +824,13 @@ public final class Executor implements AutoCloseable {
     }
 
     private Report publish(Report r) {
+        if (!r.operation().equals(HEALTH)) {
+            if (r.state() == ResourceState.STOPPED) {
+                lastStates.remove(r.resource());
+            } else {
+                lastStates.put(r.resource(), r.state());
+            }
+        }
         try {
             listener.reported(r);
         } catch (RuntimeException e) {

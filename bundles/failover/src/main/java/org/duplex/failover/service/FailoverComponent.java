@@ -98,6 +98,23 @@ public class FailoverComponent implements FailoverService, PeerLivenessListener,
         @AttributeDefinition(description = "Without a cluster service, act as a one-node quorate cluster "
                 + "(epoch 1). Only for a single machine: two standalone nodes would both start everything")
         boolean standalone() default false;
+
+        @AttributeDefinition(description = "on-fail=reboot: how this node reboots itself, run without a shell "
+                + "(words split on spaces)")
+        String reboot_command() default "systemctl reboot";
+
+        @AttributeDefinition(description = "on-fail=reboot: the reboot command is killed after this long")
+        String reboot_timeout() default "60s";
+
+        @AttributeDefinition(description = "on-fail=reboot loop guard: at most this many self-reboots per "
+                + "reboot.window (0: never reboot, only stay ineligible)")
+        int reboot_max() default 2;
+
+        @AttributeDefinition(description = "on-fail=reboot loop guard: the window self-reboots are counted in")
+        String reboot_window() default "1h";
+
+        @AttributeDefinition(description = "on-fail=reboot loop guard file; empty: ${karaf.data}/duplex/self-reboots")
+        String reboot_guard_file() default "";
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(FailoverComponent.class);
@@ -136,6 +153,7 @@ public class FailoverComponent implements FailoverService, PeerLivenessListener,
     private History history;
     private volatile StateTable table;
     private Executor executor;
+    private org.duplex.failover.selffence.SelfReboot selfReboot;
     private SystemScheduler scheduler;
     private ExecutorService workers;
     private ScheduledExecutorService loop;
@@ -222,6 +240,8 @@ public class FailoverComponent implements FailoverService, PeerLivenessListener,
             }
             trigger();
         }, history, Optional.ofNullable(volumeLock), why -> LOG.error("fencing needed: {}", why));
+        selfReboot = selfReboot(config);
+        executor.nodeHealthHook(selfReboot);
         ActionTransport transport = ch != null ? new ChannelTransport(local, executor, ch)
                 : new LocalTransport(Map.of(local, executor));
         controller = new FailoverController(store, new View(), table, history, transport, fenceDevices,
@@ -258,6 +278,39 @@ public class FailoverComponent implements FailoverService, PeerLivenessListener,
                 : standalone ? "STANDALONE one-node mode" : "no cluster service: no quorum, nothing will start",
                 ch != null ? "execution channel present" : "no execution channel: acts on this node only",
                 agents.size(), agents.keySet());
+    }
+
+    /** {@code on-fail=reboot}: this node's self-reboot with its loop guard (settings checked at activation). */
+    private org.duplex.failover.selffence.SelfReboot selfReboot(Config config) {
+        Path guardFile = config.reboot_guard_file().isBlank()
+                ? Path.of(System.getProperty("karaf.data", "data"), "duplex", "self-reboots")
+                : Path.of(config.reboot_guard_file());
+        org.duplex.failover.selffence.RebootGuard guard;
+        org.duplex.failover.selffence.RebootAction action;
+        try {
+            guard = new org.duplex.failover.selffence.RebootGuard(guardFile, config.reboot_max(),
+                    org.duplex.failover.config.Tokens.duration(config.reboot_window(), "reboot.window"));
+            action = new org.duplex.failover.selffence.ExecRebootAction(config.reboot_command(),
+                    org.duplex.failover.config.Tokens.duration(config.reboot_timeout(), "reboot.timeout"));
+        } catch (IllegalArgumentException e) {
+            // a typo in the reboot settings must not stop the engine; failing safe means never rebooting
+            LOG.error("org.duplex.failover: {}; on-fail=reboot bindings will NOT reboot this node (they only make "
+                    + "it ineligible) until this is fixed", e.getMessage());
+            guard = new org.duplex.failover.selffence.RebootGuard(guardFile, 0, java.time.Duration.ofHours(1));
+            action = reason -> new org.duplex.failover.selffence.RebootAction.Outcome(false, "misconfigured");
+        }
+        Executor e = executor;
+        return new org.duplex.failover.selffence.SelfReboot(local, new org.duplex.failover.selffence.SelfReboot.Node() {
+            @Override
+            public Map<ResourceId, org.duplex.failover.executor.MonitorStatus> statuses() {
+                return e.monitorStatuses();
+            }
+
+            @Override
+            public Optional<String> stillHere() {
+                return e.stillHere();
+            }
+        }, () -> new View().quorum(), guard, action, workers, history, Clock.systemUTC());
     }
 
     /** True when the whole framework stops (Karaf shutdown), not when only this component is re-wired. */
@@ -385,6 +438,7 @@ public class FailoverComponent implements FailoverService, PeerLivenessListener,
             warnAboutNodesWithoutFencing();
             FailoverController.RunResult r = controller.runOnce();
             updateWeight();
+            selfReboot.poll(); // quorum may have come back, or the last stop confirmed
             String why = r.stoppedBecause().filter(s -> !s.startsWith("not the coordinator")).orElse(null);
             if (why != null && !why.equals(lastInterruption)) {
                 LOG.warn("plan interrupted, deciding again every tick until it changes: {}", why);

@@ -29,6 +29,7 @@ import org.duplex.api.model.ResourceId;
 import org.duplex.api.model.ResourceState;
 import org.duplex.api.monitor.HealthStatus;
 import org.duplex.api.monitor.ResourceMonitor;
+import org.duplex.failover.config.ConfigText;
 import org.duplex.failover.control.FailoverController;
 import org.duplex.failover.control.Fencer;
 import org.duplex.failover.control.LocalTransport;
@@ -244,5 +245,31 @@ class MonitorCommandsTest {
                 .containsPattern("disk +disk on=resource app +type disk MISSING on this node");
         assertThat(status.lines().filter(l -> l.startsWith("gw")).findFirst().orElseThrow())
                 .as("a healthy node is not listed when another needs a look").doesNotContain("node1");
+    }
+
+    @Test
+    void anOnFailRebootBindingSaysWhatItDoesAndBansItsNodeFromEveryGroup() throws Exception {
+        store.save(store.load(), ConfigText.parse(ConfigText.write(store.load()) + """
+                resource db type=vip ip=10.0.0.6 interface=eth0
+                group data resources=db nodes=node2,node1
+                """));
+        String out = cmd.monitorAdd("ro", "ping", List.of("on=node", "target=web", "on-fail=reboot", "count=2",
+                "host=10.0.0.1"), false);
+        assertThat(out).startsWith("monitor ro type=ping on=node target=web interval=10s timeout=5s count=2 "
+                + "on-fail=reboot host=10.0.0.1\n    on=node on-fail=reboot: a node of group web failing 2 check(s) "
+                + "in a row is not eligible for any group until a check passes; once nothing runs there it reboots "
+                + "itself");
+        assertThatThrownBy(() -> cmd.monitorAdd("d", "ping", List.of("on=resource", "target=app", "on-fail=reboot",
+                "host=x"), false)).hasMessageStartingWith("monitor d: on-fail needs on=node");
+        String refused = "FAILED (2 in a row): monitor ro: / is read-only; on-fail=reboot: self-reboot REFUSED (2 "
+                + "self-reboot(s) within 1 h already ...); node2 stays up and not eligible for any group until a "
+                + "check passes";
+        table.apply(new Report(N2, ResourceId.of("ro"), Optional.of(ResourceId.of("web")), Executor.HEALTH,
+                OperationResult.of(OcfStatus.ERR_GENERIC, refused, Duration.ZERO), ResourceState.FAILED, false,
+                Instant.parse("2026-01-01T12:00:10Z")));
+        assertThat(cmd.monitorShow(Optional.of("ro"))).contains("node2: " + refused);
+        assertThat(cmd.groupShow(Optional.of("data"))).as("not only the bound group")
+                .contains("NOT ELIGIBLE node2: " + refused);
+        assertThat(cmd.statusSection()).contains("node2: " + refused);
     }
 }

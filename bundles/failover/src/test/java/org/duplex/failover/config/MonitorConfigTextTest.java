@@ -44,6 +44,35 @@ class MonitorConfigTextTest {
     }
 
     @Test
+    void onFailRebootIsAnOnNodeOptionWrittenOnlyWhenSet() {
+        FailoverConfig c = ConfigText.parse(BASE + """
+                monitor ro type=readonly on=node target=web on-fail=reboot count=2 path=/
+                monitor gw type=ping on=node target=web on-fail=ineligible host=h
+                """);
+        MonitorBinding ro = c.monitors().get(ResourceId.of("ro"));
+        assertThat(ro.onFail()).isEqualTo(MonitorBinding.Reaction.REBOOT);
+        assertThat(ro.reboots()).isTrue();
+        assertThat(ro.params()).containsExactly(Map.entry("path", "/"));
+        MonitorBinding gw = c.monitors().get(ResourceId.of("gw"));
+        assertThat(gw.reboots()).isFalse();
+        assertThat(gw).isEqualTo(new MonitorBinding(gw.id(), "ping", MonitorBinding.Scope.NODE, ResourceId.of("web"),
+                gw.interval(), gw.timeout(), 3, Map.of("host", "h")));
+        String text = ConfigText.write(c);
+        assertThat(text).contains("monitor ro type=readonly on=node target=web interval=10s timeout=5s count=2 "
+                + "on-fail=reboot path=/\n");
+        assertThat(text).contains("monitor gw type=ping on=node target=web interval=10s timeout=5s count=3 host=h\n");
+        assertThat(ConfigText.parse(text)).isEqualTo(c);
+
+        assertError("monitor m type=disk on=resource target=app on-fail=reboot",
+                "line 3: monitor m: on-fail needs on=node");
+        assertError("monitor m type=ping on=node target=web on-fail=halt",
+                "line 3: monitor m: on-fail: 'halt' is not one of ineligible, reboot");
+        assertThatThrownBy(() -> new MonitorBinding(ResourceId.of("x"), "disk", MonitorBinding.Scope.RESOURCE,
+                ResourceId.of("app"), Duration.ofSeconds(1), Duration.ofSeconds(1), 1, Map.of(),
+                MonitorBinding.Reaction.REBOOT)).hasMessageContaining("on-fail=reboot needs on=node");
+    }
+
+    @Test
     void configurationsWithoutMonitorsReadAndWriteAsBefore() {
         FailoverConfig c = ConfigText.parse(BASE);
         assertThat(c.monitors()).isEmpty();
