@@ -21,10 +21,9 @@ bench_mvn() {
     local repo=()
     [ -n "${DUPLEX_M2:-}" ] && repo=(-Dmaven.repo.local="$DUPLEX_M2")
     # shellcheck disable=SC2086
-    if ! (cd "$BENCH_ROOT" && mvn -B -ntp "${repo[@]}" ${DUPLEX_MVN_ARGS:-} "$@") >"$log" 2>&1; then
+    if ! (cd "$BENCH_ROOT" && mvn -B -ntp -Dstyle.color=never "${repo[@]}" ${DUPLEX_MVN_ARGS:-} "$@") >"$log" 2>&1; then
         echo "$(basename "$0"): Maven failed: mvn $* -- last lines of $log:" >&2
-        grep -E '^\[ERROR\]|BUILD FAILURE' "$log" | head -20 >&2 || true
-        tail -n 15 "$log" >&2
+        grep -E '^\[ERROR\]' "$log" | head -12 >&2 || tail -n 20 "$log" >&2
         exit 1
     fi
     rm -f "$log"
