@@ -105,8 +105,9 @@ if hb:
            'set xlabel "detection latency (ms)"', 'set ylabel "trials"', 'set style fill solid 0.6',
            'set boxwidth %d' % (width * 0.9), 'unset key', 'set yrange [0:*]', 'set xrange [*:*]',
            'bin(x) = %d * floor(x / %d) + %g' % (width, width, width / 2.0),
+           'set offsets %d, %d, 1, 0' % (width, width),
            'plot "data/heartbeat-latency.dat" using (bin($1)):(1) smooth frequency with boxes lc "#3366aa"',
-           'set key top left', 'unset style']
+           'set offsets 0, 0, 0, 0', 'set key top left', 'unset style']
     charts.append(("heartbeat-latency.svg", "Heartbeat detection latency histogram"))
 
 cl = cluster_rows()
