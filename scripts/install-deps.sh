@@ -24,6 +24,8 @@ PACKAGES=(
   perl-base                 # two-node lab: the sample web service (starts in ~30 ms)
   keepalived                # failover benchmark: the comparison rows (never started by the tests)
   nftables                  # lab: packet loss on the nodes' links (this kernel has no netem), soak test
+  qemu-system-common        # mirror benchmark: qemu-storage-daemon, QEMU's synchronous mirror as a comparison row
+  gnuplot-nox               # benchmarks: scripts/bench/all.sh draws its charts (SVG) with gnuplot
 )
 
 missing=()

@@ -4,18 +4,18 @@
 # once) and back, and time from a failover configuration save on the non-coordinator until the coordinator's
 # store shows it. Usage: scripts/bench/cluster-exec.sh [ORDERS] [SAVES]   (defaults 1000, 50)
 set -euo pipefail
+. "$(dirname "$0")/lib.sh"
 ORDERS="${1:-1000}"
 SAVES="${2:-50}"
-ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
-cd "$ROOT"
-mvn -q -o install -pl bundles/api,bundles/cluster -DskipTests
-CPFILE="$(mktemp)"
-trap 'rm -f "$CPFILE"' EXIT
-(cd bundles/cluster && mvn -q -o dependency:build-classpath -Dmdep.outputFile="$CPFILE" >/dev/null)
-CP="bundles/cluster/target/classes:bundles/cluster/target/test-classes:$(cat "$CPFILE")"
-JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
-out="$(timeout 300 "$JAVA" -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp "$CP" \
-  org.duplex.cluster.jgroups.ExecutionBench "$ORDERS" "$SAVES" 2>/dev/null | grep '^RESULT')"
+bench_build bundles/cluster
+CP=$(bench_cp bundles/cluster)
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+timeout 300 "$JAVA" -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp "$CP" \
+  org.duplex.cluster.jgroups.ExecutionBench "$ORDERS" "$SAVES" >"$log" 2>&1 \
+  || { tail -n 30 "$log" >&2; bench_die "ExecutionBench failed"; }
+out="$(grep '^RESULT' "$log" || true)"
+[ -n "$out" ] || { tail -n 30 "$log" >&2; bench_die "ExecutionBench printed no RESULT line"; }
 echo
 printf '%-36s %10s %10s %10s %7s\n' "what" "median ms" "p99 ms" "max ms" "trials"
 while IFS= read -r r; do

@@ -3,12 +3,10 @@
 # A failure prints its seed; replay it with: scripts/bench/cluster-sim.sh 1 SEED
 # Usage: scripts/bench/cluster-sim.sh [RUNS] [FIRST_SEED]
 set -euo pipefail
+. "$(dirname "$0")/lib.sh"
 RUNS="${1:-20000}"
 FIRST="${2:-1}"
-ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
-cd "$ROOT"
-mvn -q -o install -pl bundles/api,bundles/cluster -DskipTests
 start=$(date +%s)
-mvn -o -q surefire:test -pl bundles/cluster -Dtest=ClusterSimulationTest -Dsim.runs="$RUNS" -Dsim.firstSeed="$FIRST" \
-  -DtrimStackTrace=true
+bench_mvn test -pl bundles/cluster -am -Dtest=ClusterSimulationTest -Dsurefire.failIfNoSpecifiedTests=false -Dsim.runs="$RUNS" \
+  -Dsim.firstSeed="$FIRST" -DtrimStackTrace=true
 echo "cluster simulation: $RUNS seeded runs from seed $FIRST passed in $(( $(date +%s) - start )) s"

@@ -4,25 +4,26 @@
 # 32 simulated nodes (virtual time). Prints a table of median and max over TRIALS (default 20).
 # Usage: scripts/bench/cluster.sh [TRIALS]
 set -euo pipefail
+. "$(dirname "$0")/lib.sh"
 TRIALS="${1:-20}"
-ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
-cd "$ROOT"
-mvn -q -o install -pl bundles/api,bundles/cluster -DskipTests
-CPFILE="$(mktemp)"
-trap 'rm -f "$CPFILE"' EXIT
-(cd bundles/cluster && mvn -q -o dependency:build-classpath -Dmdep.outputFile="$CPFILE" >/dev/null)
-CP="bundles/cluster/target/classes:bundles/cluster/target/test-classes:$(cat "$CPFILE")"
-JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
+bench_build bundles/cluster
+CP=$(bench_cp bundles/cluster)
+cd "$BENCH_ROOT"
 results=()
 for n in 2 3 5; do
   out="$(mktemp)"
-  timeout 900 "$JAVA" -cp "$CP" org.duplex.cluster.jgroups.FailoverBench "$n" "$TRIALS" > "$out"
+  timeout 900 "$JAVA" -cp "$CP" org.duplex.cluster.jgroups.FailoverBench "$n" "$TRIALS" > "$out" \
+    || { cat "$out" >&2; rm -f "$out"; bench_die "FailoverBench with $n real nodes failed"; }
   cat "$out" >&2
-  results+=("$(grep '^RESULT' "$out")")
+  r="$(grep '^RESULT' "$out" || true)"
   rm -f "$out"
+  [ -n "$r" ] || bench_die "FailoverBench with $n real nodes printed no RESULT line"
+  results+=("$r")
 done
-for k in TWO_NODE_DISK MAJORITY_3 MAJORITY_5 MAJORITY_32; do
-  results+=("$("$JAVA" -cp "$CP" org.duplex.cluster.sim.SimFailoverBench "$k" "$TRIALS" | grep '^RESULT')")
+for k in ${SIM_KINDS:-TWO_NODE_DISK MAJORITY_3 MAJORITY_5 MAJORITY_32}; do
+  r="$("$JAVA" -cp "$CP" org.duplex.cluster.sim.SimFailoverBench "$k" "$TRIALS" | grep '^RESULT' || true)"
+  [ -n "$r" ] || bench_die "SimFailoverBench $k printed no RESULT line"
+  results+=("$r")
 done
 echo
 printf '%-34s %10s %10s %7s\n' "setup" "median ms" "max ms" "trials"

@@ -7,19 +7,22 @@
 # defaults otherwise) moving the same VIP between the same namespaces, the service running on both nodes:
 #   scenario 1  the master's links go down and keepalived + the service are SIGKILLed
 #   scenario 2  keepalived stopped cleanly on the master (it sends priority 0, the backup takes over at once)
-# Prints one table: median / min / max per row. Root only. Build first (mvn -o install -DskipTests).
+# Prints one table: median / min / max per row. Root only. Builds the distribution when there is none.
 # Usage: scripts/bench/failover.sh [TRIALS]     (default 10; KEEPALIVED_ONLY=1 reruns only the keepalived rows,
 #                                                DUPLEX_ONLY=1 only Duplex's)
 set -euo pipefail
+. "$(dirname "$0")/lib.sh"
 TRIALS=${1:-10}
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+ROOT=$BENCH_ROOT
 export DUPLEX_LAB_PREFIX=${DUPLEX_LAB_PREFIX:-dxb-}
 export DUPLEX_LAB_DIR=${DUPLEX_LAB_DIR:-/var/tmp/duplex-failover-bench}
 LAB="$ROOT/scripts/lab/two-node.sh"
 P=$DUPLEX_LAB_PREFIX
 D=$DUPLEX_LAB_DIR
 RESULTS="$D/results.txt"
-[ "$(id -u)" -eq 0 ] || { echo "failover benchmark: needs root (network namespaces)"; exit 1; }
+bench_need_root
+bench_need_tools ip python3 perl
+ASSEMBLY=$(bench_dist)
 trap '"$LAB" down >/dev/null 2>&1 || true' EXIT
 
 other() { [ "$1" = node1 ] && echo node2 || echo node1; }
@@ -54,7 +57,7 @@ elif [ -n "${DUPLEX_ONLY:-}" ]; then grep -v '^duplex' "$RESULTS" >"$RESULTS.tmp
 else : >"$RESULTS"; fi
 [ -n "${KEEPALIVED_ONLY:-}" ] || {
 echo "== Duplex: $TRIALS trials of each scenario (lab up takes about 2 minutes)"
-"$LAB" up >/dev/null
+"$LAB" up "$ASSEMBLY" >/dev/null || bench_die "the two-node lab did not come up (scripts/lab/two-node.sh up)"
 for i in $(seq 1 "$TRIALS"); do
     active=$("$LAB" served); standby=$(other "$active")
     "$LAB" probe start "$D/p.txt"; sleep 1

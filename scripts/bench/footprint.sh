@@ -8,24 +8,25 @@
 # The first start resolves and installs the boot features; a restart (the usual case: a reboot, an upgrade, a
 # node back after a failure) finds them in its cache.
 # Goals (issue: runtime health): RSS < 256 MiB, CPU < 1 %, quorate <= 3 s. Stock Karaf is fetched from Maven
-# Central by Maven itself. Needs a built distribution (mvn install -DskipTests).
+# Central by Maven itself. Builds the distribution first when karaf-assembly/target has none.
 #
 # Usage: scripts/bench/footprint.sh [SETTLE] [MEASURE]      (defaults 120 and 60 seconds)
 set -euo pipefail
+. "$(dirname "$0")/lib.sh"
 SETTLE=${1:-120}
 MEASURE=${2:-60}
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+ROOT=$BENCH_ROOT
 W=${FOOTPRINT_DIR:-/var/tmp/duplex-footprint}
 KARAF_VERSION=4.4.10
 die() { echo "footprint: $*" >&2; exit 1; }
 
-assembly=$(ls "$ROOT"/karaf-assembly/target/duplex-karaf-assembly-*.tar.gz 2>/dev/null | head -1 || true)
-[ -n "$assembly" ] || die "no distribution: build first (mvn install -DskipTests)"
+assembly=$(bench_dist)
 rm -rf "$W"; mkdir -p "$W"
 echo "footprint: fetching stock Apache Karaf $KARAF_VERSION through Maven"
-mvn -B -ntp -q dependency:copy -Dartifact="org.apache.karaf:apache-karaf:$KARAF_VERSION:tar.gz" \
-    -DoutputDirectory="$W" >"$W/mvn.log" 2>&1 || { cat "$W/mvn.log"; die "could not fetch apache-karaf $KARAF_VERSION"; }
-stock_tgz=$(ls "$W"/apache-karaf-*.tar.gz | head -1)
+bench_mvn org.apache.maven.plugins:maven-dependency-plugin:3.8.1:copy \
+    -Dartifact="org.apache.karaf:apache-karaf:$KARAF_VERSION:tar.gz" -DoutputDirectory="$W"
+stock_tgz=$(ls "$W"/apache-karaf-*.tar.gz 2>/dev/null | head -1 || true)
+[ -n "$stock_tgz" ] || die "could not fetch apache-karaf $KARAF_VERSION"
 
 homes=()
 cleanup() { for h in "${homes[@]}"; do [ -x "$h/bin/stop" ] && "$h/bin/stop" >/dev/null 2>&1 || true; done; }

@@ -4,11 +4,13 @@
 # logging every acknowledged write, SIGKILLs the primary mid-stream, promotes the secondary and checks that every
 # acknowledged write is on it. Usage: scripts/bench/mirror-soak.sh [iterations]
 set -euo pipefail
+. "$(dirname "$0")/lib.sh"
 N=${1:-500}
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-cd "$ROOT"
-mvn -q -o install -pl bundles/api,bundles/mirror -DskipTests
-mvn -o -pl bundles/mirror surefire:test -Dtest='CrashFailoverTest#everyAcknowledgedWriteSurvivesAPrimaryKill' \
-    -Dmirror.crash.iterations="$N" -DtrimStackTrace=false 2>&1 | grep -E "crash test:|Tests run:|FAIL|lost acknowledged" || true
-grep -q 'Failures: 0, Errors: 0' bundles/mirror/target/surefire-reports/org.duplex.mirror.engine.CrashFailoverTest.txt \
-    && echo "soak: $N iterations passed" || { echo "soak: FAILED (see bundles/mirror/target/surefire-reports)"; exit 1; }
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+(cd "$BENCH_ROOT" && mvn -B -ntp ${DUPLEX_M2:+-Dmaven.repo.local=$DUPLEX_M2} ${DUPLEX_MVN_ARGS:-} \
+    -pl bundles/mirror -am test -Dsurefire.failIfNoSpecifiedTests=false -Dtest='CrashFailoverTest#everyAcknowledgedWriteSurvivesAPrimaryKill' \
+    -Dmirror.crash.iterations="$N" -DtrimStackTrace=false) >"$log" 2>&1 || true
+grep -E "crash test:|Tests run:|FAIL|lost acknowledged" "$log" || true
+grep -q 'Failures: 0, Errors: 0' "$BENCH_ROOT"/bundles/mirror/target/surefire-reports/org.duplex.mirror.engine.CrashFailoverTest.txt 2>/dev/null \
+    && echo "soak: $N iterations passed" || { tail -n 30 "$log" >&2; bench_die "soak FAILED (see bundles/mirror/target/surefire-reports)"; }

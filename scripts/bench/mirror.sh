@@ -3,23 +3,25 @@
 #   (a) a Duplex mirror export, unreplicated
 #   (b) a Duplex mirror export replicated (protocol C) to a peer on loopback
 #   (c) nbdkit's file plugin on the same kind of backing file
+#   (d) QEMU's own synchronous mirror: qemu-storage-daemon exporting a raw file over NBD while blockdev-mirror
+#       (copy-mode=write-blocking) writes every request through to a second daemon over loopback NBD -- the
+#       userspace peer of (b); skipped with a note when qemu-storage-daemon is not installed
 # then the resync figure: 1 % of a 1 GiB volume dirtied while the peer is down, bytes sent and time,
 # against a full initial sync of the same volume.
-# Usage: scripts/bench/mirror.sh [runtime-seconds-per-job]   (build first: mvn -o install -pl bundles/api,bundles/mirror)
-# Env: MIRROR_BENCH_DIR (default /var/tmp/duplex-mirror-bench), MIRROR_BENCH_SIZE (default 1G in bytes)
+# Usage: scripts/bench/mirror.sh [runtime-seconds-per-job]   (default 10; builds bundles/mirror first)
+# Env: MIRROR_BENCH_DIR (default /var/tmp/duplex-mirror-bench), MIRROR_BENCH_SIZE (default 1G in bytes),
+#      MIRROR_BENCH_WARMUP (seconds of fio warm-up per target, default 3)
 set -euo pipefail
+. "$(dirname "$0")/lib.sh"
 RUNTIME=${1:-10}
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+ROOT=$BENCH_ROOT
 DIR=${MIRROR_BENCH_DIR:-/var/tmp/duplex-mirror-bench}
 SIZE=${MIRROR_BENCH_SIZE:-1073741824}
-M2=${M2_REPO:-$HOME/.m2/repository}
-CP="$ROOT/bundles/mirror/target/classes:$ROOT/bundles/api/target/classes:$M2/org/slf4j/slf4j-api/1.7.36/slf4j-api-1.7.36.jar:$M2/org/slf4j/slf4j-simple/1.7.36/slf4j-simple-1.7.36.jar"
-JAVA=${JAVA:-java}
-for t in fio nbdkit qemu-io python3 "$JAVA"; do
-    command -v "$t" >/dev/null || { echo "missing tool: $t (scripts/install-deps.sh)"; exit 1; }
-done
-fio --enghelp 2>/dev/null | grep -qw nbd || { echo "this fio has no nbd engine"; exit 1; }
-[ -d "$ROOT/bundles/mirror/target/classes/org" ] || { echo "build first: mvn -o install -pl bundles/api,bundles/mirror -DskipTests"; exit 1; }
+WARMUP=${MIRROR_BENCH_WARMUP:-3}
+bench_need_tools fio nbdkit qemu-io python3 "$JAVA"
+fio --enghelp 2>/dev/null | grep -qw nbd || bench_die "this fio has no nbd engine"
+bench_build bundles/mirror
+CP=$(bench_cp bundles/mirror)
 
 PIDS=()
 cleanup() { for p in "${PIDS[@]:-}"; do [ -n "$p" ] && kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
@@ -36,10 +38,10 @@ start_node() {
         if grep -q READY "$DIR/$name.out" 2>/dev/null; then
             NODE_NBD=$(sed -n 's/.*nbd=\(-\?[0-9]*\).*/\1/p' "$DIR/$name.out"); return 0
         fi
-        kill -0 "$NODE_PID" 2>/dev/null || { echo "$name died:"; cat "$log"; exit 1; }
+            kill -0 "$NODE_PID" 2>/dev/null || { cat "$log" >&2; bench_die "mirror node $name died (log above)"; }
         sleep 0.2
     done
-    echo "$name did not start"; cat "$log"; exit 1
+    cat "$log" >&2; bench_die "mirror node $name did not start within 120 s"
 }
 stop_pid() { kill "$1" 2>/dev/null || true; wait "$1" 2>/dev/null || true; }
 
@@ -47,7 +49,7 @@ stop_pid() { kill "$1" 2>/dev/null || true; wait "$1" 2>/dev/null || true; }
 run_fio() {
     local uri=$1 out="$DIR/fio.json"
     # warm-up (same for every target): lets the JVM compile its hot paths before anything is measured
-    fio --ioengine=nbd --uri="$uri" --size="$SIZE" --time_based --runtime=3 --name=warm --rw=randrw --bs=64k \
+    fio --ioengine=nbd --uri="$uri" --size="$SIZE" --time_based --runtime="$WARMUP" --name=warm --rw=randrw --bs=64k \
         --iodepth=16 >/dev/null
     fio --output-format=json --output="$out" --ioengine=nbd --uri="$uri" --size="$SIZE" \
         --time_based --runtime="$RUNTIME" --group_reporting \
@@ -91,16 +93,65 @@ nbdkit -f -p "$PC" -i 127.0.0.1 file "$DIR/c.img" &
 NK=$!; PIDS+=("$NK"); sleep 1
 C=($(run_fio "nbd://127.0.0.1:$PC/")); stop_pid "$NK"
 
-ratio() { python3 -c "print('%.2f' % ($1/$2 if $2 else 0))"; }
+# (d) QEMU's synchronous mirror: daemon A exports qa.img and mirrors every write (write-blocking) to daemon B
+D=(- - -)
+if command -v qemu-storage-daemon >/dev/null; then
+    rm -rf "$DIR"/*.img "$DIR"/*.meta
+    truncate -s "$SIZE" "$DIR/qa.img" "$DIR/qb.img"
+    QA=$(free_port); QB=$(free_port)
+    qemu-storage-daemon --blockdev driver=file,node-name=bfile,filename="$DIR/qb.img" \
+        --blockdev driver=raw,node-name=b,file=bfile \
+        --nbd-server addr.type=inet,addr.host=127.0.0.1,addr.port="$QB" \
+        --export type=nbd,id=eb,node-name=b,name=vol,writable=on >"$DIR/qb.log" 2>&1 &
+    QBP=$!; PIDS+=("$QBP")
+    for _ in $(seq 1 50); do (exec 3<>/dev/tcp/127.0.0.1/"$QB") 2>/dev/null && break; sleep 0.1; done
+    qemu-storage-daemon --blockdev driver=file,node-name=afile,filename="$DIR/qa.img" \
+        --blockdev driver=raw,node-name=a,file=afile \
+        --blockdev driver=nbd,node-name=peer,server.type=inet,server.host=127.0.0.1,server.port="$QB",export=vol \
+        --nbd-server addr.type=inet,addr.host=127.0.0.1,addr.port="$QA" \
+        --export type=nbd,id=ea,node-name=a,name=vol,writable=on \
+        --chardev socket,id=qmp,path="$DIR/qa.qmp",server=on,wait=off --monitor chardev=qmp >"$DIR/qa.log" 2>&1 &
+    QAP=$!; PIDS+=("$QAP")
+    for _ in $(seq 1 50); do [ -S "$DIR/qa.qmp" ] && break; sleep 0.1; done
+    # blockdev-mirror after the export exists: the job's filter node takes the export's place above node a, so
+    # every NBD write goes through it and (write-blocking) completes only once it is on the peer too
+    python3 - "$DIR/qa.qmp" <<'PY' || { cat "$DIR/qa.log" "$DIR/qb.log" >&2; bench_die "QEMU mirror did not become ready"; }
+import json, socket, sys, time
+s = socket.socket(socket.AF_UNIX); s.connect(sys.argv[1]); f = s.makefile("rw")
+def cmd(name, **args):
+    f.write(json.dumps({"execute": name, "arguments": args}) + "\n"); f.flush()
+    while True:
+        r = json.loads(f.readline())
+        if "return" in r: return r["return"]
+        if "error" in r: sys.exit("QMP %s: %s" % (name, r["error"]))
+json.loads(f.readline()); cmd("qmp_capabilities")
+cmd("blockdev-mirror", **{"job-id": "m", "device": "a", "target": "peer", "sync": "full",
+                          "copy-mode": "write-blocking"})
+end = time.time() + 300
+while time.time() < end:
+    jobs = cmd("query-block-jobs")
+    if jobs and jobs[0].get("ready"): sys.exit(0)
+    time.sleep(0.2)
+sys.exit("mirror job not ready after 300 s: %s" % jobs)
+PY
+    D=($(run_fio "nbd://127.0.0.1:$QA/vol")); stop_pid "$QAP"; stop_pid "$QBP"
+    QEMU_VERSION=$(qemu-storage-daemon --version | head -1 | awk '{print $3}')
+else
+    echo "qemu-storage-daemon not installed: no QEMU mirror row (scripts/install-deps.sh installs qemu-system-common)"
+fi
+
+ratio() { python3 -c "print('%.2f' % ($1/$2) if '$1' != '-' and '$2' != '-' and float('$2') else '-')"; }
 echo
 printf '%-34s %14s %16s %15s\n' "target" "seq write MiB/s" "4k randwrite IOPS" "4k randread IOPS"
 printf '%-34s %14s %16s %15s\n' "(a) Duplex, unreplicated" "${A[0]}" "${A[1]}" "${A[2]}"
 printf '%-34s %14s %16s %15s\n' "(b) Duplex, replicated (loopback)" "${B[0]}" "${B[1]}" "${B[2]}"
 printf '%-34s %14s %16s %15s\n' "(b') same, peer.ack = durable" "${BD[0]}" "${BD[1]}" "${BD[2]}"
 printf '%-34s %14s %16s %15s\n' "(c) nbdkit file" "${C[0]}" "${C[1]}" "${C[2]}"
+printf '%-34s %14s %16s %15s\n' "(d) QEMU ${QEMU_VERSION:-} sync mirror" "${D[0]}" "${D[1]}" "${D[2]}"
 printf '%-34s %14s %16s %15s\n' "ratio (a)/(c)  [goal >= 1.0]" "$(ratio ${A[0]} ${C[0]})" "$(ratio ${A[1]} ${C[1]})" "$(ratio ${A[2]} ${C[2]})"
 printf '%-34s %14s %16s %15s\n' "ratio (b)/(a)  [goal 0.7 / 0.5]" "$(ratio ${B[0]} ${A[0]})" "$(ratio ${B[1]} ${A[1]})" "$(ratio ${B[2]} ${A[2]})"
 printf '%-34s %14s %16s %15s\n' "ratio (b')/(a) (durable acks)" "$(ratio ${BD[0]} ${A[0]})" "$(ratio ${BD[1]} ${A[1]})" "$(ratio ${BD[2]} ${A[2]})"
+printf '%-34s %14s %16s %15s\n' "ratio (b)/(d)  (vs QEMU mirror)" "$(ratio ${B[0]} ${D[0]})" "$(ratio ${B[1]} ${D[1]})" "$(ratio ${B[2]} ${D[2]})"
 
 # Resync: full initial sync, then 1 % dirtied while the peer is down
 rm -rf "$DIR"/*.img "$DIR"/*.meta
