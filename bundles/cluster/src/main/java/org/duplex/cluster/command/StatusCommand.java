@@ -16,8 +16,7 @@ public class StatusCommand implements Action {
     ClusterAdmin admin;
 
     @Override
-    public Object execute() {
-        System.out.print(new AdminOperations(admin, Commands.CONFIRM).status());
-        return null;
+    public Object execute() throws Exception {
+        return CommandSupport.print(admin, AdminOperations::status);
     }
 }
