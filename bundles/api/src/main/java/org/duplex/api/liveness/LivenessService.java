@@ -14,7 +14,7 @@ public interface LivenessService {
     List<PeerStatus> peers();
 
     /**
-     * The status the peer last sent about itself (load, memory, disk, its links, resource digest).
+     * The status the peer last sent about itself (load, memory, disk, its links).
      *
      * @since 1.1.0
      */

@@ -16,11 +16,10 @@ import org.duplex.api.model.NodeId;
  * @param load1             the peer's one-minute load average (negative when unknown)
  * @param memoryUsedPercent the peer's used memory, 0-100 (negative when unknown)
  * @param diskUsedPercent   the peer's fullest watched file system, 0-100 (negative when unknown)
- * @param resourceDigest    a digest of the peer's resource states: equal digests mean equal states
  * @param peerLinks         the peer's own view of its links, keyed "link/peer" (full status only)
  */
 public record PeerReport(NodeId peer, Instant receivedAt, String viaLink, double load1, int memoryUsedPercent,
-        int diskUsedPercent, long resourceDigest, Map<String, LinkState> peerLinks) {
+        int diskUsedPercent, Map<String, LinkState> peerLinks) {
 
     public PeerReport {
         Objects.requireNonNull(peer, "peer");

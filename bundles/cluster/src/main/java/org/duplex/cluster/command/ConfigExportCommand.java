@@ -7,7 +7,6 @@ import org.apache.karaf.shell.api.action.Argument;
 import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
-import org.duplex.cluster.runtime.AdminOperations;
 import org.duplex.cluster.runtime.ClusterAdmin;
 
 @Command(scope = "ha", name = "config-export", description = "Writes the cluster configuration to FILE (.json or .yaml)")
@@ -22,7 +21,6 @@ public class ConfigExportCommand implements Action {
 
     @Override
     public Object execute() throws Exception {
-        System.out.println(new AdminOperations(admin, Commands.CONFIRM).export(Path.of(file)));
-        return null;
+        return CommandSupport.println(admin, ops -> ops.export(Path.of(file)));
     }
 }

@@ -8,8 +8,6 @@ import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.Option;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
-import org.duplex.cluster.config.ConfigException;
-import org.duplex.cluster.runtime.AdminOperations;
 import org.duplex.cluster.runtime.ClusterAdmin;
 
 @Command(scope = "ha", name = "config-import",
@@ -28,11 +26,7 @@ public class ConfigImportCommand implements Action {
 
     @Override
     public Object execute() throws Exception {
-        try {
-            System.out.println(new AdminOperations(admin, Commands.CONFIRM).importFile(Path.of(file), dryRun));
-        } catch (ConfigException e) {
-            throw new IllegalArgumentException("Import of " + file + " refused, nothing changed: " + e.getMessage());
-        }
-        return null;
+        return CommandSupport.change(admin, "Import of " + file + " refused, nothing changed: ",
+                ops -> ops.importFile(Path.of(file), dryRun));
     }
 }

@@ -15,8 +15,7 @@ public class ConfigShowCommand implements Action {
     ClusterAdmin admin;
 
     @Override
-    public Object execute() {
-        System.out.print(new AdminOperations(admin, Commands.CONFIRM).show());
-        return null;
+    public Object execute() throws Exception {
+        return CommandSupport.print(admin, AdminOperations::show);
     }
 }

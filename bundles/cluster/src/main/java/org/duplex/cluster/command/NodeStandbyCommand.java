@@ -6,8 +6,6 @@ import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 import org.duplex.api.model.NodeMode;
-import org.duplex.cluster.config.ConfigException;
-import org.duplex.cluster.runtime.AdminOperations;
 import org.duplex.cluster.runtime.ClusterAdmin;
 
 @Command(scope = "ha", name = "node-standby", description = "Sets NODE to STANDBY in the replicated configuration")
@@ -22,11 +20,6 @@ public class NodeStandbyCommand implements Action {
 
     @Override
     public Object execute() throws Exception {
-        try {
-            System.out.println(new AdminOperations(admin, Commands.CONFIRM).setMode(node, NodeMode.STANDBY));
-        } catch (ConfigException e) {
-            throw new IllegalArgumentException("Refused, nothing changed: " + e.getMessage());
-        }
-        return null;
+        return CommandSupport.change(admin, "Refused, nothing changed: ", ops -> ops.setMode(node, NodeMode.STANDBY));
     }
 }

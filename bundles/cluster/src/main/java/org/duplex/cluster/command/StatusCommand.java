@@ -40,7 +40,7 @@ public class StatusCommand implements Action {
                     sections.add(s);
                 }
             }
-            System.out.print(new AdminOperations(admin, Commands.CONFIRM).status(sections));
+            System.out.print(CommandSupport.operations(admin).status(sections));
         } finally {
             refs.forEach(context::ungetService);
         }

@@ -20,7 +20,6 @@ public class CleanupCommand implements Action {
 
     @Override
     public Object execute() throws Exception {
-        System.out.println(new Commands(service).cleanup(resource));
-        return null;
+        return CommandSupport.println(service, c -> c.cleanup(resource));
     }
 }

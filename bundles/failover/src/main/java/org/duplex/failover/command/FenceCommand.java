@@ -26,7 +26,6 @@ public class FenceCommand implements Action {
 
     @Override
     public Object execute() throws Exception {
-        System.out.println(new Commands(service).fence(node, Optional.ofNullable(action)));
-        return null;
+        return CommandSupport.println(service, c -> c.fence(node, Optional.ofNullable(action)));
     }
 }

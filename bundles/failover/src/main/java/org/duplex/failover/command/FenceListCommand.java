@@ -16,7 +16,6 @@ public class FenceListCommand implements Action {
 
     @Override
     public Object execute() throws Exception {
-        System.out.println(new Commands(service).fenceList());
-        return null;
+        return CommandSupport.println(service, c -> c.fenceList());
     }
 }

@@ -28,7 +28,6 @@ public class GroupAddCommand implements Action {
 
     @Override
     public Object execute() throws Exception {
-        System.out.println(new Commands(service).groupAdd(name, settings, force));
-        return null;
+        return CommandSupport.println(service, c -> c.groupAdd(name, settings, force));
     }
 }

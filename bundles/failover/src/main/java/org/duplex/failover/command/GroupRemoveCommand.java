@@ -20,7 +20,6 @@ public class GroupRemoveCommand implements Action {
 
     @Override
     public Object execute() throws Exception {
-        System.out.println(new Commands(service).groupRemove(name));
-        return null;
+        return CommandSupport.println(service, c -> c.groupRemove(name));
     }
 }

@@ -21,7 +21,6 @@ public class GroupShowCommand implements Action {
 
     @Override
     public Object execute() throws Exception {
-        System.out.println(new Commands(service).groupShow(Optional.ofNullable(name)));
-        return null;
+        return CommandSupport.println(service, c -> c.groupShow(Optional.ofNullable(name)));
     }
 }

@@ -25,7 +25,6 @@ public class HistoryCommand implements Action {
 
     @Override
     public Object execute() throws Exception {
-        System.out.println(new Commands(service).history(Optional.ofNullable(group), last));
-        return null;
+        return CommandSupport.println(service, c -> c.history(Optional.ofNullable(group), last));
     }
 }

@@ -32,7 +32,6 @@ public class MonitorAddCommand implements Action {
 
     @Override
     public Object execute() throws Exception {
-        System.out.println(new Commands(service).monitorAdd(name, type, settings, force));
-        return null;
+        return CommandSupport.println(service, c -> c.monitorAdd(name, type, settings, force));
     }
 }

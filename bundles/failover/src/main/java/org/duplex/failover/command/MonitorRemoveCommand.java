@@ -19,7 +19,6 @@ public class MonitorRemoveCommand implements Action {
 
     @Override
     public Object execute() throws Exception {
-        System.out.println(new Commands(service).monitorRemove(name));
-        return null;
+        return CommandSupport.println(service, c -> c.monitorRemove(name));
     }
 }

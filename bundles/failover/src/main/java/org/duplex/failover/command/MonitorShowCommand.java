@@ -21,7 +21,6 @@ public class MonitorShowCommand implements Action {
 
     @Override
     public Object execute() throws Exception {
-        System.out.println(new Commands(service).monitorShow(Optional.ofNullable(name)));
-        return null;
+        return CommandSupport.println(service, c -> c.monitorShow(Optional.ofNullable(name)));
     }
 }

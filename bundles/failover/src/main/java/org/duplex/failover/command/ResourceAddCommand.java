@@ -31,7 +31,6 @@ public class ResourceAddCommand implements Action {
 
     @Override
     public Object execute() throws Exception {
-        System.out.println(new Commands(service).resourceAdd(name, type, params, force));
-        return null;
+        return CommandSupport.println(service, c -> c.resourceAdd(name, type, params, force));
     }
 }

@@ -20,7 +20,6 @@ public class ResourceRemoveCommand implements Action {
 
     @Override
     public Object execute() throws Exception {
-        System.out.println(new Commands(service).resourceRemove(name));
-        return null;
+        return CommandSupport.println(service, c -> c.resourceRemove(name));
     }
 }

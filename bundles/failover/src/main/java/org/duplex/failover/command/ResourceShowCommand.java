@@ -21,7 +21,6 @@ public class ResourceShowCommand implements Action {
 
     @Override
     public Object execute() throws Exception {
-        System.out.println(new Commands(service).resourceShow(Optional.ofNullable(name)));
-        return null;
+        return CommandSupport.println(service, c -> c.resourceShow(Optional.ofNullable(name)));
     }
 }

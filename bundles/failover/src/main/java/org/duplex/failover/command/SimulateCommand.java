@@ -21,7 +21,6 @@ public class SimulateCommand implements Action {
 
     @Override
     public Object execute() throws Exception {
-        System.out.println(new Commands(service).simulate(Optional.ofNullable(fail)));
-        return null;
+        return CommandSupport.println(service, c -> c.simulate(Optional.ofNullable(fail)));
     }
 }

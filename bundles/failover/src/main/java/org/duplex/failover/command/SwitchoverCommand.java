@@ -24,7 +24,6 @@ public class SwitchoverCommand implements Action {
 
     @Override
     public Object execute() throws Exception {
-        System.out.println(new Commands(service).switchover(group, Optional.ofNullable(node)));
-        return null;
+        return CommandSupport.println(service, c -> c.switchover(group, Optional.ofNullable(node)));
     }
 }

@@ -28,7 +28,6 @@ import org.duplex.api.failover.VolumeLock;
 import org.duplex.api.liveness.LivenessService;
 import org.duplex.api.liveness.PeerEvent;
 import org.duplex.api.liveness.PeerLivenessListener;
-import org.duplex.api.liveness.ResourceStateDigest;
 import org.duplex.api.model.Node;
 import org.duplex.api.model.NodeId;
 import org.duplex.api.model.NodeMode;
@@ -75,11 +74,11 @@ import org.slf4j.LoggerFactory;
  * replicated {@link FailoverConfigStore} service it keeps the configuration in {@code config.file}.
  */
 @Component(configurationPid = "org.duplex.failover", configurationPolicy = ConfigurationPolicy.OPTIONAL, immediate = true,
-        service = {FailoverService.class, PeerLivenessListener.class, ResourceStateDigest.class,
-                TiebreakerWeight.class, NodeFencing.class})
+        service = {FailoverService.class, PeerLivenessListener.class, TiebreakerWeight.class,
+                NodeFencing.class})
 @Designate(ocd = FailoverComponent.Config.class)
-public class FailoverComponent implements FailoverService, PeerLivenessListener, ResourceStateDigest,
-        TiebreakerWeight, NodeFencing {
+public class FailoverComponent implements FailoverService, PeerLivenessListener, TiebreakerWeight,
+        NodeFencing {
 
     @ObjectClassDefinition(name = "Duplex failover", description = "Policy engine and local executor")
     public @interface Config {
@@ -400,22 +399,6 @@ public class FailoverComponent implements FailoverService, PeerLivenessListener,
             return c.state().localNode();
         }
         return NodeId.of(InetAddress.getLocalHost().getHostName().split("\\.")[0]);
-    }
-
-    /** For the heartbeat frames: changes whenever a local resource changes state, so peers notice at once. */
-    @Override
-    public long digest() {
-        StateTable t = table;
-        if (t == null) {
-            return 0;
-        }
-        Map<ResourceId, ResourceState> mine = t.states().getOrDefault(local, Map.of());
-        long h = 1125899906842597L;
-        for (Map.Entry<ResourceId, ResourceState> e : new java.util.TreeMap<>(mine).entrySet()) {
-            h = 31 * h + e.getKey().value().hashCode();
-            h = 31 * h + e.getValue().ordinal();
-        }
-        return h;
     }
 
     /** A peer's liveness changed: decide now rather than at the next tick (this is on the failover path). */

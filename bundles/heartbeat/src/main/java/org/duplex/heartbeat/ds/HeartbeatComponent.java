@@ -13,7 +13,6 @@ import org.duplex.api.liveness.PeerEvent;
 import org.duplex.api.liveness.PeerLivenessListener;
 import org.duplex.api.liveness.PeerReport;
 import org.duplex.api.liveness.PeerStatus;
-import org.duplex.api.liveness.ResourceStateDigest;
 import org.duplex.api.model.NodeId;
 import org.duplex.heartbeat.detect.DetectorClock;
 import org.duplex.heartbeat.detect.LinkStats;
@@ -72,7 +71,6 @@ public class HeartbeatComponent implements LivenessService, HeartbeatRuntime {
     private static final Logger LOG = LoggerFactory.getLogger(HeartbeatComponent.class);
     private final List<PeerLivenessListener> listeners = new CopyOnWriteArrayList<>();
     private final Map<String, Object> owners = new HashMap<>();
-    private volatile ResourceStateDigest digest;
     private HeartbeatNode node;
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
@@ -82,18 +80,6 @@ public class HeartbeatComponent implements LivenessService, HeartbeatRuntime {
 
     void removeListener(PeerLivenessListener l) {
         listeners.remove(l);
-    }
-
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
-            policyOption = ReferencePolicyOption.GREEDY)
-    void setDigest(ResourceStateDigest d) {
-        digest = d;
-    }
-
-    void unsetDigest(ResourceStateDigest d) {
-        if (digest == d) {
-            digest = null;
-        }
     }
 
     @Activate
@@ -125,17 +111,7 @@ public class HeartbeatComponent implements LivenessService, HeartbeatRuntime {
                     }
                 }
             }
-        }, sampler::sample, () -> {
-            ResourceStateDigest d = digest;
-            if (d == null) {
-                return 0;
-            }
-            try {
-                return d.digest();
-            } catch (RuntimeException e) {
-                return 0;
-            }
-        }, LinkFactory.DEFAULT);
+        }, sampler::sample, LinkFactory.DEFAULT);
     }
 
     @Deactivate

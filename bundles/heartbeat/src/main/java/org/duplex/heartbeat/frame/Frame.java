@@ -31,10 +31,10 @@ public record Frame(String cluster, String sender, String stream, long incarnati
         return payload.clone();
     }
 
-    /** What a frame's payload holds: full status on IP links, a compact digest on serial and disk. */
+    /** What a frame's payload holds: full status on IP links, the compact status on serial and disk. */
     public enum PayloadType {
         FULL_STATUS(1),
-        DIGEST(2);
+        COMPACT_STATUS(2);
 
         final int code;
 

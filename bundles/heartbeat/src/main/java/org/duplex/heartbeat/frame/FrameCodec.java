@@ -17,7 +17,7 @@ import javax.crypto.spec.SecretKeySpec;
  * offset  size  field
  *      0     2  magic 0x44 0x48 ("DH")
  *      2     1  version = 1
- *      3     1  payload type (1 = full status, 2 = digest)
+ *      3     1  payload type (1 = full status, 2 = compact status)
  *      4     1  cluster name length C (1..63), then C bytes ASCII
  *      .     1  sender node id length S (1..63), then S bytes ASCII
  *      .     1  stream (sender's link name) length L (1..32), then L bytes ASCII

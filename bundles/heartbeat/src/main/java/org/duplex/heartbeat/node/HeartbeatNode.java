@@ -16,7 +16,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 import org.duplex.api.liveness.LinkEvent;
@@ -67,7 +66,6 @@ public final class HeartbeatNode implements AutoCloseable {
     private final DetectorClock clock;
     private final PeerLivenessListener listener;
     private final Supplier<NodeStatus> baseStatus;
-    private final LongSupplier resourceDigest;
     private final LinkFactory factory;
     private final FailureDetector detector;
     private final ReplayGuard guard = new ReplayGuard(1024);
@@ -116,12 +114,11 @@ public final class HeartbeatNode implements AutoCloseable {
     }
 
     public HeartbeatNode(NodeSettings settings, DetectorClock clock, PeerLivenessListener listener,
-            Supplier<NodeStatus> baseStatus, LongSupplier resourceDigest, LinkFactory factory) {
+            Supplier<NodeStatus> baseStatus, LinkFactory factory) {
         this.settings = settings;
         this.clock = clock;
         this.listener = listener;
         this.baseStatus = baseStatus;
-        this.resourceDigest = resourceDigest;
         this.factory = factory;
         this.events = Executors.newSingleThreadExecutor(daemon("duplex-hb-events-" + settings.self()));
         this.detector = new FailureDetector(clock, settings.initialDead(), new FailureDetector.Sink() {
@@ -289,16 +286,15 @@ public final class HeartbeatNode implements AutoCloseable {
             boolean compact = h.config.type().isOutOfBand();
             byte[] payload;
             if (compact) {
-                payload = StatusCodec.encodeCompact(new NodeStatus(base.load1(), base.memoryUsedPercent(),
-                        base.diskUsedPercent(), resourceDigest.getAsLong(), Map.of()));
+                payload = StatusCodec.encodeCompact(base.compact());
             } else {
                 Map<String, LinkState> view = detector.linkStates();
                 payload = StatusCodec.encodeFull(new NodeStatus(base.load1(), base.memoryUsedPercent(),
-                        base.diskUsedPercent(), resourceDigest.getAsLong(), view), FrameCodec.MAX_PAYLOAD);
+                        base.diskUsedPercent(), view), FrameCodec.MAX_PAYLOAD);
             }
             Frame f = new Frame(settings.cluster(), settings.self().value(), h.config.name(), settings.incarnation(),
                     h.sequence.incrementAndGet(), clock.now().toEpochMilli(),
-                    compact ? Frame.PayloadType.DIGEST : Frame.PayloadType.FULL_STATUS, payload);
+                    compact ? Frame.PayloadType.COMPACT_STATUS : Frame.PayloadType.FULL_STATUS, payload);
             h.link.send(c.encode(f));
             h.sent.incrementAndGet();
         } catch (RuntimeException e) {
@@ -337,8 +333,7 @@ public final class HeartbeatNode implements AutoCloseable {
         }
         // The report first: whoever sees the peer ALIVE may ask for it at once.
         StatusCodec.decode(f.payload()).ifPresent(s -> reports.put(sender, new PeerReport(sender, clock.now(),
-                h.config.name(), s.load1(), s.memoryUsedPercent(), s.diskUsedPercent(), s.resourceDigest(),
-                s.links())));
+                h.config.name(), s.load1(), s.memoryUsedPercent(), s.diskUsedPercent(), s.links())));
         detector.heard(sender, h.config.name(), f.stream(), f.incarnation(), f.sequence(), f.sendTimeMillis());
     }
 

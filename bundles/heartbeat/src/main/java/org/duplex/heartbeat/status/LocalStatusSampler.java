@@ -30,7 +30,7 @@ public final class LocalStatusSampler {
             return cached;
         }
         NodeStatus s = new NodeStatus(ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
-                memoryUsedPercent(), diskUsedPercent(), 0, Map.of());
+                memoryUsedPercent(), diskUsedPercent(), Map.of());
         cached = s;
         sampledAt = now;
         return s;

@@ -13,10 +13,9 @@ import org.duplex.api.liveness.LinkState;
  * @param load1             one-minute load average, negative when unknown
  * @param memoryUsedPercent 0-100, negative when unknown
  * @param diskUsedPercent   0-100 of the fullest watched file system, negative when unknown
- * @param resourceDigest    digest of the node's resource states (0 when no resource manager is running)
  * @param links             the sender's view of its own (link/peer) states; only sent in full status
  */
-public record NodeStatus(double load1, int memoryUsedPercent, int diskUsedPercent, long resourceDigest,
+public record NodeStatus(double load1, int memoryUsedPercent, int diskUsedPercent,
         Map<String, LinkState> links) {
 
     public NodeStatus {
@@ -24,9 +23,9 @@ public record NodeStatus(double load1, int memoryUsedPercent, int diskUsedPercen
         links = Collections.unmodifiableMap(new TreeMap<>(Objects.requireNonNull(links, "links")));
     }
 
-    public static final NodeStatus UNKNOWN = new NodeStatus(-1, -1, -1, 0, Map.of());
+    public static final NodeStatus UNKNOWN = new NodeStatus(-1, -1, -1, Map.of());
 
     public NodeStatus compact() {
-        return new NodeStatus(load1, memoryUsedPercent, diskUsedPercent, resourceDigest, Map.of());
+        return new NodeStatus(load1, memoryUsedPercent, diskUsedPercent, Map.of());
     }
 }

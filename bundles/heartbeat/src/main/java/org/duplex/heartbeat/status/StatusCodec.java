@@ -9,16 +9,23 @@ import java.util.Optional;
 import org.duplex.api.liveness.LinkState;
 
 /**
- * The frame payload. The compact digest (12 bytes) fits the serial budget; the full status adds link states.
+ * The frame payload. The compact status (12 bytes) fits the serial budget; the full status adds link states.
  *
  * <pre>
- * compact: u16 load1 x 100 (0xFFFF unknown) | i8 memory % | i8 disk % | i64 resource digest
+ * compact: u16 load1 x 100 (0xFFFF unknown) | i8 memory % | i8 disk % | 8 bytes reserved
  * full:    compact | u8 entry count | per entry: u8 name length, name (ASCII), u8 LinkState ordinal
  * </pre>
+ *
+ * The reserved bytes held a digest of the sender's resource states that nobody read (dropped in issue 14). They
+ * are sent as zeros and ignored on receipt, so the layout, and frame format version 1, stay as they were: frames
+ * of nodes that still send a digest decode here, and these frames decode there (as a digest of 0, which such a
+ * node already saw from a peer without a failover bundle).
  */
 public final class StatusCodec {
 
     public static final int COMPACT_LENGTH = 12;
+    /** Bytes 4-11 of the compact status: zeros when sent, skipped when read. */
+    static final int RESERVED_LENGTH = 8;
     private static final int MAX_ENTRIES = 64;
     private static final LinkState[] STATES = LinkState.values();
 
@@ -55,7 +62,7 @@ public final class StatusCodec {
         b.putShort((short) load);
         b.put((byte) clampPercent(s.memoryUsedPercent()));
         b.put((byte) clampPercent(s.diskUsedPercent()));
-        b.putLong(s.resourceDigest());
+        b.put(new byte[RESERVED_LENGTH]);
         return b;
     }
 
@@ -72,7 +79,7 @@ public final class StatusCodec {
         int load = b.getShort() & 0xFFFF;
         int mem = b.get();
         int disk = b.get();
-        long digest = b.getLong();
+        b.position(b.position() + RESERVED_LENGTH);
         Map<String, LinkState> links = new LinkedHashMap<>();
         if (b.hasRemaining()) {
             int n = b.get() & 0xff;
@@ -93,6 +100,6 @@ public final class StatusCodec {
                 links.put(new String(name, StandardCharsets.US_ASCII), STATES[st]);
             }
         }
-        return Optional.of(new NodeStatus(load == 0xFFFF ? -1 : load / 100.0, mem, disk, digest, links));
+        return Optional.of(new NodeStatus(load == 0xFFFF ? -1 : load / 100.0, mem, disk, links));
     }
 }

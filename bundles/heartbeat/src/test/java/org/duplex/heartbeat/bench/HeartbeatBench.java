@@ -76,7 +76,7 @@ public final class HeartbeatBench {
                 Arrays.stream(peers).map(NodeId::of).collect(Collectors.toSet()), System.currentTimeMillis(),
                 List.of(Path.of("/")), Duration.ofMillis(50));
         LocalStatusSampler sampler = new LocalStatusSampler(s.watchedPaths());
-        return new HeartbeatNode(s, DetectorClock.SYSTEM, l, sampler::sample, () -> 0, LinkFactory.DEFAULT);
+        return new HeartbeatNode(s, DetectorClock.SYSTEM, l, sampler::sample, LinkFactory.DEFAULT);
     }
 
     static Map<String, Object> udp(String name, int port, String peers) {

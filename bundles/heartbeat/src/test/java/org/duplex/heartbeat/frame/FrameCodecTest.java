@@ -14,7 +14,7 @@ class FrameCodecTest {
     final FrameCodec codec = new FrameCodec("prod", KEY);
 
     static Frame frame(String cluster, long seq) {
-        return new Frame(cluster, "node2", "udp0", 1000, seq, 1234567, Frame.PayloadType.DIGEST, new byte[] {1, 2, 3});
+        return new Frame(cluster, "node2", "udp0", 1000, seq, 1234567, Frame.PayloadType.COMPACT_STATUS, new byte[] {1, 2, 3});
     }
 
     static RejectReason reason(DecodeResult r) {
@@ -97,9 +97,9 @@ class FrameCodecTest {
         assertThat(g.check(frame("prod", 5)).orElseThrow().reason()).isEqualTo(RejectReason.REPLAY);
         assertThat(g.check(frame("prod", 4)).orElseThrow().reason()).isEqualTo(RejectReason.REPLAY);
         assertThat(g.check(frame("prod", 6))).isEmpty();
-        Frame otherStream = new Frame("prod", "node2", "tcp0", 1000, 1, 0, Frame.PayloadType.DIGEST, new byte[0]);
+        Frame otherStream = new Frame("prod", "node2", "tcp0", 1000, 1, 0, Frame.PayloadType.COMPACT_STATUS, new byte[0]);
         assertThat(g.check(otherStream)).isEmpty();
-        Frame restarted = new Frame("prod", "node2", "udp0", 2000, 1, 0, Frame.PayloadType.DIGEST, new byte[0]);
+        Frame restarted = new Frame("prod", "node2", "udp0", 2000, 1, 0, Frame.PayloadType.COMPACT_STATUS, new byte[0]);
         assertThat(g.check(restarted)).isEmpty();
         assertThat(g.check(frame("prod", 7)).orElseThrow().reason()).isEqualTo(RejectReason.OLD_INCARNATION);
     }

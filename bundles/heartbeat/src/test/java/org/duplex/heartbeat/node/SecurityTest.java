@@ -94,7 +94,7 @@ class SecurityTest {
 
     static Frame frame(String cluster, String sender, long incarnation, long seq, byte[] payload) {
         return new Frame(cluster, sender, "udp0", incarnation, seq, System.currentTimeMillis(),
-                Frame.PayloadType.DIGEST, payload);
+                Frame.PayloadType.COMPACT_STATUS, payload);
     }
 
     static void send(DatagramSocket s, InetSocketAddress to, byte[] data) throws java.io.IOException {

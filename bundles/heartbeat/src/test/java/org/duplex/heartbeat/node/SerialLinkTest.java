@@ -69,8 +69,8 @@ class SerialLinkTest {
             await().atMost(Duration.ofSeconds(10)).until(() -> a.liveness("nodeB") == Liveness.ALIVE
                     && b.liveness("nodeA") == Liveness.ALIVE);
             assertThat(a.node.lastReport(NodeId.of("nodeB"))).hasValueSatisfying(r -> {
-                assertThat(r.resourceDigest()).isEqualTo(0x1234);
-                assertThat(r.peerLinks()).as("serial carries the compact digest only").isEmpty();
+                assertThat(r.diskUsedPercent()).isEqualTo(60);
+                assertThat(r.peerLinks()).as("serial carries the compact status only").isEmpty();
             });
 
             // Unplug: socat goes away with both pseudo-terminals.

@@ -38,7 +38,7 @@ public final class TestNode implements PeerLivenessListener, AutoCloseable {
         NodeSettings s = new NodeSettings(NodeId.of(id), cluster, keyFile, initialDead,
                 Set.of(peers).stream().map(NodeId::of).collect(java.util.stream.Collectors.toSet()),
                 System.currentTimeMillis(), List.of(), Duration.ofMillis(20));
-        node = new HeartbeatNode(s, clock, this, () -> new NodeStatus(0.5, 40, 60, 0, Map.of()), () -> 0x1234,
+        node = new HeartbeatNode(s, clock, this, () -> new NodeStatus(0.5, 40, 60, Map.of()),
                 LinkFactory.DEFAULT);
     }
 

@@ -20,7 +20,6 @@ public class MirrorConnectCommand implements Action {
 
     @Override
     public Object execute() throws Exception {
-        System.out.println(new MirrorCommands(registry).connect(volume));
-        return null;
+        return CommandSupport.println(registry, c -> c.connect(volume));
     }
 }

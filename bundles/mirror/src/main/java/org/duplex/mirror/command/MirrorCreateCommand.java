@@ -54,8 +54,7 @@ public class MirrorCreateCommand implements Action {
 
     @Override
     public Object execute() throws Exception {
-        System.out.println(MirrorCommands.create(admin, volume, size, backing, local, peer, nbdPort, policy,
-                resyncRate, skipInitialSync, fenceLocal, fencePeer));
-        return null;
+        return CommandSupport.println(() -> MirrorCommands.create(admin, volume, size, backing, local, peer, nbdPort,
+                policy, resyncRate, skipInitialSync, fenceLocal, fencePeer));
     }
 }

@@ -20,7 +20,6 @@ public class MirrorDemoteCommand implements Action {
 
     @Override
     public Object execute() throws Exception {
-        System.out.println(new MirrorCommands(registry).demote(volume));
-        return null;
+        return CommandSupport.println(registry, c -> c.demote(volume));
     }
 }

@@ -20,7 +20,6 @@ public class MirrorDisconnectCommand implements Action {
 
     @Override
     public Object execute() throws Exception {
-        System.out.println(new MirrorCommands(registry).disconnect(volume));
-        return null;
+        return CommandSupport.println(registry, c -> c.disconnect(volume));
     }
 }

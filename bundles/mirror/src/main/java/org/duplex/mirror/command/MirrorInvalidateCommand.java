@@ -20,7 +20,6 @@ public class MirrorInvalidateCommand implements Action {
 
     @Override
     public Object execute() throws Exception {
-        System.out.println(new MirrorCommands(registry).invalidate(volume));
-        return null;
+        return CommandSupport.println(registry, c -> c.invalidate(volume));
     }
 }

@@ -27,7 +27,6 @@ public class MirrorPromoteCommand implements Action {
 
     @Override
     public Object execute() throws Exception {
-        System.out.println(new MirrorCommands(registry).promote(volume, epoch, force));
-        return null;
+        return CommandSupport.println(registry, c -> c.promote(volume, epoch, force));
     }
 }

@@ -23,7 +23,6 @@ public class MirrorResolveSplitBrainCommand implements Action {
 
     @Override
     public Object execute() throws Exception {
-        System.out.println(new MirrorCommands(registry).resolveSplitBrain(volume, discardLocal));
-        return null;
+        return CommandSupport.println(registry, c -> c.resolveSplitBrain(volume, discardLocal));
     }
 }

@@ -29,7 +29,6 @@ public class MirrorResumeIoCommand implements Action {
             throw new IllegalArgumentException(volume + ": resuming writes without an Outdated peer risks losing them if "
                     + "the peer is promoted later; power the peer node off first, then repeat with --force");
         }
-        System.out.println(new MirrorCommands(registry).resumeIo(volume));
-        return null;
+        return CommandSupport.println(registry, c -> c.resumeIo(volume));
     }
 }

@@ -20,7 +20,6 @@ public class MirrorStatusCommand implements Action {
 
     @Override
     public Object execute() throws Exception {
-        System.out.println(new MirrorCommands(registry).status(volume));
-        return null;
+        return CommandSupport.println(registry, c -> c.status(volume));
     }
 }

@@ -20,7 +20,6 @@ public class MirrorVerifyCommand implements Action {
 
     @Override
     public Object execute() throws Exception {
-        System.out.println(new MirrorCommands(registry).verify(volume));
-        return null;
+        return CommandSupport.println(registry, c -> c.verify(volume));
     }
 }

@@ -1,11 +1,12 @@
 package org.duplex.failover.agent.filesystem;
 
+import static org.duplex.failover.agent.Configured.since;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -14,6 +15,7 @@ import org.duplex.api.agent.OperationResult;
 import org.duplex.api.agent.ResourceAgent;
 import org.duplex.api.model.Resource;
 import org.duplex.failover.agent.CommandRunner;
+import org.duplex.failover.agent.Configured;
 import org.duplex.failover.agent.Params;
 import org.duplex.failover.executor.Killable;
 import org.osgi.service.component.annotations.Activate;
@@ -81,19 +83,15 @@ public class FilesystemAgent implements ResourceAgent, Killable {
 
     @Override
     public List<String> validate(Resource resource, Duration timeout) {
-        List<String> problems = new ArrayList<>();
-        parse(resource, problems);
-        return problems;
+        return Configured.problems(resource, FilesystemAgent::parse);
     }
 
     @Override
     public OperationResult start(Resource r, Duration timeout) throws InterruptedException {
-        long t0 = System.nanoTime();
-        List<String> problems = new ArrayList<>();
-        Fs fs = parse(r, problems);
-        if (fs == null) {
-            return OperationResult.of(OcfStatus.ERR_CONFIGURED, String.join("; ", problems), since(t0));
-        }
+        return Configured.run(r, FilesystemAgent::parse, (fs, t0) -> start(fs, r, timeout, t0));
+    }
+
+    private OperationResult start(Fs fs, Resource r, Duration timeout, long t0) throws InterruptedException {
         OperationResult now = monitor(r, timeout);
         if (now.isSuccess() || now.status() != OcfStatus.NOT_RUNNING) {
             return now.isSuccess() ? OperationResult.success("already " + now.reason(), since(t0)) : now;
@@ -116,12 +114,10 @@ public class FilesystemAgent implements ResourceAgent, Killable {
 
     @Override
     public OperationResult stop(Resource r, Duration timeout) throws InterruptedException {
-        long t0 = System.nanoTime();
-        List<String> problems = new ArrayList<>();
-        Fs fs = parse(r, problems);
-        if (fs == null) {
-            return OperationResult.of(OcfStatus.ERR_CONFIGURED, String.join("; ", problems), since(t0));
-        }
+        return Configured.run(r, FilesystemAgent::parse, (fs, t0) -> stop(fs, r, timeout, t0));
+    }
+
+    private OperationResult stop(Fs fs, Resource r, Duration timeout, long t0) throws InterruptedException {
         if (mountedSource(fs).isEmpty()) {
             return OperationResult.success(fs.directory + " not mounted", since(t0));
         }
@@ -150,12 +146,10 @@ public class FilesystemAgent implements ResourceAgent, Killable {
 
     @Override
     public OperationResult monitor(Resource r, Duration timeout) {
-        long t0 = System.nanoTime();
-        List<String> problems = new ArrayList<>();
-        Fs fs = parse(r, problems);
-        if (fs == null) {
-            return OperationResult.of(OcfStatus.ERR_CONFIGURED, String.join("; ", problems), since(t0));
-        }
+        return Configured.run(r, FilesystemAgent::parse, (fs, t0) -> monitor(fs, r, timeout, t0));
+    }
+
+    private OperationResult monitor(Fs fs, Resource r, Duration timeout, long t0) {
         Optional<String> source = mountedSource(fs);
         if (source.isEmpty()) {
             return OperationResult.of(OcfStatus.NOT_RUNNING, fs.directory + " is not mounted", since(t0));
@@ -204,9 +198,5 @@ public class FilesystemAgent implements ResourceAgent, Killable {
 
     private static String unescape(String s) {
         return s.replace("\\040", " ").replace("\\011", "\t").replace("\\012", "\n").replace("\\134", "\\");
-    }
-
-    private static Duration since(long t0) {
-        return Duration.ofNanos(System.nanoTime() - t0);
     }
 }

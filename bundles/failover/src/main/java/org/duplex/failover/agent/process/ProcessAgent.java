@@ -1,5 +1,7 @@
 package org.duplex.failover.agent.process;
 
+import static org.duplex.failover.agent.Configured.since;
+
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -20,6 +22,7 @@ import org.duplex.api.agent.OperationResult;
 import org.duplex.api.agent.ResourceAgent;
 import org.duplex.api.model.Resource;
 import org.duplex.failover.agent.CommandRunner;
+import org.duplex.failover.agent.Configured;
 import org.duplex.failover.agent.Params;
 import org.duplex.failover.executor.Killable;
 import org.osgi.service.component.annotations.Activate;
@@ -152,12 +155,10 @@ public class ProcessAgent implements ResourceAgent, Killable {
 
     @Override
     public OperationResult start(Resource r, Duration timeout) throws InterruptedException {
-        long t0 = System.nanoTime();
-        List<String> problems = new ArrayList<>();
-        Spec s = spec(r, problems);
-        if (s == null) {
-            return OperationResult.of(OcfStatus.ERR_CONFIGURED, String.join("; ", problems), since(t0));
-        }
+        return Configured.run(r, this::spec, (s, t0) -> start(s, r, timeout, t0));
+    }
+
+    private OperationResult start(Spec s, Resource r, Duration timeout, long t0) throws InterruptedException {
         OperationResult now = monitor(r, timeout);
         if (now.isSuccess()) {
             return OperationResult.success(r.id() + " already running: " + now.reason(), since(t0));
@@ -219,12 +220,10 @@ public class ProcessAgent implements ResourceAgent, Killable {
 
     @Override
     public OperationResult stop(Resource r, Duration timeout) throws InterruptedException {
-        long t0 = System.nanoTime();
-        List<String> problems = new ArrayList<>();
-        Spec s = spec(r, problems);
-        if (s == null) {
-            return OperationResult.of(OcfStatus.ERR_CONFIGURED, String.join("; ", problems), since(t0));
-        }
+        return Configured.run(r, this::spec, (s, t0) -> stop(s, r, timeout, t0));
+    }
+
+    private OperationResult stop(Spec s, Resource r, Duration timeout, long t0) throws InterruptedException {
         OperationResult result;
         switch (s.mode) {
             case SCRIPT:
@@ -257,12 +256,10 @@ public class ProcessAgent implements ResourceAgent, Killable {
 
     @Override
     public OperationResult monitor(Resource r, Duration timeout) throws InterruptedException {
-        long t0 = System.nanoTime();
-        List<String> problems = new ArrayList<>();
-        Spec s = spec(r, problems);
-        if (s == null) {
-            return OperationResult.of(OcfStatus.ERR_CONFIGURED, String.join("; ", problems), since(t0));
-        }
+        return Configured.run(r, this::spec, (s, t0) -> monitor(s, r, timeout, t0));
+    }
+
+    private OperationResult monitor(Spec s, Resource r, Duration timeout, long t0) throws InterruptedException {
         OperationResult main;
         switch (s.mode) {
             case SCRIPT:
@@ -320,12 +317,10 @@ public class ProcessAgent implements ResourceAgent, Killable {
     /** SIGKILL the main process (and its children) and every watched process. */
     @Override
     public OperationResult kill(Resource r, Duration timeout) throws InterruptedException {
-        long t0 = System.nanoTime();
-        List<String> problems = new ArrayList<>();
-        Spec s = spec(r, problems);
-        if (s == null) {
-            return OperationResult.of(OcfStatus.ERR_CONFIGURED, String.join("; ", problems), since(t0));
-        }
+        return Configured.run(r, this::spec, (s, t0) -> kill(s, r, timeout, t0));
+    }
+
+    private OperationResult kill(Spec s, Resource r, Duration timeout, long t0) throws InterruptedException {
         List<ProcessHandle> victims = new ArrayList<>(watched(s));
         pid(s).ifPresent(victims::add);
         List<String> killed = new ArrayList<>();
@@ -432,9 +427,5 @@ public class ProcessAgent implements ResourceAgent, Killable {
         }
         OcfStatus st = OcfStatus.fromExitCode(res.exit());
         return OperationResult.of(st, action + " " + res.describe(), since(t0));
-    }
-
-    private static Duration since(long t0) {
-        return Duration.ofNanos(System.nanoTime() - t0);
     }
 }

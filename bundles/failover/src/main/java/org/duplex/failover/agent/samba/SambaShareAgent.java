@@ -1,5 +1,7 @@
 package org.duplex.failover.agent.samba;
 
+import static org.duplex.failover.agent.Configured.since;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -11,7 +13,6 @@ import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
@@ -20,6 +21,7 @@ import org.duplex.api.agent.OperationResult;
 import org.duplex.api.agent.ResourceAgent;
 import org.duplex.api.model.Resource;
 import org.duplex.failover.agent.CommandRunner;
+import org.duplex.failover.agent.Configured;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -88,23 +90,25 @@ public class SambaShareAgent implements ResourceAgent {
 
     @Override
     public List<String> validate(Resource r, Duration timeout) {
-        List<String> problems = new ArrayList<>();
+        return Configured.problems(r, SambaShareAgent::sharePath);
+    }
+
+    /** The share's directory; null when the parameters have problems. */
+    private static Path sharePath(Resource r, List<String> problems) {
         String path = r.params().get("path");
         if (path == null || !path.startsWith("/")) {
             problems.add(r.id() + ": parameter 'path' is required and must be absolute");
         }
         ShareSection.problems(share(r), r.params()).forEach(p -> problems.add(r.id() + ": " + p));
-        return problems;
+        return problems.isEmpty() ? Path.of(path) : null;
     }
 
     @Override
     public OperationResult start(Resource r, Duration timeout) throws InterruptedException {
-        long t0 = System.nanoTime();
-        List<String> problems = validate(r, timeout);
-        if (!problems.isEmpty()) {
-            return OperationResult.of(OcfStatus.ERR_CONFIGURED, String.join("; ", problems), since(t0));
-        }
-        Path dir = Path.of(r.params().get("path"));
+        return Configured.run(r, SambaShareAgent::sharePath, (dir, t0) -> start(dir, r, timeout, t0));
+    }
+
+    private OperationResult start(Path dir, Resource r, Duration timeout, long t0) throws InterruptedException {
         if (!Files.isDirectory(dir)) {
             return OperationResult.of(OcfStatus.ERR_GENERIC, "share path " + dir + " is not a directory (is its "
                     + "filesystem mounted? put the filesystem before the share in the group)", since(t0));
@@ -208,9 +212,5 @@ public class SambaShareAgent implements ResourceAgent {
         } catch (IOException | UnsupportedOperationException e) {
             return "attributes unreadable";
         }
-    }
-
-    private static Duration since(long t0) {
-        return Duration.ofNanos(System.nanoTime() - t0);
     }
 }

@@ -1,10 +1,11 @@
 package org.duplex.failover.agent.vip;
 
+import static org.duplex.failover.agent.Configured.since;
+
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
 
@@ -13,6 +14,7 @@ import org.duplex.api.agent.OperationResult;
 import org.duplex.api.agent.ResourceAgent;
 import org.duplex.api.model.Resource;
 import org.duplex.failover.agent.CommandRunner;
+import org.duplex.failover.agent.Configured;
 import org.duplex.failover.agent.Params;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -107,19 +109,15 @@ public class VipAgent implements ResourceAgent {
 
     @Override
     public List<String> validate(Resource resource, Duration timeout) {
-        List<String> problems = new ArrayList<>();
-        parse(resource, problems);
-        return problems;
+        return Configured.problems(resource, VipAgent::parse);
     }
 
     @Override
     public OperationResult start(Resource resource, Duration timeout) throws InterruptedException {
-        long t0 = System.nanoTime();
-        List<String> problems = new ArrayList<>();
-        Vip vip = parse(resource, problems);
-        if (!problems.isEmpty()) {
-            return OperationResult.of(OcfStatus.ERR_CONFIGURED, String.join("; ", problems), since(t0));
-        }
+        return Configured.run(resource, VipAgent::parse, (vip, t0) -> start(vip, resource, timeout, t0));
+    }
+
+    private OperationResult start(Vip vip, Resource resource, Duration timeout, long t0) throws InterruptedException {
         if (vip.v6()) {
             return startV6(vip, timeout, t0);
         }
@@ -188,12 +186,10 @@ public class VipAgent implements ResourceAgent {
 
     @Override
     public OperationResult stop(Resource resource, Duration timeout) throws InterruptedException {
-        long t0 = System.nanoTime();
-        List<String> problems = new ArrayList<>();
-        Vip vip = parse(resource, problems);
-        if (!problems.isEmpty()) {
-            return OperationResult.of(OcfStatus.ERR_CONFIGURED, String.join("; ", problems), since(t0));
-        }
+        return Configured.run(resource, VipAgent::parse, (vip, t0) -> stop(vip, resource, timeout, t0));
+    }
+
+    private OperationResult stop(Vip vip, Resource resource, Duration timeout, long t0) throws InterruptedException {
         silence(vip);
         CommandRunner.Result del = runner.run(List.of("ip", vip.v6() ? "-6" : "-4", "addr", "del", vip.withPrefix(),
                 "dev", vip.dev), timeout);
@@ -211,12 +207,10 @@ public class VipAgent implements ResourceAgent {
 
     @Override
     public OperationResult monitor(Resource resource, Duration timeout) throws InterruptedException {
-        long t0 = System.nanoTime();
-        List<String> problems = new ArrayList<>();
-        Vip vip = parse(resource, problems);
-        if (!problems.isEmpty()) {
-            return OperationResult.of(OcfStatus.ERR_CONFIGURED, String.join("; ", problems), since(t0));
-        }
+        return Configured.run(resource, VipAgent::parse, (vip, t0) -> monitor(vip, resource, timeout, t0));
+    }
+
+    private OperationResult monitor(Vip vip, Resource resource, Duration timeout, long t0) throws InterruptedException {
         CommandRunner r = runner;
         if (!vip.v6() && r.prefix().isEmpty()) {
             return monitorInProcess(vip, t0);
@@ -285,9 +279,5 @@ public class VipAgent implements ResourceAgent {
         } catch (UnknownHostException e) {
             return false;
         }
-    }
-
-    private static Duration since(long t0) {
-        return Duration.ofNanos(System.nanoTime() - t0);
     }
 }
