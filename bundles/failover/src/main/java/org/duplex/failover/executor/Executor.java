@@ -497,6 +497,8 @@ public final class Executor implements AutoCloseable {
         private volatile MonitorStatus status;
         /** Consecutive failed checks; only the scheduler thread's callbacks touch it, one check at a time. */
         private int failures;
+        /** When the current or last check started (scheduler thread only); null before the first. */
+        private Instant lastStart;
         /** on=resource: the resource failure was reported and no healthy check came since. */
         private boolean failureReported;
 
@@ -533,9 +535,20 @@ public final class Executor implements AutoCloseable {
             return "monitor " + binding.id();
         }
 
+        /**
+         * The next check starts one interval after the last one started, not after it ended: a failing check that
+         * runs into its timeout would otherwise stretch every cycle by that timeout, and a gateway cut took
+         * interval x count + 2 timeouts + the move (3.2 s for 1 s x 2 and 400 ms) instead of interval x count + 1 s.
+         */
         void schedule() {
             if (!cancelled && !closed) {
-                next = scheduler.schedule(binding.interval(), this::fire);
+                Instant started = lastStart;
+                Duration wait = binding.interval();
+                if (started != null) {
+                    Duration ran = Duration.between(started, scheduler.now());
+                    wait = ran.compareTo(wait) >= 0 ? Duration.ZERO : wait.minus(ran);
+                }
+                next = scheduler.schedule(wait, this::fire);
             }
         }
 
@@ -556,6 +569,7 @@ public final class Executor implements AutoCloseable {
             if (cancelled || closed) {
                 return;
             }
+            lastStart = scheduler.now();
             if (binding.on() == MonitorBinding.Scope.RESOURCE) {
                 java.util.concurrent.atomic.AtomicInteger busy = inflight.get(binding.target());
                 if (busy != null && busy.get() > 0) {

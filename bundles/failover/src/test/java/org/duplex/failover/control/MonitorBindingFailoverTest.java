@@ -327,6 +327,28 @@ class MonitorBindingFailoverTest {
     }
 
     @Test
+    void checksStartOneIntervalApartEvenWhenEachRunsIntoItsTimeout() throws Exception {
+        cluster("""
+                resource app type=flag monitor-interval=1h
+                group web resources=app nodes=node1,node2
+                monitor slow type=fake on=resource target=app interval=1s timeout=400ms count=2
+                """);
+        settle();
+        fake1.hang = true;
+        clock.advance(Duration.ofSeconds(1)); // t = 1.0 s: the first check starts and hangs
+        assertThat(fake1.entered.await(5, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        fake1.entered = new CountDownLatch(1);
+        clock.advance(Duration.ofMillis(400)); // t = 1.4 s: cut off, 1 failure
+        await().atMost(Duration.ofSeconds(5)).untilTrue(fake1.interrupted);
+        fake1.interrupted.set(false);
+        clock.advance(Duration.ofMillis(600)); // t = 2.0 s: one interval after the first start, not after its end
+        assertThat(fake1.entered.await(5, java.util.concurrent.TimeUnit.SECONDS))
+                .as("the second check started at t = 2.0 s").isTrue();
+        clock.advance(Duration.ofMillis(400)); // t = 2.4 s: second failure = interval x count + timeout
+        await().atMost(Duration.ofSeconds(5)).until(() -> state(N1) == ResourceState.FAILED);
+    }
+
+    @Test
     void aThrowingCheckFailsWithTheExceptionInTheReason() throws Exception {
         cluster("""
                 resource app type=flag monitor-interval=1h
