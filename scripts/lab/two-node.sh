@@ -6,6 +6,9 @@
 #   interconnect (bridge) node1 eth1 10.77.2.1   node2 eth1 10.77.2.2   cluster membership + UDP heartbeat
 #   serial null-modem     a socat pty pair: the serial heartbeat link
 #   shared disk           a lease file: the two-node tiebreaker
+#   data disk             each node's own 16 MiB ext4 (a loop-mounted image), seen by that node only at
+#                         /etc/duplex-lab-data: `ip netns exec` bind-mounts /etc/netns/NS/* over /etc (iproute2's
+#                         per-namespace /etc), so one path names a different disk on each node, as on two hosts
 #   fence device          the switch: `fence off node1` disables node1's ports on both bridges (fabric fencing,
 #                         like fence_ifmib); every node has it configured as an exec fence device
 #
@@ -28,6 +31,7 @@
 #   two-node.sh cut|heal NODE          interconnect port of NODE down / up (serial link stays)
 #   two-node.sh cut-lan|heal-lan NODE  public LAN port of NODE down / up (interconnect and serial stay: the node
 #                                      lives, but clients and the LAN's gateway cannot reach it)
+#   two-node.sh fill-disk|free-disk NODE  fill NODE's data disk (/etc/duplex-lab-data) to 100 % / empty it again
 #   two-node.sh fence off|on|status NODE   the fence device by hand
 #   two-node.sh kill-app NODE          SIGKILL the web service process on NODE (the JVM stays)
 #   two-node.sh probe start FILE | probe stop   client probe: connects to the VIP every 10 ms (lab/probe.py)
@@ -121,6 +125,7 @@ net_up() {
     echo $! >"$LAB/socat.pid"
     wait_for 10 "the serial pty pair" test -e "$LAB/tty2"
     rm -f "$LAB/lease.img"; truncate -s 1M "$LAB/lease.img" # zeroed: no record left from an earlier lab
+    data_disks_up
     # --- the fence device: both nodes' ports on both switches
     cat >"$LAB/fence.sh" <<EOF
 #!/bin/sh
@@ -185,6 +190,36 @@ EOF
     echo "two-node lab up: web served by node1 at http://$VIP:8080/ (client namespace ${P}cl)"
 }
 
+# Each node's data disk: an ext4 image mounted at /etc/netns/NS/duplex-lab-data, which `ip netns exec NS` binds over
+# /etc/duplex-lab-data (the empty mount point on the host) for every process it starts in NS. Best effort: a
+# machine without loop devices gets a warning, and only the test that fills a disk fails, saying why.
+data_disks_up() {
+    mkdir -p /etc/duplex-lab-data
+    for n in "${NODES[@]}"; do
+        local ns img mnt; ns=$(ns_of $n); img="$LAB/data-$n.img"; mnt="/etc/netns/$ns/duplex-lab-data"
+        mkdir -p "$mnt"
+        rm -f "$img"; truncate -s 16M "$img"
+        if ! { mkfs.ext4 -q -F -m 0 "$img" && mount -o loop "$img" "$mnt"; } >/dev/null 2>&1; then
+            echo "two-node: WARNING: no data disk for $n (mkfs.ext4 or loop mount failed); fill-disk will not work" >&2
+        fi
+    done
+}
+
+data_disks_down() {
+    for n in "${NODES[@]}"; do
+        local mnt; mnt="/etc/netns/$(ns_of $n)/duplex-lab-data"
+        mountpoint -q "$mnt" 2>/dev/null && umount -l "$mnt" 2>/dev/null || true
+        rmdir "$mnt" "/etc/netns/$(ns_of $n)" 2>/dev/null || true
+        rm -f "$LAB/data-$n.img"
+    done
+}
+
+data_disk_of() {
+    local mnt; mnt="/etc/netns/$(ns_of "$1")/duplex-lab-data"
+    mountpoint -q "$mnt" || die "$1 has no data disk mounted at $mnt (see the warning of 'up')"
+    echo "$mnt"
+}
+
 down_quiet() {
     [ -f "$LAB/probe.pid" ] && kill "$(cat "$LAB/probe.pid")" 2>/dev/null || true
     for n in "${NODES[@]}"; do
@@ -198,6 +233,7 @@ down_quiet() {
     done
     [ -f "$LAB/socat.pid" ] && kill "$(cat "$LAB/socat.pid")" 2>/dev/null || true
     for ns in "${P}n1" "${P}n2" "${P}cl" "$SW"; do ip netns del "$ns" 2>/dev/null || true; done
+    data_disks_down
     rm -f "$LAB/socat.pid" "$LAB/probe.pid"
 }
 
@@ -250,6 +286,8 @@ case "$cmd" in
     cut-lan) ip -n "$SW" link set "n$(idx_of "$1")-lan" down ;;
     heal-lan) ip -n "$SW" link set "n$(idx_of "$1")-lan" up ;;
     fence) "$LAB/fence.sh" "$1" "$2" ;;
+    fill-disk) d=$(data_disk_of "$1"); dd if=/dev/zero of="$d/fill" bs=1M status=none 2>/dev/null || true; sync ;;
+    free-disk) d=$(data_disk_of "$1"); rm -f "$d/fill"; sync ;;
     kill-app) found=0
               for p in $(ip netns pids "$(ns_of "$1")"); do
                   if tr '\0' ' ' 2>/dev/null <"/proc/$p/cmdline" | grep -q "web.pl $VIP"; then kill -KILL "$p" && found=1; fi

@@ -406,6 +406,58 @@ class TwoNodeFailoverIT {
     }
 
     /**
+     * A disk-full monitor on a small real filesystem (issue 14): each lab node has its own 16 MiB ext4 at the same
+     * path, /etc/duplex-lab-data (scripts/lab/two-node.sh: iproute2's per-namespace /etc). The os plug-in, installed
+     * on the running cluster, watches it {@code on=node} for web; filling the active node's disk moves web to the
+     * other node with the monitor's own reason, the node is not fenced, and emptying the disk makes it eligible
+     * again (no failback: manual).
+     */
+    @Test
+    @Order(11)
+    void aFullDataDiskMovesTheGroupToTheOtherNode() throws Exception {
+        awaitBothInView();
+        String installed = lab.client("node1", "ha:plugin-install duplex-plugin-os");
+        assertThat(installed).contains("node1", "node2").doesNotContain("FAILED", "UNREACHABLE");
+        for (String n : List.of("node1", "node2")) {
+            await("the disk monitor type on " + n).atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1))
+                    .until(() -> lab.client(n, "ha:monitors").contains("disk"));
+        }
+        String active = lab.served();
+        String other = active.equals("node1") ? "node2" : "node1";
+        lab.client(active, "ha:cleanup app");
+        lab.client(active, "ha:cleanup vip");
+        assertThat(lab.client(active, "ha:monitor-add datafull disk on=node target=web interval=1s timeout=2s count=2"
+                + " path=/etc/duplex-lab-data max-used=90")).doesNotContainIgnoringCase("error");
+        await("datafull healthy on both nodes").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500))
+                .until(() -> {
+                    String show = lab.client(active, "ha:monitor-show datafull");
+                    return show.contains("node1: HEALTHY") && show.contains("node2: HEALTHY");
+                });
+        String since = now();
+        long t0 = System.nanoTime();
+        lab.run("fill-disk", active);
+        try {
+            awaitServedBy(other, other + " takes web once " + active + "'s data disk is full");
+            record.add("node-health monitor (disk, interval 1 s x count 2): " + active + "'s data disk filled, web"
+                    + " served by " + other + " after " + (System.nanoTime() - t0) / 1_000_000 + " ms");
+            assertThat(lab.client(other, "ha:history -n 200 web")).contains("fails a node-health check of web")
+                    .containsPattern("disk /etc/duplex-lab-data [0-9.]+ ?% full, limit 90");
+            assertThat(lab.client(other, "ha:monitor-show datafull")).contains(other + ": HEALTHY");
+            assertThat(lab.client(other, "ha:history -n 200").lines()
+                    .filter(l -> l.length() > 23 && l.substring(0, 23).compareTo(since) >= 0)
+                    .filter(l -> l.contains("fencing " + active) || l.contains("fenced " + active)))
+                    .as("a live node with a full disk is not fenced").isEmpty();
+        } finally {
+            lab.run("free-disk", active);
+        }
+        await(active + " eligible again after its disk is emptied").atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(500))
+                .until(() -> !lab.client(other, "ha:group-show web").contains("NOT ELIGIBLE " + active));
+        assertThat(lab.served()).as("failback is manual").isEqualTo(other);
+        lab.client(other, "ha:monitor-remove datafull");
+    }
+
+    /**
      * The scenarios above ran new code paths that the JIT compiles for a while afterwards (at an idle node's call
      * rates, minutes): wait, at most 2 minutes, until both JVMs' compiler threads use under 0.2 % of a core over
      * 10 s, so the measurement that follows is of the idle node, not of its warm-up.
