@@ -24,6 +24,8 @@ PACKAGES=(
   perl-base                 # two-node lab: the sample web service (starts in ~30 ms)
   keepalived                # failover benchmark: the comparison rows (never started by the tests)
   nftables                  # lab: packet loss on the nodes' links (this kernel has no netem), soak test
+  ipmitool                  # failover: the ipmi fencing device's client (IPMI v2.0 lanplus, as fence_ipmilan)
+  openipmi                  # failover tests and lab: ipmi_sim, a simulated BMC whose power control runs a script
 )
 
 missing=()
