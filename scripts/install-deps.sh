@@ -26,6 +26,8 @@ PACKAGES=(
   nftables                  # lab: packet loss on the nodes' links (this kernel has no netem), soak test
   qemu-system-common        # mirror benchmark: qemu-storage-daemon, QEMU's synchronous mirror as a comparison row
   gnuplot-nox               # benchmarks: scripts/bench/all.sh draws its charts (SVG) with gnuplot
+  ipmitool                  # failover: the ipmi fencing device's client (IPMI v2.0 lanplus, as fence_ipmilan)
+  openipmi                  # failover tests and lab: ipmi_sim, a simulated BMC whose power control runs a script
 )
 
 missing=()

@@ -416,15 +416,24 @@ public final class Commands {
         StringBuilder sb = new StringBuilder();
         if (devices.isEmpty()) {
             sb.append("no fencing devices (add etc/org.duplex.failover.fence-<name>.cfg: type = exec, "
-                    + "command = /abs/path, nodes = node1,node2)\n");
+                    + "command = /abs/path, nodes = node1,node2; or type = ipmi, see bundles/failover/README.md)\n");
         }
         for (FenceDevice d : devices) {
             var c = d.config();
             sb.append(d.name()).append("  type=").append(c.type()).append("  nodes=")
                     .append(String.join(",", c.nodes().stream().map(NodeId::value).toList()))
                     .append("  timeout=").append(Tokens.format(c.timeout()))
-                    .append("  retry.interval=").append(Tokens.format(c.retryInterval())).append('\n')
+                    .append("  retry.interval=").append(Tokens.format(c.retryInterval()))
+                    .append("  level=").append(c.level()).append('\n')
                     .append("    ").append(d.describeTarget()).append('\n');
+        }
+        var topology = org.duplex.failover.fence.FenceDevices.topology(devices);
+        if (!topology.isEmpty()) {
+            sb.append("fencing levels (tried in this order; the next level only when every device of the previous "
+                    + "one failed):\n");
+            topology.forEach((n, levels) -> sb.append("  ").append(n).append(": ").append(String.join("  then  ",
+                    levels.stream().map(l -> "level " + l.level() + " " + String.join(",", l.devices())).toList()))
+                    .append('\n'));
         }
         var without = service.nodesWithoutFencing();
         if (!without.isEmpty()) {

@@ -226,9 +226,19 @@ public final class FailoverController {
         } catch (RuntimeException e) {
             outcome = new Fencer.Outcome(false, "fencing " + node + " threw " + e);
         }
+        recordAttempts(node, Optional.empty(), q.epoch(), outcome);
         fencedOutsideTheEngine(node, outcome.fenced() ? "fenced " + node + " for the disk lease"
                 : "fencing " + node + " for the disk lease FAILED", outcome.fenced(), outcome.detail());
         return outcome;
+    }
+
+    /** One history entry per device tried (fencing levels), before the entry with the fence's outcome. */
+    private void recordAttempts(NodeId node, Optional<ResourceId> group, FencingEpoch epoch, Fencer.Outcome outcome) {
+        List<String> attempts = outcome.attempts();
+        for (int i = 0; i < attempts.size(); i++) {
+            history.add(new History.Entry(clock.instant(), node, group, Optional.empty(), History.Kind.FENCE,
+                    "fence attempt " + (i + 1) + " of " + node + " [" + epoch + "]: " + attempts.get(i)));
+        }
     }
 
     private void fencedOutsideTheEngine(NodeId node, String what, boolean poweredOff, String detail) {
@@ -355,6 +365,7 @@ public final class FailoverController {
                     outcome = new Fencer.Outcome(false, "fencing " + a.node() + " threw " + e);
                 }
                 Instant at = clock.instant();
+                recordAttempts(a.node(), a.group(), a.epoch(), outcome);
                 if (outcome.fenced()) {
                     table.fenced(a.node());
                     fenceFailures.remove(a.node());

@@ -17,13 +17,27 @@ public interface Fencer {
     Duration DEFAULT_RETRY = Duration.ofSeconds(5);
 
     /**
-     * @param fenced true only when a device confirmed the node is off
-     * @param detail what the devices answered, for the log and the history
+     * @param fenced   true only when a device confirmed the node is off
+     * @param detail   what the devices answered, for the log and the history
+     * @param attempts one line per device tried, in order ("level 1 ipmi: off node1 -> ..."), each recorded in the
+     *                 history on its own
      */
-    record Outcome(boolean fenced, String detail) {
+    record Outcome(boolean fenced, String detail, java.util.List<String> attempts) {
+
+        public Outcome {
+            java.util.Objects.requireNonNull(detail, "detail");
+            attempts = java.util.List.copyOf(attempts);
+        }
+
+        public Outcome(boolean fenced, String detail) {
+            this(fenced, detail, java.util.List.of());
+        }
     }
 
-    /** Fences {@code node}; blocks at most the sum of its devices' timeouts (the controller waits for it). */
+    /**
+     * Fences {@code node}: its fencing levels in order until a device confirms it off; blocks at most the sum of its
+     * devices' timeouts (the controller waits for it).
+     */
     Outcome fence(NodeId node, FencingEpoch epoch, String reason) throws InterruptedException;
 
     /** Nodes some device can fence. */

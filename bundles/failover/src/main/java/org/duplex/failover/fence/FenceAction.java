@@ -9,7 +9,9 @@ public enum FenceAction {
     /** Power it on again (operator only). */
     ON,
     /** Ask whether it is powered/connected: exit 0 = on, 1 = off, anything else = error. */
-    STATUS;
+    STATUS,
+    /** Power it off, confirm, and on again (operator only; ipmi: off, read back off, on, read back on). */
+    CYCLE;
 
     public String word() {
         return name().toLowerCase(Locale.ROOT);
@@ -21,6 +23,6 @@ public enum FenceAction {
                 return a;
             }
         }
-        throw new IllegalArgumentException("fence action '" + text + "' is not one of off, on, status");
+        throw new IllegalArgumentException("fence action '" + text + "' is not one of off, on, status, cycle");
     }
 }

@@ -15,24 +15,30 @@ import org.duplex.failover.config.Tokens;
 
 /**
  * One fencing device as configured in {@code etc/org.duplex.failover.fence-<name>.cfg} (factory PID
- * {@value #FACTORY_PID}). Common keys: {@code type}, {@code nodes}, {@code timeout}, {@code retry.interval};
- * every other key is a type parameter (exec: {@code command}).
+ * {@value #FACTORY_PID}). Common keys: {@code type}, {@code nodes}, {@code timeout}, {@code retry.interval},
+ * {@code level}; every other key is a type parameter (exec: {@code command}; ipmi: {@link IpmiSettings}).
  *
  * @param name          the device's name (the file's suffix, or {@code name =})
- * @param type          {@code exec} (the only type for now)
+ * @param type          {@code exec} or {@code ipmi} ({@link FenceDeviceTypes})
  * @param nodes         the nodes this device can fence, in the order written
  * @param timeout       bound on one action; the command is killed after it
  * @param retryInterval after a failed fence, how long before the engine tries again
+ * @param level         the fencing level (Pacemaker's fencing topology): a node's devices are tried level 1 first,
+ *                      then level 2 when every level-1 device failed or timed out, and so on; in name order within
+ *                      a level. Default 1, so devices without a level keep the old name-order behaviour
  * @param params        the type's own keys
  */
 public record FenceDeviceConfig(String name, String type, List<NodeId> nodes, Duration timeout,
-                                Duration retryInterval, Map<String, String> params) {
+                                Duration retryInterval, int level, Map<String, String> params) {
 
     public static final String FACTORY_PID = "org.duplex.failover.fence";
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(20);
     public static final Duration DEFAULT_RETRY = Duration.ofSeconds(5);
+    public static final int DEFAULT_LEVEL = 1;
+    public static final int MAX_LEVEL = 9;
 
-    private static final Set<String> COMMON = Set.of("name", "type", "nodes", "timeout", "retry.interval");
+    private static final Set<String> COMMON = Set.of("name", "type", "nodes", "timeout", "retry.interval",
+            "level");
     /** Keys ConfigAdmin, File Install and DS add; not the user's. */
     private static final Set<String> FRAMEWORK = Set.of("service.pid", "service.factoryPid", "service.bundleLocation",
             "felix.fileinstall.filename", "component.name", "component.id", "objectClass", "service.id",
@@ -44,6 +50,9 @@ public record FenceDeviceConfig(String name, String type, List<NodeId> nodes, Du
         nodes = List.copyOf(nodes);
         Objects.requireNonNull(timeout, "timeout");
         Objects.requireNonNull(retryInterval, "retryInterval");
+        if (level < 1 || level > MAX_LEVEL) {
+            throw new IllegalArgumentException("level must be 1.." + MAX_LEVEL + ", was " + level);
+        }
         params = Collections.unmodifiableMap(new LinkedHashMap<>(params));
     }
 
@@ -69,7 +78,7 @@ public record FenceDeviceConfig(String name, String type, List<NodeId> nodes, Du
         }
         String type = str(props, "type").toLowerCase(Locale.ROOT);
         if (type.isBlank()) {
-            problems.add("type is missing (type = exec)");
+            problems.add("type is missing (type = exec or type = ipmi)");
         }
         List<NodeId> nodes = new ArrayList<>();
         for (String n : str(props, "nodes").split(",")) {
@@ -86,6 +95,20 @@ public record FenceDeviceConfig(String name, String type, List<NodeId> nodes, Du
         }
         Duration timeout = duration(props, "timeout", DEFAULT_TIMEOUT, problems);
         Duration retry = duration(props, "retry.interval", DEFAULT_RETRY, problems);
+        int level = DEFAULT_LEVEL;
+        String lv = str(props, "level");
+        if (!lv.isBlank()) {
+            try {
+                level = Integer.parseInt(lv);
+            } catch (NumberFormatException e) {
+                level = -1;
+            }
+            if (level < 1 || level > MAX_LEVEL) {
+                problems.add("level: must be a whole number from 1 to " + MAX_LEVEL + " (1 is tried first), was '"
+                        + lv + "'");
+                level = DEFAULT_LEVEL;
+            }
+        }
         Map<String, String> params = new LinkedHashMap<>();
         props.forEach((k, v) -> {
             if (!COMMON.contains(k) && !FRAMEWORK.contains(k) && !frameworkPrefix(k) && v != null) {
@@ -95,7 +118,7 @@ public record FenceDeviceConfig(String name, String type, List<NodeId> nodes, Du
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException("fencing device " + where + ": " + String.join("; ", problems));
         }
-        return new FenceDeviceConfig(name, type, nodes, timeout, retry, params);
+        return new FenceDeviceConfig(name, type, nodes, timeout, retry, level, params);
     }
 
     /** The file the configuration came from, else its PID: for error messages. */

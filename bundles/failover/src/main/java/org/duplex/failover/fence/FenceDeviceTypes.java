@@ -5,13 +5,15 @@ import java.util.TreeMap;
 import java.util.function.Function;
 
 /**
- * The device types a {@code type =} line may name. A new type (ipmi, a hypervisor API) is one more entry: a
+ * The device types a {@code type =} line may name: {@code exec} (a script) and {@code ipmi} (a BMC through
+ * ipmitool). A new type (a hypervisor API, a PDU) is one more entry: a
  * constructor from {@link FenceDeviceConfig} that checks its own parameters.
  */
 public final class FenceDeviceTypes {
 
     private static final Map<String, Function<FenceDeviceConfig, FenceDevice>> TYPES = new TreeMap<>(Map.of(
-            "exec", ExecFenceDevice::new));
+            "exec", ExecFenceDevice::new,
+            "ipmi", IpmiFenceDevice::new));
 
     private FenceDeviceTypes() {
     }

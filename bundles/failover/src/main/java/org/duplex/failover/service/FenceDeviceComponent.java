@@ -9,6 +9,7 @@ import org.duplex.failover.fence.FenceDevice;
 import org.duplex.failover.fence.FenceDeviceConfig;
 import org.duplex.failover.fence.FenceDeviceTypes;
 import org.duplex.failover.fence.FenceResult;
+import org.duplex.failover.fence.IpmiFenceDevice;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -39,6 +40,9 @@ public class FenceDeviceComponent implements FenceDevice {
         }
         if (device instanceof ExecFenceDevice exec) {
             exec.problem().ifPresent(p -> LOG.warn("fencing device {}: {}; every fence through it will fail",
+                    device.name(), p));
+        } else if (device instanceof IpmiFenceDevice ipmi) {
+            ipmi.problem().ifPresent(p -> LOG.warn("fencing device {}: {}; every fence through it will fail",
                     device.name(), p));
         }
     }

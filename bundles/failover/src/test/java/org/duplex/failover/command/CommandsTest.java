@@ -170,8 +170,12 @@ class CommandsTest {
         devices.add(FenceDeviceTypes.create(FenceDeviceConfig.parse(Map.of("name", "ipmi1", "type", "exec",
                 "command", script.toString(), "nodes", "node1", "timeout", "5s"))));
 
-        assertThat(cmd.fenceList()).contains("ipmi1  type=exec  nodes=node1  timeout=5s  retry.interval=5s")
-                .contains("command=" + script).contains("not covered: node2");
+        devices.add(FenceDeviceTypes.create(FenceDeviceConfig.parse(Map.of("name", "aa-switch", "type", "exec",
+                "command", script.toString(), "nodes", "node1", "timeout", "5s", "level", "2"))));
+        assertThat(cmd.fenceList()).contains("ipmi1  type=exec  nodes=node1  timeout=5s  retry.interval=5s  level=1")
+                .contains("command=" + script).contains("not covered: node2")
+                .contains("fencing levels (tried in this order").contains("  node1: level 1 ipmi1  then  level 2 aa-switch");
+        devices.remove(devices.device("aa-switch").orElseThrow());
         assertThat(cmd.fence("node1", Optional.of("status"))).contains("ipmi1: status node1 -> exit 1 (off)")
                 .contains("output: Chassis Power is off").contains("status of node1: ipmi1=off");
         table.set(N1, ResourceId.of("a"), ResourceState.RUNNING);

@@ -176,8 +176,10 @@ class FencingControllerTest {
                 .contains("ipmi1: off node1 -> exit 1").contains("device says 1"));
         assertThat(sent).as("nothing starts on node2 while node1 is not fenced").isEmpty();
         assertThat(fenceCalls()).containsExactly("off node1");
-        assertThat(fenceHistory()).singleElement().asString().contains("fencing node1 FAILED [epoch 5]")
-                .contains("next attempt in 5000 ms");
+        assertThat(fenceHistory()).hasSize(2);
+        assertThat(fenceHistory().get(0)).startsWith("fence attempt 1 of node1 [epoch 5]: level 1 ipmi1: off node1 "
+                + "-> exit 1");
+        assertThat(fenceHistory().get(1)).contains("fencing node1 FAILED [epoch 5]").contains("next attempt in 5000 ms");
 
         // before the retry is due: blocked with the reason, the device is not called again
         clock.advance(Duration.ofSeconds(2));
@@ -198,7 +200,7 @@ class FencingControllerTest {
         assertThat(fenceCalls()).containsExactly("off node1", "off node1");
         assertThat(sent).containsExactly("start vip on node2", "start app on node2");
         assertThat(table.states().get(N1)).as("the fenced node's resources count as stopped").isNull();
-        assertThat(fenceHistory()).last().asString().startsWith("fenced node1 [epoch 5]: ipmi1: off node1 -> exit 0")
+        assertThat(fenceHistory()).last().asString().startsWith("fenced node1 [epoch 5]: level 1 ipmi1: off node1 -> exit 0")
                 .contains("its resources count as stopped");
         assertThat(controller.fenceFailures()).isEmpty();
 
@@ -283,7 +285,7 @@ class FencingControllerTest {
         assertThat(table.states().get(N1)).as("its resources count as stopped: the engine need not fence again")
                 .isNull();
         assertThat(fenceHistory()).extracting(Object::toString).anySatisfy(l -> assertThat(l)
-                .contains("fenced node1 for the disk lease [epoch 5]: ipmi1: off node1 -> exit 0"));
+                .contains("fenced node1 for the disk lease [epoch 5]: level 1 ipmi1: off node1 -> exit 0"));
         assertThat(devices.confirmedSince(N1, before)).isPresent();
         assertThat(devices.confirmedSince(N1, System.nanoTime())).as("not before a later renewal").isEmpty();
         assertThat(devices.confirmedSince(N2, before)).isEmpty();
@@ -301,5 +303,48 @@ class FencingControllerTest {
         assertThat(devices.confirmedSince(N1, before)).isEmpty();
         assertThat(fenceHistory()).extracting(Object::toString).anySatisfy(l -> assertThat(l)
                 .contains("fencing node1 for the disk lease FAILED"));
+    }
+
+    /** A second exec device at fencing level 2 (a "switch"), with its own exit code file. */
+    private Path levelTwo(String exit) throws Exception {
+        Path code = dir.resolve("exit2");
+        Files.writeString(code, exit);
+        Path script = dir.resolve("switch.sh");
+        Files.writeString(script, "#!/bin/sh\necho \"switch $1 $2\" >> " + calls + "\necho \"switch says $(cat " + code
+                + ")\"\nexit $(cat " + code + ")\n");
+        Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
+        devices.add(FenceDeviceTypes.create(FenceDeviceConfig.parse(Map.of("name", "aa-switch", "type", "exec",
+                "command", script.toString(), "nodes", "node1,node2", "timeout", "5s", "retry.interval", "5s",
+                "level", "2"))));
+        return code;
+    }
+
+    @Test
+    void everyLevelFailedMeansNothingStartsElsewhereAndEachAttemptIsInTheHistory() throws Exception {
+        device("node1,node2");
+        Path switchExit = levelTwo("1");
+        Files.writeString(exitCode, "1");
+        nodes.put(N1, nodes.get(N1).withLiveness(Liveness.DEAD));
+
+        FailoverController.RunResult first = controller.runOnce();
+
+        assertThat(fenceCalls()).as("level 1 (ipmi1) before level 2 (aa-switch), whatever the names")
+                .containsExactly("off node1", "switch off node1");
+        assertThat(sent).as("safety: no start beside a node no level fenced").isEmpty();
+        assertThat(first.stoppedBecause()).hasValueSatisfying(s -> assertThat(s).contains("fencing node1 failed"));
+        assertThat(fenceHistory()).hasSize(3);
+        assertThat(fenceHistory().get(0)).startsWith("fence attempt 1 of node1 [epoch 5]: level 1 ipmi1: off node1 "
+                + "-> exit 1");
+        assertThat(fenceHistory().get(1)).startsWith("fence attempt 2 of node1 [epoch 5]: level 2 aa-switch: off "
+                + "node1 -> exit 1");
+        assertThat(fenceHistory().get(2)).contains("fencing node1 FAILED [epoch 5]");
+
+        // at the retry the switch works: level 1 still fails, level 2 fences, then web starts on node2
+        clock.advance(Duration.ofSeconds(5));
+        Files.writeString(switchExit, "0");
+        controller.runOnce();
+        assertThat(sent).containsExactly("start vip on node2", "start app on node2");
+        assertThat(fenceHistory()).last().asString().startsWith("fenced node1 [epoch 5]: level 1 ipmi1")
+                .contains("level 2 aa-switch: off node1 -> exit 0");
     }
 }

@@ -56,8 +56,9 @@ class FenceDeviceConfigTest {
 
     @Test
     void unknownTypesAreRefusedNamingTheKnownOnes() {
-        FenceDeviceConfig c = FenceDeviceConfig.parse(Map.of("name", "bmc", "type", "ipmi", "nodes", "node1"));
+        FenceDeviceConfig c = FenceDeviceConfig.parse(Map.of("name", "pdu", "type", "apc-snmp", "nodes", "node1"));
         assertThatThrownBy(() -> FenceDeviceTypes.create(c))
-                .hasMessageContaining("bmc").hasMessageContaining("unknown type 'ipmi'").hasMessageContaining("exec");
+                .hasMessageContaining("pdu").hasMessageContaining("unknown type 'apc-snmp'")
+                .hasMessageContaining("known types: exec, ipmi");
     }
 }

@@ -24,8 +24,13 @@ class FenceDevicesTest {
     private final List<String> calls = Collections.synchronizedList(new ArrayList<>());
 
     private FenceDevice fake(String name, String nodes, String retry, int exit) {
+        return fake(name, nodes, retry, exit, 1, false);
+    }
+
+    /** A device answering {@code exit}, or a timeout (exit -1, timedOut) without any wall-clock wait. */
+    private FenceDevice fake(String name, String nodes, String retry, int exit, int level, boolean timesOut) {
         FenceDeviceConfig c = FenceDeviceConfig.parse(Map.of("name", name, "type", "fake", "nodes", nodes,
-                "retry.interval", retry, "timeout", "3s"));
+                "retry.interval", retry, "timeout", "3s", "level", Integer.toString(level)));
         return new FenceDevice() {
             @Override
             public FenceDeviceConfig config() {
@@ -35,6 +40,9 @@ class FenceDevicesTest {
             @Override
             public FenceResult run(FenceAction action, NodeId node) {
                 calls.add(name + " " + action.word() + " " + node);
+                if (timesOut) {
+                    return new FenceResult(name, node, action, -1, "no answer", true, Duration.ofSeconds(3));
+                }
                 return new FenceResult(name, node, action, exit, "said " + exit, false, Duration.ofMillis(3));
             }
 
@@ -91,5 +99,80 @@ class FenceDevicesTest {
         devices.remove(a); // the old instance going away must not remove its replacement
         assertThat(devices.devices()).extracting(FenceDevice::name).containsExactly("a", "b");
         assertThat(devices.coverage()).containsExactlyInAnyOrder(N1, N2);
+    }
+
+    @Test
+    void levelOneFailsThenLevelTwoFencesAndEveryAttemptIsReported() throws Exception {
+        FenceDevices devices = new FenceDevices();
+        devices.add(fake("a-switch", "node1", "5s", 0, 2, false)); // first by name, but level 2
+        devices.add(fake("z-ipmi", "node1", "5s", 1, 1, false));
+
+        Fencer.Outcome o = devices.fence(N1, new FencingEpoch(4), "test");
+
+        assertThat(o.fenced()).isTrue();
+        assertThat(calls).containsExactly("z-ipmi off node1", "a-switch off node1");
+        assertThat(o.attempts()).containsExactly("level 1 z-ipmi: off node1 -> exit 1 in 3 ms: said 1",
+                "level 2 a-switch: off node1 -> exit 0 in 3 ms: said 0");
+        assertThat(devices.levels(N1)).containsExactly(new FenceDevices.Level(1, List.of("z-ipmi")),
+                new FenceDevices.Level(2, List.of("a-switch")));
+    }
+
+    @Test
+    void levelOneTimesOutThenLevelTwo() throws Exception {
+        FenceDevices devices = new FenceDevices();
+        devices.add(fake("ipmi", "node1", "5s", 0, 1, true));
+        devices.add(fake("switch", "node1", "5s", 0, 2, false));
+
+        Fencer.Outcome o = devices.fence(N1, new FencingEpoch(4), "test");
+
+        assertThat(o.fenced()).isTrue();
+        assertThat(calls).containsExactly("ipmi off node1", "switch off node1");
+        assertThat(o.attempts().get(0)).startsWith("level 1 ipmi: off node1 -> timed out, killed");
+        assertThat(devices.confirmedSince(N1, 0)).isPresent();
+    }
+
+    @Test
+    void everyLevelFailingOrThrowingIsAFailedFence() throws Exception {
+        FenceDevices devices = new FenceDevices();
+        devices.add(fake("ipmi", "node1", "5s", 0, 1, true));
+        devices.add(fake("pdu", "node1", "5s", 3, 2, false));
+        FenceDeviceConfig c = FenceDeviceConfig.parse(Map.of("name", "switch", "type", "fake", "nodes", "node1",
+                "level", "3"));
+        devices.add(new FenceDevice() {
+            @Override
+            public FenceDeviceConfig config() {
+                return c;
+            }
+
+            @Override
+            public FenceResult run(FenceAction action, NodeId node) {
+                calls.add("switch " + action.word() + " " + node);
+                throw new IllegalStateException("broken");
+            }
+
+            @Override
+            public String describeTarget() {
+                return "throws";
+            }
+        });
+
+        Fencer.Outcome o = devices.fence(N1, new FencingEpoch(4), "test");
+
+        assertThat(o.fenced()).isFalse();
+        assertThat(calls).containsExactly("ipmi off node1", "pdu off node1", "switch off node1");
+        assertThat(o.attempts()).hasSize(3);
+        assertThat(o.attempts().get(2)).contains("level 3 switch").contains("device failed").contains("broken");
+        assertThat(devices.confirmedSince(N1, 0)).isEmpty();
+        assertThat(FenceDevices.topology(devices.devices())).containsOnlyKeys(N1);
+    }
+
+    @Test
+    void aBadLevelIsRefusedNamingTheFileAndTheKey() {
+        assertThatThrownBy(() -> FenceDeviceConfig.parse(Map.of("felix.fileinstall.filename",
+                "file:/opt/duplex/etc/org.duplex.failover.fence-ipmi.cfg", "type", "ipmi", "nodes", "node1",
+                "level", "first")))
+                .hasMessageContaining("/opt/duplex/etc/org.duplex.failover.fence-ipmi.cfg")
+                .hasMessageContaining("level: must be a whole number from 1 to 9");
+        assertThat(FenceDeviceConfig.parse(Map.of("type", "exec", "nodes", "node1")).level()).isEqualTo(1);
     }
 }
