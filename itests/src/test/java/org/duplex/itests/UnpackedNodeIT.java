@@ -6,6 +6,8 @@ import static org.awaitility.Awaitility.await;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -112,5 +114,74 @@ class UnpackedNodeIT {
         assertThat(listeners).as("listening sockets on the SSH port").isNotEmpty()
                 .allMatch(a -> a.startsWith("0100007F:") || a.startsWith("0000000000000000FFFF00000100007F:")
                         || a.startsWith("00000000000000000000000001000000:"), "a loopback address");
+    }
+
+    /** Issue 15: the client's own options end at the first command word; the command's -p reaches Karaf. */
+    @Test
+    void binClientPassesACommandsOwnOptionsThroughUntouched() throws Exception {
+        binClientRunsACommandWithoutATerminal();
+        Result set = node.run(Duration.ofSeconds(60), "bin/client", "config:property-set", "-p", "org.duplex.itest",
+                "greeting", "a b \"c\" $HOME");
+        assertThat(set.exitCode()).as(set.output()).isZero();
+        Result get = node.run(Duration.ofSeconds(60), "bin/client", "config:property-get", "-p", "org.duplex.itest",
+                "greeting");
+        assertThat(get.output()).contains("a b \"c\" $HOME");
+    }
+
+    /** Issue 15: `help CMD` printed nothing without a terminal, and `CMD --help` lost its --help. */
+    @Test
+    void helpOnOneCommandPrintsItsSyntaxWithoutATerminal() throws Exception {
+        binClientRunsACommandWithoutATerminal();
+        for (String[] command : List.of(new String[] {"bin/client", "help", "ha:version"},
+                new String[] {"bin/client", "help ha:version"}, new String[] {"bin/client", "ha:version", "--help"})) {
+            Result r = node.run(Duration.ofSeconds(60), command);
+            assertThat(r.exitCode()).as(String.join(" ", command)).isZero();
+            assertThat(r.output()).as(String.join(" ", command)).contains("SYNTAX").contains("ha:version");
+        }
+    }
+
+    @Test
+    void theDistributionHasNoStrayAssemblyDirectory() {
+        assertThat(node.home().resolve("assembly")).doesNotExist();
+        assertThat(node.home().resolve("etc/org.duplex.cluster.cfg")).exists();
+    }
+
+    /**
+     * Issue 15: with its cluster port taken, the node's ha:status disappeared ("Command not found"). It must answer,
+     * say why the cluster is not running (exit code non-zero for scripts), and recover after a bundle:restart.
+     */
+    @Test
+    void statusAnswersWhenTheClusterCannotStartAndRecoversOnceThePortIsFree() throws Exception {
+        DistributionNode second = DistributionNode.unpack(Paths.get(DuplexContainer.required("duplex.assembly")),
+                Paths.get(DuplexContainer.required("duplex.workDir"), "unpacked-port-taken"));
+        try (ServerSocket squatter = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            int port = squatter.getLocalPort();
+            second.ports(DuplexContainer.freePort(), DuplexContainer.freePort(), DuplexContainer.freePort());
+            second.setProperty("etc/org.duplex.cluster.cfg", "members", "node1@127.0.0.1:" + port);
+            second.start();
+            Result[] status = new Result[1];
+            await("ha:status says why the cluster is not running").atMost(Duration.ofMinutes(2))
+                    .pollInterval(Duration.ofSeconds(1)).until(() -> {
+                        status[0] = second.client("ha:status");
+                        return status[0].output().contains("NOT RUNNING");
+                    });
+            assertThat(status[0].exitCode()).isNotZero();
+            assertThat(status[0].output()).contains("start failed at").contains(String.valueOf(port))
+                    .contains("bundle:restart org.duplex.cluster");
+            Result show = second.client("ha:config-show");
+            assertThat(show.exitCode()).isNotZero();
+            assertThat(show.output()).contains("NOT RUNNING");
+
+            squatter.close();
+            assertThat(second.client("bundle:restart org.duplex.cluster").exitCode()).isZero();
+            await("the cluster runs after the port was freed").atMost(Duration.ofMinutes(1))
+                    .pollInterval(Duration.ofSeconds(1)).until(() -> {
+                        status[0] = second.client("ha:status");
+                        return status[0].exitCode() == 0 && status[0].output().contains("Quorum:      yes");
+                    });
+        } finally {
+            second.stop();
+            await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofSeconds(1)).until(() -> !second.isRunning());
+        }
     }
 }

@@ -5,6 +5,7 @@ import java.time.Duration;
 import org.duplex.cluster.config.ConfigException;
 import org.duplex.cluster.runtime.AdminOperations;
 import org.duplex.cluster.runtime.ClusterAdmin;
+import org.duplex.cluster.runtime.StartupRecord;
 
 /**
  * What every ha: cluster command does around {@link AdminOperations}: call one operation, print its text, return
@@ -26,7 +27,15 @@ final class CommandSupport {
     private CommandSupport() {
     }
 
+    /**
+     * The commands' ClusterAdmin references are optional: Karaf registers none of a bundle's commands while one
+     * mandatory reference is missing, so a node whose cluster failed to start lost ha:status too. Without it, every
+     * command fails with the reason the node is not running.
+     */
     static AdminOperations operations(ClusterAdmin admin) {
+        if (admin == null) {
+            throw new IllegalStateException(StartupRecord.notRunning(StartupRecord.lastFailure()).strip());
+        }
         return new AdminOperations(admin, CONFIRM);
     }
 

@@ -13,7 +13,7 @@ import org.duplex.cluster.runtime.ClusterAdmin;
 @Service
 public class ConfigExportCommand implements Action {
 
-    @Reference
+    @Reference(optional = true) // so ha:status answers when the node failed to start (see CommandSupport)
     ClusterAdmin admin;
 
     @Argument(index = 0, name = "FILE", required = true, description = "target file; .json for JSON, else YAML")

@@ -15,7 +15,7 @@ import org.duplex.cluster.runtime.ClusterAdmin;
 @Service
 public class ConfigImportCommand implements Action {
 
-    @Reference
+    @Reference(optional = true) // so ha:status answers when the node failed to start (see CommandSupport)
     ClusterAdmin admin;
 
     @Argument(index = 0, name = "FILE", required = true, description = "a .json or .yaml cluster configuration")

@@ -11,7 +11,7 @@ import org.duplex.cluster.runtime.ClusterAdmin;
 @Service
 public class ConfigShowCommand implements Action {
 
-    @Reference
+    @Reference(optional = true) // so ha:status answers when the node failed to start (see CommandSupport)
     ClusterAdmin admin;
 
     @Override

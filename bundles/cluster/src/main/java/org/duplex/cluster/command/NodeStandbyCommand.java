@@ -12,7 +12,7 @@ import org.duplex.cluster.runtime.ClusterAdmin;
 @Service
 public class NodeStandbyCommand implements Action {
 
-    @Reference
+    @Reference(optional = true) // so ha:status answers when the node failed to start (see CommandSupport)
     ClusterAdmin admin;
 
     @Argument(index = 0, name = "NODE", required = true, description = "node id")

@@ -11,13 +11,15 @@ import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 import org.duplex.cluster.runtime.AdminOperations;
 import org.duplex.cluster.runtime.ClusterAdmin;
+import org.duplex.cluster.runtime.StartupRecord;
 
 @Command(scope = "ha", name = "status",
         description = "Nodes with liveness per link and in the view, quorum votes, coordinator, epoch, config version")
 @Service
 public class StatusCommand implements Action {
 
-    @Reference
+    /** Optional: when the cluster node failed to start, status still answers and says why. */
+    @Reference(optional = true)
     ClusterAdmin admin;
 
     @Reference
@@ -30,6 +32,11 @@ public class StatusCommand implements Action {
      */
     @Override
     public Object execute() throws Exception {
+        if (admin == null) {
+            System.out.print(StartupRecord.notRunning(StartupRecord.lastFailure()));
+            // non-zero exit for scripts and monitoring, as crm_mon does when the cluster is not running
+            throw new IllegalStateException("the cluster node is not running here (reason above)");
+        }
         List<StatusSection> sections = new ArrayList<>();
         List<org.osgi.framework.ServiceReference<StatusSection>> refs =
                 new ArrayList<>(context.getServiceReferences(StatusSection.class, null));

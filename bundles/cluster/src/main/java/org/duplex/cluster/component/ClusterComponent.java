@@ -31,6 +31,7 @@ import org.duplex.cluster.core.ProposeResult;
 import org.duplex.cluster.quorum.NoQuorumPolicy;
 import org.duplex.cluster.runtime.ClusterAdmin;
 import org.duplex.cluster.runtime.ClusterNode;
+import org.duplex.cluster.runtime.StartupRecord;
 import org.duplex.cluster.runtime.NodeOptions;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceReference;
@@ -50,12 +51,13 @@ import org.slf4j.LoggerFactory;
  * Thin DS wiring: configuration in, a running {@link ClusterNode} out as ClusterService, the failover bundle's
  * ExecutionChannel (orders over the cluster channel) and FailoverConfigStore (on the replicated configuration).
  * ClusterPlugins comes from {@link ClusterPluginsComponent} (its addListener would clash with FailoverConfigStore's
- * here).
+ * here). Immediate: as a delayed component SCR deactivated it whenever its last user ungot it (a bundle:restart
+ * opened and closed four JGroups channels in 80 ms) and retried a failed start on every service event.
  */
 @Component(configurationPid = "org.duplex.cluster", configurationPolicy = ConfigurationPolicy.REQUIRE,
         service = {ClusterService.class, ClusterAdmin.class, ExecutionChannel.class, FailoverConfigStore.class,
                 PeerLivenessListener.class},
-        property = "service.ranking:Integer=100")
+        property = "service.ranking:Integer=100", immediate = true)
 @Designate(ocd = ClusterConfiguration.class)
 public class ClusterComponent implements ClusterService, ClusterAdmin, ExecutionChannel, FailoverConfigStore,
         PeerLivenessListener {
@@ -101,9 +103,23 @@ public class ClusterComponent implements ClusterService, ClusterAdmin, Execution
     @Activate
     void activate(ClusterConfiguration c, BundleContext context) throws Exception {
         this.context = context;
-        NodeOptions o = options(c);
-        node = new ClusterNode(o, Duration.ofMillis(c.execution_timeout_ms()), this::weight, () -> lookup(NodeFencing.class));
-        node.start();
+        NodeOptions o;
+        try {
+            o = options(c);
+            node = new ClusterNode(o, Duration.ofMillis(c.execution_timeout_ms()), this::weight,
+                    () -> lookup(NodeFencing.class));
+            node.start();
+        } catch (Exception | Error e) {
+            StartupRecord.failed(e, java.time.Instant.now());
+            LOG.error("Cluster node did not start: {}. ha:status shows this reason; fix it, then "
+                    + "bundle:restart org.duplex.cluster", StartupRecord.lastFailure().orElseThrow().reason());
+            if (node != null) {
+                node.close();
+                node = null;
+            }
+            throw e;
+        }
+        StartupRecord.started();
         LOG.info("Cluster node {} started in cluster '{}' on {}:{} (tiebreaker {}, no-quorum policy {})",
                 o.nodeId(), o.clusterName(), o.bindAddress(), o.effectiveBindPort(), o.tiebreaker(),
                 o.noQuorumPolicy());
@@ -142,6 +158,7 @@ public class ClusterComponent implements ClusterService, ClusterAdmin, Execution
     void deactivate() {
         if (node != null) {
             node.close();
+            LOG.info("Cluster node stopped (its groups are no longer managed from this node)");
         }
     }
 

@@ -155,6 +155,7 @@ public final class JGroupsEngine implements AutoCloseable {
         GMS gms = new GMS();
         gms.setJoinTimeout(joinTimeoutMs(hosts, bind, settings.bindPort()));
         gms.setMaxJoinAttempts(2);
+        gms.printLocalAddress(false); // its banner went to System.out: the console of whoever ran bundle:restart
         gms.setViewAckCollectionTimeout(300);
         gms.setMergeTimeout(2000);
         gms.setLeaveTimeout(500);

@@ -206,7 +206,7 @@ public final class FailoverController {
      * {@code off} means nothing runs there any more, exactly as after the engine's own fence.
      */
     public void fencedByOperator(NodeId node, String action, boolean poweredOff, String detail) {
-        fencedOutsideTheEngine(node, "ha:fence " + node + " --action " + action + " by the operator", poweredOff,
+        fencedOutsideTheEngine(node, "ha:fence --action " + action + " " + node + " by the operator", poweredOff,
                 detail);
     }
 

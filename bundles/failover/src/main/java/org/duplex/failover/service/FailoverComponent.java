@@ -587,7 +587,7 @@ public class FailoverComponent implements FailoverService, PeerLivenessListener,
         List<FenceResult> results = fenceDevices.run(node, action);
         boolean off = action == FenceAction.OFF && results.stream().anyMatch(FenceResult::ok);
         String detail = String.join("; ", results.stream().map(FenceResult::describe).toList());
-        LOG.warn("ha:fence {} --action {} by the operator: {}", node, action.word(), detail);
+        LOG.warn("ha:fence --action {} {} by the operator: {}", action.word(), node, detail);
         controller.fencedByOperator(node, action.word(), off, detail);
         trigger();
         return results;

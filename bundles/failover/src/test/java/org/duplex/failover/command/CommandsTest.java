@@ -182,7 +182,7 @@ class CommandsTest {
         assertThat(cmd.fence("node1", Optional.empty())).contains("ipmi1: off node1 -> exit 0 (ok)")
                 .contains("output: did off node1").contains("node1 is fenced: its resources count as stopped");
         assertThat(table.states().get(N1)).isNull();
-        assertThat(cmd.history(Optional.empty(), 10)).contains("ha:fence node1 --action off by the operator [epoch 2]");
+        assertThat(cmd.history(Optional.empty(), 10)).contains("ha:fence --action off node1 by the operator [epoch 2]");
         assertThatThrownBy(() -> cmd.fence("node1", Optional.of("reboot"))).hasMessageContaining("not one of off, on, status");
     }
 

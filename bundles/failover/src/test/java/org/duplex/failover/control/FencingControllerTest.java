@@ -270,7 +270,7 @@ class FencingControllerTest {
 
         assertThat(table.states().get(N1)).isNull();
         assertThat(fenceHistory()).singleElement().asString()
-                .startsWith("ha:fence node1 --action off by the operator [epoch 5]: ipmi1: off node1 -> exit 0");
+                .startsWith("ha:fence --action off node1 by the operator [epoch 5]: ipmi1: off node1 -> exit 0");
     }
 
     @Test
