@@ -94,6 +94,10 @@ public class FailoverComponent implements FailoverService, PeerLivenessListener,
         @AttributeDefinition(description = "History entries kept per node")
         int history_size() default 1000;
 
+        @AttributeDefinition(description = "ha:history file (survives restarts, bounded to about 4 x history.size "
+                + "lines); empty: ${karaf.data}/duplex/history.log; \"none\": memory only")
+        String history_file() default "";
+
         @AttributeDefinition(description = "Without a cluster service, act as a one-node quorate cluster "
                 + "(epoch 1). Only for a single machine: two standalone nodes would both start everything")
         boolean standalone() default false;
@@ -222,7 +226,7 @@ public class FailoverComponent implements FailoverService, PeerLivenessListener,
                     : Path.of(config.config_file());
             store = new FileConfigStore(Optional.of(file));
         }
-        history = new History(config.history_size());
+        history = new History(config.history_size(), historyJournal(config));
         table = new StateTable(10_000);
         scheduler = new SystemScheduler(Clock.systemUTC());
         workers = Executors.newCachedThreadPool(r -> {
@@ -369,6 +373,16 @@ public class FailoverComponent implements FailoverService, PeerLivenessListener,
                 }
             }
         }
+    }
+
+    private static Optional<org.duplex.failover.history.HistoryJournal> historyJournal(Config config) {
+        String f = config.history_file().strip();
+        if (f.equalsIgnoreCase("none")) {
+            return Optional.empty();
+        }
+        Path file = f.isEmpty() ? Path.of(System.getProperty("karaf.data", "data"), "duplex", "history.log") : Path.of(f);
+        return Optional.of(new org.duplex.failover.history.HistoryJournal(file,
+                (int) Math.min(Integer.MAX_VALUE, 4L * Math.max(1, config.history_size()))));
     }
 
     @Deactivate
