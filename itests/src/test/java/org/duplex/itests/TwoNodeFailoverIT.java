@@ -37,7 +37,7 @@ import org.junit.jupiter.api.TestMethodOrder;
  * <ol>
  *   <li>node1 (active) loses its links and its JVM is SIGKILLed: node2 serves at the same VIP; node1 rejoins
  *       without disturbing the service (failback=manual);</li>
- *   <li>planned switchover back to node1;</li>
+ *   <li>planned switchover back to node1, typed on the node that is not the coordinator;</li>
  *   <li>(4) only the interconnect (cluster + UDP heartbeat) is cut, the serial link stays: no failover, no outage;</li>
  *   <li>(5) node1's JVM is frozen (SIGSTOP) past the dead time, then resumed: node2 fences it and takes over, never
  *       two nodes serving the VIP;</li>
@@ -111,11 +111,17 @@ class TwoNodeFailoverIT {
     @Order(2)
     void plannedSwitchoverBackToNode1() throws Exception {
         try (var probe = lab.probe("s2 switchover")) {
-            String out = lab.client(lab.coordinator(), "ha:switchover web node1");
-            assertThat(out).contains("web switched over from node2 to node1");
+            // typed on the node that is not the coordinator: forwarded to it and answered (issue 15)
+            String coordinator = lab.coordinator();
+            String other = coordinator.equals("node1") ? "node2" : "node1";
+            String out = lab.client(other, "ha:switchover web node1");
+            assertThat(out).contains("forwarded to the coordinator " + coordinator)
+                    .contains("web switched over from node2 to node1");
             awaitServedBy("node1", "node1 serves after the switchover");
             TwoNodeLab.Report seen = probe.stop();
-            note("scenario 2: planned switchover node2 -> node1 (Duplex reported: " + firstLine(out) + ")", seen);
+            note("scenario 2: planned switchover node2 -> node1 typed on " + other + " (Duplex reported: "
+                    + out.lines().filter(l -> l.contains("switched over")).findFirst().orElse(firstLine(out)) + ")",
+                    seen);
             assertThat(seen.answeredBy()).containsExactly("node2", "node1");
         }
     }

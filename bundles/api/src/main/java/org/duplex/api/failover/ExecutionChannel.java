@@ -26,4 +26,26 @@ public interface ExecutionChannel {
 
     /** Receives reports published by other nodes; returns a handle that removes the listener. */
     AutoCloseable onReport(Consumer<ResourceReport> listener);
+
+    /**
+     * Asks {@code node} (the coordinator) to carry out an operator request with the handler it serves; completes
+     * with the handler's answer text, or exceptionally with its refusal (the message says why), when the node is
+     * unreachable or leaves the view, or after {@code timeout}.
+     *
+     * @since 1.3
+     */
+    default CompletableFuture<String> request(NodeId node, OperatorRequest request, java.time.Duration timeout) {
+        return CompletableFuture.failedFuture(new UnsupportedOperationException(
+                "this execution channel cannot forward operator requests"));
+    }
+
+    /**
+     * Serves operator requests from other nodes: {@code handler} returns the answer text or throws (its message is
+     * the refusal). Runs off the messaging thread. Returns a handle that stops serving.
+     *
+     * @since 1.3
+     */
+    default AutoCloseable serveRequests(Function<OperatorRequest, String> handler) {
+        return () -> { };
+    }
 }

@@ -224,6 +224,17 @@ public class ClusterComponent implements ClusterService, ClusterAdmin, Execution
     }
 
     @Override
+    public CompletableFuture<String> request(NodeId target, org.duplex.api.failover.OperatorRequest request,
+                                             Duration timeout) {
+        return node.executionChannel().request(target, request, timeout);
+    }
+
+    @Override
+    public AutoCloseable serveRequests(Function<org.duplex.api.failover.OperatorRequest, String> handler) {
+        return node.executionChannel().serveRequests(handler);
+    }
+
+    @Override
     public void publish(ResourceReport report) {
         node.executionChannel().publish(report);
     }

@@ -64,4 +64,14 @@ public sealed interface ClusterMessage {
         public record Entry(String name, String status, String detail) {
         }
     }
+
+    /** An operator request forwarded to the coordinator (unicast); see OperatorRequest. */
+    record OperatorAsk(NodeId from, String viewId, long requestId, String operation, java.util.List<String> arguments,
+                       String origin) implements ClusterMessage {
+    }
+
+    /** The answer to an {@link OperatorAsk}: its text, or the refusal when {@code ok} is false. */
+    record OperatorAnswer(NodeId from, String viewId, long requestId, boolean ok, String text)
+            implements ClusterMessage {
+    }
 }

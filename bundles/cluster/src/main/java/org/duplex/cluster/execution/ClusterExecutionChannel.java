@@ -57,6 +57,7 @@ public final class ClusterExecutionChannel implements ExecutionChannel {
     private final Map<Long, Pending> pending = new ConcurrentHashMap<>();
     private final CopyOnWriteArrayList<Consumer<ResourceReport>> listeners = new CopyOnWriteArrayList<>();
     private volatile Function<ResourceCommand, CompletableFuture<ResourceReport>> executor;
+    private final OperatorRequests requests;
 
     private record Pending(NodeId target, CompletableFuture<ResourceReport> future) {
     }
@@ -78,6 +79,23 @@ public final class ClusterExecutionChannel implements ExecutionChannel {
         this.timer = timer;
         this.timeout = timeout;
         this.clock = clock;
+        this.requests = new OperatorRequests(self, view, outbox, timer,
+                java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+                    Thread t = new Thread(r, "duplex-operator-requests");
+                    t.setDaemon(true);
+                    return t;
+                }));
+    }
+
+    @Override
+    public CompletableFuture<String> request(NodeId node, org.duplex.api.failover.OperatorRequest request,
+                                             Duration timeout) {
+        return requests.request(node, request, timeout);
+    }
+
+    @Override
+    public AutoCloseable serveRequests(Function<org.duplex.api.failover.OperatorRequest, String> handler) {
+        return requests.serve(handler);
     }
 
     @Override
@@ -135,6 +153,7 @@ public final class ClusterExecutionChannel implements ExecutionChannel {
 
     /** A new view: orders waiting on nodes that left it can never be answered. */
     public void onView(MembershipView v) {
+        requests.onView(v);
         for (Pending p : pending.values()) {
             if (!v.members().contains(p.target())) {
                 p.future().completeExceptionally(new IllegalStateException(p.target()
@@ -145,6 +164,7 @@ public final class ClusterExecutionChannel implements ExecutionChannel {
 
     /** Fails every waiting order (the node is shutting down). */
     public void close() {
+        requests.close();
         for (Pending p : pending.values()) {
             p.future().completeExceptionally(new IllegalStateException("execution channel closed"));
         }
@@ -160,7 +180,7 @@ public final class ClusterExecutionChannel implements ExecutionChannel {
             onReport(r);
             return true;
         }
-        return false;
+        return requests.onMessage(m);
     }
 
     private void onOrder(ClusterMessage.ExecOrder o) {

@@ -29,7 +29,9 @@ public final class WireFormat {
             "propose", ClusterMessage.ConfigProposal.class,
             "order", ClusterMessage.ExecOrder.class,
             "report", ClusterMessage.ExecReport.class,
-            "plugins", ClusterMessage.PluginReport.class);
+            "plugins", ClusterMessage.PluginReport.class,
+            "opask", ClusterMessage.OperatorAsk.class,
+            "opanswer", ClusterMessage.OperatorAnswer.class);
 
     private WireFormat() {
     }

@@ -182,4 +182,58 @@ class CrossNodeExecutionTest {
         assertThatThrownBy(() -> n1.failoverConfigStore().save(before, FailoverConfig.EMPTY))
                 .hasMessageContaining("changed meanwhile");
     }
+
+    // ---- operator requests forwarded to another node (issue 15: any operation works from any node) ----------
+
+    @Test
+    void anOperatorRequestIsAnsweredByTheNodeThatServesIt() throws Exception {
+        List<org.duplex.api.failover.OperatorRequest> seen = new CopyOnWriteArrayList<>();
+        n1.executionChannel().serveRequests(r -> {
+            seen.add(r);
+            return "did " + r.operation() + " " + r.arguments() + " on n1 in thread " + Thread.currentThread().getName();
+        });
+        var request = new org.duplex.api.failover.OperatorRequest("switchover", List.of("web", "n2"), "admin on n2");
+
+        String answer = n2.executionChannel().request(NodeId.of("n1"), request, Duration.ofSeconds(5))
+                .get(10, TimeUnit.SECONDS);
+
+        assertThat(answer).startsWith("did switchover [web, n2] on n1")
+                .endsWith("duplex-operator-requests"); // never on the messaging thread: a switchover waits on it
+        assertThat(seen).containsExactly(request);
+    }
+
+    @Test
+    void aRefusalComesBackAsTheFailureWithItsReason() {
+        n1.executionChannel().serveRequests(r -> {
+            throw new IllegalArgumentException("no group nope; groups: [web]");
+        });
+        var f = n2.executionChannel().request(NodeId.of("n1"),
+                new org.duplex.api.failover.OperatorRequest("switchover", List.of("nope"), "n2"), Duration.ofSeconds(5));
+        assertThatThrownBy(() -> f.get(10, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
+                .hasMessageContaining("n1 refused: no group nope; groups: [web]");
+    }
+
+    @Test
+    void aNodeThatServesNoRequestsSaysSo() {
+        var f = n2.executionChannel().request(NodeId.of("n1"),
+                new org.duplex.api.failover.OperatorRequest("cleanup", List.of("vip"), "n2"), Duration.ofSeconds(5));
+        assertThatThrownBy(() -> f.get(10, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
+                .hasMessageContaining("the failover engine is not running on n1");
+    }
+
+    @Test
+    void aRequestToANodeOutsideTheViewFailsFastAndOneWhoseTargetDiesFailsInsteadOfHanging() {
+        var outside = n2.executionChannel().request(NodeId.of("n9"),
+                new org.duplex.api.failover.OperatorRequest("cleanup", List.of("vip"), "n2"), Duration.ofSeconds(30));
+        assertThatThrownBy(() -> outside.get(1, TimeUnit.SECONDS)).hasMessageContaining("not in the cluster view");
+
+        CompletableFuture<String> never = new CompletableFuture<>();
+        n1.executionChannel().serveRequests(r -> never.join());
+        var f = n2.executionChannel().request(NodeId.of("n1"),
+                new org.duplex.api.failover.OperatorRequest("switchover", List.of("web"), "n2"), Duration.ofSeconds(30));
+        n1.close();
+        await().atMost(Duration.ofSeconds(10)).until(f::isDone);
+        assertThatThrownBy(f::get).hasMessageContaining("n1 left the cluster view before answering");
+        never.complete("too late");
+    }
 }

@@ -350,19 +350,43 @@ public final class Commands {
                 + m.target() + " (it moves away, and is not placed there) until a check passes";
     }
 
+    /** Runs on the coordinator: here when this node is it, else forwarded to it and answered with its text. */
     public String switchover(String group, Optional<String> node) throws Exception {
-        var r = service.switchover(ResourceId.of(group), node.map(NodeId::of));
-        return group + " switched over from " + r.from() + " to " + r.to() + ": outage " + r.outage().toMillis()
-                + " ms\n  " + String.join("\n  ", r.steps()) + "\n  node list now starts with " + r.to();
+        Optional<NodeId> coordinator = service.forwardTo();
+        if (coordinator.isPresent()) {
+            List<String> args = new ArrayList<>(List.of(group));
+            node.ifPresent(args::add);
+            return "forwarded to the coordinator " + coordinator.get() + ":\n" + service.forward("switchover", args);
+        }
+        return switchoverHere(group, node, "");
     }
 
-    public String cleanup(String resource) {
+    String switchoverHere(String group, Optional<String> node, String origin) throws Exception {
+        var r = service.switchover(ResourceId.of(group), node.map(NodeId::of));
+        return group + " switched over from " + r.from() + " to " + r.to() + ": outage " + r.outage().toMillis()
+                + " ms" + (origin.isEmpty() ? "" : " (asked by " + origin + ")") + "\n  "
+                + String.join("\n  ", r.steps()) + "\n  node list now starts with " + r.to();
+    }
+
+    /** Cluster-wide: the coordinator's failure counts decide, so the cleanup runs there (forwarded if need be). */
+    public String cleanup(String resource) throws Exception {
+        ResourceId.of(resource); // a malformed name is refused here, before anything is forwarded
+        Optional<NodeId> coordinator = service.forwardTo();
+        if (coordinator.isPresent()) {
+            return "forwarded to the coordinator " + coordinator.get() + ":\n"
+                    + service.forward("cleanup", List.of(resource));
+        }
+        return cleanupHere(resource, "");
+    }
+
+    String cleanupHere(String resource, String origin) {
         ResourceId id = ResourceId.of(resource);
         if (!service.store().load().resources().containsKey(id)) {
             throw new IllegalArgumentException("no resource " + resource);
         }
         int n = service.cleanup(id);
-        return resource + ": " + n + " failure(s) forgotten; failed or blocked copies will be probed again";
+        return resource + ": " + n + " failure(s) forgotten" + (origin.isEmpty() ? "" : " (asked by " + origin + ")")
+                + "; failed or blocked copies will be probed again";
     }
 
     public String history(Optional<String> group, int last) {

@@ -121,6 +121,8 @@ public class FailoverComponent implements FailoverService, PeerLivenessListener,
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(FailoverComponent.class);
+    /** How long a forwarded operator request (a switchover runs its stops and starts) may take. */
+    static final java.time.Duration REQUEST_TIMEOUT = java.time.Duration.ofMinutes(3);
     /** Fencing devices arrive as factory configurations shortly after start: warn about gaps after this. */
     private static final java.time.Duration FENCING_SETTLE = java.time.Duration.ofSeconds(10);
 
@@ -163,6 +165,7 @@ public class FailoverComponent implements FailoverService, PeerLivenessListener,
     private volatile FailoverController controller;
     private AutoCloseable quorumHandle;
     private AutoCloseable serveHandle;
+    private AutoCloseable requestHandle;
     private AutoCloseable reportHandle;
     private AutoCloseable configHandle;
     private final AtomicBoolean pending = new AtomicBoolean();
@@ -251,6 +254,7 @@ public class FailoverComponent implements FailoverService, PeerLivenessListener,
                 Clock.systemUTC());
         if (ch != null) {
             serveHandle = ch.serve(ChannelTransport.server(local, executor, store::load));
+            requestHandle = ch.serveRequests(new org.duplex.failover.command.OperatorRequestHandler(this));
             reportHandle = ch.onReport(r -> {
                 controller.onReport(ChannelTransport.fromApi(r));
                 trigger();
@@ -393,7 +397,7 @@ public class FailoverComponent implements FailoverService, PeerLivenessListener,
         if (quorumHandle != null) {
             quorumHandle.close();
         }
-        for (AutoCloseable h : new AutoCloseable[] {configHandle, serveHandle, reportHandle}) {
+        for (AutoCloseable h : new AutoCloseable[] {configHandle, serveHandle, reportHandle, requestHandle}) {
             if (h != null) {
                 h.close();
             }
@@ -533,6 +537,54 @@ public class FailoverComponent implements FailoverService, PeerLivenessListener,
     @Override
     public FailoverController.Simulation simulate(Optional<NodeId> failedNode) {
         return controller.simulation(failedNode);
+    }
+
+    @Override
+    public Optional<NodeId> forwardTo() {
+        ExecutionChannel ch = channel;
+        QuorumState q = new View().quorum();
+        if (ch == null || !q.quorate() || q.isCoordinator()) {
+            return Optional.empty(); // no quorum: the local operation refuses with the reason
+        }
+        return q.coordinator();
+    }
+
+    @Override
+    public String forward(String operation, List<String> arguments) throws InterruptedException {
+        NodeId to = forwardTo().orElseThrow(() -> new IllegalStateException("no coordinator to forward "
+                + operation + " to"));
+        ExecutionChannel ch = channel;
+        var request = new org.duplex.api.failover.OperatorRequest(operation, arguments, origin());
+        try {
+            return ch.request(to, request, REQUEST_TIMEOUT).get(REQUEST_TIMEOUT.toMillis() + 1000,
+                    java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            throw new IllegalStateException(cause.getMessage() == null ? cause.toString() : cause.getMessage(), cause);
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("no answer from the coordinator " + to + " to " + operation + " within "
+                    + REQUEST_TIMEOUT.toSeconds() + " s; it may still be carried out there: check ha:status and "
+                    + "ha:history", e);
+        }
+    }
+
+    /** "admin on node2" (the console user, when the command runs in a logged-in session), else "node2". */
+    @SuppressWarnings("removal") // Subject.getSubject is how a Karaf command learns its JAAS user on Java 17
+    private String origin() {
+        try {
+            javax.security.auth.Subject subject =
+                    javax.security.auth.Subject.getSubject(java.security.AccessController.getContext());
+            if (subject != null) {
+                for (java.security.Principal p : subject.getPrincipals()) {
+                    if (p.getClass().getSimpleName().equals("UserPrincipal")) {
+                        return p.getName() + " on " + local;
+                    }
+                }
+            }
+        } catch (RuntimeException | Error ignored) {
+            // no security context: the node alone
+        }
+        return local.toString();
     }
 
     @Override

@@ -29,6 +29,20 @@ public interface FailoverService {
 
     FailoverController.SwitchoverResult switchover(ResourceId group, Optional<NodeId> target) throws IOException;
 
+    /**
+     * The coordinator an operator request typed here must be forwarded to (a switchover or cleanup only means
+     * something on the coordinator); empty when this node is the coordinator, or cannot forward (no quorum, no
+     * cluster), and runs the operation itself.
+     */
+    default Optional<NodeId> forwardTo() {
+        return Optional.empty();
+    }
+
+    /** Runs an operator request on {@link #forwardTo()} and returns its answer; throws its refusal. */
+    default String forward(String operation, List<String> arguments) throws InterruptedException {
+        throw new IllegalStateException("this node cannot forward " + operation + " to the coordinator");
+    }
+
     int cleanup(ResourceId resource);
 
     List<History.Entry> history(Optional<ResourceId> group);

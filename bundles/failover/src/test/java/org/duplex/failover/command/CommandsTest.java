@@ -83,7 +83,7 @@ class CommandsTest {
         table.clearNode(N1);
         table.clearNode(N2);
         VipAgent vip = new VipAgent();
-        cmd = new Commands(new FailoverService() {
+        coordinator = new FailoverService() {
             @Override
             public FailoverConfigStore store() {
                 return store;
@@ -151,7 +151,111 @@ class CommandsTest {
                         && rs.stream().anyMatch(FenceResult::ok), rs.toString());
                 return rs;
             }
+        };
+        cmd = new Commands(coordinator);
+    }
+
+    private FailoverService coordinator;
+
+    /**
+     * node2's commands: switchover and cleanup must be forwarded to the coordinator (node1), here through the real
+     * handler the coordinator serves (the cluster channel carrying it is tested in CrossNodeExecutionTest).
+     */
+    private Commands onNode2(List<org.duplex.api.failover.OperatorRequest> forwarded) {
+        OperatorRequestHandler handler = new OperatorRequestHandler(coordinator);
+        return new Commands(new FailoverService() {
+            @Override
+            public Optional<NodeId> forwardTo() {
+                return Optional.of(N1);
+            }
+
+            @Override
+            public String forward(String operation, List<String> arguments) {
+                var r = new org.duplex.api.failover.OperatorRequest(operation, arguments, "admin on node2");
+                forwarded.add(r);
+                return handler.apply(r);
+            }
+
+            @Override
+            public FailoverConfigStore store() {
+                return store;
+            }
+
+            @Override
+            public Plan plan() {
+                return coordinator.plan();
+            }
+
+            @Override
+            public FailoverController.Simulation simulate(Optional<NodeId> failedNode) {
+                return coordinator.simulate(failedNode);
+            }
+
+            @Override
+            public FailoverController.SwitchoverResult switchover(ResourceId group, Optional<NodeId> target) {
+                throw new AssertionError("a switchover on node2 must be forwarded to the coordinator");
+            }
+
+            @Override
+            public int cleanup(ResourceId resource) {
+                throw new AssertionError("a cleanup on node2 must be forwarded to the coordinator");
+            }
+
+            @Override
+            public List<History.Entry> history(Optional<ResourceId> group) {
+                return coordinator.history(group);
+            }
+
+            @Override
+            public Map<NodeId, Map<ResourceId, ResourceState>> states() {
+                return coordinator.states();
+            }
+
+            @Override
+            public List<Failure> failures() {
+                return coordinator.failures();
+            }
+
+            @Override
+            public Optional<ResourceAgent> agent(String type) {
+                return coordinator.agent(type);
+            }
+
+            @Override
+            public void trigger() {
+            }
         });
+    }
+
+    @Test
+    void switchoverAndCleanupTypedOnAnotherNodeRunOnTheCoordinator() throws Exception {
+        cmd.resourceAdd("a", "process", List.of("command=true"), false);
+        cmd.groupAdd("web", List.of("resources=a", "nodes=node1,node2"), false);
+        table.set(N1, ResourceId.of("a"), ResourceState.FAILED);
+        List<org.duplex.api.failover.OperatorRequest> forwarded = new java.util.ArrayList<>();
+        Commands node2 = onNode2(forwarded);
+
+        assertThat(node2.cleanup("a")).startsWith("forwarded to the coordinator node1:")
+                .contains("a: ").contains("failure(s) forgotten (asked by admin on node2)");
+        assertThat(forwarded).extracting(r -> r.operation() + " " + r.arguments()).containsExactly("cleanup [a]");
+        assertThat(cmd.history(Optional.empty(), 10)).contains("cleanup by the operator");
+
+        // the coordinator's refusal reaches node2's operator with its reason
+        assertThatThrownBy(() -> node2.switchover("nope", Optional.empty())).hasMessageContaining("no group nope");
+        assertThatThrownBy(() -> node2.cleanup("ghost")).hasMessageContaining("no resource ghost");
+        assertThat(forwarded).extracting(r -> r.operation() + " " + r.arguments())
+                .containsExactly("cleanup [a]", "switchover [nope]", "cleanup [ghost]");
+    }
+
+    @Test
+    void theCoordinatorRefusesUnknownOrMalformedForwardedRequests() {
+        OperatorRequestHandler handler = new OperatorRequestHandler(coordinator);
+        assertThatThrownBy(() -> handler.apply(new org.duplex.api.failover.OperatorRequest("reboot", List.of(), "x")))
+                .hasMessageContaining("unknown operator request 'reboot'").hasMessageContaining("[switchover, cleanup]");
+        assertThatThrownBy(() -> handler.apply(new org.duplex.api.failover.OperatorRequest("switchover", List.of(),
+                "x"))).hasMessageContaining("switchover takes 1 or 2 argument(s), got 0");
+        assertThatThrownBy(() -> handler.apply(new org.duplex.api.failover.OperatorRequest("cleanup",
+                List.of("a", "b"), "x"))).hasMessageContaining("cleanup takes 1 argument(s), got 2");
     }
 
     @Test
