@@ -28,6 +28,9 @@ PACKAGES=(
   gnuplot-nox               # benchmarks: scripts/bench/all.sh draws its charts (SVG) with gnuplot
   ipmitool                  # failover: the ipmi fencing device's client (IPMI v2.0 lanplus, as fence_ipmilan)
   openipmi                  # failover tests and lab: ipmi_sim, a simulated BMC whose power control runs a script
+  samba                     # samba share agent: a real smbd per lab node
+  smbclient                 # samba share tests: the client that checks each user's access through the VIP
+  acl                       # samba share tests: setfacl/getfacl for POSIX ACLs on the shared directory
 )
 
 missing=()

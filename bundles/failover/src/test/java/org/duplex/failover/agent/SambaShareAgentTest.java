@@ -32,7 +32,7 @@ class SambaShareAgentTest {
 
     private Resource share(Path path, String... extra) {
         Map<String, String> p = new LinkedHashMap<>(Map.of("path", path.toString(), "share", "projects",
-                "valid-users", "@staff alice", "read-only", "no", "create-mask", "0660", "directory-mask", "2770",
+                "valid-users", "@root root", "read-only", "no", "create-mask", "0660", "directory-mask", "2770",
                 "inherit-acls", "yes", "vfs-objects", "acl_xattr", "smb.map-acl-inherit", "yes"));
         for (int i = 0; i + 1 < extra.length; i += 2) {
             p.put(extra[i], extra[i + 1]);
@@ -59,7 +59,7 @@ class SambaShareAgentTest {
 
         String text = Files.readString(include);
         assertThat(text).startsWith("# site notes kept by hand\n[other]\n   path = /srv/other\n");
-        assertThat(text).contains("[projects]\n", "   path = " + data + "\n", "   valid users = @staff alice\n",
+        assertThat(text).contains("[projects]\n", "   path = " + data + "\n", "   valid users = @root root\n",
                 "   read only = no\n", "   create mask = 0660\n", "   directory mask = 2770\n",
                 "   inherit acls = yes\n", "   vfs objects = acl_xattr\n", "   map acl inherit = yes\n");
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(include))).isEqualTo("rw-r-----");
@@ -99,5 +99,39 @@ class SambaShareAgentTest {
         OperationResult r = agent.start(share(dir), T);
         assertThat(r.status()).isEqualTo(OcfStatus.ERR_GENERIC);
         assertThat(r.reason()).contains("no smbd").contains("is smbd running");
+    }
+
+    /** Issue 21: a share must not start where its users do not exist (the permissions would not travel). */
+    @Test
+    void refusesToStartWhereItsUsersOrTheDirectoryOwnerAreUnknown() throws Exception {
+        Path data = Files.createDirectory(dir.resolve("files"));
+        Path include = dir.resolve("z.conf");
+        SambaShareAgent agent = new SambaShareAgent(include, List.of("true"));
+
+        OperationResult r = agent.start(share(data, "valid-users", "root nosuchuser-dx @nosuchgroup-dx",
+                "force-group", "root"), T);
+        assertThat(r.status()).isEqualTo(OcfStatus.ERR_CONFIGURED);
+        assertThat(r.reason()).contains("user 'nosuchuser-dx'", "group 'nosuchgroup-dx'", "same users and ids")
+                .doesNotContain("user 'root'");
+        assertThat(include).doesNotExist();
+
+        if ("root".equals(System.getProperty("user.name"))) {
+            NetnsLab.sh("chown 54321:54321 " + data); // an id no user has here: made on a node with other ids
+            OperationResult owner = agent.start(share(data), T);
+            assertThat(owner.status()).isEqualTo(OcfStatus.ERR_CONFIGURED);
+            assertThat(owner.reason()).contains("owner uid 54321 of " + data, "group gid 54321");
+        }
+    }
+
+    @Test
+    void theMonitorFailsWhenSmbdDoesNotAnswer() throws Exception {
+        Path data = Files.createDirectory(dir.resolve("served"));
+        SambaShareAgent agent = new SambaShareAgent(dir.resolve("w.conf"), List.of("true"));
+        Resource r = share(data);
+        assertThat(agent.start(r, T).isSuccess()).isTrue();
+        assertThat(agent.checkCommand(List.of("true")).monitor(r, T).isSuccess()).isTrue();
+        OperationResult dead = agent.checkCommand(List.of("sh", "-c", "echo 'Can not find smbd'; exit 1")).monitor(r, T);
+        assertThat(dead.status()).isEqualTo(OcfStatus.ERR_GENERIC);
+        assertThat(dead.reason()).contains("smbd does not answer").contains("Can not find smbd");
     }
 }

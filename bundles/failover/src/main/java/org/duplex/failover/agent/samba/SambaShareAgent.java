@@ -55,12 +55,17 @@ public class SambaShareAgent implements ResourceAgent {
 
         @AttributeDefinition(description = "Command that makes smbd re-read its configuration; empty: none")
         String reload_command() default "smbcontrol smbd reload-config";
+
+        @AttributeDefinition(description = "Command the monitor runs to check that smbd answers (a published share"
+                + " on a dead smbd serves nobody); empty: only the include file is checked")
+        String check_command() default "smbcontrol smbd ping";
     }
 
     private static final Object FILE_LOCK = new Object();
 
     private volatile Path includeFile;
     private volatile List<String> reloadCommand;
+    private volatile List<String> checkCommand = List.of();
     private volatile CommandRunner runner = CommandRunner.direct();
 
     public SambaShareAgent() {
@@ -77,6 +82,14 @@ public class SambaShareAgent implements ResourceAgent {
         includeFile = Path.of(config.include_file());
         String r = config.reload_command().trim();
         reloadCommand = r.isEmpty() ? List.of() : Arrays.asList(r.split("\\s+"));
+        String c = config.check_command().trim();
+        checkCommand = c.isEmpty() ? List.of() : Arrays.asList(c.split("\\s+"));
+    }
+
+    /** For tests: the monitor also runs this (empty: include file only). */
+    public SambaShareAgent checkCommand(List<String> command) {
+        checkCommand = List.copyOf(command);
+        return this;
     }
 
     @Override
@@ -114,6 +127,13 @@ public class SambaShareAgent implements ResourceAgent {
                     + "filesystem mounted? put the filesystem before the share in the group)", since(t0));
         }
         try {
+            List<String> missing = ShareOwners.missing(dir, r.params());
+            if (!missing.isEmpty()) {
+                return OperationResult.of(OcfStatus.ERR_CONFIGURED, "share [" + share(r) + "] not published: "
+                        + String.join(", ", missing) + " unknown on this node; every node needs the same users "
+                        + "and ids (useradd -u, or one LDAP/SSSD directory), else the permissions would not survive "
+                        + "the move", since(t0));
+            }
             edit(share(r), ShareSection.render(share(r), r.params()));
         } catch (IOException e) {
             return OperationResult.of(OcfStatus.ERR_PERM, "cannot write " + includeFile + ": " + e.getMessage(),
@@ -144,7 +164,7 @@ public class SambaShareAgent implements ResourceAgent {
     }
 
     @Override
-    public OperationResult monitor(Resource r, Duration timeout) {
+    public OperationResult monitor(Resource r, Duration timeout) throws InterruptedException {
         long t0 = System.nanoTime();
         try {
             String current = ShareSection.find(read(), share(r));
@@ -155,6 +175,13 @@ public class SambaShareAgent implements ResourceAgent {
             if (!current.equals(ShareSection.render(share(r), r.params()))) {
                 return OperationResult.of(OcfStatus.ERR_GENERIC, "share [" + share(r) + "] in " + includeFile
                         + " differs from the resource (edited by hand?)", since(t0));
+            }
+            if (!checkCommand.isEmpty()) {
+                CommandRunner.Result res = runner.run(checkCommand, timeout);
+                if (!res.ok()) {
+                    return OperationResult.of(OcfStatus.ERR_GENERIC, "share [" + share(r) + "] published but smbd "
+                            + "does not answer: " + String.join(" ", checkCommand) + " " + res.describe(), since(t0));
+                }
             }
             return OperationResult.success("share [" + share(r) + "] published", since(t0));
         } catch (IOException e) {
