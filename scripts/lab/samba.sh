@@ -10,9 +10,12 @@
 #            owned by dxsmb-a, POSIX ACL u:dxsmb-b:r-x (and as default ACL, so new files inherit it)
 #
 #   samba.sh up                     users, data directory, both smbd, the share resource in group web
-#   samba.sh start-smbd NODE        (re)start NODE's smbd (after `two-node.sh kill NODE` + `start NODE`)
+#   samba.sh start-smbd NODE        (re)start NODE's smbd (after `two-node.sh kill NODE`, before `start NODE`: a
+#                                   node whose smbd is down fails the share's start and gets banned for it)
+#   samba.sh kill-smbd NODE         SIGKILL NODE's smbd (the share's monitor notices, the group moves)
 #   samba.sh smb USER COMMAND...    smbclient from the client namespace to //VIP/files as USER, running the
 #                                   smbclient command string (e.g. "ls", "get a.txt -")
+#   samba.sh getfacl FILE           the POSIX ACL of FILE in the share's directory
 #   samba.sh down                   stop both smbd, delete the users and the lab's samba files
 #
 # Env: as two-node.sh (DUPLEX_LAB_PREFIX, DUPLEX_LAB_DIR). Root only; needs samba and smbclient (install-deps.sh).
@@ -65,6 +68,7 @@ EOF
     cat >"$LAB/$node/etc/org.duplex.failover.agent.samba.cfg" <<EOF
 include.file = $d/duplex-shares.conf
 reload.command = smbcontrol -s $d/smb.conf smbd reload-config
+check.command = smbcontrol -s $d/smb.conf smbd ping
 EOF
 }
 
@@ -117,6 +121,8 @@ case "${1:-}" in
         echo "samba: both smbd up; share //$VIP/files in group web (users ${USERS[*]})"
         ;;
     start-smbd) start_smbd "$2" ;;
+    getfacl) getfacl -p "$SHARE_DIR/$2" ;;
+    kill-smbd) d=$(sdir "$2"); [ -f "$d/pid/smbd.pid" ] && kill -KILL "$(cat "$d/pid/smbd.pid")" ;;
     smb)
         u=$2; shift 2
         ip netns exec "$(ns_of client)" smbclient "//$VIP/files" -U "$u%$(password_of "$u")" -m SMB3 -t 5 -c "$*"

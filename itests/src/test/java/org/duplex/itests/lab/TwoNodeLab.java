@@ -197,7 +197,15 @@ public final class TwoNodeLab {
         return exec(Duration.ofSeconds(10), cmd).out;
     }
 
-    private record Result(int exit, String out) {
+    /** A command's exit code and its output (stdout and stderr). */
+    public record Result(int exit, String out) {
+    }
+
+    /** Runs another lab script (scripts/lab/NAME) on this lab (same prefix and directory); never throws on exit. */
+    public Result script(String name, Duration timeout, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of("bash", script.resolveSibling(name).toString()));
+        cmd.addAll(List.of(args));
+        return exec(timeout, cmd);
     }
 
     private Result exec(Duration timeout, List<String> cmd) throws Exception {

@@ -133,5 +133,18 @@ class SambaShareAgentTest {
         OperationResult dead = agent.checkCommand(List.of("sh", "-c", "echo 'Can not find smbd'; exit 1")).monitor(r, T);
         assertThat(dead.status()).isEqualTo(OcfStatus.ERR_GENERIC);
         assertThat(dead.reason()).contains("smbd does not answer").contains("Can not find smbd");
+
+        // a dead smbd serves nothing: the stop succeeds (a failed stop would get the node fenced)
+        SambaShareAgent noSmbd = new SambaShareAgent(dir.resolve("w.conf"), List.of("sh", "-c", "exit 1"))
+                .checkCommand(List.of("sh", "-c", "exit 1"));
+        OperationResult stopped = noSmbd.stop(r, T);
+        assertThat(stopped.isSuccess()).as(stopped.reason()).isTrue();
+        assertThat(stopped.reason()).contains("smbd is not running");
+        assertThat(Files.readString(dir.resolve("w.conf"))).doesNotContain("[projects]");
+        // but a reload that fails while smbd runs is a failed stop: the share may still be served
+        assertThat(agent.start(r, T).isSuccess()).isTrue();
+        SambaShareAgent stuck = new SambaShareAgent(dir.resolve("w.conf"), List.of("sh", "-c", "exit 1"))
+                .checkCommand(List.of("true"));
+        assertThat(stuck.stop(r, T).status()).isEqualTo(OcfStatus.ERR_GENERIC);
     }
 }

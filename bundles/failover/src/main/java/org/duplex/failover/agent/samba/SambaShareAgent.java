@@ -160,6 +160,11 @@ public class SambaShareAgent implements ResourceAgent {
                     since(t0));
         }
         OperationResult reload = reload(timeout, t0);
+        if (!reload.isSuccess() && !checkCommand.isEmpty() && !runner.run(checkCommand, timeout).ok()) {
+            // smbd is not running: it serves nothing, so the share is withdrawn (a failed stop would fence the node)
+            return OperationResult.success("share [" + share(r) + "] withdrawn (smbd is not running, so nothing "
+                    + "was served)", since(t0));
+        }
         return reload.isSuccess() ? OperationResult.success("share [" + share(r) + "] withdrawn", since(t0)) : reload;
     }
 
