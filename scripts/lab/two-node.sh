@@ -10,7 +10,11 @@
 #                         /etc/duplex-lab-data: `ip netns exec` bind-mounts /etc/netns/NS/* over /etc (iproute2's
 #                         per-namespace /etc), so one path names a different disk on each node, as on two hosts
 #   fence device          the switch: `fence off node1` disables node1's ports on both bridges (fabric fencing,
-#                         like fence_ifmib); every node has it configured as an exec fence device
+#                         like fence_ifmib); every node has it configured as an exec fence device.
+#                         With DUPLEX_LAB_FENCE=ipmi instead: each node has a BMC, OpenIPMI's ipmi_sim in the switch
+#                         namespace on a management network (br2: BMCs 10.77.3.101/.102, nodes' eth2 10.77.3.1/.2),
+#                         whose chassis power control is wired to the lab (power off = `kill NODE`, the status =
+#                         whether NODE's JVM runs); the nodes' only fence device is then `type = ipmi` (ipmitool)
 #
 # The group `web` = VIP + a small HTTP service answering "served by nodeN" runs on node1 first.
 # Used by `scripts/demo.sh` (the run command), the failover benchmark and itests/TwoNodeFailoverIT, so the demo is
@@ -36,7 +40,8 @@
 #   two-node.sh kill-app NODE          SIGKILL the web service process on NODE (the JVM stays)
 #   two-node.sh probe start FILE | probe stop   client probe: connects to the VIP every 10 ms (lab/probe.py)
 #
-# Env: DUPLEX_LAB_PREFIX (namespace prefix, default dxl-), DUPLEX_LAB_DIR (default /var/tmp/duplex-lab)
+# Env: DUPLEX_LAB_PREFIX (namespace prefix, default dxl-), DUPLEX_LAB_DIR (default /var/tmp/duplex-lab),
+#      DUPLEX_LAB_FENCE (switch, the default, or ipmi)
 set -euo pipefail
 
 P=${DUPLEX_LAB_PREFIX:-dxl-}
@@ -45,6 +50,8 @@ ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 HERE="$ROOT/scripts/lab"
 VIP=10.77.1.50
 SW=${P}sw
+FENCE=${DUPLEX_LAB_FENCE:-switch}
+case "$FENCE" in switch|ipmi) ;; *) echo "two-node: DUPLEX_LAB_FENCE must be switch or ipmi, was '$FENCE'" >&2; exit 2 ;; esac
 NODES=(node1 node2)
 
 die() { echo "two-node: $*" >&2; exit 1; }
@@ -139,6 +146,74 @@ case "\$1" in
 esac
 EOF
     chmod 755 "$LAB/fence.sh"
+    [ "$FENCE" = ipmi ] && bmcs_up
+    return 0
+}
+
+# Each node's BMC: ipmi_sim on the management bridge, its chassis power control wired to the lab.
+bmcs_up() {
+    command -v ipmi_sim >/dev/null && command -v ipmitool >/dev/null || die "DUPLEX_LAB_FENCE=ipmi needs ipmi_sim and ipmitool (scripts/install-deps.sh)"
+    ip -n "$SW" link add br2 type bridge && ip -n "$SW" link set br2 up
+    plug "${P}n1" eth2 10.77.3.1/24 br2 n1-mg
+    plug "${P}n2" eth2 10.77.3.2/24 br2 n2-mg
+    install -m 600 /dev/null "$LAB/ipmi.pass" && echo "lab-bmc-pw" >"$LAB/ipmi.pass"
+    for n in "${NODES[@]}"; do
+        local i b; i=$(idx_of $n); b="$LAB/bmc-$n"
+        rm -rf "$b"; mkdir -p "$b/state"
+        ip -n "$SW" addr add "10.77.3.10$i/24" dev br2
+        cat >"$b/chassis.sh" <<EOF
+#!/bin/sh
+# ipmi_sim's chassis_control for $n: \$1 = MC address, then get PARM... | set PARM VALUE...
+shift; op=\$1; shift
+# powered = the JVM runs; a killed one counts as off at once, even while it waits as a zombie to be reaped
+alive() { pid=\$(cat "$(home_of $n)/karaf.pid" 2>/dev/null) && st=\$(ps -o stat= -p "\$pid" 2>/dev/null) && [ "\${st#Z}" = "\$st" ]; }
+lab() { DUPLEX_LAB_PREFIX=$P DUPLEX_LAB_DIR=$LAB DUPLEX_LAB_FENCE=ipmi bash $HERE/two-node.sh "\$@"; }
+case \$op in
+  get) for p in "\$@"; do [ "\$p" = power ] && { alive && echo power:1 || echo power:0; }; done ;;
+  set) while [ \$# -ge 2 ]; do
+         if [ "\$1" = power ]; then
+           echo "\$(date +%T.%N) set power \$2" >>"$b/events"
+           if [ "\$2" = 0 ]; then lab kill $n >>"$b/events" 2>&1
+           else alive || setsid sh -c "sleep 1; DUPLEX_LAB_PREFIX=$P DUPLEX_LAB_DIR=$LAB DUPLEX_LAB_FENCE=ipmi exec bash $HERE/two-node.sh start $n" </dev/null >>"$b/events" 2>&1 &
+           fi
+         fi
+         shift 2
+       done ;;
+esac
+exit 0
+EOF
+        chmod 755 "$b/chassis.sh"
+        cat >"$b/lan.conf" <<EOF
+name "duplex-lab-$n"
+set_working_mc 0x20
+  startlan 1
+    addr 10.77.3.10$i 623
+    priv_limit admin
+    allowed_auths_callback none md2 md5 straight
+    allowed_auths_user none md2 md5 straight
+    allowed_auths_operator none md2 md5 straight
+    allowed_auths_admin none md2 md5 straight
+    guid a123456789abcdefa123456789abcde$i
+  endlan
+  chassis_control "$b/chassis.sh 0x20"
+  user 2 true  "fence" "lab-bmc-pw" operator 10 none md2 md5 straight
+EOF
+        printf 'mc_setbmc 0x20\nmc_add 0x20 0 no-device-sdrs 0x23 9 8 0x9f 0x1291 0xf02 persist_sdr\nmc_enable 0x20\n' >"$b/emu.cmds"
+        ip netns exec "$SW" setsid ipmi_sim -c "$b/lan.conf" -f "$b/emu.cmds" -s "$b/state" -n </dev/null >"$b/sim.log" 2>&1 &
+        echo $! >"$b/sim.pid"
+    done
+    for n in "${NODES[@]}"; do
+        wait_for 20 "$n's BMC answering" ip netns exec "${P}n$(idx_of $n)" ipmitool -I lanplus -H "10.77.3.10$(idx_of $n)" \
+            -U fence -f "$LAB/ipmi.pass" -L operator -N 1 -R 1 chassis power status
+    done
+}
+
+bmcs_down() {
+    for n in "${NODES[@]}"; do
+        local f="$LAB/bmc-$n/sim.pid"
+        [ -f "$f" ] && kill -KILL "$(cat "$f")" 2>/dev/null || true
+        rm -f "$f"
+    done
 }
 
 nodes_up() {
@@ -174,8 +249,13 @@ EOF
             "$i" "$peer" "$pi" >"$h/etc/org.duplex.heartbeat.link-udp0.cfg"
         printf 'name = serial0\ntype = serial\ndevice = %s\nbaud = 19200\npeers = %s\n' \
             "$LAB/tty$i" "$peer" >"$h/etc/org.duplex.heartbeat.link-serial0.cfg"
-        printf 'type = exec\ncommand = %s\nnodes = node1,node2\ntimeout = 10s\n' \
-            "$LAB/fence.sh" >"$h/etc/org.duplex.failover.fence-switch.cfg"
+        if [ "$FENCE" = ipmi ]; then
+            printf 'type = ipmi\nnodes = node1,node2\nbmc.node1 = 10.77.3.101\nbmc.node2 = 10.77.3.102\nuser = fence\npassword.file = %s\nprivilege = operator\nlan.timeout = 1s\nretries = 1\npoll.interval = 250ms\ntimeout = 10s\n' \
+                "$LAB/ipmi.pass" >"$h/etc/org.duplex.failover.fence-ipmi.cfg"
+        else
+            printf 'type = exec\ncommand = %s\nnodes = node1,node2\ntimeout = 10s\n' \
+                "$LAB/fence.sh" >"$h/etc/org.duplex.failover.fence-switch.cfg"
+        fi
         # separate hosts have separate /run: each node keeps its pid files under its own home
         printf 'run.dir = %s/run\n' "$h" >"$h/etc/org.duplex.failover.agent.process.cfg"
     done
@@ -232,6 +312,7 @@ down_quiet() {
         [ -n "$pid" ] && kill -KILL "$pid" 2>/dev/null || true
     done
     [ -f "$LAB/socat.pid" ] && kill "$(cat "$LAB/socat.pid")" 2>/dev/null || true
+    bmcs_down
     for ns in "${P}n1" "${P}n2" "${P}cl" "$SW"; do ip netns del "$ns" 2>/dev/null || true; done
     data_disks_down
     rm -f "$LAB/socat.pid" "$LAB/probe.pid"

@@ -27,7 +27,8 @@ import org.junit.jupiter.api.TestMethodOrder;
  * smbclient as three users — A reads and writes, B only reads (share write list and POSIX ACL), C is denied — and
  * gets the same answers before a failover, after an unplanned failover (node1 killed) and after a switchover back.
  * A file A wrote before the failover is there after it, with its owner and ACL. A killed smbd moves the share.
- * Root only (network namespaces, users).
+ * The lab runs with a simulated BMC per node (ipmi_sim) as the only fence device, so the unplanned failover also
+ * proves IPMI fencing end to end. Root only (network namespaces, users).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -41,12 +42,13 @@ class SambaShareIT {
         Assumptions.assumeTrue(NetNamespaces.available(),
                 "SKIPPED: SambaShareIT needs root and iproute2 to create network namespaces (CI runs as root)");
         for (String tool : List.of("/usr/sbin/smbd", "/usr/bin/smbclient", "/usr/bin/setfacl", "/usr/bin/socat",
-                "/usr/bin/python3", "/usr/bin/perl")) {
+                "/usr/bin/python3", "/usr/bin/perl", "/usr/bin/ipmi_sim", "/usr/bin/ipmitool")) {
             Assumptions.assumeTrue(Files.isExecutable(Paths.get(tool)),
                     "SKIPPED: SambaShareIT needs " + tool + " (scripts/install-deps.sh installs it)");
         }
         Path work = Paths.get(DuplexContainer.required("duplex.workDir"), "samba-lab");
-        lab = new TwoNodeLab(Paths.get(DuplexContainer.required("duplex.root")), work, "dx6-");
+        // the BMC lab: each node's only fence device is ipmi (ipmi_sim wired to the lab's power), issue 21
+        lab = new TwoNodeLab(Paths.get(DuplexContainer.required("duplex.root")), work, "dx6-", "ipmi");
         lab.up(Paths.get(DuplexContainer.required("duplex.assembly")));
         TwoNodeLab.Result up = lab.script("samba.sh", Duration.ofMinutes(2), "up");
         assertThat(up.exit()).as(up.out()).isZero();
@@ -120,6 +122,9 @@ class SambaShareIT {
     void afterAnUnplannedFailoverTheSameAnswersAndTheFileWithItsOwnerAndAcl() throws Exception {
         lab.run("kill", "node1");
         awaitServedBy("node2");
+        // node1 held the disk lease: node2 fenced it through node1's BMC, off confirmed by reading the power back
+        assertThat(lab.client("node2", "ha:history")).containsPattern(
+                "fenced node1 .*level 1 ipmi: off node1 -> exit 0 .*confirmed off by reading the status back");
         accessIsAsConfigured("on node2 after node1 was killed", "before.txt");
         ownerAndAclKept("before.txt");
         writeAsA("during.txt");

@@ -38,11 +38,18 @@ public final class TwoNodeLab {
     private final Path script;
     private final Path dir;
     private final String prefix;
+    private final String fence;
 
     public TwoNodeLab(Path root, Path dir, String prefix) {
+        this(root, dir, prefix, "switch");
+    }
+
+    /** @param fence the lab's fence device: {@code switch} (exec, the switch ports) or {@code ipmi} (a BMC per node) */
+    public TwoNodeLab(Path root, Path dir, String prefix, String fence) {
         this.script = root.resolve("scripts/lab/two-node.sh");
         this.dir = dir;
         this.prefix = prefix;
+        this.fence = fence;
     }
 
     public Path dir() {
@@ -217,6 +224,7 @@ public final class TwoNodeLab {
             Map<String, String> env = pb.environment();
             env.put("DUPLEX_LAB_PREFIX", prefix);
             env.put("DUPLEX_LAB_DIR", dir.toString());
+            env.put("DUPLEX_LAB_FENCE", fence);
             Process p = pb.start();
             if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 p.destroyForcibly();
