@@ -28,6 +28,7 @@ PACKAGES=(
   gnuplot-nox               # benchmarks: scripts/bench/all.sh draws its charts (SVG) with gnuplot
   ipmitool                  # failover: the ipmi fencing device's client (IPMI v2.0 lanplus, as fence_ipmilan)
   openipmi                  # failover tests and lab: ipmi_sim, a simulated BMC whose power control runs a script
+  postgresql-15             # postgresql plug-in tests: initdb, pg_ctl, pg_basebackup, the server (started by the tests only)
 )
 
 missing=()
