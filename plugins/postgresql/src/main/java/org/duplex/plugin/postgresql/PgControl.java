@@ -150,8 +150,9 @@ final class PgControl {
                 Postmaster.PidFile f = Postmaster.pidFile(s.dataDir());
                 if (f.present()) {
                     // a killed postmaster not yet reaped by init: postgres's own check (kill -0) takes it for a
-                    // live one and refuses to start on its socket lock file
-                    while (f.pid() > 0 && Postmaster.zombie(f.pid()) && d.remaining().toMillis() > 1000) {
+                    // live one and refuses to start on the socket lock file that still names it
+                    while (f.pid() > 0 && Postmaster.zombie(f.pid()) && socketLockNames(s, f.pid())
+                            && d.remaining().toMillis() > 1000) {
                         Thread.sleep(20);
                     }
                     // the other node died holding the disk, or a kill: postgres would refuse a reused pid
@@ -335,6 +336,22 @@ final class PgControl {
     }
 
     // ---------------------------------------------------------------------------------------------- helpers
+
+    /** A {@code .s.PGSQL.PORT.lock} in the socket directory (or Debian's and the default one) names {@code pid}. */
+    private static boolean socketLockNames(Spec s, long pid) {
+        List<Path> dirs = s.socketDir().map(List::of).orElse(List.of(Path.of("/var/run/postgresql"), Path.of("/tmp")));
+        for (Path dir : dirs) {
+            try {
+                List<String> lines = Files.readAllLines(dir.resolve(".s.PGSQL." + s.port() + ".lock"));
+                if (!lines.isEmpty() && lines.get(0).strip().equals(Long.toString(pid))) {
+                    return true;
+                }
+            } catch (IOException e) {
+                // no such lock file
+            }
+        }
+        return false;
+    }
 
     /** As root, commands run as {@code os-user} through runuser; otherwise as Duplex's own user. */
     static List<String> asOsUser(String osUser) {
