@@ -31,6 +31,7 @@ PACKAGES=(
   samba                     # samba share agent: a real smbd per lab node
   smbclient                 # samba share tests: the client that checks each user's access through the VIP
   acl                       # samba share tests: setfacl/getfacl for POSIX ACLs on the shared directory
+  postgresql-15             # postgresql plug-in tests: initdb, pg_ctl, pg_basebackup, the server (started by the tests only)
 )
 
 missing=()
