@@ -163,6 +163,9 @@ public final class Executor implements AutoCloseable {
         cancelChecks(c -> c.binding.on() == MonitorBinding.Scope.RESOURCE
                 && c.binding.target().equals(resource.id()), false);
         syncMonitors();
+        // and says so: the coordinator shows the last published result, which was the FAILED that restarted it
+        checks.values().stream().filter(c -> c.binding.on() == MonitorBinding.Scope.RESOURCE
+                && c.binding.target().equals(resource.id())).forEach(Check::announcePending);
     }
 
     public void unmonitor(ResourceId id) {
@@ -529,6 +532,11 @@ public final class Executor implements AutoCloseable {
         void announceRebootBan() {
             bannedAfterReboot.ifPresent(why -> publish(healthReport(MonitorStatus.State.PENDING,
                     ResourceState.FAILED, status.describe() + "; " + why)));
+        }
+
+        /** For display only (on=resource results do not drive decisions): a fresh check has not run yet. */
+        void announcePending() {
+            publish(healthReport(MonitorStatus.State.PENDING, ResourceState.RUNNING, status.describe()));
         }
 
         private String name() {

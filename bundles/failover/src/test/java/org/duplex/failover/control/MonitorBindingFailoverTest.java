@@ -278,6 +278,9 @@ class MonitorBindingFailoverTest {
         assertThat(agent1.running).isTrue();
         assertThat(status(exec1, "disk-var").state()).as("restarted with no failed checks")
                 .isEqualTo(MonitorStatus.State.PENDING);
+        assertThat(table.health().get(N1).get(ResourceId.of("disk-var")).result().reason())
+                .as("what ha:status shows on the coordinator: not the FAILED that restarted it")
+                .startsWith("PENDING").contains("first check in");
 
         // still full: three more failed checks reach the migration threshold, web moves to node2
         tick(Duration.ofSeconds(10), exec1);
