@@ -235,10 +235,12 @@ public final class Restic {
         if (s.contains("wrong password or no key found")) {
             return "wrong repository password (password-file " + repo.passwordFile() + ")";
         }
+        if (s.contains("unable to open config file") && (s.contains("file does not exist")
+                || s.contains("no such file"))) {
+            return "no restic repository at " + repo.location() + " (create it with restic init, or set init=true)";
+        }
         if (s.contains("Is there a repository at the following location?")) {
-            return repo.isRemote()
-                    ? "repository unreachable or not initialised: " + firstLine(s)
-                    : "no restic repository at " + repo.location() + " (create it with restic init, or set init=true)";
+            return "repository unreachable: " + firstLine(s);
         }
         if (s.contains("ssh command exited") || s.contains("unable to start the sftp session")
                 || s.contains("Connection refused") || s.contains("connection reset") || s.contains("EOF")) {
