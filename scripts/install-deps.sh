@@ -28,6 +28,8 @@ PACKAGES=(
   gnuplot-nox               # benchmarks: scripts/bench/all.sh draws its charts (SVG) with gnuplot
   ipmitool                  # failover: the ipmi fencing device's client (IPMI v2.0 lanplus, as fence_ipmilan)
   openipmi                  # failover tests and lab: ipmi_sim, a simulated BMC whose power control runs a script
+  restic                    # backup plug-in: the backup engine (0.14 in Debian 12), driven with --json
+  openssh-server            # backup plug-in tests: the remote site (sshd in a network namespace, SFTP with a key)
 )
 
 missing=()
