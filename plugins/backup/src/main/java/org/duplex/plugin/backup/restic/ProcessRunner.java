@@ -1,0 +1,161 @@
+package org.duplex.plugin.backup.restic;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+
+/**
+ * Runs one external command with an explicit timeout; on timeout or {@link Cancel#cancel()} the process gets
+ * SIGINT (restic then removes its lock), then, after a grace period, SIGKILL with its whole process tree (restic runs ssh as a child for sftp: repositories, and that
+ * child must not outlive it). stdout is handed over line by line; stderr is kept (capped) for the error message.
+ */
+public final class ProcessRunner {
+
+    private static final int STDERR_CAP = 16 * 1024;
+
+    /** The outcome of one run. {@code exitCode} is -1 when the process was killed. */
+    public record Result(int exitCode, boolean timedOut, boolean cancelled, String stderr, Duration elapsed) {
+    }
+
+    /** A handle to stop a running command from another thread (agent stop, node shutdown). */
+    public static final class Cancel {
+        private final AtomicBoolean cancelled = new AtomicBoolean();
+        private volatile Runnable onCancel = () -> { };
+
+        public void cancel() {
+            if (cancelled.compareAndSet(false, true)) {
+                onCancel.run();
+            }
+        }
+
+        public boolean isCancelled() {
+            return cancelled.get();
+        }
+
+        void onCancel(Runnable r) {
+            onCancel = r;
+            if (cancelled.get()) {
+                r.run();
+            }
+        }
+    }
+
+    private final Duration grace;
+
+    /** @param grace how long a process may take to exit after SIGINT before it (and its children) get SIGKILL */
+    public ProcessRunner(Duration grace) {
+        this.grace = grace;
+    }
+
+    public Result run(List<String> command, Map<String, String> env, Duration timeout, Consumer<String> stdoutLine,
+                      Cancel cancel) throws IOException, InterruptedException {
+        long t0 = System.nanoTime();
+        ProcessBuilder pb = new ProcessBuilder(command);
+        pb.environment().putAll(env);
+        pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        Process p = pb.start();
+        StringBuilder err = new StringBuilder();
+        Thread out = pump(p.getInputStream(), stdoutLine, "restic-stdout-" + p.pid());
+        Thread errT = pump(p.getErrorStream(), line -> {
+            synchronized (err) {
+                if (err.length() < STDERR_CAP) {
+                    err.append(line).append('\n');
+                }
+            }
+        }, "restic-stderr-" + p.pid());
+        AtomicBoolean stopping = new AtomicBoolean();
+        Thread stopper = new Thread(() -> terminate(p), "restic-stop-" + p.pid());
+        Cancel c = cancel == null ? new Cancel() : cancel;
+        c.onCancel(() -> {
+            if (stopping.compareAndSet(false, true)) {
+                stopper.start();
+            }
+        });
+        boolean timedOut = false;
+        try {
+            if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                timedOut = true;
+                if (stopping.compareAndSet(false, true)) {
+                    stopper.start();
+                }
+                p.waitFor(grace.toMillis() + 2000, TimeUnit.MILLISECONDS);
+            }
+        } catch (InterruptedException e) {
+            if (stopping.compareAndSet(false, true)) {
+                stopper.start();
+            }
+            throw e;
+        } finally {
+            c.onCancel(() -> { });
+        }
+        out.join(2000);
+        errT.join(2000);
+        int code = p.isAlive() ? -1 : p.exitValue();
+        String stderr;
+        synchronized (err) {
+            stderr = err.toString();
+        }
+        boolean killed = timedOut || c.isCancelled();
+        return new Result(killed ? -1 : code, timedOut, c.isCancelled() && !timedOut, stderr,
+                Duration.ofNanos(System.nanoTime() - t0));
+    }
+
+    /**
+     * SIGINT to the process (restic's own "cleaning up" path: it stops, removes its lock and exits; SIGTERM would
+     * leave the lock behind in restic 0.14), wait up to the grace period, then SIGKILL the process and every
+     * descendant left (ssh for sftp: repositories).
+     */
+    void terminate(Process p) {
+        List<ProcessHandle> tree = new ArrayList<>();
+        p.toHandle().descendants().forEach(tree::add);
+        if (!interrupt(p.pid())) {
+            p.destroy();
+        }
+        try {
+            p.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        p.toHandle().descendants().forEach(tree::add);
+        p.destroyForcibly();
+        tree.forEach(ProcessHandle::destroyForcibly);
+    }
+
+    private static boolean interrupt(long pid) {
+        try {
+            Process k = new ProcessBuilder("kill", "-s", "INT", Long.toString(pid))
+                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            return k.waitFor(5, TimeUnit.SECONDS) && k.exitValue() == 0;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private static Thread pump(InputStream in, Consumer<String> sink, String name) {
+        Thread t = new Thread(() -> {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = r.readLine()) != null) {
+                    sink.accept(line);
+                }
+            } catch (IOException e) {
+                // the process ended or was killed: nothing more to read
+            }
+        }, name);
+        t.setDaemon(true);
+        t.start();
+        return t;
+    }
+}

@@ -1,0 +1,289 @@
+package org.duplex.plugin.backup.restic;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/**
+ * restic, driven as a child process with {@code --json} output parsed by Jackson. Every call has an explicit
+ * timeout and is killed (process tree) on timeout or cancel. The password reaches restic only through
+ * RESTIC_PASSWORD_FILE; no argument, log line or message carries it.
+ */
+public final class Restic {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final String executable;
+    private final Path cacheDir;
+    private final ProcessRunner runner;
+
+    /**
+     * @param executable the restic binary ("restic" from PATH, or a full path)
+     * @param cacheDir   restic's local cache (speeds up listing remote repositories)
+     * @param grace      how long restic may take to exit after SIGINT (it removes its lock then) before SIGKILL
+     */
+    public Restic(String executable, Path cacheDir, Duration grace) {
+        this.executable = executable;
+        this.cacheDir = cacheDir;
+        this.runner = new ProcessRunner(grace);
+    }
+
+    /** Creates the repository ({@code restic init}). */
+    public void init(Repository repo, Duration timeout) throws ResticException, InterruptedException {
+        ProcessRunner.Result r = run(repo, List.of("init"), timeout, line -> { }, null);
+        check(repo, "init", r);
+    }
+
+    /** Snapshots carrying every tag in {@code tags} (all snapshots when empty), oldest first. */
+    public List<Snapshot> snapshots(Repository repo, List<String> tags, Duration timeout)
+            throws ResticException, InterruptedException {
+        List<String> args = new ArrayList<>(List.of("snapshots", "--json", "--no-lock"));
+        if (!tags.isEmpty()) {
+            args.add("--tag");
+            args.add(String.join(",", tags));
+        }
+        StringBuilder out = new StringBuilder();
+        ProcessRunner.Result r = run(repo, args, timeout, line -> out.append(line).append('\n'), null);
+        check(repo, "snapshots", r);
+        List<Snapshot> list = new ArrayList<>();
+        try {
+            JsonNode arr = JSON.readTree(out.toString().isBlank() ? "[]" : out.toString());
+            for (JsonNode s : arr) {
+                list.add(snapshot(s));
+            }
+        } catch (IOException e) {
+            throw new ResticException("restic snapshots on " + repo.location() + ": unreadable JSON output: "
+                    + e.getMessage());
+        }
+        list.sort(java.util.Comparator.comparing(Snapshot::time));
+        return list;
+    }
+
+    /**
+     * Backs {@code paths} up with {@code tags}. Succeeds only on exit 0 with a summary naming the snapshot: an
+     * incomplete snapshot (exit 3, some files unreadable) is a failure and its id is in the message.
+     */
+    public BackupSummary backup(Repository repo, List<Path> paths, List<String> tags, String host,
+                                Duration timeout, Consumer<Progress> progress, ProcessRunner.Cancel cancel)
+            throws ResticException, InterruptedException {
+        List<String> args = new ArrayList<>(List.of("backup", "--json", "--host", host));
+        for (String t : tags) {
+            args.add("--tag");
+            args.add(t);
+        }
+        paths.forEach(p -> args.add(p.toString()));
+        AtomicReference<JsonNode> summary = new AtomicReference<>();
+        List<String> fileErrors = new ArrayList<>();
+        ProcessRunner.Result r = run(repo, args, timeout, line -> {
+            JsonNode n = parse(line);
+            if (n == null) {
+                return;
+            }
+            switch (n.path("message_type").asText()) {
+                case "status" -> progress.accept(new Progress(n.path("percent_done").asDouble(),
+                        n.path("files_done").asLong(), n.path("total_files").asLong(),
+                        n.path("bytes_done").asLong(), n.path("total_bytes").asLong()));
+                case "summary" -> summary.set(n);
+                case "error" -> {
+                    synchronized (fileErrors) {
+                        fileErrors.add(n.path("item").asText() + ": " + n.path("error").path("message").asText());
+                    }
+                }
+                default -> { }
+            }
+        }, cancel);
+        JsonNode s = summary.get();
+        if (r.exitCode() == 3) {
+            throw new ResticException("backup to " + repo.location() + " INCOMPLETE: snapshot "
+                    + (s == null ? "?" : s.path("snapshot_id").asText()) + " lacks " + fileErrors.size()
+                    + " unreadable file(s)" + (fileErrors.isEmpty() ? "" : ", first: " + fileErrors.get(0))
+                    + "; not counted as a success");
+        }
+        check(repo, "backup", r);
+        if (s == null || s.path("snapshot_id").asText().isEmpty()) {
+            throw new ResticException("backup to " + repo.location() + ": restic exited 0 but reported no "
+                    + "snapshot; not counted as a success");
+        }
+        return new BackupSummary(s.path("snapshot_id").asText(), s.path("files_new").asLong(),
+                s.path("files_changed").asLong(), s.path("files_unmodified").asLong(),
+                s.path("data_added").asLong(), s.path("total_files_processed").asLong(),
+                s.path("total_bytes_processed").asLong(),
+                Duration.ofMillis(Math.round(s.path("total_duration").asDouble() * 1000)));
+    }
+
+    /** Restores a snapshot (id, short id or "latest") into {@code target}. */
+    public void restore(Repository repo, String snapshot, Path target, Duration timeout,
+                        ProcessRunner.Cancel cancel) throws ResticException, InterruptedException {
+        ProcessRunner.Result r = run(repo, List.of("restore", snapshot, "--target", target.toString()), timeout,
+                line -> { }, cancel);
+        check(repo, "restore " + snapshot, r);
+    }
+
+    /** Applies a retention policy to the snapshots carrying {@code tag}, and prunes unreferenced data. */
+    public void forget(Repository repo, String tag, List<String> keepArgs, Duration timeout)
+            throws ResticException, InterruptedException {
+        List<String> args = new ArrayList<>(List.of("forget", "--prune", "--tag", tag, "--group-by", "tags"));
+        args.addAll(keepArgs);
+        ProcessRunner.Result r = run(repo, args, timeout, line -> { }, null);
+        check(repo, "forget", r);
+    }
+
+    /** {@code restic check}: the repository's structure is consistent. */
+    public void check(Repository repo, Duration timeout) throws ResticException, InterruptedException {
+        ProcessRunner.Result r = run(repo, List.of("check"), timeout, line -> { }, null);
+        check(repo, "check", r);
+    }
+
+    /** The locks in the repository, with who holds them. */
+    public List<LockInfo> locks(Repository repo, Duration timeout) throws ResticException, InterruptedException {
+        List<String> ids = new ArrayList<>();
+        ProcessRunner.Result r = run(repo, List.of("list", "locks", "--no-lock"), timeout, line -> {
+            if (!line.isBlank()) {
+                ids.add(line.trim());
+            }
+        }, null);
+        check(repo, "list locks", r);
+        List<LockInfo> locks = new ArrayList<>();
+        for (String id : ids) {
+            StringBuilder out = new StringBuilder();
+            ProcessRunner.Result c = run(repo, List.of("cat", "lock", id, "--no-lock"), timeout,
+                    line -> out.append(line).append('\n'), null);
+            if (c.exitCode() != 0) {
+                continue; // removed between list and cat
+            }
+            try {
+                JsonNode n = JSON.readTree(out.toString());
+                locks.add(new LockInfo(id, n.path("hostname").asText(), n.path("pid").asLong(),
+                        Instant.parse(n.path("time").asText()), n.path("exclusive").asBoolean()));
+            } catch (IOException | java.time.format.DateTimeParseException e) {
+                throw new ResticException("lock " + id + " in " + repo.location() + ": unreadable: "
+                        + e.getMessage());
+            }
+        }
+        return locks;
+    }
+
+    /**
+     * {@code restic unlock}: removes stale locks only (restic's rule: a lock whose process is gone on this host,
+     * or not refreshed for 30 minutes). A live backup's lock stays.
+     */
+    public void unlockStale(Repository repo, Duration timeout) throws ResticException, InterruptedException {
+        ProcessRunner.Result r = run(repo, List.of("unlock"), timeout, line -> { }, null);
+        check(repo, "unlock", r);
+    }
+
+    private ProcessRunner.Result run(Repository repo, List<String> args, Duration timeout, Consumer<String> out,
+                                     ProcessRunner.Cancel cancel) throws ResticException, InterruptedException {
+        Repository.checkPasswordFile(repo.passwordFile());
+        List<String> cmd = new ArrayList<>();
+        cmd.add(executable);
+        cmd.add("--repo");
+        cmd.add(repo.location());
+        cmd.add("--cache-dir");
+        cmd.add(cacheDir.toString());
+        repo.sftpCommand().ifPresent(c -> {
+            cmd.add("-o");
+            cmd.add("sftp.command=" + c);
+        });
+        if (repo.limitUploadKiB() > 0) {
+            cmd.add("--limit-upload");
+            cmd.add(Integer.toString(repo.limitUploadKiB()));
+        }
+        cmd.addAll(args);
+        Map<String, String> env = new HashMap<>();
+        env.put("RESTIC_PASSWORD_FILE", repo.passwordFile().toString());
+        env.put("RESTIC_PROGRESS_FPS", "1");
+        try {
+            ProcessRunner.Result r = runner.run(cmd, env, timeout, out, cancel);
+            if (r.timedOut()) {
+                throw new ResticException("restic " + args.get(0) + " on " + repo.location() + ": no answer within "
+                        + timeout.toSeconds() + " s (timeout); stopped it"
+                        + (r.stderr().isBlank() ? "" : " (" + firstLine(r.stderr()) + ")"));
+            }
+            if (r.cancelled()) {
+                throw new ResticException("restic " + args.get(0) + " on " + repo.location()
+                        + ": cancelled (stopped cleanly: no snapshot written)");
+            }
+            return r;
+        } catch (IOException e) {
+            throw new ResticException("cannot run " + executable + " (is the Debian package restic installed?): "
+                    + e.getMessage());
+        }
+    }
+
+    private static void check(Repository repo, String what, ProcessRunner.Result r) throws ResticException {
+        if (r.exitCode() == 0) {
+            return;
+        }
+        throw new ResticException("restic " + what + " on " + repo.location() + " failed: "
+                + classify(repo, r.stderr()));
+    }
+
+    /** Turns restic's stderr into the reason an operator reads. */
+    static String classify(Repository repo, String stderr) {
+        String s = stderr;
+        if (s.contains("wrong password or no key found")) {
+            return "wrong repository password (password-file " + repo.passwordFile() + ")";
+        }
+        if (s.contains("unable to open config file") && (s.contains("file does not exist")
+                || s.contains("no such file"))) {
+            return "no restic repository at " + repo.location() + " (create it with restic init, or set init=true)";
+        }
+        if (s.contains("Is there a repository at the following location?")) {
+            return "repository unreachable: " + firstLine(s);
+        }
+        if (s.contains("ssh command exited") || s.contains("unable to start the sftp session")
+                || s.contains("Connection refused") || s.contains("connection reset") || s.contains("EOF")) {
+            return "repository unreachable over sftp: " + lastMeaningful(s);
+        }
+        if (s.contains("repository is already locked")) {
+            return "repository locked by another process: " + firstLine(s);
+        }
+        return s.isBlank() ? "exit status without a message" : lastMeaningful(s);
+    }
+
+    private static String firstLine(String s) {
+        return s.strip().lines().findFirst().orElse("");
+    }
+
+    private static String lastMeaningful(String s) {
+        List<String> lines = s.strip().lines().filter(l -> !l.isBlank()).toList();
+        for (String l : lines) {
+            if (l.startsWith("Fatal:")) {
+                return l;
+            }
+        }
+        return lines.isEmpty() ? "" : String.join(" / ", lines.subList(Math.max(0, lines.size() - 3), lines.size()));
+    }
+
+    private static JsonNode parse(String line) {
+        if (!line.startsWith("{")) {
+            return null;
+        }
+        try {
+            return JSON.readTree(line);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    private static Snapshot snapshot(JsonNode s) {
+        List<String> tags = new ArrayList<>();
+        s.path("tags").forEach(t -> tags.add(t.asText()));
+        List<String> paths = new ArrayList<>();
+        s.path("paths").forEach(p -> paths.add(p.asText()));
+        return new Snapshot(s.path("id").asText(), s.path("short_id").asText(),
+                java.time.OffsetDateTime.parse(s.path("time").asText()).toInstant(), s.path("hostname").asText(),
+                tags, paths);
+    }
+}
