@@ -33,7 +33,7 @@ public class AdminComponent implements org.duplex.api.admin.ClusterAdmin {
     }
 
     /** {@link AdminOperations#setMode}, its refusals turned into the API's exception naming the field. */
-    static String setMode(AdminOperations ops, String node, boolean standby) throws AdminException {
+    public static String setMode(AdminOperations ops, String node, boolean standby) throws AdminException {
         try {
             return ops.setMode(node, standby ? NodeMode.STANDBY : NodeMode.ONLINE);
         } catch (ConfigException e) {

@@ -53,6 +53,7 @@ class CommandsTest {
     private FileConfigStore store;
     private FailoverController controller;
     private Commands cmd;
+    private org.duplex.failover.admin.AdminView admin;
     private final StateTable table = new StateTable(10);
     private final FenceDevices devices = new FenceDevices();
 
@@ -83,7 +84,7 @@ class CommandsTest {
         table.clearNode(N1);
         table.clearNode(N2);
         VipAgent vip = new VipAgent();
-        cmd = new Commands(new FailoverService() {
+        FailoverService service = new FailoverService() {
             @Override
             public FailoverConfigStore store() {
                 return store;
@@ -151,7 +152,9 @@ class CommandsTest {
                         && rs.stream().anyMatch(FenceResult::ok), rs.toString());
                 return rs;
             }
-        });
+        };
+        cmd = new Commands(service);
+        admin = new org.duplex.failover.admin.AdminView(service);
     }
 
     @Test
@@ -184,6 +187,36 @@ class CommandsTest {
         assertThat(table.states().get(N1)).isNull();
         assertThat(cmd.history(Optional.empty(), 10)).contains("ha:fence node1 --action off by the operator [epoch 2]");
         assertThatThrownBy(() -> cmd.fence("node1", Optional.of("reboot"))).hasMessageContaining("not one of off, on, status");
+    }
+
+    @Test
+    void theApiViewShowsWhatTheCommandsShowAndRefusesNamingTheField() throws Exception {
+        cmd.resourceAdd("vip", "vip", List.of("ip=192.168.50.10", "interface=eth0"), false);
+        cmd.groupAdd("web", List.of("resources=vip", "nodes=node1,node2"), false);
+        table.set(N1, ResourceId.of("vip"), ResourceState.RUNNING);
+
+        var group = admin.groups().get(0);
+        assertThat(group.id()).isEqualTo("web");
+        assertThat(group.runningOn()).containsExactly("node1");
+        assertThat(group.states()).containsEntry("node1", Map.of("vip", "running"));
+        var vip = admin.resources().get(0);
+        assertThat(vip.group()).isEqualTo("web");
+        assertThat(vip.agentPresent()).isTrue();
+        assertThat(vip.params()).containsEntry("ip", "192.168.50.10");
+
+        assertThatThrownBy(() -> admin.switchover("nope", null)).isInstanceOfSatisfying(
+                org.duplex.api.admin.AdminException.class, e -> assertThat(e.field()).isEqualTo("group"));
+        assertThatThrownBy(() -> admin.switchover("web", "node9")).isInstanceOfSatisfying(
+                org.duplex.api.admin.AdminException.class, e -> assertThat(e.field()).isEqualTo("node"));
+        assertThatThrownBy(() -> admin.switchover("web", "bad name")).isInstanceOfSatisfying(
+                org.duplex.api.admin.AdminException.class, e -> assertThat(e.field()).isEqualTo("node"));
+        assertThatThrownBy(() -> admin.cleanup("nope")).isInstanceOfSatisfying(
+                org.duplex.api.admin.AdminException.class, e -> assertThat(e.field()).isEqualTo("resource"));
+        assertThatThrownBy(() -> admin.switchover("web", "node1")).isInstanceOfSatisfying(
+                org.duplex.api.admin.AdminException.class, e -> assertThat(e.kind())
+                        .isEqualTo(org.duplex.api.admin.AdminException.Kind.REFUSED));
+        assertThat(admin.cleanup("vip")).isZero();
+        assertThat(admin.history(null, 5)).allSatisfy(h -> assertThat(h.text()).isNotBlank());
     }
 
     @Test
