@@ -64,7 +64,8 @@ public class RestApiIT {
         int port = Integer.parseInt(String.valueOf(configAdmin.getConfiguration("org.duplex.web", null)
                 .getProperties().get("port.https")));
         await("the generated keystore " + keystore, () -> Files.exists(keystore));
-        assertThat(Files.getPosixFilePermissions(keystore).toString()).isEqualTo("[OWNER_READ, OWNER_WRITE]");
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(keystore)))
+                .isEqualTo("rw-------");
         HttpClient client = client(keystore, Files.readString(etc.resolve("duplex-web.p12.password")).strip());
         String base = "https://localhost:" + port + "/api/v1";
         await("HTTPS on port " + port, () -> {
