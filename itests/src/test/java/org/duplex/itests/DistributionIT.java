@@ -240,19 +240,13 @@ public class DistributionIT {
         }
     }
 
+    /** As the admin user: the ha: commands are guarded by etc/org.apache.karaf.command.acl.ha.cfg. */
     private String execute(String command) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
-        Session session = sessionFactory.create(new ByteArrayInputStream(new byte[0]), out, out);
         try {
-            session.execute(command);
+            return ShellAs.admin(sessionFactory, command);
         } catch (Exception e) {
             throw new AssertionError(command + " failed: " + e, e);
-        } finally {
-            session.close();
         }
-        out.flush();
-        return bytes.toString(StandardCharsets.UTF_8);
     }
 
     /** Polls a condition until it holds or a generous deadline passes (the container runs on a busy 2-core CI box). */

@@ -19,7 +19,31 @@ import org.ops4j.pax.exam.karaf.options.LogLevelOption.LogLevel;
 /** Pax Exam options that boot the Duplex distribution built in this very build, not a stock Karaf. */
 public final class DuplexContainer {
 
+    /** The users every container gets (bin/duplex-passwd would create them on a real node). */
+    static final String ADMIN_PASSWORD = "it-admin-password";
+    static final String OPERATOR_PASSWORD = "it-operator-password";
+    static final String VIEWER_PASSWORD = "it-viewer-password";
+
     private DuplexContainer() {
+    }
+
+    /** etc/users.properties with admin, olga (operator) and vera (viewer), in bin/duplex-passwd's format. */
+    static File users() {
+        try {
+            File dir = new File(required("duplex.workDir"));
+            dir.mkdirs();
+            File f = new File(dir, "users.properties");
+            java.nio.file.Files.writeString(f.toPath(), String.join("\n",
+                    "admin = " + ADMIN_PASSWORD + ",_g_:admingroup",
+                    "olga = " + OPERATOR_PASSWORD + ",_g_:duplex-operator",
+                    "vera = " + VIEWER_PASSWORD + ",_g_:duplex-viewer",
+                    "_g_\\:admingroup = group,admin,manager,viewer,systembundles,ssh",
+                    "_g_\\:duplex-operator = group,operator,viewer,ssh",
+                    "_g_\\:duplex-viewer = group,viewer,ssh", ""));
+            return f;
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot write the test users", e);
+        }
     }
 
     static Option[] options(Option... extra) {
@@ -44,11 +68,13 @@ public final class DuplexContainer {
             editConfigurationFilePut("etc/org.apache.karaf.shell.cfg", "sshPort", String.valueOf(freePort())),
             editConfigurationFilePut("etc/org.apache.karaf.management.cfg", "rmiRegistryPort", String.valueOf(freePort())),
             editConfigurationFilePut("etc/org.apache.karaf.management.cfg", "rmiServerPort", String.valueOf(freePort())),
+            editConfigurationFilePut("etc/org.duplex.web.cfg", "port.https", String.valueOf(freePort())),
             // AssertJ for the probe's assertions (it is an OSGi bundle).
             mavenBundle().groupId("net.bytebuddy").artifactId("byte-buddy").versionAsInProject(),
             mavenBundle().groupId("org.assertj").artifactId("assertj-core").versionAsInProject(),
             // The cluster key bin/duplex-firstboot would create (Pax Exam starts Karaf without bin/ scripts).
             replaceConfigurationFile("etc/duplex-cluster.key", clusterKey()),
+            replaceConfigurationFile("etc/users.properties", users()),
             systemProperty("duplex.version").value(required("duplex.version")),
             systemProperty("duplex.pingJar").value(required("duplex.pingJar")),
         };

@@ -77,7 +77,17 @@ public final class DistributionNode {
         setProperty("etc/org.apache.karaf.shell.cfg", "sshPort", String.valueOf(ssh));
         setProperty("etc/org.apache.karaf.management.cfg", "rmiRegistryPort", String.valueOf(rmiRegistry));
         setProperty("etc/org.apache.karaf.management.cfg", "rmiServerPort", String.valueOf(rmiServer));
+        // Each node its own REST API port too (the duplex-web feature is booted; 8443 would collide).
+        setProperty("etc/org.duplex.web.cfg", "port.https", String.valueOf(freeLocalPort()));
         return this;
+    }
+
+    private static int freeLocalPort() {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new IllegalStateException("no free port", e);
+        }
     }
 
     public Result start() throws Exception {

@@ -35,6 +35,9 @@ public final class AdminOperations {
 
     private static final Logger LOG = LoggerFactory.getLogger(AdminOperations.class);
 
+    /** How long a configuration change waits for the cluster to confirm it (the ha: commands and the REST API). */
+    public static final Duration CONFIRM = Duration.ofSeconds(5);
+
     private final ClusterAdmin admin;
     private final Duration confirmTimeout;
 
@@ -85,6 +88,29 @@ public final class AdminOperations {
                 .map(AdminOperations::render).filter(t -> !t.isBlank())
                 .forEach(t -> out.append('\n').append(t.stripTrailing()).append('\n'));
         return out.toString();
+    }
+
+    /** What {@link #status()} prints for the cluster, as a value (the REST API's {@code GET /status}). */
+    public org.duplex.api.admin.ClusterStatus statusValue() {
+        QuorumState s = admin.state();
+        ClusterConfig c = admin.config();
+        Map<NodeId, PeerStatus> hb = admin.heartbeat().stream()
+                .collect(Collectors.toMap(PeerStatus::peer, Function.identity(), (a, b) -> a));
+        List<org.duplex.api.admin.NodeInfo> nodes = new ArrayList<>();
+        for (NodeConfig n : c.nodes()) {
+            NodeId id = NodeId.of(n.id());
+            boolean self = id.equals(s.localNode());
+            Optional<PeerStatus> p = Optional.ofNullable(hb.get(id));
+            String liveness = self ? "SELF" : LivenessCombiner.combine(id, s.members(), p).name();
+            Map<String, String> links = new java.util.TreeMap<>();
+            p.ifPresent(ps -> ps.links().forEach(l -> links.put(l.linkId(), String.valueOf(l.state()))));
+            nodes.add(new org.duplex.api.admin.NodeInfo(n.id(), String.valueOf(n.role()), n.votes(),
+                    String.valueOf(n.mode()), s.members().contains(id), liveness,
+                    s.coordinator().filter(id::equals).isPresent(), links));
+        }
+        return new org.duplex.api.admin.ClusterStatus(c.clusterName(), s.localNode().value(), s.quorate(), s.reason(),
+                s.votes(), s.expectedVotes(), s.coordinator().map(NodeId::value).orElse(null), s.epoch().value(),
+                c.version(), admin.tiebreaker(), nodes);
     }
 
     /** A section that throws must not take ha:status down with it: it shows as failed, the rest still prints. */

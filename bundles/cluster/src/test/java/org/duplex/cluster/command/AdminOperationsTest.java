@@ -99,6 +99,32 @@ class AdminOperationsTest {
     }
 
     @Test
+    void statusAsValuesAndStandbyThroughTheApiNamingTheField() throws Exception {
+        org.duplex.api.admin.ClusterStatus st = ops.statusValue();
+        assertThat(st.clusterName()).isEqualTo("prod");
+        assertThat(st.localNode()).isEqualTo("n1");
+        assertThat(st.quorate()).isTrue();
+        assertThat(st.coordinator()).isEqualTo("n1");
+        assertThat(st.nodes()).singleElement().satisfies(n -> {
+            assertThat(n.id()).isEqualTo("n1");
+            assertThat(n.liveness()).isEqualTo("SELF");
+            assertThat(n.coordinator()).isTrue();
+            assertThat(n.mode()).isEqualTo("ONLINE");
+        });
+        assertThatThrownBy(() -> org.duplex.cluster.component.AdminComponent.setMode(ops, "n9", true))
+                .isInstanceOfSatisfying(org.duplex.api.admin.AdminException.class, e -> {
+                    assertThat(e.field()).isEqualTo("node");
+                    assertThat(e.kind()).isEqualTo(org.duplex.api.admin.AdminException.Kind.NOT_FOUND);
+                });
+        assertThatThrownBy(() -> org.duplex.cluster.component.AdminComponent.setMode(ops, "bad name", true))
+                .isInstanceOfSatisfying(org.duplex.api.admin.AdminException.class,
+                        e -> assertThat(e.kind()).isEqualTo(org.duplex.api.admin.AdminException.Kind.INVALID));
+        assertThat(proposals).isZero();
+        assertThat(org.duplex.cluster.component.AdminComponent.setMode(ops, "n1", true)).startsWith("Applied");
+        assertThat(ops.statusValue().nodes().get(0).mode()).isEqualTo("STANDBY");
+    }
+
+    @Test
     void malformedOrInvalidImportsAreRefusedAndChangeNothing(@TempDir Path dir) throws Exception {
         ClusterConfig before = core.config();
         Path malformed = Files.writeString(dir.resolve("bad.json"), "{\"clusterName\": \"prod\", \"nodes\": [");

@@ -53,6 +53,7 @@ class CommandsTest {
     private FileConfigStore store;
     private FailoverController controller;
     private Commands cmd;
+    private org.duplex.failover.admin.AdminView admin;
     private final StateTable table = new StateTable(10);
     private final FenceDevices devices = new FenceDevices();
 
@@ -153,6 +154,7 @@ class CommandsTest {
             }
         };
         cmd = new Commands(coordinator);
+        admin = new org.duplex.failover.admin.AdminView(coordinator);
     }
 
     private FailoverService coordinator;
@@ -162,8 +164,12 @@ class CommandsTest {
      * handler the coordinator serves (the cluster channel carrying it is tested in CrossNodeExecutionTest).
      */
     private Commands onNode2(List<org.duplex.api.failover.OperatorRequest> forwarded) {
+        return new Commands(onNode2FailoverService(forwarded));
+    }
+
+    private FailoverService onNode2FailoverService(List<org.duplex.api.failover.OperatorRequest> forwarded) {
         OperatorRequestHandler handler = new OperatorRequestHandler(coordinator);
-        return new Commands(new FailoverService() {
+        return new FailoverService() {
             @Override
             public Optional<NodeId> forwardTo() {
                 return Optional.of(N1);
@@ -224,7 +230,7 @@ class CommandsTest {
             @Override
             public void trigger() {
             }
-        });
+        };
     }
 
     @Test
@@ -245,6 +251,33 @@ class CommandsTest {
         assertThatThrownBy(() -> node2.cleanup("ghost")).hasMessageContaining("no resource ghost");
         assertThat(forwarded).extracting(r -> r.operation() + " " + r.arguments())
                 .containsExactly("cleanup [a]", "switchover [nope]", "cleanup [ghost]");
+    }
+
+    @Test
+    void theRestAdminViewOnAnotherNodeForwardsToo() throws Exception {
+        cmd.resourceAdd("a", "process", List.of("command=true"), false);
+        cmd.groupAdd("web", List.of("resources=a", "nodes=node1,node2"), false);
+        table.set(N1, ResourceId.of("a"), ResourceState.FAILED);
+        List<org.duplex.api.failover.OperatorRequest> forwarded = new java.util.ArrayList<>();
+        var node2Admin = new org.duplex.failover.admin.AdminView(onNode2FailoverService(forwarded));
+        table.apply(new org.duplex.failover.executor.Report(N1, ResourceId.of("a"), Optional.of(ResourceId.of("web")),
+                "monitor", org.duplex.api.agent.OperationResult.of(org.duplex.api.agent.OcfStatus.NOT_RUNNING,
+                "gone", java.time.Duration.ZERO), ResourceState.FAILED, true, java.time.Instant.now()));
+
+        assertThat(node2Admin.cleanup("a")).as("the coordinator's count, read from its answer").isEqualTo(1);
+        assertThatThrownBy(() -> node2Admin.switchover("web", "node2")).isInstanceOf(
+                org.duplex.api.admin.AdminException.class).hasMessageContaining("web is not cleanly running on node1");
+        assertThat(forwarded).extracting(r -> r.operation() + " " + r.arguments())
+                .containsExactly("cleanup [a]", "switchover [web, node2]");
+
+        var outcome = org.duplex.failover.admin.AdminView.forwardedSwitchover("web", N1, "web switched over from "
+                + "node1 to node2: outage 211 ms (asked by admin on node2)\n  stop web/a on node1: ok (5 ms)\n  "
+                + "node list now starts with node2");
+        assertThat(outcome.from()).isEqualTo("node1");
+        assertThat(outcome.to()).isEqualTo("node2");
+        assertThat(outcome.outageMillis()).isEqualTo(211);
+        assertThat(outcome.steps()).containsExactly("forwarded to the coordinator node1",
+                "stop web/a on node1: ok (5 ms)", "node list now starts with node2");
     }
 
     @Test
@@ -288,6 +321,36 @@ class CommandsTest {
         assertThat(table.states().get(N1)).isNull();
         assertThat(cmd.history(Optional.empty(), 10)).contains("ha:fence --action off node1 by the operator [epoch 2]");
         assertThatThrownBy(() -> cmd.fence("node1", Optional.of("reboot"))).hasMessageContaining("not one of off, on, status");
+    }
+
+    @Test
+    void theApiViewShowsWhatTheCommandsShowAndRefusesNamingTheField() throws Exception {
+        cmd.resourceAdd("vip", "vip", List.of("ip=192.168.50.10", "interface=eth0"), false);
+        cmd.groupAdd("web", List.of("resources=vip", "nodes=node1,node2"), false);
+        table.set(N1, ResourceId.of("vip"), ResourceState.RUNNING);
+
+        var group = admin.groups().get(0);
+        assertThat(group.id()).isEqualTo("web");
+        assertThat(group.runningOn()).containsExactly("node1");
+        assertThat(group.states()).containsEntry("node1", Map.of("vip", "running"));
+        var vip = admin.resources().get(0);
+        assertThat(vip.group()).isEqualTo("web");
+        assertThat(vip.agentPresent()).isTrue();
+        assertThat(vip.params()).containsEntry("ip", "192.168.50.10");
+
+        assertThatThrownBy(() -> admin.switchover("nope", null)).isInstanceOfSatisfying(
+                org.duplex.api.admin.AdminException.class, e -> assertThat(e.field()).isEqualTo("group"));
+        assertThatThrownBy(() -> admin.switchover("web", "node9")).isInstanceOfSatisfying(
+                org.duplex.api.admin.AdminException.class, e -> assertThat(e.field()).isEqualTo("node"));
+        assertThatThrownBy(() -> admin.switchover("web", "bad name")).isInstanceOfSatisfying(
+                org.duplex.api.admin.AdminException.class, e -> assertThat(e.field()).isEqualTo("node"));
+        assertThatThrownBy(() -> admin.cleanup("nope")).isInstanceOfSatisfying(
+                org.duplex.api.admin.AdminException.class, e -> assertThat(e.field()).isEqualTo("resource"));
+        assertThatThrownBy(() -> admin.switchover("web", "node1")).isInstanceOfSatisfying(
+                org.duplex.api.admin.AdminException.class, e -> assertThat(e.kind())
+                        .isEqualTo(org.duplex.api.admin.AdminException.Kind.REFUSED));
+        assertThat(admin.cleanup("vip")).isZero();
+        assertThat(admin.history(null, 5)).allSatisfy(h -> assertThat(h.text()).isNotBlank());
     }
 
     @Test

@@ -1,0 +1,200 @@
+package org.duplex.failover.admin;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+import org.duplex.api.admin.AdminException;
+import org.duplex.api.admin.FailoverAdmin;
+import org.duplex.api.admin.GroupInfo;
+import org.duplex.api.admin.HistoryEntry;
+import org.duplex.api.admin.ResourceInfo;
+import org.duplex.api.admin.SwitchoverOutcome;
+import org.duplex.api.failover.FailoverConfig;
+import org.duplex.api.model.NodeId;
+import org.duplex.api.model.Resource;
+import org.duplex.api.model.ResourceGroup;
+import org.duplex.api.model.ResourceId;
+import org.duplex.api.model.ResourceState;
+import org.duplex.failover.policy.Action;
+import org.duplex.failover.policy.Failure;
+import org.duplex.failover.policy.Plan;
+import org.duplex.failover.service.FailoverService;
+
+/**
+ * The API's {@link FailoverAdmin} over the same {@link FailoverService} the ha: commands use. Input is checked
+ * here, before anything is touched, so a refusal names its field and nothing is half-applied.
+ */
+public final class AdminView implements FailoverAdmin {
+
+    private final FailoverService service;
+
+    public AdminView(FailoverService service) {
+        this.service = service;
+    }
+
+    @Override
+    public List<GroupInfo> groups() {
+        FailoverConfig cfg = service.store().load();
+        Map<NodeId, Map<ResourceId, ResourceState>> states = new TreeMap<>(service.states());
+        Optional<Plan> plan;
+        try {
+            plan = Optional.of(service.plan());
+        } catch (RuntimeException e) {
+            plan = Optional.empty();
+        }
+        List<GroupInfo> out = new ArrayList<>();
+        for (ResourceGroup g : cfg.groups()) {
+            Map<String, Map<String, String>> where = new TreeMap<>();
+            List<String> runningOn = new ArrayList<>();
+            states.forEach((n, m) -> {
+                Map<String, String> here = new LinkedHashMap<>();
+                g.resources().forEach(r -> {
+                    ResourceState st = m.getOrDefault(r, ResourceState.STOPPED);
+                    if (st != ResourceState.STOPPED) {
+                        here.put(r.value(), st.name().toLowerCase());
+                    }
+                });
+                if (!here.isEmpty()) {
+                    where.put(n.value(), here);
+                }
+                if (!g.resources().isEmpty() && g.resources().stream()
+                        .allMatch(r -> m.getOrDefault(r, ResourceState.STOPPED) == ResourceState.RUNNING)) {
+                    runningOn.add(n.value());
+                }
+            });
+            List<String> blocked = plan.map(p -> p.actions().stream()
+                    .filter(a -> a.op() == Action.Op.BLOCK && a.group().filter(g.id()::equals).isPresent())
+                    .map(Action::reason).toList()).orElse(List.of());
+            out.add(new GroupInfo(g.id().value(), g.nodes().stream().map(NodeId::value).toList(),
+                    g.resources().stream().map(ResourceId::value).toList(), where, runningOn, blocked));
+        }
+        return out;
+    }
+
+    @Override
+    public List<ResourceInfo> resources() {
+        FailoverConfig cfg = service.store().load();
+        Map<NodeId, Map<ResourceId, ResourceState>> states = service.states();
+        List<Failure> failures = service.failures();
+        List<ResourceInfo> out = new ArrayList<>();
+        for (Resource r : cfg.resources().values()) {
+            Map<String, String> st = new TreeMap<>();
+            states.forEach((n, m) -> {
+                ResourceState s = m.get(r.id());
+                if (s != null && s != ResourceState.STOPPED) {
+                    st.put(n.value(), s.name().toLowerCase());
+                }
+            });
+            Map<String, Integer> failed = new TreeMap<>();
+            failures.stream().filter(f -> f.resource().equals(r.id()))
+                    .forEach(f -> failed.merge(f.node().value(), 1, Integer::sum));
+            out.add(new ResourceInfo(r.id().value(), r.type(), cfg.groupOf(r.id()).map(g -> g.id().value())
+                    .orElse(null), r.params(), service.agent(r.type()).isPresent(), st, failed));
+        }
+        return out;
+    }
+
+    @Override
+    public List<HistoryEntry> history(String group, int last) {
+        var entries = service.history(Optional.ofNullable(group).map(ResourceId::of));
+        int n = Math.max(0, last);
+        return entries.subList(Math.max(0, entries.size() - n), entries.size()).stream()
+                .map(e -> new HistoryEntry(e.at(), e.node().value(), e.group().map(ResourceId::value).orElse(null),
+                        e.resource().map(ResourceId::value).orElse(null), e.kind().name().toLowerCase(), e.text()))
+                .toList();
+    }
+
+    @Override
+    public SwitchoverOutcome switchover(String group, String node) throws AdminException {
+        ResourceId id = id("group", group);
+        FailoverConfig cfg = service.store().load();
+        ResourceGroup g = cfg.group(id).orElseThrow(() -> new AdminException(AdminException.Kind.NOT_FOUND, "group",
+                "no group " + group + "; groups: " + cfg.groups().stream().map(x -> x.id().value()).toList()));
+        Optional<NodeId> target = Optional.empty();
+        if (node != null) {
+            NodeId n = nodeId(node);
+            if (!g.nodes().contains(n)) {
+                throw new AdminException(AdminException.Kind.INVALID, "node", node + " is not in the node list of "
+                        + group + " " + g.nodes());
+            }
+            target = Optional.of(n);
+        }
+        try {
+            Optional<NodeId> coordinator = service.forwardTo();
+            if (coordinator.isPresent()) {
+                List<String> args = new java.util.ArrayList<>(List.of(group));
+                target.ifPresent(t -> args.add(t.value()));
+                return forwardedSwitchover(group, coordinator.get(), service.forward("switchover", args));
+            }
+            var r = service.switchover(id, target);
+            return new SwitchoverOutcome(group, r.from().value(), r.to().value(), r.outage().toMillis(), r.steps());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AdminException(AdminException.Kind.REFUSED, null, "interrupted while the coordinator worked");
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            throw new AdminException(AdminException.Kind.REFUSED, null, e.getMessage());
+        } catch (java.io.IOException e) {
+            throw new AdminException(AdminException.Kind.REFUSED, null, "switchover failed: " + e.getMessage());
+        }
+    }
+
+    @Override
+    public int cleanup(String resource) throws AdminException {
+        ResourceId id = id("resource", resource);
+        if (!service.store().load().resources().containsKey(id)) {
+            throw new AdminException(AdminException.Kind.NOT_FOUND, "resource", "no resource " + resource);
+        }
+        Optional<NodeId> coordinator = service.forwardTo();
+        if (coordinator.isEmpty()) {
+            return service.cleanup(id);
+        }
+        try {
+            String answer = service.forward("cleanup", List.of(resource));
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile(": (\\d+) failure\\(s\\) forgotten")
+                    .matcher(answer);
+            return m.find() ? Integer.parseInt(m.group(1)) : 0;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AdminException(AdminException.Kind.REFUSED, null, "interrupted while the coordinator worked");
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            throw new AdminException(AdminException.Kind.REFUSED, null, e.getMessage());
+        }
+    }
+
+    /**
+     * The coordinator answers a forwarded switchover with the text ha:switchover prints there (Commands): its first
+     * line says from, to and the outage, the indented lines are the steps.
+     */
+    public static SwitchoverOutcome forwardedSwitchover(String group, NodeId coordinator, String answer) {
+        java.util.regex.Matcher m = java.util.regex.Pattern
+                .compile("switched over from (\\S+) to (\\S+): outage (\\d+) ms").matcher(answer);
+        List<String> steps = new java.util.ArrayList<>();
+        steps.add("forwarded to the coordinator " + coordinator);
+        answer.lines().filter(l -> l.startsWith("  ")).map(String::strip).forEach(steps::add);
+        return m.find() ? new SwitchoverOutcome(group, m.group(1), m.group(2), Long.parseLong(m.group(3)), steps)
+                : new SwitchoverOutcome(group, "?", "?", -1, steps);
+    }
+
+    private static ResourceId id(String field, String value) throws AdminException {
+        if (value == null) {
+            throw new AdminException(AdminException.Kind.INVALID, field, field + " is required");
+        }
+        try {
+            return ResourceId.of(value);
+        } catch (IllegalArgumentException e) {
+            throw new AdminException(AdminException.Kind.INVALID, field, field + ": " + e.getMessage());
+        }
+    }
+
+    private static NodeId nodeId(String value) throws AdminException {
+        try {
+            return NodeId.of(value);
+        } catch (IllegalArgumentException e) {
+            throw new AdminException(AdminException.Kind.INVALID, "node", "node: " + e.getMessage());
+        }
+    }
+}

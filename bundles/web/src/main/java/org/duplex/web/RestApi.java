@@ -1,0 +1,486 @@
+package org.duplex.web;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
+
+import org.duplex.api.admin.AdminException;
+import org.duplex.api.admin.AuditEntry;
+import org.duplex.api.admin.AuditLog;
+import org.duplex.api.admin.ClusterAdmin;
+import org.duplex.api.admin.FailoverAdmin;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The REST API's logic: routing, authentication, roles, input checks, audit, JSON. No servlet type appears here
+ * ({@link ApiServlet} adapts), so every rule is tested without a container. Input is checked completely before
+ * any service is called: a request is refused whole (4xx with the field at fault) or passed on whole.
+ */
+public final class RestApi {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RestApi.class);
+
+    /** The largest request body accepted (413 above). */
+    public static final int MAX_BODY = 64 * 1024;
+
+    static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,62}");
+
+    /**
+     * Every endpoint: method, path template ({@code {x}} is one path segment), the least role it needs (null:
+     * no login), whether it changes anything (then it is audited). openapi.json must list exactly these.
+     */
+    public record Route(String method, String template, Role role, boolean mutating) {
+    }
+
+    public static final List<Route> ROUTES = List.of(
+            new Route("GET", "/openapi.json", null, false),
+            new Route("POST", "/login", null, true),
+            new Route("POST", "/logout", Role.VIEWER, true),
+            new Route("GET", "/session", Role.VIEWER, false),
+            new Route("GET", "/status", Role.VIEWER, false),
+            new Route("GET", "/nodes", Role.VIEWER, false),
+            new Route("GET", "/groups", Role.VIEWER, false),
+            new Route("GET", "/resources", Role.VIEWER, false),
+            new Route("GET", "/history", Role.VIEWER, false),
+            new Route("GET", "/audit", Role.VIEWER, false),
+            new Route("POST", "/groups/{group}/switchover", Role.OPERATOR, true),
+            new Route("POST", "/nodes/{node}/standby", Role.OPERATOR, true),
+            new Route("POST", "/nodes/{node}/online", Role.OPERATOR, true),
+            new Route("POST", "/resources/{resource}/cleanup", Role.OPERATOR, true));
+
+    /** A refusal: status, the field at fault (or null), extra headers. */
+    static final class ApiError extends Exception {
+        private static final long serialVersionUID = 1L;
+        final int status;
+        final String field;
+        final Map<String, String> headers;
+
+        ApiError(int status, String field, String message) {
+            this(status, field, message, Map.of());
+        }
+
+        ApiError(int status, String field, String message, Map<String, String> headers) {
+            super(message);
+            this.status = status;
+            this.field = field;
+            this.headers = headers;
+        }
+    }
+
+    private final ObjectMapper json;
+    private final Authenticator authenticator;
+    private final TokenStore tokens;
+    private final LoginLimiter limiter;
+    private final Supplier<ClusterAdmin> cluster;
+    private final Supplier<FailoverAdmin> failover;
+    private final Supplier<AuditLog> audit;
+    private final Clock clock;
+    private final byte[] openApi;
+
+    public RestApi(Authenticator authenticator, TokenStore tokens, LoginLimiter limiter, Supplier<ClusterAdmin> cluster,
+                   Supplier<FailoverAdmin> failover, Supplier<AuditLog> audit, Clock clock) {
+        this.authenticator = authenticator;
+        this.tokens = tokens;
+        this.limiter = limiter;
+        this.cluster = cluster;
+        this.failover = failover;
+        this.audit = audit;
+        this.clock = clock;
+        this.json = new ObjectMapper().registerModule(new SimpleModule("duplex-web")
+                .addSerializer(Instant.class, ToStringSerializer.instance))
+                .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
+        try (InputStream in = RestApi.class.getResourceAsStream("openapi.json")) {
+            this.openApi = in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static byte[] openApiDocument() {
+        try (InputStream in = RestApi.class.getResourceAsStream("openapi.json")) {
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Never throws: every failure is a response (500 only for a bug, logged with its stack). */
+    public ApiResponse handle(ApiRequest r) {
+        try {
+            return route(r);
+        } catch (ApiError e) {
+            return error(e.status, e.field, e.getMessage(), e.headers);
+        } catch (RuntimeException e) {
+            LOG.error("REST {} {} failed", r.method(), r.path(), e);
+            return error(500, null, "internal error: " + e, Map.of());
+        }
+    }
+
+    private ApiResponse route(ApiRequest r) throws ApiError {
+        String path = r.path() == null || r.path().isEmpty() ? "/" : r.path();
+        String[] segments = path.substring(1).split("/", -1);
+        Route match = null;
+        String param = null;
+        boolean pathKnown = false;
+        for (Route route : ROUTES) {
+            String[] t = route.template().substring(1).split("/", -1);
+            if (t.length != segments.length) {
+                continue;
+            }
+            String p = null;
+            boolean ok = true;
+            for (int i = 0; i < t.length && ok; i++) {
+                if (t[i].startsWith("{")) {
+                    p = segments[i];
+                } else {
+                    ok = t[i].equals(segments[i]);
+                }
+            }
+            if (ok) {
+                pathKnown = true;
+                if (route.method().equals(r.method())) {
+                    match = route;
+                    param = p;
+                    break;
+                }
+            }
+        }
+        if (match == null) {
+            if (pathKnown) {
+                throw new ApiError(405, null, r.method() + " is not allowed on " + path);
+            }
+            throw new ApiError(404, null, "no endpoint " + path + " (GET /api/v1/openapi.json lists them)");
+        }
+        if (r.body() != null && r.body().length > MAX_BODY) {
+            throw new ApiError(413, "(body)", "the body is larger than " + MAX_BODY + " bytes");
+        }
+        if (match.template().equals("/openapi.json")) {
+            return new ApiResponse(200, Map.of(), openApi);
+        }
+        if (match.template().equals("/login")) {
+            return login(r);
+        }
+        TokenStore.Session session = session(r);
+        String paramName = match.template().contains("{") ? match.template().replaceAll(".*\\{(\\w+)}.*", "$1")
+                : null;
+        if (!session.role().atLeast(match.role())) {
+            String what = match.method() + " " + match.template();
+            if (match.mutating()) {
+                record(session.user(), r, operation(match), paramName == null ? "" : paramName + "=" + param, false,
+                        "denied: role " + session.role().word() + " may not");
+            }
+            throw new ApiError(403, null, "user " + session.user() + " has role " + session.role().word() + "; "
+                    + what + " needs " + match.role().word() + " or admin");
+        }
+        if (paramName != null && !NAME.matcher(param).matches()) {
+            throw new ApiError(400, paramName, paramName + " '" + param + "' is not a valid name: use 1-63 letters, "
+                    + "digits, '.', '_' or '-', starting with a letter or digit");
+        }
+        switch (match.template()) {
+            case "/logout" -> {
+                object(r, Set.of());
+                tokens.remove(session.token());
+                record(session.user(), r, "logout", "", true, "ok");
+                return ok(Map.of("loggedOut", session.user()));
+            }
+            case "/session" -> {
+                return ok(Map.of("user", session.user(), "role", session.role().word(), "expires",
+                        session.expires()));
+            }
+            case "/status" -> {
+                return ok(call(() -> cluster().status()));
+            }
+            case "/nodes" -> {
+                return ok(call(() -> cluster().status().nodes()));
+            }
+            case "/groups" -> {
+                return ok(call(() -> failover().groups()));
+            }
+            case "/resources" -> {
+                return ok(call(() -> failover().resources()));
+            }
+            case "/history" -> {
+                int last = intQuery(r, "last", 50);
+                String group = r.query().get("group");
+                if (group != null && !NAME.matcher(group).matches()) {
+                    throw new ApiError(400, "group", "group '" + group + "' is not a valid name");
+                }
+                return ok(call(() -> failover().history(group, last)));
+            }
+            case "/audit" -> {
+                int last = intQuery(r, "last", 50);
+                return ok(call(() -> audit().last(last)));
+            }
+            case "/groups/{group}/switchover" -> {
+                JsonNode body = object(r, Set.of("node"));
+                String node = text(body, "node", false, 63);
+                if (node != null && !NAME.matcher(node).matches()) {
+                    throw new ApiError(400, "node", "node '" + node + "' is not a valid name");
+                }
+                String args = "group=" + param + (node == null ? "" : " node=" + node);
+                String group = param;
+                return mutate(session, r, "switchover", args, () -> failover().switchover(group, node));
+            }
+            case "/nodes/{node}/standby", "/nodes/{node}/online" -> {
+                object(r, Set.of());
+                boolean standby = match.template().endsWith("standby");
+                String node = param;
+                return mutate(session, r, standby ? "node-standby" : "node-online", "node=" + node, () -> {
+                    String text = cluster().setStandby(node, standby);
+                    return Map.of("node", node, "mode", standby ? "STANDBY" : "ONLINE", "message", text);
+                });
+            }
+            case "/resources/{resource}/cleanup" -> {
+                object(r, Set.of());
+                String resource = param;
+                return mutate(session, r, "cleanup", "resource=" + resource,
+                        () -> Map.of("resource", resource, "failuresForgotten", failover().cleanup(resource)));
+            }
+            default -> throw new IllegalStateException("route without handler: " + match);
+        }
+    }
+
+    private static String operation(Route route) {
+        if (route.template().endsWith("/standby")) {
+            return "node-standby";
+        }
+        if (route.template().endsWith("/online")) {
+            return "node-online";
+        }
+        return route.template().substring(route.template().lastIndexOf('/') + 1);
+    }
+
+    // ---- login ------------------------------------------------------------------------------------------------
+
+    private ApiResponse login(ApiRequest r) throws ApiError {
+        String address = r.remoteAddress();
+        Duration wait = limiter.retryAfter(address);
+        if (!wait.isZero()) {
+            long seconds = Math.max(1, (wait.toMillis() + 999) / 1000);
+            throw new ApiError(429, null, "too many failed logins from " + address + "; retry in " + seconds + " s",
+                    Map.of("Retry-After", String.valueOf(seconds)));
+        }
+        JsonNode body = object(r, Set.of("username", "password"));
+        String user = text(body, "username", true, 256);
+        String password = text(body, "password", true, 1024);
+        if (user.isEmpty()) {
+            throw new ApiError(400, "username", "username must not be empty");
+        }
+        Optional<Set<String>> roles = authenticator.authenticate(user, password.toCharArray());
+        if (roles.isEmpty()) {
+            limiter.failed(address);
+            record(user, r, "login", "", false, "wrong user name or password");
+            throw new ApiError(401, null, "wrong user name or password");
+        }
+        limiter.succeeded(address);
+        Optional<Role> role = Role.of(roles.get());
+        if (role.isEmpty()) {
+            record(user, r, "login", "", false, "no Duplex role");
+            throw new ApiError(403, null, "user " + user + " has none of the roles admin, operator, viewer "
+                    + "(groups duplex-operator / duplex-viewer in etc/users.properties)");
+        }
+        TokenStore.Session s = tokens.create(user, role.get());
+        record(user, r, "login", "", true, "role " + role.get().word());
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("token", s.token());
+        out.put("user", user);
+        out.put("role", role.get().word());
+        out.put("expires", s.expires());
+        return ok(out);
+    }
+
+    private TokenStore.Session session(ApiRequest r) throws ApiError {
+        String h = r.authorization();
+        Map<String, String> challenge = Map.of("WWW-Authenticate", "Bearer realm=\"duplex\"");
+        if (h == null || !h.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            throw new ApiError(401, null, "log in first: POST /api/v1/login, then send Authorization: Bearer TOKEN",
+                    challenge);
+        }
+        return tokens.find(h.substring(7).strip()).orElseThrow(() -> new ApiError(401, null,
+                "the token is unknown or expired: log in again", challenge));
+    }
+
+    // ---- services ---------------------------------------------------------------------------------------------
+
+    private ClusterAdmin cluster() throws ApiError {
+        ClusterAdmin c = cluster.get();
+        if (c == null) {
+            throw new ApiError(503, null, "the cluster node is not running on this node (ha:status says why)");
+        }
+        return c;
+    }
+
+    private FailoverAdmin failover() throws ApiError {
+        FailoverAdmin f = failover.get();
+        if (f == null) {
+            throw new ApiError(503, null, "the failover service is not running on this node (ha:status says why)");
+        }
+        return f;
+    }
+
+    private AuditLog audit() throws ApiError {
+        AuditLog a = audit.get();
+        if (a == null) {
+            throw new ApiError(503, null, "the audit log is not available on this node");
+        }
+        return a;
+    }
+
+    @FunctionalInterface
+    private interface Call<T> {
+        T get() throws ApiError, AdminException;
+    }
+
+    private <T> T call(Call<T> c) throws ApiError {
+        try {
+            return c.get();
+        } catch (AdminException e) {
+            throw new ApiError(status(e), e.field(), e.getMessage());
+        } catch (IllegalStateException e) {
+            throw new ApiError(503, null, e.getMessage());
+        } catch (IllegalArgumentException e) {
+            throw new ApiError(400, null, e.getMessage());
+        }
+    }
+
+    private ApiResponse mutate(TokenStore.Session s, ApiRequest r, String operation, String args, Call<Object> c)
+            throws ApiError {
+        try {
+            Object result = call(c);
+            record(s.user(), r, operation, args, true, "ok");
+            return ok(result);
+        } catch (ApiError e) {
+            record(s.user(), r, operation, args, false, e.status + ": " + e.getMessage());
+            throw e;
+        }
+    }
+
+    private static int status(AdminException e) {
+        return switch (e.kind()) {
+            case INVALID -> 400;
+            case NOT_FOUND -> 404;
+            case REFUSED -> 409;
+        };
+    }
+
+    private void record(String user, ApiRequest r, String operation, String args, boolean success, String result) {
+        AuditLog a = audit.get();
+        if (a == null) {
+            LOG.warn("audit log missing: {} from {}: {} {} -> {}", user, r.remoteAddress(), operation, args, result);
+            return;
+        }
+        a.record(new AuditEntry(clock.instant(), user, r.remoteAddress(), "rest", operation, args, success, result));
+    }
+
+    // ---- input --------------------------------------------------------------------------------------------------
+
+    /** The body as a JSON object with only {@code allowed} fields; an empty body is an empty object. */
+    private JsonNode object(ApiRequest r, Set<String> allowed) throws ApiError {
+        byte[] b = r.body() == null ? new byte[0] : r.body();
+        if (new String(b, StandardCharsets.UTF_8).isBlank()) {
+            return json.createObjectNode();
+        }
+        JsonNode n;
+        try {
+            n = json.readTree(b);
+        } catch (JsonProcessingException e) {
+            throw new ApiError(400, "(body)", "the body is not valid JSON: " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw new ApiError(400, "(body)", "the body cannot be read: " + e.getMessage());
+        }
+        if (n == null || n.isMissingNode() || !(n instanceof ObjectNode)) {
+            throw new ApiError(400, "(body)", "the body must be a JSON object"
+                    + (allowed.isEmpty() ? " (empty: {})" : " with fields " + allowed));
+        }
+        Iterator<String> names = n.fieldNames();
+        while (names.hasNext()) {
+            String f = names.next();
+            if (!allowed.contains(f)) {
+                throw new ApiError(400, f, "unknown field '" + f + "'"
+                        + (allowed.isEmpty() ? ": this request takes no fields" : "; allowed: " + allowed));
+            }
+        }
+        return n;
+    }
+
+    private static String text(JsonNode body, String field, boolean required, int maxLength) throws ApiError {
+        JsonNode v = body.get(field);
+        if (v == null || v.isNull()) {
+            if (required) {
+                throw new ApiError(400, field, field + " is required");
+            }
+            return null;
+        }
+        if (!v.isTextual()) {
+            throw new ApiError(400, field, field + " must be a string, not " + v.getNodeType().name().toLowerCase());
+        }
+        String s = v.textValue();
+        if (s.length() > maxLength) {
+            throw new ApiError(400, field, field + " is longer than " + maxLength + " characters");
+        }
+        return s;
+    }
+
+    private static int intQuery(ApiRequest r, String name, int dflt) throws ApiError {
+        String v = r.query().get(name);
+        if (v == null) {
+            return dflt;
+        }
+        try {
+            int n = Integer.parseInt(v);
+            if (n < 1 || n > 10_000) {
+                throw new NumberFormatException();
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw new ApiError(400, name, name + " must be a whole number from 1 to 10000, not '" + v + "'");
+        }
+    }
+
+    // ---- output -------------------------------------------------------------------------------------------------
+
+    private ApiResponse ok(Object value) {
+        try {
+            return new ApiResponse(200, Map.of(), json.writeValueAsBytes(value));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write " + value.getClass().getName() + " as JSON", e);
+        }
+    }
+
+    private ApiResponse error(int status, String field, String message, Map<String, String> headers) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("status", status);
+        body.put("error", message);
+        if (field != null) {
+            body.put("field", field);
+        }
+        try {
+            return new ApiResponse(status, headers, json.writeValueAsBytes(body));
+        } catch (JsonProcessingException e) {
+            return new ApiResponse(status, headers, ("{\"status\":" + status + "}").getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+}

@@ -1,0 +1,179 @@
+package org.duplex.web;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import org.duplex.api.admin.AdminException;
+import org.duplex.api.admin.AuditEntry;
+import org.duplex.api.admin.AuditLog;
+import org.duplex.api.admin.ClusterAdmin;
+import org.duplex.api.admin.ClusterStatus;
+import org.duplex.api.admin.FailoverAdmin;
+import org.duplex.api.admin.GroupInfo;
+import org.duplex.api.admin.HistoryEntry;
+import org.duplex.api.admin.NodeInfo;
+import org.duplex.api.admin.ResourceInfo;
+import org.duplex.api.admin.SwitchoverOutcome;
+
+/** A RestApi over in-memory admin services (the real ones are exercised by RestApiIT), with a movable clock. */
+final class Fixture {
+
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    /** A clock the test moves. */
+    static final class MovableClock extends Clock {
+        Instant now = Instant.parse("2026-12-06T01:00:00Z");
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+
+        void advance(Duration d) {
+            now = now.plus(d);
+        }
+    }
+
+    final MovableClock clock = new MovableClock();
+    final List<AuditEntry> audit = new ArrayList<>();
+    final List<String> calls = new ArrayList<>();
+    String where = "n1";
+
+    final AuditLog auditLog = new AuditLog() {
+        @Override
+        public void record(AuditEntry entry) {
+            audit.add(entry);
+        }
+
+        @Override
+        public List<AuditEntry> last(int last) {
+            return audit.subList(Math.max(0, audit.size() - last), audit.size());
+        }
+    };
+
+    final ClusterAdmin cluster = new ClusterAdmin() {
+        @Override
+        public ClusterStatus status() {
+            return new ClusterStatus("c", "n1", true, "2 of 2", 2, 2, "n1", 3, 7, "none",
+                    List.of(new NodeInfo("n1", "MEMBER", 1, "ONLINE", true, "SELF", true, Map.of()),
+                            new NodeInfo("n2", "MEMBER", 1, "ONLINE", true, "ALIVE", false, Map.of("udp0", "UP"))));
+        }
+
+        @Override
+        public String setStandby(String node, boolean standby) throws AdminException {
+            if (!Set.of("n1", "n2").contains(node)) {
+                throw new AdminException(AdminException.Kind.NOT_FOUND, "node", "node: unknown node '" + node + "'");
+            }
+            calls.add((standby ? "standby " : "online ") + node);
+            return "Applied as configuration version 8.";
+        }
+    };
+
+    final FailoverAdmin failover = new FailoverAdmin() {
+        @Override
+        public List<GroupInfo> groups() {
+            return List.of(new GroupInfo("web", List.of("n1", "n2"), List.of("vip"),
+                    Map.of(where, Map.of("vip", "running")), List.of(where), List.of()));
+        }
+
+        @Override
+        public List<ResourceInfo> resources() {
+            return List.of(new ResourceInfo("vip", "vip", "web", Map.of("ip", "10.0.0.10/24"), true,
+                    Map.of(where, "running"), Map.of()));
+        }
+
+        @Override
+        public List<HistoryEntry> history(String group, int last) {
+            return List.of(new HistoryEntry(Instant.parse("2026-12-06T00:00:00Z"), "n1", "web", "vip", "action",
+                    "start vip on n1: placement"));
+        }
+
+        @Override
+        public SwitchoverOutcome switchover(String group, String node) throws AdminException {
+            if (!group.equals("web")) {
+                throw new AdminException(AdminException.Kind.NOT_FOUND, "group", "no group " + group);
+            }
+            if (node != null && !Set.of("n1", "n2").contains(node)) {
+                throw new AdminException(AdminException.Kind.INVALID, "node", node + " is not in the node list");
+            }
+            String to = node == null ? (where.equals("n1") ? "n2" : "n1") : node;
+            if (to.equals(where)) {
+                throw new AdminException(AdminException.Kind.REFUSED, null, "web already runs on " + to);
+            }
+            calls.add("switchover " + group + " " + to);
+            String from = where;
+            where = to;
+            return new SwitchoverOutcome(group, from, to, 120, List.of("stop vip on " + from, "start vip on " + to));
+        }
+
+        @Override
+        public int cleanup(String resource) throws AdminException {
+            if (!resource.equals("vip")) {
+                throw new AdminException(AdminException.Kind.NOT_FOUND, "resource", "no resource " + resource);
+            }
+            calls.add("cleanup " + resource);
+            return 2;
+        }
+    };
+
+    /** admin/adminpassword (admin role), olga (operator), vera (viewer), nina (no Duplex role). */
+    final Authenticator users = (user, password) -> {
+        Map<String, String> pw = Map.of("admin", "adminpassword", "olga", "olgapassword", "vera", "verapassword",
+                "nina", "ninapassword");
+        Map<String, Set<String>> roles = Map.of("admin", Set.of("admin", "viewer", "ssh"), "olga",
+                Set.of("operator", "viewer", "ssh"), "vera", Set.of("viewer", "ssh"), "nina", Set.of("ssh"));
+        return pw.getOrDefault(user, "\0").equals(new String(password)) ? Optional.of(roles.get(user))
+                : Optional.empty();
+    };
+
+    final RestApi api = new RestApi(users, new TokenStore(clock, Duration.ofMinutes(60), 100),
+            new LoginLimiter(clock, 5, Duration.ofSeconds(60)), () -> cluster, () -> failover, () -> auditLog, clock);
+
+    ApiResponse call(String method, String path, String token, String body) {
+        return call(method, path, Map.of(), token, body, "10.0.0.1");
+    }
+
+    ApiResponse call(String method, String path, Map<String, String> query, String token, String body, String from) {
+        return api.handle(new ApiRequest(method, path, query, token == null ? null : "Bearer " + token, from,
+                body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    String login(String user) {
+        ApiResponse r = call("POST", "/login", null, "{\"username\":\"" + user + "\",\"password\":\"" + user
+                + "password\"}");
+        if (r.status() != 200) {
+            throw new AssertionError("login " + user + ": " + r.status() + " " + r.text());
+        }
+        return json(r).get("token").asText();
+    }
+
+    static JsonNode json(ApiResponse r) {
+        try {
+            return JSON.readTree(r.body());
+        } catch (java.io.IOException e) {
+            throw new AssertionError("not JSON: " + r.text(), e);
+        }
+    }
+}

@@ -1,0 +1,42 @@
+package org.duplex.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.HashSet;
+import java.util.Set;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import org.junit.jupiter.api.Test;
+
+class OpenApiTest {
+
+    @Test
+    void theDocumentListsExactlyTheEndpointsThatExist() throws Exception {
+        JsonNode doc = Fixture.JSON.readTree(RestApi.openApiDocument());
+        Set<String> documented = new HashSet<>();
+        doc.get("paths").fields().forEachRemaining(p -> p.getValue().fieldNames()
+                .forEachRemaining(m -> documented.add(m.toUpperCase() + " " + p.getKey())));
+        Set<String> routed = new HashSet<>();
+        RestApi.ROUTES.forEach(r -> routed.add(r.method() + " " + r.template()));
+        assertThat(documented).isEqualTo(routed);
+        RestApi.ROUTES.forEach(r -> {
+            JsonNode op = doc.get("paths").get(r.template()).get(r.method().toLowerCase());
+            assertThat(op.get("x-duplex-role").asText()).as(r.toString())
+                    .isEqualTo(r.role() == null ? "none" : r.role().word());
+        });
+    }
+
+    @Test
+    void everyEndpointAnswersOtherThan404() {
+        Fixture f = new Fixture();
+        String token = f.login("admin");
+        for (RestApi.Route r : RestApi.ROUTES) {
+            String path = r.template().replace("{group}", "web").replace("{node}", "n2")
+                    .replace("{resource}", "vip");
+            String body = r.template().equals("/login") ? "{\"username\":\"vera\",\"password\":\"verapassword\"}" : null;
+            ApiResponse resp = f.call(r.method(), path, r.template().equals("/logout") ? f.login("vera") : token, body);
+            assertThat(resp.status()).as(r + " " + resp.text()).isEqualTo(200);
+        }
+    }
+}

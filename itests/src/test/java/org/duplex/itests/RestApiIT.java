@@ -1,0 +1,211 @@
+package org.duplex.itests;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.editConfigurationFilePut;
+
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import javax.inject.Inject;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+
+import org.apache.karaf.shell.api.console.SessionFactory;
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.ops4j.pax.exam.Option;
+import org.ops4j.pax.exam.junit.PaxExam;
+import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
+import org.ops4j.pax.exam.spi.reactors.PerClass;
+import org.osgi.service.cm.ConfigurationAdmin;
+
+/**
+ * Boots the distribution (duplex-web is a boot feature) and talks to the REST API over HTTPS as a client would:
+ * trusting the certificate the node generated at first start, logging in through the karaf realm as a viewer,
+ * an operator and an admin, checking roles (a viewer cannot switch over, through REST or the shell), the audit
+ * log of both, the OpenAPI document and the login rate limit.
+ */
+@RunWith(PaxExam.class)
+@ExamReactorStrategy(PerClass.class)
+public class RestApiIT {
+
+    private static final long WAIT_MS = 90_000;
+    private static final Pattern TOKEN = Pattern.compile("\"token\":\"([^\"]+)\"");
+
+    @Inject
+    SessionFactory sessionFactory;
+
+    @Inject
+    ConfigurationAdmin configAdmin;
+
+    @org.ops4j.pax.exam.Configuration
+    public Option[] config() {
+        return DuplexContainer.options(
+                editConfigurationFilePut("etc/org.duplex.web.cfg", "login.max.failures", "3"));
+    }
+
+    @Test
+    public void restApiOverHttpsWithRolesAuditAndRateLimit() throws Exception {
+        Path etc = Path.of(System.getProperty("karaf.etc"));
+        Path keystore = etc.resolve("duplex-web.p12");
+        int port = Integer.parseInt(String.valueOf(configAdmin.getConfiguration("org.duplex.web", null)
+                .getProperties().get("port.https")));
+        await("the generated keystore " + keystore, () -> Files.exists(keystore));
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(keystore)))
+                .isEqualTo("rw-------");
+        HttpClient client = client(keystore, Files.readString(etc.resolve("duplex-web.p12.password")).strip());
+        String base = "https://localhost:" + port + "/api/v1";
+        await("HTTPS on port " + port, () -> {
+            try {
+                return get(client, base + "/openapi.json", null).statusCode() == 200;
+            } catch (Exception e) {
+                return false;
+            }
+        });
+
+        // The document lists the endpoints; it needs no login.
+        String openApi = get(client, base + "/openapi.json", null).body();
+        assertThat(openApi).contains("\"/groups/{group}/switchover\"", "\"/audit\"", "\"/login\"");
+
+        // No token, no data.
+        HttpResponse<String> anonymous = get(client, base + "/status", null);
+        assertThat(anonymous.statusCode()).isEqualTo(401);
+        assertThat(anonymous.headers().firstValue("WWW-Authenticate")).isPresent();
+
+        String vera = login(client, base, "vera", DuplexContainer.VIEWER_PASSWORD);
+        String olga = login(client, base, "olga", DuplexContainer.OPERATOR_PASSWORD);
+        String admin = login(client, base, "admin", DuplexContainer.ADMIN_PASSWORD);
+
+        // A viewer reads (the real cluster bundle answers) ...
+        await("GET /status as a viewer", () -> {
+            try {
+                return get(client, base + "/status", vera).statusCode() == 200;
+            } catch (Exception e) {
+                return false;
+            }
+        });
+        assertThat(get(client, base + "/status", vera).body()).contains("\"localNode\"", "\"quorate\"");
+        assertThat(get(client, base + "/session", vera).body()).contains("\"role\":\"viewer\"");
+        for (String read : List.of("/nodes", "/groups", "/resources", "/history?last=5", "/audit")) {
+            assertThat(get(client, base + read, vera).statusCode()).as(read).isEqualTo(200);
+        }
+        // ... and cannot switch over, stand by or clean up.
+        HttpResponse<String> denied = post(client, base + "/groups/web/switchover", vera, "{\"node\":\"node2\"}");
+        assertThat(denied.statusCode()).isEqualTo(403);
+        assertThat(denied.body()).contains("vera", "viewer");
+        assertThat(post(client, base + "/nodes/node2/standby", vera, "").statusCode()).isEqualTo(403);
+        assertThat(post(client, base + "/resources/vip/cleanup", vera, "").statusCode()).isEqualTo(403);
+
+        // An operator may: the request reaches the real failover bundle, which names what is unknown.
+        HttpResponse<String> noGroup = post(client, base + "/groups/nosuchgroup/switchover", olga, "");
+        assertThat(noGroup.statusCode()).as(noGroup.body()).isEqualTo(404);
+        assertThat(noGroup.body()).contains("\"field\":\"group\"");
+        HttpResponse<String> noNode = post(client, base + "/nodes/nosuchnode/standby", olga, "{}");
+        assertThat(noNode.statusCode()).as(noNode.body()).isEqualTo(404);
+        assertThat(noNode.body()).contains("\"field\":\"node\"");
+        HttpResponse<String> badField = post(client, base + "/groups/web/switchover", olga, "{\"nod\":\"x\"}");
+        assertThat(badField.statusCode()).isEqualTo(400);
+        assertThat(badField.body()).contains("\"field\":\"nod\"");
+
+        // The shell applies the same roles through the ha command ACL.
+        assertThatThrownBy(() -> ShellAs.execute(sessionFactory, "vera", DuplexContainer.VIEWER_PASSWORD,
+                "ha:switchover web node2")).satisfies(e -> assertThat(e.toString())
+                .containsAnyOf("Insufficient credentials", "Command not found"));
+        assertThat(ShellAs.execute(sessionFactory, "vera", DuplexContainer.VIEWER_PASSWORD, "ha:status"))
+                .contains("Quorum:");
+        assertThatThrownBy(() -> ShellAs.execute(sessionFactory, "olga", DuplexContainer.OPERATOR_PASSWORD,
+                "ha:resource-remove vip")).satisfies(e -> assertThat(e.toString())
+                .containsAnyOf("Insufficient credentials", "Command not found"));
+
+        // Every mutation and refusal is audited, from both channels, with who and from where.
+        String audit = get(client, base + "/audit?last=50", admin).body();
+        assertThat(audit).contains("\"user\":\"vera\",\"source\":\"127.0.0.1\",\"channel\":\"rest\","
+                + "\"operation\":\"switchover\",\"arguments\":\"group=web\",\"success\":false");
+        assertThat(audit).contains("\"user\":\"olga\"", "\"arguments\":\"group=nosuchgroup\"");
+        assertThat(audit).contains("\"channel\":\"shell\",\"operation\":\"ha:switchover\",\"arguments\":\"web node2\"");
+        assertThat(audit).contains("\"operation\":\"ha:resource-remove\"");
+        assertThat(ShellAs.execute(sessionFactory, "vera", DuplexContainer.VIEWER_PASSWORD, "ha:audit -n 20"))
+                .contains("vera from 127.0.0.1 (rest): switchover group=web -> FAILED")
+                .contains("vera from local console (shell): ha:switchover web node2 -> FAILED");
+        Path auditFile = Path.of(System.getProperty("karaf.data"), "duplex", "audit.log");
+        assertThat(Files.readString(auditFile)).contains("ha:switchover");
+
+        // Logout forgets the token.
+        assertThat(post(client, base + "/logout", olga, "").statusCode()).isEqualTo(200);
+        assertThat(get(client, base + "/status", olga).statusCode()).isEqualTo(401);
+
+        // Login rate limit per source address (3 failures configured for this test).
+        List<Integer> codes = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            codes.add(post(client, base + "/login", null, "{\"username\":\"vera\",\"password\":\"wrong\"}")
+                    .statusCode());
+        }
+        assertThat(codes).containsExactly(401, 401, 401, 429);
+        HttpResponse<String> limited = post(client, base + "/login", null,
+                "{\"username\":\"vera\",\"password\":\"" + DuplexContainer.VIEWER_PASSWORD + "\"}");
+        assertThat(limited.statusCode()).isEqualTo(429);
+        assertThat(limited.headers().firstValue("Retry-After")).isPresent();
+    }
+
+    private static String login(HttpClient client, String base, String user, String password) throws Exception {
+        HttpResponse<String> r = post(client, base + "/login", null,
+                "{\"username\":\"" + user + "\",\"password\":\"" + password + "\"}");
+        assertThat(r.statusCode()).as("login " + user + ": " + r.body()).isEqualTo(200);
+        Matcher m = TOKEN.matcher(r.body());
+        assertThat(m.find()).isTrue();
+        return m.group(1);
+    }
+
+    private static HttpClient client(Path keystore, String password) throws Exception {
+        KeyStore ks = KeyStore.getInstance("PKCS12");
+        try (InputStream in = Files.newInputStream(keystore)) {
+            ks.load(in, password.toCharArray());
+        }
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(ks);
+        SSLContext ssl = SSLContext.getInstance("TLS");
+        ssl.init(null, tmf.getTrustManagers(), null);
+        return HttpClient.newBuilder().sslContext(ssl).connectTimeout(Duration.ofSeconds(5)).build();
+    }
+
+    private static HttpResponse<String> get(HttpClient client, String url, String token) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(20)).GET();
+        if (token != null) {
+            b.header("Authorization", "Bearer " + token);
+        }
+        return client.send(b.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+    }
+
+    private static HttpResponse<String> post(HttpClient client, String url, String token, String body)
+            throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(20))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));
+        if (token != null) {
+            b.header("Authorization", "Bearer " + token);
+        }
+        return client.send(b.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+    }
+
+    private static void await(String what, java.util.function.BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + WAIT_MS * 1_000_000L;
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out after " + WAIT_MS + " ms waiting for: " + what);
+            }
+            Thread.sleep(200);
+        }
+    }
+}
