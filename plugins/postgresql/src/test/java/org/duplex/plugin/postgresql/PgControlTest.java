@@ -82,7 +82,7 @@ class PgControlTest {
         assertThat(start.status()).isEqualTo(OcfStatus.ERR_CONFIGURED);
         assertThat(start.reason()).isEqualTo("cannot start: data-dir " + lab.root.resolve("not-mounted")
                 + " does not exist (is its filesystem mounted on this node?)");
-        assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(2));
+        assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(5)); // loose: busy CI
         assertThat(agent.monitor(p, Duration.ofSeconds(5)).status()).isEqualTo(OcfStatus.NOT_RUNNING);
         assertThat(agent.stop(p, Duration.ofSeconds(5)).status()).isEqualTo(OcfStatus.SUCCESS);
 

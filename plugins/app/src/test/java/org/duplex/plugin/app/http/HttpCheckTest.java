@@ -220,7 +220,7 @@ class HttpCheckTest {
         Duration wall = Duration.ofNanos(System.nanoTime() - t0);
         assertThat(s.health()).isEqualTo(Health.UNHEALTHY);
         assertThat(s.reason()).startsWith("no answer from " + url("/slow") + " within ");
-        assertThat(s.elapsed()).isLessThanOrEqualTo(timeout);
+        assertThat(s.elapsed()).isLessThanOrEqualTo(timeout.plusMillis(1000)); // margin: loaded CI scheduling
         assertThat(wall).isLessThan(timeout.plusMillis(1000));
     }
 

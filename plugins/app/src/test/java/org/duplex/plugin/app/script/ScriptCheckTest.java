@@ -104,8 +104,9 @@ class ScriptCheckTest {
         assertThat(s.health()).isEqualTo(Health.UNHEALTHY);
         assertThat(s.reason()).startsWith(dir.resolve("hang.sh") + " monitor did not finish within ")
                 .contains("(killed, with 1 child process)");
-        assertThat(s.elapsed()).isLessThanOrEqualTo(timeout);
-        assertThat(wall).isLessThan(timeout.plusMillis(1000));
+        // killed at its timeout; the margins are for a loaded CI runner's scheduling only
+        assertThat(s.elapsed()).isLessThanOrEqualTo(timeout.plusMillis(1000));
+        assertThat(wall).isLessThan(timeout.plusMillis(3000));
 
         long child = Long.parseLong(Files.readString(pidfile).trim());
         Optional<ProcessHandle> h = ProcessHandle.of(child);
