@@ -109,6 +109,13 @@ public final class DiskLeaseTiebreaker implements Tiebreaker {
     private boolean acquireNeedsNoWait;
     /** The last change this node saw was a write it watched happen, not merely the record found at its first read. */
     private boolean changeWatched;
+    /**
+     * Every node this node has had in its view since it started. A holder never seen in the view did not "leave" it:
+     * at a cold start where both nodes came up as singletons (a JOIN that timed out under load) the other node's
+     * lease is no grounds for a fence — this node has no quorum (wait_for_all) and starts nothing anyway — and
+     * fencing there powered off a healthy peer and left a pair that never formed (SambaShareIT, 2026-12-06).
+     */
+    private final Set<NodeId> everInView = new java.util.HashSet<>();
 
     /** A lease that is never handed over: this node's weight is always 0. */
     public DiskLeaseTiebreaker(NodeId self, LeaseStore store, Duration renewInterval, Duration leaseTime,
@@ -152,6 +159,7 @@ public final class DiskLeaseTiebreaker implements Tiebreaker {
 
     @Override
     public synchronized Verdict evaluate(Set<NodeId> partition, long now) {
+        everInView.addAll(partition);
         // reasons not to wait for the next renew slot: the hung holder just left the view (fence it now), its fence
         // was just confirmed (take the lease now), a new coordinator epoch to carry (the term is established only
         // once the record holds it)
@@ -461,7 +469,7 @@ public final class DiskLeaseTiebreaker implements Tiebreaker {
         NodeId holder = r.holder();
         // only a holder this node saw renewing: a record that never changed since this node started may be left
         // from before a cold start (its holder booting right now), and waiting for it to expire costs nothing then
-        return changeWatched && !holder.equals(self) && !partition.contains(holder)
+        return changeWatched && !holder.equals(self) && !partition.contains(holder) && everInView.contains(holder)
                 && now - lastChangeSeenAt >= fenceStallNanos && Set.of(holder, self).containsAll(r.members());
     }
 

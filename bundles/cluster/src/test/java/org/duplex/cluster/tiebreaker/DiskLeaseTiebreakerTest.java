@@ -218,6 +218,33 @@ class DiskLeaseTiebreakerTest {
         assertThat(t).as("taken the classic way, after lease + margin").isGreaterThanOrEqualTo(1200 * MS);
     }
 
+    /** Two singletons after a timed-out JOIN: B watched A renew but never had A in its view; A stops renewing. */
+    @Test
+    void aHolderNeverSeenInTheViewIsNotFencedAtAColdStart() {
+        MemStore disk = new MemStore();
+        DiskLeaseTiebreaker a = lease(A, disk);
+        DiskLeaseTiebreaker b = lease(B, disk);
+        HandFencing sw = new HandFencing();
+        b.useFencing(sw, Duration.ofMillis(200));
+        long t = 0;
+        while (!a.evaluate(Set.of(A), t).granted()) { // A, alone, takes the lease and renews it while B watches
+            b.evaluate(Set.of(B), t);
+            t += 10 * MS;
+            assertThat(t).isLessThan(3000 * MS);
+        }
+        for (long end = t + 500 * MS; t < end; t += 10 * MS) {
+            a.evaluate(Set.of(A), t);
+            b.evaluate(Set.of(B), t);
+        }
+        // A stops renewing (merging, paused, restarting): B never had A in its view, so nothing was "left"
+        boolean granted = false;
+        for (long end = t + 3000 * MS; t < end && !granted; t += 10 * MS) {
+            granted = b.evaluate(Set.of(B), t).granted();
+        }
+        assertThat(sw.requested).as("a peer never in this node's view is not fenced for its lease").isEmpty();
+        assertThat(granted).as("B takes the lease the classic way, after lease + margin").isTrue();
+    }
+
     @Test
     void aFailedFenceFallsBackToWaitingForTheLeaseToExpire() {
         FencedPair p = new FencedPair(false);
