@@ -180,19 +180,13 @@ public class PostgresqlPluginIT {
         }
     }
 
+    /** As a JAAS-logged-in admin: the ha command ACL refuses a shell session without a login. */
     private String execute(String command) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
-        Session session = sessionFactory.create(new ByteArrayInputStream(new byte[0]), out, out);
         try {
-            session.execute(command);
+            return ShellAs.admin(sessionFactory, command);
         } catch (Exception e) {
-            throw new AssertionError(command + " failed: " + e + "\n" + bytes.toString(StandardCharsets.UTF_8), e);
-        } finally {
-            session.close();
+            throw new AssertionError(command + " failed: " + e, e);
         }
-        out.flush();
-        return bytes.toString(StandardCharsets.UTF_8);
     }
 
     private static void await(String what, BooleanSupplier condition) throws InterruptedException {
