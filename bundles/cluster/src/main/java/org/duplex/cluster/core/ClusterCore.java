@@ -149,6 +149,11 @@ public final class ClusterCore {
         return tiebreaker;
     }
 
+    /** When {@link #tick} next has tiebreaker I/O to do ({@link Long#MAX_VALUE}: none; only two-node mode uses it). */
+    public long nextIoDueNanos() {
+        return settings.twoNode() ? tiebreaker.nextIoDueNanos() : Long.MAX_VALUE;
+    }
+
     /** The engine installed a new view. */
     public synchronized void onView(MembershipView newView) {
         if (!newView.members().contains(self)) {

@@ -24,6 +24,19 @@ public interface Tiebreaker {
 
     String describe();
 
+    /**
+     * When {@link #evaluate} will next do its periodic I/O (a lease renewal or read), on the clock it is given;
+     * {@link Long#MAX_VALUE} when it has none. A caller that ticks rarely while nothing moves aligns its tick to it
+     * instead of ticking at a fraction of the period.
+     */
+    default long nextIoDueNanos() {
+        return Long.MAX_VALUE;
+    }
+
+    /** Releases open files or sockets (the node is stopping). */
+    default void close() {
+    }
+
     /** One line for ha:status: who holds the tiebreaker now as far as this node knows; empty if nothing to add. */
     default String status(long nowNanos) {
         return "";

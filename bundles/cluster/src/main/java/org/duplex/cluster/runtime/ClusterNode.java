@@ -74,7 +74,6 @@ public final class ClusterNode implements AutoCloseable, ReplicatedConfig {
     private ScheduledFuture<?> nextTick;
     private final AtomicBoolean kickQueued = new AtomicBoolean();
     private final long fastTickMs;
-    private final long steadyTickMs;
 
     /** Quiet ticks before the steady interval applies (at the fast interval: 1 s). */
     static final int QUIET_TICKS = 20;
@@ -110,7 +109,6 @@ public final class ClusterNode implements AutoCloseable, ReplicatedConfig {
         this.options = options;
         this.tiebreakerWeight = tiebreakerWeight;
         this.fastTickMs = Math.max(1, options.tickInterval().toMillis());
-        this.steadyTickMs = steadyTick(fastTickMs, options.leaseRenew() == null ? 0 : options.leaseRenew().toMillis());
         Files.createDirectories(options.stateDir());
         if (!Files.isReadable(options.clusterKeyFile())) {
             throw new IOException("cluster key file " + options.clusterKeyFile() + " is missing or unreadable: create it"
@@ -185,15 +183,30 @@ public final class ClusterNode implements AutoCloseable, ReplicatedConfig {
     }
 
     /**
-     * The tick interval while nothing moves: a quorate, settled state unchanged for {@link #QUIET_TICKS} ticks.
-     * Each tick is a wake-up, and wake-ups were most of an idle node's CPU. Safe because everything that matters
-     * arrives as an event that brings the fast interval back at once (a view change, a cluster message, a
-     * confirmed fence: {@link #kick()}), and the disk lease, renewed at the first tick after each renew interval,
-     * still renews well inside its stall limit (2 renew intervals): at most renew + renew/2.
+     * The longest tick interval while nothing moves: a quorate, settled state unchanged for {@link #QUIET_TICKS}
+     * ticks. Each tick is a wake-up, and wake-ups were most of an idle node's CPU. Safe because everything that
+     * matters arrives as an event that brings the fast interval back at once (a view change, a cluster message, a
+     * confirmed fence: {@link #kick()}). A tiebreaker with periodic I/O (the disk lease) gets its tick when that I/O
+     * is due: see {@link #steadyDelay}.
      */
-    static long steadyTick(long fastMs, long leaseRenewMs) {
-        long cap = leaseRenewMs > 0 ? leaseRenewMs / 2 : 250;
-        return Math.max(fastMs, Math.min(250, cap));
+    static final long STEADY_TICK_MS = 250;
+
+    /**
+     * The delay to the next tick while steady: {@link #STEADY_TICK_MS}, or less when the tiebreaker's next I/O is
+     * due sooner, so a lease holder renews at its renew interval (plus the executor's lateness), not at the first
+     * tick after it, and the lease adds no ticks of its own. Rounded up and one millisecond late, so the tick never
+     * comes before the I/O is due; should it find nothing due anyway, the next one is only a fast tick away.
+     */
+    static long steadyDelay(long fastMs, long nowNanos, long ioDueNanos) {
+        if (ioDueNanos == Long.MAX_VALUE) {
+            return Math.max(fastMs, STEADY_TICK_MS);
+        }
+        long untilDue = ioDueNanos - nowNanos;
+        if (untilDue <= 0) {
+            return fastMs;
+        }
+        long ms = (untilDue + 999_999) / 1_000_000 + 1;
+        return Math.max(fastMs, Math.min(STEADY_TICK_MS, ms));
     }
 
     private void schedule(long delayMs) {
@@ -206,7 +219,8 @@ public final class ClusterNode implements AutoCloseable, ReplicatedConfig {
 
     private void tickAndReschedule() {
         tick();
-        schedule(quietTicks >= QUIET_TICKS ? steadyTickMs : fastTickMs);
+        schedule(quietTicks >= QUIET_TICKS
+                ? steadyDelay(fastTickMs, System.nanoTime(), core.nextIoDueNanos()) : fastTickMs);
     }
 
     /** Something happened: tick now and at the fast interval until the state settles again. */
@@ -405,5 +419,6 @@ public final class ClusterNode implements AutoCloseable, ReplicatedConfig {
         }
         execution.close();
         engine.close();
+        core.tiebreaker().close();
     }
 }

@@ -70,6 +70,7 @@ public final class DiskLeaseTiebreaker implements Tiebreaker {
 
     private Phase phase = Phase.NONE;
     private long lastIoAt;
+    private boolean ioStarted;
     private boolean everRead;
     private Optional<LeaseRecord> lastSeen = Optional.empty();
     private long lastChangeSeenAt;
@@ -170,9 +171,21 @@ public final class DiskLeaseTiebreaker implements Tiebreaker {
                 || phase == Phase.HELD && publishedEpoch > writtenEpoch);
         if (!everRead || now - lastIoAt >= renewNanos || early) {
             lastIoAt = now;
+            ioStarted = true;
             doIo(partition, now);
         }
         return peek(partition, now);
+    }
+
+    @Override
+    public void close() {
+        store.close();
+    }
+
+    @Override
+    public synchronized long nextIoDueNanos() {
+        // before the first read every evaluate does I/O; after a failed one, the next is due like a renewal
+        return ioStarted ? lastIoAt + renewNanos : Long.MIN_VALUE;
     }
 
     private void doIo(Set<NodeId> partition, long now) {

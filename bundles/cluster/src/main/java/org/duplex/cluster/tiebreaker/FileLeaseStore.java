@@ -42,6 +42,10 @@ public final class FileLeaseStore implements LeaseStore {
     private final long offset;
     private final List<NodeId> slotOwners;
     private volatile boolean direct = DIRECT != null;
+    /** Guarded by this: the open file, the identity of the file it was opened on, the I/O buffer. */
+    private FileChannel channel;
+    private Object channelKey;
+    private ByteBuffer buffer;
 
     private static final java.nio.file.OpenOption DIRECT = directOption();
 
@@ -61,9 +65,13 @@ public final class FileLeaseStore implements LeaseStore {
         return direct;
     }
 
-    private FileChannel open(StandardOpenOption... options) throws IOException {
+    private FileChannel open(boolean create) throws IOException {
+        java.util.Set<java.nio.file.OpenOption> set = new java.util.HashSet<>(
+                List.of(StandardOpenOption.READ, StandardOpenOption.WRITE));
+        if (create) {
+            set.add(StandardOpenOption.CREATE);
+        }
         if (direct) {
-            java.util.Set<java.nio.file.OpenOption> set = new java.util.HashSet<>(java.util.List.of(options));
             set.add(DIRECT);
             try {
                 return FileChannel.open(path, set);
@@ -73,13 +81,60 @@ public final class FileLeaseStore implements LeaseStore {
                 }
                 // tmpfs and some network file systems refuse O_DIRECT: fall back to buffered I/O + fsync
                 direct = false;
+                set.remove(DIRECT);
             }
         }
-        return FileChannel.open(path, options);
+        return FileChannel.open(path, set);
     }
 
-    private static ByteBuffer block() {
-        return ByteBuffer.allocateDirect(2 * BLOCK).alignedSlice(BLOCK).limit(BLOCK);
+    /**
+     * The open channel, if the path still names the file it was opened on. Opening the file for every block cost
+     * about 30 system calls per renewal (open, fcntl, fstatfs, close, a fresh aligned buffer each time); one stat
+     * keeps the safety of a per-operation open: a lease file replaced or recreated at the same path is reopened,
+     * never read through a stale descriptor of the old one.
+     *
+     * @return null when the file does not exist and {@code create} is false
+     */
+    private FileChannel channel(boolean create) throws IOException {
+        Object key;
+        try {
+            key = java.nio.file.Files.readAttributes(path, java.nio.file.attribute.BasicFileAttributes.class)
+                    .fileKey();
+        } catch (java.nio.file.NoSuchFileException e) {
+            key = null;
+        }
+        if (channel != null && (key == null || !key.equals(channelKey))) {
+            closeChannel();
+        }
+        if (channel == null) {
+            if (key == null && !create) {
+                return null;
+            }
+            channel = open(create);
+            channelKey = java.nio.file.Files.readAttributes(path,
+                    java.nio.file.attribute.BasicFileAttributes.class).fileKey();
+        }
+        return channel;
+    }
+
+    private void closeChannel() {
+        try {
+            if (channel != null) {
+                channel.close();
+            }
+        } catch (IOException e) {
+            // nothing to save: the next operation opens it again
+        }
+        channel = null;
+        channelKey = null;
+    }
+
+    /** The reused aligned buffer, {@code blocks} blocks long (O_DIRECT needs block-aligned memory). */
+    private ByteBuffer buffer(int blocks) {
+        if (buffer == null || buffer.capacity() < blocks * BLOCK) {
+            buffer = ByteBuffer.allocateDirect((blocks + 1) * BLOCK).alignedSlice(BLOCK);
+        }
+        return buffer.clear().limit(blocks * BLOCK);
     }
 
     /** A lease without weight slots (no node can publish a weight, so the lease is never handed over). */
@@ -105,14 +160,22 @@ public final class FileLeaseStore implements LeaseStore {
         return (long) BLOCK * (1 + slotOwners.size());
     }
 
-    private ByteBuffer readBlock(long at) throws IOException {
-        ByteBuffer buf = block();
-        try (FileChannel ch = open(StandardOpenOption.READ)) {
+    /** {@code blocks} blocks from {@code at}, or null when the file does not exist. */
+    private ByteBuffer readBlocks(long at, int blocks) throws IOException {
+        FileChannel ch = channel(false);
+        if (ch == null) {
+            return null;
+        }
+        ByteBuffer buf = buffer(blocks);
+        try {
             while (buf.hasRemaining()) {
                 if (ch.read(buf, at + buf.position()) < 0) {
                     break;
                 }
             }
+        } catch (IOException e) {
+            closeChannel();
+            throw e;
         }
         buf.flip();
         return buf;
@@ -124,24 +187,33 @@ public final class FileLeaseStore implements LeaseStore {
         }
         CRC32 c = new CRC32();
         c.update(body);
-        ByteBuffer buf = block();
+        FileChannel ch = channel(true);
+        ByteBuffer buf = buffer(1);
         buf.put(magic).putInt(format).putInt(body.length).put(body).putLong(c.getValue());
         buf.position(BLOCK);
         buf.flip();
-        try (FileChannel ch = open(StandardOpenOption.WRITE, StandardOpenOption.CREATE)) {
+        try {
             while (buf.hasRemaining()) {
                 ch.write(buf, at + buf.position());
             }
             ch.force(false);
+        } catch (IOException e) {
+            closeChannel();
+            throw e;
         }
     }
 
     @Override
-    public Optional<LeaseRecord> read() throws IOException {
-        if (!java.nio.file.Files.exists(path)) {
+    public synchronized void close() {
+        closeChannel();
+    }
+
+    @Override
+    public synchronized Optional<LeaseRecord> read() throws IOException {
+        ByteBuffer buf = readBlocks(offset, 1);
+        if (buf == null) {
             return Optional.empty(); // a lease file on shared storage not created yet: nobody ever held it
         }
-        ByteBuffer buf = readBlock(offset);
         if (buf.remaining() < MAGIC.length + 4) {
             return Optional.empty();
         }
@@ -181,7 +253,7 @@ public final class FileLeaseStore implements LeaseStore {
     }
 
     @Override
-    public void write(LeaseRecord record) throws IOException {
+    public synchronized void write(LeaseRecord record) throws IOException {
         byte[] body = (record.holder().value() + "\n" + record.counter() + "\n"
                 + record.members().stream().map(NodeId::value).sorted().collect(Collectors.joining(",")) + "\n" + record.epoch())
                 .getBytes(StandardCharsets.UTF_8);
@@ -189,7 +261,7 @@ public final class FileLeaseStore implements LeaseStore {
     }
 
     @Override
-    public void writeWeight(NodeId node, WeightSlot weight) throws IOException {
+    public synchronized void writeWeight(NodeId node, WeightSlot weight) throws IOException {
         int slot = slotOwners.indexOf(node);
         if (slot < 0) {
             throw new IOException("lease at " + this + " has no weight slot for node '" + node + "' (slots for "
@@ -200,14 +272,21 @@ public final class FileLeaseStore implements LeaseStore {
     }
 
     @Override
-    public Map<NodeId, WeightSlot> readWeights() throws IOException {
+    public synchronized Map<NodeId, WeightSlot> readWeights() throws IOException {
         Map<NodeId, WeightSlot> out = new LinkedHashMap<>();
-        if (slotOwners.isEmpty() || !java.nio.file.Files.exists(path)) {
+        if (slotOwners.isEmpty()) {
+            return out;
+        }
+        ByteBuffer all = readBlocks(slotAt(0), slotOwners.size()); // one read for every slot: they are adjacent
+        if (all == null) {
             return out;
         }
         for (int i = 0; i < slotOwners.size(); i++) {
-            long at = slotAt(i);
-            ByteBuffer buf = readBlock(at);
+            int from = i * BLOCK;
+            if (all.limit() <= from) {
+                break; // the file ends before this slot: never written
+            }
+            ByteBuffer buf = all.duplicate().position(from).limit(Math.min(all.limit(), from + BLOCK)).slice();
             if (buf.remaining() < SLOT_MAGIC.length + 4) {
                 continue;
             }

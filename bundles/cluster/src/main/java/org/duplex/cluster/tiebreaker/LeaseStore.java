@@ -27,4 +27,8 @@ public interface LeaseStore {
 
     /** The weights in all slots, by node; a node that never published one is absent. Throws on a torn slot. */
     Map<NodeId, WeightSlot> readWeights() throws IOException;
+
+    /** Releases what the store keeps open; a later operation opens it again. */
+    default void close() {
+    }
 }

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -410,5 +411,36 @@ class DiskLeaseTiebreakerTest {
         assertThatThrownBy(store::read).isInstanceOf(IOException.class).hasMessageContaining("checksum");
         assertThat(Files.size(img)).isEqualTo(8192);
         assertThatThrownBy(() -> new FileLeaseStore(img, 100)).hasMessageContaining("multiple of 4096");
+    }
+
+    /**
+     * The store keeps its file open between operations; a lease file deleted, or replaced by another at the same
+     * path (shared storage remounted, a file restored), must never be read through the old descriptor.
+     */
+    @Test
+    void fileStoreFollowsALeaseFileReplacedAtItsPath(@TempDir Path dir) throws IOException {
+        Path img = dir.resolve("lease.img");
+        FileLeaseStore store = new FileLeaseStore(img, 0, List.of(A, B));
+        LeaseRecord mine = new LeaseRecord(A, 5, Set.of(A, B), 3);
+        store.write(mine);
+        store.writeWeight(B, new WeightSlot(2, 9));
+        assertThat(store.read()).contains(mine);
+
+        Files.delete(img);
+        assertThat(store.read()).as("deleted under an open descriptor").isEmpty();
+        assertThat(store.readWeights()).isEmpty();
+
+        LeaseRecord theirs = new LeaseRecord(B, 1, Set.of(B), 4);
+        Path other = dir.resolve("replacement.img");
+        FileLeaseStore writer = new FileLeaseStore(other, 0, List.of(A, B));
+        writer.write(theirs);
+        writer.writeWeight(A, new WeightSlot(1, 1));
+        writer.close();
+        store.write(mine); // recreates the file at the path...
+        Files.move(other, img, java.nio.file.StandardCopyOption.REPLACE_EXISTING); // ...which is then replaced
+        assertThat(store.read()).contains(theirs);
+        assertThat(store.readWeights()).containsOnlyKeys(A).containsEntry(A, new WeightSlot(1, 1));
+        store.close();
+        assertThat(store.read()).as("reopened after close").contains(theirs);
     }
 }
