@@ -101,6 +101,9 @@ public final class Executor implements AutoCloseable {
         this.stopUnconfirmed = stopUnconfirmed;
     }
 
+    /** Guarded by epochLock: why this node is ending itself (only stops run), or null. */
+    private String sealedFor;
+
     public FencingEpoch newestEpoch() {
         synchronized (epochLock) {
             return newestEpoch;
@@ -116,10 +119,28 @@ public final class Executor implements AutoCloseable {
         }
     }
 
+    /**
+     * This node is ending itself (a poison pill): from now on only stops run; every other operation is refused, so
+     * nothing is started again in the moment between the stops and the end of the process.
+     */
+    public void seal(String why) {
+        synchronized (epochLock) {
+            sealedFor = why;
+        }
+    }
+
     /** Queues an operation behind any other operation on the same resource; the future completes with its report. */
     public CompletableFuture<Report> submit(Operation op) {
         ResourceId id = op.resource().id();
         synchronized (epochLock) {
+            if (sealedFor != null && op.kind() != Operation.Kind.STOP) {
+                String why = "refused " + op.kind().name().toLowerCase() + " of " + id + ": this node is ending"
+                        + " itself (" + sealedFor + ")";
+                LOG.warn(why);
+                history.add(entry(op, History.Kind.REFUSED, why));
+                return CompletableFuture.completedFuture(report(op, "refused",
+                        OperationResult.of(OcfStatus.ERR_PERM, why, Duration.ZERO), ResourceState.UNKNOWN, false));
+            }
             if (op.epoch().isOlderThan(newestEpoch)) {
                 String why = "refused " + op.kind().name().toLowerCase() + " of " + id + ": ordered under "
                         + op.epoch() + " but " + newestEpoch + " is newer (stale coordinator)";

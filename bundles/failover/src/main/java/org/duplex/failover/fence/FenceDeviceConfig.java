@@ -78,7 +78,7 @@ public record FenceDeviceConfig(String name, String type, List<NodeId> nodes, Du
         }
         String type = str(props, "type").toLowerCase(Locale.ROOT);
         if (type.isBlank()) {
-            problems.add("type is missing (type = exec or type = ipmi)");
+            problems.add("type is missing (type = exec, ipmi or sbd)");
         }
         List<NodeId> nodes = new ArrayList<>();
         for (String n : str(props, "nodes").split(",")) {

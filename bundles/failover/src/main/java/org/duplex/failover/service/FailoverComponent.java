@@ -330,12 +330,18 @@ public class FailoverComponent implements FailoverService, PeerLivenessListener,
         }
     }
 
+    @Override
+    public void stopEverythingBeforeTheEnd(String why) {
+        executor.seal(why);
+        stopLocalGroups("this node is ending itself: " + why);
+    }
+
     /**
      * Karaf is shutting down: its heartbeat stops, and a peer will soon start our groups, so they must not run
      * here any more. Stops every group running on this node in reverse order, each stop bounded by its timeout
      * (escalated by the executor like any stop).
      */
-    private void stopLocalGroups() {
+    private void stopLocalGroups(String reason) {
         FailoverConfig config = store.load();
         Map<ResourceId, ResourceState> mine = table.states().getOrDefault(local, Map.of());
         for (ResourceGroup g : config.groups()) {
@@ -347,7 +353,7 @@ public class FailoverComponent implements FailoverService, PeerLivenessListener,
                 }
                 try {
                     Report rep = executor.submit(new Operation(Operation.Kind.STOP, r, Optional.of(g.id()),
-                            executor.newestEpoch(), "Karaf is shutting down on " + local)).get(
+                            executor.newestEpoch(), reason)).get(
                             r.timeouts().stop().multipliedBy(2).plus(r.timeouts().monitor()).toMillis() + 5000,
                             TimeUnit.MILLISECONDS);
                     LOG.info("shutdown: {} on {} -> {}", id, local, rep.state());
@@ -392,7 +398,7 @@ public class FailoverComponent implements FailoverService, PeerLivenessListener,
     @Deactivate
     void deactivate() throws Exception {
         if (shuttingDown()) {
-            stopLocalGroups();
+            stopLocalGroups("Karaf is shutting down on " + local);
         }
         if (quorumHandle != null) {
             quorumHandle.close();

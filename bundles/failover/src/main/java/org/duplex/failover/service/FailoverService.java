@@ -94,4 +94,11 @@ public interface FailoverService {
     default List<FenceResult> fence(NodeId node, FenceAction action) throws InterruptedException {
         throw new IllegalArgumentException("no fencing devices on this node");
     }
+
+    /**
+     * This node is ending itself (an SBD poison pill): refuse every operation but stops from now on, and stop
+     * every resource running here, each bounded by its stop timeout. Returns when the stops ended.
+     */
+    default void stopEverythingBeforeTheEnd(String why) {
+    }
 }

@@ -44,6 +44,9 @@ public class FenceDeviceComponent implements FenceDevice {
         } else if (device instanceof IpmiFenceDevice ipmi) {
             ipmi.problem().ifPresent(p -> LOG.warn("fencing device {}: {}; every fence through it will fail",
                     device.name(), p));
+        } else if (device instanceof org.duplex.failover.fence.sbd.SbdFenceDevice sbd) {
+            sbd.problem().ifPresent(p -> LOG.warn("fencing device {}: {}; fences through it fail until it is",
+                    device.name(), p));
         }
     }
 

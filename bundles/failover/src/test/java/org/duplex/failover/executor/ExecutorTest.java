@@ -88,6 +88,20 @@ class ExecutorTest {
         assertThat(reports).hasSize(2);
     }
 
+    /** A node ending itself (SBD pill) stops what runs and starts nothing again before the process ends. */
+    @Test
+    void aSealedExecutorStillStopsButRefusesEveryStartAndProbe() throws Exception {
+        result(executor.submit(op(Operation.Kind.START, app, 1)));
+        executor.seal("poison pill");
+        Report start = result(executor.submit(op(Operation.Kind.START, app, 2)));
+        assertThat(start.result().status()).isEqualTo(OcfStatus.ERR_PERM);
+        assertThat(start.result().reason()).contains("this node is ending itself (poison pill)");
+        assertThat(result(executor.submit(op(Operation.Kind.PROBE, app, 2))).result().status())
+                .isEqualTo(OcfStatus.ERR_PERM);
+        Report stop = result(executor.submit(op(Operation.Kind.STOP, app, 2)));
+        assertThat(stop.state()).isEqualTo(ResourceState.STOPPED);
+    }
+
     @Test
     void startThatHangsTimesOutOnTheSchedulersClock() throws Exception {
         agent.hangStart = true;
