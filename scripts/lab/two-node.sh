@@ -15,6 +15,9 @@
 #                         namespace on a management network (br2: BMCs 10.77.3.101/.102, nodes' eth2 10.77.3.1/.2),
 #                         whose chassis power control is wired to the lab (power off = `kill NODE`, the status =
 #                         whether NODE's JVM runs); the nodes' only fence device is then `type = ipmi` (ipmitool)
+#                         With DUPLEX_LAB_FENCE=sbd: no device outside the nodes, only a poison-pill area on the shared
+#                         disk ($LAB/sbd.img, zeros the nodes' watchers initialise; watchdog timeout 1 s, msgwait 2 s,
+#                         no hardware watchdog here); the nodes' only fence device is then `type = sbd`
 #
 # The group `web` = VIP + a small HTTP service answering "served by nodeN" runs on node1 first.
 # Used by `scripts/demo.sh` (the run command), the failover benchmark and itests/TwoNodeFailoverIT, so the demo is
@@ -41,7 +44,7 @@
 #   two-node.sh probe start FILE | probe stop   client probe: connects to the VIP every 10 ms (lab/probe.py)
 #
 # Env: DUPLEX_LAB_PREFIX (namespace prefix, default dxl-), DUPLEX_LAB_DIR (default /var/tmp/duplex-lab),
-#      DUPLEX_LAB_FENCE (switch, the default, or ipmi)
+#      DUPLEX_LAB_FENCE (switch, the default, ipmi or sbd)
 set -euo pipefail
 
 P=${DUPLEX_LAB_PREFIX:-dxl-}
@@ -51,7 +54,7 @@ HERE="$ROOT/scripts/lab"
 VIP=10.77.1.50
 SW=${P}sw
 FENCE=${DUPLEX_LAB_FENCE:-switch}
-case "$FENCE" in switch|ipmi) ;; *) echo "two-node: DUPLEX_LAB_FENCE must be switch or ipmi, was '$FENCE'" >&2; exit 2 ;; esac
+case "$FENCE" in switch|ipmi|sbd) ;; *) echo "two-node: DUPLEX_LAB_FENCE must be switch, ipmi or sbd, was '$FENCE'" >&2; exit 2 ;; esac
 NODES=(node1 node2)
 
 die() { echo "two-node: $*" >&2; exit 1; }
@@ -132,6 +135,7 @@ net_up() {
     echo $! >"$LAB/socat.pid"
     wait_for 10 "the serial pty pair" test -e "$LAB/tty2"
     rm -f "$LAB/lease.img"; truncate -s 1M "$LAB/lease.img" # zeroed: no record left from an earlier lab
+    rm -f "$LAB/sbd.img"; [ "$FENCE" = sbd ] && truncate -s 1M "$LAB/sbd.img" # blank SBD area (DUPLEX_LAB_FENCE=sbd)
     data_disks_up
     # --- the fence device: both nodes' ports on both switches
     cat >"$LAB/fence.sh" <<EOF
@@ -252,6 +256,11 @@ EOF
         if [ "$FENCE" = ipmi ]; then
             printf 'type = ipmi\nnodes = node1,node2\nbmc.node1 = 10.77.3.101\nbmc.node2 = 10.77.3.102\nuser = fence\npassword.file = %s\nprivilege = operator\nlan.timeout = 1s\nretries = 1\npoll.interval = 250ms\ntimeout = 10s\n' \
                 "$LAB/ipmi.pass" >"$h/etc/org.duplex.failover.fence-ipmi.cfg"
+        elif [ "$FENCE" = sbd ]; then
+            printf 'type = sbd\nnodes = node1,node2\ndevice = %s\nsender = %s\ntimeout = 10s\n' \
+                "$LAB/sbd.img" "$n" >"$h/etc/org.duplex.failover.fence-sbd.cfg"
+            printf 'node.id = %s\ndevice = %s\nnodes = node1,node2\nwatchdog.timeout = 1s\nmsgwait = 2s\n' \
+                "$n" "$LAB/sbd.img" >"$h/etc/org.duplex.failover.sbd.cfg"
         else
             printf 'type = exec\ncommand = %s\nnodes = node1,node2\ntimeout = 10s\n' \
                 "$LAB/fence.sh" >"$h/etc/org.duplex.failover.fence-switch.cfg"

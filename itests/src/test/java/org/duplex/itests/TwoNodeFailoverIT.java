@@ -11,8 +11,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.duplex.itests.lab.ProcessCpu;
 import org.duplex.itests.lab.TwoNodeLab;
@@ -57,7 +55,10 @@ class TwoNodeFailoverIT {
 
     /** Per JVM, over 30 s; a spinning thread alone is 50-100 %. The goal is 2 % (see the idle test); 2026-12-06 CI
      * measured 4.9-5.4 % with the web feature at boot, so the spin catcher sits at 8 % until issue 12 brings it down. */
-    private static final double IDLE_LIMIT_PERCENT = 25.0;
+    private static final double IDLE_LIMIT_PERCENT = 2.0;
+    private static final double SPIN_LIMIT_PERCENT = 25.0;
+    private static final double QUIET_OTHERS_PERCENT = 25.0;
+    private static final double WAKEUP_BUDGET_PER_SECOND = 150;
 
     private TwoNodeLab lab;
     private final List<String> record = new ArrayList<>();
@@ -130,7 +131,7 @@ class TwoNodeFailoverIT {
     @Test
     @Order(3)
     void cuttingOnlyTheInterconnectWhileTheSerialLinkLivesCausesNoFailover() throws Exception {
-        try (var probe = lab.probe("s4 cut"); var watch = new VipWatch()) {
+        try (var probe = lab.probe("s4 cut"); var watch = lab.watchVip()) {
             String since = now();
             lab.run("cut", "node1");
             await("node2 sees node1 alive on the serial link only").atMost(Duration.ofSeconds(30))
@@ -156,7 +157,7 @@ class TwoNodeFailoverIT {
     @Test
     @Order(4)
     void freezingTheActiveNodeNeverLeavesTwoNodesServingTheVip() throws Exception {
-        try (var probe = lab.probe("s5 freeze"); var watch = new VipWatch()) {
+        try (var probe = lab.probe("s5 freeze"); var watch = lab.watchVip()) {
             lab.run("freeze", "node1");
             awaitServedBy("node2", "node2 fences the frozen node1 and takes over");
             assertThat(lab.fenceStatus("node1")).as("node1's switch ports after the takeover").isEqualTo("off");
@@ -220,12 +221,14 @@ class TwoNodeFailoverIT {
     }
 
     /**
-     * After the day's failovers, switchovers, freezes and rejoins, an idle pair must be idle. JGroups 5.5.2's
-     * per-destination bundler spun a whole core per node here after a view change; this check catches such a spin,
-     * whatever its cause. The limit is 25 % of a core per JVM over 30 s, not the 2 % the runtime-health issue asks
-     * for: the active node still idles at 1.9-2.6 % here (lease I/O, monitors, heartbeat senders, and the JIT,
-     * which keeps compiling for minutes at an idle node's call rates), the standby at 1.2-1.8 %. The figures and
-     * the busiest threads are printed; the 2 % goal stays open until the active node meets it with margin.
+     * After the day's failovers, switchovers, freezes and rejoins, an idle pair must be idle: at most 2 % of a core
+     * per JVM over 30 s (issue 12). JGroups 5.5.2's per-destination bundler once spun a whole core per node here
+     * after a view change. A JVM's CPU time per wake-up grows with the load around it (measured: the same idle
+     * node at 2.6 % beside a quiet machine, 5 % beside two Maven builds, 15 % beside a full test run), so the 2 %
+     * is judged when the rest of the machine was quiet during the window (under a quarter of a core); on a busy
+     * machine only a spin (25 %) fails, and the line says the goal was not judged. The wake-ups (voluntary context
+     * switches), which do not depend on the load, are always held to a budget: about 100 a second per node today
+     * (two heartbeat links at 10 frames a second each way, the lease, JGroups' timers), 150 allowed.
      */
     @Test
     @Order(7)
@@ -236,19 +239,37 @@ class TwoNodeFailoverIT {
         for (String n : List.of("node1", "node2")) {
             before.put(n, ProcessCpu.snapshot(lab.jvmPid(n)));
         }
+        long machineBefore = ProcessCpu.machineBusyTicks();
+        long t0 = System.nanoTime();
         Thread.sleep(30_000);
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        Map<String, ProcessCpu.Snapshot> after = new LinkedHashMap<>();
+        for (var e : before.entrySet()) {
+            after.put(e.getKey(), ProcessCpu.snapshot(e.getValue().pid()));
+        }
+        long jvmTicks = 0;
+        for (var e : before.entrySet()) {
+            jvmTicks += after.get(e.getKey()).ticks() - e.getValue().ticks();
+        }
+        double othersPercent = (ProcessCpu.machineBusyTicks() - machineBefore - jvmTicks) * 0.01 / seconds * 100;
+        boolean quiet = othersPercent < QUIET_OTHERS_PERCENT;
+        double limit = quiet ? IDLE_LIMIT_PERCENT : SPIN_LIMIT_PERCENT;
+        record.add(String.format("idle check: the rest of the machine used %.1f %% of a core: %s", othersPercent,
+                quiet ? "quiet, the 2 % goal is judged" : "busy, only a spin (25 %) fails; the 2 % goal was NOT judged"));
         List<String> over = new ArrayList<>();
         for (var e : before.entrySet()) {
-            var after = ProcessCpu.snapshot(e.getValue().pid());
-            double pct = after.percentOfACoreSince(e.getValue());
-            String line = String.format("idle %s: %.2f %% of a core over 30 s; busiest threads %s", e.getKey(), pct,
-                    after.busiestSince(e.getValue(), 6));
+            ProcessCpu.Snapshot a = after.get(e.getKey());
+            double pct = a.percentOfACoreSince(e.getValue());
+            double wakeups = a.wakeupsPerSecondSince(e.getValue());
+            String line = String.format("idle %s: %.2f %% of a core, %.0f wake-ups/s over 30 s; busiest threads %s",
+                    e.getKey(), pct, wakeups, a.busiestSince(e.getValue(), 6));
             record.add(line);
-            if (pct > IDLE_LIMIT_PERCENT) {
+            if (pct > limit || wakeups > WAKEUP_BUDGET_PER_SECOND) {
                 over.add(line);
             }
         }
-        assertThat(over).as("idle JVMs over " + IDLE_LIMIT_PERCENT + " % of a core").isEmpty();
+        assertThat(over).as("idle JVMs over " + limit + " % of a core or " + WAKEUP_BUDGET_PER_SECOND
+                + " wake-ups a second").isEmpty();
     }
 
     /**
@@ -268,7 +289,7 @@ class TwoNodeFailoverIT {
         awaitBothInView();
         String active = lab.served();
         String other = active.equals("node1") ? "node2" : "node1";
-        try (var watch = new VipWatch()) {
+        try (var watch = lab.watchVip()) {
             List<String> missed = new ArrayList<>();
             String caught = null;
             for (int ms : new int[] {900, 1300, 2000}) {
@@ -550,46 +571,4 @@ class TwoNodeFailoverIT {
         }
     }
 
-    /**
-     * Samples every 50 ms which nodes could answer at the VIP: the address on their LAN interface while their
-     * switch port is up. Records every moment two nodes could.
-     */
-    private final class VipWatch implements AutoCloseable {
-        private final AtomicBoolean running = new AtomicBoolean(true);
-        private final List<String> both = new CopyOnWriteArrayList<>();
-        private final Thread thread;
-
-        VipWatch() {
-            thread = new Thread(() -> {
-                while (running.get()) {
-                    try {
-                        boolean n1 = lab.servesVip("node1");
-                        boolean n2 = lab.servesVip("node2");
-                        if (n1 && n2) {
-                            both.add(java.time.LocalTime.now().toString());
-                        }
-                        Thread.sleep(50);
-                    } catch (InterruptedException e) {
-                        return;
-                    } catch (Exception e) {
-                        both.add("watch failed: " + e);
-                        return;
-                    }
-                }
-            }, "vip-watch");
-            thread.setDaemon(true);
-            thread.start();
-        }
-
-        List<String> stop() throws InterruptedException {
-            running.set(false);
-            thread.join(5000);
-            return List.copyOf(both);
-        }
-
-        @Override
-        public void close() throws InterruptedException {
-            stop();
-        }
-    }
 }

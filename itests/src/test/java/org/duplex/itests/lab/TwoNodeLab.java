@@ -236,4 +236,54 @@ public final class TwoNodeLab {
             Files.deleteIfExists(out);
         }
     }
+
+    /** Starts sampling, every 50 ms, which nodes could answer at the VIP. */
+    public VipWatch watchVip() {
+        return new VipWatch();
+    }
+
+    /**
+     * Samples every 50 ms which nodes could answer at the VIP: the address on their LAN interface while their
+     * switch port is up. Records every moment two nodes could.
+     */
+    public final class VipWatch implements AutoCloseable {
+        private final java.util.concurrent.atomic.AtomicBoolean running =
+                new java.util.concurrent.atomic.AtomicBoolean(true);
+        private final List<String> both = new java.util.concurrent.CopyOnWriteArrayList<>();
+        private final Thread thread;
+
+        private VipWatch() {
+            thread = new Thread(() -> {
+                while (running.get()) {
+                    try {
+                        boolean n1 = servesVip("node1");
+                        boolean n2 = servesVip("node2");
+                        if (n1 && n2) {
+                            both.add(java.time.LocalTime.now().toString());
+                        }
+                        Thread.sleep(50);
+                    } catch (InterruptedException e) {
+                        return;
+                    } catch (Exception e) {
+                        both.add("watch failed: " + e);
+                        return;
+                    }
+                }
+            }, "vip-watch");
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        /** Stops sampling; the moments both nodes could answer. */
+        public List<String> stop() throws InterruptedException {
+            running.set(false);
+            thread.join(5000);
+            return List.copyOf(both);
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            stop();
+        }
+    }
 }
