@@ -63,7 +63,7 @@ class SbdFencingIT {
     @Test
     @Order(1)
     void anOperatorsPillEndsTheNodeWhichDropsItsVipFirstAndTheFenceWaitsMsgwait() throws Exception {
-        awaitServedBy("node1");
+        lab.awaitServedBy("node1", "node1 serves web");
         long pid1 = lab.jvmPid("node1");
         try (var probe = lab.probe("sbd pill"); var watch = lab.watchVip()) {
             long t0 = System.nanoTime();
@@ -74,7 +74,7 @@ class SbdFencingIT {
             await("node1's JVM ends itself").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
                     .until(() -> !running(pid1));
             assertThat(lab.hasVip("node1")).as("node1 dropped its VIP before ending").isFalse();
-            awaitServedBy("node2");
+            lab.awaitServedBy("node2", "node2 serves web");
             TwoNodeLab.Report seen = probe.stop();
             record.add("pill of node1 by the operator: fence command " + fenceMs + " ms; client saw "
                     + seen.answeredBy() + " " + seen.outages());
@@ -90,7 +90,7 @@ class SbdFencingIT {
     @Order(2)
     void theNodeStartedAgainClearsThePillOfItsPreviousRunAndRejoins() throws Exception {
         lab.run("start", "node1");
-        awaitBothInView();
+        lab.awaitBothInView();
         String log = Files.readString(lab.dir().resolve("node1/data/log/karaf.log"));
         assertThat(log).contains("found a poison pill").contains("that run is gone, so it is cleared");
         assertThat(lab.client("node2", "ha:fence --action status node1")).contains("node1's slot is clear");
@@ -102,7 +102,7 @@ class SbdFencingIT {
     void aPowerCutOfTheActiveNodeIsFencedThroughThePill() throws Exception {
         try (var probe = lab.probe("sbd power cut"); var watch = lab.watchVip()) {
             lab.run("kill", "node2");
-            awaitServedBy("node1");
+            lab.awaitServedBy("node1", "node1 serves web");
             TwoNodeLab.Report seen = probe.stop();
             record.add("power cut of node2: client saw " + seen.answeredBy() + " " + seen.outages());
             assertThat(seen.answeredBy()).containsExactly("node2", "node1");
@@ -122,26 +122,5 @@ class SbdFencingIT {
         }
     }
 
-    private void awaitServedBy(String node) {
-        String[] last = {""};
-        try {
-            await(node + " serves web").atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(200)).until(() -> {
-                last[0] = lab.served();
-                return node.equals(last[0]);
-            });
-        } catch (org.awaitility.core.ConditionTimeoutException e) {
-            throw new AssertionError(node + " does not serve web; last answer: " + last[0] + "\n" + lab.diagnostics(),
-                    e);
-        }
-    }
 
-    private void awaitBothInView() {
-        for (String n : List.of("node1", "node2")) {
-            await(n + " quorate with both nodes in view").atMost(Duration.ofMinutes(2))
-                    .pollInterval(Duration.ofSeconds(1)).until(() -> {
-                        String s = lab.client(n, "ha:status");
-                        return s.contains("Quorum:      yes") && s.contains("Votes:       2 of 2");
-                    });
-        }
-    }
 }

@@ -89,7 +89,7 @@ class TwoNodeFailoverIT {
         assertThat(lab.served()).isEqualTo("node1");
         try (var probe = lab.probe("s1 kill node1")) {
             lab.run("kill", "node1");
-            awaitServedBy("node2", "node2 takes the service over at the same VIP");
+            lab.awaitServedBy("node2", "node2 takes the service over at the same VIP");
             TwoNodeLab.Report seen = probe.stop();
             note("scenario 1: unplanned failover (node1 link down + SIGKILL)", seen);
             assertThat(seen.answeredBy()).containsExactly("node1", "node2");
@@ -98,7 +98,7 @@ class TwoNodeFailoverIT {
         try (var probe = lab.probe("s1b rejoin")) {
             String since = now();
             lab.run("start", "node1");
-            awaitBothInView();
+            lab.awaitBothInView();
             assertThat(lab.served()).isEqualTo("node2");
             TwoNodeLab.Report seen = probe.stop();
             note("scenario 1b: node1 rejoins", seen);
@@ -117,7 +117,7 @@ class TwoNodeFailoverIT {
             String out = lab.client(other, "ha:switchover web node1");
             assertThat(out).contains("forwarded to the coordinator " + coordinator)
                     .contains("web switched over from node2 to node1");
-            awaitServedBy("node1", "node1 serves after the switchover");
+            lab.awaitServedBy("node1", "node1 serves after the switchover");
             TwoNodeLab.Report seen = probe.stop();
             note("scenario 2: planned switchover node2 -> node1 typed on " + other + " (Duplex reported: "
                     + out.lines().filter(l -> l.contains("switched over")).findFirst().orElse(firstLine(out)) + ")",
@@ -143,7 +143,7 @@ class TwoNodeFailoverIT {
                             && lab.client("node2", "ha:status").contains("Quorum:      NO"));
             assertThat(lab.served()).isEqualTo("node1");
             lab.run("heal", "node1");
-            awaitBothInView();
+            lab.awaitBothInView();
             TwoNodeLab.Report seen = probe.stop();
             note("scenario 4: interconnect cut, serial up (expect none)", seen);
             assertThat(seen.answeredBy()).containsExactly("node1");
@@ -157,14 +157,14 @@ class TwoNodeFailoverIT {
     void freezingTheActiveNodeNeverLeavesTwoNodesServingTheVip() throws Exception {
         try (var probe = lab.probe("s5 freeze"); var watch = lab.watchVip()) {
             lab.run("freeze", "node1");
-            awaitServedBy("node2", "node2 fences the frozen node1 and takes over");
+            lab.awaitServedBy("node2", "node2 fences the frozen node1 and takes over");
             assertThat(lab.fenceStatus("node1")).as("node1's switch ports after the takeover").isEqualTo("off");
             lab.run("thaw", "node1");
             // node1 wakes up cut off by the fence: its lease has expired on its own clock, it must give up the VIP.
             await("the thawed node1 drops the VIP").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
                     .until(() -> !lab.hasVip("node1"));
             lab.run("fence", "on", "node1"); // the operator unfences it after checking it
-            awaitBothInView();
+            lab.awaitBothInView();
             assertThat(lab.served()).isEqualTo("node2");
             TwoNodeLab.Report seen = probe.stop();
             note("scenario 5: node1 frozen (SIGSTOP), fenced, resumed", seen);
@@ -186,7 +186,7 @@ class TwoNodeFailoverIT {
                 assertThat(lab.client("node2", "ha:history web")).contains("web restarted on node2");
             }
             lab.run("kill-app", "node2");
-            awaitServedBy("node1", "the third failure moves web to node1 (migration-threshold=3)");
+            lab.awaitServedBy("node1", "the third failure moves web to node1 (migration-threshold=3)");
             TwoNodeLab.Report seen = probe.stop();
             note("scenario 3: service killed 3 times (2 local restarts, then failover)", seen);
             assertThat(seen.answeredBy()).containsExactly("node2", "node1");
@@ -202,7 +202,7 @@ class TwoNodeFailoverIT {
     @Test
     @Order(6)
     void aPauseJustBelowTheDeadTimeChangesNothing() throws Exception {
-        awaitBothInView();
+        lab.awaitBothInView();
         String active = lab.served();
         String since = now();
         Map<String, String> epochs = epochs();
@@ -231,7 +231,7 @@ class TwoNodeFailoverIT {
     @Test
     @Order(7)
     void anIdlePairUsesAlmostNoCpu() throws Exception {
-        awaitBothInView();
+        lab.awaitBothInView();
         awaitJitSettled();
         Map<String, ProcessCpu.Snapshot> before = new LinkedHashMap<>();
         for (String n : List.of("node1", "node2")) {
@@ -282,7 +282,7 @@ class TwoNodeFailoverIT {
     @Test
     @Order(8)
     void aPauseJustAboveTheDeadTimeGetsTheNodeFenced() throws Exception {
-        awaitBothInView();
+        lab.awaitBothInView();
         String active = lab.served();
         String other = active.equals("node1") ? "node2" : "node1";
         try (var watch = lab.watchVip()) {
@@ -297,7 +297,7 @@ class TwoNodeFailoverIT {
                     caught = ms + " ms";
                     break;
                 } catch (org.awaitility.core.ConditionTimeoutException notCaught) {
-                    awaitBothInView();
+                    lab.awaitBothInView();
                     assertThat(startsAndStops(since)).as("decisions after a " + ms + " ms pause that was not fenced")
                             .isEmpty();
                     missed.add(ms + " ms");
@@ -312,7 +312,7 @@ class TwoNodeFailoverIT {
                     + other + (missed.isEmpty() ? "" : "; shorter pauses not caught, and harmless: " + missed));
         }
         lab.run("fence", "on", active); // the operator unfences it after checking it
-        awaitBothInView();
+        lab.awaitBothInView();
     }
 
     /**
@@ -326,7 +326,7 @@ class TwoNodeFailoverIT {
     @Test
     @Order(9)
     void aNodeThatLosesItsPublicNetworkGivesUpTheGroup() throws Exception {
-        awaitBothInView();
+        lab.awaitBothInView();
         String installed = lab.client("node1", "ha:plugin-install duplex-plugin-ping");
         assertThat(installed).as("ha:plugin-install's per-node report").contains("node1", "node2")
                 .doesNotContain("FAILED", "UNREACHABLE");
@@ -352,7 +352,7 @@ class TwoNodeFailoverIT {
         long t0 = System.nanoTime();
         lab.run("cut-lan", active);
         try {
-            awaitServedBy(other, other + " takes web once " + active + " cannot reach the LAN's gateway");
+            lab.awaitServedBy(other, other + " takes web once " + active + " cannot reach the LAN's gateway");
             long ms = (System.nanoTime() - t0) / 1_000_000;
             record.add("node-health monitor (ping, interval 1 s x count 2): " + active + "'s public port cut, web"
                     + " served by " + other + " after " + ms + " ms (goal 3000 ms)");
@@ -383,7 +383,7 @@ class TwoNodeFailoverIT {
     @Test
     @Order(10)
     void aPluginMonitorRestartsInPlaceThenMovesAtTheThreshold() throws Exception {
-        awaitBothInView();
+        lab.awaitBothInView();
         String installed = lab.client("node1", "ha:plugin-install duplex-plugin-app");
         assertThat(installed).contains("node1", "node2").doesNotContain("FAILED", "UNREACHABLE");
         String active = lab.served();
@@ -409,7 +409,7 @@ class TwoNodeFailoverIT {
         String since = now();
         Files.writeString(flag, active.equals("node1") ? "10.77.1.1" : "10.77.1.2");
         try {
-            awaitServedBy(other, "web moves to " + other + " at the third monitor failure on " + active);
+            lab.awaitServedBy(other, "web moves to " + other + " at the third monitor failure on " + active);
         } finally {
             Files.deleteIfExists(flag);
         }
@@ -439,7 +439,7 @@ class TwoNodeFailoverIT {
     @Test
     @Order(11)
     void aFullDataDiskMovesTheGroupToTheOtherNode() throws Exception {
-        awaitBothInView();
+        lab.awaitBothInView();
         String installed = lab.client("node1", "ha:plugin-install duplex-plugin-os");
         assertThat(installed).contains("node1", "node2").doesNotContain("FAILED", "UNREACHABLE");
         for (String n : List.of("node1", "node2")) {
@@ -461,7 +461,7 @@ class TwoNodeFailoverIT {
         long t0 = System.nanoTime();
         lab.run("fill-disk", active);
         try {
-            awaitServedBy(other, other + " takes web once " + active + "'s data disk is full");
+            lab.awaitServedBy(other, other + " takes web once " + active + "'s data disk is full");
             record.add("node-health monitor (disk, interval 1 s x count 2): " + active + "'s data disk filled, web"
                     + " served by " + other + " after " + (System.nanoTime() - t0) / 1_000_000 + " ms");
             assertThat(lab.client(other, "ha:history -n 200 web")).contains("fails a node-health check of web")
@@ -545,26 +545,6 @@ class TwoNodeFailoverIT {
         return s.lines().findFirst().orElse("").trim();
     }
 
-    private void awaitServedBy(String node, String what) {
-        String[] last = {""};
-        try {
-            await(what).atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(200)).until(() -> {
-                last[0] = lab.served();
-                return node.equals(last[0]);
-            });
-        } catch (org.awaitility.core.ConditionTimeoutException e) {
-            throw new AssertionError(what + "; last answer: " + last[0] + "\n" + lab.diagnostics(), e);
-        }
-    }
 
-    private void awaitBothInView() {
-        for (String n : List.of("node1", "node2")) {
-            await(n + " quorate with both nodes in view").atMost(Duration.ofMinutes(2))
-                    .pollInterval(Duration.ofSeconds(1)).until(() -> {
-                        String s = lab.client(n, "ha:status");
-                        return s.contains("Quorum:      yes") && s.contains("Votes:       2 of 2");
-                    });
-        }
-    }
 
 }

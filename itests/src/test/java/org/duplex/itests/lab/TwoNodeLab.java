@@ -286,4 +286,29 @@ public final class TwoNodeLab {
             stop();
         }
     }
+
+    /** Waits (at most 2 minutes) until {@code node} answers at the VIP; the failure names the last answer. */
+    public void awaitServedBy(String node, String what) {
+        String[] last = {""};
+        try {
+            org.awaitility.Awaitility.await(what).atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> {
+                        last[0] = served();
+                        return node.equals(last[0]);
+                    });
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            throw new AssertionError(what + "; last answer: " + last[0] + "\n" + diagnostics(), e);
+        }
+    }
+
+    /** Waits (at most 2 minutes each) until both nodes are quorate with both in view. */
+    public void awaitBothInView() {
+        for (String n : List.of("node1", "node2")) {
+            org.awaitility.Awaitility.await(n + " quorate with both nodes in view").atMost(Duration.ofMinutes(2))
+                    .pollInterval(Duration.ofSeconds(1)).until(() -> {
+                        String s = client(n, "ha:status");
+                        return s.contains("Quorum:      yes") && s.contains("Votes:       2 of 2");
+                    });
+        }
+    }
 }
