@@ -114,8 +114,18 @@ case "${1:-}" in
     up)
         users_up
         for n in node1 node2; do write_conf "$n"; passdb_up "$n"; start_smbd "$n"; done
-        sleep 3 # fileinstall (etc/ polled every second here) hands the agent its new configuration
         c() { ip netns exec "$(ns_of node1)" "$LAB/node1/bin/client" "$@" </dev/null; }
+        # fileinstall (etc/ polled every second) hands each node's agent its include file: wait until both have it
+        for n in node1 node2; do
+            want="$(sdir "$n")/duplex-shares.conf"
+            for i in $(seq 1 60); do
+                ip netns exec "$(ns_of $n)" "$LAB/$n/bin/client" \
+                    "config:property-list -p org.duplex.failover.agent.samba" </dev/null 2>/dev/null |
+                    grep -q "include.file = $want" && break
+                [ "$i" = 60 ] && { echo "samba: $n's agent never got its configuration (etc/org.duplex.failover.agent.samba.cfg)" >&2; exit 1; }
+                sleep 0.5
+            done
+        done
         c "ha:resource-add -f files samba path=$SHARE_DIR share=files valid-users=dxsmb-a,dxsmb-b write-list=dxsmb-a read-only=yes create-mask=0640 directory-mask=0750 inherit-acls=yes monitor-interval=2s" >/dev/null
         c "ha:group-add -f web resources=vip,app,files nodes=node1,node2 failback=manual" >/dev/null
         echo "samba: both smbd up; share //$VIP/files in group web (users ${USERS[*]})"
