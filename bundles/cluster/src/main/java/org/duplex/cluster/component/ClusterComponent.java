@@ -13,6 +13,8 @@ import org.duplex.api.cluster.ClusterService;
 import org.duplex.api.cluster.QuorumListener;
 import org.duplex.api.cluster.QuorumState;
 import org.duplex.api.cluster.NodeFencing;
+import org.duplex.api.cluster.ReplicatedDocument;
+import org.duplex.api.cluster.ReplicatedDocuments;
 import org.duplex.api.cluster.TiebreakerWeight;
 import org.duplex.api.failover.ExecutionChannel;
 import org.duplex.api.failover.FailoverConfig;
@@ -56,11 +58,11 @@ import org.slf4j.LoggerFactory;
  */
 @Component(configurationPid = "org.duplex.cluster", configurationPolicy = ConfigurationPolicy.REQUIRE,
         service = {ClusterService.class, ClusterAdmin.class, ExecutionChannel.class, FailoverConfigStore.class,
-                PeerLivenessListener.class},
+                ReplicatedDocuments.class, PeerLivenessListener.class},
         property = "service.ranking:Integer=100", immediate = true)
 @Designate(ocd = ClusterConfiguration.class)
 public class ClusterComponent implements ClusterService, ClusterAdmin, ExecutionChannel, FailoverConfigStore,
-        PeerLivenessListener {
+        ReplicatedDocuments, PeerLivenessListener {
 
     private static final Logger LOG = LoggerFactory.getLogger(ClusterComponent.class);
 
@@ -272,5 +274,25 @@ public class ClusterComponent implements ClusterService, ClusterAdmin, Execution
     @Override
     public AutoCloseable addListener(Consumer<FailoverConfig> listener) {
         return node.failoverConfigStore().addListener(listener);
+    }
+
+    @Override
+    public java.util.Set<String> names() {
+        return node.documents().names();
+    }
+
+    @Override
+    public ReplicatedDocument read(String name) {
+        return node.documents().read(name);
+    }
+
+    @Override
+    public void replace(String name, long baseVersion, String json) throws IOException {
+        node.documents().replace(name, baseVersion, json);
+    }
+
+    @Override
+    public AutoCloseable addListener(String name, Consumer<ReplicatedDocument> listener) {
+        return node.documents().addListener(name, listener);
     }
 }

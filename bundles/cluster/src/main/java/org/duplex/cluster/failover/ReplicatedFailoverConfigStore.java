@@ -8,6 +8,7 @@ import java.util.function.Consumer;
 import org.duplex.api.failover.FailoverConfig;
 import org.duplex.api.failover.FailoverConfigStore;
 import org.duplex.cluster.config.ClusterConfig;
+import org.duplex.cluster.documents.ReplicatedConfig;
 import org.duplex.cluster.config.ConfigValidator;
 import org.duplex.cluster.core.ProposeResult;
 import org.slf4j.Logger;

@@ -12,6 +12,7 @@ import java.util.function.Consumer;
 import org.duplex.api.failover.FailoverConfig;
 import org.duplex.api.model.Resource;
 import org.duplex.cluster.config.ClusterConfig;
+import org.duplex.cluster.documents.ReplicatedConfig;
 import org.duplex.cluster.config.NodeConfig;
 import org.duplex.cluster.config.ResourceConfig;
 import org.duplex.cluster.core.ProposeResult;
