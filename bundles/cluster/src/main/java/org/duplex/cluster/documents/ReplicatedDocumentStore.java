@@ -28,6 +28,11 @@ public final class ReplicatedDocumentStore implements ReplicatedDocuments {
 
     private final ReplicatedConfig cluster;
     private final Duration commitTimeout;
+    /** The failover engine reads the document every round: render it once per snapshot. */
+    private volatile Rendered rendered;
+
+    private record Rendered(ClusterConfig source, ReplicatedDocument document) {
+    }
 
     /** @param commitTimeout how long a change forwarded to the coordinator waits to see its commit */
     public ReplicatedDocumentStore(ReplicatedConfig cluster, Duration commitTimeout) {
@@ -42,7 +47,15 @@ public final class ReplicatedDocumentStore implements ReplicatedDocuments {
 
     @Override
     public ReplicatedDocument read(String name) {
-        return document(name, cluster.config());
+        known(name);
+        ClusterConfig c = cluster.config();
+        Rendered r = rendered;
+        if (r != null && r.source() == c) {
+            return r.document();
+        }
+        ReplicatedDocument d = document(name, c);
+        rendered = new Rendered(c, d);
+        return d;
     }
 
     private static ReplicatedDocument document(String name, ClusterConfig c) {

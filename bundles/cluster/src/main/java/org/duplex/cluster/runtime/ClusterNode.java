@@ -35,7 +35,6 @@ import org.duplex.cluster.core.ProposeResult;
 import org.duplex.cluster.execution.ClusterExecutionChannel;
 import org.duplex.cluster.documents.ReplicatedConfig;
 import org.duplex.cluster.documents.ReplicatedDocumentStore;
-import org.duplex.cluster.failover.ReplicatedFailoverConfigStore;
 import org.duplex.cluster.jgroups.JGroupsEngine;
 import org.duplex.cluster.plugin.ReplicatedPlugins;
 import org.duplex.cluster.jgroups.JGroupsSettings;
@@ -64,7 +63,6 @@ public final class ClusterNode implements AutoCloseable, ReplicatedConfig {
     private final CopyOnWriteArrayList<Consumer<ClusterConfig>> configListeners = new CopyOnWriteArrayList<>();
     private ClusterConfig lastConfig;
     private final ClusterExecutionChannel execution;
-    private final ReplicatedFailoverConfigStore failoverStore;
     private final ReplicatedDocumentStore documents;
     private final ReplicatedPlugins plugins;
     private final IntSupplier tiebreakerWeight;
@@ -145,7 +143,6 @@ public final class ClusterNode implements AutoCloseable, ReplicatedConfig {
         execution = new ClusterExecutionChannel(self, core::view, core::knownEpoch, () -> core.config().version(),
                 engine::send, ticker,
                 executionTimeout, Instant::now);
-        failoverStore = new ReplicatedFailoverConfigStore(this, options.fdTimeout().multipliedBy(5));
         documents = new ReplicatedDocumentStore(this, options.fdTimeout().multipliedBy(5));
         plugins = new ReplicatedPlugins(self, this, core::view, engine::send, options.fdTimeout().multipliedBy(5));
     }
@@ -317,11 +314,6 @@ public final class ClusterNode implements AutoCloseable, ReplicatedConfig {
     /** Orders to other nodes' executors and their reports, over this node's channel. */
     public ClusterExecutionChannel executionChannel() {
         return execution;
-    }
-
-    /** The failover configuration on the replicated cluster configuration. */
-    public ReplicatedFailoverConfigStore failoverConfigStore() {
-        return failoverStore;
     }
 
     /** The documents other bundles keep in the replicated configuration (the failover configuration). */

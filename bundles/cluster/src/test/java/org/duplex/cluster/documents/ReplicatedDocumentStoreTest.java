@@ -92,6 +92,13 @@ class ReplicatedDocumentStoreTest {
     }
 
     @Test
+    void theClusterDoesNotJudgeTheFailoversWords() throws Exception {
+        // a policy word or duration the failover bundle would refuse is not the cluster's to judge
+        store.replace(F, 0, WEB.replace("\"move\"", "\"sideways\"").replace("\"30s\"", "\"soon\""));
+        assertThat(cluster.config.groups().get(0).policy()).containsEntry("on-fail", "sideways");
+    }
+
+    @Test
     void listenersHearContentChangesOnly() throws Exception {
         List<ReplicatedDocument> heard = new ArrayList<>();
         store.addListener(F, heard::add);

@@ -176,10 +176,15 @@ public final class Commands {
      */
     public String statusSection() {
         FailoverConfig cfg = service.store().load();
-        if (cfg.groups().isEmpty() && cfg.monitors().isEmpty()) {
+        String unusable = service.store() instanceof org.duplex.failover.replicated.ReplicatedFailoverConfigStore r
+                ? r.problem().orElse("") : "";
+        if (cfg.groups().isEmpty() && cfg.monitors().isEmpty() && unusable.isEmpty()) {
             return "";
         }
         StringBuilder sb = new StringBuilder();
+        if (!unusable.isEmpty()) {
+            sb.append("WARNING: ").append(unusable).append(String.format("%n"));
+        }
         if (!cfg.groups().isEmpty()) {
             Map<NodeId, Map<ResourceId, ResourceState>> states = new java.util.TreeMap<>(
                     java.util.Comparator.comparing(NodeId::toString));
