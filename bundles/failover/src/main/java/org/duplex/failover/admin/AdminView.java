@@ -13,7 +13,7 @@ import org.duplex.api.admin.GroupInfo;
 import org.duplex.api.admin.HistoryEntry;
 import org.duplex.api.admin.ResourceInfo;
 import org.duplex.api.admin.SwitchoverOutcome;
-import org.duplex.api.failover.FailoverConfig;
+import org.duplex.failover.model.FailoverConfig;
 import org.duplex.api.model.NodeId;
 import org.duplex.api.model.Resource;
 import org.duplex.api.model.ResourceGroup;

@@ -7,8 +7,8 @@ import java.util.Map;
 import java.util.Optional;
 
 import org.duplex.api.agent.ResourceAgent;
-import org.duplex.api.failover.FailoverConfig;
-import org.duplex.api.failover.MonitorBinding;
+import org.duplex.failover.model.FailoverConfig;
+import org.duplex.failover.model.MonitorBinding;
 import org.duplex.api.monitor.ResourceMonitor;
 import org.duplex.api.model.NodeId;
 import org.duplex.api.model.Resource;

@@ -8,7 +8,7 @@ import java.util.function.Supplier;
 import org.duplex.api.agent.OcfStatus;
 import org.duplex.api.agent.OperationResult;
 import org.duplex.api.failover.ExecutionChannel;
-import org.duplex.api.failover.FailoverConfig;
+import org.duplex.failover.model.FailoverConfig;
 import org.duplex.api.failover.ResourceCommand;
 import org.duplex.api.failover.ResourceReport;
 import org.duplex.api.model.NodeId;

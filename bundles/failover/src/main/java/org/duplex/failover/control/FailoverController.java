@@ -19,9 +19,9 @@ import java.util.concurrent.TimeoutException;
 
 import org.duplex.api.cluster.FencingEpoch;
 import org.duplex.api.cluster.QuorumState;
-import org.duplex.api.failover.FailoverConfig;
-import org.duplex.api.failover.FailoverConfigStore;
-import org.duplex.api.failover.MonitorBinding;
+import org.duplex.failover.model.FailoverConfig;
+import org.duplex.failover.store.FailoverConfigStore;
+import org.duplex.failover.model.MonitorBinding;
 import org.duplex.api.model.Liveness;
 import org.duplex.api.model.Node;
 import org.duplex.api.model.NodeId;

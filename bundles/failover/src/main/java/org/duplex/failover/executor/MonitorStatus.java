@@ -3,7 +3,7 @@ package org.duplex.failover.executor;
 import java.time.Instant;
 import java.util.Objects;
 
-import org.duplex.api.failover.MonitorBinding;
+import org.duplex.failover.model.MonitorBinding;
 import org.duplex.api.model.NodeId;
 
 /**

@@ -8,7 +8,7 @@ import java.util.Map;
 import java.util.Objects;
 
 import org.duplex.api.cluster.QuorumState;
-import org.duplex.api.failover.FailoverConfig;
+import org.duplex.failover.model.FailoverConfig;
 import org.duplex.api.model.Node;
 import org.duplex.api.model.NodeId;
 import org.duplex.api.model.ResourceId;

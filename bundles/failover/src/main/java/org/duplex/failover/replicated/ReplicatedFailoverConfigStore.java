@@ -7,8 +7,8 @@ import java.util.function.Consumer;
 
 import org.duplex.api.cluster.ReplicatedDocument;
 import org.duplex.api.cluster.ReplicatedDocuments;
-import org.duplex.api.failover.FailoverConfig;
-import org.duplex.api.failover.FailoverConfigStore;
+import org.duplex.failover.model.FailoverConfig;
+import org.duplex.failover.store.FailoverConfigStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -9,7 +9,7 @@ import java.util.Optional;
 import java.util.function.Supplier;
 
 import org.duplex.api.cluster.QuorumState;
-import org.duplex.api.failover.MonitorBinding;
+import org.duplex.failover.model.MonitorBinding;
 import org.duplex.api.model.NodeId;
 import org.duplex.api.model.ResourceId;
 import org.duplex.failover.executor.MonitorStatus;

@@ -6,7 +6,7 @@ import java.util.Map;
 import java.util.Optional;
 
 import org.duplex.api.agent.ResourceAgent;
-import org.duplex.api.failover.FailoverConfigStore;
+import org.duplex.failover.store.FailoverConfigStore;
 import org.duplex.api.model.NodeId;
 import org.duplex.api.model.ResourceId;
 import org.duplex.api.model.ResourceState;

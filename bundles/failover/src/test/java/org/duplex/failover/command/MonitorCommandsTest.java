@@ -19,7 +19,7 @@ import org.duplex.api.agent.OperationResult;
 import org.duplex.api.agent.ResourceAgent;
 import org.duplex.api.cluster.FencingEpoch;
 import org.duplex.api.cluster.QuorumState;
-import org.duplex.api.failover.FailoverConfigStore;
+import org.duplex.failover.store.FailoverConfigStore;
 import org.duplex.api.model.Liveness;
 import org.duplex.api.model.Node;
 import org.duplex.api.model.NodeId;

@@ -6,8 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.time.Duration;
 import java.util.Map;
 
-import org.duplex.api.failover.FailoverConfig;
-import org.duplex.api.failover.MonitorBinding;
+import org.duplex.failover.model.FailoverConfig;
+import org.duplex.failover.model.MonitorBinding;
 import org.duplex.api.model.ResourceId;
 import org.junit.jupiter.api.Test;
 

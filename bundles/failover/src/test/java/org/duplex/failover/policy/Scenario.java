@@ -10,7 +10,7 @@ import java.util.Set;
 
 import org.duplex.api.cluster.FencingEpoch;
 import org.duplex.api.cluster.QuorumState;
-import org.duplex.api.failover.FailoverConfig;
+import org.duplex.failover.model.FailoverConfig;
 import org.duplex.api.model.Liveness;
 import org.duplex.api.model.Node;
 import org.duplex.api.model.NodeId;
