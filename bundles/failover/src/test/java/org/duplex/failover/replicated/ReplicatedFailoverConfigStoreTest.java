@@ -22,10 +22,10 @@ import org.junit.jupiter.api.Test;
  * passed on, listeners, and a committed document the engine cannot use. The documents service here is an
  * in-memory map with the service's compare-and-set rule; the cluster's own store is tested in the cluster bundle.
  */
-class ReplicatedFailoverConfigStoreTest {
+public class ReplicatedFailoverConfigStoreTest {
 
     /** One document, versions counting up, compare-and-set on the version; or refusing like a minority. */
-    static final class Documents implements ReplicatedDocuments {
+    public static final class Documents implements ReplicatedDocuments {
         ReplicatedDocument current = new ReplicatedDocument(FAILOVER, 0, 0, "{}");
         String refusal;
         final List<Consumer<ReplicatedDocument>> listeners = new ArrayList<>();
@@ -51,7 +51,7 @@ class ReplicatedFailoverConfigStoreTest {
             commit(json);
         }
 
-        void commit(String json) {
+        public void commit(String json) {
             current = new ReplicatedDocument(FAILOVER, current.version() + 1, 1, json);
             listeners.forEach(l -> l.accept(current));
         }
