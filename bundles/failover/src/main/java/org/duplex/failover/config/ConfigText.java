@@ -11,6 +11,11 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 
+import org.duplex.api.model.NodeId;
+import org.duplex.api.model.OperationTimeouts;
+import org.duplex.api.model.Resource;
+import org.duplex.api.model.ResourceGroup;
+import org.duplex.api.model.ResourceId;
 import org.duplex.failover.model.ClusterOptions;
 import org.duplex.failover.model.Colocation;
 import org.duplex.failover.model.Failback;
@@ -19,11 +24,6 @@ import org.duplex.failover.model.GroupPolicy;
 import org.duplex.failover.model.MonitorBinding;
 import org.duplex.failover.model.NoQuorumPolicy;
 import org.duplex.failover.model.OnFail;
-import org.duplex.api.model.NodeId;
-import org.duplex.api.model.OperationTimeouts;
-import org.duplex.api.model.Resource;
-import org.duplex.api.model.ResourceGroup;
-import org.duplex.api.model.ResourceId;
 
 /**
  * The line format of the failover configuration, used by the local store, the shell commands and the scenario

@@ -16,20 +16,20 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 
+import org.duplex.api.failover.DurationWords;
+import org.duplex.api.model.NodeId;
+import org.duplex.api.model.OperationTimeouts;
+import org.duplex.api.model.Resource;
+import org.duplex.api.model.ResourceGroup;
+import org.duplex.api.model.ResourceId;
 import org.duplex.failover.model.ClusterOptions;
 import org.duplex.failover.model.Colocation;
-import org.duplex.api.failover.DurationWords;
 import org.duplex.failover.model.Failback;
 import org.duplex.failover.model.FailoverConfig;
 import org.duplex.failover.model.GroupPolicy;
 import org.duplex.failover.model.MonitorBinding;
 import org.duplex.failover.model.NoQuorumPolicy;
 import org.duplex.failover.model.OnFail;
-import org.duplex.api.model.NodeId;
-import org.duplex.api.model.OperationTimeouts;
-import org.duplex.api.model.Resource;
-import org.duplex.api.model.ResourceGroup;
-import org.duplex.api.model.ResourceId;
 
 /**
  * The one mapping between the replicated {@code failover} document (the cluster configuration's resources, groups,

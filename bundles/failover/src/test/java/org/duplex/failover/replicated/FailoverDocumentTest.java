@@ -15,6 +15,11 @@ import java.util.Map;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import org.duplex.api.model.NodeId;
+import org.duplex.api.model.OperationTimeouts;
+import org.duplex.api.model.Resource;
+import org.duplex.api.model.ResourceGroup;
+import org.duplex.api.model.ResourceId;
 import org.duplex.failover.model.ClusterOptions;
 import org.duplex.failover.model.Colocation;
 import org.duplex.failover.model.Failback;
@@ -23,11 +28,6 @@ import org.duplex.failover.model.GroupPolicy;
 import org.duplex.failover.model.MonitorBinding;
 import org.duplex.failover.model.NoQuorumPolicy;
 import org.duplex.failover.model.OnFail;
-import org.duplex.api.model.NodeId;
-import org.duplex.api.model.OperationTimeouts;
-import org.duplex.api.model.Resource;
-import org.duplex.api.model.ResourceGroup;
-import org.duplex.api.model.ResourceId;
 import org.junit.jupiter.api.Test;
 
 /**

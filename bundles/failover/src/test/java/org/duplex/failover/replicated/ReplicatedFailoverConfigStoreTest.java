@@ -12,9 +12,9 @@ import java.util.function.Consumer;
 
 import org.duplex.api.cluster.ReplicatedDocument;
 import org.duplex.api.cluster.ReplicatedDocuments;
-import org.duplex.failover.model.FailoverConfig;
 import org.duplex.api.model.Resource;
 import org.duplex.api.model.ResourceId;
+import org.duplex.failover.model.FailoverConfig;
 import org.junit.jupiter.api.Test;
 
 /**
