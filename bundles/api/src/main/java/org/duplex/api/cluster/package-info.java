@@ -1,8 +1,9 @@
 /**
  * The cluster as one node sees it: quorum, coordinator and the fencing epoch that guards every
- * exclusive ownership (volume lock, mirror promotion, resource actions).
+ * exclusive ownership (volume lock, mirror promotion, resource actions); since 1.4 the documents it replicates
+ * for other bundles without interpreting them ({@link org.duplex.api.cluster.ReplicatedDocuments}).
  */
-@Version("1.3.0")
+@Version("1.4.0")
 @Export
 package org.duplex.api.cluster;
 

@@ -1,12 +1,18 @@
 /**
- * Failover configuration shared between the failover engine and the bundles that store or serve it: group
- * policies (stickiness, failback, migration threshold, failure timeout, on-fail, colocation), cluster-wide
- * options, the configuration store the cluster's replicated configuration can implement, the volume lock
- * exclusive storage is taken with, and (since 1.2) the monitor bindings that make ResourceMonitors inputs of the
- * failover decision (a node-health binding with on-fail=reboot reboots its node), and (since 1.3) operator
- * requests forwarded to the coordinator over the execution channel.
+ * The contracts between the failover bundle and the bundles it works with: the execution channel the cluster
+ * carries (the coordinator's {@link org.duplex.api.failover.ResourceCommand}s to other nodes' executors, their
+ * {@link org.duplex.api.failover.ResourceReport}s, and {@link org.duplex.api.failover.OperatorRequest}s forwarded
+ * to the coordinator), the {@link org.duplex.api.failover.VolumeLock} exclusive storage is taken with (the mirror
+ * implements it), and {@link org.duplex.api.failover.DurationWords}, the duration format of resource and monitor
+ * parameters that plug-ins parse too.
+ * <p>
+ * 2.0: the failover configuration model (FailoverConfig, GroupPolicy, Colocation, Failback, OnFail,
+ * MonitorBinding, ClusterOptions, NoQuorumPolicy) and FailoverConfigStore left the API for the failover bundle,
+ * the only one that interprets them; the cluster replicates that configuration as a document
+ * ({@link org.duplex.api.cluster.ReplicatedDocuments}), and plug-ins read configured resources through
+ * {@link org.duplex.api.admin.FailoverAdmin}.
  */
-@Version("1.3.0")
+@Version("2.0.0")
 @Export
 package org.duplex.api.failover;
 

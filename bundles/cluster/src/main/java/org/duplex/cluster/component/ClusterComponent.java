@@ -13,10 +13,10 @@ import org.duplex.api.cluster.ClusterService;
 import org.duplex.api.cluster.QuorumListener;
 import org.duplex.api.cluster.QuorumState;
 import org.duplex.api.cluster.NodeFencing;
+import org.duplex.api.cluster.ReplicatedDocument;
+import org.duplex.api.cluster.ReplicatedDocuments;
 import org.duplex.api.cluster.TiebreakerWeight;
 import org.duplex.api.failover.ExecutionChannel;
-import org.duplex.api.failover.FailoverConfig;
-import org.duplex.api.failover.FailoverConfigStore;
 import org.duplex.api.failover.ResourceCommand;
 import org.duplex.api.failover.ResourceReport;
 import org.duplex.api.liveness.LivenessService;
@@ -49,17 +49,18 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Thin DS wiring: configuration in, a running {@link ClusterNode} out as ClusterService, the failover bundle's
- * ExecutionChannel (orders over the cluster channel) and FailoverConfigStore (on the replicated configuration).
- * ClusterPlugins comes from {@link ClusterPluginsComponent} (its addListener would clash with FailoverConfigStore's
- * here). Immediate: as a delayed component SCR deactivated it whenever its last user ungot it (a bundle:restart
- * opened and closed four JGroups channels in 80 ms) and retried a failed start on every service event.
+ * ExecutionChannel (orders over the cluster channel) and ReplicatedDocuments (the failover configuration as a
+ * document of the replicated configuration, which the cluster stores without interpreting it). ClusterPlugins comes
+ * from {@link ClusterPluginsComponent}. Immediate: as a delayed component SCR deactivated it whenever its last user
+ * ungot it (a bundle:restart opened and closed four JGroups channels in 80 ms) and retried a failed start on every
+ * service event.
  */
 @Component(configurationPid = "org.duplex.cluster", configurationPolicy = ConfigurationPolicy.REQUIRE,
-        service = {ClusterService.class, ClusterAdmin.class, ExecutionChannel.class, FailoverConfigStore.class,
+        service = {ClusterService.class, ClusterAdmin.class, ExecutionChannel.class, ReplicatedDocuments.class,
                 PeerLivenessListener.class},
         property = "service.ranking:Integer=100", immediate = true)
 @Designate(ocd = ClusterConfiguration.class)
-public class ClusterComponent implements ClusterService, ClusterAdmin, ExecutionChannel, FailoverConfigStore,
+public class ClusterComponent implements ClusterService, ClusterAdmin, ExecutionChannel, ReplicatedDocuments,
         PeerLivenessListener {
 
     private static final Logger LOG = LoggerFactory.getLogger(ClusterComponent.class);
@@ -260,17 +261,22 @@ public class ClusterComponent implements ClusterService, ClusterAdmin, Execution
     }
 
     @Override
-    public FailoverConfig load() {
-        return node.failoverConfigStore().load();
+    public java.util.Set<String> names() {
+        return node.documents().names();
     }
 
     @Override
-    public void save(FailoverConfig expected, FailoverConfig updated) throws IOException {
-        node.failoverConfigStore().save(expected, updated);
+    public ReplicatedDocument read(String name) {
+        return node.documents().read(name);
     }
 
     @Override
-    public AutoCloseable addListener(Consumer<FailoverConfig> listener) {
-        return node.failoverConfigStore().addListener(listener);
+    public void replace(String name, long baseVersion, String json) throws IOException {
+        node.documents().replace(name, baseVersion, json);
+    }
+
+    @Override
+    public AutoCloseable addListener(String name, Consumer<ReplicatedDocument> listener) {
+        return node.documents().addListener(name, listener);
     }
 }

@@ -98,6 +98,31 @@ public final class ConfigCodec {
         }
     }
 
+    /** A value in the configuration's JSON (keys of maps sorted, so equal content gives equal text). */
+    public static String toJson(Object value) {
+        try {
+            return JSON.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialise " + value.getClass().getSimpleName(), e);
+        }
+    }
+
+    /** Reads a part of the configuration from JSON, strictly (unknown fields refused); problems name the field. */
+    public static <T> T parseJson(String text, Class<T> type) throws ConfigException {
+        if (text == null || text.isBlank()) {
+            throw new ConfigException(List.of("(document): empty"));
+        }
+        try {
+            T value = JSON.readValue(text, type);
+            if (value == null) {
+                throw new ConfigException(List.of("(document): empty"));
+            }
+            return value;
+        } catch (JsonProcessingException e) {
+            throw new ConfigException(List.of(describe(e, Format.JSON)));
+        }
+    }
+
     static String describe(JsonProcessingException e, Format format) {
         boolean syntax = !(e instanceof JsonMappingException)
                 || e.getCause() instanceof com.fasterxml.jackson.core.exc.StreamReadException

@@ -27,7 +27,7 @@ import org.duplex.cluster.core.ClusterMessage;
 import org.duplex.cluster.core.MembershipView;
 import org.duplex.cluster.core.Outbox;
 import org.duplex.cluster.core.ProposeResult;
-import org.duplex.cluster.failover.ReplicatedConfig;
+import org.duplex.cluster.documents.ReplicatedConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

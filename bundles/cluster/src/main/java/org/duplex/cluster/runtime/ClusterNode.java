@@ -33,8 +33,8 @@ import org.duplex.cluster.coordinator.FileEpochStore;
 import org.duplex.cluster.core.ClusterCore;
 import org.duplex.cluster.core.ProposeResult;
 import org.duplex.cluster.execution.ClusterExecutionChannel;
-import org.duplex.cluster.failover.ReplicatedConfig;
-import org.duplex.cluster.failover.ReplicatedFailoverConfigStore;
+import org.duplex.cluster.documents.ReplicatedConfig;
+import org.duplex.cluster.documents.ReplicatedDocumentStore;
 import org.duplex.cluster.jgroups.JGroupsEngine;
 import org.duplex.cluster.plugin.ReplicatedPlugins;
 import org.duplex.cluster.jgroups.JGroupsSettings;
@@ -63,7 +63,7 @@ public final class ClusterNode implements AutoCloseable, ReplicatedConfig {
     private final CopyOnWriteArrayList<Consumer<ClusterConfig>> configListeners = new CopyOnWriteArrayList<>();
     private ClusterConfig lastConfig;
     private final ClusterExecutionChannel execution;
-    private final ReplicatedFailoverConfigStore failoverStore;
+    private final ReplicatedDocumentStore documents;
     private final ReplicatedPlugins plugins;
     private final IntSupplier tiebreakerWeight;
     /** Sampled on the tick thread before the core's lock is taken, so the provider's code never runs under it. */
@@ -143,7 +143,7 @@ public final class ClusterNode implements AutoCloseable, ReplicatedConfig {
         execution = new ClusterExecutionChannel(self, core::view, core::knownEpoch, () -> core.config().version(),
                 engine::send, ticker,
                 executionTimeout, Instant::now);
-        failoverStore = new ReplicatedFailoverConfigStore(this, options.fdTimeout().multipliedBy(5));
+        documents = new ReplicatedDocumentStore(this, options.fdTimeout().multipliedBy(5));
         plugins = new ReplicatedPlugins(self, this, core::view, engine::send, options.fdTimeout().multipliedBy(5));
     }
 
@@ -316,9 +316,9 @@ public final class ClusterNode implements AutoCloseable, ReplicatedConfig {
         return execution;
     }
 
-    /** The failover configuration on the replicated cluster configuration. */
-    public ReplicatedFailoverConfigStore failoverConfigStore() {
-        return failoverStore;
+    /** The documents other bundles keep in the replicated configuration (the failover configuration). */
+    public ReplicatedDocumentStore documents() {
+        return documents;
     }
 
     /** The plug-in set on the replicated configuration, and every node's plug-in report. */

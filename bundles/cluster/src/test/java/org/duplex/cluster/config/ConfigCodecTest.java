@@ -108,4 +108,38 @@ class ConfigCodecTest {
         assertThat(ConfigDiff.diff(a, b)).containsExactly("- " + "  mode: ONLINE", "+ " + "  mode: STANDBY");
         assertThat(ConfigDiff.diff(a, a.stamped(9, 9))).isEmpty();
     }
+
+    @Test
+    void emptyMonitorsAndGroupPoliciesAreNotWrittenSoOlderFilesAndNodesReadTheSame() {
+        ClusterConfig c = ClusterConfig.initial("c", List.of(NodeConfig.member("n1")))
+                .withGroups(List.of(new GroupConfig("web", List.of("vip"), List.of("n1"))));
+        assertThat(ConfigCodec.write(c, ConfigCodec.Format.JSON)).doesNotContain("policy").doesNotContain("monitors");
+        assertThat(new String(ConfigCodec.toJsonBytes(c), java.nio.charset.StandardCharsets.UTF_8))
+                .doesNotContain("monitors");
+    }
+
+    @Test
+    void theValidatorNamesTheFieldOfEveryBadMonitorBindingButLeavesItsParametersToTheFailoverBundle() {
+        ClusterConfig c = ClusterConfig.initial("c", List.of(NodeConfig.member("n1"), NodeConfig.member("n2")))
+                .withResources(List.of(new ResourceConfig("app", "process", Map.of("command", "x"))))
+                .withGroups(List.of(new GroupConfig("web", List.of("app"), List.of("n1", "n2"))));
+        ClusterConfig bad = c.withMonitors(List.of(
+                new MonitorConfig("a", "ping", "group", "web", Map.of()),
+                new MonitorConfig("b", "", "node", "web", Map.of()),
+                new MonitorConfig("c", "ping", "node", "nope", Map.of()),
+                new MonitorConfig("d", "ping", "resource", "web", Map.of()),
+                new MonitorConfig("d", "ping", "node", "web", Map.of()),
+                new MonitorConfig("e", "ping", "node", null, Map.of())));
+        assertThat(ConfigValidator.problems(bad)).containsExactly(
+                "monitors[0].on: must be resource (the target resource fails) or node (the node is not eligible "
+                        + "for the target group), was 'group'",
+                "monitors[1].type: required (the monitor type, e.g. ping)",
+                "monitors[2].target: unknown group 'nope'",
+                "monitors[3].target: unknown resource 'web'",
+                "monitors[4].id: duplicate monitor 'd'",
+                "monitors[5].target: required (a group)");
+        ClusterConfig words = c.withMonitors(List.of(new MonitorConfig("a", "ping", "node", "web",
+                Map.of("interval", "often"))));
+        assertThat(ConfigValidator.problems(words)).isEmpty();
+    }
 }

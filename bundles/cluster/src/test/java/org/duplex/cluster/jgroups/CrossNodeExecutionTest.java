@@ -17,13 +17,11 @@ import java.util.concurrent.TimeUnit;
 
 import org.duplex.api.agent.OperationResult;
 import org.duplex.api.cluster.FencingEpoch;
-import org.duplex.api.failover.FailoverConfig;
-import org.duplex.api.failover.GroupPolicy;
+import org.duplex.api.cluster.ReplicatedDocument;
+import org.duplex.api.cluster.ReplicatedDocuments;
 import org.duplex.api.failover.ResourceCommand;
 import org.duplex.api.failover.ResourceReport;
 import org.duplex.api.model.NodeId;
-import org.duplex.api.model.Resource;
-import org.duplex.api.model.ResourceGroup;
 import org.duplex.api.model.ResourceId;
 import org.duplex.api.model.ResourceState;
 import org.duplex.cluster.runtime.ClusterNode;
@@ -160,26 +158,27 @@ class CrossNodeExecutionTest {
     }
 
     @Test
-    void configurationSavedOnOneNodeIsSeenByTheOtherNodesStore() throws Exception {
-        List<FailoverConfig> seenOnN1 = new CopyOnWriteArrayList<>();
-        n1.failoverConfigStore().addListener(seenOnN1::add);
-        FailoverConfig before = n2.failoverConfigStore().load();
-        FailoverConfig updated = before
-                .withResource(Resource.of("vip", "vip", Map.of("ip", "127.0.0.42", "cidr", "8")))
-                .withGroup(new ResourceGroup(ResourceId.of("web"), List.of(ResourceId.of("vip")),
-                        List.of(NodeId.of("n1"), NodeId.of("n2"))), GroupPolicy.DEFAULT);
+    void aDocumentReplacedOnOneNodeIsSeenByTheOtherNodes() throws Exception {
+        String doc = ReplicatedDocuments.FAILOVER;
+        List<ReplicatedDocument> seenOnN1 = new CopyOnWriteArrayList<>();
+        n1.documents().addListener(doc, seenOnN1::add);
+        ReplicatedDocument before = n2.documents().read(doc);
+        String updated = """
+                {"resources": [{"id": "vip", "type": "vip", "params": {"ip": "127.0.0.42", "cidr": "8"}}],
+                 "groups": [{"id": "web", "resources": ["vip"], "nodes": ["n1", "n2"], "policy": {"stickiness": "0"}}]}
+                """;
 
-        // saved on n2 (not the coordinator: forwarded, committed by n1, replicated back)
-        n2.failoverConfigStore().save(before, updated);
+        // replaced on n2 (not the coordinator: forwarded, committed by n1, replicated back)
+        n2.documents().replace(doc, before.version(), updated);
 
-        assertThat(n2.failoverConfigStore().load()).isEqualTo(updated);
-        await().atMost(Duration.ofSeconds(5)).until(() -> n1.failoverConfigStore().load().equals(updated));
-        await().atMost(Duration.ofSeconds(5)).until(() -> seenOnN1.contains(updated));
-        assertThat(n1.failoverConfigStore().load().policyOf(ResourceId.of("web")).stickiness()).isZero();
-        await().atMost(Duration.ofSeconds(5)).until(() -> n1.config().version() == n2.config().version());
+        ReplicatedDocument after = n2.documents().read(doc);
+        assertThat(after.version()).isGreaterThan(before.version());
+        assertThat(after.json()).contains("\"vip\"").contains("\"stickiness\" : \"0\"");
+        await().atMost(Duration.ofSeconds(5)).until(() -> n1.documents().read(doc).equals(after));
+        await().atMost(Duration.ofSeconds(5)).until(() -> seenOnN1.contains(after));
 
-        // compare-and-set: a save prepared on the old configuration is refused
-        assertThatThrownBy(() -> n1.failoverConfigStore().save(before, FailoverConfig.EMPTY))
+        // compare-and-set: a replace prepared on the old version is refused
+        assertThatThrownBy(() -> n1.documents().replace(doc, before.version(), "{}"))
                 .hasMessageContaining("changed meanwhile");
     }
 

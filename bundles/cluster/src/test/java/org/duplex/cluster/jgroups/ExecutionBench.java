@@ -15,11 +15,9 @@ import java.util.concurrent.TimeUnit;
 
 import org.duplex.api.agent.OperationResult;
 import org.duplex.api.cluster.FencingEpoch;
-import org.duplex.api.failover.FailoverConfig;
 import org.duplex.api.failover.ResourceCommand;
 import org.duplex.api.failover.ResourceReport;
 import org.duplex.api.model.NodeId;
-import org.duplex.api.model.Resource;
 import org.duplex.api.model.ResourceId;
 import org.duplex.api.model.ResourceState;
 import org.duplex.cluster.runtime.ClusterNode;
@@ -80,11 +78,16 @@ public final class ExecutionBench {
             result("order round trip n1 -> n2 -> n1", rtt);
             List<Double> prop = new ArrayList<>();
             for (int i = 0; i < saves; i++) {
-                FailoverConfig before = n2.failoverConfigStore().load();
-                FailoverConfig after = before.withResource(Resource.of("r" + i, "script", Map.of("n", "" + i)));
+                String doc = org.duplex.api.cluster.ReplicatedDocuments.FAILOVER;
+                long base = n2.documents().read(doc).version();
+                StringBuilder resources = new StringBuilder();
+                for (int r = 0; r <= i; r++) {
+                    resources.append(r == 0 ? "" : ",").append("{\"id\": \"r").append(r)
+                            .append("\", \"type\": \"script\", \"params\": {\"n\": \"").append(r).append("\"}}");
+                }
                 long t0 = System.nanoTime();
-                n2.failoverConfigStore().save(before, after);
-                while (!n1.failoverConfigStore().load().equals(after)) {
+                n2.documents().replace(doc, base, "{\"resources\": [" + resources + "]}");
+                while (n1.documents().read(doc).version() <= base) {
                     if (System.nanoTime() - t0 > TimeUnit.SECONDS.toNanos(10)) {
                         throw new IllegalStateException("save " + i + " not seen on n1 within 10 s");
                     }

@@ -23,7 +23,7 @@ import org.duplex.cluster.config.NodeConfig;
 import org.duplex.cluster.core.ClusterMessage;
 import org.duplex.cluster.core.MembershipView;
 import org.duplex.cluster.core.ProposeResult;
-import org.duplex.cluster.failover.ReplicatedConfig;
+import org.duplex.cluster.documents.ReplicatedConfig;
 import org.duplex.cluster.jgroups.WireFormat;
 import org.junit.jupiter.api.Test;
 

@@ -7,22 +7,22 @@ import java.util.Map;
 import java.util.Optional;
 
 import org.duplex.api.agent.ResourceAgent;
-import org.duplex.api.failover.FailoverConfig;
-import org.duplex.api.failover.MonitorBinding;
-import org.duplex.api.monitor.ResourceMonitor;
 import org.duplex.api.model.NodeId;
 import org.duplex.api.model.Resource;
 import org.duplex.api.model.ResourceGroup;
 import org.duplex.api.model.ResourceId;
 import org.duplex.api.model.ResourceState;
+import org.duplex.api.monitor.ResourceMonitor;
 import org.duplex.failover.config.ConfigText;
 import org.duplex.failover.config.Tokens;
 import org.duplex.failover.fence.FenceAction;
 import org.duplex.failover.fence.FenceDevice;
 import org.duplex.failover.fence.FenceResult;
+import org.duplex.failover.model.FailoverConfig;
+import org.duplex.failover.model.MonitorBinding;
 import org.duplex.failover.policy.Action;
-import org.duplex.failover.policy.Plan;
 import org.duplex.failover.policy.Failure;
+import org.duplex.failover.policy.Plan;
 import org.duplex.failover.service.FailoverService;
 
 /**
@@ -176,10 +176,15 @@ public final class Commands {
      */
     public String statusSection() {
         FailoverConfig cfg = service.store().load();
-        if (cfg.groups().isEmpty() && cfg.monitors().isEmpty()) {
+        String unusable = service.store() instanceof org.duplex.failover.replicated.ReplicatedFailoverConfigStore r
+                ? r.problem().orElse("") : "";
+        if (cfg.groups().isEmpty() && cfg.monitors().isEmpty() && unusable.isEmpty()) {
             return "";
         }
         StringBuilder sb = new StringBuilder();
+        if (!unusable.isEmpty()) {
+            sb.append("WARNING: ").append(unusable).append(String.format("%n"));
+        }
         if (!cfg.groups().isEmpty()) {
             Map<NodeId, Map<ResourceId, ResourceState>> states = new java.util.TreeMap<>(
                     java.util.Comparator.comparing(NodeId::toString));

@@ -11,19 +11,19 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 
-import org.duplex.api.failover.ClusterOptions;
-import org.duplex.api.failover.Colocation;
-import org.duplex.api.failover.Failback;
-import org.duplex.api.failover.FailoverConfig;
-import org.duplex.api.failover.GroupPolicy;
-import org.duplex.api.failover.MonitorBinding;
-import org.duplex.api.failover.NoQuorumPolicy;
-import org.duplex.api.failover.OnFail;
 import org.duplex.api.model.NodeId;
 import org.duplex.api.model.OperationTimeouts;
 import org.duplex.api.model.Resource;
 import org.duplex.api.model.ResourceGroup;
 import org.duplex.api.model.ResourceId;
+import org.duplex.failover.model.ClusterOptions;
+import org.duplex.failover.model.Colocation;
+import org.duplex.failover.model.Failback;
+import org.duplex.failover.model.FailoverConfig;
+import org.duplex.failover.model.GroupPolicy;
+import org.duplex.failover.model.MonitorBinding;
+import org.duplex.failover.model.NoQuorumPolicy;
+import org.duplex.failover.model.OnFail;
 
 /**
  * The line format of the failover configuration, used by the local store, the shell commands and the scenario

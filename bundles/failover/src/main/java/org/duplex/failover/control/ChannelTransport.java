@@ -8,7 +8,6 @@ import java.util.function.Supplier;
 import org.duplex.api.agent.OcfStatus;
 import org.duplex.api.agent.OperationResult;
 import org.duplex.api.failover.ExecutionChannel;
-import org.duplex.api.failover.FailoverConfig;
 import org.duplex.api.failover.ResourceCommand;
 import org.duplex.api.failover.ResourceReport;
 import org.duplex.api.model.NodeId;
@@ -17,6 +16,7 @@ import org.duplex.api.model.ResourceState;
 import org.duplex.failover.executor.Executor;
 import org.duplex.failover.executor.Operation;
 import org.duplex.failover.executor.Report;
+import org.duplex.failover.model.FailoverConfig;
 
 /**
  * Orders for this node go to the local executor, orders for other nodes through the cluster's

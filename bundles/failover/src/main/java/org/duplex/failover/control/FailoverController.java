@@ -19,9 +19,6 @@ import java.util.concurrent.TimeoutException;
 
 import org.duplex.api.cluster.FencingEpoch;
 import org.duplex.api.cluster.QuorumState;
-import org.duplex.api.failover.FailoverConfig;
-import org.duplex.api.failover.FailoverConfigStore;
-import org.duplex.api.failover.MonitorBinding;
 import org.duplex.api.model.Liveness;
 import org.duplex.api.model.Node;
 import org.duplex.api.model.NodeId;
@@ -32,11 +29,14 @@ import org.duplex.api.model.ResourceState;
 import org.duplex.failover.executor.Operation;
 import org.duplex.failover.executor.Report;
 import org.duplex.failover.history.History;
+import org.duplex.failover.model.FailoverConfig;
+import org.duplex.failover.model.MonitorBinding;
 import org.duplex.failover.policy.Action;
 import org.duplex.failover.policy.ClusterSnapshot;
 import org.duplex.failover.policy.FencingView;
 import org.duplex.failover.policy.Plan;
 import org.duplex.failover.policy.PolicyEngine;
+import org.duplex.failover.store.FailoverConfigStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -15,8 +15,6 @@ import org.duplex.api.agent.OcfStatus;
 import org.duplex.api.agent.OperationResult;
 import org.duplex.api.agent.ResourceAgent;
 import org.duplex.api.cluster.FencingEpoch;
-import org.duplex.api.failover.FailoverConfig;
-import org.duplex.api.failover.MonitorBinding;
 import org.duplex.api.failover.VolumeLock;
 import org.duplex.api.failover.VolumeLockException;
 import org.duplex.api.model.NodeId;
@@ -27,6 +25,8 @@ import org.duplex.api.monitor.Health;
 import org.duplex.api.monitor.HealthStatus;
 import org.duplex.api.monitor.ResourceMonitor;
 import org.duplex.failover.history.History;
+import org.duplex.failover.model.FailoverConfig;
+import org.duplex.failover.model.MonitorBinding;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

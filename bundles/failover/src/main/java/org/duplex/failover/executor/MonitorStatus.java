@@ -3,8 +3,8 @@ package org.duplex.failover.executor;
 import java.time.Instant;
 import java.util.Objects;
 
-import org.duplex.api.failover.MonitorBinding;
 import org.duplex.api.model.NodeId;
+import org.duplex.failover.model.MonitorBinding;
 
 /**
  * The latest result of a bound monitor on one node.

@@ -2,7 +2,7 @@ package org.duplex.failover.executor;
 
 import java.util.Optional;
 
-import org.duplex.api.failover.MonitorBinding;
+import org.duplex.failover.model.MonitorBinding;
 
 /**
  * What the node does about its own failed node-health checks beyond reporting them ({@code on-fail=reboot}: the

@@ -8,11 +8,11 @@ import java.util.Map;
 import java.util.Objects;
 
 import org.duplex.api.cluster.QuorumState;
-import org.duplex.api.failover.FailoverConfig;
 import org.duplex.api.model.Node;
 import org.duplex.api.model.NodeId;
 import org.duplex.api.model.ResourceId;
 import org.duplex.api.model.ResourceState;
+import org.duplex.failover.model.FailoverConfig;
 
 /**
  * Everything the policy engine decides from. A value: the engine reads nothing else (no clock, no I/O).

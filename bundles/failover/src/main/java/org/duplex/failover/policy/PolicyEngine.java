@@ -14,12 +14,6 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 import org.duplex.api.cluster.FencingEpoch;
-import org.duplex.api.failover.ClusterOptions;
-import org.duplex.api.failover.Colocation;
-import org.duplex.api.failover.FailoverConfig;
-import org.duplex.api.failover.GroupPolicy;
-import org.duplex.api.failover.NoQuorumPolicy;
-import org.duplex.api.failover.OnFail;
 import org.duplex.api.model.Liveness;
 import org.duplex.api.model.Node;
 import org.duplex.api.model.NodeId;
@@ -27,6 +21,12 @@ import org.duplex.api.model.NodeMode;
 import org.duplex.api.model.ResourceGroup;
 import org.duplex.api.model.ResourceId;
 import org.duplex.api.model.ResourceState;
+import org.duplex.failover.model.ClusterOptions;
+import org.duplex.failover.model.Colocation;
+import org.duplex.failover.model.FailoverConfig;
+import org.duplex.failover.model.GroupPolicy;
+import org.duplex.failover.model.NoQuorumPolicy;
+import org.duplex.failover.model.OnFail;
 import org.duplex.failover.policy.Action.Intent;
 import org.duplex.failover.policy.Action.Op;
 

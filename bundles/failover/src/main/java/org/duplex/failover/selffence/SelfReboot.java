@@ -9,12 +9,12 @@ import java.util.Optional;
 import java.util.function.Supplier;
 
 import org.duplex.api.cluster.QuorumState;
-import org.duplex.api.failover.MonitorBinding;
 import org.duplex.api.model.NodeId;
 import org.duplex.api.model.ResourceId;
 import org.duplex.failover.executor.MonitorStatus;
 import org.duplex.failover.executor.NodeHealthHook;
 import org.duplex.failover.history.History;
+import org.duplex.failover.model.MonitorBinding;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

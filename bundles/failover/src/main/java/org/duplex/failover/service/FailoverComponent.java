@@ -20,10 +20,9 @@ import org.duplex.api.cluster.ClusterService;
 import org.duplex.api.cluster.FencingEpoch;
 import org.duplex.api.cluster.NodeFencing;
 import org.duplex.api.cluster.QuorumState;
+import org.duplex.api.cluster.ReplicatedDocuments;
 import org.duplex.api.cluster.TiebreakerWeight;
 import org.duplex.api.failover.ExecutionChannel;
-import org.duplex.api.failover.FailoverConfig;
-import org.duplex.api.failover.FailoverConfigStore;
 import org.duplex.api.failover.VolumeLock;
 import org.duplex.api.liveness.LivenessService;
 import org.duplex.api.liveness.PeerEvent;
@@ -36,10 +35,10 @@ import org.duplex.api.model.ResourceGroup;
 import org.duplex.api.model.ResourceId;
 import org.duplex.api.model.ResourceState;
 import org.duplex.api.monitor.ResourceMonitor;
-import org.duplex.failover.control.FailoverController;
-import org.duplex.failover.control.Fencer;
 import org.duplex.failover.control.ActionTransport;
 import org.duplex.failover.control.ChannelTransport;
+import org.duplex.failover.control.FailoverController;
+import org.duplex.failover.control.Fencer;
 import org.duplex.failover.control.LocalTransport;
 import org.duplex.failover.control.StateTable;
 import org.duplex.failover.executor.Executor;
@@ -51,8 +50,10 @@ import org.duplex.failover.fence.FenceDevice;
 import org.duplex.failover.fence.FenceDevices;
 import org.duplex.failover.fence.FenceResult;
 import org.duplex.failover.history.History;
+import org.duplex.failover.model.FailoverConfig;
 import org.duplex.failover.policy.Failure;
 import org.duplex.failover.policy.Plan;
+import org.duplex.failover.store.FailoverConfigStore;
 import org.duplex.failover.store.FileConfigStore;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -71,7 +72,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Wiring (PID {@code org.duplex.failover}): the local executor with the registered agents, the controller fed by
  * {@link ClusterService} and {@link LivenessService}, a decision round every tick and on every change. Without a
- * replicated {@link FailoverConfigStore} service it keeps the configuration in {@code config.file}.
+ * cluster's {@link ReplicatedDocuments} service it keeps the configuration in {@code config.file}; with it, in the
+ * replicated {@code failover} document, which only this bundle interprets.
  */
 @Component(configurationPid = "org.duplex.failover", configurationPolicy = ConfigurationPolicy.OPTIONAL, immediate = true,
         service = {FailoverService.class, PeerLivenessListener.class, TiebreakerWeight.class,
@@ -145,7 +147,7 @@ public class FailoverComponent implements FailoverService, PeerLivenessListener,
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.STATIC,
             policyOption = ReferencePolicyOption.GREEDY)
-    FailoverConfigStore replicatedStore;
+    ReplicatedDocuments replicatedDocuments;
 
     /** The cluster's messaging for orders to other nodes and their reports; without it only this node acts. */
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.STATIC,
@@ -221,8 +223,8 @@ public class FailoverComponent implements FailoverService, PeerLivenessListener,
         bundleContext = context;
         standalone = config.standalone();
         local = localNode(config);
-        if (replicatedStore != null) {
-            store = replicatedStore;
+        if (replicatedDocuments != null) {
+            store = new org.duplex.failover.replicated.ReplicatedFailoverConfigStore(replicatedDocuments);
         } else {
             Path file = config.config_file().isBlank()
                     ? Path.of(System.getProperty("karaf.data", "data"), "duplex", "failover.conf")

@@ -6,7 +6,6 @@ import java.util.Map;
 import java.util.Optional;
 
 import org.duplex.api.agent.ResourceAgent;
-import org.duplex.api.failover.FailoverConfigStore;
 import org.duplex.api.model.NodeId;
 import org.duplex.api.model.ResourceId;
 import org.duplex.api.model.ResourceState;
@@ -17,6 +16,7 @@ import org.duplex.failover.fence.FenceResult;
 import org.duplex.failover.history.History;
 import org.duplex.failover.policy.Failure;
 import org.duplex.failover.policy.Plan;
+import org.duplex.failover.store.FailoverConfigStore;
 
 /** What the shell commands (and later ha:status) use; provided by {@link FailoverComponent}. */
 public interface FailoverService {

@@ -11,9 +11,8 @@ import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 
-import org.duplex.api.failover.FailoverConfig;
-import org.duplex.api.failover.FailoverConfigStore;
 import org.duplex.failover.config.ConfigText;
+import org.duplex.failover.model.FailoverConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

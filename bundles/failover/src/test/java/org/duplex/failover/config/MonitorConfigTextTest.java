@@ -6,9 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.time.Duration;
 import java.util.Map;
 
-import org.duplex.api.failover.FailoverConfig;
-import org.duplex.api.failover.MonitorBinding;
 import org.duplex.api.model.ResourceId;
+import org.duplex.failover.model.FailoverConfig;
+import org.duplex.failover.model.MonitorBinding;
 import org.junit.jupiter.api.Test;
 
 /** The {@code monitor} line of the failover configuration: syntax, defaults, round trip, errors with their place. */

@@ -247,8 +247,8 @@ class FencingControllerTest {
         device("node1,node2");
         Files.writeString(exitCode, "0");
         var cfg = store.load();
-        store.save(cfg, cfg.withOptions(new org.duplex.api.failover.ClusterOptions(
-                org.duplex.api.failover.NoQuorumPolicy.IGNORE, false, ZoneOffset.UTC)));
+        store.save(cfg, cfg.withOptions(new org.duplex.failover.model.ClusterOptions(
+                org.duplex.failover.model.NoQuorumPolicy.IGNORE, false, ZoneOffset.UTC)));
         quorum = new QuorumState(N2, false, Optional.empty(), new FencingEpoch(5), Set.of(N2), 1, 3, "1 of 3 votes");
         nodes.put(N1, nodes.get(N1).withLiveness(Liveness.DEAD));
 

@@ -10,7 +10,6 @@ import java.util.Set;
 
 import org.duplex.api.cluster.FencingEpoch;
 import org.duplex.api.cluster.QuorumState;
-import org.duplex.api.failover.FailoverConfig;
 import org.duplex.api.model.Liveness;
 import org.duplex.api.model.Node;
 import org.duplex.api.model.NodeId;
@@ -20,6 +19,7 @@ import org.duplex.api.model.ResourceId;
 import org.duplex.api.model.ResourceState;
 import org.duplex.failover.config.ConfigText;
 import org.duplex.failover.config.Tokens;
+import org.duplex.failover.model.FailoverConfig;
 
 /**
  * One scenario file, Pacemaker cts/scheduler style: the input (configuration lines, nodes, resource states,

@@ -7,9 +7,8 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-import org.duplex.api.failover.FailoverConfig;
-import org.duplex.api.failover.FailoverConfigStore;
-import org.duplex.api.model.Resource;
+import org.duplex.api.admin.FailoverAdmin;
+import org.duplex.api.admin.ResourceInfo;
 import org.duplex.plugin.backup.job.JobRegistry;
 import org.duplex.plugin.backup.restic.Restic;
 import org.osgi.service.component.annotations.Activate;
@@ -22,7 +21,8 @@ import org.osgi.service.metatype.annotations.Designate;
 
 /**
  * Thin wiring: the node's {@link JobRegistry}, built from the plug-in's configuration, shared by the agent, the
- * status section and the commands. The cluster configuration (optional) tells which backup jobs exist elsewhere.
+ * status section and the commands. The failover bundle's view of the configured resources (optional, the same list
+ * {@code ha:resource-show} and the REST API read) tells which backup jobs exist elsewhere.
  */
 @Component(service = BackupService.class, configurationPid = BackupService.PID)
 @Designate(ocd = BackupConfig.class)
@@ -31,7 +31,7 @@ public class BackupService {
     public static final String PID = "org.duplex.plugin.backup";
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
-    volatile FailoverConfigStore configStore;
+    volatile FailoverAdmin failover;
 
     private JobRegistry registry;
 
@@ -57,15 +57,14 @@ public class BackupService {
     }
 
     private Map<String, Map<String, String>> configuredJobs() {
-        FailoverConfigStore store = configStore;
+        FailoverAdmin admin = failover;
         Map<String, Map<String, String>> m = new LinkedHashMap<>();
-        if (store == null) {
+        if (admin == null) {
             return m;
         }
-        FailoverConfig c = store.load();
-        for (Resource r : c.resources().values()) {
+        for (ResourceInfo r : admin.resources()) {
             if (BackupAgent.TYPE.equals(r.type())) {
-                m.put(r.id().value(), r.params());
+                m.put(r.id(), r.params());
             }
         }
         return m;

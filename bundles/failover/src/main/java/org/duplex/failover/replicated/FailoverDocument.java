@@ -1,4 +1,4 @@
-package org.duplex.cluster.failover;
+package org.duplex.failover.replicated;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -10,47 +10,51 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 
-import org.duplex.api.failover.ClusterOptions;
-import org.duplex.api.failover.Colocation;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+
 import org.duplex.api.failover.DurationWords;
-import org.duplex.api.failover.Failback;
-import org.duplex.api.failover.FailoverConfig;
-import org.duplex.api.failover.GroupPolicy;
-import org.duplex.api.failover.MonitorBinding;
-import org.duplex.api.failover.OnFail;
 import org.duplex.api.model.NodeId;
 import org.duplex.api.model.OperationTimeouts;
 import org.duplex.api.model.Resource;
 import org.duplex.api.model.ResourceGroup;
 import org.duplex.api.model.ResourceId;
-import org.duplex.cluster.config.ClusterConfig;
-import org.duplex.cluster.config.GroupConfig;
-import org.duplex.cluster.config.MonitorConfig;
-import org.duplex.cluster.config.PolicyConfig;
-import org.duplex.cluster.config.ResourceConfig;
-import org.duplex.cluster.quorum.NoQuorumPolicy;
+import org.duplex.failover.model.ClusterOptions;
+import org.duplex.failover.model.Colocation;
+import org.duplex.failover.model.Failback;
+import org.duplex.failover.model.FailoverConfig;
+import org.duplex.failover.model.GroupPolicy;
+import org.duplex.failover.model.MonitorBinding;
+import org.duplex.failover.model.NoQuorumPolicy;
+import org.duplex.failover.model.OnFail;
 
 /**
- * The one mapping between the cluster's replicated configuration and the failover model.
+ * The one mapping between the replicated {@code failover} document (the cluster configuration's resources, groups,
+ * monitors and policies sections, which the cluster stores without interpreting them) and the failover model.
  *
  * <ul>
- *   <li>Resource timeouts and monitor interval live in the cluster resource's params under the failover bundle's
- *       reserved keys ({@link #RESOURCE_KEYS}); absent keys mean the failover defaults (20s/20s/10s/5s, 10s).</li>
- *   <li>A group's policy lives in {@link GroupConfig#policy()} under the failover bundle's group keys. A group
- *       without {@code stickiness} / {@code migration-threshold} takes the cluster-wide
- *       {@link PolicyConfig} values (stickiness 100, threshold 3 by default); every other absent key takes
- *       {@link GroupPolicy#DEFAULT}. Writing back always writes every key, so a group saved by the failover
- *       bundle keeps exactly its values (a stickiness of 0 stays 0).</li>
- *   <li>The failover no-quorum policy is the cluster-wide {@link PolicyConfig#noQuorum()} (both directions).</li>
- *   <li>A monitor binding is a {@link MonitorConfig}: {@code on} is {@code resource} or {@code node}, and its
- *       interval, timeout, count and on-fail live in its params under {@link #MONITOR_KEYS} (absent: 10s, 5s, 3,
- *       ineligible; on-fail is written only when it is reboot). Bindings
- *       are written only when there are any, so configurations without them stay as they were.</li>
+ *   <li>Resource timeouts and monitor interval live in the resource's params under the reserved keys
+ *       ({@link #RESOURCE_KEYS}); absent keys mean the defaults (20s/20s/10s/5s, 10s).</li>
+ *   <li>A group's policy lives in its {@code policy} map under the group keys. A group without
+ *       {@code stickiness} / {@code migration-threshold} takes the document's cluster-wide {@code policies} values
+ *       (stickiness 100, threshold 3 by default); every other absent key takes {@link GroupPolicy#DEFAULT}.
+ *       Writing back always writes every key, so a saved group keeps exactly its values (a stickiness of 0 stays
+ *       0).</li>
+ *   <li>The no-quorum policy is {@code policies.noQuorum} (both directions); the cluster-wide stickiness and
+ *       threshold are written back as they were read.</li>
+ *   <li>A monitor binding's {@code on} is {@code resource} or {@code node}, and its interval, timeout, count and
+ *       on-fail live in its params under {@link #MONITOR_KEYS} (absent: 10s, 5s, 3, ineligible; on-fail is written
+ *       only when it is reboot).</li>
  *   <li>Not replicated: {@link ClusterOptions#fencing()} (always false) and {@link ClusterOptions#zone()} (always
  *       UTC); saving other values is refused.</li>
  * </ul>
+ * The shape is the one the cluster configuration file has had since monitors were added, so files and nodes of
+ * earlier versions read and write the same document.
  */
-public final class FailoverMapping {
+public final class FailoverDocument {
 
     public static final Set<String> RESOURCE_KEYS = Set.of("monitor-interval", "start-timeout", "stop-timeout",
             "monitor-timeout", "validate-timeout");
@@ -62,51 +66,128 @@ public final class FailoverMapping {
 
     private static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(10);
 
-    private FailoverMapping() {
+    /** Lenient on read (a newer cluster may carry more); the cluster checks the shape of what is written. */
+    private static final ObjectMapper JSON = JsonMapper.builder()
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .build();
+
+    /** The sections, as the cluster stores them. */
+    record Sections(List<ResourceDoc> resources, List<GroupDoc> groups, List<MonitorDoc> monitors,
+                    PoliciesDoc policies) {
+        Sections {
+            resources = resources == null ? List.of() : resources;
+            groups = groups == null ? List.of() : groups;
+            monitors = monitors == null ? List.of() : monitors;
+            policies = policies == null ? PoliciesDoc.DEFAULTS : policies;
+        }
     }
 
-    /** The failover view of a cluster configuration; throws IllegalArgumentException when it does not map. */
-    public static FailoverConfig toFailover(ClusterConfig c) {
+    record ResourceDoc(String id, String type, Map<String, String> params) {
+        ResourceDoc {
+            params = params == null ? Map.of() : params;
+        }
+    }
+
+    record GroupDoc(String id, List<String> resources, List<String> nodes,
+                    @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, String> policy) {
+        GroupDoc {
+            resources = resources == null ? List.of() : resources;
+            nodes = nodes == null ? List.of() : nodes;
+            policy = policy == null ? Map.of() : policy;
+        }
+    }
+
+    record MonitorDoc(String id, String type, String on, String target, Map<String, String> params) {
+        MonitorDoc {
+            params = params == null ? Map.of() : params;
+        }
+    }
+
+    /** The cluster-wide policies: what a partition without quorum does, and the defaults of groups. */
+    record PoliciesDoc(String noQuorum, Integer stickiness, Integer migrationThreshold) {
+        static final PoliciesDoc DEFAULTS = new PoliciesDoc("STOP", 100, 3);
+
+        PoliciesDoc {
+            noQuorum = noQuorum == null ? "STOP" : noQuorum;
+            stickiness = stickiness == null ? 100 : stickiness;
+            migrationThreshold = migrationThreshold == null ? 3 : migrationThreshold;
+        }
+    }
+
+    private FailoverDocument() {
+    }
+
+    private static Sections sections(String json) {
+        try {
+            Sections s = JSON.readValue(json, Sections.class);
+            if (s == null) {
+                throw new IllegalArgumentException("the failover document is empty");
+            }
+            return s;
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("the failover document is not readable: "
+                    + e.getOriginalMessage(), e);
+        }
+    }
+
+    /** The failover configuration in a document; throws IllegalArgumentException when it does not map. */
+    public static FailoverConfig read(String json) {
+        Sections c = sections(json);
         Map<ResourceId, Resource> resources = new LinkedHashMap<>();
-        for (ResourceConfig r : c.resources()) {
+        for (ResourceDoc r : c.resources()) {
             Resource res = resource(r);
             resources.put(res.id(), res);
         }
         List<ResourceGroup> groups = new ArrayList<>();
         Map<ResourceId, GroupPolicy> policies = new LinkedHashMap<>();
-        for (GroupConfig g : c.groups()) {
+        for (GroupDoc g : c.groups()) {
             ResourceGroup group = new ResourceGroup(ResourceId.of(g.id()),
                     g.resources().stream().map(ResourceId::of).toList(), g.nodes().stream().map(NodeId::of).toList());
             groups.add(group);
             policies.put(group.id(), policy(g, c.policies()));
         }
-        ClusterOptions options = new ClusterOptions(
-                org.duplex.api.failover.NoQuorumPolicy.valueOf(c.policies().noQuorum().name()),
+        ClusterOptions options = new ClusterOptions(noQuorum(c.policies().noQuorum()),
                 ClusterOptions.DEFAULT.fencing(), ClusterOptions.DEFAULT.zone());
         Map<ResourceId, MonitorBinding> monitors = new LinkedHashMap<>();
-        for (MonitorConfig m : c.monitors()) {
+        for (MonitorDoc m : c.monitors()) {
             MonitorBinding b = monitor(m);
             monitors.put(b.id(), b);
         }
         return new FailoverConfig(resources, groups, policies, options, monitors);
     }
 
-    /** {@code base} with the failover resources, groups and no-quorum policy; nodes and links untouched. */
-    public static ClusterConfig toCluster(ClusterConfig base, FailoverConfig f) {
+    /**
+     * The document for {@code f}, written over {@code base} (the document it was read from: the cluster-wide
+     * stickiness and threshold are kept from it); throws IllegalArgumentException for what the document cannot
+     * carry.
+     */
+    public static String write(String base, FailoverConfig f) {
         if (f.options().fencing() != ClusterOptions.DEFAULT.fencing()
                 || !f.options().zone().equals(ClusterOptions.DEFAULT.zone())) {
             throw new IllegalArgumentException("the replicated configuration does not carry fencing=" + f.options()
                     .fencing() + " / timezone=" + f.options().zone() + " yet (only fencing=false, timezone=UTC)");
         }
-        List<ResourceConfig> resources = f.resources().values().stream().map(FailoverMapping::resource).toList();
-        List<GroupConfig> groups = f.groups().stream().map(g -> new GroupConfig(g.id().value(),
-                g.resources().stream().map(ResourceId::value).toList(),
-                g.nodes().stream().map(NodeId::value).toList(), policy(f.policyOf(g.id())))).toList();
-        PolicyConfig p = base.policies();
-        List<MonitorConfig> monitors = f.monitors().values().stream().map(FailoverMapping::monitor).toList();
-        return base.withResources(resources).withGroups(groups).withPolicies(new PolicyConfig(
-                NoQuorumPolicy.valueOf(f.options().noQuorumPolicy().name()), p.stickiness(), p.migrationThreshold()))
-                .withMonitors(monitors);
+        PoliciesDoc p = sections(base).policies();
+        Sections s = new Sections(
+                f.resources().values().stream().map(FailoverDocument::resource).toList(),
+                f.groups().stream().map(g -> new GroupDoc(g.id().value(),
+                        g.resources().stream().map(ResourceId::value).toList(),
+                        g.nodes().stream().map(NodeId::value).toList(), policy(f.policyOf(g.id())))).toList(),
+                f.monitors().values().stream().map(FailoverDocument::monitor).toList(),
+                new PoliciesDoc(f.options().noQuorumPolicy().name(), p.stickiness(), p.migrationThreshold()));
+        try {
+            return JSON.writeValueAsString(s);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write the failover document", e);
+        }
+    }
+
+    private static NoQuorumPolicy noQuorum(String text) {
+        try {
+            return NoQuorumPolicy.valueOf(text.trim().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("policies.noQuorum: '" + text + "' is not stop, freeze or ignore");
+        }
     }
 
     private static MonitorBinding.Reaction reaction(String value, String what) {
@@ -114,13 +195,13 @@ public final class FailoverMapping {
             return MonitorBinding.Reaction.INELIGIBLE;
         }
         try {
-            return MonitorBinding.Reaction.valueOf(value.trim().toUpperCase(java.util.Locale.ROOT));
+            return MonitorBinding.Reaction.valueOf(value.trim().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(what + ": on-fail must be ineligible or reboot, was '" + value + "'");
         }
     }
 
-    static MonitorBinding monitor(MonitorConfig m) {
+    static MonitorBinding monitor(MonitorDoc m) {
         Map<String, String> params = new LinkedHashMap<>(m.params());
         String what = "monitor " + m.id();
         MonitorBinding.Scope scope;
@@ -136,11 +217,11 @@ public final class FailoverMapping {
                 ResourceId.of(m.target() == null ? "" : m.target()),
                 duration(params.remove("interval"), MonitorBinding.DEFAULT_INTERVAL, what + ": interval"),
                 duration(params.remove("timeout"), MonitorBinding.DEFAULT_TIMEOUT, what + ": timeout"),
-                integer(count, MonitorBinding.DEFAULT_COUNT, what + ": count"), params, reaction(params.remove("on-fail"),
-                what));
+                integer(count, MonitorBinding.DEFAULT_COUNT, what + ": count"), params,
+                reaction(params.remove("on-fail"), what));
     }
 
-    static MonitorConfig monitor(MonitorBinding b) {
+    static MonitorDoc monitor(MonitorBinding b) {
         for (String k : b.params().keySet()) {
             if (MONITOR_KEYS.contains(k)) {
                 throw new IllegalArgumentException("monitor " + b.id() + ": parameter '" + k
@@ -154,10 +235,10 @@ public final class FailoverMapping {
         if (b.reboots()) {
             params.put("on-fail", b.onFail().word()); // only when set: configurations without it are unchanged
         }
-        return new MonitorConfig(b.id().value(), b.type(), b.on().word(), b.target().value(), params);
+        return new MonitorDoc(b.id().value(), b.type(), b.on().word(), b.target().value(), params);
     }
 
-    static Resource resource(ResourceConfig r) {
+    static Resource resource(ResourceDoc r) {
         Map<String, String> params = new LinkedHashMap<>(r.params());
         OperationTimeouts d = OperationTimeouts.DEFAULTS;
         OperationTimeouts t = new OperationTimeouts(
@@ -169,7 +250,7 @@ public final class FailoverMapping {
         return new Resource(ResourceId.of(r.id()), r.type() == null ? "" : r.type(), params, t, interval);
     }
 
-    static ResourceConfig resource(Resource r) {
+    static ResourceDoc resource(Resource r) {
         for (String k : r.params().keySet()) {
             if (RESOURCE_KEYS.contains(k)) {
                 throw new IllegalArgumentException("resource " + r.id() + ": parameter '" + k
@@ -182,10 +263,10 @@ public final class FailoverMapping {
         params.put("stop-timeout", format(r.timeouts().stop()));
         params.put("monitor-timeout", format(r.timeouts().monitor()));
         params.put("validate-timeout", format(r.timeouts().validate()));
-        return new ResourceConfig(r.id().value(), r.type(), params);
+        return new ResourceDoc(r.id().value(), r.type(), params);
     }
 
-    static GroupPolicy policy(GroupConfig g, PolicyConfig cluster) {
+    static GroupPolicy policy(GroupDoc g, PoliciesDoc cluster) {
         Map<String, String> kv = g.policy();
         for (String k : kv.keySet()) {
             if (!GROUP_KEYS.contains(k)) {
@@ -262,12 +343,11 @@ public final class FailoverMapping {
         }
     }
 
-    /** The failover configuration's duration words ({@link DurationWords}); absent: {@code dflt}. */
-    static Duration duration(String text, Duration dflt, String what) {
+    private static Duration duration(String text, Duration dflt, String what) {
         return text == null ? dflt : DurationWords.parse(text, what);
     }
 
-    static String format(Duration d) {
+    private static String format(Duration d) {
         return DurationWords.format(d);
     }
 }

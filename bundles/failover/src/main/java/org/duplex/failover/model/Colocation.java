@@ -1,4 +1,4 @@
-package org.duplex.api.failover;
+package org.duplex.failover.model;
 
 import java.util.Objects;
 

@@ -1,4 +1,4 @@
-package org.duplex.api.failover;
+package org.duplex.failover.model;
 
 import java.time.Duration;
 import java.util.Locale;
@@ -23,7 +23,7 @@ import org.duplex.api.model.ResourceId;
  * @param timeout  a check still running after it is cut off and counts as failed
  * @param count    consecutive failed checks that make a failure (1 = the first one)
  * @param params   the monitor's own parameters, checked by its {@code validate}
- * @param onFail   {@code on=node} only (since 1.2): {@link Reaction#INELIGIBLE} (the default) or
+ * @param onFail   {@code on=node} only: {@link Reaction#INELIGIBLE} (the default) or
  *                 {@link Reaction#REBOOT}: the node becomes ineligible for every group it is listed in and
  *                 reboots itself once nothing runs there any more (a local fault only a reboot cures)
  */

@@ -1,15 +1,14 @@
-package org.duplex.api.failover;
+package org.duplex.failover.store;
 
 import java.io.IOException;
 import java.util.function.Consumer;
 
-import org.osgi.annotation.versioning.ProviderType;
+import org.duplex.failover.model.FailoverConfig;
 
 /**
- * Where the failover configuration lives. The failover bundle ships a local file store; the cluster's replicated
- * configuration can register its own implementation with a higher service ranking to replace it.
+ * Where the failover configuration lives: {@link FileConfigStore} (a local file, without a cluster) or
+ * {@link org.duplex.failover.replicated.ReplicatedFailoverConfigStore} (the cluster's replicated document).
  */
-@ProviderType
 public interface FailoverConfigStore {
 
     FailoverConfig load();

@@ -1,4 +1,4 @@
-package org.duplex.api.failover;
+package org.duplex.failover.model;
 
 /** What happens to a group when one of its resources fails on a node (a failed start or monitor). */
 public enum OnFail {
@@ -12,7 +12,7 @@ public enum OnFail {
     FENCE,
     /**
      * Touch nothing: the group is neither stopped, restarted nor moved while it may run on the node where a
-     * member failed, until the operator cleans the failure up (failure-timeout ignored). Since 1.2.
+     * member failed, until the operator cleans the failure up (failure-timeout ignored).
      */
     BLOCK
 }

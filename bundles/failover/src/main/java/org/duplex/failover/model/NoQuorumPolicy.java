@@ -1,4 +1,4 @@
-package org.duplex.api.failover;
+package org.duplex.failover.model;
 
 /** What a partition without quorum does with the groups running on its nodes (Pacemaker's no-quorum-policy). */
 public enum NoQuorumPolicy {

@@ -1,11 +1,11 @@
-package org.duplex.cluster.failover;
+package org.duplex.cluster.documents;
 
 import java.util.function.Consumer;
 
 import org.duplex.cluster.config.ClusterConfig;
 import org.duplex.cluster.core.ProposeResult;
 
-/** The replicated cluster configuration as the failover store needs it (a running node, or a test double). */
+/** The replicated cluster configuration as the document and plug-in stores need it (a running node, or a test double). */
 public interface ReplicatedConfig {
 
     ClusterConfig config();
