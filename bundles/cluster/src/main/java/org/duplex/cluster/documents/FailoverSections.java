@@ -22,7 +22,7 @@ public record FailoverSections(List<ResourceConfig> resources, List<GroupConfig>
         policies = policies == null ? PolicyConfig.DEFAULTS : policies;
     }
 
-    static FailoverSections of(ClusterConfig c) {
+    public static FailoverSections of(ClusterConfig c) {
         return new FailoverSections(c.resources(), c.groups(), c.monitors(), c.policies());
     }
 

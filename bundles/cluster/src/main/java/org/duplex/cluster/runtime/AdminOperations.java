@@ -41,9 +41,21 @@ public final class AdminOperations {
     private final ClusterAdmin admin;
     private final Duration confirmTimeout;
 
+    private final java.util.function.Function<String, List<String>> documentProblems;
+
     public AdminOperations(ClusterAdmin admin, Duration confirmTimeout) {
+        this(admin, confirmTimeout, org.duplex.cluster.documents.DocumentValidators::problems);
+    }
+
+    /**
+     * @param documentProblems the problems the owners' validators find in a failover document (JSON); the default
+     *                         asks every {@link org.duplex.api.cluster.DocumentValidator} service registered for it
+     */
+    public AdminOperations(ClusterAdmin admin, Duration confirmTimeout,
+                           java.util.function.Function<String, List<String>> documentProblems) {
         this.admin = admin;
         this.confirmTimeout = confirmTimeout;
+        this.documentProblems = documentProblems;
     }
 
     public String status() {
@@ -154,6 +166,9 @@ public final class AdminOperations {
         if (imported.node(admin.state().localNode()).isEmpty()) {
             problems.add("nodes: the local node '" + admin.state().localNode() + "' must stay in the configuration");
         }
+        // the cluster does not interpret the failover sections; their owner checks them before anything is proposed
+        problems.addAll(documentProblems.apply(org.duplex.cluster.config.ConfigCodec.toJson(
+                org.duplex.cluster.documents.FailoverSections.of(imported))));
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }

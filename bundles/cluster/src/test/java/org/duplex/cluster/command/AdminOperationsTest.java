@@ -40,6 +40,7 @@ class AdminOperationsTest {
     ConfigStore.InMemory store;
     int proposals;
     AdminOperations ops;
+    ClusterAdmin admin;
     String lease = "";
     List<org.duplex.api.status.StatusSection> sections = List.of();
 
@@ -53,7 +54,7 @@ class AdminOperationsTest {
         core.tick();
         core.tick();
         assertThat(core.state().isCoordinator()).isTrue();
-        ClusterAdmin admin = new ClusterAdmin() {
+        admin = new ClusterAdmin() {
             @Override
             public QuorumState state() {
                 return core.state();
@@ -148,6 +149,25 @@ class AdminOperationsTest {
         assertThat(proposals).isZero();
         assertThat(core.config()).isEqualTo(before);
         assertThat(store.load()).isEqualTo(Optional.ofNullable(before.version() == 0 ? null : before));
+    }
+
+    /** The failover sections are their owner's to judge: its validator's problem refuses the import, dry run too. */
+    @Test
+    void anImportWhoseFailoverSectionsTheOwnerRefusesIsNotProposed(@TempDir Path dir) throws Exception {
+        Path export = dir.resolve("c.yaml");
+        ops.export(export);
+        Files.writeString(export, Files.readString(export).replace("stickiness: 100", "stickiness: 7"));
+        List<String> seen = new java.util.ArrayList<>();
+        AdminOperations judged = new AdminOperations(admin, Duration.ofSeconds(1), json -> {
+            seen.add(json);
+            return List.of("failover sections: resources[app].stop-timeout: 'never' is not a duration");
+        });
+        int before = proposals;
+        assertThatThrownBy(() -> judged.importFile(export, true)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("stop-timeout: 'never' is not a duration");
+        assertThatThrownBy(() -> judged.importFile(export, false)).isInstanceOf(ConfigException.class);
+        assertThat(proposals).isEqualTo(before);
+        assertThat(seen).isNotEmpty().allSatisfy(j -> assertThat(j).contains("\"groups\"").contains("\"policies\""));
     }
 
     @Test
