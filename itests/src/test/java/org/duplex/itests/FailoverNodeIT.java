@@ -92,6 +92,19 @@ class FailoverNodeIT {
         assertThat(history[0]).as(history[0]).contains("app").doesNotContain("moved");
         awaitAnswer("client is served again after the local restart");
         assertThat(node.client("ha:resource-show app").output()).contains("node1");
+
+        // A configuration whose failover sections the failover bundle cannot use is refused at import, with the reason
+        // (its DocumentValidator, asked by the cluster before it proposes), and nothing changes.
+        Path export = work.resolve("exported.yaml");
+        expectOk(node.client("ha:config-export " + export));
+        String yaml = java.nio.file.Files.readString(export);
+        assertThat(yaml).contains("stop-timeout");
+        Path bad = work.resolve("bad.yaml");
+        java.nio.file.Files.writeString(bad, yaml.replaceFirst("stop-timeout: \\S+", "stop-timeout: never"));
+        String refused = node.client("ha:config-import " + bad).output();
+        assertThat(refused).as(refused).contains("refused").contains("failover sections").contains("never");
+        assertThat(node.client("ha:config-export " + work.resolve("after.yaml")).exitCode()).isZero();
+        assertThat(java.nio.file.Files.readString(work.resolve("after.yaml"))).isEqualTo(yaml);
     }
 
     private void awaitAnswer(String what) {
