@@ -59,6 +59,7 @@ final class Jdbc {
         props.setProperty("socketTimeout", Long.toString(ms + 1000));
         props.setProperty("sessionVariables", "max_statement_time=" + String.format(Locale.ROOT, "%.3f", ms / 1000.0));
         props.setProperty("connectionAttributes", "program_name:duplex");
+        props.setProperty("sslMode", target.tls()); // Connector/J 4 asks for TLS unless told otherwise
         String url = "jdbc:mariadb://" + hostForUrl(target.host()) + ":" + target.port() + "/";
         try {
             return d.call("duplex-mariadb " + target.where(), () -> {
@@ -113,6 +114,10 @@ final class Jdbc {
         }
         if (code == ER_STATEMENT_TIMEOUT) {
             return new DbException(DbException.Kind.TIMEOUT, where + ": query cut off at the timeout: " + msg);
+        }
+        if (msg.contains("ssl not enabled in the server")) {
+            return new DbException(DbException.Kind.AUTHENTICATION, where + " has no TLS but tls=" + t.tls()
+                    + " asks for it: " + msg);
         }
         if (hasCause(e, ConnectException.class) || msg.contains("Connection refused")) {
             return new DbException(DbException.Kind.REFUSED, "nothing accepts connections on " + where

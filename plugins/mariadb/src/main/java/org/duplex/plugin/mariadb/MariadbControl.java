@@ -43,7 +43,7 @@ final class MariadbControl {
     static final String TYPE = "mariadb";
 
     static final Set<String> KEYS = Set.of("data-dir", "mariadbd", "config-file", "port", "bind-address", "host",
-            "socket", "pid-file", "log-file", "user", "password-file", "connect-timeout", "stop-graceful");
+            "socket", "pid-file", "log-file", "user", "password-file", "connect-timeout", "tls", "stop-graceful");
 
     private static final Logger LOG = LoggerFactory.getLogger(MariadbControl.class);
     /** sun_path of a Unix socket holds 107 bytes and a NUL. */
@@ -207,8 +207,9 @@ final class MariadbControl {
                 return OperationResult.of(OcfStatus.ERR_GENERIC, "mariadb in " + s.dataDir() + ": mariadbd " + pid
                         + " exited" + exit + " while starting" + logSays(s, logFrom), since(t0));
             }
+            Duration attempt = shorter(s.connect().connectTimeout(), d.remaining());
             try {
-                Jdbc.with(s.connect(), shorter(s.connect().connectTimeout(), d.remaining()), c -> {
+                Jdbc.with(s.connect(), attempt, c -> {
                     Jdbc.selectOne(c);
                     return null;
                 });
@@ -217,8 +218,9 @@ final class MariadbControl {
                 LOG.info("mariadb {}: {}", s.dataDir(), reason);
                 return OperationResult.success(reason, since(t0));
             } catch (DbException e) {
-                if (last == null || e.kind() != DbException.Kind.TIMEOUT || last.kind() == DbException.Kind.TIMEOUT) {
-                    last = e; // "refused" while it sets up says more than an attempt the deadline cut short
+                if (last == null || e.kind() != DbException.Kind.TIMEOUT
+                        || attempt.compareTo(s.connect().connectTimeout()) >= 0) {
+                    last = e; // the latest answer, unless it is a last attempt that the deadline cut short
                 }
                 if (e.kind() == DbException.Kind.AUTHENTICATION) {
                     return OperationResult.of(OcfStatus.ERR_CONFIGURED, "mariadb in " + s.dataDir() + " " + how

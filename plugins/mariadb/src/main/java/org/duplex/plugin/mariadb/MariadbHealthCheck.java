@@ -41,7 +41,7 @@ final class MariadbHealthCheck {
 
     static final String TYPE = "mariadb";
 
-    static final Set<String> KEYS = Set.of("host", "port", "user", "password-file", "connect-timeout", "role",
+    static final Set<String> KEYS = Set.of("host", "port", "user", "password-file", "connect-timeout", "tls", "role",
             "max-lag", "max-connections-used", "max-transaction-age", "data-dir", "min-free", "max-used");
 
     private record Spec(MariadbParams.Connect connect, Optional<MariadbParams.Role> role, Optional<Duration> maxLag,

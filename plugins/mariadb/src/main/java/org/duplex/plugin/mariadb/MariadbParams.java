@@ -175,13 +175,27 @@ final class MariadbParams {
     static Connect connect(MariadbParams p) {
         return new Connect(p.host("host", "127.0.0.1"), p.port(), p.name("user", DEFAULT_USER),
                 Optional.ofNullable(p.absolutePath("password-file", false, null)),
-                p.duration("connect-timeout").orElse(DEFAULT_CONNECT_TIMEOUT));
+                p.duration("connect-timeout").orElse(DEFAULT_CONNECT_TIMEOUT), p.tls());
+    }
+
+    /** Connector/J's sslMode: TLS off (Debian's server has none), on without checks, or verified. */
+    static final List<String> TLS_MODES = List.of("disable", "trust", "verify-ca", "verify-full");
+
+    String tls() {
+        String v = raw("tls").orElse("disable");
+        if (!TLS_MODES.contains(v)) {
+            problems.add("tls: must be one of " + String.join(", ", TLS_MODES) + ", was '" + v + "'");
+            return "disable";
+        }
+        return v;
     }
 
     /**
      * @param passwordFile a file of mode 0600 whose first line is the password; empty: no password
+     * @param tls          Connector/J's sslMode
      */
-    record Connect(String host, int port, String user, Optional<Path> passwordFile, Duration connectTimeout) {
+    record Connect(String host, int port, String user, Optional<Path> passwordFile, Duration connectTimeout,
+                   String tls) {
         String where() {
             return host + ":" + port;
         }
