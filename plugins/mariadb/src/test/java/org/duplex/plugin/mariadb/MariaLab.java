@@ -79,7 +79,7 @@ final class MariaLab implements AutoCloseable {
                 "CREATE USER 'duplex'@'%' IDENTIFIED BY '" + PASSWORD + "';",
                 "GRANT PROCESS, SLAVE MONITOR ON *.* TO 'duplex'@'%';",
                 "CREATE USER 'app'@'%' IDENTIFIED BY '" + APP_PASSWORD + "';",
-                "GRANT ALL PRIVILEGES ON *.* TO 'app'@'%';",
+                "GRANT ALL PRIVILEGES ON *.* TO 'app'@'%' WITH GRANT OPTION;",
                 "CREATE DATABASE app;", ""));
         check(run(asOs(MARIADBD.toString(), "--no-defaults", "--bootstrap", "--datadir=" + data,
                 "--innodb-log-file-size=8M", "--log-warnings=0"), sql), "mariadbd --bootstrap");
