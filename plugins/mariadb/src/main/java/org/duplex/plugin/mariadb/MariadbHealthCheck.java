@@ -255,7 +255,8 @@ final class MariadbHealthCheck {
                     if (rs.next()) {
                         String cmd = rs.getString(3);
                         f.oldestTxn = Optional.of(new Txn(rs.getLong(1), rs.getString(2),
-                                cmd.equals("Sleep") ? "idle in transaction" : cmd.toLowerCase(java.util.Locale.ROOT),
+                                cmd.equals("Sleep") ? "idle in transaction" : cmd.equals("Query") ? "active"
+                                        : cmd.toLowerCase(java.util.Locale.ROOT),
                                 Duration.ofMillis(Math.max(0, rs.getLong(4)))));
                     }
                 } catch (SQLException e) {
