@@ -2,6 +2,7 @@ package org.duplex.plugin.mariadb;
 
 import java.io.File;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -69,7 +70,7 @@ final class MariadbControl {
             p.problems().add("data-dir: must not be /");
         }
         Path sock = socket != null ? socket : data != null ? data.resolve("mariadbd.sock") : null;
-        if (sock != null && sock.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8).length
+        if (sock != null && sock.toString().getBytes(StandardCharsets.UTF_8).length
                 > MAX_SOCKET_PATH) {
             p.problems().add("socket: " + sock + " is longer than the 107 bytes a Unix socket path may have"
                     + (socket == null ? " (set socket to a shorter path)" : ""));
@@ -151,6 +152,13 @@ final class MariadbControl {
         if (s.configFile().isPresent() && !Files.isReadable(s.configFile().get())) {
             return OperationResult.of(OcfStatus.ERR_CONFIGURED, "cannot start: config-file " + s.configFile().get()
                     + " does not exist or is not readable", since(t0));
+        }
+        for (var f : List.of(Map.entry("log-file", s.logFile()), Map.entry("pid-file", s.pidFile()),
+                Map.entry("socket", s.socket()))) {
+            if (!Files.isDirectory(f.getValue().getParent())) {
+                return OperationResult.of(OcfStatus.ERR_CONFIGURED, "cannot start: the directory of " + f.getKey() + " "
+                        + f.getValue() + " does not exist", since(t0));
+            }
         }
         PosixFileAttributes owner;
         try {

@@ -11,6 +11,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
@@ -256,7 +257,7 @@ final class MariadbHealthCheck {
                         String cmd = rs.getString(3);
                         f.oldestTxn = Optional.of(new Txn(rs.getLong(1), rs.getString(2),
                                 cmd.equals("Sleep") ? "idle in transaction" : cmd.equals("Query") ? "active"
-                                        : cmd.toLowerCase(java.util.Locale.ROOT),
+                                        : cmd.toLowerCase(Locale.ROOT),
                                 Duration.ofMillis(Math.max(0, rs.getLong(4)))));
                     }
                 } catch (SQLException e) {

@@ -187,12 +187,16 @@ final class MariaLab implements AutoCloseable {
             ProcessBuilder pb = new ProcessBuilder(argv).redirectErrorStream(true).directory(new java.io.File("/"));
             pb.redirectInput(input == null ? ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))
                     : ProcessBuilder.Redirect.from(input.toFile()));
+            Path outFile = Files.createTempFile("duplex-mdblab", ".out");
+            pb.redirectOutput(outFile.toFile());
             Process p = pb.start();
-            byte[] out = p.getInputStream().readAllBytes();
             if (!p.waitFor(60, TimeUnit.SECONDS)) {
-                Exec.killTree(p.toHandle());
+                p.destroyForcibly();
+                Files.deleteIfExists(outFile);
                 return -1;
             }
+            byte[] out = Files.readAllBytes(outFile);
+            Files.deleteIfExists(outFile);
             if (p.exitValue() != 0) {
                 System.err.println("[MariaLab] " + argv + " exit " + p.exitValue() + ": "
                         + new String(out, StandardCharsets.UTF_8));

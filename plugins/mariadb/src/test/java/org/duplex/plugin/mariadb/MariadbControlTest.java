@@ -100,6 +100,12 @@ class MariadbControlTest {
         assertThat(noBin.reason()).isEqualTo("cannot start: /nonexistent/mariadbd is not an executable file (install"
                 + " mariadb-server or set mariadbd)");
 
+        OperationResult noLogDir = agent.start(with(lab.params(), "log-file", "/nonexistent/dir/err.log"),
+                Duration.ofSeconds(5));
+        assertThat(noLogDir.status()).isEqualTo(OcfStatus.ERR_CONFIGURED);
+        assertThat(noLogDir.reason()).isEqualTo("cannot start: the directory of log-file /nonexistent/dir/err.log does"
+                + " not exist");
+
         if (MariaLab.ROOT) {
             Path rootOwned = lab.root.resolve("root-owned");
             Files.createDirectories(rootOwned.resolve("mysql"));
