@@ -32,6 +32,8 @@ PACKAGES=(
   smbclient                 # samba share tests: the client that checks each user's access through the VIP
   acl                       # samba share tests: setfacl/getfacl for POSIX ACLs on the shared directory
   postgresql-15             # postgresql plug-in tests: initdb, pg_ctl, pg_basebackup, the server (started by the tests only)
+  mariadb-server            # mariadb plug-in tests: mariadbd, mariadb-install-db (the Debian service is never started; the tests start their own servers)
+  mariadb-client            # mariadb plug-in lab test: the client that commits through the VIP
   restic                    # backup plug-in: the backup engine (0.14 in Debian 12), driven with --json
   openssh-server            # backup plug-in tests: the remote site (sshd in a network namespace, SFTP with a key)
 )

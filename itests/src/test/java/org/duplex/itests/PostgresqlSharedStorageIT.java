@@ -3,20 +3,15 @@ package org.duplex.itests;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.io.File;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.TimeUnit;
 
+import org.duplex.itests.lab.CommitClient;
 import org.duplex.itests.lab.TwoNodeLab;
 import org.duplex.itests.net.NetNamespaces;
 import org.junit.jupiter.api.AfterAll;
@@ -122,60 +117,30 @@ class PostgresqlSharedStorageIT {
         assertThat(lab.client("node1", "ha:status")).containsPattern("db +running on node1");
         psql("CREATE TABLE acks (id int PRIMARY KEY, at timestamptz DEFAULT now())");
 
-        Path acks = work.resolve("acks.txt");
-        Path stop = work.resolve("client.stop");
-        Files.deleteIfExists(acks);
-        Files.deleteIfExists(stop);
-        // one committed transaction at a time through the VIP; a line per acknowledged commit: id, epoch ms
-        String loop = "i=0; while [ ! -e " + stop + " ]; do i=$((i+1)); if " + psqlCommand(
-                "INSERT INTO acks (id) VALUES ($i)", "0.8") + " >/dev/null 2>&1; then echo \"$i $(date +%s%3N)\" >> " + acks
-                + "; fi; done";
-        Process client = new ProcessBuilder("timeout", "300", "ip", "netns", "exec", PREFIX + "cl", "bash", "-c", loop)
-                .redirectErrorStream(true).redirectOutput(work.resolve("client.out").toFile())
-                .directory(new File("/")).start();
-        try {
-            await("the client commits").atMost(Duration.ofSeconds(30)).until(() -> lines(acks).size() >= 50);
+        CommitClient.Summary result;
+        // one committed transaction at a time through the VIP; a line per acknowledged commit
+        try (CommitClient client = CommitClient.start(PREFIX + "cl", work, psqlCommand(
+                "INSERT INTO acks (id) VALUES ($i)", "0.8"))) {
+            await("the client commits").atMost(Duration.ofSeconds(30)).until(() -> client.acks().size() >= 50);
             long killedAt = System.currentTimeMillis();
             lab.run("kill", "node1");
             await("commits acknowledged again after node1 was killed").atMost(Duration.ofSeconds(90))
-                    .pollInterval(Duration.ofMillis(200)).until(() -> lines(acks).stream()
-                            .anyMatch(l -> Long.parseLong(l.split(" ")[1]) > killedAt + 100));
-            int after = lines(acks).size();
-            await("50 more commits").atMost(Duration.ofSeconds(30)).until(() -> lines(acks).size() >= after + 50);
-        } finally {
-            Files.writeString(stop, "");
-            if (!client.waitFor(20, TimeUnit.SECONDS)) {
-                client.destroyForcibly();
-            }
-        }
-        List<String> acked = lines(acks);
-        long longestGap = 0;
-        long prev = -1;
-        for (String l : acked) {
-            long t = Long.parseLong(l.split(" ")[1]);
-            if (prev > 0) {
-                longestGap = Math.max(longestGap, t - prev);
-            }
-            prev = t;
-        }
-        Set<String> stored = new HashSet<>(List.of(psql("SELECT id FROM acks ORDER BY id").trim().split("\n")));
-        List<String> lost = new ArrayList<>();
-        for (String l : acked) {
-            if (!stored.contains(l.split(" ")[0])) {
-                lost.add(l.split(" ")[0]);
-            }
+                    .pollInterval(Duration.ofMillis(200)).until(() -> client.ackedAfter(killedAt + 100));
+            int after = client.acks().size();
+            await("50 more commits").atMost(Duration.ofSeconds(30)).until(() -> client.acks().size() >= after + 50);
+            client.stop();
+            result = CommitClient.summarize(client.acks(),
+                    List.of(psql("SELECT id FROM acks ORDER BY id").trim().split("\n")));
         }
         String status = lab.client("node2", "ha:status");
         String history = lab.client("node2", "ha:history -n 60 db");
-        String summary = "postgresql shared storage, node1 killed: " + acked.size() + " acknowledged commits, "
-                + lost.size() + " lost, " + stored.size() + " rows on node2; client-observed outage (longest gap"
-                + " between two acknowledged commits) " + longestGap + " ms";
+        String summary = result.line("postgresql shared storage, node1 killed");
         System.out.println(summary);
         System.out.println(status);
         System.out.println(history);
         Files.writeString(work.resolve("result.txt"), summary + "\n" + status + "\n" + history);
         assertThat(status).containsPattern("db +running on node2");
-        assertThat(lost).as("acknowledged commits missing on node2").isEmpty();
+        assertThat(result.lost()).as("acknowledged commits missing on node2").isEmpty();
     }
 
     /**
@@ -193,22 +158,7 @@ class PostgresqlSharedStorageIT {
         return NetNamespaces.tryExec(PREFIX + "cl", psqlCommand(sql, "30"));
     }
 
-    private static List<String> lines(Path f) throws Exception {
-        if (!Files.exists(f)) {
-            return List.of();
-        }
-        return Files.readAllLines(f, StandardCharsets.UTF_8).stream().filter(l -> l.matches("\\d+ \\d+")).toList();
-    }
-
     private static void sh(String command) throws Exception {
-        Process p = new ProcessBuilder("sh", "-c", command).redirectErrorStream(true).start();
-        if (!p.waitFor(120, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new AssertionError(command + ": timed out");
-        }
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (p.exitValue() != 0) {
-            throw new AssertionError(command + ": exit " + p.exitValue() + "\n" + out);
-        }
+        CommitClient.sh(command);
     }
 }
