@@ -34,6 +34,9 @@ PACKAGES=(
   postgresql-15             # postgresql plug-in tests: initdb, pg_ctl, pg_basebackup, the server (started by the tests only)
   restic                    # backup plug-in: the backup engine (0.14 in Debian 12), driven with --json
   openssh-server            # backup plug-in tests: the remote site (sshd in a network namespace, SFTP with a key)
+  chromium                  # web console tests: the browser ConsoleIT drives (headless)
+  chromium-driver           # web console tests: /usr/bin/chromedriver, which Selenium talks to
+  fonts-wqy-microhei        # web console tests: a CJK font, so the Chinese screenshots show characters, not boxes
 )
 
 missing=()

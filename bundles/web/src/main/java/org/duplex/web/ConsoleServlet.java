@@ -10,11 +10,12 @@ import javax.servlet.http.HttpServletResponse;
 import org.osgi.service.component.annotations.Component;
 
 /**
- * Thin DS wiring: {@link ConsoleFiles} on the HTTP whiteboard, the web console at {@code /console/} and a redirect
- * there from the root. The console needs no login to load: every piece of data comes from the REST API, which does.
+ * Thin DS wiring: {@link ConsoleFiles} on the HTTP whiteboard, the web console at {@code /console/} and, as the
+ * default servlet ({@code /}: every path no other servlet takes), a redirect there from the root (404 for anything
+ * else). The console needs no login to load: every piece of data comes from the REST API, which does.
  */
 @Component(service = Servlet.class, property = {"osgi.http.whiteboard.servlet.pattern=/console/*",
-        "osgi.http.whiteboard.servlet.pattern=", "osgi.http.whiteboard.servlet.name=duplex-console"})
+        "osgi.http.whiteboard.servlet.pattern=/", "osgi.http.whiteboard.servlet.name=duplex-console"})
 public class ConsoleServlet extends HttpServlet {
 
     private static final long serialVersionUID = 1L;

@@ -6,7 +6,7 @@ import { t, tv, setLanguage, preferred, language, onLanguageChange, formatTime }
 const POLL_MS = 2000;
 const $ = (id) => document.getElementById(id);
 const state = { tab: 'overview', status: null, groups: [], resources: [], history: [], audit: [], timer: null,
-  lastOk: null, timelineGroup: '', error: null, done: null };
+  lastOk: null, timelineGroup: '', error: null, done: null, drawn: null };
 
 // el('td', {class: 'x', dataset: {op: 'standby'}}, child...): children are nodes or strings that are either
 // translations (t/tv) or values from the server; the page holds no text of its own.
@@ -133,7 +133,15 @@ async function refresh() {
     }
     state.lastOk = new Date();
     state.error = null;
-    render();
+    // Repaint the tables only when the data changed: rows replaced every poll would swallow a click in flight.
+    const drawn = JSON.stringify([state.status, state.groups, state.resources, state.history, state.audit, state.tab]);
+    if (drawn !== state.drawn) {
+      state.drawn = drawn;
+      render();
+    } else {
+      renderMessages();
+      renderUpdated();
+    }
   } catch (e) {
     if (e.status === 401) {
       api.forget();
@@ -165,6 +173,10 @@ function render() {
   renderResources();
   renderTimeline();
   renderAudit();
+  renderUpdated();
+}
+
+function renderUpdated() {
   $('refresh-state').textContent = state.lastOk
     ? t('common.updated', { time: state.lastOk.toLocaleTimeString(language() === 'zh' ? 'zh-CN' : 'en-GB',
       { hour12: false }) }) : '';
@@ -232,7 +244,7 @@ function renderGroups() {
       return el('div', {}, el('strong', {}, r), ' ', where.length ? where : pill(tv('state', 'stopped'), 'warn'));
     });
     const actions = [opButton('op.timeline', 'timeline', { group: g.id }, () => openTimeline(g.id), false)];
-    if (ops) {
+    if (ops && g.nodes.length > 1) {
       actions.push(opButton('op.switchover', 'switchover', { group: g.id }, () => switchover(g), true));
     }
     body.append(el('tr', { dataset: { group: g.id } },
@@ -423,6 +435,7 @@ async function start() {
   });
   $('login-form').addEventListener('submit', onLogin);
   $('logout').addEventListener('click', async () => {
+    state.drawn = null;
     state.done = null;
     state.error = null;
     await api.logout();
