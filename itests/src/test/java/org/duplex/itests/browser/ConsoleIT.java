@@ -15,23 +15,10 @@ import java.util.Properties;
 import org.duplex.itests.DuplexContainer;
 import org.duplex.itests.node.DistributionNode;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.openqa.selenium.By;
-import org.openqa.selenium.JavascriptExecutor;
-import org.openqa.selenium.OutputType;
-import org.openqa.selenium.StaleElementReferenceException;
-import org.openqa.selenium.TakesScreenshot;
-import org.openqa.selenium.WebDriver;
-import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
-import org.openqa.selenium.support.ui.ExpectedConditions;
-import org.openqa.selenium.support.ui.Select;
-import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * The web console in a real headless Chromium (Debian's chromium + chromium-driver through Selenium), against a
@@ -50,41 +37,22 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ConsoleIT {
 
-    private static final Path CHROMIUM = Paths.get("/usr/bin/chromium");
-    private static final Path CHROMEDRIVER = Paths.get("/usr/bin/chromedriver");
     private static final String OPERATOR_PASSWORD = "console-it-operator";
     private static final String VIEWER_PASSWORD = "console-it-viewer-1";
-    private static final Duration UI_WAIT = Duration.ofSeconds(30);
 
     private DistributionNode node;
-    private Path work;
     private Path shots;
     private String base;
-    private WebDriver driver;
-    private WebDriverWait wait;
+    private ConsoleBrowser b;
     private final List<String> footprint = new ArrayList<>();
     private Footprint karafBefore;
-    private long browserStart;
-    private String profileDir;
 
     @BeforeAll
     void setUp() throws Exception {
-        boolean present = Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
-        if (!present) {
-            String why = "ConsoleIT needs Debian's chromium and chromium-driver (" + CHROMIUM + ", " + CHROMEDRIVER
-                    + "): scripts/install-deps.sh installs them";
-            boolean ciAsRoot = "true".equals(System.getenv("CI")) && "root".equals(System.getProperty("user.name"));
-            if (ciAsRoot) {
-                throw new AssertionError("CI runs install-deps as root, yet: " + why);
-            }
-            System.err.println("SKIPPED: " + why);
-            Assumptions.abort("SKIPPED: " + why);
-        }
+        ConsoleBrowser.requireChromium("ConsoleIT");
         Path workDir = Paths.get(DuplexContainer.required("duplex.workDir"));
-        work = workDir.resolve("console");
+        Path work = workDir.resolve("console");
         shots = workDir.getParent().resolve("console-screenshots");
-        DistributionNode.deleteTree(shots);
-        Files.createDirectories(shots);
         node = DistributionNode.unpack(Paths.get(DuplexContainer.required("duplex.assembly")), work.resolve("node1"));
         node.ports(DuplexContainer.freePort(), DuplexContainer.freePort(), DuplexContainer.freePort());
         Path run = Files.createDirectories(work.resolve("run"));
@@ -100,8 +68,8 @@ class ConsoleIT {
 
         assertThat(node.start().exitCode()).isZero();
         // The first start made 'admin' (the first user, the one bin/client logs in as); these are the console's.
-        passwd("operator", "olga", OPERATOR_PASSWORD);
-        passwd("viewer", "vera", VIEWER_PASSWORD);
+        passwd(node.home(), "operator", "olga", OPERATOR_PASSWORD);
+        passwd(node.home(), "viewer", "vera", VIEWER_PASSWORD);
         await("quorum").atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(1))
                 .until(() -> node.client("ha:status").output().contains("Quorum:      yes"));
         expectOk(node.client("ha:resource-add app process command=" + app + " monitor-interval=1s"));
@@ -113,35 +81,18 @@ class ConsoleIT {
 
         karafBefore = Footprint.of(node.pid());
         footprint.add("karaf before the browser: " + karafBefore.describe());
-        profileDir = Files.createTempDirectory(work, "chromium-profile").toString();
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(CHROMIUM.toFile());
-        options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--ignore-certificate-errors", "--window-size=1280,1000", "--lang=en-GB",
-                "--user-data-dir=" + profileDir);
-        options.setAcceptInsecureCerts(true);
-        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
-                .usingAnyFreePort().build();
-        browserStart = System.nanoTime();
-        driver = new ChromeDriver(service, options);
-        wait = new WebDriverWait(driver, UI_WAIT);
-        wait.ignoring(StaleElementReferenceException.class);
+        b = new ConsoleBrowser(work, shots);
     }
 
     @AfterAll
     void tearDown() throws Exception {
         try {
-            if (driver != null) {
-                Footprint chromium = Footprint.ofCommandLine(profileDir);
-                double seconds = (System.nanoTime() - browserStart) / 1e9;
-                footprint.add(String.format("chromium at the end: %s; CPU %.1f%% of a core on average over the "
-                        + "%.0f s session (live processes only)", chromium.describe(),
-                        chromium.cpuTicks() * 0.01 / seconds * 100, seconds));
+            if (b != null) {
+                footprint.add(b.footprint());
                 Footprint karafAfter = Footprint.of(node.pid());
                 footprint.add(String.format("karaf at the end: %s; CPU %.1f%% of a core during the browser session",
                         karafAfter.describe(), karafAfter.percentOfACoreSince(karafBefore)));
-                driver.quit();
+                b.close();
             }
         } finally {
             if (!footprint.isEmpty()) {
@@ -156,97 +107,96 @@ class ConsoleIT {
 
     @Test
     void operatorAndViewerUseTheConsoleInBothLanguages() throws Exception {
+        By nodeMode = By.cssSelector("tr[data-node='node1'] td.mode");
+        By webRunsOn = By.cssSelector("tr[data-group='web'] td.running-on");
+        By auditTab = By.cssSelector(".tab[data-tab='audit']");
+
         // Login: a wrong password is refused on the page; the right one opens the live view.
-        driver.get(base + "/");
-        assertThat(driver.getCurrentUrl()).endsWith("/console/");
-        waitVisible("login-view");
-        assertThat(text(By.cssSelector("#login-view h1"))).isEqualTo("Sign in");
-        login("olga", "not-her-password");
-        wait.until(d -> text(By.id("login-error")).equals("Wrong user name or password."));
-        shot("01-login-refused");
-        login("olga", OPERATOR_PASSWORD);
-        waitVisible("app-view");
-        assertThat(text(By.id("who"))).isEqualTo("olga (operator)");
+        b.open(base + "/");
+        assertThat(b.driver.getCurrentUrl()).endsWith("/console/");
+        b.waitVisible("login-view");
+        assertThat(b.text(By.cssSelector("#login-view h1"))).isEqualTo("Sign in");
+        b.login("olga", "not-her-password");
+        b.waitText(By.id("login-error"), "Wrong user name or password.");
+        b.shot("01-login-refused");
+        b.login("olga", OPERATOR_PASSWORD);
+        b.waitVisible("app-view");
+        assertThat(b.text(By.id("who"))).isEqualTo("olga (operator)");
 
         // The live view: the node, quorum, the coordinator, the group and where it runs.
-        wait.until(d -> text(By.cssSelector("tr[data-node='node1'] td.mode")).equals("online"));
-        wait.until(d -> text(By.cssSelector("tr[data-group='web'] td.running-on")).equals("node1"));
-        assertThat(text(By.id("coordinator"))).isEqualTo("node1");
-        assertThat(text(By.id("cluster-summary"))).contains("Quorum", "yes", "1 of 1 expected");
-        assertThat(text(By.cssSelector("tr[data-resource='app']"))).contains("process", "node1: running");
-        shot("02-live-view");
+        b.waitText(nodeMode, "online");
+        b.waitText(webRunsOn, "node1");
+        assertThat(b.text(By.id("coordinator"))).isEqualTo("node1");
+        assertThat(b.text(By.id("cluster-summary"))).contains("Quorum", "yes", "1 of 1 expected");
+        assertThat(b.text(By.cssSelector("tr[data-resource='app']"))).contains("process", "node1: running");
+        b.shot("02-live-view");
 
         // Standby asks for the password again: a wrong one is refused and nothing is done.
-        click(By.cssSelector("button[data-op='standby'][data-node='node1']"));
-        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("confirm-password")));
-        assertThat(text(By.id("confirm-title"))).isEqualTo("Put node1 in standby?");
-        driver.findElement(By.id("confirm-password")).sendKeys("wrong-password");
-        click(By.id("confirm-ok"));
-        wait.until(d -> text(By.id("confirm-error")).equals("Wrong password: nothing was done."));
-        shot("03-standby-wrong-password");
+        b.click(By.cssSelector("button[data-op='standby'][data-node='node1']"));
+        b.waitVisible("confirm-password");
+        assertThat(b.text(By.id("confirm-title"))).isEqualTo("Put node1 in standby?");
+        b.type(By.id("confirm-password"), "wrong-password");
+        b.click(By.id("confirm-ok"));
+        b.waitText(By.id("confirm-error"), "Wrong password: nothing was done.");
+        b.shot("03-standby-wrong-password");
         assertThat(node.client("ha:status").output()).containsPattern("node1 \\*\\s+MEMBER\\s+1\\s+ONLINE");
         // The right one puts the node in standby: the group stops (no other node may run it).
-        driver.findElement(By.id("confirm-password")).sendKeys(OPERATOR_PASSWORD);
-        click(By.id("confirm-ok"));
-        wait.until(d -> text(By.id("action-result")).equals("node1 is in standby."));
-        assertThat(driver.findElement(By.id("confirm")).isDisplayed()).isFalse();
-        wait.until(d -> text(By.cssSelector("tr[data-node='node1'] td.mode")).equals("standby"));
-        wait.until(d -> text(By.cssSelector("tr[data-group='web'] td.running-on")).equals("nowhere"));
-        shot("04-standby-done");
+        b.type(By.id("confirm-password"), OPERATOR_PASSWORD);
+        b.click(By.id("confirm-ok"));
+        b.waitText(By.id("action-result"), "node1 is in standby.");
+        assertThat(b.displayed(By.id("confirm"))).isFalse();
+        b.waitText(nodeMode, "standby");
+        b.waitText(webRunsOn, "nowhere");
+        b.shot("04-standby-done");
 
         // Online: a plain confirmation; the group starts again.
-        click(By.cssSelector("button[data-op='online'][data-node='node1']"));
-        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("confirm-ok")));
-        assertThat(driver.findElement(By.id("confirm-password-row")).isDisplayed()).isFalse();
-        click(By.id("confirm-ok"));
-        wait.until(d -> text(By.cssSelector("tr[data-node='node1'] td.mode")).equals("online"));
-        wait.until(d -> text(By.cssSelector("tr[data-group='web'] td.running-on")).equals("node1"));
+        b.click(By.cssSelector("button[data-op='online'][data-node='node1']"));
+        b.waitVisible("confirm-ok");
+        assertThat(b.displayed(By.id("confirm-password-row"))).isFalse();
+        b.click(By.id("confirm-ok"));
+        b.waitText(nodeMode, "online");
+        b.waitText(webRunsOn, "node1");
 
         // The group's timeline, with the reason of each decision.
-        click(By.cssSelector("button[data-op='timeline'][data-group='web']"));
-        wait.until(d -> text(By.id("timeline")).contains("no eligible node: node1 is in standby"));
-        assertThat(text(By.id("timeline"))).contains("decision", "action", "web started on node1");
-        shot("05-timeline");
+        b.click(By.cssSelector("button[data-op='timeline'][data-group='web']"));
+        b.waitContains(By.id("timeline"), "no eligible node: node1 is in standby");
+        assertThat(b.text(By.id("timeline"))).contains("decision", "action", "web started on node1");
+        b.shot("05-timeline");
 
         // The audit view: the refused password (a failed login) and the standby, by olga from the console.
-        click(By.cssSelector(".tab[data-tab='audit']"));
-        wait.until(d -> !driver.findElements(By.cssSelector("#audit-table tr[data-operation='node-standby']"))
-                .isEmpty());
-        String standbyRow = text(By.cssSelector("#audit-table tr[data-operation='node-standby'][data-user='olga']"));
-        assertThat(standbyRow).contains("olga", "REST / console", "node=node1", "ok");
-        List<String> logins = wait.until(d -> d.findElements(
-                By.cssSelector("#audit-table tr[data-operation='login'][data-user='olga']"))
-                .stream().map(WebElement::getText).toList());
-        assertThat(logins).anyMatch(r -> r.contains("failed"));
-        shot("06-audit");
+        b.click(auditTab);
+        b.waitContains(By.cssSelector("#audit-table tr[data-operation='node-standby'][data-user='olga']"), "node=node1");
+        assertThat(b.text(By.cssSelector("#audit-table tr[data-operation='node-standby'][data-user='olga']")))
+                .contains("olga", "REST / console", "node=node1", "ok");
+        assertThat(b.texts(By.cssSelector("#audit-table tr[data-operation='login'][data-user='olga']")))
+                .anyMatch(r -> r.contains("failed"));
+        b.shot("06-audit");
 
         // Chinese, then English again, without reloading the page (a marker set now survives).
-        ((JavascriptExecutor) driver).executeScript("window.duplexNoReload = 42;");
-        new Select(driver.findElement(By.id("lang"))).selectByValue("zh");
-        wait.until(d -> text(By.cssSelector(".tab[data-tab='audit']")).equals("审计日志"));
-        click(By.cssSelector(".tab[data-tab='overview']"));
-        wait.until(d -> text(By.cssSelector("tr[data-node='node1'] td.mode")).equals("在线"));
-        assertThat(text(By.cssSelector("#nodes-table thead"))).contains("节点", "存活状态");
-        assertThat(text(By.id("action-result"))).isEqualTo("node1 已上线。");
-        shot("07-chinese");
-        new Select(driver.findElement(By.id("lang"))).selectByValue("en");
-        wait.until(d -> text(By.cssSelector(".tab[data-tab='audit']")).equals("Audit log"));
-        assertThat(text(By.cssSelector("tr[data-node='node1'] td.mode"))).isEqualTo("online");
-        assertThat(((JavascriptExecutor) driver).executeScript("return window.duplexNoReload;")).isEqualTo(42L);
+        b.script("window.duplexNoReload = 42;");
+        b.language("zh");
+        b.waitText(auditTab, "审计日志");
+        b.click(By.cssSelector(".tab[data-tab='overview']"));
+        b.waitText(nodeMode, "在线");
+        assertThat(b.text(By.cssSelector("#nodes-table thead"))).contains("节点", "存活状态");
+        assertThat(b.text(By.id("action-result"))).isEqualTo("node1 已上线。");
+        b.shot("07-chinese");
+        b.language("en");
+        b.waitText(auditTab, "Audit log");
+        assertThat(b.text(nodeMode)).isEqualTo("online");
+        assertThat(b.script("return window.duplexNoReload;")).isEqualTo(42L);
 
         // A viewer sees no operation button, and the API refuses her all the same.
-        click(By.id("logout"));
-        waitVisible("login-view");
-        login("vera", VIEWER_PASSWORD);
-        waitVisible("app-view");
-        wait.until(d -> text(By.cssSelector("tr[data-group='web'] td.running-on")).equals("node1"));
-        assertThat(driver.findElements(By.cssSelector("button[data-op='standby'], button[data-op='online'], "
+        b.click(By.id("logout"));
+        b.waitVisible("login-view");
+        b.login("vera", VIEWER_PASSWORD);
+        b.waitVisible("app-view");
+        b.waitText(webRunsOn, "node1");
+        assertThat(b.driver.findElements(By.cssSelector("button[data-op='standby'], button[data-op='online'], "
                 + "button[data-op='switchover'], button[data-op='cleanup']"))).isEmpty();
-        assertThat(driver.findElements(By.cssSelector("button[data-op='timeline']"))).hasSize(1);
-        shot("08-viewer");
-        Object refused = ((JavascriptExecutor) driver).executeAsyncScript(
-                "const done = arguments[arguments.length - 1];"
-                + "const s = JSON.parse(sessionStorage.getItem('duplex.session'));"
+        assertThat(b.driver.findElements(By.cssSelector("button[data-op='timeline']"))).hasSize(1);
+        b.shot("08-viewer");
+        Object refused = b.asyncScript("const s = JSON.parse(sessionStorage.getItem('duplex.session'));"
                 + "fetch('/api/v1/nodes/node1/standby', {method: 'POST', headers: {Authorization: 'Bearer ' + s.token,"
                 + " 'Content-Type': 'application/json'}, body: '{}'}).then(r => done(r.status));");
         assertThat(refused).isEqualTo(403L);
@@ -256,47 +206,16 @@ class ConsoleIT {
                 + "node=node1 -> FAILED: denied: role viewer");
     }
 
-    private void passwd(String role, String user, String password) throws Exception {
-        DistributionNode.Result r = node.run(Duration.ofSeconds(30), "sh", "-c",
-                "printf '%s\\n' '" + password + "' | bin/duplex-passwd -r " + role + " " + user + " -");
-        assertThat(r.exitCode()).as(r.output()).isZero();
-    }
-
-    private void login(String user, String password) {
-        WebElement u = driver.findElement(By.id("username"));
-        u.clear();
-        u.sendKeys(user);
-        WebElement p = driver.findElement(By.id("password"));
-        p.clear();
-        p.sendKeys(password);
-        click(By.id("login-submit"));
-    }
-
-    /** The console repaints a table when its data changes, so an element found a moment ago may be gone: retry. */
-    private void click(By by) {
-        wait.until(d -> {
-            WebElement e = ExpectedConditions.elementToBeClickable(by).apply(d);
-            if (e == null) {
-                return false;
-            }
-            e.click();
-            return true;
-        });
-    }
-
-    private void waitVisible(String id) {
-        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id(id)));
-    }
-
-    private String text(By by) {
-        return wait.until(d -> {
-            List<WebElement> found = d.findElements(by);
-            return found.isEmpty() ? "" : found.get(0).getText().strip();
-        });
-    }
-
-    private void shot(String name) throws Exception {
-        Files.write(shots.resolve(name + ".png"), ((TakesScreenshot) driver).getScreenshotAs(OutputType.BYTES));
+    /** bin/duplex-passwd as an operator runs it, the password on stdin. */
+    static void passwd(Path home, String role, String user, String password) throws Exception {
+        Process p = new ProcessBuilder("bin/duplex-passwd", "-r", role, user, "-").directory(home.toFile())
+                .redirectErrorStream(true).start();
+        try (var in = p.getOutputStream()) {
+            in.write((password + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(out).isZero();
     }
 
     private static void expectOk(DistributionNode.Result r) {
