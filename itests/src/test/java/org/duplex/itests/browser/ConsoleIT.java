@@ -100,7 +100,23 @@ class ConsoleIT {
                 Files.write(shots.resolve("footprint.txt"), footprint);
             }
             if (node != null) {
-                node.kill();
+                stopNodeAndApp();
+            }
+        }
+    }
+
+    /** bin/stop (which stops the group's process), else SIGKILL; the resource's process never outlives the test. */
+    private void stopNodeAndApp() throws Exception {
+        try {
+            node.stop();
+            await("bin/stop").atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofSeconds(1))
+                    .until(() -> !node.isRunning());
+        } finally {
+            node.kill();
+            Path pidFile = node.home().getParent().resolve("run/app.pid");
+            if (Files.exists(pidFile)) {
+                ProcessHandle.of(Long.parseLong(Files.readString(pidFile).strip()))
+                        .filter(h -> h.info().command().orElse("").endsWith("sleep")).ifPresent(ProcessHandle::destroy);
             }
         }
     }
