@@ -36,6 +36,9 @@ PACKAGES=(
   mariadb-client            # mariadb plug-in lab test: the client that commits through the VIP
   restic                    # backup plug-in: the backup engine (0.14 in Debian 12), driven with --json
   openssh-server            # backup plug-in tests: the remote site (sshd in a network namespace, SFTP with a key)
+  chromium                  # web console tests: the browser ConsoleIT drives (headless)
+  chromium-driver           # web console tests: /usr/bin/chromedriver, which Selenium talks to
+  fonts-wqy-microhei        # web console tests: a CJK font, so the Chinese screenshots show characters, not boxes
 )
 
 missing=()

@@ -1,0 +1,241 @@
+package org.duplex.itests.browser;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+
+import org.duplex.itests.DuplexContainer;
+import org.duplex.itests.node.DistributionNode;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.openqa.selenium.By;
+
+/**
+ * The web console in a real headless Chromium (Debian's chromium + chromium-driver through Selenium), against a
+ * real node: the distribution unpacked and started with bin/start (duplex-web is a boot feature), users made with
+ * bin/duplex-passwd, a group of one process resource. Drives what an operator does: a wrong login refused, the
+ * live view (node, quorum, coordinator, the group running), standby with the password asked again (a wrong one
+ * refused and nothing done, the right one stops the group), online (the group starts again), the group's timeline
+ * with the reasons, the audit view, Chinese and back without a reload, and a viewer who sees no operation button
+ * and is refused by the API all the same. Screenshots of each step go to target/console-screenshots/; the RSS and
+ * CPU of the Karaf JVM and of Chromium go to footprint.txt there and to stdout.
+ *
+ * <p>Selenium runs in this JVM, not in a Pax Exam probe: the probe runs inside Karaf, where Selenium's client is
+ * not an OSGi bundle. Skips with a loud reason without chromium/chromedriver, except under CI as root (CI runs
+ * scripts/install-deps.sh, which installs them), where their absence fails.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ConsoleIT {
+
+    private static final String OPERATOR_PASSWORD = "console-it-operator";
+    private static final String VIEWER_PASSWORD = "console-it-viewer-1";
+
+    private DistributionNode node;
+    private Path shots;
+    private String base;
+    private ConsoleBrowser b;
+    private final List<String> footprint = new ArrayList<>();
+    private Footprint karafBefore;
+
+    @BeforeAll
+    void setUp() throws Exception {
+        ConsoleBrowser.requireChromium("ConsoleIT");
+        Path workDir = Paths.get(DuplexContainer.required("duplex.workDir"));
+        Path work = workDir.resolve("console");
+        shots = workDir.getParent().resolve("console-screenshots");
+        node = DistributionNode.unpack(Paths.get(DuplexContainer.required("duplex.assembly")), work.resolve("node1"));
+        node.ports(DuplexContainer.freePort(), DuplexContainer.freePort(), DuplexContainer.freePort());
+        Path run = Files.createDirectories(work.resolve("run"));
+        Files.writeString(node.home().resolve("etc/org.duplex.failover.agent.process.cfg"), "run.dir = " + run + "\n");
+        Path app = work.resolve("app.sh");
+        Files.writeString(app, "#!/bin/sh\nexec sleep 100000\n");
+        Files.setPosixFilePermissions(app, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Properties web = new Properties();
+        try (var in = Files.newInputStream(node.home().resolve("etc/org.duplex.web.cfg"))) {
+            web.load(in);
+        }
+        base = "https://localhost:" + web.getProperty("port.https").strip();
+
+        assertThat(node.start().exitCode()).isZero();
+        // The first start made 'admin' (the first user, the one bin/client logs in as); these are the console's.
+        passwd(node.home(), "operator", "olga", OPERATOR_PASSWORD);
+        passwd(node.home(), "viewer", "vera", VIEWER_PASSWORD);
+        await("quorum").atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(1))
+                .until(() -> node.client("ha:status").output().contains("Quorum:      yes"));
+        expectOk(node.client("ha:resource-add app process command=" + app + " monitor-interval=1s"));
+        expectOk(node.client("ha:group-add web resources=app nodes=node1"));
+        await("group web running").atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofSeconds(1))
+                .until(() -> node.client("ha:group-show web").output().contains("app=running"));
+        await("the generated keystore").atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofSeconds(1))
+                .until(() -> Files.exists(node.home().resolve("etc/duplex-web.p12")));
+
+        karafBefore = Footprint.of(node.pid());
+        footprint.add("karaf before the browser: " + karafBefore.describe());
+        b = new ConsoleBrowser(work, shots);
+    }
+
+    @AfterAll
+    void tearDown() throws Exception {
+        try {
+            if (b != null) {
+                footprint.add(b.footprint());
+                Footprint karafAfter = Footprint.of(node.pid());
+                footprint.add(String.format("karaf at the end: %s; CPU %.1f%% of a core during the browser session",
+                        karafAfter.describe(), karafAfter.percentOfACoreSince(karafBefore)));
+                b.close();
+            }
+        } finally {
+            if (!footprint.isEmpty()) {
+                footprint.forEach(l -> System.out.println("ConsoleIT footprint: " + l));
+                Files.write(shots.resolve("footprint.txt"), footprint);
+            }
+            if (node != null) {
+                stopNodeAndApp();
+            }
+        }
+    }
+
+    /** bin/stop (which stops the group's process), else SIGKILL; the resource's process never outlives the test. */
+    private void stopNodeAndApp() throws Exception {
+        try {
+            node.stop();
+            await("bin/stop").atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofSeconds(1))
+                    .until(() -> !node.isRunning());
+        } finally {
+            node.kill();
+            Path pidFile = node.home().getParent().resolve("run/app.pid");
+            if (Files.exists(pidFile)) {
+                ProcessHandle.of(Long.parseLong(Files.readString(pidFile).strip()))
+                        .filter(h -> h.info().command().orElse("").endsWith("sleep")).ifPresent(ProcessHandle::destroy);
+            }
+        }
+    }
+
+    @Test
+    void operatorAndViewerUseTheConsoleInBothLanguages() throws Exception {
+        By nodeMode = By.cssSelector("tr[data-node='node1'] td.mode");
+        By webRunsOn = By.cssSelector("tr[data-group='web'] td.running-on");
+        By auditTab = By.cssSelector(".tab[data-tab='audit']");
+
+        // Login: a wrong password is refused on the page; the right one opens the live view.
+        b.open(base + "/");
+        assertThat(b.driver.getCurrentUrl()).endsWith("/console/");
+        b.waitVisible("login-view");
+        assertThat(b.text(By.cssSelector("#login-view h1"))).isEqualTo("Sign in");
+        b.login("olga", "not-her-password");
+        b.waitText(By.id("login-error"), "Wrong user name or password.");
+        b.shot("01-login-refused");
+        b.login("olga", OPERATOR_PASSWORD);
+        b.waitVisible("app-view");
+        assertThat(b.text(By.id("who"))).isEqualTo("olga (operator)");
+
+        // The live view: the node, quorum, the coordinator, the group and where it runs.
+        b.waitText(nodeMode, "online");
+        b.waitText(webRunsOn, "node1");
+        assertThat(b.text(By.id("coordinator"))).isEqualTo("node1");
+        assertThat(b.text(By.id("cluster-summary"))).contains("Quorum", "yes", "1 of 1 expected");
+        assertThat(b.text(By.cssSelector("tr[data-resource='app']"))).contains("process", "node1: running");
+        b.shot("02-live-view");
+
+        // Standby asks for the password again: a wrong one is refused and nothing is done.
+        b.click(By.cssSelector("button[data-op='standby'][data-node='node1']"));
+        b.waitVisible("confirm-password");
+        assertThat(b.text(By.id("confirm-title"))).isEqualTo("Put node1 in standby?");
+        b.type(By.id("confirm-password"), "wrong-password");
+        b.click(By.id("confirm-ok"));
+        b.waitText(By.id("confirm-error"), "Wrong password: nothing was done.");
+        b.shot("03-standby-wrong-password");
+        assertThat(node.client("ha:status").output()).containsPattern("node1 \\*\\s+MEMBER\\s+1\\s+ONLINE");
+        // The right one puts the node in standby: the group stops (no other node may run it).
+        b.type(By.id("confirm-password"), OPERATOR_PASSWORD);
+        b.click(By.id("confirm-ok"));
+        b.waitText(By.id("action-result"), "node1 is in standby.");
+        assertThat(b.displayed(By.id("confirm"))).isFalse();
+        b.waitText(nodeMode, "standby");
+        b.waitText(webRunsOn, "nowhere");
+        b.shot("04-standby-done");
+
+        // Online: a plain confirmation; the group starts again.
+        b.click(By.cssSelector("button[data-op='online'][data-node='node1']"));
+        b.waitVisible("confirm-ok");
+        assertThat(b.displayed(By.id("confirm-password-row"))).isFalse();
+        b.click(By.id("confirm-ok"));
+        b.waitText(nodeMode, "online");
+        b.waitText(webRunsOn, "node1");
+
+        // The group's timeline, with the reason of each decision.
+        b.click(By.cssSelector("button[data-op='timeline'][data-group='web']"));
+        b.waitContains(By.id("timeline"), "no eligible node: node1 is in standby");
+        assertThat(b.text(By.id("timeline"))).contains("decision", "action", "web started on node1");
+        b.shot("05-timeline");
+
+        // The audit view: the refused password (a failed login) and the standby, by olga from the console.
+        b.click(auditTab);
+        b.waitContains(By.cssSelector("#audit-table tr[data-operation='node-standby'][data-user='olga']"), "node=node1");
+        assertThat(b.text(By.cssSelector("#audit-table tr[data-operation='node-standby'][data-user='olga']")))
+                .contains("olga", "REST / console", "node=node1", "ok");
+        assertThat(b.texts(By.cssSelector("#audit-table tr[data-operation='login'][data-user='olga']")))
+                .anyMatch(r -> r.contains("failed"));
+        b.shot("06-audit");
+
+        // Chinese, then English again, without reloading the page (a marker set now survives).
+        b.script("window.duplexNoReload = 42;");
+        b.language("zh");
+        b.waitText(auditTab, "审计日志");
+        b.click(By.cssSelector(".tab[data-tab='overview']"));
+        b.waitText(nodeMode, "在线");
+        assertThat(b.text(By.cssSelector("#nodes-table thead"))).contains("节点", "存活状态");
+        assertThat(b.text(By.id("action-result"))).isEqualTo("node1 已上线。");
+        b.shot("07-chinese");
+        b.language("en");
+        b.waitText(auditTab, "Audit log");
+        assertThat(b.text(nodeMode)).isEqualTo("online");
+        assertThat(b.script("return window.duplexNoReload;")).isEqualTo(42L);
+
+        // A viewer sees no operation button, and the API refuses her all the same.
+        b.click(By.id("logout"));
+        b.waitVisible("login-view");
+        b.login("vera", VIEWER_PASSWORD);
+        b.waitVisible("app-view");
+        b.waitText(webRunsOn, "node1");
+        assertThat(b.driver.findElements(By.cssSelector("button[data-op='standby'], button[data-op='online'], "
+                + "button[data-op='switchover'], button[data-op='cleanup']"))).isEmpty();
+        assertThat(b.driver.findElements(By.cssSelector("button[data-op='timeline']"))).hasSize(1);
+        b.shot("08-viewer");
+        Object refused = b.asyncScript("const s = JSON.parse(sessionStorage.getItem('duplex.session'));"
+                + "fetch('/api/v1/nodes/node1/standby', {method: 'POST', headers: {Authorization: 'Bearer ' + s.token,"
+                + " 'Content-Type': 'application/json'}, body: '{}'}).then(r => done(r.status));");
+        assertThat(refused).isEqualTo(403L);
+        assertThat(node.client("ha:status").output()).containsPattern("node1 \\*\\s+MEMBER\\s+1\\s+ONLINE");
+        // (the address is ::1 or 127.0.0.1, as the browser resolved localhost)
+        assertThat(node.client("ha:audit -n 5").output()).containsPattern("vera from \\S+ \\(rest\\): node-standby "
+                + "node=node1 -> FAILED: denied: role viewer");
+    }
+
+    /** bin/duplex-passwd as an operator runs it, the password on stdin. */
+    static void passwd(Path home, String role, String user, String password) throws Exception {
+        Process p = new ProcessBuilder("bin/duplex-passwd", "-r", role, user, "-").directory(home.toFile())
+                .redirectErrorStream(true).start();
+        try (var in = p.getOutputStream()) {
+            in.write((password + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(out).isZero();
+    }
+
+    private static void expectOk(DistributionNode.Result r) {
+        assertThat(r.exitCode()).as(r.output()).isZero();
+        assertThat(r.output()).doesNotContainIgnoringCase("error");
+    }
+}
