@@ -150,6 +150,49 @@ public class DistributionIT {
     }
 
     @Test
+    public void pluginSupportBundleIsSharedAndLeavesWithTheLastPluginUsingIt() throws Exception {
+        EnumSet<FeaturesService.Option> noRefresh = EnumSet.of(FeaturesService.Option.NoAutoRefreshBundles);
+        assertThat(supportBundle()).as("org.duplex.plugin.support before any plug-in needs it").isNull();
+        try {
+            featuresService.installFeature("duplex-plugin-os", noRefresh);
+            featuresService.installFeature("duplex-plugin-process", noRefresh);
+            await("disk and process monitors registered", () -> monitors("disk") == 1 && monitors("process") == 1);
+            assertThat(supportBundle().getState()).as("support bundle state").isEqualTo(Bundle.ACTIVE);
+
+            featuresService.uninstallFeature("duplex-plugin-os", noRefresh);
+            await("disk monitor gone after uninstalling duplex-plugin-os", () -> monitors("disk") == 0);
+            assertThat(supportBundle()).as("support bundle while duplex-plugin-process still needs it").isNotNull()
+                    .extracting(Bundle::getState).isEqualTo(Bundle.ACTIVE);
+            // the process monitor runs its /proc scan through the support bundle's Deadline
+            assertThat(execute("ha:monitor-check process match=name:java min=1")).startsWith("HEALTHY");
+
+            featuresService.uninstallFeature("duplex-plugin-process", noRefresh);
+            await("support bundle gone with the last plug-in using it", () -> supportBundle() == null);
+        } finally {
+            for (String f : List.of("duplex-plugin-os", "duplex-plugin-process")) {
+                if (featuresService.isInstalled(featuresService.getFeature(f))) {
+                    featuresService.uninstallFeature(f, noRefresh);
+                }
+            }
+        }
+    }
+
+    private Bundle supportBundle() {
+        return Arrays.stream(bundleContext.getBundles())
+                .filter(b -> "org.duplex.plugin.support".equals(b.getSymbolicName())).findFirst().orElse(null);
+    }
+
+    private int monitors(String type) {
+        try {
+            ServiceReference<?>[] refs = bundleContext.getAllServiceReferences(MONITOR,
+                    "(duplex.monitor.type=" + type + ")");
+            return refs == null ? 0 : refs.length;
+        } catch (InvalidSyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
     public void pluginJarDroppedIntoDeployComesUpAndGoesAway() throws Exception {
         Path jar = Paths.get(System.getProperty("duplex.pingJar"));
         Path deploy = Paths.get(System.getProperty("karaf.base"), "deploy");

@@ -9,6 +9,8 @@ import java.util.Arrays;
 import java.util.Properties;
 import java.util.concurrent.TimeoutException;
 
+import org.duplex.plugin.support.Credentials;
+import org.duplex.plugin.support.Deadline;
 import org.postgresql.Driver;
 
 /**

@@ -13,6 +13,8 @@ import java.util.regex.Pattern;
 
 import org.duplex.api.agent.OcfStatus;
 import org.duplex.api.agent.OperationResult;
+import org.duplex.plugin.support.Deadline;
+import org.duplex.plugin.support.Exec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

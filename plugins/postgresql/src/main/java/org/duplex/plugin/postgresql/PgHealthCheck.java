@@ -20,6 +20,8 @@ import java.util.Set;
 import java.util.concurrent.TimeoutException;
 
 import org.duplex.api.monitor.HealthStatus;
+import org.duplex.plugin.support.Deadline;
+import org.duplex.plugin.support.Sizes;
 
 /**
  * The {@code postgresql} health check: connect and {@code SELECT 1} within the timeout, then each check whose

@@ -12,6 +12,7 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 import org.duplex.api.failover.DurationWords;
+import org.duplex.plugin.support.Sizes;
 
 /**
  * Reads the parameters of the {@code postgresql} agent and monitor, collecting one problem per bad parameter,

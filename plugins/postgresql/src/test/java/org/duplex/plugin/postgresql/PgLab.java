@@ -19,6 +19,8 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 
+import org.duplex.plugin.support.Deadline;
+import org.duplex.plugin.support.Exec;
 import org.postgresql.Driver;
 
 /**

@@ -15,11 +15,11 @@ import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
 
 import org.duplex.api.monitor.HealthStatus;
-import org.duplex.plugin.process.deadline.Deadline;
 import org.duplex.plugin.process.proc.ProcEntry;
 import org.duplex.plugin.process.proc.ProcTable;
 import org.duplex.plugin.process.select.Rule;
 import org.duplex.plugin.process.select.Selector;
+import org.duplex.plugin.support.Deadline;
 
 /**
  * Counts the processes of every rule ({@code match.N=name:|cmdline:|pidfile:|cgroup:...}, {@code min.N},

@@ -1,6 +1,7 @@
 package org.duplex.plugin.os.command;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -12,9 +13,9 @@ import java.util.TreeMap;
 
 import org.duplex.api.monitor.Health;
 import org.duplex.api.monitor.HealthStatus;
-import org.duplex.plugin.os.deadline.Deadline;
-import org.duplex.plugin.os.exec.Exec;
 import org.duplex.plugin.os.param.Params;
+import org.duplex.plugin.support.Deadline;
+import org.duplex.plugin.support.Exec;
 
 /**
  * Runs a command; its exit code is the verdict. {@code command} is split at white space into the program and its
@@ -32,6 +33,9 @@ public final class CommandCheck {
     public static final String TYPE = "command";
 
     private static final int MAX_REASON = 300;
+
+    /** Karaf's working directory: a relative program path (bin/check) is found from there, not from /. */
+    private static final Path WORKING_DIR = Path.of("").toAbsolutePath();
 
     /** How exit codes map to verdicts. */
     enum ExitCodes {
@@ -109,7 +113,7 @@ public final class CommandCheck {
                 : spec.argv().get(0));
         Exec.Result r;
         try {
-            r = Exec.run(spec.argv(), Map.of(), deadline);
+            r = Exec.run(spec.argv(), Map.of(), WORKING_DIR, deadline);
         } catch (IOException e) {
             return HealthStatus.unknown("cannot run " + name + ": " + e.getMessage(), deadline.elapsed());
         }

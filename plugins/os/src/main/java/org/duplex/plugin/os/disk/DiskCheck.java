@@ -14,10 +14,10 @@ import java.util.Set;
 import java.util.concurrent.TimeoutException;
 
 import org.duplex.api.monitor.HealthStatus;
-import org.duplex.plugin.os.deadline.Deadline;
-import org.duplex.plugin.os.exec.Exec;
 import org.duplex.plugin.os.param.Params;
-import org.duplex.plugin.os.param.Sizes;
+import org.duplex.plugin.support.Deadline;
+import org.duplex.plugin.support.Exec;
+import org.duplex.plugin.support.Sizes;
 
 /**
  * Free space and free inodes of the filesystem that holds {@code path}.

@@ -12,7 +12,7 @@ import java.util.Set;
 
 import org.duplex.api.monitor.HealthStatus;
 import org.duplex.plugin.os.param.Params;
-import org.duplex.plugin.os.param.Sizes;
+import org.duplex.plugin.support.Sizes;
 
 /** Memory and swap use of the node against limits, from {@code /proc/meminfo}. */
 public final class MemoryCheck {

@@ -8,6 +8,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 
+import org.duplex.plugin.support.Sizes;
+
 /**
  * Reads a monitor's {@code key=value} parameters and collects every problem, each naming its parameter
  * ("max-used: '95x' is not a percentage (0-100, for example max-used=90)").

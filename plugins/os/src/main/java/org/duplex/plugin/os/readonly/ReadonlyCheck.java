@@ -18,8 +18,8 @@ import java.util.Set;
 import java.util.concurrent.TimeoutException;
 
 import org.duplex.api.monitor.HealthStatus;
-import org.duplex.plugin.os.deadline.Deadline;
 import org.duplex.plugin.os.param.Params;
+import org.duplex.plugin.support.Deadline;
 
 /**
  * The filesystem holding {@code path} is mounted read-write (ext4 with {@code errors=remount-ro} turns read-only

@@ -1,4 +1,4 @@
-package org.duplex.plugin.postgresql;
+package org.duplex.plugin.support;
 
 import java.io.File;
 import java.io.IOException;
@@ -7,16 +7,15 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-
 /**
  * Runs a command with a deadline: no shell, stdin from /dev/null, stdout and stderr into temporary files (a
  * background child that inherits a pipe could otherwise keep the check waiting for end of file). At the
- * deadline the command and every process it started are killed. (Copied from the os plug-in: plug-ins share
- * nothing but the API.)
+ * deadline the command and every process it started are killed.
  */
 public final class Exec {
 
@@ -47,17 +46,32 @@ public final class Exec {
     }
 
     /**
+     * Runs {@code argv} in {@code /}: a command run as another OS user (through runuser or su) may not be allowed
+     * to enter Karaf's working directory.
+     *
+     * @param env added to Karaf's environment
      * @throws IOException when the command cannot be started (no such file, not executable)
      */
     public static Result run(List<String> argv, Map<String, String> env, Deadline deadline)
             throws IOException, InterruptedException {
+        return run(argv, env, Path.of("/"), deadline);
+    }
+
+    /**
+     * Runs {@code argv} in {@code directory} (a relative program path such as {@code bin/check} is found from
+     * there).
+     *
+     * @throws IOException when the command cannot be started (no such file, not executable, no such directory)
+     */
+    public static Result run(List<String> argv, Map<String, String> env, Path directory, Deadline deadline)
+            throws IOException, InterruptedException {
         long t0 = System.nanoTime();
-        Path out = Files.createTempFile("duplex-postgresql", ".out");
-        Path err = Files.createTempFile("duplex-postgresql", ".err");
+        Path out = Files.createTempFile("duplex-exec", ".out");
+        Path err = Files.createTempFile("duplex-exec", ".err");
         try {
             ProcessBuilder pb = new ProcessBuilder(argv).redirectOutput(out.toFile()).redirectError(err.toFile())
                     .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-                    .directory(new File("/")); // the OS user a command runs as may not enter our working directory
+                    .directory(directory.toFile());
             pb.environment().putAll(env);
             Process p = pb.start();
             boolean finished;
@@ -81,7 +95,7 @@ public final class Exec {
      * before anything is killed: once a parent dies its children are re-parented and no longer found from it.
      */
     public static int killTree(ProcessHandle root) {
-        List<ProcessHandle> tree = new java.util.ArrayList<>(root.descendants().toList());
+        List<ProcessHandle> tree = new ArrayList<>(root.descendants().toList());
         tree.add(0, root);
         int n = 0;
         for (ProcessHandle h : tree) {

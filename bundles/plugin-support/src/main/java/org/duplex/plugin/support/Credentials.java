@@ -1,4 +1,4 @@
-package org.duplex.plugin.postgresql;
+package org.duplex.plugin.support;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -9,6 +9,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.EnumSet;
 import java.util.Set;
 
 /**
@@ -16,28 +17,33 @@ import java.util.Set;
  * or others may read or write is refused, as ssh refuses such a key. The password never appears in a message,
  * a log line or a {@code toString()}.
  */
-final class Credentials {
+public final class Credentials {
 
     private Credentials() {
     }
 
     /** Why a password file was refused; the message names the file and the fix, never its content. */
-    static final class RefusedException extends Exception {
+    public static final class RefusedException extends Exception {
         private static final long serialVersionUID = 1L;
 
-        RefusedException(String message) {
+        public RefusedException(String message) {
             super(message);
         }
     }
 
-    static char[] readPassword(Path file) throws RefusedException {
+    /**
+     * @return the first line of {@code file}; the caller should overwrite the array once the password is used
+     * @throws RefusedException when the file is missing, empty, not a regular file (a symbolic link is refused),
+     *                          open to its group or others, or unreadable
+     */
+    public static char[] readPassword(Path file) throws RefusedException {
         try {
             if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
                 throw new RefusedException("password-file " + file + ": "
                         + (Files.exists(file) ? "not a regular file" : "does not exist"));
             }
             Set<PosixFilePermission> perms = Files.getPosixFilePermissions(file, LinkOption.NOFOLLOW_LINKS);
-            Set<PosixFilePermission> open = java.util.EnumSet.noneOf(PosixFilePermission.class);
+            Set<PosixFilePermission> open = EnumSet.noneOf(PosixFilePermission.class);
             for (PosixFilePermission p : perms) {
                 if (!p.name().startsWith("OWNER")) {
                     open.add(p);

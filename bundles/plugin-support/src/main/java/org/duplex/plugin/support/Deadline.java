@@ -1,4 +1,4 @@
-package org.duplex.plugin.os.deadline;
+package org.duplex.plugin.support;
 
 import java.io.IOException;
 import java.time.Duration;

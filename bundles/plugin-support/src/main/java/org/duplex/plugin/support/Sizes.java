@@ -1,4 +1,4 @@
-package org.duplex.plugin.os.param;
+package org.duplex.plugin.support;
 
 import java.util.Locale;
 import java.util.Optional;

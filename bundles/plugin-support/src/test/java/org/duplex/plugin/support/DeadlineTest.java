@@ -1,4 +1,4 @@
-package org.duplex.plugin.os.deadline;
+package org.duplex.plugin.support;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
