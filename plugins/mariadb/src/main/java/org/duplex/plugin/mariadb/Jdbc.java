@@ -1,5 +1,7 @@
 package org.duplex.plugin.mariadb;
 
+import org.duplex.plugin.support.Credentials;
+import org.duplex.plugin.support.Deadline;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.SocketTimeoutException;

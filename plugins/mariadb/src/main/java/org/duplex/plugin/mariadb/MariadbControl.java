@@ -1,5 +1,6 @@
 package org.duplex.plugin.mariadb;
 
+import org.duplex.plugin.support.Deadline;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -1,5 +1,7 @@
 package org.duplex.plugin.mariadb;
 
+import org.duplex.plugin.support.Deadline;
+import org.duplex.plugin.support.Sizes;
 import java.io.IOException;
 import java.nio.file.FileStore;
 import java.nio.file.Files;

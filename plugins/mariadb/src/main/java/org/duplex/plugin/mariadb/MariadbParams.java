@@ -1,5 +1,6 @@
 package org.duplex.plugin.mariadb;
 
+import org.duplex.plugin.support.Sizes;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,5 +1,6 @@
 package org.duplex.plugin.mariadb;
 
+import org.duplex.plugin.support.Credentials;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
