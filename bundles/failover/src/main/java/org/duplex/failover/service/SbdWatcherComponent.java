@@ -133,18 +133,28 @@ public class SbdWatcherComponent {
         });
         long periodMs = SbdWatcher.loopFor(header.watchdogTimeout()).toMillis();
         boolean[] started = {false};
+        String[] lastError = {null}; // loop thread only: an unusable area is logged once, not four times a second
         loop.scheduleWithFixedDelay(() -> {
+            String error;
             try {
                 if (!started[0]) {
                     w.start(h);
                     started[0] = true;
                 }
                 w.loop();
+                error = null;
             } catch (IOException e) {
-                LOG.error("SBD: {} (retrying every {} ms)", e.getMessage(), periodMs);
+                error = "SBD: " + e.getMessage() + " (retrying every " + periodMs + " ms; this node has NO poison-pill"
+                        + " watcher until then)";
             } catch (RuntimeException e) {
-                LOG.error("SBD watcher loop failed: {}", e.toString());
+                error = "SBD watcher loop failed: " + e;
             }
+            if (error != null && !error.equals(lastError[0])) {
+                LOG.error(error);
+            } else if (error == null && lastError[0] != null) {
+                LOG.info("SBD: the watcher runs again");
+            }
+            lastError[0] = error;
         }, 0, periodMs, TimeUnit.MILLISECONDS);
     }
 
