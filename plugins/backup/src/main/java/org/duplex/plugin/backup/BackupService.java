@@ -9,6 +9,8 @@ import java.util.Map;
 
 import org.duplex.api.admin.FailoverAdmin;
 import org.duplex.api.admin.ResourceInfo;
+import org.duplex.api.backup.BackupSource;
+import org.duplex.plugin.backup.job.DatabaseSources;
 import org.duplex.plugin.backup.job.JobRegistry;
 import org.duplex.plugin.backup.restic.Restic;
 import org.osgi.service.component.annotations.Activate;
@@ -33,7 +35,18 @@ public class BackupService {
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     volatile FailoverAdmin failover;
 
+    private final Map<String, BackupSource> sources = new java.util.concurrent.ConcurrentHashMap<>();
+
     private JobRegistry registry;
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    void addSource(BackupSource source) {
+        sources.put(source.resourceType(), source);
+    }
+
+    void removeSource(BackupSource source) {
+        sources.remove(source.resourceType(), source);
+    }
 
     @Activate
     void activate(BackupConfig config) throws Exception {
@@ -44,7 +57,7 @@ public class BackupService {
         }
         Restic restic = new Restic(config.restic(), cache, Duration.ofSeconds(config.stop_grace_seconds()));
         registry = new JobRegistry(restic, Clock.systemUTC(), host, Duration.ofSeconds(config.retry_seconds()),
-                this::configuredJobs);
+                this::configuredJobs, this::resolveDatabase);
     }
 
     @Deactivate
@@ -54,6 +67,26 @@ public class BackupService {
 
     public JobRegistry registry() {
         return registry;
+    }
+
+    /** The database resource a job names, from the cluster configuration, and the plug-in that dumps its type. */
+    private DatabaseSources.Resolved resolveDatabase(String id) {
+        FailoverAdmin admin = failover;
+        if (admin == null) {
+            throw new IllegalArgumentException("database " + id + ": the failover service is not running here, so "
+                    + "the resource's parameters are unknown");
+        }
+        ResourceInfo r = admin.resources().stream().filter(x -> x.id().equals(id)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("database " + id + ": no such resource in the "
+                        + "cluster configuration (ha:resource-list shows them)"));
+        BackupSource source = sources.get(r.type());
+        if (source == null) {
+            throw new IllegalArgumentException("database " + id + ": it is a resource of type " + r.type()
+                    + ", and no installed plug-in offers backups of that type (installed: "
+                    + (sources.isEmpty() ? "none" : String.join(", ", new java.util.TreeSet<>(sources.keySet())))
+                    + ")");
+        }
+        return new DatabaseSources.Resolved(id, r.type(), r.params(), source);
     }
 
     private Map<String, Map<String, String>> configuredJobs() {

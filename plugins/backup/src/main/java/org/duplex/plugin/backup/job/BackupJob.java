@@ -7,11 +7,13 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
+import org.duplex.api.backup.BackupSource;
 import org.duplex.plugin.backup.restic.BackupSummary;
 import org.duplex.plugin.backup.restic.LockInfo;
 import org.duplex.plugin.backup.restic.ProcessRunner;
@@ -44,6 +46,7 @@ public final class BackupJob {
     private final String host;
     private final Duration retry;
     private final SlotPlanner planner;
+    private final DatabaseSources databases;
     private final ReentrantLock running = new ReentrantLock();
     private volatile ProcessRunner.Cancel cancel;
     private volatile boolean enabled;
@@ -55,7 +58,13 @@ public final class BackupJob {
     private volatile String lastProblem;
 
     public BackupJob(JobSpec spec, Restic restic, Clock clock, String host, Duration retry) {
+        this(spec, restic, clock, host, retry, DatabaseSources.NONE);
+    }
+
+    public BackupJob(JobSpec spec, Restic restic, Clock clock, String host, Duration retry,
+                     DatabaseSources databases) {
         this.spec = spec;
+        this.databases = databases;
         this.restic = restic;
         this.clock = clock;
         this.host = host;
@@ -164,13 +173,21 @@ public final class BackupJob {
                 initIfMissing();
             }
             clearStaleLocks();
-            LOG.info("backup job {}: {} starting: {} -> {}", spec.name(), trigger, spec.paths(),
-                    spec.repository().location());
-            BackupSummary s = restic.backup(spec.repository(), spec.paths(), tags, host, spec.backupTimeout(),
-                    p -> {
-                        progress = p;
-                        onProgress.accept(p);
-                    }, c);
+            Consumer<Progress> seen = p -> {
+                progress = p;
+                onProgress.accept(p);
+            };
+            BackupSummary s;
+            if (spec.database().isPresent()) {
+                BackupSource.StreamCommand dump = stream(spec.database().get(), null, false);
+                LOG.info("backup job {}: {} starting: {} -> {}", spec.name(), trigger, dump,
+                        spec.repository().location());
+                s = restic.backupStream(spec.repository(), dump, tags, host, spec.backupTimeout(), seen, c);
+            } else {
+                LOG.info("backup job {}: {} starting: {} -> {}", spec.name(), trigger, spec.paths(),
+                        spec.repository().location());
+                s = restic.backup(spec.repository(), spec.paths(), tags, host, spec.backupTimeout(), seen, c);
+            }
             Instant end = clock.instant();
             lastSuccess = end;
             lastSuccessWhere = host;
@@ -257,6 +274,62 @@ public final class BackupJob {
 
     public void restore(String snapshot, Path target, Duration timeout) throws ResticException, InterruptedException {
         restic.restore(spec.repository(), snapshot, target, timeout, null);
+    }
+
+    /**
+     * Restores a database snapshot of this job into its database resource's server, or, with {@code overrides}
+     * (port, socket-dir, data-dir ...), into another server: the snapshot's dump is streamed into the database
+     * plug-in's restore command.
+     *
+     * @return what was done, one line
+     */
+    public String restoreDatabase(String snapshot, Map<String, String> overrides, Duration timeout)
+            throws ResticException, InterruptedException {
+        JobSpec.DatabaseTarget t = spec.database().orElseThrow(() -> new ResticException("job " + spec.name()
+                + " backs up paths, not a database: restore it with --target PATH"));
+        List<Snapshot> snaps = snapshots();
+        Snapshot snap = snaps.stream()
+                .filter(x -> "latest".equals(snapshot) ? x == snaps.get(snaps.size() - 1)
+                        : x.id().startsWith(snapshot) || x.shortId().equals(snapshot))
+                .findFirst()
+                .orElseThrow(() -> new ResticException("no snapshot '" + snapshot + "' of job " + spec.name()
+                        + " (ha:backup-snapshots " + spec.name() + " lists them)"));
+        if (snap.paths().size() != 1) {
+            throw new ResticException("snapshot " + snap.shortId() + " of " + spec.name() + " holds " + snap.paths()
+                    + ", not one database stream");
+        }
+        String file = snap.paths().get(0).replaceFirst("^/", "");
+        BackupSource.StreamCommand target = stream(t, overrides, true);
+        LOG.info("backup job {}: restoring snapshot {} ({}) by {}", spec.name(), snap.shortId(), file, target);
+        restic.restoreStream(spec.repository(), snap.id(), file, target, timeout, null);
+        return "restored snapshot " + snap.shortId() + " of " + spec.name() + " (" + file + ", taken "
+                + snap.time() + " on " + snap.hostname() + "): " + target.description();
+    }
+
+    private BackupSource.StreamCommand stream(JobSpec.DatabaseTarget t, Map<String, String> overrides,
+                                              boolean restore) throws ResticException {
+        DatabaseSources.Resolved r;
+        try {
+            r = databases.resolve(t.resource());
+        } catch (IllegalArgumentException e) {
+            throw new ResticException(e.getMessage());
+        }
+        Map<String, String> params = new java.util.HashMap<>(r.params());
+        if (overrides != null) {
+            params.putAll(overrides);
+        }
+        String mode = t.mode().orElse(r.source().modes().get(0));
+        BackupSource.StreamRequest req = new BackupSource.StreamRequest(params, mode, t.options());
+        List<String> problems = r.source().validate(req);
+        if (!problems.isEmpty()) {
+            throw new ResticException("database " + t.resource() + " (" + r.type() + "): " + String.join("; ",
+                    problems));
+        }
+        try {
+            return restore ? r.source().restore(req) : r.source().dump(req);
+        } catch (RuntimeException e) {
+            throw new ResticException("database " + t.resource() + " (" + r.type() + "): " + e.getMessage());
+        }
     }
 
     public Optional<Instant> lastSuccess() {

@@ -31,6 +31,7 @@ public final class JobRegistry implements AutoCloseable {
     private final String host;
     private final Duration retry;
     private final Supplier<Map<String, Map<String, String>>> configured;
+    private final DatabaseSources databases;
     private final Map<String, BackupJob> active = new ConcurrentHashMap<>();
     private final Map<String, ScheduledFuture<?>> ticks = new ConcurrentHashMap<>();
     private final ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2, r -> {
@@ -44,6 +45,12 @@ public final class JobRegistry implements AutoCloseable {
      */
     public JobRegistry(Restic restic, Clock clock, String host, Duration retry,
                        Supplier<Map<String, Map<String, String>>> configured) {
+        this(restic, clock, host, retry, configured, DatabaseSources.NONE);
+    }
+
+    public JobRegistry(Restic restic, Clock clock, String host, Duration retry,
+                       Supplier<Map<String, Map<String, String>>> configured, DatabaseSources databases) {
+        this.databases = databases;
         this.restic = restic;
         this.clock = clock;
         this.host = host;
@@ -64,11 +71,12 @@ public final class JobRegistry implements AutoCloseable {
         if (job != null) {
             disable(spec.name(), Duration.ofSeconds(30));
         }
-        BackupJob fresh = new BackupJob(spec, restic, clock, host, retry);
+        BackupJob fresh = new BackupJob(spec, restic, clock, host, retry, databases);
         fresh.enable();
         active.put(spec.name(), fresh);
         schedule(fresh, Duration.ZERO);
-        LOG.info("backup job {}: enabled on {} ({} -> {}, schedule {})", spec.name(), host, spec.paths(),
+        LOG.info("backup job {}: enabled on {} ({} -> {}, schedule {})", spec.name(), host,
+                spec.database().map(d -> (Object) ("database " + d.resource())).orElse(spec.paths()),
                 spec.repository().location(), spec.schedule());
         return fresh;
     }
@@ -132,7 +140,7 @@ public final class JobRegistry implements AutoCloseable {
             throw new IllegalArgumentException("unknown backup job '" + name + "': no resource of type backup with "
                     + "that name (ha:backup-list shows them)");
         }
-        return new BackupJob(JobSpec.parse(name, params).orThrow(), restic, clock, host, retry);
+        return new BackupJob(JobSpec.parse(name, params).orThrow(), restic, clock, host, retry, databases);
     }
 
     /** Every job: the configured ones (by name) and the active ones, sorted by name. */

@@ -23,12 +23,33 @@ import org.duplex.plugin.backup.schedule.CronSchedule;
  * @param maxAge        the last success may be this old before the job is STALE; zero = never stale
  * @param backupTimeout how long one backup may run before it is stopped and counted as failed
  * @param init          create the repository when it does not exist yet
+ * @param database      instead of paths: a database resource whose dump is backed up (empty: paths)
  */
 public record JobSpec(String name, List<Path> paths, Repository repository, CronSchedule schedule,
-                      Retention retention, Duration maxAge, Duration backupTimeout, boolean init) {
+                      Retention retention, Duration maxAge, Duration backupTimeout, boolean init,
+                      Optional<DatabaseTarget> database) {
 
-    public static final String PARAMS_HELP = "paths, repository, password-file, schedule [, time-zone, keep-last, "
-            + "keep-daily, keep-weekly, keep-monthly, max-age, backup-timeout, sftp-command, limit-upload, init]";
+    public static final String PARAMS_HELP = "paths or database, repository, password-file, schedule [, time-zone, "
+            + "keep-last, keep-daily, keep-weekly, keep-monthly, max-age, backup-timeout, sftp-command, limit-upload, "
+            + "init, database-mode, database-name]";
+
+    /**
+     * A database backed up through the plug-in that runs it ({@link org.duplex.api.backup.BackupSource}).
+     *
+     * @param resource the id of the database resource (postgresql, mariadb ...)
+     * @param mode     the source's mode ({@code dump}, {@code basebackup}); empty = the source's default
+     * @param options  options for the source ({@code database-name})
+     */
+    public record DatabaseTarget(String resource, Optional<String> mode, Map<String, String> options) {
+        public DatabaseTarget {
+            options = Map.copyOf(options);
+        }
+    }
+
+    public JobSpec(String name, List<Path> paths, Repository repository, CronSchedule schedule, Retention retention,
+                   Duration maxAge, Duration backupTimeout, boolean init) {
+        this(name, paths, repository, schedule, retention, maxAge, backupTimeout, init, Optional.empty());
+    }
 
     /** The outcome of parsing: a spec, or one problem per bad parameter (each naming it). */
     public record Parsed(Optional<JobSpec> spec, List<String> problems) {
@@ -41,9 +62,25 @@ public record JobSpec(String name, List<Path> paths, Repository repository, Cron
         List<String> problems = new ArrayList<>();
         List<Path> paths = new ArrayList<>();
         String pathsText = p.getOrDefault("paths", "").trim();
-        if (pathsText.isEmpty()) {
-            problems.add("paths: required (comma-separated absolute paths, e.g. paths=/srv/data,/etc/app)");
-        } else {
+        String database = p.getOrDefault("database", "").trim();
+        Optional<DatabaseTarget> db = Optional.empty();
+        if (!database.isEmpty()) {
+            if (!pathsText.isEmpty()) {
+                problems.add("paths and database: a job backs up either paths or one database (database="
+                        + database + "); make two jobs");
+            }
+            Map<String, String> options = new java.util.LinkedHashMap<>();
+            Optional.ofNullable(p.get("database-name")).map(String::trim).filter(v -> !v.isEmpty())
+                    .ifPresent(v -> options.put("database-name", v));
+            db = Optional.of(new DatabaseTarget(database, Optional.ofNullable(p.get("database-mode"))
+                    .map(String::trim).filter(v -> !v.isEmpty()), options));
+        } else if (p.containsKey("database-mode") || p.containsKey("database-name")) {
+            problems.add("database-mode, database-name: only with database=RESOURCE (the database resource to dump)");
+        }
+        if (pathsText.isEmpty() && database.isEmpty()) {
+            problems.add("paths: required (comma-separated absolute paths, e.g. paths=/srv/data,/etc/app), or "
+                    + "database=RESOURCE for a database resource's dump");
+        } else if (!pathsText.isEmpty()) {
             for (String s : pathsText.split(",")) {
                 String t = s.trim();
                 if (t.isEmpty() || !t.startsWith("/")) {
@@ -122,7 +159,7 @@ public record JobSpec(String name, List<Path> paths, Repository repository, Cron
         }
         return new Parsed(Optional.of(new JobSpec(name, List.copyOf(paths), new Repository(repo, Path.of(pw), sftp, limit),
                 schedule, new Retention(keep[0], keep[1], keep[2], keep[3]), maxAge, timeout,
-                init.equals("true"))), List.of());
+                init.equals("true"), db)), List.of());
     }
 
     private static Duration duration(Map<String, String> p, String key, Duration dflt, List<String> problems) {

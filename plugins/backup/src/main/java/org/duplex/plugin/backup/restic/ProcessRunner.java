@@ -58,55 +58,100 @@ public final class ProcessRunner {
 
     public Result run(List<String> command, Map<String, String> env, Duration timeout, Consumer<String> stdoutLine,
                       Cancel cancel) throws IOException, InterruptedException {
-        long t0 = System.nanoTime();
         ProcessBuilder pb = new ProcessBuilder(command);
         pb.environment().putAll(env);
-        pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
-        Process p = pb.start();
-        StringBuilder err = new StringBuilder();
-        Thread out = pump(p.getInputStream(), stdoutLine, "restic-stdout-" + p.pid());
-        Thread errT = pump(p.getErrorStream(), line -> {
-            synchronized (err) {
-                if (err.length() < STDERR_CAP) {
-                    err.append(line).append('\n');
+        return runAll(List.of(pb), timeout, stdoutLine, cancel).get(0);
+    }
+
+    /** The outcomes of a two-command pipeline. */
+    public record PipeResult(Result producer, Result consumer) {
+    }
+
+    /**
+     * Runs {@code producer | consumer} (the kernel pipes the bytes; nothing passes through the JVM) under one
+     * timeout and one cancel, which stop both. The consumer's stdout goes to {@code stdoutLine}.
+     */
+    public PipeResult runPiped(List<String> producer, Map<String, String> producerEnv, List<String> consumer,
+                               Map<String, String> consumerEnv, Duration timeout, Consumer<String> stdoutLine,
+                               Cancel cancel) throws IOException, InterruptedException {
+        ProcessBuilder a = new ProcessBuilder(producer);
+        a.environment().putAll(producerEnv);
+        ProcessBuilder b = new ProcessBuilder(consumer);
+        b.environment().putAll(consumerEnv);
+        List<Result> r = runAll(List.of(a, b), timeout, stdoutLine, cancel);
+        return new PipeResult(r.get(0), r.get(1));
+    }
+
+    private List<Result> runAll(List<ProcessBuilder> builders, Duration timeout, Consumer<String> stdoutLine,
+                                Cancel cancel) throws IOException, InterruptedException {
+        long t0 = System.nanoTime();
+        builders.get(0).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        for (ProcessBuilder pb : builders) {
+            pb.directory(new java.io.File("/")); // a command run as another OS user may not enter Karaf's directory
+        }
+        List<Process> procs = builders.size() == 1 ? List.of(builders.get(0).start())
+                : ProcessBuilder.startPipeline(builders);
+        Process last = procs.get(procs.size() - 1);
+        List<StringBuilder> errs = new ArrayList<>();
+        List<Thread> pumps = new ArrayList<>();
+        for (Process p : procs) {
+            StringBuilder err = new StringBuilder();
+            errs.add(err);
+            pumps.add(pump(p.getErrorStream(), line -> {
+                synchronized (err) {
+                    if (err.length() < STDERR_CAP) {
+                        err.append(line).append('\n');
+                    }
                 }
-            }
-        }, "restic-stderr-" + p.pid());
+            }, "restic-stderr-" + p.pid()));
+        }
+        pumps.add(pump(last.getInputStream(), stdoutLine, "restic-stdout-" + last.pid()));
         AtomicBoolean stopping = new AtomicBoolean();
-        Thread stopper = new Thread(() -> terminate(p), "restic-stop-" + p.pid());
-        Cancel c = cancel == null ? new Cancel() : cancel;
-        c.onCancel(() -> {
+        Runnable stopAll = () -> {
             if (stopping.compareAndSet(false, true)) {
-                stopper.start();
-            }
-        });
-        boolean timedOut = false;
-        try {
-            if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                timedOut = true;
-                if (stopping.compareAndSet(false, true)) {
-                    stopper.start();
+                for (Process p : procs) {
+                    new Thread(() -> terminate(p), "restic-stop-" + p.pid()).start();
                 }
-                p.waitFor(grace.toMillis() + 2000, TimeUnit.MILLISECONDS);
+            }
+        };
+        Cancel c = cancel == null ? new Cancel() : cancel;
+        c.onCancel(stopAll);
+        boolean timedOut = false;
+        long deadline = t0 + timeout.toNanos();
+        try {
+            for (int i = procs.size() - 1; i >= 0; i--) { // the last one first: it ends when its input does
+                Process p = procs.get(i);
+                long left = Math.max(0, deadline - System.nanoTime());
+                if (!timedOut && !p.waitFor(left, TimeUnit.NANOSECONDS)) {
+                    timedOut = true;
+                    stopAll.run();
+                }
+                if (timedOut) {
+                    p.waitFor(grace.toMillis() + 2000, TimeUnit.MILLISECONDS);
+                }
             }
         } catch (InterruptedException e) {
-            if (stopping.compareAndSet(false, true)) {
-                stopper.start();
-            }
+            stopAll.run();
             throw e;
         } finally {
             c.onCancel(() -> { });
         }
-        out.join(2000);
-        errT.join(2000);
-        int code = p.isAlive() ? -1 : p.exitValue();
-        String stderr;
-        synchronized (err) {
-            stderr = err.toString();
+        for (Thread t : pumps) {
+            t.join(2000);
         }
         boolean killed = timedOut || c.isCancelled();
-        return new Result(killed ? -1 : code, timedOut, c.isCancelled() && !timedOut, stderr,
-                Duration.ofNanos(System.nanoTime() - t0));
+        Duration elapsed = Duration.ofNanos(System.nanoTime() - t0);
+        List<Result> results = new ArrayList<>();
+        for (int i = 0; i < procs.size(); i++) {
+            Process p = procs.get(i);
+            int code = p.isAlive() ? -1 : p.exitValue();
+            String stderr;
+            synchronized (errs.get(i)) {
+                stderr = errs.get(i).toString();
+            }
+            results.add(new Result(killed ? -1 : code, timedOut, c.isCancelled() && !timedOut, stderr, elapsed));
+        }
+        return results;
     }
 
     /**

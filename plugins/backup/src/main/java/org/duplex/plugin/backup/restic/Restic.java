@@ -14,6 +14,8 @@ import java.util.function.Consumer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import org.duplex.api.backup.BackupSource;
+
 /**
  * restic, driven as a child process with {@code --json} output parsed by Jackson. Every call has an explicit
  * timeout and is killed (process tree) on timeout or cancel. The password reaches restic only through
@@ -76,15 +78,92 @@ public final class Restic {
     public BackupSummary backup(Repository repo, List<Path> paths, List<String> tags, String host,
                                 Duration timeout, Consumer<Progress> progress, ProcessRunner.Cancel cancel)
             throws ResticException, InterruptedException {
+        List<String> args = backupArgs(tags, host);
+        paths.forEach(p -> args.add(p.toString()));
+        BackupOutput o = new BackupOutput(progress);
+        ProcessRunner.Result r = run(repo, args, timeout, o::line, cancel);
+        return o.summary(repo, r);
+    }
+
+    /**
+     * Backs up the standard output of {@code source} (a database dump) as one file named {@code source.fileName()}
+     * ({@code restic backup --stdin}). A source that fails (non-zero exit, killed) makes the whole backup a
+     * failure: the snapshot restic wrote from its partial output is forgotten at once, so nothing half-written
+     * ever counts or is offered for a restore.
+     */
+    public BackupSummary backupStream(Repository repo, BackupSource.StreamCommand source, List<String> tags,
+                                      String host, Duration timeout, Consumer<Progress> progress,
+                                      ProcessRunner.Cancel cancel) throws ResticException, InterruptedException {
+        List<String> args = backupArgs(tags, host);
+        args.addAll(List.of("--stdin", "--stdin-filename", source.fileName()));
+        BackupOutput o = new BackupOutput(progress);
+        ProcessRunner.PipeResult r = runPiped(repo, source, args, timeout, o::line, cancel, true);
+        ProcessRunner.Result dump = r.producer();
+        if (dump.exitCode() != 0 && !dump.timedOut() && !dump.cancelled()) {
+            JsonNode s = o.summary.get();
+            String written = s == null ? "" : s.path("snapshot_id").asText();
+            String removed = "";
+            if (!written.isEmpty()) {
+                try {
+                    forgetSnapshot(repo, written, Duration.ofMinutes(2));
+                    removed = "; the snapshot restic wrote from its partial input (" + written.substring(0,
+                            Math.min(8, written.length())) + ") was forgotten";
+                } catch (ResticException e) {
+                    removed = "; the snapshot restic wrote from its partial input (" + written + ") could NOT be "
+                            + "forgotten: " + e.getMessage() + " - forget it by hand";
+                }
+            }
+            throw new ResticException(source.description() + " FAILED (exit " + dump.exitCode() + "): "
+                    + (dump.stderr().isBlank() ? "no message" : lastMeaningful(dump.stderr())) + removed
+                    + "; not counted as a success");
+        }
+        return o.summary(repo, r.consumer());
+    }
+
+    /**
+     * Streams {@code file} of {@code snapshot} ({@code restic dump}) into {@code target}'s standard input (a
+     * database restore).
+     */
+    public void restoreStream(Repository repo, String snapshot, String file, BackupSource.StreamCommand target,
+                              Duration timeout, ProcessRunner.Cancel cancel)
+            throws ResticException, InterruptedException {
+        ProcessRunner.PipeResult r = runPiped(repo, target, List.of("dump", snapshot, "/" + file), timeout,
+                line -> { }, cancel, false);
+        check(repo, "dump " + snapshot + " /" + file, r.producer());
+        ProcessRunner.Result t = r.consumer();
+        if (t.exitCode() != 0) {
+            throw new ResticException(target.description() + " FAILED (exit " + t.exitCode() + "): "
+                    + (t.stderr().isBlank() ? "no message" : lastMeaningful(t.stderr())));
+        }
+    }
+
+    /** {@code restic forget ID}: removes one snapshot (its data goes at the next prune). */
+    public void forgetSnapshot(Repository repo, String id, Duration timeout)
+            throws ResticException, InterruptedException {
+        ProcessRunner.Result r = run(repo, List.of("forget", id), timeout, line -> { }, null);
+        check(repo, "forget " + id, r);
+    }
+
+    private static List<String> backupArgs(List<String> tags, String host) {
         List<String> args = new ArrayList<>(List.of("backup", "--json", "--host", host));
         for (String t : tags) {
             args.add("--tag");
             args.add(t);
         }
-        paths.forEach(p -> args.add(p.toString()));
-        AtomicReference<JsonNode> summary = new AtomicReference<>();
-        List<String> fileErrors = new ArrayList<>();
-        ProcessRunner.Result r = run(repo, args, timeout, line -> {
+        return args;
+    }
+
+    /** restic backup's --json lines: progress, errors per file, the summary. */
+    private static final class BackupOutput {
+        final AtomicReference<JsonNode> summary = new AtomicReference<>();
+        final List<String> fileErrors = new ArrayList<>();
+        final Consumer<Progress> progress;
+
+        BackupOutput(Consumer<Progress> progress) {
+            this.progress = progress;
+        }
+
+        void line(String line) {
             JsonNode n = parse(line);
             if (n == null) {
                 return;
@@ -101,24 +180,27 @@ public final class Restic {
                 }
                 default -> { }
             }
-        }, cancel);
-        JsonNode s = summary.get();
-        if (r.exitCode() == 3) {
-            throw new ResticException("backup to " + repo.location() + " INCOMPLETE: snapshot "
-                    + (s == null ? "?" : s.path("snapshot_id").asText()) + " lacks " + fileErrors.size()
-                    + " unreadable file(s)" + (fileErrors.isEmpty() ? "" : ", first: " + fileErrors.get(0))
-                    + "; not counted as a success");
         }
-        check(repo, "backup", r);
-        if (s == null || s.path("snapshot_id").asText().isEmpty()) {
-            throw new ResticException("backup to " + repo.location() + ": restic exited 0 but reported no "
-                    + "snapshot; not counted as a success");
+
+        BackupSummary summary(Repository repo, ProcessRunner.Result r) throws ResticException {
+            JsonNode s = summary.get();
+            if (r.exitCode() == 3) {
+                throw new ResticException("backup to " + repo.location() + " INCOMPLETE: snapshot "
+                        + (s == null ? "?" : s.path("snapshot_id").asText()) + " lacks " + fileErrors.size()
+                        + " unreadable file(s)" + (fileErrors.isEmpty() ? "" : ", first: " + fileErrors.get(0))
+                        + "; not counted as a success");
+            }
+            check(repo, "backup", r);
+            if (s == null || s.path("snapshot_id").asText().isEmpty()) {
+                throw new ResticException("backup to " + repo.location() + ": restic exited 0 but reported no "
+                        + "snapshot; not counted as a success");
+            }
+            return new BackupSummary(s.path("snapshot_id").asText(), s.path("files_new").asLong(),
+                    s.path("files_changed").asLong(), s.path("files_unmodified").asLong(),
+                    s.path("data_added").asLong(), s.path("total_files_processed").asLong(),
+                    s.path("total_bytes_processed").asLong(),
+                    Duration.ofMillis(Math.round(s.path("total_duration").asDouble() * 1000)));
         }
-        return new BackupSummary(s.path("snapshot_id").asText(), s.path("files_new").asLong(),
-                s.path("files_changed").asLong(), s.path("files_unmodified").asLong(),
-                s.path("data_added").asLong(), s.path("total_files_processed").asLong(),
-                s.path("total_bytes_processed").asLong(),
-                Duration.ofMillis(Math.round(s.path("total_duration").asDouble() * 1000)));
     }
 
     /** Restores a snapshot (id, short id or "latest") into {@code target}. */
@@ -182,9 +264,7 @@ public final class Restic {
         check(repo, "unlock", r);
     }
 
-    private ProcessRunner.Result run(Repository repo, List<String> args, Duration timeout, Consumer<String> out,
-                                     ProcessRunner.Cancel cancel) throws ResticException, InterruptedException {
-        Repository.checkPasswordFile(repo.passwordFile());
+    private List<String> command(Repository repo, List<String> args) {
         List<String> cmd = new ArrayList<>();
         cmd.add(executable);
         cmd.add("--repo");
@@ -200,24 +280,57 @@ public final class Restic {
             cmd.add(Integer.toString(repo.limitUploadKiB()));
         }
         cmd.addAll(args);
+        return cmd;
+    }
+
+    private static Map<String, String> env(Repository repo) {
         Map<String, String> env = new HashMap<>();
         env.put("RESTIC_PASSWORD_FILE", repo.passwordFile().toString());
         env.put("RESTIC_PROGRESS_FPS", "1");
+        return env;
+    }
+
+    private ProcessRunner.Result run(Repository repo, List<String> args, Duration timeout, Consumer<String> out,
+                                     ProcessRunner.Cancel cancel) throws ResticException, InterruptedException {
+        Repository.checkPasswordFile(repo.passwordFile());
         try {
-            ProcessRunner.Result r = runner.run(cmd, env, timeout, out, cancel);
-            if (r.timedOut()) {
-                throw new ResticException("restic " + args.get(0) + " on " + repo.location() + ": no answer within "
-                        + timeout.toSeconds() + " s (timeout); stopped it"
-                        + (r.stderr().isBlank() ? "" : " (" + firstLine(r.stderr()) + ")"));
-            }
-            if (r.cancelled()) {
-                throw new ResticException("restic " + args.get(0) + " on " + repo.location()
-                        + ": cancelled (stopped cleanly: no snapshot written)");
-            }
+            ProcessRunner.Result r = runner.run(command(repo, args), env(repo), timeout, out, cancel);
+            ended(repo, args, timeout, r);
             return r;
         } catch (IOException e) {
             throw new ResticException("cannot run " + executable + " (is the Debian package restic installed?): "
                     + e.getMessage());
+        }
+    }
+
+    /** restic and another command in one pipeline; {@code resticConsumes}: restic reads the other's output. */
+    private ProcessRunner.PipeResult runPiped(Repository repo, BackupSource.StreamCommand other, List<String> args,
+                                              Duration timeout, Consumer<String> out, ProcessRunner.Cancel cancel,
+                                              boolean resticConsumes) throws ResticException, InterruptedException {
+        Repository.checkPasswordFile(repo.passwordFile());
+        List<String> restic = command(repo, args);
+        try {
+            ProcessRunner.PipeResult r = resticConsumes
+                    ? runner.runPiped(other.argv(), other.environment(), restic, env(repo), timeout, out, cancel)
+                    : runner.runPiped(restic, env(repo), other.argv(), other.environment(), timeout, out, cancel);
+            ended(repo, args, timeout, resticConsumes ? r.consumer() : r.producer());
+            return r;
+        } catch (IOException e) {
+            throw new ResticException("cannot run " + executable + " | " + other.argv().get(0) + ": "
+                    + e.getMessage());
+        }
+    }
+
+    private static void ended(Repository repo, List<String> args, Duration timeout, ProcessRunner.Result r)
+            throws ResticException {
+        if (r.timedOut()) {
+            throw new ResticException("restic " + args.get(0) + " on " + repo.location() + ": no answer within "
+                    + timeout.toSeconds() + " s (timeout); stopped it"
+                    + (r.stderr().isBlank() ? "" : " (" + firstLine(r.stderr()) + ")"));
+        }
+        if (r.cancelled()) {
+            throw new ResticException("restic " + args.get(0) + " on " + repo.location()
+                    + ": cancelled (stopped cleanly: no snapshot written)");
         }
     }
 
