@@ -202,6 +202,24 @@ final class PgLab implements AutoCloseable {
         Files.writeString(data.resolve("postgresql.conf"), line + "\n", StandardOpenOption.APPEND);
     }
 
+    /**
+     * An empty data directory (mode 0700, owned by the server's OS user) and a free port, for restoring a base backup
+     * into; {@link #conf} then points the restored configuration at this port and socket.
+     */
+    static PgLab empty() throws IOException {
+        Path root = Files.createTempDirectory("duplex-pg");
+        Path pwDir = Files.createTempDirectory("duplex-pgpw");
+        Path pw = pwDir.resolve("password");
+        Files.writeString(pw, PASSWORD + "\n");
+        Files.setPosixFilePermissions(pw, PosixFilePermissions.fromString("rw-------"));
+        Path data = Files.createDirectory(root.resolve("data"), PosixFilePermissions.asFileAttribute(
+                PosixFilePermissions.fromString("rwx------")));
+        if (ROOT) {
+            check(run(List.of("chown", "-R", "postgres:postgres", root.toString()), Map.of()), "chown");
+        }
+        return new PgLab(root, data, pw, freePort());
+    }
+
     /** Makes this data directory a standby of {@code primary} with pg_basebackup -R (primary running). */
     static PgLab standbyOf(PgLab primary) throws IOException {
         Path root = Files.createTempDirectory("duplex-pg");
