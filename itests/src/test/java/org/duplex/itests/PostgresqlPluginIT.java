@@ -138,6 +138,8 @@ public class PostgresqlPluginIT {
                 }
             });
             System.out.println(execute("ha:status"));
+
+            backupRestoredIntoAFreshServer(root, connect, port);
         } finally {
             if (txn != null) {
                 txn.destroyForcibly();
@@ -151,6 +153,75 @@ public class PostgresqlPluginIT {
                     "-D", data.toString());
             run("rm", "-rf", root.toString(), pwDir.toString());
         }
+    }
+
+    /**
+     * The backup plug-in dumps pg's database through the plug-in's backup source into a restic repository
+     * ({@code ha:backup-run}), and {@code ha:backup-restore --into-database --set ...} restores that snapshot into a
+     * second, fresh server, which is then queried.
+     */
+    private void backupRestoredIntoAFreshServer(Path root, String connect, int port) throws Exception {
+        if (!Files.isExecutable(Path.of("/usr/bin/restic"))) {
+            System.out.println("SKIPPED LOUDLY: the database backup part needs restic (Debian restic, "
+                    + "scripts/install-deps.sh)");
+            return;
+        }
+        assertThat(execute("ha:plugin-install duplex-plugin-backup")).contains("Installed on 1 of 1 nodes");
+        await("the backup agent and postgresql's backup source registered", () ->
+                services("org.duplex.api.agent.ResourceAgent", "(duplex.agent.type=backup)") == 1
+                        && services("org.duplex.api.backup.BackupSource", "(resource.type=postgresql)") == 1);
+        psql(root, port, "postgres", "CREATE DATABASE app");
+        psql(root, port, "app", "CREATE TABLE orders (id int PRIMARY KEY, amount bigint NOT NULL); "
+                + "INSERT INTO orders SELECT g, g * 3 FROM generate_series(1, 5000) g");
+        Path repoPw = root.resolve("repo.pw");
+        Files.writeString(repoPw, "restic-it-pw\n");
+        Files.setPosixFilePermissions(repoPw, PosixFilePermissions.fromString("rw-------"));
+        Path repo = root.resolve("repo");
+        execute("ha:resource-add pgdump backup database=pg database-name=app repository=" + repo
+                + " password-file=" + repoPw + " \"schedule=0 3 * * *\" init=true");
+        execute("ha:group-add dbbackup resources=pgdump nodes=node1");
+        await("the backup job is enabled on node1", () -> execute("ha:backup-status").contains("pgdump"));
+        String run = execute("ha:backup-run pgdump");
+        System.out.println(run);
+        assertThat(run).contains("backup of pgdump done: snapshot");
+        String snaps = execute("ha:backup-snapshots pgdump");
+        System.out.println(snaps);
+        assertThat(snaps).contains("/postgresql-app.dump");
+
+        // a fresh server, restored into by the operator's command, then queried
+        Path fresh = root.resolve("fresh");
+        run("install", "-d", "-o", "postgres", "-g", "postgres", "-m", "700", fresh.toString());
+        run("runuser", "-u", "postgres", "--", BIN.resolve("initdb").toString(), "-D", fresh.resolve("data").toString(),
+                "-U", "postgres", "--no-sync", "--auth-local=trust");
+        int port2 = freePort();
+        Files.writeString(fresh.resolve("data/postgresql.conf"), "\nlisten_addresses = ''\nport = " + port2
+                + "\nunix_socket_directories = '" + fresh + "'\nfsync = off\n", StandardOpenOption.APPEND);
+        run("runuser", "-u", "postgres", "--", BIN.resolve("pg_ctl").toString(), "start", "-w", "-t", "30", "-D",
+                fresh.resolve("data").toString(), "-l", fresh.resolve("log").toString());
+        try {
+            String restored = execute("ha:backup-restore --into-database --set port=" + port2 + " --set socket-dir="
+                    + fresh + " --set data-dir=" + fresh.resolve("data") + " pgdump latest");
+            System.out.println(restored);
+            assertThat(restored).contains("restored snapshot").contains("pg_restore of app into " + fresh);
+            assertThat(psql(fresh, port2, "app", "SELECT count(*), sum(amount) FROM orders").strip())
+                    .isEqualTo("5000|37507500");
+        } finally {
+            run("runuser", "-u", "postgres", "--", BIN.resolve("pg_ctl").toString(), "stop", "-m", "immediate",
+                    "-D", fresh.resolve("data").toString());
+        }
+    }
+
+    private static String psql(Path socketDir, int port, String db, String sql) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder("runuser", "-u", "postgres", "--", BIN.resolve("psql").toString(), "-h",
+                socketDir.toString(), "-p", Integer.toString(port), "-d", db, "-At", "-v", "ON_ERROR_STOP=1", "-c", sql)
+                .redirectErrorStream(true).directory(new File("/")).start();
+        if (!p.waitFor(60, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new IOException("psql timed out: " + sql);
+        }
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.exitValue()).as("psql " + sql + ": " + out).isZero();
+        return out;
     }
 
     private int services(String clazz, String filter) {

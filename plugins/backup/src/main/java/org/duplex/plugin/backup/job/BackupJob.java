@@ -56,6 +56,7 @@ public final class BackupJob {
     private volatile String currentRun;
     private volatile Progress progress;
     private volatile String lastProblem;
+    private volatile String lastCheck;
 
     public BackupJob(JobSpec spec, Restic restic, Clock clock, String host, Duration retry) {
         this(spec, restic, clock, host, retry, DatabaseSources.NONE);
@@ -332,6 +333,29 @@ public final class BackupJob {
         }
     }
 
+    /**
+     * {@code restic check} of the job's repository (a periodic check: the {@code backup-check} monitor). Its
+     * outcome shows in {@link #describe()}.
+     *
+     * @return what was checked, one line
+     * @throws ResticException when the repository has errors or cannot be read
+     */
+    public String checkRepository(Optional<String> readDataSubset, Duration timeout)
+            throws ResticException, InterruptedException {
+        Instant start = clock.instant();
+        try {
+            restic.check(spec.repository(), readDataSubset, timeout);
+        } catch (ResticException e) {
+            lastCheck = "repository check FAILED at " + start + ": " + e.getMessage();
+            LOG.warn("backup job {}: {}", spec.name(), lastCheck);
+            throw e;
+        }
+        String done = "repository " + spec.repository().location() + " checked, no errors"
+                + readDataSubset.map(x -> " (data read: " + x + ")").orElse("") + ", at " + start;
+        lastCheck = done;
+        return done;
+    }
+
     public Optional<Instant> lastSuccess() {
         return Optional.ofNullable(lastSuccess);
     }
@@ -383,6 +407,7 @@ public final class BackupJob {
                 : words(Duration.between(lastSuccess, now)) + " ago on " + lastSuccessWhere);
         lastRun().filter(r -> !r.succeeded()).ifPresent(r -> b.append(", last attempt ").append(r.message()));
         staleness().ifPresent(s -> b.append(" - ").append(s));
+        Optional.ofNullable(lastCheck).ifPresent(c -> b.append(", ").append(c));
         if (enabled) {
             b.append(", next slot ").append(planner.nextAfter(now));
         }

@@ -222,8 +222,28 @@ public final class Restic {
 
     /** {@code restic check}: the repository's structure is consistent. */
     public void check(Repository repo, Duration timeout) throws ResticException, InterruptedException {
-        ProcessRunner.Result r = run(repo, List.of("check"), timeout, line -> { }, null);
-        check(repo, "check", r);
+        check(repo, java.util.Optional.empty(), timeout);
+    }
+
+    /**
+     * {@code restic check}, with {@code --read-data-subset} when given (that share of the data is read and
+     * verified too). A failure's message carries restic's own lines about what is wrong.
+     */
+    public void check(Repository repo, java.util.Optional<String> readDataSubset, Duration timeout)
+            throws ResticException, InterruptedException {
+        List<String> args = new ArrayList<>(List.of("check"));
+        readDataSubset.ifPresent(s -> args.addAll(List.of("--read-data-subset", s)));
+        ProcessRunner.Result r = run(repo, args, timeout, line -> { }, null);
+        if (r.exitCode() != 0) {
+            // restic names each damaged pack or blob on stderr, then "Fatal: repository contains errors"
+            List<String> lines = r.stderr().strip().lines().map(String::strip).filter(l -> !l.isEmpty()).toList();
+            List<String> found = lines.stream().filter(l -> !l.startsWith("Fatal:")).limit(3).toList();
+            String fatal = lines.stream().filter(l -> l.startsWith("Fatal:")).findFirst().orElse("");
+            throw new ResticException("restic check on " + repo.location() + " failed: "
+                    + (found.isEmpty() ? classify(repo, r.stderr()) : String.join(" / ", found)
+                    + (lines.size() - (fatal.isEmpty() ? 0 : 1) > found.size() ? " / ..." : "")
+                    + (fatal.isEmpty() ? "" : " (" + fatal + ")")));
+        }
     }
 
     /** The locks in the repository, with who holds them. */
