@@ -31,14 +31,15 @@ public record JobSpec(String name, List<Path> paths, Repository repository, Cron
 
     public static final String PARAMS_HELP = "paths or database, repository, password-file, schedule [, time-zone, "
             + "keep-last, keep-daily, keep-weekly, keep-monthly, max-age, backup-timeout, sftp-command, limit-upload, "
-            + "init, database-mode, database-name]";
+            + "init, database-mode, database-name, database-user, database-password-file]";
 
     /**
      * A database backed up through the plug-in that runs it ({@link org.duplex.api.backup.BackupSource}).
      *
      * @param resource the id of the database resource (postgresql, mariadb ...)
      * @param mode     the source's mode ({@code dump}, {@code basebackup}); empty = the source's default
-     * @param options  options for the source ({@code database-name})
+     * @param options  options for the source: every {@code database-*} parameter but the mode
+     *                 ({@code database-name}, {@code database-user}, {@code database-password-file})
      */
     public record DatabaseTarget(String resource, Optional<String> mode, Map<String, String> options) {
         public DatabaseTarget {
@@ -70,11 +71,15 @@ public record JobSpec(String name, List<Path> paths, Repository repository, Cron
                         + database + "); make two jobs");
             }
             Map<String, String> options = new java.util.LinkedHashMap<>();
-            Optional.ofNullable(p.get("database-name")).map(String::trim).filter(v -> !v.isEmpty())
-                    .ifPresent(v -> options.put("database-name", v));
+            // database-name, database-user, database-password-file ...: the source's own options, checked by it
+            p.forEach((k, v) -> {
+                if (k.startsWith("database-") && !k.equals("database-mode") && v != null && !v.isBlank()) {
+                    options.put(k, v.trim());
+                }
+            });
             db = Optional.of(new DatabaseTarget(database, Optional.ofNullable(p.get("database-mode"))
                     .map(String::trim).filter(v -> !v.isEmpty()), options));
-        } else if (p.containsKey("database-mode") || p.containsKey("database-name")) {
+        } else if (p.keySet().stream().anyMatch(k -> k.startsWith("database-"))) {
             problems.add("database-mode, database-name: only with database=RESOURCE (the database resource to dump)");
         }
         if (pathsText.isEmpty() && database.isEmpty()) {
