@@ -65,6 +65,23 @@ class BackupJobResticTest {
     }
 
     @Test
+    void enablingAnUnchangedJobAgainKeepsItAndItsRunningBackup() throws Exception {
+        Map<String, String> p = f.params(f.repo.toString());
+        p.put("schedule", "0 3 * * *");
+        JobRegistry reg = new JobRegistry(f.restic, f.clock, "node1", Duration.ofMinutes(5), Map::of);
+        try {
+            BackupJob a = reg.enable(f.spec("web", p));
+            BackupJob b = reg.enable(f.spec("web", new java.util.HashMap<>(p)));
+            assertThat(b).as("the agent's start again (same definition) must not cancel a running backup")
+                    .isSameAs(a);
+            p.put("schedule", "0 4 * * *");
+            assertThat(reg.enable(f.spec("web", p))).as("a changed definition replaces the job").isNotSameAs(a);
+        } finally {
+            reg.close();
+        }
+    }
+
+    @Test
     void exactlyOncePerSlotAcrossTwoNodesSharingTheRepository() throws Exception {
         Map<String, String> p = f.params(f.repo.toString());
         BackupJob node1 = f.job("web", "node1", p);

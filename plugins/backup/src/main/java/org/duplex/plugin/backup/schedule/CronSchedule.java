@@ -160,4 +160,18 @@ public final class CronSchedule {
     public String toString() {
         return text + " (" + zone + ")";
     }
+
+    /** Same fields, same zone: the same schedule (a job whose definition did not change is left running). */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof CronSchedule c && c.zone.equals(zone) && c.minutes.equals(minutes)
+                && c.hours.equals(hours) && c.days.equals(days) && c.months.equals(months)
+                && c.weekdays.equals(weekdays) && c.daysRestricted == daysRestricted
+                && c.weekdaysRestricted == weekdaysRestricted;
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(zone, minutes, hours, days, months, weekdays);
+    }
 }
