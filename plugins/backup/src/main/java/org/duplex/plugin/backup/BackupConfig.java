@@ -29,4 +29,9 @@ public @interface BackupConfig {
     @AttributeDefinition(name = "Host", description = "The host name written into snapshots; empty = this "
             + "machine's host name")
     String host() default "";
+
+    @AttributeDefinition(name = "Node host names", description = "node=hostname,... : the OS host name each cluster "
+            + "node's restic writes into its repository locks, where it differs from the node id. A lock of a node "
+            + "the cluster sees DEAD (out of the view) is removed at once instead of after restic's 30 minutes")
+    String node_hosts() default "";
 }

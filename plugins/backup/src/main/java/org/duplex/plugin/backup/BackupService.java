@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import org.duplex.api.admin.ClusterAdmin;
 import org.duplex.api.admin.FailoverAdmin;
 import org.duplex.api.admin.ResourceInfo;
 import org.duplex.api.backup.BackupSource;
@@ -31,9 +32,13 @@ import org.osgi.service.metatype.annotations.Designate;
 public class BackupService {
 
     public static final String PID = "org.duplex.plugin.backup";
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(BackupService.class);
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     volatile FailoverAdmin failover;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    volatile ClusterAdmin cluster;
 
     private final Map<String, BackupSource> sources = new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -58,6 +63,18 @@ public class BackupService {
         Restic restic = new Restic(config.restic(), cache, Duration.ofSeconds(config.stop_grace_seconds()));
         registry = new JobRegistry(restic, Clock.systemUTC(), host, Duration.ofSeconds(config.retry_seconds()),
                 this::configuredJobs, this::resolveDatabase);
+        Map<String, String> hosts;
+        try {
+            hosts = NodeHosts.parse(config.node_hosts());
+        } catch (IllegalArgumentException e) {
+            LOG.error("backup plug-in: {} in etc/{}.cfg; ignored, so locks of dead nodes wait for restic's 30 "
+                    + "minutes", e.getMessage(), PID);
+            hosts = Map.of();
+        }
+        registry.deadHosts(new DeadNodes(hosts, () -> {
+            ClusterAdmin c = cluster;
+            return c == null ? null : c.status();
+        }));
     }
 
     @Deactivate

@@ -32,6 +32,7 @@ public final class JobRegistry implements AutoCloseable {
     private final Duration retry;
     private final Supplier<Map<String, Map<String, String>>> configured;
     private final DatabaseSources databases;
+    private volatile java.util.function.Predicate<String> deadHosts = h -> false;
     private final Map<String, BackupJob> active = new ConcurrentHashMap<>();
     private final Map<String, ScheduledFuture<?>> ticks = new ConcurrentHashMap<>();
     private final ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2, r -> {
@@ -62,6 +63,12 @@ public final class JobRegistry implements AutoCloseable {
         return host;
     }
 
+    /** Which lock holders (OS host names) are on nodes the cluster sees dead; see {@link BackupJob#deadHosts}. */
+    public void deadHosts(java.util.function.Predicate<String> dead) {
+        this.deadHosts = dead;
+        active.values().forEach(j -> j.deadHosts(dead));
+    }
+
     /** Enables the job on this node (idempotent; a changed definition replaces the old one) and ticks it now. */
     public synchronized BackupJob enable(JobSpec spec) throws InterruptedException {
         BackupJob job = active.get(spec.name());
@@ -72,6 +79,7 @@ public final class JobRegistry implements AutoCloseable {
             disable(spec.name(), Duration.ofSeconds(30));
         }
         BackupJob fresh = new BackupJob(spec, restic, clock, host, retry, databases);
+        fresh.deadHosts(deadHosts);
         fresh.enable();
         active.put(spec.name(), fresh);
         schedule(fresh, Duration.ZERO);
@@ -140,7 +148,9 @@ public final class JobRegistry implements AutoCloseable {
             throw new IllegalArgumentException("unknown backup job '" + name + "': no resource of type backup with "
                     + "that name (ha:backup-list shows them)");
         }
-        return new BackupJob(JobSpec.parse(name, params).orThrow(), restic, clock, host, retry, databases);
+        BackupJob made = new BackupJob(JobSpec.parse(name, params).orThrow(), restic, clock, host, retry, databases);
+        made.deadHosts(deadHosts);
+        return made;
     }
 
     /** Every job: the configured ones (by name) and the active ones, sorted by name. */

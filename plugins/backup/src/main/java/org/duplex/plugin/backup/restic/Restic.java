@@ -284,6 +284,28 @@ public final class Restic {
         check(repo, "unlock", r);
     }
 
+    /**
+     * Removes these locks (their holders are known to be gone: the backup job decides). In a local repository
+     * exactly these lock files are deleted; restic has no command for one lock, so in a remote one this is
+     * {@code restic unlock --remove-all}, which would also take a lock created in the instant since they were listed.
+     */
+    public void removeLocks(Repository repo, List<LockInfo> locks, Duration timeout)
+            throws ResticException, InterruptedException {
+        if (!repo.isRemote()) {
+            for (LockInfo l : locks) {
+                try {
+                    java.nio.file.Files.deleteIfExists(Path.of(repo.location(), "locks", l.id()));
+                } catch (IOException e) {
+                    throw new ResticException("cannot remove lock " + l.id() + " from " + repo.location() + ": "
+                            + e.getMessage());
+                }
+            }
+            return;
+        }
+        ProcessRunner.Result r = run(repo, List.of("unlock", "--remove-all"), timeout, line -> { }, null);
+        check(repo, "unlock --remove-all", r);
+    }
+
     private List<String> command(Repository repo, List<String> args) {
         List<String> cmd = new ArrayList<>();
         cmd.add(executable);
