@@ -168,6 +168,8 @@ class DatabaseStreamBackupTest {
                 .isInstanceOf(ResticException.class).hasMessageContaining("backs up paths, not a database");
 
         BackupJob db = job(source);
+        assertThatThrownBy(() -> db.restoreDatabase("latest", Map.of("bin-dir", "/tmp/evil"), Duration.ofMinutes(1)))
+                .isInstanceOf(ResticException.class).hasMessageContaining("--set bin-dir: not allowed");
         assertThatThrownBy(() -> db.restoreDatabase("deadbeef", Map.of(), Duration.ofMinutes(1)))
                 .isInstanceOf(ResticException.class).hasMessageContaining("no snapshot 'deadbeef' of job dbjob");
     }

@@ -36,6 +36,12 @@ public final class BackupJob {
     /** A slot started this long ago still counts as on time. */
     static final Duration ON_TIME = Duration.ofMinutes(1);
     static final Duration LIST_TIMEOUT = Duration.ofMinutes(2);
+    /**
+     * What a restore may point elsewhere: where the other server is. Not the tools' directory nor the OS user: an
+     * operator (who may restore) must not choose what runs as root.
+     */
+    static final Set<String> RESTORE_OVERRIDES = Set.of("port", "host", "socket-dir", "socket", "data-dir", "user",
+            "password-file", "database");
 
     /** What one scheduler tick did, and when to tick next. */
     public record Tick(String what, Instant next) { }
@@ -326,6 +332,13 @@ public final class BackupJob {
             throws ResticException, InterruptedException {
         JobSpec.DatabaseTarget t = spec.database().orElseThrow(() -> new ResticException("job " + spec.name()
                 + " backs up paths, not a database: restore it with --target PATH"));
+        for (String k : overrides.keySet()) {
+            if (!RESTORE_OVERRIDES.contains(k)) {
+                throw new ResticException("--set " + k + ": not allowed (only where the other server is: "
+                        + String.join(", ", new java.util.TreeSet<>(RESTORE_OVERRIDES)) + "); the tools and the OS "
+                        + "user a restore runs as come from the resource's configuration");
+            }
+        }
         List<Snapshot> snaps = snapshots();
         Snapshot snap = snaps.stream()
                 .filter(x -> "latest".equals(snapshot) ? x == snaps.get(snaps.size() - 1)
