@@ -15,7 +15,7 @@ import org.osgi.service.component.annotations.Component;
 /**
  * Backups of a {@code postgresql} resource for the backup plug-in's jobs, as streams.
  * <ul>
- * <li>{@code dump} (default): {@code pg_dump -Fc} of one database (the job's {@code database-name}, else the
+ * <li>{@code dump} (default): {@code pg_dump -Fc -Z0} (uncompressed, for restic's deduplication) of one database (the job's {@code database-name}, else the
  * resource's {@code database}), consistent by PostgreSQL's own snapshot, while the server runs; restored with
  * {@code pg_restore --create --clean --if-exists --exit-on-error} (the database is dropped and created again, so
  * restoring into the live server needs its sessions gone; a fresh server just gets it).</li>
@@ -81,7 +81,9 @@ public class PgBackupSource implements BackupSource {
             return new StreamCommand(argv, env(s), "postgresql-" + s.port() + "-basebackup.tar",
                     "pg_basebackup of the cluster at " + where(s));
         }
-        argv.addAll(List.of(tool(s, "pg_dump"), "-Fc", "-d", db));
+        // -Z0: uncompressed, so restic's content-defined chunks dedup unchanged tables between dumps (restic
+        // compresses what it stores); a compressed dump differs everywhere after the first change
+        argv.addAll(List.of(tool(s, "pg_dump"), "-Fc", "-Z0", "-d", db));
         argv.addAll(target(s));
         return new StreamCommand(argv, env(s), "postgresql-" + db + ".dump", "pg_dump -Fc of " + db + " at "
                 + where(s));
