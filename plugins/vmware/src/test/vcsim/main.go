@@ -17,10 +17,12 @@ import (
 	"os"
 	"os/signal"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
 	"github.com/vmware/govmomi/simulator"
+	"github.com/vmware/govmomi/vim25/mo"
 	"github.com/vmware/govmomi/vim25/types"
 )
 
@@ -67,7 +69,9 @@ func main() {
 			without[n] = true
 		}
 	}
-	go guests(*boot, without)
+	g := &guests{boot: *boot, without: without, booted: map[types.ManagedObjectReference]time.Time{}}
+	simulator.Map.AddHandler(g)
+	go g.run()
 
 	done := make(chan struct{})
 	go func() {
@@ -84,41 +88,92 @@ func main() {
 	model.Remove()
 }
 
-// guests plays VMware Tools in every powered-on VM: after the boot delay the tools run, the guest has an IP address
-// and a green heartbeat; a powered-off VM has none of them.
-func guests(boot time.Duration, without map[string]bool) {
-	for range time.Tick(50 * time.Millisecond) {
+// guests plays VMware Tools in every VM: a power change (a power task, a guest shutdown) reaches it synchronously
+// through the registry's handler, so a powered-off VM never shows running tools; the tools of a powered-on VM start
+// after the boot delay (a ticker), then the guest has an IP address and a green heartbeat.
+type guests struct {
+	boot    time.Duration
+	without map[string]bool
+	mu      sync.Mutex
+	booted  map[types.ManagedObjectReference]time.Time
+}
+
+func (g *guests) Reference() types.ManagedObjectReference {
+	return types.ManagedObjectReference{Type: "DuplexGuests", Value: "guests"}
+}
+
+func (g *guests) PutObject(mo.Reference)                    {}
+func (g *guests) RemoveObject(types.ManagedObjectReference) {}
+
+// UpdateObject runs inside the call that changed the VM (its lock held): reset the guest at once.
+func (g *guests) UpdateObject(o mo.Reference, changes []types.PropertyChange) {
+	vm, ok := o.(*mo.VirtualMachine)
+	if !ok {
+		return
+	}
+	for _, c := range changes {
+		if c.Name != "runtime.powerState" {
+			continue
+		}
+		down(vm)
+		g.mu.Lock()
+		if c.Val == types.VirtualMachinePowerStatePoweredOn {
+			g.booted[vm.Self] = time.Now()
+		} else {
+			delete(g.booted, vm.Self)
+		}
+		g.mu.Unlock()
+	}
+}
+
+func (g *guests) run() {
+	// the model created its VMs powered on: their guests booted long ago
+	for _, e := range simulator.Map.All("VirtualMachine") {
+		if vm, ok := e.(*simulator.VirtualMachine); ok {
+			simulator.Map.WithLock(vm, func() {
+				if vm.Runtime.PowerState == types.VirtualMachinePowerStatePoweredOn {
+					g.mu.Lock()
+					g.booted[vm.Self] = time.Now().Add(-g.boot)
+					g.mu.Unlock()
+				}
+			})
+		}
+	}
+	for range time.Tick(20 * time.Millisecond) {
 		for _, e := range simulator.Map.All("VirtualMachine") {
 			vm, ok := e.(*simulator.VirtualMachine)
-			if !ok {
+			if !ok || g.without[vm.Name] {
 				continue
 			}
-			simulator.Map.WithLock(vm, func() { guest(vm, boot, without[vm.Name]) })
+			simulator.Map.WithLock(vm, func() {
+				g.mu.Lock()
+				at, on := g.booted[vm.Self]
+				g.mu.Unlock()
+				if on && vm.Runtime.PowerState == types.VirtualMachinePowerStatePoweredOn && time.Since(at) >= g.boot {
+					up(&vm.VirtualMachine)
+				}
+			})
 		}
 	}
 }
 
-func guest(vm *simulator.VirtualMachine, boot time.Duration, noTools bool) {
+func up(vm *mo.VirtualMachine) {
 	if vm.Guest == nil {
 		vm.Guest = &types.GuestInfo{}
 	}
-	up := vm.Runtime.PowerState == types.VirtualMachinePowerStatePoweredOn && !noTools &&
-		vm.Runtime.BootTime != nil && time.Since(*vm.Runtime.BootTime) >= boot
-	if vm.Runtime.PowerState == types.VirtualMachinePowerStatePoweredOn && vm.Runtime.BootTime == nil {
-		now := time.Now().Add(-boot) // powered on by the model at creation: booted long ago
-		vm.Runtime.BootTime = &now
-		up = !noTools
+	vm.Guest.ToolsRunningStatus = string(types.VirtualMachineToolsRunningStatusGuestToolsRunning)
+	vm.Guest.ToolsStatus = types.VirtualMachineToolsStatusToolsOk
+	vm.Guest.GuestState = "running"
+	vm.Guest.IpAddress = "10.0.0." + fmt.Sprint(2+len(vm.Name)%200)
+	vm.Summary.QuickStats.GuestHeartbeatStatus = types.ManagedEntityStatusGreen
+}
+
+func down(vm *mo.VirtualMachine) {
+	if vm.Guest == nil {
+		vm.Guest = &types.GuestInfo{}
 	}
-	if up {
-		vm.Guest.ToolsRunningStatus = string(types.VirtualMachineToolsRunningStatusGuestToolsRunning)
-		vm.Guest.ToolsStatus = types.VirtualMachineToolsStatusToolsOk
-		vm.Guest.GuestState = "running"
-		vm.Guest.IpAddress = "10.0.0." + fmt.Sprint(2+len(vm.Name)%200)
-		vm.Summary.QuickStats.GuestHeartbeatStatus = types.ManagedEntityStatusGreen
-	} else {
-		vm.Guest.ToolsRunningStatus = string(types.VirtualMachineToolsRunningStatusGuestToolsNotRunning)
-		vm.Guest.GuestState = "notRunning"
-		vm.Guest.IpAddress = ""
-		vm.Summary.QuickStats.GuestHeartbeatStatus = types.ManagedEntityStatusGray
-	}
+	vm.Guest.ToolsRunningStatus = string(types.VirtualMachineToolsRunningStatusGuestToolsNotRunning)
+	vm.Guest.GuestState = "notRunning"
+	vm.Guest.IpAddress = ""
+	vm.Summary.QuickStats.GuestHeartbeatStatus = types.ManagedEntityStatusGray
 }
