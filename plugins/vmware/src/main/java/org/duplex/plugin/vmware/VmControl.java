@@ -22,7 +22,7 @@ import org.duplex.plugin.support.Deadline;
  *       {@code tools} (tools running) or {@code none} (powered on is enough, for guests without VMware Tools);
  *       the monitor checks the same, plus a heartbeat that is not red;</li>
  *   <li>{@code shutdown-timeout}: how long stop waits for the guest to power itself off before powering it off
- *       (default: two thirds of the stop timeout).</li>
+ *       (default: two thirds of the stop timeout, at most three quarters of it).</li>
  * </ul>
  * Plain Java over a {@link Sessions}; the DS component {@link VmwareVmAgent} is its wiring.
  */
@@ -48,6 +48,19 @@ public final class VmControl {
     public List<String> validate(Map<String, String> params) {
         List<String> problems = new ArrayList<>();
         parse(params, problems);
+        return problems;
+    }
+
+    /** {@link #validate(Map)}, and a shutdown-timeout that leaves the power-off no time within the stop timeout. */
+    public List<String> validate(Map<String, String> params, Duration stopTimeout) {
+        List<String> problems = new ArrayList<>();
+        parse(params, problems).flatMap(Params::shutdownTimeout).ifPresent(st -> {
+            if (st.compareTo(stopTimeout) >= 0) {
+                problems.add(SHUTDOWN_TIMEOUT + ": " + DurationWords.format(st) + " is not shorter than the stop"
+                        + " timeout (" + DurationWords.format(stopTimeout) + "): the power-off after it would have no"
+                        + " time; stop uses at most three quarters of the stop timeout for the guest");
+            }
+        });
         return problems;
     }
 
@@ -172,7 +185,10 @@ public final class VmControl {
             }
             String first;
             if (s.on() && s.toolsRunning()) {
+                // the guest gets at most three quarters of the budget: the power-off needs the rest
+                Duration cap = d.budget().multipliedBy(3).dividedBy(4);
                 Duration grace = p.get().shutdownTimeout().orElse(d.budget().multipliedBy(2).dividedBy(3));
+                grace = grace.compareTo(cap) > 0 ? cap : grace;
                 long graceEnd = System.nanoTime() + grace.toNanos();
                 c.shutdownGuest(vm, d);
                 long pause = 50;

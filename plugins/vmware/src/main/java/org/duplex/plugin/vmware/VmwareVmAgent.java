@@ -6,6 +6,7 @@ import java.util.List;
 import org.duplex.api.agent.OperationResult;
 import org.duplex.api.agent.ResourceAgent;
 import org.duplex.api.model.Resource;
+import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 
@@ -15,7 +16,7 @@ public class VmwareVmAgent implements ResourceAgent {
 
     private final VmControl control;
 
-    @org.osgi.service.component.annotations.Activate
+    @Activate
     public VmwareVmAgent(@Reference VmwareSessions sessions) {
         this.control = new VmControl(sessions.sessions());
     }
@@ -27,7 +28,7 @@ public class VmwareVmAgent implements ResourceAgent {
 
     @Override
     public List<String> validate(Resource resource, Duration timeout) {
-        return control.validate(resource.params());
+        return control.validate(resource.params(), resource.timeouts().stop());
     }
 
     @Override

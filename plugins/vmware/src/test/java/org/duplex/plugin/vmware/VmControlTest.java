@@ -135,6 +135,11 @@ class VmControlTest {
                 .anySatisfy(s -> assertThat(s).startsWith("vm is missing"))
                 .anySatisfy(s -> assertThat(s).startsWith("guest: 'maybe'"))
                 .anySatisfy(s -> assertThat(s).contains("shutdown-timeout"));
+        Map<String, String> ok = Map.of("url", "https://vc", "user", "u", "password-file", "/etc/pw", "vm", "DC/vm/x",
+                "shutdown-timeout", "30s");
+        assertThat(control.validate(ok, Duration.ofSeconds(60))).isEmpty();
+        assertThat(control.validate(ok, Duration.ofSeconds(30))).singleElement().asString()
+                .startsWith("shutdown-timeout: 30s is not shorter than the stop timeout (30s)");
         assertThat(control.validate(Map.of("url", "http://vc", "user", "u", "password-file", "/etc/pw",
                 "vm", "DC/vm/x"))).singleElement().asString().contains("plain http");
     }
