@@ -39,6 +39,9 @@ public final class VmControl {
     record Params(Endpoint endpoint, String vm, Guest guest, Optional<Duration> shutdownTimeout) {
     }
 
+    /** Time kept for one more poll of the guest after a pause. */
+    private static final long POLL_RESERVE_MS = 100;
+
     private final Sessions sessions;
 
     public VmControl(Sessions sessions) {
@@ -127,7 +130,17 @@ public final class VmControl {
             }
             long pause = 50;
             while (true) {
-                s = state(c, vm, d);
+                try {
+                    s = state(c, vm, d);
+                } catch (VimException e) {
+                    if (e.kind() != VimException.Kind.TIMEOUT) {
+                        throw e;
+                    }
+                    // the budget ran out during a poll: say what start was waiting for, and what it last saw
+                    return OperationResult.of(OcfStatus.TIMEOUT, "VM " + p.get().vm() + " " + how
+                            + " but its guest is not up within " + d.budgetText() + " (" + waitingFor(p.get().guest())
+                            + "; last seen " + s.describe() + ")", d.elapsed());
+                }
                 if (up(p.get().guest(), s)) {
                     return OperationResult.success("VM " + p.get().vm() + " " + how + ", guest up ("
                             + s.describe() + ") in " + d.elapsed().toMillis() + " ms", d.elapsed());
@@ -136,7 +149,7 @@ public final class VmControl {
                     return OperationResult.of(OcfStatus.ERR_GENERIC, "VM " + p.get().vm() + " " + how
                             + " but is " + s.power() + " again", d.elapsed());
                 }
-                if (d.remaining().toMillis() < pause) {
+                if (d.remaining().toMillis() < pause + POLL_RESERVE_MS) {
                     return OperationResult.of(OcfStatus.TIMEOUT, "VM " + p.get().vm() + " " + how
                             + " but its guest is not up within " + d.budgetText() + " (" + waitingFor(p.get().guest())
                             + "; now " + s.describe() + ")", d.elapsed());
