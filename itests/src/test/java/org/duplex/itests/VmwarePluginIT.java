@@ -61,7 +61,8 @@ public class VmwarePluginIT {
     @Test
     public void agentFenceAndMonitorDriveARealVcsim() throws Exception {
         Path root = Path.of(System.getProperty("duplex.root"));
-        Path bin = root.resolve("itests/target/vcsim/vcsim");
+        // the binary the plug-in's own tests built in this build (build.sh rebuilds it only when missing or old)
+        Path bin = root.resolve("plugins/vmware/target/vcsim/vcsim");
         Files.createDirectories(bin.getParent());
         Process build = new ProcessBuilder("bash", root.resolve("plugins/vmware/src/test/vcsim/build.sh").toString(),
                 bin.toString()).redirectErrorStream(true).redirectOutput(bin.resolveSibling("build.log").toFile())
