@@ -39,6 +39,8 @@ PACKAGES=(
   chromium                  # web console tests: the browser ConsoleIT drives (headless)
   chromium-driver           # web console tests: /usr/bin/chromedriver, which Selenium talks to
   fonts-wqy-microhei        # web console tests: a CJK font, so the Chinese screenshots show characters, not boxes
+  golang-go                 # vmware plug-in tests: builds VMware's vSphere simulator (vcsim) from source, offline
+  golang-github-vmware-govmomi-dev  # vmware plug-in tests: govmomi's simulator package (vcsim) as Go source, built by the tests
 )
 
 missing=()
