@@ -39,6 +39,7 @@ PACKAGES=(
   chromium                  # web console tests: the browser ConsoleIT drives (headless)
   chromium-driver           # web console tests: /usr/bin/chromedriver, which Selenium talks to
   fonts-wqy-microhei        # web console tests: a CJK font, so the Chinese screenshots show characters, not boxes
+  prometheus                # metrics tests: promtool check metrics, Prometheus' own parser and linter of GET /api/v1/metrics (the server is never started)
 )
 
 missing=()

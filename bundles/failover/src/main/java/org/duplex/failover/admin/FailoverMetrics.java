@@ -36,6 +36,10 @@ public final class FailoverMetrics {
         for (ResourceGroup g : config.groups()) {
             g.resources().forEach(r -> groupOf.put(r, g.id().toString()));
         }
+        out.gauge("duplex_failover_groups", "Groups in the failover configuration this node holds.", Map.of(),
+                config.groups().size());
+        out.gauge("duplex_failover_resources", "Resources in the failover configuration this node holds.", Map.of(),
+                config.resources().size());
         for (ResourceId r : new TreeMap<>(config.resources()).keySet()) {
             for (NodeId n : new TreeMap<>(states).keySet()) {
                 ResourceState now = states.get(n).getOrDefault(r, ResourceState.UNKNOWN);

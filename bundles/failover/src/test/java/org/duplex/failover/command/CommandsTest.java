@@ -463,7 +463,7 @@ class CommandsTest {
                 gauge(name + "_sum", help, labels, sum);
             }
         });
-        assertThat(m)
+        assertThat(m).containsEntry("duplex_failover_groups{}", 1.0).containsEntry("duplex_failover_resources{}", 1.0)
                 .containsEntry("duplex_failover_resource_state{group=web, node=node1, resource=a, state=FAILED}", 1.0)
                 .containsEntry("duplex_failover_resource_state{group=web, node=node1, resource=a, state=RUNNING}",
                         0.0)
