@@ -129,6 +129,13 @@ public class RestApiIT {
                 "duplex_metrics_source_errors_total{source=\"heartbeat\"} 0\n");
         assertThat(get(client, base + "/metrics", vera).statusCode()).as("a bearer token works too").isEqualTo(200);
         PromtoolCheck.check("RestApiIT", scrape.body());
+        // kept as a test artifact (itests/target/restapi-metrics.txt): what a scrape of a fresh node returns
+        for (Path d = Path.of(System.getProperty("karaf.home")).toAbsolutePath(); d != null; d = d.getParent()) {
+            if (d.getFileName() != null && d.getFileName().toString().equals("target")) {
+                Files.writeString(d.resolve("restapi-metrics.txt"), scrape.body());
+                break;
+            }
+        }
 
         // ... and cannot switch over, stand by or clean up.
         HttpResponse<String> denied = post(client, base + "/groups/web/switchover", vera, "{\"node\":\"node2\"}");
