@@ -101,7 +101,7 @@ public final class FailoverMetrics {
                     sw == null ? 0 : sw.seconds());
         }
         c.actions().forEach((k, v) -> out.counter("duplex_failover_actions_total", "Actions carried out from this "
-                + "node (start, stop, probe, fence) by intent and outcome.", Map.of("op", k.op(), "intent",
+                + "node (start, stop, fence; probes are not counted) by intent and outcome.", Map.of("op", k.op(), "intent",
                 k.intent(), "result", k.ok() ? "ok" : "failed"), v));
     }
 }
