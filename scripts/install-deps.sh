@@ -41,6 +41,7 @@ PACKAGES=(
   fonts-wqy-microhei        # web console tests: a CJK font, so the Chinese screenshots show characters, not boxes
   golang-go                 # vmware plug-in tests: builds VMware's vSphere simulator (vcsim) from source, offline
   golang-github-vmware-govmomi-dev  # vmware plug-in tests: govmomi's simulator package (vcsim) as Go source, built by the tests
+  prometheus                # metrics tests: promtool check metrics, Prometheus' own parser and linter of GET /api/v1/metrics (the server is never started)
 )
 
 missing=()

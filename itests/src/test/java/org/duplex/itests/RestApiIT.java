@@ -102,6 +102,41 @@ public class RestApiIT {
         for (String read : List.of("/nodes", "/groups", "/resources", "/history?last=5", "/audit")) {
             assertThat(get(client, base + read, vera).statusCode()).as(read).isEqualTo(200);
         }
+        // A Prometheus server scrapes with HTTP Basic credentials of the same realm and gets text format 0.0.4
+        // with the cluster's, the failover's and the heartbeat's families.
+        HttpResponse<String> unauthenticated = get(client, base + "/metrics", null);
+        assertThat(unauthenticated.statusCode()).isEqualTo(401);
+        assertThat(unauthenticated.headers().firstValue("WWW-Authenticate").orElse("")).startsWith("Basic");
+        assertThat(getBasic(client, base + "/metrics", "vera", "wrong").statusCode()).isEqualTo(401);
+        await("the cluster, failover and heartbeat metrics sources", () -> {
+            try {
+                String page = getBasic(client, base + "/metrics", "vera", DuplexContainer.VIEWER_PASSWORD).body();
+                return page.contains("\nduplex_cluster_quorate ") && page.contains("\nduplex_failover_groups ")
+                        && page.contains("\nduplex_heartbeat_frames_rejected_total{");
+            } catch (Exception e) {
+                return false;
+            }
+        });
+        HttpResponse<String> scrape = getBasic(client, base + "/metrics", "vera", DuplexContainer.VIEWER_PASSWORD);
+        assertThat(scrape.statusCode()).isEqualTo(200);
+        assertThat(scrape.headers().firstValue("Content-Type").orElse(""))
+                .startsWith("text/plain").contains("version=0.0.4");
+        assertThat(scrape.body()).contains("# TYPE duplex_cluster_quorate gauge\nduplex_cluster_quorate 1\n",
+                "# TYPE duplex_cluster_view_changes_total counter\n", "# TYPE duplex_cluster_epoch gauge\n",
+                "# TYPE duplex_failover_groups gauge\n", "# TYPE duplex_heartbeat_frames_rejected_total counter\n",
+                "duplex_metrics_source_errors_total{source=\"cluster\"} 0\n",
+                "duplex_metrics_source_errors_total{source=\"failover\"} 0\n",
+                "duplex_metrics_source_errors_total{source=\"heartbeat\"} 0\n");
+        assertThat(get(client, base + "/metrics", vera).statusCode()).as("a bearer token works too").isEqualTo(200);
+        PromtoolCheck.check("RestApiIT", scrape.body());
+        // kept as a test artifact (itests/target/restapi-metrics.txt): what a scrape of a fresh node returns
+        for (Path d = Path.of(System.getProperty("karaf.home")).toAbsolutePath(); d != null; d = d.getParent()) {
+            if (d.getFileName() != null && d.getFileName().toString().equals("target")) {
+                Files.writeString(d.resolve("restapi-metrics.txt"), scrape.body());
+                break;
+            }
+        }
+
         // ... and cannot switch over, stand by or clean up.
         HttpResponse<String> denied = post(client, base + "/groups/web/switchover", vera, "{\"node\":\"node2\"}");
         assertThat(denied.statusCode()).isEqualTo(403);
@@ -158,6 +193,17 @@ public class RestApiIT {
                 "{\"username\":\"vera\",\"password\":\"" + DuplexContainer.VIEWER_PASSWORD + "\"}");
         assertThat(limited.statusCode()).isEqualTo(429);
         assertThat(limited.headers().firstValue("Retry-After")).isPresent();
+        assertThat(getBasic(client, base + "/metrics", "vera", DuplexContainer.VIEWER_PASSWORD).statusCode())
+                .as("scrapes share the login rate limit").isEqualTo(429);
+    }
+
+    private static HttpResponse<String> getBasic(HttpClient client, String url, String user, String password)
+            throws Exception {
+        String credentials = java.util.Base64.getEncoder().encodeToString((user + ":" + password)
+                .getBytes(StandardCharsets.UTF_8));
+        return client.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(20))
+                .header("Authorization", "Basic " + credentials).GET().build(),
+                HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
     }
 
     private static String login(HttpClient client, String base, String user, String password) throws Exception {

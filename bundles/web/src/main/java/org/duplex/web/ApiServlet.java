@@ -6,8 +6,12 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentSkipListMap;
 
 import javax.servlet.Servlet;
 import javax.servlet.http.HttpServlet;
@@ -17,12 +21,14 @@ import javax.servlet.http.HttpServletResponse;
 import org.duplex.api.admin.AuditLog;
 import org.duplex.api.admin.ClusterAdmin;
 import org.duplex.api.admin.FailoverAdmin;
+import org.duplex.api.metrics.MetricsSource;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 
 /**
  * Thin DS wiring: {@link RestApi} as a servlet on the HTTP whiteboard at {@code /api/v1/*}. The admin services are
@@ -46,13 +52,44 @@ public class ApiServlet extends HttpServlet {
 
     private transient RestApi api;
 
+    private final transient MetricsPage page = new MetricsPage();
+
+    /** Registered metrics sources by service id (any bundle or plug-in may register one). */
+    private final transient Map<Long, MetricsPage.Named> sources = new ConcurrentSkipListMap<>();
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void addSource(MetricsSource source, Map<String, Object> props) {
+        Object id = props.get("service.id");
+        Object name = props.get(MetricsSource.NAME_PROPERTY);
+        String n = name == null ? source.getClass().getName() : name.toString();
+        sources.put(id instanceof Long l ? l : (long) System.identityHashCode(source), new MetricsPage.Named(n, source));
+    }
+
+    void removeSource(MetricsSource source, Map<String, Object> props) {
+        sources.values().removeIf(s -> s.source() == source);
+    }
+
+    /** The sources in a stable order (by name), a name used twice told apart by a number. */
+    private List<MetricsPage.Named> sources() {
+        List<MetricsPage.Named> all = new ArrayList<>(sources.values());
+        all.sort(Comparator.comparing(MetricsPage.Named::name));
+        Map<String, Integer> seen = new HashMap<>();
+        List<MetricsPage.Named> out = new ArrayList<>(all.size());
+        for (MetricsPage.Named s : all) {
+            int k = seen.merge(s.name(), 1, Integer::sum);
+            out.add(k == 1 ? s : new MetricsPage.Named(s.name() + "#" + k, s.source()));
+        }
+        return out;
+    }
+
     @Activate
     void activate(Map<String, Object> properties) {
         WebConfig c = WebConfig.of(properties, Path.of(System.getProperty("karaf.etc", "etc")));
         Clock clock = Clock.systemUTC();
         api = new RestApi(new JaasAuthenticator("karaf"), new TokenStore(clock, c.tokenTtl(), 10_000),
                 new LoginLimiter(clock, c.loginMaxFailures(), c.loginWindow()), () -> cluster, () -> failover,
-                () -> audit, clock);
+                () -> audit, () -> page.render(sources()), clock);
     }
 
     @Override
@@ -78,10 +115,14 @@ public class ApiServlet extends HttpServlet {
         ApiResponse r = api.handle(new ApiRequest(req.getMethod(), req.getPathInfo() == null ? "/" : req.getPathInfo(),
                 query, req.getHeader("Authorization"), req.getRemoteAddr(), body));
         resp.setStatus(r.status());
-        r.headers().forEach(resp::setHeader);
+        r.headers().forEach((k, v) -> {
+            if (!k.equals("Content-Type")) {
+                resp.setHeader(k, v);
+            }
+        });
         resp.setHeader("Cache-Control", "no-store");
         resp.setHeader("X-Content-Type-Options", "nosniff");
-        resp.setContentType("application/json;charset=utf-8");
+        resp.setContentType(r.headers().getOrDefault("Content-Type", "application/json;charset=utf-8"));
         resp.setContentLength(r.body().length);
         resp.getOutputStream().write(r.body());
     }

@@ -65,6 +65,7 @@ public final class RestApi {
             new Route("GET", "/resources", Role.VIEWER, false),
             new Route("GET", "/history", Role.VIEWER, false),
             new Route("GET", "/audit", Role.VIEWER, false),
+            new Route("GET", "/metrics", Role.VIEWER, false),
             new Route("POST", "/groups/{group}/switchover", Role.OPERATOR, true),
             new Route("POST", "/nodes/{node}/standby", Role.OPERATOR, true),
             new Route("POST", "/nodes/{node}/online", Role.OPERATOR, true),
@@ -96,11 +97,17 @@ public final class RestApi {
     private final Supplier<ClusterAdmin> cluster;
     private final Supplier<FailoverAdmin> failover;
     private final Supplier<AuditLog> audit;
+    private final Supplier<String> metrics;
     private final Clock clock;
     private final byte[] openApi;
 
+    /**
+     * @param metrics the Prometheus page of this node at this moment ({@link MetricsPage} over the registered
+     *                sources)
+     */
     public RestApi(Authenticator authenticator, TokenStore tokens, LoginLimiter limiter, Supplier<ClusterAdmin> cluster,
-                   Supplier<FailoverAdmin> failover, Supplier<AuditLog> audit, Clock clock) {
+                   Supplier<FailoverAdmin> failover, Supplier<AuditLog> audit, Supplier<String> metrics, Clock clock) {
+        this.metrics = metrics;
         this.authenticator = authenticator;
         this.tokens = tokens;
         this.limiter = limiter;
@@ -181,6 +188,9 @@ public final class RestApi {
         }
         if (match.template().equals("/login")) {
             return login(r);
+        }
+        if (match.template().equals("/metrics")) {
+            return metrics(r);
         }
         TokenStore.Session session = session(r);
         String paramName = match.template().contains("{") ? match.template().replaceAll(".*\\{(\\w+)}.*", "$1")
@@ -309,6 +319,62 @@ public final class RestApi {
         out.put("role", role.get().word());
         out.put("expires", s.expires());
         return ok(out);
+    }
+
+    /**
+     * The Prometheus page. A Prometheus server sends HTTP Basic credentials (checked against the JAAS realm at every
+     * scrape, rate-limited per address like {@code /login}; failures audited, successes not: one every 15 s would
+     * drown the log); a bearer token of {@code /login} works too. Role viewer or above.
+     */
+    private ApiResponse metrics(ApiRequest r) throws ApiError {
+        String h = r.authorization();
+        String user;
+        Role role;
+        if (h != null && h.regionMatches(true, 0, "Basic ", 0, 6)) {
+            String address = r.remoteAddress();
+            Duration wait = limiter.retryAfter(address);
+            if (!wait.isZero()) {
+                long seconds = Math.max(1, (wait.toMillis() + 999) / 1000);
+                throw new ApiError(429, null, "too many failed logins from " + address + "; retry in " + seconds
+                        + " s", Map.of("Retry-After", String.valueOf(seconds)));
+            }
+            String pair;
+            try {
+                pair = new String(java.util.Base64.getDecoder().decode(h.substring(6).strip()),
+                        StandardCharsets.UTF_8);
+            } catch (IllegalArgumentException e) {
+                throw new ApiError(400, "Authorization", "the Basic credentials are not valid base64");
+            }
+            int colon = pair.indexOf(':');
+            if (colon <= 0) {
+                throw new ApiError(400, "Authorization", "the Basic credentials are not user:password");
+            }
+            user = pair.substring(0, colon);
+            Optional<Set<String>> roles = authenticator.authenticate(user, pair.substring(colon + 1).toCharArray());
+            if (roles.isEmpty()) {
+                limiter.failed(address);
+                record(user, r, "login", "metrics (basic)", false, "wrong user name or password");
+                throw new ApiError(401, null, "wrong user name or password", Map.of("WWW-Authenticate",
+                        "Basic realm=\"duplex\", charset=\"UTF-8\""));
+            }
+            limiter.succeeded(address);
+            role = Role.of(roles.get()).orElseThrow(() -> new ApiError(403, null, "user " + user + " has none of "
+                    + "the roles admin, operator, viewer (groups duplex-operator / duplex-viewer)"));
+        } else if (h != null && h.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            TokenStore.Session s = session(r);
+            user = s.user();
+            role = s.role();
+        } else {
+            throw new ApiError(401, null, "send HTTP Basic credentials of a viewer (a Prometheus scrape_config's "
+                    + "basic_auth) or a bearer token from POST /api/v1/login", Map.of("WWW-Authenticate",
+                    "Basic realm=\"duplex\", charset=\"UTF-8\""));
+        }
+        if (!role.atLeast(Role.VIEWER)) {
+            throw new ApiError(403, null, "user " + user + " may not read metrics");
+        }
+        String page = metrics.get();
+        return new ApiResponse(200, Map.of("Content-Type", MetricsText.CONTENT_TYPE),
+                page.getBytes(StandardCharsets.UTF_8));
     }
 
     private TokenStore.Session session(ApiRequest r) throws ApiError {

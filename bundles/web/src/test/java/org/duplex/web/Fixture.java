@@ -148,8 +148,24 @@ final class Fixture {
                 : Optional.empty();
     };
 
+    /** The metrics sources the page shows (a test adds its own). */
+    final List<MetricsPage.Named> metricsSources = new ArrayList<>(List.of(new MetricsPage.Named("cluster",
+            out -> out.gauge("duplex_cluster_quorate", "1 when quorate", Map.of(), 1))));
+    final MetricsPage metricsPage = new MetricsPage();
+
     final RestApi api = new RestApi(users, new TokenStore(clock, Duration.ofMinutes(60), 100),
-            new LoginLimiter(clock, 5, Duration.ofSeconds(60)), () -> cluster, () -> failover, () -> auditLog, clock);
+            new LoginLimiter(clock, 5, Duration.ofSeconds(60)), () -> cluster, () -> failover, () -> auditLog,
+            () -> metricsPage.render(metricsSources), clock);
+
+    /** A request with this Authorization header as it is (null: none). */
+    ApiResponse callWith(String method, String path, String authorization, String from) {
+        return api.handle(new ApiRequest(method, path, Map.of(), authorization, from, new byte[0]));
+    }
+
+    static String basic(String user, String password) {
+        return "Basic " + java.util.Base64.getEncoder().encodeToString((user + ":" + password)
+                .getBytes(StandardCharsets.UTF_8));
+    }
 
     ApiResponse call(String method, String path, String token, String body) {
         return call(method, path, Map.of(), token, body, "10.0.0.1");

@@ -35,7 +35,12 @@ class JsonFuzzTest {
         ApiResponse r = f.api.handle(new ApiRequest(route.method(), path, Map.of("last", body), "Bearer " + token,
                 "10.0.0.1", body.getBytes(StandardCharsets.UTF_8)));
         assertThat(r.status()).as(route + " " + body + " -> " + r.text()).isBetween(200, 499);
-        assertThat(Fixture.json(r)).isNotNull();
+        if (r.headers().getOrDefault("Content-Type", "").startsWith("text/plain")) {
+            assertThat(route.template()).isEqualTo("/metrics"); // the one answer that is not JSON
+            assertThat(r.text()).startsWith("# HELP ");
+        } else {
+            assertThat(Fixture.json(r)).isNotNull();
+        }
     }
 
     @Provide

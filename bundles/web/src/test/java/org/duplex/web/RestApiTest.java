@@ -135,17 +135,58 @@ class RestApiTest {
     @Test
     void missingServicesAnswer503() {
         RestApi bare = new RestApi(f.users, new TokenStore(f.clock, Duration.ofMinutes(5), 10),
-                new LoginLimiter(f.clock, 5, Duration.ofSeconds(60)), () -> null, () -> null, () -> null, f.clock);
+                new LoginLimiter(f.clock, 5, Duration.ofSeconds(60)), () -> null, () -> null, () -> null,
+                () -> new MetricsPage().render(java.util.List.of()), f.clock);
         ApiResponse login = bare.handle(new ApiRequest("POST", "/login", Map.of(), null, "x",
                 "{\"username\":\"admin\",\"password\":\"adminpassword\"}".getBytes()));
         String token = Fixture.json(login).get("token").asText();
         ApiResponse r = bare.handle(new ApiRequest("GET", "/status", Map.of(), "Bearer " + token, "x", new byte[0]));
         assertThat(r.status()).isEqualTo(503);
         assertThat(r.text()).contains("cluster node is not running");
+        ApiResponse metrics = bare.handle(new ApiRequest("GET", "/metrics", Map.of(), "Bearer " + token, "x",
+                new byte[0]));
+        assertThat(metrics.status()).as("the page needs no service: it says no source is registered").isEqualTo(200);
+        assertThat(metrics.text()).contains("duplex_metrics_sources 0\n");
     }
 
     private static void assertError(ApiResponse r, int status, String field) {
         assertThat(r.status()).as(r.text()).isEqualTo(status);
         assertThat(Fixture.json(r).path("field").asText()).as(r.text()).isEqualTo(field);
+    }
+
+    @Test
+    void metricsNeedBasicCredentialsOfAViewerOrATokenAndArePrometheusText() {
+        ApiResponse none = f.callWith("GET", "/metrics", null, "10.0.0.9");
+        assertThat(none.status()).isEqualTo(401);
+        assertThat(none.headers().get("WWW-Authenticate")).startsWith("Basic realm=\"duplex\"");
+        assertThat(f.callWith("GET", "/metrics", Fixture.basic("vera", "wrong"), "10.0.0.9").status())
+                .isEqualTo(401);
+        assertThat(f.callWith("GET", "/metrics", Fixture.basic("nina", "ninapassword"), "10.0.0.9").status())
+                .isEqualTo(403);
+        assertThat(f.callWith("GET", "/metrics", "Basic %%%", "10.0.0.9").status()).isEqualTo(400);
+        ApiResponse ok = f.callWith("GET", "/metrics", Fixture.basic("vera", "verapassword"), "10.0.0.9");
+        assertThat(ok.status()).isEqualTo(200);
+        assertThat(ok.headers()).containsEntry("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
+        assertThat(ok.text()).contains("# TYPE duplex_cluster_quorate gauge\nduplex_cluster_quorate 1\n");
+        assertThat(f.call("GET", "/metrics", f.login("vera"), null).status()).isEqualTo(200);
+        assertThat(f.audit).anyMatch(e -> e.user().equals("vera") && e.arguments().equals("metrics (basic)")
+                && !e.success());
+        assertThat(f.audit.stream().filter(e -> e.arguments().equals("metrics (basic)")).count()).isEqualTo(1);
+    }
+
+    @Test
+    void wrongBasicCredentialsAreRateLimitedLikeLogins() {
+        for (int i = 0; i < 5; i++) {
+            assertThat(f.callWith("GET", "/metrics", Fixture.basic("vera", "guess" + i), "10.0.0.8").status())
+                    .isEqualTo(401);
+        }
+        ApiResponse limited = f.callWith("GET", "/metrics", Fixture.basic("vera", "verapassword"), "10.0.0.8");
+        assertThat(limited.status()).isEqualTo(429);
+        assertThat(limited.headers()).containsEntry("Retry-After", "60");
+        assertThat(f.call("POST", "/login", Map.of(), null, "{\"username\":\"vera\",\"password\":\"verapassword\"}",
+                "10.0.0.8").status()).as("the same limiter as /login").isEqualTo(429);
+        f.clock.advance(Duration.ofSeconds(60));
+        assertThat(f.callWith("GET", "/metrics", Fixture.basic("vera", "verapassword"), "10.0.0.8").status())
+                .isEqualTo(200);
     }
 }

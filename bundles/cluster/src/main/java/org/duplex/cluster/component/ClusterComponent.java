@@ -225,6 +225,11 @@ public class ClusterComponent implements ClusterService, ClusterAdmin, Execution
     }
 
     @Override
+    public long viewChanges() {
+        return node.core().viewChanges();
+    }
+
+    @Override
     public String tiebreakerStatus() {
         return node.tiebreakerStatus();
     }

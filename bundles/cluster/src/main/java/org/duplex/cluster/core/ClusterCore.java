@@ -94,6 +94,8 @@ public final class ClusterCore {
     /** Hellos and new terms that arrived before this node installed their view (latest per sender), replayed then. */
     private final Map<NodeId, ClusterMessage> early = new HashMap<>();
 
+    private long viewChanges;
+
     public ClusterCore(NodeId self, ClusterConfig bootstrap, QuorumSettings settings, Tiebreaker tiebreaker,
                        EpochStore epochStore, ConfigStore configStore, LongSupplier clock, Outbox outbox)
             throws IOException {
@@ -133,6 +135,11 @@ public final class ClusterCore {
         return config;
     }
 
+    /** Views installed since this core was made (the first one included): the metrics' view-change counter. */
+    public synchronized long viewChanges() {
+        return viewChanges;
+    }
+
     public synchronized MembershipView view() {
         return view;
     }
@@ -160,6 +167,7 @@ public final class ClusterCore {
             throw new IllegalArgumentException("view " + newView + " does not contain this node " + self);
         }
         LOG.info("Node {}: new view {} {}", self, newView.id(), newView.members());
+        viewChanges++;
         view = newView;
         partition = Set.copyOf(newView.members());
         hellos.clear();

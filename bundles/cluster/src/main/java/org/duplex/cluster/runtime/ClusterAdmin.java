@@ -35,6 +35,11 @@ public interface ClusterAdmin {
         return "";
     }
 
+    /** Membership views installed since the node started (for the metrics). */
+    default long viewChanges() {
+        return 0;
+    }
+
     /** What other bundles add to ha:status, in any order; empty when none is registered. */
     default List<org.duplex.api.status.StatusSection> statusSections() {
         return List.of();

@@ -79,6 +79,11 @@ public final class FailoverController {
     private final Set<String> loggedNotes = new LinkedHashSet<>();
     /** The last failed fence of each node, until a fence of it succeeds: the engine blocks until the retry. */
     private final Map<NodeId, FencingView.FenceFailure> fenceFailures = new ConcurrentHashMap<>();
+    private final FailoverCounters counters = new FailoverCounters();
+    /** System.nanoTime() at the start of the running decision round, -1 outside one (a switchover's steps). */
+    private long roundStart = -1;
+    /** Groups started elsewhere in this round, with the time from the round's start to their last start. */
+    private final Map<FailoverCounters.MoveKey, Duration> roundMoves = new java.util.LinkedHashMap<>();
     /** The epoch of the coordinator term whose node reports the state table holds; null before the first. */
     private volatile FencingEpoch termEpoch;
 
@@ -283,7 +288,27 @@ public final class FailoverController {
     }
 
     /** One decision round: plan, then carry out what this node may carry out. */
+    /** The counters behind the failover's metrics. */
+    public FailoverCounters counters() {
+        return counters;
+    }
+
+    /**
+     * One decision round. Groups the engine starts on another node in it (move, recover, failback) are counted as
+     * failovers, with the time from the round's start to the group's last confirmed start.
+     */
     public synchronized RunResult runOnce() {
+        roundStart = System.nanoTime();
+        try {
+            return runRound();
+        } finally {
+            roundMoves.forEach((key, took) -> counters.failover(key.group(), key.intent(), took));
+            roundMoves.clear();
+            roundStart = -1;
+        }
+    }
+
+    private RunResult runRound() {
         ClusterSnapshot s = snapshot();
         QuorumState q = s.quorum();
         Plan plan = engine.plan(s);
@@ -365,6 +390,7 @@ public final class FailoverController {
                     outcome = new Fencer.Outcome(false, "fencing " + a.node() + " threw " + e);
                 }
                 Instant at = clock.instant();
+                counters.action("fence", "fence", outcome.fenced());
                 recordAttempts(a.node(), a.group(), a.epoch(), outcome);
                 if (outcome.fenced()) {
                     table.fenced(a.node());
@@ -399,6 +425,13 @@ public final class FailoverController {
                     // a probe that could not tell (no agent, timeout) leaves the group waiting: retried next tick
                     default -> rep.state() != ResourceState.UNKNOWN;
                 };
+                String intent = a.intent().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+                counters.action(a.op().name().toLowerCase(java.util.Locale.ROOT), intent, ok);
+                if (ok && kind == Operation.Kind.START && roundStart >= 0 && a.group().isPresent()
+                        && FailoverCounters.FAILOVER_INTENTS.contains(intent)) {
+                    roundMoves.put(new FailoverCounters.MoveKey(a.group().get().toString(), intent),
+                            Duration.ofNanos(System.nanoTime() - roundStart));
+                }
                 return ok ? Optional.empty() : Optional.of(a.summary() + " failed: " + rep.result().reason());
         }
     }
@@ -566,15 +599,21 @@ public final class FailoverController {
         List<String> steps = new ArrayList<>();
         String reason = "switchover of " + groupId + " from " + from + " to " + to + " by the operator";
         long t0 = System.nanoTime();
-        for (ResourceId r : g.stopOrder()) {
-            runStep(updated, new Action(Action.Op.STOP, Action.Intent.MOVE, Optional.of(g.id()), Optional.of(r), from,
-                    q.epoch(), reason), steps);
-        }
-        for (ResourceId r : g.resources()) {
-            runStep(updated, new Action(Action.Op.START, Action.Intent.MOVE, Optional.of(g.id()), Optional.of(r), to,
-                    q.epoch(), reason), steps);
+        try {
+            for (ResourceId r : g.stopOrder()) {
+                runStep(updated, new Action(Action.Op.STOP, Action.Intent.MOVE, Optional.of(g.id()), Optional.of(r),
+                        from, q.epoch(), reason), steps);
+            }
+            for (ResourceId r : g.resources()) {
+                runStep(updated, new Action(Action.Op.START, Action.Intent.MOVE, Optional.of(g.id()), Optional.of(r),
+                        to, q.epoch(), reason), steps);
+            }
+        } catch (RuntimeException e) {
+            counters.switchoverFailed(g.id().toString());
+            throw e;
         }
         Duration outage = Duration.ofNanos(System.nanoTime() - t0);
+        counters.switchover(g.id().toString(), outage);
         history.add(new History.Entry(clock.instant(), to, Optional.of(g.id()), Optional.empty(),
                 History.Kind.DECISION, reason + ": done, outage " + outage.toMillis() + " ms"));
         return new SwitchoverResult(from, to, outage, steps);

@@ -619,6 +619,11 @@ public class FailoverComponent implements FailoverService, PeerLivenessListener,
     }
 
     @Override
+    public org.duplex.failover.control.FailoverCounters counters() {
+        return controller.counters();
+    }
+
+    @Override
     public List<Failure> failures() {
         return table.failures();
     }

@@ -67,6 +67,11 @@ public interface FailoverService {
         return Map.of();
     }
 
+    /** What the controller counted for the metrics (failovers, switchovers, actions). */
+    default org.duplex.failover.control.FailoverCounters counters() {
+        return new org.duplex.failover.control.FailoverCounters();
+    }
+
     /** Asks for a decision round soon (after a configuration change). */
     void trigger();
 

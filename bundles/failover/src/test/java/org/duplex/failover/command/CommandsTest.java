@@ -146,6 +146,16 @@ class CommandsTest {
             }
 
             @Override
+            public org.duplex.failover.control.FailoverCounters counters() {
+                return controller.counters();
+            }
+
+            @Override
+            public Map<NodeId, Map<ResourceId, org.duplex.failover.executor.Report>> monitorResults() {
+                return table.health();
+            }
+
+            @Override
             public List<FenceResult> fence(NodeId node, FenceAction action) throws InterruptedException {
                 List<FenceResult> rs = devices.run(node, action);
                 controller.fencedByOperator(node, action.word(), action == FenceAction.OFF
@@ -414,5 +424,58 @@ class CommandsTest {
         assertThat(cmd.groupRemove("web")).contains("removed");
         assertThat(cmd.resourceRemove("a")).contains("removed");
         assertThat(cmd.history(Optional.empty(), 10)).isEqualTo("no history");
+    }
+
+    @Test
+    void metricsShowEveryResourcesStateFailuresMonitorsAndCounters() throws Exception {
+        cmd.resourceAdd("a", "process", List.of("command=true"), false);
+        cmd.groupAdd("web", List.of("resources=a", "nodes=node1,node2"), false);
+        java.time.Instant now = java.time.Instant.now();
+        ResourceId a = ResourceId.of("a");
+        table.apply(new org.duplex.failover.executor.Report(N1, a, Optional.of(ResourceId.of("web")), "monitor",
+                org.duplex.api.agent.OperationResult.of(org.duplex.api.agent.OcfStatus.NOT_RUNNING, "killed",
+                        java.time.Duration.ZERO), ResourceState.FAILED, true, now));
+        table.apply(new org.duplex.failover.executor.Report(N2, a, Optional.of(ResourceId.of("web")), "probe",
+                org.duplex.api.agent.OperationResult.success("running", java.time.Duration.ZERO),
+                ResourceState.RUNNING, false, now));
+        table.apply(new org.duplex.failover.executor.Report(N2, ResourceId.of("disk"), Optional.empty(),
+                org.duplex.failover.executor.Executor.HEALTH, org.duplex.api.agent.OperationResult.of(
+                        org.duplex.api.agent.OcfStatus.ERR_GENERIC, "FAILING (1 of 3): 97 % used",
+                        java.time.Duration.ZERO), ResourceState.RUNNING, false, now));
+        controller.counters().switchover("web", java.time.Duration.ofMillis(250));
+
+        Map<String, Double> m = new java.util.TreeMap<>();
+        org.duplex.failover.admin.FailoverMetrics.write(coordinator, new org.duplex.api.metrics.MetricsWriter() {
+            @Override
+            public void gauge(String name, String help, Map<String, String> labels, double value) {
+                assertThat(m.put(name + new java.util.TreeMap<>(labels), value)).as(name + labels).isNull();
+            }
+
+            @Override
+            public void counter(String name, String help, Map<String, String> labels, double value) {
+                assertThat(name).endsWith("_total");
+                gauge(name, help, labels, value);
+            }
+
+            @Override
+            public void summary(String name, String help, Map<String, String> labels, long count, double sum) {
+                gauge(name + "_count", help, labels, count);
+                gauge(name + "_sum", help, labels, sum);
+            }
+        });
+        assertThat(m).containsEntry("duplex_failover_groups{}", 1.0).containsEntry("duplex_failover_resources{}", 1.0)
+                .containsEntry("duplex_failover_resource_state{group=web, node=node1, resource=a, state=FAILED}", 1.0)
+                .containsEntry("duplex_failover_resource_state{group=web, node=node1, resource=a, state=RUNNING}",
+                        0.0)
+                .containsEntry("duplex_failover_resource_state{group=web, node=node2, resource=a, state=RUNNING}",
+                        1.0)
+                .containsEntry("duplex_failover_resource_failures{node=node1, resource=a}", 1.0)
+                .containsEntry("duplex_failover_resource_failures{node=node2, resource=a}", 0.0)
+                .containsEntry("duplex_monitor_result{monitor=disk, node=node2, result=FAILING}", 1.0)
+                .containsEntry("duplex_monitor_result{monitor=disk, node=node2, result=FAILED}", 0.0)
+                .containsEntry("duplex_failover_switchovers_total{group=web}", 1.0)
+                .containsEntry("duplex_failover_switchover_outage_seconds_sum{group=web}", 0.25)
+                .containsEntry("duplex_failover_failovers_total{group=web, intent=move}", 0.0)
+                .containsEntry("duplex_failover_failover_duration_seconds_count{group=web, intent=recover}", 0.0);
     }
 }

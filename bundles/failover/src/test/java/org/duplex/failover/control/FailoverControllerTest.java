@@ -171,10 +171,21 @@ class FailoverControllerTest {
         nodes.put(N1, nodes.get(N1).withLiveness(Liveness.DEAD));
         notes.put(N1, "silent on all 3 links since 12:00:01.2");
         quorum = quorate(N2, 4);
+        assertThat(controller.counters().failovers()).as("the first placement and the restart are no failover")
+                .isEmpty();
         settle();
         assertThat(state(N2, APP)).isEqualTo(ResourceState.RUNNING);
         assertThat(history.timeline(Optional.of(WEB))).extracting(History.Entry::text).anyMatch(t -> t.contains(
                 "web moved to node2: node1 is dead (silent on all 3 links since 12:00:01.2); node2 is next"));
+        assertThat(controller.counters().failovers()).as("one failover of web, with the round's time to its start")
+                .hasSize(1).allSatisfy((k, d) -> {
+                    assertThat(k.group()).isEqualTo("web");
+                    assertThat(k.intent()).isIn(FailoverCounters.FAILOVER_INTENTS);
+                    assertThat(d.count()).isEqualTo(1);
+                    assertThat(d.seconds()).isPositive().isLessThan(5);
+                });
+        assertThat(controller.counters().actions()).containsKey(new FailoverCounters.ActionKey("start", "start",
+                true));
 
         // node1 returns: probed, found stopped; manual failback keeps web on node2
         nodes.put(N1, nodes.get(N1).withLiveness(Liveness.ALIVE));
@@ -188,6 +199,10 @@ class FailoverControllerTest {
         assertThat(sw.to()).isEqualTo(N1);
         assertThat(sw.outage()).isLessThan(Duration.ofSeconds(3));
         assertThat(sw.steps()).hasSize(4).allMatch(s -> s.contains(": ok"));
+        assertThat(controller.counters().switchovers().get("web"))
+                .isEqualTo(new FailoverCounters.Durations(1, sw.outage().toNanos() / 1e9));
+        assertThat(controller.counters().failovers().values()).as("a switchover is not a failover")
+                .extracting(FailoverCounters.Durations::count).containsExactly(1L);
         assertThat(state(N1, APP)).isEqualTo(ResourceState.RUNNING);
         assertThat(state(N2, APP)).isEqualTo(ResourceState.STOPPED);
         assertThat(ConfigText.write(store.load())).contains("nodes=node1,node2");
