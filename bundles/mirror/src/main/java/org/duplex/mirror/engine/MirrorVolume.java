@@ -445,9 +445,18 @@ public final class MirrorVolume implements BlockDevice, AutoCloseable {
 
     @Override
     public void writeZeroes(long offset, long length, boolean fua) throws IOException {
-        byte[] prefix = ByteBuffer.allocate(17).putLong(offset).putLong(length).put((byte) (fua ? 1 : 0)).array();
-        join(replicatedUpdate(offset, length, fua, FrameType.ZERO, prefix, ByteBuffer.allocate(0),
-                () -> data.zero(offset, length), true));
+        checkRange(offset, length);
+        // in pieces of at most MAX_DATA (an NBD WRITE_ZEROES may cover 4 GiB): each piece fits the in-flight log's
+        // bound (a 32 MiB piece spans at most 129 of its 256 regions), so a large zeroing never waits for itself
+        long done = 0;
+        do {
+            long off = offset + done;
+            long len = Math.min(MAX_DATA, length - done);
+            byte[] prefix = ByteBuffer.allocate(17).putLong(off).putLong(len).put((byte) (fua ? 1 : 0)).array();
+            join(replicatedUpdate(off, len, fua, FrameType.ZERO, prefix, ByteBuffer.allocate(0),
+                    () -> data.zero(off, len), true));
+            done += len;
+        } while (done < length);
     }
 
     private static void join(CompletableFuture<Void> f) throws IOException {
