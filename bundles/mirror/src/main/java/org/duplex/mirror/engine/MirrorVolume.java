@@ -36,6 +36,7 @@ import javax.crypto.spec.SecretKeySpec;
 import org.duplex.api.cluster.FencingEpoch;
 import org.duplex.mirror.fence.PromotionWait;
 import org.duplex.mirror.bitmap.ActivityLog;
+import org.duplex.mirror.bitmap.InFlightLog;
 import org.duplex.mirror.bitmap.DirtyBitmap;
 import org.duplex.mirror.gi.GenerationIds;
 import org.duplex.mirror.io.DiskFile;
@@ -81,6 +82,12 @@ public final class MirrorVolume implements BlockDevice, AutoCloseable {
      */
     static final long AL_IDLE_NANOS = TimeUnit.SECONDS.toNanos(4);
     private static final long AL_TICK_MS = 500;
+    /**
+     * The in-flight log (what a process crash on the same boot resyncs): 256 regions of 256 KiB, at most 64 MiB.
+     * A write waits while more regions than that have writes in flight; a 32 MiB write spans at most 129.
+     */
+    static final long IN_FLIGHT_REGION = 256L << 10;
+    static final int IN_FLIGHT_SLOTS = 256;
     /** Start of the alert set when both legs are primary; a demote of this leg ends that condition. */
     static final String BOTH_PRIMARY = LegCore.BOTH_PRIMARY;
     /** Replication socket buffers: several 1 MiB writes in flight without the sender blocking on the receiver. */
@@ -99,6 +106,8 @@ public final class MirrorVolume implements BlockDevice, AutoCloseable {
     private final MetaStore metaStore;
     private final DirtyBitmap bitmap;
     private final ActivityLog al;
+    /** Regions with writes in flight: what may differ after a process crash on the same boot (no forces). */
+    private final InFlightLog inFlight;
     private final Object order = new Object();
     private final Object stateLock = new Object();
     private final SecureRandom random = new SecureRandom();
@@ -181,32 +190,54 @@ public final class MirrorVolume implements BlockDevice, AutoCloseable {
         this.core = new LegCore(new LegCore.Settings(config.name(), config.replicated(), config.fencing(),
                 config.splitBrainPolicy(), config.fencingTimeout()), stored, metaStore::store,
                 LegCore.Planner.STANDARD, System::nanoTime);
-        List<Long> extents = al.recordedExtents();
-        boolean machineRestarted = BootId.restartedSince(BootId.recorded(config.metaDir()), BootId.current());
+        String bootId = BootId.current();
+        Path inFlightPath = config.metaDir().resolve("in-flight-log");
+        InFlightLog.Recovered crashed = InFlightLog.recover(inFlightPath, IN_FLIGHT_REGION, bootId);
+        // Same boot (a process crash): the page cache kept every write that was not in flight, so only the in-flight
+        // regions may differ. Another boot, unknown, or no intact record: the forced activity log's extents (not yet
+        // forced to disk) and whatever the in-flight record still shows.
+        long unit = crashed.trusted() ? IN_FLIGHT_REGION : AL_EXTENT;
+        List<Long> extents = new ArrayList<>();
+        if (crashed.trusted()) {
+            extents.addAll(crashed.regions());
+        } else {
+            extents.addAll(al.recordedExtents());
+            for (long r : crashed.regions()) {
+                long e = r * IN_FLIGHT_REGION / AL_EXTENT;
+                if (!extents.contains(e)) {
+                    extents.add(e);
+                }
+            }
+        }
+        boolean machineRestarted = BootId.restartedSince(BootId.recorded(config.metaDir()), bootId);
         LegCore.Recovery recovery = core.recover(!extents.isEmpty(), machineRestarted, () -> {
             for (long e : extents) {
-                long off = e * AL_EXTENT;
+                long off = e * unit;
                 if (off < config.size()) {
-                    bitmap.markDirty(off, Math.min(AL_EXTENT, config.size() - off));
+                    bitmap.markDirty(off, Math.min(unit, config.size() - off));
                 }
             }
             al.clear();
         });
+        al.clear(); // marked above when it mattered; stale extents would only cost a resync after a restart
+        this.inFlight = new InFlightLog(inFlightPath, IN_FLIGHT_REGION, IN_FLIGHT_SLOTS, bootId);
+        String marked = extents.size() * unit + " bytes (" + extents.size() + (crashed.trusted()
+                ? " regions with writes in flight: a process crash on this boot, the page cache kept the rest)"
+                : " activity-log extents not known to be forced: " + crashed.reason() + ")");
         if (recovery == LegCore.Recovery.CRASHED_PRIMARY) {
-            LOG.warn("Mirror volume {}: this node was primary and stopped without a clean demote; {} activity-log "
-                    + "extents marked dirty for resync with the peer", config.name(), extents.size());
+            LOG.warn("Mirror volume {}: this node was primary and stopped without a clean demote; {} marked dirty "
+                    + "for resync with the peer", config.name(), marked);
         } else if (recovery == LegCore.Recovery.CRASHED_PRIMARY_CACHE_LOST) {
             LOG.warn("Mirror volume {}: this node was primary and its machine restarted since (power loss or kernel "
                     + "crash: another boot id): writes it acknowledged from its page cache may be gone, so the leg "
-                    + "is Outdated until it resyncs from its peer; {} activity-log extents marked dirty",
-                    config.name(), extents.size());
+                    + "is Outdated until it resyncs from its peer; {} marked dirty", config.name(), marked);
         } else if (recovery == LegCore.Recovery.UNCLEAN_RECEIVER) {
             // A receiving leg that stopped uncleanly: writes it acknowledged once written (peer.ack = written) may
             // not have reached its disk. Those regions are resynced, and until then this leg may lack acknowledged
             // data, so it must not be promoted.
-            LOG.warn("Mirror volume {}: this leg stopped uncleanly while receiving replicated writes: {} extents "
-                    + "marked for resync; the leg is {} until it resyncs from the primary", config.name(),
-                    extents.size(), core.disk());
+            LOG.warn("Mirror volume {}: this leg stopped uncleanly while receiving replicated writes: {} marked "
+                    + "for resync; the leg is {} until it resyncs from the primary", config.name(), marked,
+                    core.disk());
         }
         this.connection = ConnectionState.STANDALONE;
         if (config.replicated()) {
@@ -244,6 +275,11 @@ public final class MirrorVolume implements BlockDevice, AutoCloseable {
     /** Extents in the activity log now (what a crash at this moment would resync). */
     public int activityLogExtents() {
         return al.size();
+    }
+
+    /** Regions in the in-flight log now (what a process crash at this moment would resync). */
+    public int inFlightRegions() {
+        return inFlight.size();
     }
 
     public VolumeConfig config() {
@@ -409,9 +445,18 @@ public final class MirrorVolume implements BlockDevice, AutoCloseable {
 
     @Override
     public void writeZeroes(long offset, long length, boolean fua) throws IOException {
-        byte[] prefix = ByteBuffer.allocate(17).putLong(offset).putLong(length).put((byte) (fua ? 1 : 0)).array();
-        join(replicatedUpdate(offset, length, fua, FrameType.ZERO, prefix, ByteBuffer.allocate(0),
-                () -> data.zero(offset, length), true));
+        checkRange(offset, length);
+        // in pieces of at most MAX_DATA (an NBD WRITE_ZEROES may cover 4 GiB): each piece fits the in-flight log's
+        // bound (a 32 MiB piece spans at most 129 of its 256 regions), so a large zeroing never waits for itself
+        long done = 0;
+        do {
+            long off = offset + done;
+            long len = Math.min(MAX_DATA, length - done);
+            byte[] prefix = ByteBuffer.allocate(17).putLong(off).putLong(len).put((byte) (fua ? 1 : 0)).array();
+            join(replicatedUpdate(off, len, fua, FrameType.ZERO, prefix, ByteBuffer.allocate(0),
+                    () -> data.zero(off, len), true));
+            done += len;
+        } while (done < length);
     }
 
     private static void join(CompletableFuture<Void> f) throws IOException {
@@ -458,6 +503,12 @@ public final class MirrorVolume implements BlockDevice, AutoCloseable {
         try {
             if (tracked) {
                 al.begin(offset, length);
+                try {
+                    inFlight.begin(offset, length);
+                } catch (IOException | RuntimeException e) {
+                    al.end(offset, length);
+                    throw e;
+                }
                 begun = true;
             }
             CompletableFuture<byte[]> ack = null;
@@ -477,6 +528,7 @@ public final class MirrorVolume implements BlockDevice, AutoCloseable {
             }
             Runnable finish = () -> {
                 if (tracked) {
+                    inFlight.end(offset, length);
                     al.end(offset, length);
                 }
                 inFlightWrites.decrementAndGet();
@@ -509,6 +561,7 @@ public final class MirrorVolume implements BlockDevice, AutoCloseable {
         } finally {
             if (!handedOff) {
                 if (begun) {
+                    inFlight.end(offset, length);
                     al.end(offset, length);
                 }
                 inFlightWrites.decrementAndGet();
@@ -1505,7 +1558,9 @@ public final class MirrorVolume implements BlockDevice, AutoCloseable {
     private void applyFromPeer(boolean written, Checkpoint cp, long off, long len, LegWrite write) throws IOException {
         if (written) {
             al.begin(off, len);
-            write.run();
+            inFlight.begin(off, len);
+            write.run(); // a write that fails stays in both logs (conservative): the link closes
+            inFlight.end(off, len);
             al.end(off, len);
             cp.written();
         } else {
@@ -1927,5 +1982,6 @@ public final class MirrorVolume implements BlockDevice, AutoCloseable {
         data.close();
         bitmap.close();
         al.close();
+        inFlight.close();
     }
 }

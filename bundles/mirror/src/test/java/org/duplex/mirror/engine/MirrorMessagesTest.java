@@ -54,9 +54,15 @@ class MirrorMessagesTest {
     @Test
     void theOutdatedRefusalSaysTheLegMarkedItselfAfterItsOwnUncleanStop() throws IOException {
         new MirrorVolume(solo("b", true), QuorumGate.standalone()).close();
-        // what a receiving leg leaves behind when killed: an extent still in its activity log
+        // what a receiving leg leaves behind when killed mid-write: a region in its in-flight log (same boot) and an
+        // extent in its activity log (what decides when the boot id is unknown)
         try (ActivityLog al = new ActivityLog(dir.resolve("b.meta").resolve("activity-log"), 4L << 20, 1237)) {
             al.begin(0, 4096);
+        }
+        try (org.duplex.mirror.bitmap.InFlightLog fl = new org.duplex.mirror.bitmap.InFlightLog(
+                dir.resolve("b.meta").resolve("in-flight-log"), MirrorVolume.IN_FLIGHT_REGION,
+                MirrorVolume.IN_FLIGHT_SLOTS, BootId.current())) {
+            fl.begin(0, 4096);
         }
         try (MirrorVolume b = new MirrorVolume(solo("b", true), QuorumGate.standalone())) {
             assertThat(b.diskState()).isEqualTo(org.duplex.mirror.gi.DiskState.OUTDATED);

@@ -55,6 +55,25 @@ class MirrorVolumeTest {
         }
     }
 
+    /**
+     * A WRITE_ZEROES wider than the in-flight log's 64 MiB bound (qemu-img convert zeroes whole volumes) goes in
+     * 32 MiB pieces: accepted, zero on both legs, nothing left in the in-flight log.
+     */
+    @Test
+    void aZeroingWiderThanTheInFlightBoundReachesBothLegs() throws Exception {
+        long size = 80L << 20;
+        try (MirrorPair p = new MirrorPair(dir.resolve("z"), size, SplitBrainPolicy.DISCONNECT, true).open()) {
+            p.a.promote(p.nextEpoch());
+            p.awaitInSync();
+            MirrorPair.write(p.a, 0, 4096, (byte) 1);
+            MirrorPair.write(p.a, (70L << 20) + 512, 4096, (byte) 2);
+            p.a.writeZeroes(512, size - 1024, false);
+            assertThat(p.a.inFlightRegions()).isZero();
+            assertThat(MirrorPair.read(p.a, 0, 1024)).startsWith(new byte[] {1, 1}).endsWith(new byte[] {0, 0});
+            assertThat(p.fileA()).isEqualTo(p.fileB());
+        }
+    }
+
     @Test
     void directBufferWritesOfEverySizeReachThePeerIntact() throws Exception {
         // the NBD server hands one reused direct buffer per connection: each write is on both legs as sent
