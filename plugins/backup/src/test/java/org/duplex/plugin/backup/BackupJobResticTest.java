@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import org.duplex.plugin.backup.job.BackupJob;
@@ -171,6 +172,31 @@ class BackupJobResticTest {
         assertThatThrownBy(() -> reg.job("nope")).isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("unknown backup job 'nope': no resource of type backup with that name "
                         + "(ha:backup-list shows them)");
+    }
+
+    @Test
+    void aSlotThatFindsAManualRunUnderWayRunsRightAfterItInsteadOfWaitingForTheRetry() throws Exception {
+        ResticFixture.writeRandom(f.data.resolve("db/big.bin"), 12_000_000, 3);
+        Map<String, String> p = f.params(f.repo.toString());
+        p.put("limit-upload", "2048"); // ~6 s
+        BackupJob job = f.job("web", "node1", p);
+        CompletableFuture<RunRecord> manual = CompletableFuture.supplyAsync(() -> {
+            try {
+                return job.runNow(x -> { });
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        await().atMost(Duration.ofSeconds(30)).until(() -> job.progress().map(x -> x.bytesDone() > 0).orElse(false));
+        f.clock.set(Instant.parse("2026-12-06T02:00:10Z"));
+        BackupJob.Tick busy = job.tick();
+        assertThat(busy.what()).startsWith("slot 20261206T0200Z: waiting for the running backup (manual since");
+        assertThat(busy.next()).isEqualTo("2026-12-06T02:00:15Z");
+        assertThat(manual.get(60, TimeUnit.SECONDS).succeeded()).isTrue();
+        f.clock.set(busy.next());
+        assertThat(job.tick().what()).startsWith("slot 20261206T0200Z: snapshot");
+        assertThat(job.snapshots()).extracting(s -> s.tag("slot").orElse("manual"))
+                .containsExactly("manual", "20261206T0200Z");
     }
 
     @Test

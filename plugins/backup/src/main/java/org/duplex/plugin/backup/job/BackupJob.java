@@ -36,6 +36,8 @@ public final class BackupJob {
     /** A slot started this long ago still counts as on time. */
     static final Duration ON_TIME = Duration.ofMinutes(1);
     static final Duration LIST_TIMEOUT = Duration.ofMinutes(2);
+    /** A slot that finds a manual run of its job under way looks again this soon. */
+    static final Duration BUSY_RECHECK = Duration.ofSeconds(5);
     /**
      * What a restore may point elsewhere: where the other server is. Not the tools' directory nor the OS user: an
      * operator (who may restore) must not choose what runs as root.
@@ -156,6 +158,12 @@ public final class BackupJob {
         }
         SlotPlanner.Decision.Run run = (SlotPlanner.Decision.Run) d;
         String trigger = "slot " + run.slotId() + (run.catchUp() ? " (catch-up)" : "");
+        if (running.isLocked()) {
+            // a manual run of this job is under way: not a failure of the slot, which runs once it is done (waiting
+            // retry.seconds instead lost every slot of a schedule at least that frequent)
+            return new Tick(trigger + ": waiting for the running backup (" + currentRun + ")",
+                    earlier(now.plus(BUSY_RECHECK), now));
+        }
         RunRecord r = runBackup(trigger, List.of(jobTag(), "slot=" + run.slotId()), p -> { });
         Instant after = clock.instant();
         return new Tick(trigger + ": " + r.message(),

@@ -414,8 +414,11 @@ public final class Restic {
     private static String lastMeaningful(String s) {
         List<String> lines = s.strip().lines().filter(l -> !l.isBlank()).toList();
         for (String l : lines) {
-            if (l.startsWith("Fatal:")) {
-                return l;
+            // restic 0.14 can print its Fatal line right after a message that lacks its newline (a lost sftp
+            // connection: "error while unlocking: ...Fatal: unable to save snapshot: ...")
+            int fatal = l.indexOf("Fatal:");
+            if (fatal >= 0) {
+                return l.substring(fatal);
             }
         }
         return lines.isEmpty() ? "" : String.join(" / ", lines.subList(Math.max(0, lines.size() - 3), lines.size()));
