@@ -317,6 +317,44 @@ class BackupJobResticTest {
         assertThat(run.get().succeeded()).isFalse();
     }
 
+    /**
+     * A switchover while a scheduled slot's backup runs: node1's agent stop cancels it cleanly (no snapshot, no
+     * lock), node2's job, enabled after, finds the slot not done and runs it once; a later look changes nothing.
+     */
+    @Test
+    void aSlotCancelledByASwitchoverIsRunOnceOnTheNewNode() throws Exception {
+        ResticFixture.writeRandom(f.data.resolve("db/big.bin"), 24_000_000, 8);
+        Map<String, String> p = f.params(f.repo.toString());
+        p.put("limit-upload", "2048");
+        BackupJob first = f.job("web", "node1", p);
+        assertThat(first.runNow(x -> { }).succeeded()).isTrue(); // the repository exists; the slot is not done
+        ResticFixture.writeRandom(f.data.resolve("db/big.bin"), 24_000_000, 9);
+        BackupJob node1 = f.job("web", "node1", p);
+        f.clock.set(Instant.parse("2026-12-06T03:00:05Z"));
+        CompletableFuture<BackupJob.Tick> tick = CompletableFuture.supplyAsync(() -> {
+            try {
+                return node1.tick();
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        await().atMost(Duration.ofSeconds(30)).until(() -> node1.progress().map(x -> x.bytesDone() > 0).orElse(false));
+        assertThat(node1.disable(Duration.ofSeconds(20))).as("the agent's stop on node1").isTrue();
+        assertThat(tick.get().what()).startsWith("slot 20261206T0300Z: FAILED").contains("cancelled");
+        assertThat(f.restic.locks(node1.spec().repository(), Duration.ofSeconds(30))).isEmpty();
+
+        Map<String, String> p2 = new java.util.HashMap<>(p);
+        p2.remove("limit-upload");
+        BackupJob node2 = f.job("web", "node2", p2);
+        f.clock.set(Instant.parse("2026-12-06T03:00:40Z"));
+        assertThat(node2.tick().what()).startsWith("slot 20261206T0300Z: snapshot");
+        f.clock.set(Instant.parse("2026-12-06T03:01:00Z"));
+        assertThat(node2.tick().what()).isEqualTo("slot 20261206T0300Z done already");
+        List<Snapshot> slot = node2.snapshots().stream().filter(s -> s.tag("slot").isPresent()).toList();
+        assertThat(slot).singleElement().satisfies(s -> assertThat(s.hostname()).isEqualTo("node2"));
+        f.restic.check(node2.spec().repository(), Duration.ofMinutes(1));
+    }
+
     static void assertNoResticOf(Path repo) {
         assertThat(ProcessHandle.allProcesses().filter(h -> h.info().commandLine().orElse("").contains(repo.toString())))
                 .as("restic processes left on " + repo).isEmpty();
