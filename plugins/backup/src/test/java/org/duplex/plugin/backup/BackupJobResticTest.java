@@ -66,6 +66,23 @@ class BackupJobResticTest {
     }
 
     @Test
+    void retentionKeepsTheNewestSnapshotsAndPrunesTheRest() throws Exception {
+        Map<String, String> p = f.params(f.repo.toString());
+        p.put("keep-last", "2");
+        BackupJob job = f.job("web", "node1", p);
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            Files.writeString(f.data.resolve("conf.txt"), "listen " + (8080 + i) + "\n");
+            RunRecord r = job.runNow(x -> { });
+            assertThat(r.succeeded()).as(r.message()).isTrue();
+            assertThat(r.message()).doesNotContain("retention").doesNotContain("FAILED");
+            ids.add(r.summary().get().snapshotId());
+        }
+        assertThat(job.snapshots()).extracting(Snapshot::shortId).containsExactly(ids.get(1), ids.get(2));
+        f.restic.check(job.spec().repository(), Duration.ofMinutes(1));
+    }
+
+    @Test
     void enablingAnUnchangedJobAgainKeepsItAndItsRunningBackup() throws Exception {
         Map<String, String> p = f.params(f.repo.toString());
         p.put("schedule", "0 3 * * *");
