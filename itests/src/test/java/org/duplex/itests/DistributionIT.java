@@ -1,5 +1,6 @@
 package org.duplex.itests;
 
+import static org.duplex.itests.ExamSupport.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayInputStream;
@@ -14,7 +15,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
-import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 
 import javax.inject.Inject;
@@ -50,7 +50,6 @@ public class DistributionIT {
 
     private static final String MONITOR = "org.duplex.api.monitor.ResourceMonitor";
     private static final String PING_FILTER = "(duplex.monitor.type=ping)";
-    private static final long WAIT_MS = 60_000;
 
     @Inject
     BundleContext bundleContext;
@@ -285,23 +284,9 @@ public class DistributionIT {
 
     /** As the admin user: the ha: commands are guarded by etc/org.apache.karaf.command.acl.ha.cfg. */
     private String execute(String command) {
-        try {
-            return ShellAs.admin(sessionFactory, command);
-        } catch (Exception e) {
-            throw new AssertionError(command + " failed: " + e, e);
-        }
+        return ExamSupport.admin(sessionFactory, command);
     }
 
-    /** Polls a condition until it holds or a generous deadline passes (the container runs on a busy 2-core CI box). */
-    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT_MS * 1_000_000L;
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out after " + WAIT_MS + " ms waiting for: " + what);
-            }
-            Thread.sleep(100);
-        }
-    }
 
     private static String stateName(int state) {
         switch (state) {

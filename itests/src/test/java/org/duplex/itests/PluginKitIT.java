@@ -1,5 +1,6 @@
 package org.duplex.itests;
 
+import static org.duplex.itests.ExamSupport.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayInputStream;
@@ -9,7 +10,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.util.function.BooleanSupplier;
 
 import javax.inject.Inject;
 
@@ -39,7 +39,6 @@ import org.osgi.service.cm.ConfigurationAdmin;
 public class PluginKitIT {
 
     private static final String PLUGIN = "duplex-plugin-template";
-    private static final long WAIT_MS = 60_000;
 
     @Inject
     BundleContext bundleContext;
@@ -150,20 +149,7 @@ public class PluginKitIT {
 
     /** As the admin user: the ha: commands are guarded by etc/org.apache.karaf.command.acl.ha.cfg. */
     private String execute(String command) {
-        try {
-            return ShellAs.admin(sessionFactory, command);
-        } catch (Exception e) {
-            throw new AssertionError(command + " failed: " + e, e);
-        }
+        return ExamSupport.admin(sessionFactory, command);
     }
 
-    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT_MS * 1_000_000L;
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out after " + WAIT_MS + " ms waiting for: " + what);
-            }
-            Thread.sleep(100);
-        }
-    }
 }

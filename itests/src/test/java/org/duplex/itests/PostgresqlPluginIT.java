@@ -1,5 +1,6 @@
 package org.duplex.itests;
 
+import static org.duplex.itests.ExamSupport.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.Assume.assumeTrue;
 
@@ -17,7 +18,6 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 
 import javax.inject.Inject;
 
@@ -30,7 +30,6 @@ import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.framework.BundleContext;
-import org.osgi.framework.InvalidSyntaxException;
 
 /**
  * The postgresql plug-in in the distribution (a one-node cluster): installed with ha:plugin-install (the JDBC
@@ -45,7 +44,6 @@ public class PostgresqlPluginIT {
 
     private static final String PLUGIN = "duplex-plugin-postgresql";
     private static final Path BIN = Path.of("/usr/lib/postgresql/15/bin");
-    private static final long WAIT_MS = 60_000;
 
     @Inject
     BundleContext bundleContext;
@@ -232,12 +230,7 @@ public class PostgresqlPluginIT {
     }
 
     private int services(String clazz, String filter) {
-        try {
-            var refs = bundleContext.getAllServiceReferences(clazz, filter);
-            return refs == null ? 0 : refs.length;
-        } catch (InvalidSyntaxException e) {
-            throw new IllegalStateException(e);
-        }
+        return ExamSupport.services(bundleContext, clazz, filter);
     }
 
     private static void run(String... argv) throws IOException, InterruptedException {
@@ -260,20 +253,7 @@ public class PostgresqlPluginIT {
 
     /** As a JAAS-logged-in admin: the ha command ACL refuses a shell session without a login. */
     private String execute(String command) {
-        try {
-            return ShellAs.admin(sessionFactory, command);
-        } catch (Exception e) {
-            throw new AssertionError(command + " failed: " + e, e);
-        }
+        return ExamSupport.admin(sessionFactory, command);
     }
 
-    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT_MS * 1_000_000L;
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out after " + WAIT_MS + " ms waiting for: " + what);
-            }
-            Thread.sleep(200);
-        }
-    }
 }

@@ -1,5 +1,6 @@
 package org.duplex.itests;
 
+import static org.duplex.itests.ExamSupport.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.Assume.assumeTrue;
 import static org.ops4j.pax.exam.CoreOptions.systemProperty;
@@ -15,7 +16,6 @@ import java.util.HashMap;
 import java.util.Hashtable;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 
 import javax.inject.Inject;
 
@@ -27,7 +27,6 @@ import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.framework.BundleContext;
-import org.osgi.framework.InvalidSyntaxException;
 import org.osgi.service.cm.Configuration;
 import org.osgi.service.cm.ConfigurationAdmin;
 
@@ -42,7 +41,6 @@ import org.osgi.service.cm.ConfigurationAdmin;
 public class VmwarePluginIT {
 
     private static final String PLUGIN = "duplex-plugin-vmware";
-    private static final long WAIT_MS = 60_000;
 
     @Inject
     BundleContext bundleContext;
@@ -146,29 +144,11 @@ public class VmwarePluginIT {
     }
 
     private int services(String clazz, String filter) {
-        try {
-            var refs = bundleContext.getAllServiceReferences(clazz, filter);
-            return refs == null ? 0 : refs.length;
-        } catch (InvalidSyntaxException e) {
-            throw new IllegalStateException(e);
-        }
+        return ExamSupport.services(bundleContext, clazz, filter);
     }
 
     private String execute(String command) {
-        try {
-            return ShellAs.admin(sessionFactory, command);
-        } catch (Exception e) {
-            throw new AssertionError(command + " failed: " + e, e);
-        }
+        return ExamSupport.admin(sessionFactory, command);
     }
 
-    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT_MS * 1_000_000L;
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out after " + WAIT_MS + " ms waiting for: " + what);
-            }
-            Thread.sleep(200);
-        }
-    }
 }
