@@ -13,8 +13,10 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net"
 	"net/url"
 	"os"
+	"os/exec"
 	"os/signal"
 	"strings"
 	"sync"
@@ -34,6 +36,10 @@ func main() {
 	idle := flag.Duration("session-idle", 0, "expire sessions idle this long (0: never)")
 	boot := flag.Duration("boot", 300*time.Millisecond, "how long after power-on a guest's tools report running")
 	noTools := flag.String("no-tools", "", "comma-separated VM names whose guest never starts tools")
+	rename := flag.String("rename", "", "comma-separated OLD=NEW VM renames applied at start (the lab names its VMs)")
+	hook := flag.String("hook", "", "command run as 'HOOK VMNAME POWERSTATE' at every power change, before the change is visible")
+	control := flag.String("control", "", "unix socket taking 'state VM', 'on VM', 'off VM' lines (the lab's hand on the hypervisor)")
+	daemon := flag.Bool("daemon", false, "do not exit when stdin closes (stop with SIGTERM)")
 	flag.Parse()
 
 	if *idle > 0 {
@@ -43,6 +49,16 @@ func main() {
 	if err := model.Create(); err != nil {
 		fmt.Fprintln(os.Stderr, "vcsim: model:", err)
 		os.Exit(1)
+	}
+	for _, r := range strings.Split(*rename, ",") {
+		if r == "" {
+			continue
+		}
+		old, name, _ := strings.Cut(r, "=")
+		if name == "" || !renameVM(old, name) {
+			fmt.Fprintf(os.Stderr, "vcsim: -rename %q: no VM named %q (or no new name)\n", r, old)
+			os.Exit(2)
+		}
 	}
 	model.Service.Listen = &url.URL{Host: *listen, User: url.UserPassword(*user, *pass)}
 	if !*plain {
@@ -69,15 +85,23 @@ func main() {
 			without[n] = true
 		}
 	}
-	g := &guests{boot: *boot, without: without, booted: map[types.ManagedObjectReference]time.Time{}}
+	g := &guests{boot: *boot, without: without, booted: map[types.ManagedObjectReference]time.Time{}, hook: *hook}
 	simulator.Map.AddHandler(g)
 	go g.run()
+	if *control != "" {
+		if err := serveControl(*control); err != nil {
+			fmt.Fprintln(os.Stderr, "vcsim: -control:", err)
+			os.Exit(2)
+		}
+	}
 
 	done := make(chan struct{})
-	go func() {
-		_, _ = io.Copy(io.Discard, bufio.NewReader(os.Stdin))
-		close(done)
-	}()
+	if !*daemon {
+		go func() {
+			_, _ = io.Copy(io.Discard, bufio.NewReader(os.Stdin))
+			close(done)
+		}()
+	}
 	sig := make(chan os.Signal, 1)
 	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
 	select {
@@ -86,6 +110,82 @@ func main() {
 	}
 	server.Close()
 	model.Remove()
+	if *control != "" {
+		_ = os.Remove(*control)
+	}
+}
+
+func findVM(name string) *simulator.VirtualMachine {
+	for _, e := range simulator.Map.All("VirtualMachine") {
+		if vm, ok := e.(*simulator.VirtualMachine); ok && vm.Name == name {
+			return vm
+		}
+	}
+	return nil
+}
+
+func renameVM(old, name string) bool {
+	vm := findVM(old)
+	if vm == nil {
+		return false
+	}
+	simulator.Map.WithLock(vm, func() {
+		simulator.Map.Update(vm, []types.PropertyChange{{Name: "name", Val: name}})
+	})
+	return true
+}
+
+// serveControl answers one command per connection: "state VM" -> the power state; "on VM" / "off VM" -> the power
+// changed as a host event would (no task, no session: the hypervisor itself), "ok" once the hook has run.
+func serveControl(path string) error {
+	_ = os.Remove(path)
+	l, err := net.Listen("unix", path)
+	if err != nil {
+		return err
+	}
+	go func() {
+		for {
+			c, err := l.Accept()
+			if err != nil {
+				return
+			}
+			go func(c net.Conn) {
+				defer c.Close()
+				line, _ := bufio.NewReader(c).ReadString('\n')
+				f := strings.Fields(line)
+				if len(f) != 2 {
+					fmt.Fprintln(c, "error: expected 'state|on|off VMNAME'")
+					return
+				}
+				vm := findVM(f[1])
+				if vm == nil {
+					fmt.Fprintln(c, "error: no VM named", f[1])
+					return
+				}
+				var answer string
+				simulator.Map.WithLock(vm, func() {
+					state := map[string]types.VirtualMachinePowerState{"on": types.VirtualMachinePowerStatePoweredOn,
+						"off": types.VirtualMachinePowerStatePoweredOff}
+					switch {
+					case f[0] == "state":
+						answer = string(vm.Runtime.PowerState)
+					case state[f[0]] == "":
+						answer = "error: unknown command " + f[0]
+					case vm.Runtime.PowerState == state[f[0]]:
+						answer = "ok (already " + string(vm.Runtime.PowerState) + ")"
+					default:
+						simulator.Map.Update(vm, []types.PropertyChange{
+							{Name: "runtime.powerState", Val: state[f[0]]},
+							{Name: "summary.runtime.powerState", Val: state[f[0]]},
+						})
+						answer = "ok"
+					}
+				})
+				fmt.Fprintln(c, answer)
+			}(c)
+		}
+	}()
+	return nil
 }
 
 // guests plays VMware Tools in every VM: a power change (a power task, a guest shutdown) reaches it synchronously
@@ -96,6 +196,7 @@ type guests struct {
 	without map[string]bool
 	mu      sync.Mutex
 	booted  map[types.ManagedObjectReference]time.Time
+	hook    string
 }
 
 func (g *guests) Reference() types.ManagedObjectReference {
@@ -116,6 +217,11 @@ func (g *guests) UpdateObject(o mo.Reference, changes []types.PropertyChange) {
 			continue
 		}
 		down(vm)
+		if g.hook != "" {
+			// synchronous: a fencing power-off is reported done only after what stands for the machine is down
+			out, err := exec.Command(g.hook, vm.Name, fmt.Sprint(c.Val)).CombinedOutput()
+			fmt.Fprintf(os.Stderr, "vcsim: hook %s %v: %v %s\n", vm.Name, c.Val, err, strings.TrimSpace(string(out)))
+		}
 		g.mu.Lock()
 		if c.Val == types.VirtualMachinePowerStatePoweredOn {
 			g.booted[vm.Self] = time.Now()

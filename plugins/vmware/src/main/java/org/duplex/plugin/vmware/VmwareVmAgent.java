@@ -1,5 +1,6 @@
 package org.duplex.plugin.vmware;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
@@ -8,17 +9,34 @@ import org.duplex.api.agent.ResourceAgent;
 import org.duplex.api.model.Resource;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
-/** Publishes {@link VmControl} as the {@code vmware-vm} resource agent. */
-@Component(service = ResourceAgent.class, property = ResourceAgent.TYPE_PROPERTY + "=" + VmControl.TYPE)
+/** Publishes {@link VmResource} as the {@code vmware-vm} resource agent. */
+@Component(service = ResourceAgent.class, property = ResourceAgent.TYPE_PROPERTY + "=" + VmControl.TYPE,
+        configurationPid = VmwareVmAgent.PID, configurationPolicy = ConfigurationPolicy.OPTIONAL)
+@Designate(ocd = VmwareVmAgent.Config.class)
 public class VmwareVmAgent implements ResourceAgent {
 
+    static final String PID = "org.duplex.plugin.vmware";
+
+    @ObjectClassDefinition(name = "Duplex VMware plug-in")
+    public @interface Config {
+        @AttributeDefinition(description = "Directory of the markers of the VMs this node started; must be emptied"
+                + " by a reboot (tmpfs), as /run is")
+        String run_dir() default "/run/duplex/vmware";
+    }
+
     private final VmControl control;
+    private final VmResource vms;
 
     @Activate
-    public VmwareVmAgent(@Reference VmwareSessions sessions) {
+    public VmwareVmAgent(@Reference VmwareSessions sessions, Config config) {
         this.control = new VmControl(sessions.sessions());
+        this.vms = new VmResource(control, new VmOwnership(Path.of(config.run_dir())));
     }
 
     @Override
@@ -33,16 +51,16 @@ public class VmwareVmAgent implements ResourceAgent {
 
     @Override
     public OperationResult start(Resource resource, Duration timeout) throws InterruptedException {
-        return control.start(resource.params(), timeout);
+        return vms.start(resource.id().value(), resource.params(), timeout);
     }
 
     @Override
     public OperationResult stop(Resource resource, Duration timeout) throws InterruptedException {
-        return control.stop(resource.params(), timeout);
+        return vms.stop(resource.id().value(), resource.params(), timeout);
     }
 
     @Override
     public OperationResult monitor(Resource resource, Duration timeout) throws InterruptedException {
-        return control.monitor(resource.params(), timeout);
+        return vms.monitor(resource.id().value(), resource.params(), timeout);
     }
 }
