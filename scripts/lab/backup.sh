@@ -66,12 +66,7 @@ Subsystem sftp internal-sftp
 ForceCommand internal-sftp
 EOF
     install -m 600 /dev/null "$B/restic.pw" && echo "duplex-lab-backup-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')" >"$B/restic.pw"
-    ip netns add "$SITE_NS"
-    ip -n "$SITE_NS" link set lo up
-    ip link add bk-lan netns "${P}sw" type veth peer name eth0 netns "$SITE_NS"
-    ip -n "${P}sw" link set bk-lan master br0 up
-    ip -n "$SITE_NS" addr add "$SITE_IP/24" dev eth0
-    ip -n "$SITE_NS" link set eth0 up
+    DUPLEX_LAB_PREFIX=$P DUPLEX_LAB_DIR=$LAB bash "$(dirname "$0")/two-node.sh" attach "$SITE_NS" "$SITE_IP" bk-lan
     start_sshd
 }
 

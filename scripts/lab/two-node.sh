@@ -42,6 +42,8 @@
 #   two-node.sh fence off|on|status NODE   the fence device by hand
 #   two-node.sh kill-app NODE          SIGKILL the web service process on NODE (the JVM stays)
 #   two-node.sh probe start FILE | probe stop   client probe: connects to the VIP every 10 ms (lab/probe.py)
+#   two-node.sh attach NS ADDRESS PORT another host on the public LAN: namespace NS, its eth0 at ADDRESS (/24) on
+#                                      switch port PORT (backup.sh's SFTP site, vmware.sh's vCenter)
 #
 # Env: DUPLEX_LAB_PREFIX (namespace prefix, default dxl-), DUPLEX_LAB_DIR (default /var/tmp/duplex-lab),
 #      DUPLEX_LAB_FENCE (switch, the default, ipmi or sbd)
@@ -376,6 +378,10 @@ case "$cmd" in
     cut-lan) ip -n "$SW" link set "n$(idx_of "$1")-lan" down ;;
     heal-lan) ip -n "$SW" link set "n$(idx_of "$1")-lan" up ;;
     fence) "$LAB/fence.sh" "$1" "$2" ;;
+    attach) [ $# -eq 3 ] || die "usage: attach NS ADDRESS PORT"
+            ip netns list | grep -qw "$SW" || die "no lab: run two-node.sh up first"
+            ip netns add "$1"; ip -n "$1" link set lo up
+            plug "$1" eth0 "$2/24" br0 "$3" ;;
     fill-disk) d=$(data_disk_of "$1"); dd if=/dev/zero of="$d/fill" bs=1M status=none 2>/dev/null || true; sync ;;
     free-disk) d=$(data_disk_of "$1"); rm -f "$d/fill"; sync ;;
     kill-app) found=0

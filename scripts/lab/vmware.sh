@@ -66,12 +66,7 @@ esac
 exit 0
 EOF
     chmod 755 "$V/hook.sh"
-    ip netns add "$VC_NS"
-    ip -n "$VC_NS" link set lo up
-    ip link add vc-lan netns "${P}sw" type veth peer name eth0 netns "$VC_NS"
-    ip -n "${P}sw" link set vc-lan master br0 up
-    ip -n "$VC_NS" addr add "$VC_IP/24" dev eth0
-    ip -n "$VC_NS" link set eth0 up
+    lab attach "$VC_NS" "$VC_IP" vc-lan
     ip netns exec "$VC_NS" setsid "$VCSIM" -listen "$VC_IP:443" -user duplex-lab -pass "$(cat "$V/vc.pw")" \
         -rename DC0_H0_VM0=node1,DC0_H0_VM1=node2,DC0_C0_RP0_VM0=app01 -hook "$V/hook.sh" -control "$V/control" \
         -daemon </dev/null >"$V/vcsim.out" 2>"$V/vcsim.log" &

@@ -154,13 +154,22 @@ class VmwareLabIT {
     @Order(3)
     void node1sVmPoweredOnBootsNode1WhichRejoinsAsStandby() throws Exception {
         int before = events().size();
+        String since = HISTORY_TIME.format(java.time.Instant.now());
         vmCommand("on", "node1");
         // the hook boots node1 (two-node.sh start) one second after vSphere reports it on
         await("node1 booted by its VM's power-on").atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(1))
                 .ignoreExceptions().until(() -> lab.client("node1", "ha:status").contains("Quorum:      yes"));
         lab.awaitBothInView();
+        // node1's probe of app-vm ran: its plug-in registers after the failover bundle, and the probe waited for it
+        await("node1 probed app-vm").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1))
+                .until(() -> historySince(since).stream()
+                        .anyMatch(l -> l.matches(".*node1 +action +web/app-vm +probe.*")));
         assertThat(lab.client("node1", "ha:group-show web")).contains("on node2: " + ALL_RUNNING);
-        assertThat(events().subList(before, events().size())).extracting(Power::vm).containsOnly("node1");
+        // node1 was not fenced (a defensive stop failing while its plug-in was still starting used to get it fenced)
+        assertThat(historySince(since)).noneMatch(l -> l.contains("fencing node1"));
+        // only the power-on: app01 was not taken for a resource active on two nodes either
+        assertThat(events().subList(before, events().size())).extracting(Power::toString)
+                .singleElement().asString().endsWith("node1 poweredOn");
         lap("node1 back as standby");
     }
 
@@ -240,6 +249,16 @@ class VmwareLabIT {
         } catch (java.io.IOException e) {
             return false;
         }
+    }
+
+    private static final java.time.format.DateTimeFormatter HISTORY_TIME = java.time.format.DateTimeFormatter
+            .ofPattern("yyyy-MM-dd HH:mm:ss.SSS").withZone(java.time.ZoneOffset.UTC);
+
+    /** Both nodes' history lines stamped at or after {@code since} (each shows its own executor's entries). */
+    private List<String> historySince(String since) throws Exception {
+        String both = lab.client("node1", "ha:history") + "\n" + lab.client("node2", "ha:history");
+        return List.of(both.split("\n")).stream()
+                .filter(l -> l.length() > 23 && l.substring(0, 23).compareTo(since) >= 0).toList();
     }
 
     private static int indexOf(List<Power> events, String vm, String state) {

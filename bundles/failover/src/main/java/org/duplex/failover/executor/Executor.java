@@ -15,6 +15,7 @@ import org.duplex.api.agent.OcfStatus;
 import org.duplex.api.agent.OperationResult;
 import org.duplex.api.agent.ResourceAgent;
 import org.duplex.api.cluster.FencingEpoch;
+import org.duplex.api.failover.DurationWords;
 import org.duplex.api.failover.VolumeLock;
 import org.duplex.api.failover.VolumeLockException;
 import org.duplex.api.model.NodeId;
@@ -309,21 +310,82 @@ public final class Executor implements AutoCloseable {
 
     // ---- operations -----------------------------------------------------------------------------------
 
+    /**
+     * How long an operation waits for the agent of its type to appear (at most its own timeout). A plug-in's agents
+     * register seconds after the failover bundle on a node's boot (and vanish for a moment while a plug-in is
+     * updated): without the wait, the defensive stop of a rebooting node failed with "no agent", counted as a stop
+     * that could not be confirmed, and the node was fenced for a resource it never ran. Zero: fail at once.
+     */
+    public void awaitMissingAgents(Duration upTo) {
+        agentWait = upTo;
+    }
+
+    private volatile Duration agentWait = Duration.ZERO;
+    private static final Duration AGENT_POLL = Duration.ofMillis(100);
+
     private CompletableFuture<Report> run(Operation op) {
         Resource r = op.resource();
         Optional<ResourceAgent> agent = agents.agent(r.type());
-        if (agent.isEmpty()) {
-            String why = "no agent for type '" + r.type() + "' on " + local + " (is its feature installed?)";
-            history.add(entry(op, History.Kind.FAILURE, op.kind().name().toLowerCase() + " failed: " + why));
-            ResourceState st = op.kind() == Operation.Kind.STOP ? ResourceState.BLOCKED : ResourceState.FAILED;
-            if (op.kind() == Operation.Kind.PROBE) {
-                st = ResourceState.UNKNOWN;
-            }
-            return CompletableFuture.completedFuture(publish(report(op, op.kind().name().toLowerCase(),
-                    OperationResult.of(OcfStatus.ERR_INSTALLED, why, Duration.ZERO), st,
-                    op.kind() != Operation.Kind.PROBE)));
+        if (agent.isPresent()) {
+            return run(op, agent.get());
         }
-        ResourceAgent a = agent.get();
+        Duration timeout = switch (op.kind()) {
+            case START -> r.timeouts().start();
+            case STOP -> r.timeouts().stop();
+            case PROBE -> r.timeouts().monitor();
+        };
+        Duration wait = agentWait.compareTo(timeout) < 0 ? agentWait : timeout;
+        if (wait.isZero() || wait.isNegative() || closed) {
+            return noAgent(op, "");
+        }
+        LOG.info("{} of {} waits up to {} for an agent of type '{}' (a plug-in still starting?)",
+                op.kind().name().toLowerCase(), r.id(), DurationWords.format(wait), r.type());
+        CompletableFuture<Report> out = new CompletableFuture<>();
+        Instant deadline = scheduler.now().plus(wait);
+        awaitAgent(op, deadline, wait, out);
+        return out;
+    }
+
+    private void awaitAgent(Operation op, Instant deadline, Duration wait, CompletableFuture<Report> out) {
+        scheduler.schedule(AGENT_POLL, () -> {
+            Optional<ResourceAgent> agent = agents.agent(op.resource().type());
+            CompletableFuture<Report> next;
+            if (agent.isPresent()) {
+                LOG.info("agent of type '{}' present: {} of {} goes on", op.resource().type(),
+                        op.kind().name().toLowerCase(), op.resource().id());
+                next = run(op, agent.get());
+            } else if (closed || !scheduler.now().isBefore(deadline)) {
+                next = noAgent(op, " within " + DurationWords.format(wait));
+            } else {
+                awaitAgent(op, deadline, wait, out);
+                return;
+            }
+            next.whenComplete((rep, err) -> {
+                if (err != null) {
+                    out.completeExceptionally(err);
+                } else {
+                    out.complete(rep);
+                }
+            });
+        });
+    }
+
+    private CompletableFuture<Report> noAgent(Operation op, String waited) {
+        Resource r = op.resource();
+        String why = "no agent for type '" + r.type() + "' on " + local + waited + " (is its feature installed?)";
+        history.add(entry(op, History.Kind.FAILURE, op.kind().name().toLowerCase() + " failed: " + why));
+        ResourceState st = switch (op.kind()) {
+            case STOP -> ResourceState.BLOCKED;
+            case PROBE -> ResourceState.UNKNOWN;
+            case START -> ResourceState.FAILED;
+        };
+        return CompletableFuture.completedFuture(publish(report(op, op.kind().name().toLowerCase(),
+                OperationResult.of(OcfStatus.ERR_INSTALLED, why, Duration.ZERO), st,
+                op.kind() != Operation.Kind.PROBE)));
+    }
+
+    private CompletableFuture<Report> run(Operation op, ResourceAgent a) {
+        Resource r = op.resource();
         history.add(entry(op, History.Kind.ACTION, op.kind().name().toLowerCase() + " (" + op.epoch() + "): "
                 + op.reason()));
         switch (op.kind()) {

@@ -250,6 +250,9 @@ public class FailoverComponent implements FailoverService, PeerLivenessListener,
         }, history, Optional.ofNullable(volumeLock), why -> LOG.error("fencing needed: {}", why));
         selfReboot = selfReboot(config);
         executor.nodeHealthHook(selfReboot);
+        // plug-ins register their agents after this bundle on a boot: an operation waits for its agent (within its
+        // own timeout) instead of failing, which for a stop meant fencing a node that never ran the resource
+        executor.awaitMissingAgents(java.time.Duration.ofSeconds(60));
         ActionTransport transport = ch != null ? new ChannelTransport(local, executor, ch)
                 : new LocalTransport(Map.of(local, executor));
         controller = new FailoverController(store, new View(), table, history, transport, fenceDevices,

@@ -13,6 +13,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 import org.duplex.api.agent.OcfStatus;
+import org.duplex.api.agent.ResourceAgent;
 import org.duplex.api.cluster.FencingEpoch;
 import org.duplex.api.model.NodeId;
 import org.duplex.api.model.OperationTimeouts;
@@ -199,6 +200,39 @@ class ExecutorTest {
         Report r = result(executor.submit(op(Operation.Kind.START, odd, 1)));
         assertThat(r.result().status()).isEqualTo(OcfStatus.ERR_INSTALLED);
         assertThat(r.result().reason()).contains("no agent for type 'nosuch'");
+    }
+
+    @Test
+    void anAgentThatRegistersLateIsAwaitedWithinTheOperationsTimeout() throws Exception {
+        // a plug-in's agent appears after the failover bundle on a boot: the stop waits for it instead of failing
+        // (a failed stop is a stop that could not be confirmed: the node would be fenced for nothing)
+        java.util.concurrent.atomic.AtomicReference<ResourceAgent> late = new java.util.concurrent.atomic.AtomicReference<>();
+        Executor booting = new Executor(NODE1, t -> t.equals("scripted") ? Optional.ofNullable(late.get())
+                : Optional.empty(), clock, workers, reports::add, history, Optional.empty(), unconfirmed::add);
+        booting.awaitMissingAgents(Duration.ofSeconds(60));
+        try {
+            var stop = booting.submit(op(Operation.Kind.STOP, app, 1));
+            clock.advance(Duration.ofSeconds(2));
+            assertThat(stop).isNotDone();
+            late.set(agent);
+            clock.advance(Duration.ofMillis(100));
+            Report r = result(stop);
+            assertThat(r.state()).isEqualTo(ResourceState.STOPPED);
+            assertThat(agent.calls).containsExactly("stop app");
+            assertThat(unconfirmed).isEmpty();
+
+            // never there: the stop fails with the old reason once its own timeout (5 s, under the 60 s) has passed
+            Resource odd = new Resource(ResourceId.of("odd"), "nosuch", Map.of(), TIMEOUTS, Duration.ofSeconds(3));
+            var never = booting.submit(op(Operation.Kind.STOP, odd, 1));
+            clock.advance(Duration.ofMillis(4900));
+            assertThat(never).isNotDone();
+            clock.advance(Duration.ofMillis(200));
+            Report failed = result(never);
+            assertThat(failed.state()).isEqualTo(ResourceState.BLOCKED);
+            assertThat(failed.result().reason()).contains("no agent for type 'nosuch' on node1 within 5s");
+        } finally {
+            booting.close();
+        }
     }
 
     @Test
