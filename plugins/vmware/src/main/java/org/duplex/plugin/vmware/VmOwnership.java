@@ -28,10 +28,6 @@ final class VmOwnership {
         this.dir = dir;
     }
 
-    Path dir() {
-        return dir;
-    }
-
     /** Records that this node started {@code resource} (VM {@code vm}); atomic, so a crash leaves no half file. */
     void claim(String resource, String vm) {
         try {
