@@ -167,5 +167,10 @@ public final class JobRegistry implements AutoCloseable {
             disable(name, Duration.ofSeconds(10));
         }
         scheduler.shutdownNow();
+        // a tick may be inside restic (listing snapshots, creating the repository): wait for it to end
+        if (!scheduler.awaitTermination(30, TimeUnit.SECONDS)) {
+            LOG.warn("backup scheduler: a step was still running 30 s after shutdown; its restic may still be "
+                    + "running");
+        }
     }
 }

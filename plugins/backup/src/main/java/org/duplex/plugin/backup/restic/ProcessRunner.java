@@ -131,7 +131,10 @@ public final class ProcessRunner {
                 }
             }
         } catch (InterruptedException e) {
+            // the caller is going away (shutdown, a disabled job): restic must be gone before it returns, or it
+            // would still write into a repository or directory the caller is about to reuse or remove
             stopAll.run();
+            awaitExit(procs, grace.plusSeconds(2));
             throw e;
         } finally {
             c.onCancel(() -> { });
@@ -152,6 +155,28 @@ public final class ProcessRunner {
             results.add(new Result(killed ? -1 : code, timedOut, c.isCancelled() && !timedOut, stderr, elapsed));
         }
         return results;
+    }
+
+    /** Waits up to {@code bound} for every process to exit, ignoring (and keeping) an interrupt. */
+    private static void awaitExit(List<Process> procs, Duration bound) {
+        long deadline = System.nanoTime() + bound.toNanos();
+        boolean interrupted = false;
+        for (Process p : procs) {
+            while (p.isAlive()) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    break;
+                }
+                try {
+                    p.waitFor(left, TimeUnit.NANOSECONDS);
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /**
