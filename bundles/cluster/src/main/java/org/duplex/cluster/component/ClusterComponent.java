@@ -235,6 +235,21 @@ public class ClusterComponent implements ClusterService, ClusterAdmin, Execution
     }
 
     @Override
+    public org.duplex.cluster.protocol.ProtocolVersion protocol() {
+        return node.core().protocol();
+    }
+
+    @Override
+    public Map<NodeId, org.duplex.cluster.protocol.ProtocolVersion> memberVersions() {
+        return node.core().memberVersions();
+    }
+
+    @Override
+    public java.util.Set<NodeId> standingAside() {
+        return node.core().standingAside();
+    }
+
+    @Override
     public CompletableFuture<ResourceReport> send(NodeId target, ResourceCommand command) {
         return node.executionChannel().send(target, command);
     }

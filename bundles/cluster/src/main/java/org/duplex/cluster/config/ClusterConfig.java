@@ -22,6 +22,10 @@ import org.duplex.cluster.quorum.VoterInfo;
  *                without them read and write as before (and nodes of an older version keep reading them)
  * @param plugins  the plug-in features (duplex-plugin-*) every node installs, sorted, no duplicates
  *                 (ha:plugin-install / ha:plugin-remove); omitted from files and the wire when empty, as monitors
+ * @param requires the lowest cluster protocol level that may hold this snapshot (0: any level that has levels);
+ *                 a build that adds a level-gated field sets it when the field is used. A node of a lower level
+ *                 never adopts the snapshot (it would drop what it cannot read) and stands aside; see
+ *                 {@link org.duplex.cluster.protocol.ProtocolVersion}. Omitted when 0.
  */
 public record ClusterConfig(long version, long epoch, String clusterName, List<NodeConfig> nodes,
                             List<LinkConfig> links, List<ResourceConfig> resources, List<GroupConfig> groups,
@@ -31,12 +35,16 @@ public record ClusterConfig(long version, long epoch, String clusterName, List<N
                             List<MonitorConfig> monitors,
                             @com.fasterxml.jackson.annotation.JsonInclude(
                                     com.fasterxml.jackson.annotation.JsonInclude.Include.NON_EMPTY)
-                            List<String> plugins) {
+                            List<String> plugins,
+                            @com.fasterxml.jackson.annotation.JsonInclude(
+                                    com.fasterxml.jackson.annotation.JsonInclude.Include.NON_DEFAULT)
+                            int requires) {
 
     /** Newer = higher version, then higher epoch. A node only ever moves to a newer snapshot. */
     public static final Comparator<ClusterConfig> ORDER =
             Comparator.comparingLong(ClusterConfig::version).thenComparingLong(ClusterConfig::epoch);
 
+    @com.fasterxml.jackson.annotation.JsonCreator
     public ClusterConfig {
         nodes = nodes == null ? List.of() : List.copyOf(nodes);
         links = links == null ? List.of() : List.copyOf(links);
@@ -46,6 +54,14 @@ public record ClusterConfig(long version, long epoch, String clusterName, List<N
         monitors = monitors == null ? List.of() : List.copyOf(monitors);
         plugins = plugins == null ? List.of() : plugins.stream().filter(java.util.Objects::nonNull).distinct().sorted()
                 .toList();
+        requires = Math.max(requires, 0);
+    }
+
+    /** Without the protocol requirement (what every node of level 2 understands). */
+    public ClusterConfig(long version, long epoch, String clusterName, List<NodeConfig> nodes, List<LinkConfig> links,
+                         List<ResourceConfig> resources, List<GroupConfig> groups, PolicyConfig policies,
+                         List<MonitorConfig> monitors, List<String> plugins) {
+        this(version, epoch, clusterName, nodes, links, resources, groups, policies, monitors, plugins, 0);
     }
 
     public static ClusterConfig initial(String clusterName, List<NodeConfig> nodes) {
@@ -59,7 +75,7 @@ public record ClusterConfig(long version, long epoch, String clusterName, List<N
 
     public ClusterConfig stamped(long newVersion, long newEpoch) {
         return new ClusterConfig(newVersion, newEpoch, clusterName, nodes, links, resources, groups, policies,
-                monitors, plugins);
+                monitors, plugins, requires);
     }
 
     /** Same content, ignoring version and epoch. */
@@ -76,27 +92,39 @@ public record ClusterConfig(long version, long epoch, String clusterName, List<N
             throw new IllegalArgumentException("unknown node '" + id + "'");
         }
         List<NodeConfig> changed = nodes.stream().map(n -> n.id().equals(id.value()) ? n.withMode(mode) : n).toList();
-        return new ClusterConfig(version, epoch, clusterName, changed, links, resources, groups, policies, monitors, plugins);
+        return new ClusterConfig(version, epoch, clusterName, changed, links, resources, groups, policies, monitors,
+                plugins, requires);
     }
 
     public ClusterConfig withPolicies(PolicyConfig p) {
-        return new ClusterConfig(version, epoch, clusterName, nodes, links, resources, groups, p, monitors, plugins);
+        return new ClusterConfig(version, epoch, clusterName, nodes, links, resources, groups, p, monitors, plugins,
+                requires);
     }
 
     public ClusterConfig withGroups(List<GroupConfig> g) {
-        return new ClusterConfig(version, epoch, clusterName, nodes, links, resources, g, policies, monitors, plugins);
+        return new ClusterConfig(version, epoch, clusterName, nodes, links, resources, g, policies, monitors, plugins,
+                requires);
     }
 
     public ClusterConfig withResources(List<ResourceConfig> r) {
-        return new ClusterConfig(version, epoch, clusterName, nodes, links, r, groups, policies, monitors, plugins);
+        return new ClusterConfig(version, epoch, clusterName, nodes, links, r, groups, policies, monitors,
+                plugins, requires);
     }
 
     public ClusterConfig withMonitors(List<MonitorConfig> m) {
-        return new ClusterConfig(version, epoch, clusterName, nodes, links, resources, groups, policies, m, plugins);
+        return new ClusterConfig(version, epoch, clusterName, nodes, links, resources, groups, policies, m, plugins,
+                requires);
     }
 
     public ClusterConfig withPlugins(List<String> p) {
-        return new ClusterConfig(version, epoch, clusterName, nodes, links, resources, groups, policies, monitors, p);
+        return new ClusterConfig(version, epoch, clusterName, nodes, links, resources, groups, policies, monitors, p,
+                requires);
+    }
+
+    /** The same snapshot declaring that only nodes of protocol level {@code level} or above may hold it. */
+    public ClusterConfig withRequires(int level) {
+        return new ClusterConfig(version, epoch, clusterName, nodes, links, resources, groups, policies, monitors,
+                plugins, level);
     }
 
     public Map<NodeId, VoterInfo> voters() {

@@ -92,9 +92,26 @@ public final class ConfigCodec {
     public static ClusterConfig fromJsonBytes(byte[] bytes) throws ConfigException {
         try {
             return JSON.readValue(bytes, ClusterConfig.class);
+        } catch (UnrecognizedPropertyException e) {
+            int requires = requiresOf(bytes);
+            int mine = org.duplex.cluster.protocol.ProtocolVersion.CURRENT.level();
+            if (requires > mine) {
+                throw new ConfigException(List.of("(document): written by a Duplex build of protocol level "
+                        + requires + " and using '" + e.getPropertyName() + "', which this build ("
+                        + org.duplex.cluster.protocol.ProtocolVersion.CURRENT + ") cannot read"));
+            }
+            throw new ConfigException(List.of(describe(e, Format.JSON)));
         } catch (java.io.IOException e) {
             throw new ConfigException(List.of(e instanceof JsonProcessingException jpe
                     ? describe(jpe, Format.JSON) : "(document): " + e.getMessage()));
+        }
+    }
+
+    private static int requiresOf(byte[] bytes) {
+        try {
+            return JSON.readTree(bytes).path("requires").asInt(0);
+        } catch (java.io.IOException e) {
+            return 0;
         }
     }
 

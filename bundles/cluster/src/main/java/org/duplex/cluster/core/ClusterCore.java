@@ -18,6 +18,7 @@ import org.duplex.cluster.config.ClusterConfig;
 import org.duplex.cluster.config.ConfigStore;
 import org.duplex.cluster.coordinator.CoordinatorElection;
 import org.duplex.cluster.coordinator.EpochStore;
+import org.duplex.cluster.protocol.ProtocolVersion;
 import org.duplex.cluster.quorum.QuorumCalculator;
 import org.duplex.cluster.quorum.QuorumDecision;
 import org.duplex.cluster.quorum.QuorumSettings;
@@ -39,6 +40,13 @@ import org.slf4j.LoggerFactory;
  * <p>Configuration: snapshots are ordered by (version, epoch); a node only ever moves forward. When a term starts
  * (for example after a merge) the snapshot from the newest term wins; if another side holds a higher version
  * number the winner is re-stamped above it, so version numbers never go backwards on any node either.
+ *
+ * <p>Mixed builds: every Hello carries the sender's {@link ProtocolVersion}. The snapshot a term would choose
+ * (the newest among the view's Hellos) may require a protocol level ({@link ClusterConfig#requires()}); a member
+ * below it <em>stands aside</em>: every member computes the same set from the same Hellos, leaves it out of the
+ * partition (no vote, no coordinator, no acknowledgement awaited), and the member itself is not quorate and adopts
+ * nothing, with a reason that names the level and build it needs. A change that requires more than the lowest
+ * level in the partition is refused, so a newer build's addition stays off until every member runs it.
  */
 public final class ClusterCore {
 
@@ -55,6 +63,7 @@ public final class ClusterCore {
     private final ConfigStore configStore;
     private final LongSupplier clock;
     private final Outbox outbox;
+    private final ProtocolVersion me;
 
     private ClusterConfig config;
     private Map<NodeId, org.duplex.cluster.quorum.VoterInfo> voters;
@@ -64,6 +73,10 @@ public final class ClusterCore {
     private Set<NodeId> partition;
     private final Map<NodeId, ClusterMessage.Hello> hellos = new HashMap<>();
     private boolean waitingForAll;
+    /** Members of this view that cannot hold the configuration the term would choose (too old a build). */
+    private Set<NodeId> standAside = Set.of();
+    /** Why this node takes no part (it is too old for the cluster's configuration), or null. */
+    private String refusal;
 
     private String pendingView;
     private long pendingEpoch;
@@ -99,6 +112,14 @@ public final class ClusterCore {
     public ClusterCore(NodeId self, ClusterConfig bootstrap, QuorumSettings settings, Tiebreaker tiebreaker,
                        EpochStore epochStore, ConfigStore configStore, LongSupplier clock, Outbox outbox)
             throws IOException {
+        this(self, bootstrap, settings, tiebreaker, epochStore, configStore, clock, outbox, ProtocolVersion.CURRENT);
+    }
+
+    /** @param me the protocol version this node speaks (tests run several levels side by side) */
+    public ClusterCore(NodeId self, ClusterConfig bootstrap, QuorumSettings settings, Tiebreaker tiebreaker,
+                       EpochStore epochStore, ConfigStore configStore, LongSupplier clock, Outbox outbox,
+                       ProtocolVersion me) throws IOException {
+        this.me = Objects.requireNonNull(me, "me");
         this.self = Objects.requireNonNull(self, "self");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.tiebreaker = Objects.requireNonNull(tiebreaker, "tiebreaker");
@@ -108,14 +129,21 @@ public final class ClusterCore {
         this.termBackoffUntil = clock.getAsLong();
         this.outbox = outbox;
         Optional<ClusterConfig> stored = configStore.load();
+        if (stored.isPresent() && stored.get().requires() > me.level()) {
+            throw new IOException("the stored cluster configuration (version " + stored.get().version()
+                    + ") needs protocol level " + stored.get().requires() + " but this build is " + me
+                    + ": it was written by a newer Duplex and uses what this build cannot read; start a build of"
+                    + " level " + stored.get().requires() + " or later (going back is possible only while nothing"
+                    + " newer is in use: ha:version says when)");
+        }
         setConfig(stored.filter(s -> !bootstrap.isNewerThan(s)).orElse(bootstrap));
         this.knownEpoch = epochStore.load();
         tiebreaker.publishEpoch(knownEpoch);
         this.view = MembershipView.alone(self);
         this.partition = Set.of(self);
         this.waitingForAll = settings.waitForAll();
-        LOG.info("Node {} starting with configuration version {} (epoch {}), fencing epoch {}", self,
-                config.version(), config.epoch(), knownEpoch);
+        LOG.info("Node {} starting with configuration version {} (epoch {}), fencing epoch {}, protocol {}", self,
+                config.version(), config.epoch(), knownEpoch, me);
     }
 
     /**
@@ -176,6 +204,8 @@ public final class ClusterCore {
         acks.clear();
         acceptedView = null;
         acceptedFrom = null;
+        standAside = Set.of();
+        refusal = null;
         if (partition.containsAll(voters.keySet()) && waitingForAll) {
             LOG.info("Node {}: all {} nodes seen, wait_for_all satisfied", self, voters.size());
             waitingForAll = false;
@@ -194,7 +224,7 @@ public final class ClusterCore {
         long now = clock.getAsLong();
         Tiebreaker.Verdict verdict = settings.twoNode() ? tiebreaker.evaluate(partition, now)
                 : Tiebreaker.Verdict.deny("not in two-node mode");
-        QuorumDecision d = QuorumCalculator.evaluate(voters, settings, partition, waitingForAll, verdict);
+        QuorumDecision d = decide(verdict);
         long observed = tiebreaker.observedEpoch();
         if (observed > knownEpoch) {
             persistEpoch(observed);
@@ -256,6 +286,7 @@ public final class ClusterCore {
         }
         if (m instanceof ClusterMessage.Hello h) {
             hellos.put(h.from(), h);
+            recomputeStandAside();
             if (!h.waitingForAll() && waitingForAll) {
                 LOG.info("Node {}: {} already saw the whole cluster, wait_for_all satisfied", self, h.from());
                 waitingForAll = false;
@@ -267,12 +298,17 @@ public final class ClusterCore {
                 acks.add(a.from());
             }
         } else if (m instanceof ClusterMessage.ConfigCommit c) {
-            if (c.epoch() >= knownEpoch && view.id().equals(acceptedView) && c.epoch() == acceptedEpoch) {
+            if (c.config().requires() > me.level()) {
+                refuse("configuration version " + c.config().version() + " from " + c.from(), c.config());
+            } else if (c.epoch() >= knownEpoch && view.id().equals(acceptedView) && c.epoch() == acceptedEpoch) {
                 adopt(c.config());
             }
         } else if (m instanceof ClusterMessage.ConfigProposal p) {
             if (isEstablishedCoordinator() && currentDecision().quorate()) {
-                if (p.baseVersion() == config.version()) {
+                String above = aboveClusterLevel(p.config());
+                if (above != null) {
+                    LOG.warn("Node {}: refused a change from {}: {}", self, p.from(), above);
+                } else if (p.baseVersion() == config.version()) {
                     commit(p.config());
                 } else {
                     LOG.warn("Node {}: refused a change from {} prepared on version {} (current is {});"
@@ -283,6 +319,13 @@ public final class ClusterCore {
     }
 
     private void onNewTerm(ClusterMessage.NewTerm t) {
+        if (t.config().requires() > me.level()) {
+            refuse("the term " + t.epoch() + " of " + t.from(), t.config());
+            return;
+        }
+        if (refusal != null) {
+            return;
+        }
         if (t.epoch() < knownEpoch) {
             LOG.info("Node {}: ignoring stale term {} from {} (known epoch {})", self, t.epoch(), t.from(),
                     knownEpoch);
@@ -321,6 +364,10 @@ public final class ClusterCore {
         if (!d.quorate()) {
             return new ProposeResult(ProposeResult.Status.REJECTED, config.version(),
                     "refused: this partition has no quorum (" + d.reason() + ")");
+        }
+        String above = aboveClusterLevel(candidate);
+        if (above != null) {
+            return new ProposeResult(ProposeResult.Status.REJECTED, config.version(), "refused: " + above);
         }
         if (isEstablishedCoordinator()) {
             ClusterConfig applied = commit(candidate);
@@ -370,11 +417,118 @@ public final class ClusterCore {
     private QuorumDecision currentDecision() {
         Tiebreaker.Verdict verdict = settings.twoNode() ? tiebreaker.peek(partition, clock.getAsLong())
                 : Tiebreaker.Verdict.deny("not in two-node mode");
+        return decide(verdict);
+    }
+
+    private QuorumDecision decide(Tiebreaker.Verdict verdict) {
+        if (refusal != null) {
+            return new QuorumDecision(false, 0, 0, refusal);
+        }
         return QuorumCalculator.evaluate(voters, settings, partition, waitingForAll, verdict);
     }
 
     private boolean isCandidate() {
-        return CoordinatorElection.choose(view.members(), roles).filter(self::equals).isPresent();
+        return refusal == null && CoordinatorElection.choose(
+                view.members().stream().filter(m -> !standAside.contains(m)).toList(), roles)
+                .filter(self::equals).isPresent();
+    }
+
+    /**
+     * Which members cannot hold the snapshot a term would choose from the Hellos in (the newest, as
+     * {@link #maybeStartTerm} picks it): every member computes the same set from the same Hellos.
+     */
+    private void recomputeStandAside() {
+        ClusterConfig offered = config;
+        for (ClusterMessage.Hello h : hellos.values()) {
+            if (WINNER.compare(h.config(), offered) > 0) {
+                offered = h.config();
+            }
+        }
+        Set<NodeId> aside = new java.util.TreeSet<>();
+        for (NodeId m : view.members()) {
+            ProtocolVersion v = versionOf(m);
+            if (v != null && v.level() < offered.requires()) {
+                aside.add(m);
+            }
+        }
+        if (aside.equals(standAside)) {
+            return;
+        }
+        standAside = Set.copyOf(aside);
+        Set<NodeId> p = new HashSet<>(view.members());
+        p.removeAll(aside);
+        partition = Set.copyOf(p);
+        if (aside.contains(self)) {
+            refuse("configuration version " + offered.version() + " held by the cluster", offered);
+        } else if (!aside.isEmpty()) {
+            LOG.warn("Node {}: {} cannot hold configuration version {} (it needs protocol level {}): standing aside"
+                    + " with no vote until upgraded; {}", self, aside.stream().map(n -> n + " runs " + versionOf(n))
+                    .toList(), offered.version(), offered.requires(), "ha:version shows every member's build");
+        }
+    }
+
+    private void refuse(String what, ClusterConfig needing) {
+        String why = "this node runs protocol " + me + " but " + what + " needs protocol level "
+                + needing.requires() + ": upgrade Duplex on this node (it takes no part and runs nothing until"
+                + " then)";
+        if (!why.equals(refusal)) {
+            LOG.error("Node {}: {}", self, why);
+        }
+        refusal = why;
+    }
+
+    /** Why {@code candidate} cannot be applied yet (it needs a level some member lacks), or null. */
+    private String aboveClusterLevel(ClusterConfig candidate) {
+        if (candidate.requires() <= 0) {
+            return null;
+        }
+        List<String> below = partition.stream().filter(m -> {
+            ProtocolVersion v = versionOf(m);
+            return v != null && v.level() < candidate.requires();
+        }).sorted().map(m -> m + " runs " + versionOf(m)).toList();
+        if (below.isEmpty()) {
+            return null;
+        }
+        return "the change needs every node at protocol level " + candidate.requires() + " and " + below
+                + "; upgrade those nodes first (ha:version shows every member's build)";
+    }
+
+    private ProtocolVersion versionOf(NodeId m) {
+        if (m.equals(self)) {
+            return me;
+        }
+        ClusterMessage.Hello h = hellos.get(m);
+        return h == null ? null : h.version();
+    }
+
+    /** This node's protocol version. */
+    public ProtocolVersion protocol() {
+        return me;
+    }
+
+    /**
+     * The protocol version of every member of the current view whose Hello this node has (itself included), by
+     * node id. Members that have not said hello in this view are missing.
+     */
+    public synchronized Map<NodeId, ProtocolVersion> memberVersions() {
+        Map<NodeId, ProtocolVersion> m = new java.util.TreeMap<>();
+        for (NodeId n : view.members()) {
+            ProtocolVersion v = versionOf(n);
+            if (v != null) {
+                m.put(n, v);
+            }
+        }
+        return m;
+    }
+
+    /** Members standing aside because their build is too old for the configuration (see the class comment). */
+    public synchronized Set<NodeId> standingAside() {
+        return standAside;
+    }
+
+    /** Why this node takes no part in the cluster (too old a build), if it does not. */
+    public synchronized Optional<String> refusal() {
+        return Optional.ofNullable(refusal);
     }
 
     private void maybeStartTerm() {
@@ -415,6 +569,11 @@ public final class ClusterCore {
     }
 
     private ClusterConfig commit(ClusterConfig candidate) {
+        String above = aboveClusterLevel(candidate);
+        if (above != null) {
+            LOG.warn("Node {}: change refused: {}", self, above);
+            return null;
+        }
         ClusterConfig next = candidate.stamped(config.version() + 1, pendingEpoch);
         try {
             configStore.save(next);
@@ -467,6 +626,7 @@ public final class ClusterCore {
     }
 
     private void sendHello() {
-        outbox.send(Optional.empty(), new ClusterMessage.Hello(self, view.id(), knownEpoch, config, waitingForAll));
+        outbox.send(Optional.empty(), new ClusterMessage.Hello(self, view.id(), knownEpoch, config, waitingForAll,
+                me.level(), me.build()));
     }
 }

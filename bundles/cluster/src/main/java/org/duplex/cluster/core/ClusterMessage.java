@@ -10,9 +10,30 @@ public sealed interface ClusterMessage {
 
     String viewId();
 
-    /** Sent by every member on a view change (and repeated until a term is accepted). */
-    record Hello(NodeId from, String viewId, long epoch, ClusterConfig config, boolean waitingForAll)
-            implements ClusterMessage {
+    /**
+     * Sent by every member on a view change (and repeated until a term is accepted).
+     *
+     * @param proto the sender's cluster protocol level (0 from builds before levels: level 1)
+     * @param build the sender's Duplex version (null from builds before levels)
+     */
+    record Hello(NodeId from, String viewId, long epoch, ClusterConfig config, boolean waitingForAll, int proto,
+                 String build) implements ClusterMessage {
+
+        @com.fasterxml.jackson.annotation.JsonCreator
+        public Hello {
+        }
+
+        /** A Hello from a node of this build's protocol version. */
+        public Hello(NodeId from, String viewId, long epoch, ClusterConfig config, boolean waitingForAll) {
+            this(from, viewId, epoch, config, waitingForAll,
+                    org.duplex.cluster.protocol.ProtocolVersion.CURRENT.level(),
+                    org.duplex.cluster.protocol.ProtocolVersion.CURRENT.build());
+        }
+
+        /** The sender's protocol version. */
+        public org.duplex.cluster.protocol.ProtocolVersion version() {
+            return org.duplex.cluster.protocol.ProtocolVersion.ofHello(proto, build);
+        }
     }
 
     /** The coordinator opens a term: new fencing epoch, the configuration every member must adopt. */

@@ -57,6 +57,8 @@ public final class JGroupsEngine implements AutoCloseable {
     private final ExecutorService sender;
     private volatile JChannel channel;
     private volatile View jgView;
+    /** Message types from newer builds already logged (each once). */
+    private final java.util.Set<String> unknownTypes = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private DISCARD discard;
 
     public JGroupsEngine(JGroupsSettings settings) {
@@ -100,6 +102,15 @@ public final class JGroupsEngine implements AutoCloseable {
                 @Override
                 public void receive(Message msg) {
                     WireFormat.Decoded d = WireFormat.decode(msg.getArray());
+                    if (!d.unknownType().isEmpty()) {
+                        if (unknownTypes.add(d.unknownType()) && unknownTypes.size() < 64) {
+                            LOG.info("Ignoring cluster messages of type '{}' (first from {}): a newer Duplex build"
+                                    + " sends them and this build ({}) does not use them; logged once",
+                                    d.unknownType(), msg.getSrc(),
+                                    org.duplex.cluster.protocol.ProtocolVersion.CURRENT);
+                        }
+                        return;
+                    }
                     if (d.message().isEmpty()) {
                         LOG.warn("Dropped an unreadable cluster message from {}: {}", msg.getSrc(), d.error());
                         return;

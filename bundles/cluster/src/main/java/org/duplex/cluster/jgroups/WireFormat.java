@@ -14,13 +14,20 @@ import org.duplex.cluster.core.ClusterMessage;
  * Cluster messages on the wire: JSON {"v": version, "t": type, "m": message} (small, versionable, readable in a
  * capture). A message without "v" is version 1 (what nodes before the version field sent); a newer major version
  * is dropped, never guessed at.
+ *
+ * <p>Within version 1, additions are tolerated so that builds of different protocol levels run side by side: a
+ * field this build does not know is ignored, and a message type it does not know is dropped and reported as
+ * {@link Decoded#unknownType()} (a newer build's; the receiver logs it once). What an older build must not drop is
+ * gated by the protocol level instead ({@link org.duplex.cluster.protocol.ProtocolVersion}).
  */
 public final class WireFormat {
 
     /** The wire version this node writes and reads. */
     public static final int VERSION = 1;
 
-    private static final ObjectMapper JSON = JsonMapper.builder().build();
+    private static final ObjectMapper JSON = JsonMapper.builder()
+            .disable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .build();
     private static final Map<String, Class<? extends ClusterMessage>> TYPES = Map.of(
             "hello", ClusterMessage.Hello.class,
             "term", ClusterMessage.NewTerm.class,
@@ -66,7 +73,12 @@ public final class WireFormat {
             }
             Class<? extends ClusterMessage> type = TYPES.get(root.path("t").asText());
             if (type == null) {
-                return Decoded.error("unknown cluster message type '" + root.path("t").asText() + "'");
+                String t = root.path("t").asText();
+                if (t.isEmpty() || t.length() > 32 || !t.chars().allMatch(c -> c >= 'a' && c <= 'z')) {
+                    return Decoded.error("no valid message type");
+                }
+                return new Decoded(Optional.empty(), "unknown cluster message type '" + t + "' (from a newer build?)",
+                        t);
             }
             JsonNode body = root.get("m");
             if (body == null || !body.isObject()) {
@@ -76,7 +88,7 @@ public final class WireFormat {
             if (m == null || m.from() == null || m.viewId() == null) {
                 return Decoded.error("message without sender or view");
             }
-            return new Decoded(Optional.of(m), "");
+            return new Decoded(Optional.of(m), "", "");
         } catch (IOException | RuntimeException | StackOverflowError e) {
             return Decoded.error(e.getClass().getSimpleName() + ": " + firstLine(e.getMessage()));
         }
@@ -90,10 +102,14 @@ public final class WireFormat {
         return nl < 0 ? s : s.substring(0, nl);
     }
 
-    /** A decoded message, or why there is none. */
-    public record Decoded(Optional<ClusterMessage> message, String error) {
+    /**
+     * A decoded message, or why there is none.
+     *
+     * @param unknownType the type of a well-formed message this build does not know (a newer build's), or ""
+     */
+    public record Decoded(Optional<ClusterMessage> message, String error, String unknownType) {
         static Decoded error(String why) {
-            return new Decoded(Optional.empty(), why);
+            return new Decoded(Optional.empty(), why, "");
         }
     }
 }

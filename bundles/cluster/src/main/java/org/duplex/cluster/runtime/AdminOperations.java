@@ -76,6 +76,9 @@ public final class AdminOperations {
                 .orElse(s.quorate() ? "(term starting)" : "none (no quorum: policy " + admin.noQuorumPolicy() + ")")));
         out.append(String.format("Epoch:       %d%n", s.epoch().value()));
         out.append(String.format("Config:      version %d (epoch %d)%n", c.version(), c.epoch()));
+        out.append(String.format("Build:       Duplex %s, protocol level %d%s%n", admin.protocol().build(),
+                admin.protocol().level(), admin.memberVersions().values().stream().map(v -> v.level()).distinct()
+                        .count() > 1 ? " (mixed builds in the view: ha:version)" : ""));
         out.append(String.format("Tiebreaker:  %s%n", admin.tiebreaker()));
         String holder = admin.tiebreakerStatus();
         if (!holder.isEmpty()) {
@@ -99,6 +102,47 @@ public final class AdminOperations {
         sections.stream().sorted(java.util.Comparator.comparingInt(StatusSection::order))
                 .map(AdminOperations::render).filter(t -> !t.isBlank())
                 .forEach(t -> out.append('\n').append(t.stripTrailing()).append('\n'));
+        return out.toString();
+    }
+
+    /**
+     * ha:version: this node's build and protocol level, every member's, the level the configuration needs, and what
+     * that means for upgrading and going back.
+     */
+    public String version() {
+        QuorumState s = admin.state();
+        ClusterConfig c = admin.config();
+        org.duplex.cluster.protocol.ProtocolVersion me = admin.protocol();
+        Map<NodeId, org.duplex.cluster.protocol.ProtocolVersion> members = admin.memberVersions();
+        java.util.Set<NodeId> aside = admin.standingAside();
+        StringBuilder out = new StringBuilder();
+        out.append(String.format("This node:   %s, Duplex %s, protocol level %d%n", s.localNode(), me.build(),
+                me.level()));
+        int lowest = members.entrySet().stream().filter(e -> !aside.contains(e.getKey()))
+                .mapToInt(e -> e.getValue().level()).min().orElse(me.level());
+        int highest = members.entrySet().stream().filter(e -> !aside.contains(e.getKey()))
+                .mapToInt(e -> e.getValue().level()).max().orElse(me.level());
+        out.append(String.format("Cluster:     protocol level %d in use (the lowest member's)%s%n", lowest,
+                lowest == highest ? "" : "; mixed builds: what level " + highest + " adds stays off until every"
+                + " member runs it"));
+        int needs = Math.max(c.requires(), 2);
+        out.append(String.format("Config:      version %d needs protocol level %d%s%n", c.version(), needs,
+                c.requires() == 0 ? " (nothing newer in use)" : ""));
+        out.append(String.format("Going back:  %s%n", c.requires() == 0
+                ? "a node may go back to any build of level 2 or later (0.1.0 and later)"
+                : "only to builds of protocol level " + c.requires() + " or later: the configuration uses what"
+                + " older builds cannot read"));
+        out.append(String.format("%n%-16s %-20s %-6s %s%n", "NODE", "BUILD", "LEVEL", "STATE"));
+        for (NodeConfig n : c.nodes()) {
+            NodeId id = NodeId.of(n.id());
+            org.duplex.cluster.protocol.ProtocolVersion v = members.get(id);
+            String state = aside.contains(id) ? "STANDING ASIDE: too old for configuration version " + c.version()
+                    + " (needs level " + c.requires() + ")"
+                    : !s.members().contains(id) && v == null ? "not in view (build unknown)"
+                    : v == null ? "in view, no hello yet" : "member";
+            out.append(String.format("%-16s %-20s %-6s %s", n.id(), v == null ? "-" : v.build(),
+                    v == null ? "-" : Integer.toString(v.level()), state).stripTrailing()).append('\n');
+        }
         return out.toString();
     }
 

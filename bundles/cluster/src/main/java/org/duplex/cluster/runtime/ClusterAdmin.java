@@ -40,6 +40,21 @@ public interface ClusterAdmin {
         return 0;
     }
 
+    /** This node's cluster protocol version. */
+    default org.duplex.cluster.protocol.ProtocolVersion protocol() {
+        return org.duplex.cluster.protocol.ProtocolVersion.CURRENT;
+    }
+
+    /** The protocol version of every member of the current view that said hello (this node included). */
+    default java.util.Map<org.duplex.api.model.NodeId, org.duplex.cluster.protocol.ProtocolVersion> memberVersions() {
+        return java.util.Map.of(state().localNode(), protocol());
+    }
+
+    /** Members standing aside: their build is too old for the cluster's configuration. */
+    default java.util.Set<org.duplex.api.model.NodeId> standingAside() {
+        return java.util.Set.of();
+    }
+
     /** What other bundles add to ha:status, in any order; empty when none is registered. */
     default List<org.duplex.api.status.StatusSection> statusSections() {
         return List.of();
