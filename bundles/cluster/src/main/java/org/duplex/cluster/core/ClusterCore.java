@@ -134,7 +134,7 @@ public final class ClusterCore {
                     + ") needs protocol level " + stored.get().requires() + " but this build is " + me
                     + ": it was written by a newer Duplex and uses what this build cannot read; start a build of"
                     + " level " + stored.get().requires() + " or later (going back is possible only while nothing"
-                    + " newer is in use: ha:version says when)");
+                    + " newer is in use: ha:upgrade-status says when)");
         }
         setConfig(stored.filter(s -> !bootstrap.isNewerThan(s)).orElse(bootstrap));
         this.knownEpoch = epochStore.load();
@@ -463,7 +463,7 @@ public final class ClusterCore {
         } else if (!aside.isEmpty()) {
             LOG.warn("Node {}: {} cannot hold configuration version {} (it needs protocol level {}): standing aside"
                     + " with no vote until upgraded; {}", self, aside.stream().map(n -> n + " runs " + versionOf(n))
-                    .toList(), offered.version(), offered.requires(), "ha:version shows every member's build");
+                    .toList(), offered.version(), offered.requires(), "ha:upgrade-status shows every member's build");
         }
     }
 
@@ -490,7 +490,7 @@ public final class ClusterCore {
             return null;
         }
         return "the change needs every node at protocol level " + candidate.requires() + " and " + below
-                + "; upgrade those nodes first (ha:version shows every member's build)";
+                + "; upgrade those nodes first (ha:upgrade-status shows every member's build)";
     }
 
     private ProtocolVersion versionOf(NodeId m) {

@@ -78,7 +78,7 @@ public final class AdminOperations {
         out.append(String.format("Config:      version %d (epoch %d)%n", c.version(), c.epoch()));
         out.append(String.format("Build:       Duplex %s, protocol level %d%s%n", admin.protocol().build(),
                 admin.protocol().level(), admin.memberVersions().values().stream().map(v -> v.level()).distinct()
-                        .count() > 1 ? " (mixed builds in the view: ha:version)" : ""));
+                        .count() > 1 ? " (mixed builds in the view: ha:upgrade-status)" : ""));
         out.append(String.format("Tiebreaker:  %s%n", admin.tiebreaker()));
         String holder = admin.tiebreakerStatus();
         if (!holder.isEmpty()) {
@@ -106,10 +106,10 @@ public final class AdminOperations {
     }
 
     /**
-     * ha:version: this node's build and protocol level, every member's, the level the configuration needs, and what
-     * that means for upgrading and going back.
+     * ha:upgrade-status: this node's build and protocol level, every member's, the level the configuration needs,
+     * and what that means for upgrading and going back.
      */
-    public String version() {
+    public String upgradeStatus() {
         QuorumState s = admin.state();
         ClusterConfig c = admin.config();
         org.duplex.cluster.protocol.ProtocolVersion me = admin.protocol();

@@ -101,7 +101,8 @@ class MixedBuildsTest {
     }
 
     private void view(Node... members) {
-        MembershipView v = new MembershipView("v" + (++views), java.util.Arrays.stream(members).map(n -> n.id).toList());
+        MembershipView v = new MembershipView("v" + (++views),
+                java.util.Arrays.stream(members).map(n -> n.id).toList());
         for (Node n : members) {
             n.core.onView(v);
         }
@@ -158,7 +159,8 @@ class MixedBuildsTest {
 
         ProposeResult r = b.core.propose(b.core.config().withRequires(3));
         assertThat(r.ok()).isFalse();
-        assertThat(r.message()).contains("needs every node at protocol level 3").contains("n1 runs level 2 (Duplex 0.1.0)");
+        assertThat(r.message()).contains("needs every node at protocol level 3")
+                .contains("n1 runs level 2 (Duplex 0.1.0)");
         run(5);
         assertThat(nodes.values()).allSatisfy(n -> assertThat(n.core.config().requires()).isZero());
 
@@ -204,7 +206,7 @@ class MixedBuildsTest {
             assertThat(coordinator(n)).as("n1 is the lowest id but stands aside").contains(b.id);
             assertThat(n.core.config().version()).isGreaterThanOrEqualTo(version);
         }
-        String shown = ops(b.core).version();
+        String shown = ops(b.core).upgradeStatus();
         assertThat(shown).contains("This node:   n2, Duplex 0.2.0, protocol level 3")
                 .containsPattern("n1 +0\\.1\\.0 +2 +STANDING ASIDE: too old")
                 .containsPattern("n3 +0\\.2\\.0 +3 +member")
@@ -232,7 +234,7 @@ class MixedBuildsTest {
         assertThat(a.core.refusal()).isEmpty();
         assertThat(a.core.state().quorate()).isTrue();
         assertThat(b.core.memberVersions()).containsEntry(a.id, N);
-        assertThat(ops(b.core).version()).contains("mixed builds: what level 3 adds stays off")
+        assertThat(ops(b.core).upgradeStatus()).contains("mixed builds: what level 3 adds stays off")
                 .contains("(nothing newer in use)").contains("Going back:  a node may go back to any build");
         assertThat(ops(b.core).status()).contains("Build:       Duplex 0.2.0, protocol level 3 (mixed builds");
     }

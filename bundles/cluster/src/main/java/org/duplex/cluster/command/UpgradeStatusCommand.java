@@ -7,16 +7,16 @@ import org.apache.karaf.shell.api.action.lifecycle.Service;
 import org.duplex.cluster.runtime.AdminOperations;
 import org.duplex.cluster.runtime.ClusterAdmin;
 
-@Command(scope = "ha", name = "version", description = "Duplex build and cluster protocol level of every member, the"
-        + " level the configuration needs, and whether a node may go back to an older build")
+@Command(scope = "ha", name = "upgrade-status", description = "Duplex build and cluster protocol level of every"
+        + " member, the level the configuration needs, and whether a node may go back to an older build")
 @Service
-public class VersionCommand implements Action {
+public class UpgradeStatusCommand implements Action {
 
     @Reference(optional = true) // so the command answers when the node failed to start (see CommandSupport)
     ClusterAdmin admin;
 
     @Override
     public Object execute() throws Exception {
-        return CommandSupport.print(admin, AdminOperations::version);
+        return CommandSupport.print(admin, AdminOperations::upgradeStatus);
     }
 }
