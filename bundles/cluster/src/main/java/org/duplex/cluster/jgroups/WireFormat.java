@@ -28,17 +28,17 @@ public final class WireFormat {
     private static final ObjectMapper JSON = JsonMapper.builder()
             .disable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .build();
-    private static final Map<String, Class<? extends ClusterMessage>> TYPES = Map.of(
-            "hello", ClusterMessage.Hello.class,
-            "term", ClusterMessage.NewTerm.class,
-            "ack", ClusterMessage.TermAck.class,
-            "commit", ClusterMessage.ConfigCommit.class,
-            "propose", ClusterMessage.ConfigProposal.class,
-            "order", ClusterMessage.ExecOrder.class,
-            "report", ClusterMessage.ExecReport.class,
-            "plugins", ClusterMessage.PluginReport.class,
-            "opask", ClusterMessage.OperatorAsk.class,
-            "opanswer", ClusterMessage.OperatorAnswer.class);
+    private static final Map<String, Class<? extends ClusterMessage>> TYPES = Map.ofEntries(
+            Map.entry("hello", ClusterMessage.Hello.class),
+            Map.entry("term", ClusterMessage.NewTerm.class),
+            Map.entry("ack", ClusterMessage.TermAck.class),
+            Map.entry("commit", ClusterMessage.ConfigCommit.class),
+            Map.entry("propose", ClusterMessage.ConfigProposal.class),
+            Map.entry("order", ClusterMessage.ExecOrder.class),
+            Map.entry("report", ClusterMessage.ExecReport.class),
+            Map.entry("plugins", ClusterMessage.PluginReport.class),
+            Map.entry("opask", ClusterMessage.OperatorAsk.class),
+            Map.entry("opanswer", ClusterMessage.OperatorAnswer.class));
 
     private WireFormat() {
     }
