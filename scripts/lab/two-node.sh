@@ -28,6 +28,8 @@
 #   two-node.sh net                    only the namespaces, bridges, serial cable, lease file and fence device
 #   two-node.sh client NODE COMMAND    run a console command on NODE (bin/client, no terminal needed)
 #   two-node.sh console NODE           interactive console on NODE
+#   two-node.sh upgrade NODE SOURCE    bin/duplex-upgrade SOURCE on NODE (a KAR or repository directory: standby,
+#                                      feature upgrade, rejoin, online; scripts/upgrade/make-next.sh builds one)
 #   two-node.sh served                 which node answers at the VIP (one HTTP request from the client)
 #   two-node.sh kill NODE              power cut: NODE's links down and every process of NODE SIGKILLed
 #   two-node.sh start NODE             boot NODE again (unfenced, addresses as after a reboot)
@@ -354,6 +356,8 @@ case "$cmd" in
     down) need_root; down_quiet; echo "two-node lab down" ;;
     client) [ $# -ge 2 ] || die "usage: client NODE COMMAND"; n=$1; shift; client "$n" "$*" ;;
     console) ip netns exec "$(ns_of "$1")" "$(home_of "$1")/bin/client" ;;
+    upgrade) [ $# -ge 2 ] || die "usage: upgrade NODE SOURCE [OPTIONS]"; n=$1; shift
+             ip netns exec "$(ns_of "$n")" "$(home_of "$n")/bin/duplex-upgrade" "$@" </dev/null ;;
     served) served_by ;;
     kill) kill_node "$1" ;;
     start) start_node "$1" ;;
