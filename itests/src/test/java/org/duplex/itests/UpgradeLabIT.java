@@ -73,14 +73,9 @@ class UpgradeLabIT {
         assertThat(thisKar).as("this build's offline KAR (features module)").exists();
         Path work = Paths.get(DuplexContainer.required("duplex.workDir"), "upgrade-lab");
         Files.createDirectories(work);
-        Path next = work.resolve("next-src");
-        TwoNodeLab.Result made = run(Duration.ofMinutes(15), work.resolve("make-next.log"), "bash",
-                root.resolve("scripts/upgrade/make-next.sh").toString(), next.toString());
-        assertThat(made.exit()).as("make-next.sh: " + made.out()).isZero();
-        String[] lines = made.out().strip().split("\n");
-        nextKar = Paths.get(lines[lines.length - 1].strip());
-        assertThat(nextKar).exists();
-        nextVersion = nextKar.getFileName().toString().replaceAll("^duplex-(.*)-offline\\.kar$", "$1");
+        nextKar = org.duplex.itests.node.NextBuild.kar(root, Paths.get(DuplexContainer.required("duplex.workDir"),
+                "next"));
+        nextVersion = org.duplex.itests.node.NextBuild.version(nextKar);
         lap("N+1 " + nextVersion + " built");
 
         lab = new TwoNodeLab(root, work.resolve("lab"), PREFIX);
@@ -201,17 +196,5 @@ class UpgradeLabIT {
 
     private void lap(String what) {
         timings.put(what, (System.nanoTime() - t0) / 1_000_000);
-    }
-
-    /** Runs a command to completion (output in {@code log}); its exit code and output. */
-    private static TwoNodeLab.Result run(Duration timeout, Path log, String... cmd) throws Exception {
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
-        if (!p.waitFor(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
-            p.destroyForcibly();
-            throw new AssertionError(String.join(" ", cmd) + " did not finish within " + timeout + ": "
-                    + Files.readString(log));
-        }
-        return new TwoNodeLab.Result(p.exitValue(), Files.readString(log));
     }
 }
