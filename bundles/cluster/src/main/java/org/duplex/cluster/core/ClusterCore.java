@@ -468,9 +468,13 @@ public final class ClusterCore {
     }
 
     private void refuse(String what, ClusterConfig needing) {
+        // name a build that can hold it, from the members' Hellos: what the operator has to install here
+        String example = hellos.values().stream().map(ClusterMessage.Hello::version)
+                .filter(v -> v.level() >= needing.requires()).map(ProtocolVersion::build).sorted().findFirst()
+                .map(b -> " (Duplex " + b + " or any build of that level)").orElse("");
         String why = "this node runs protocol " + me + " but " + what + " needs protocol level "
-                + needing.requires() + ": upgrade Duplex on this node (it takes no part and runs nothing until"
-                + " then)";
+                + needing.requires() + example + ": upgrade Duplex on this node (it takes no part and runs"
+                + " nothing until then)";
         if (!why.equals(refusal)) {
             LOG.error("Node {}: {}", self, why);
         }

@@ -196,7 +196,8 @@ class MixedBuildsTest {
         run(30);
         assertThat(a.core.state().quorate()).isFalse();
         assertThat(a.core.refusal()).hasValueSatisfying(s -> assertThat(s)
-                .contains("runs protocol level 2 (Duplex 0.1.0)").contains("needs protocol level 3")
+                .contains("runs protocol level 2 (Duplex 0.1.0)")
+                .contains("needs protocol level 3 (Duplex 0.2.0 or any build of that level)")
                 .contains("upgrade Duplex on this node"));
         assertThat(a.core.state().reason()).contains("needs protocol level 3");
         assertThat(a.core.config().version()).as("n1 adopted nothing it cannot read").isZero();
