@@ -5,8 +5,9 @@
 #
 #   scripts/upgrade/make-next.sh DEST [VERSION]     (default VERSION: the current one with the minor raised)
 #
-# Prints the path of N+1's offline KAR (what an operator copies to a node) on its last line. Offline Maven (-o):
-# every dependency is the same as N's. Exits non-zero, saying why, when the patch no longer applies.
+# Prints the path of N+1's offline KAR (what an operator copies to a node) on its last line. Maven runs as the main
+# build does (every dependency is the same as N's, so nothing new is fetched); it installs N+1's artifacts into the
+# local repository under their own version. Exits non-zero, saying why, when the patch no longer applies.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 src=$(cd "$here/../.." && pwd)
@@ -35,7 +36,7 @@ if [[ -s $here/next-protocol.patch ]]; then
     fi
 fi
 echo "make-next: building Duplex $next (protocol level $((level + 1))) from $current in $dest" >&2
-(cd "$dest" && mvn -B -ntp -o -q install -DskipTests -pl '!itests,!karaf-assembly' >"$dest/build.log" 2>&1) || {
+(cd "$dest" && mvn -B -ntp -q install -DskipTests -pl '!itests,!karaf-assembly' >"$dest/build.log" 2>&1) || {
     tail -40 "$dest/build.log" >&2
     echo "make-next: the N+1 build failed (log: $dest/build.log)" >&2
     exit 4
