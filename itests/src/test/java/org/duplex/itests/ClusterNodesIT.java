@@ -3,11 +3,8 @@ package org.duplex.itests;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -15,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 
 import org.duplex.itests.node.DistributionNode;
 import org.junit.jupiter.api.AfterAll;
@@ -40,29 +36,7 @@ class ClusterNodesIT {
     void startThreeNodes() throws Exception {
         Path work = Paths.get(DuplexContainer.required("duplex.workDir"), "cluster3");
         Path assembly = Paths.get(DuplexContainer.required("duplex.assembly"));
-        byte[] key = new byte[32];
-        new SecureRandom().nextBytes(key);
-        List<String> ids = List.of("node1", "node2", "node3");
-        Map<String, Integer> clusterPorts = new LinkedHashMap<>();
-        for (String id : ids) {
-            clusterPorts.put(id, DuplexContainer.freePortWithNeighbour(100));
-        }
-        String members = clusterPorts.entrySet().stream().map(e -> e.getKey() + "@127.0.0.1:" + e.getValue())
-                .collect(Collectors.joining(", "));
-        for (String id : ids) {
-            DistributionNode node = DistributionNode.unpack(assembly, work.resolve(id));
-            node.ports(DuplexContainer.freePort(), DuplexContainer.freePort(), DuplexContainer.freePort());
-            Path keyFile = node.home().resolve("etc/duplex-cluster.key");
-            Files.write(keyFile, key);
-            Files.setPosixFilePermissions(keyFile, PosixFilePermissions.fromString("rw-------"));
-            node.setProperty("etc/org.duplex.cluster.cfg", "node.id", id)
-                    .setProperty("etc/org.duplex.cluster.cfg", "members", members)
-                    .setProperty("etc/org.duplex.cluster.cfg", "two_node", "false")
-                    .setProperty("etc/org.duplex.cluster.cfg", "wait_for_all", "true")
-                    .setProperty("etc/org.duplex.cluster.cfg", "no_quorum_policy", "stop")
-                    .setProperty("etc/org.duplex.heartbeat.cfg", "node.id", id);
-            nodes.put(id, node);
-        }
+        nodes.putAll(LocalCluster.unpack(assembly, work, List.of("node1", "node2", "node3"), true));
         for (DistributionNode node : nodes.values()) {
             assertThat(node.start().exitCode()).isZero();
         }

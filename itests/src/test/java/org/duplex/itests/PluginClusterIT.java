@@ -3,16 +3,12 @@ package org.duplex.itests;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 
 import org.duplex.itests.node.DistributionNode;
 import org.junit.jupiter.api.AfterAll;
@@ -36,30 +32,8 @@ class PluginClusterIT {
     void unpackThreeNodesStartTwo() throws Exception {
         Path work = Paths.get(DuplexContainer.required("duplex.workDir"), "plugin-cluster");
         Path assembly = Paths.get(DuplexContainer.required("duplex.assembly"));
-        byte[] key = new byte[32];
-        new SecureRandom().nextBytes(key);
-        List<String> ids = List.of("node1", "node2", "node3");
-        Map<String, Integer> ports = new LinkedHashMap<>();
-        for (String id : ids) {
-            ports.put(id, DuplexContainer.freePortWithNeighbour(100));
-        }
-        String members = ports.entrySet().stream().map(e -> e.getKey() + "@127.0.0.1:" + e.getValue())
-                .collect(Collectors.joining(", "));
-        for (String id : ids) {
-            DistributionNode node = DistributionNode.unpack(assembly, work.resolve(id));
-            node.ports(DuplexContainer.freePort(), DuplexContainer.freePort(), DuplexContainer.freePort());
-            Path keyFile = node.home().resolve("etc/duplex-cluster.key");
-            Files.write(keyFile, key);
-            Files.setPosixFilePermissions(keyFile, PosixFilePermissions.fromString("rw-------"));
-            node.setProperty("etc/org.duplex.cluster.cfg", "node.id", id)
-                    .setProperty("etc/org.duplex.cluster.cfg", "members", members)
-                    .setProperty("etc/org.duplex.cluster.cfg", "two_node", "false")
-                    // two of three may form the cluster before the third was ever seen (it joins later here)
-                    .setProperty("etc/org.duplex.cluster.cfg", "wait_for_all", "false")
-                    .setProperty("etc/org.duplex.cluster.cfg", "no_quorum_policy", "stop")
-                    .setProperty("etc/org.duplex.heartbeat.cfg", "node.id", id);
-            nodes.put(id, node);
-        }
+        // two of three may form the cluster before the third was ever seen (it joins later here)
+        nodes.putAll(LocalCluster.unpack(assembly, work, List.of("node1", "node2", "node3"), false));
         assertThat(nodes.get("node1").start().exitCode()).isZero();
         assertThat(nodes.get("node2").start().exitCode()).isZero();
     }
