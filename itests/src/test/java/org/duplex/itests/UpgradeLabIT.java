@@ -99,7 +99,13 @@ class UpgradeLabIT {
         String before = content(lab.client("node1", "ha:config-show"));
         TwoNodeLab.Probe probe = lab.probe("rolling-upgrade");
 
-        upgrade("node2", nextKar, nextVersion);
+        String carried = upgrade("node2", nextKar, nextVersion);
+        // N+1 reads tiebreaker.type as tiebreaker.kind (next-protocol.patch): the upgrade carried the value over
+        assertThat(carried).contains("setting carried over: etc/org.duplex.cluster.cfg tiebreaker.type ->"
+                + " tiebreaker.kind = disk");
+        assertThat(Files.readString(lab.dir().resolve("node2/etc/org.duplex.cluster.cfg")))
+                .containsPattern("(?m)^tiebreaker\\.kind = disk$").containsPattern("(?m)^tiebreaker\\.type = disk$");
+        assertThat(lab.client("node2", "ha:status")).contains("Tiebreaker:  disk lease");
         String mixed = lab.client("node1", "ha:upgrade-status");
         assertThat(mixed).containsPattern("node1 +" + Pattern.quote(version) + " +2 +member")
                 .containsPattern("node2 +" + Pattern.quote(nextVersion) + " +3 +member")
@@ -161,6 +167,8 @@ class UpgradeLabIT {
                 .allSatisfy(o -> assertThat(o.durationMs()).as(o.toString())
                         .isLessThanOrEqualTo(MAX_PLANNED_OUTAGE_MS));
         assertThat(lab.client("node1", "list -s")).doesNotContain(nextVersion.replace("-SNAPSHOT", ".SNAPSHOT"));
+        assertThat(lab.client("node1", "ha:status")).as("N reads the old name, kept by the upgrade")
+                .contains("Tiebreaker:  disk lease");
         lap("node1 back on " + version);
 
         lab.run("kill", "node2");
@@ -173,14 +181,15 @@ class UpgradeLabIT {
         lap("node2 booted again on " + nextVersion + " and rejoined");
     }
 
-    /** bin/duplex-upgrade on NODE; asserts it finished and that the node runs {@code expected} afterwards. */
-    private void upgrade(String node, Path source, String expected) throws Exception {
+    /** bin/duplex-upgrade on NODE; asserts it finished and that the node runs {@code expected}; its output. */
+    private String upgrade(String node, Path source, String expected) throws Exception {
         TwoNodeLab.Result r = lab.script("two-node.sh", Duration.ofMinutes(6), "upgrade", node, source.toString());
         System.out.println("UpgradeLabIT bin/duplex-upgrade on " + node + ":\n" + r.out());
         assertThat(r.exit()).as("bin/duplex-upgrade on " + node + ":\n" + r.out() + lab.diagnostics()).isZero();
         assertThat(r.out()).contains("node " + node + " rejoined, quorate, on Duplex " + expected);
         assertThat(lab.client(node, "ha:upgrade-status")).contains("This node:   " + node + ", Duplex " + expected);
         lap(node + " on " + expected);
+        return r.out();
     }
 
     /** The configuration without its version and epoch (standby/online on the way bump them). */
