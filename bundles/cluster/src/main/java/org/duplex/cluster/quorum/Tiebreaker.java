@@ -37,6 +37,14 @@ public interface Tiebreaker {
     default void close() {
     }
 
+    /**
+     * The node is about to leave the cluster on purpose (stopping, upgrading) while still in the view: a tiebreaker
+     * this node holds is handed to a peer, which otherwise would count on it only after it expired (and, without
+     * quorum meanwhile, stop its groups). Returns when the peer has taken it or after a bounded wait; never throws.
+     */
+    default void handOverBeforeLeaving() {
+    }
+
     /** One line for ha:status: who holds the tiebreaker now as far as this node knows; empty if nothing to add. */
     default String status(long nowNanos) {
         return "";

@@ -418,6 +418,8 @@ public final class ClusterNode implements AutoCloseable, ReplicatedConfig {
             fenceRunner.shutdownNow();
         }
         execution.close();
+        // still in the view: a lease held here goes to the peer first, or it would lose quorum over it
+        core.tiebreaker().handOverBeforeLeaving();
         engine.close();
         core.tiebreaker().close();
     }

@@ -183,6 +183,73 @@ public final class DiskLeaseTiebreaker implements Tiebreaker {
     }
 
     @Override
+    public void handOverBeforeLeaving() {
+        Optional<LeaseRecord> offer = offerBeforeLeaving(System.nanoTime());
+        if (offer.isEmpty()) {
+            return;
+        }
+        long end = System.nanoTime() + 4 * renewNanos;
+        while (System.nanoTime() - end < 0) {
+            if (takenOver(offer.get())) {
+                LOG.info("Disk lease: {} took over the lease {} handed it before leaving", offer.get().holder(), self);
+                return;
+            }
+            try {
+                Thread.sleep(Math.max(1, renewNanos / 5_000_000));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+        LOG.warn("Disk lease: {} did not take over within {} ms the lease {} handed it before leaving; it will take"
+                + " it when the lease expires", offer.get().holder(), 4 * renewNanos / 1_000_000, self);
+    }
+
+    /**
+     * Before leaving the cluster on purpose: if this node holds a valid lease whose record lists another member,
+     * writes a record naming that member (the lowest id) as a handover, and stops counting on the lease. That
+     * member adopts it at its next read (see the class comment), so it never loses its quorum over a lease whose
+     * holder is gone. Nothing when this node holds no lease or nobody else is listed.
+     *
+     * @return the record written
+     */
+    public synchronized Optional<LeaseRecord> offerBeforeLeaving(long now) {
+        if (phase != Phase.HELD || now >= validUntil) {
+            return Optional.empty();
+        }
+        Optional<NodeId> target = writtenMembers.stream().filter(m -> !m.equals(self)).min(NodeId::compareTo);
+        if (target.isEmpty()) {
+            return Optional.empty();
+        }
+        long epoch = Math.max(publishedEpoch, writtenEpoch);
+        LeaseRecord offer = new LeaseRecord(target.get(), myCounter + 1, writtenMembers, epoch);
+        phase = Phase.NONE; // from here on this node does not count on the lease, written or not
+        offered = false;
+        lastChangeSeenAt = now;
+        try {
+            store.write(offer);
+        } catch (IOException e) {
+            LOG.warn("Disk lease at {}: handing it to {} before leaving failed ({}); it takes the lease when it"
+                    + " expires", store, target.get(), e.toString());
+            return Optional.empty();
+        }
+        lastSeen = Optional.of(offer);
+        myOffer = offer;
+        LOG.info("Disk lease at {} handed to {} because {} is leaving the cluster", store, target.get(), self);
+        return Optional.of(offer);
+    }
+
+    /** Whether the member named by {@code offer} has written its own record since (it holds the lease). */
+    public boolean takenOver(LeaseRecord offer) {
+        try {
+            return store.read().filter(r -> r.holder().equals(offer.holder()) && r.counter() > offer.counter())
+                    .isPresent();
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    @Override
     public synchronized long nextIoDueNanos() {
         // before the first read every evaluate does I/O; after a failed one, the next is due like a renewal
         return ioStarted ? lastIoAt + renewNanos : Long.MIN_VALUE;

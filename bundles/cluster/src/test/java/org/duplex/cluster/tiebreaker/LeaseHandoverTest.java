@@ -16,6 +16,7 @@ import java.util.Optional;
 import java.util.Set;
 
 import org.duplex.api.model.NodeId;
+import org.duplex.cluster.quorum.Tiebreaker;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -175,6 +176,49 @@ class LeaseHandoverTest {
         }
         run(500);
         assertThat(a.lease.holdsValidLease(t) && a.granted && b.granted).isTrue();
+    }
+
+    /**
+     * A holder that leaves on purpose (stop, upgrade) hands the lease to the peer while still in its view: the peer
+     * adopts it and, once the holder is gone from its view, keeps its groups (quorate or settling) throughout.
+     * Without the handover the peer has no quorum until the lease expires, and its no-quorum policy stops its
+     * groups: what UpgradeLabIT saw.
+     */
+    @ParameterizedTest
+    @CsvSource({"true", "false"})
+    void aHolderLeavingOnPurposeHandsTheLeaseOverSoThePeerKeepsItsGroups(boolean handOver) {
+        aHoldsIt();
+        Optional<LeaseRecord> offer = handOver ? a.lease.offerBeforeLeaving(t) : Optional.empty();
+        if (handOver) {
+            assertThat(offer).hasValueSatisfying(o -> assertThat(o.holder()).isEqualTo(B));
+            assertThat(a.lease.holdsValidLease(t)).as("a stops counting on the lease at once").isFalse();
+        }
+        a.frozen = true; // a does nothing more: it is stopping (still in b's view until its channel closes)
+        for (int i = 0; i < 50 && handOver && !a.lease.takenOver(offer.get()); i++) {
+            step();
+            assertThat(b.granted).as("b quorate while it takes the lease over (%d ms)", t / MS).isTrue();
+        }
+        if (handOver) {
+            assertThat(a.lease.takenOver(offer.get())).as("b took the lease over while a was still in view").isTrue();
+        }
+        b.view = Set.of(B); // a's channel closed: b's view shrinks
+        boolean alwaysKept = true;
+        for (int i = 0; i < 300; i++) { // 3 s, longer than lease + margin
+            t += 10 * MS;
+            disk.now = t;
+            Tiebreaker.Verdict v = b.lease.evaluate(b.view, t);
+            alwaysKept &= v.granted() || v.settling();
+        }
+        assertThat(b.lease.evaluate(b.view, t).granted()).as("b alone holds the lease in the end").isTrue();
+        assertThat(alwaysKept).as(handOver ? "with the handover b keeps its groups throughout"
+                : "without it b is without quorum (not settling) until the lease expires").isEqualTo(handOver);
+    }
+
+    @Test
+    void aNodeThatHoldsNoLeaseHasNothingToHandOverBeforeLeaving() {
+        aHoldsIt();
+        assertThat(b.lease.offerBeforeLeaving(t)).isEmpty();
+        assertThat(disk.writes).allMatch(w -> w.record().holder().equals(A));
     }
 
     @Test
