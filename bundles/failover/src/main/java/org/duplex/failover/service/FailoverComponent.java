@@ -335,6 +335,29 @@ public class FailoverComponent implements FailoverService, PeerLivenessListener,
         }
     }
 
+    /**
+     * The bundle stops while Karaf runs on (a feature upgrade, bundle:stop): what runs here keeps running, and the
+     * restarted engine probes and adopts it. Peers see this node dead meanwhile; one with no fencing device for it
+     * trusts it stopped its groups. Say so, naming them, so the log explains a second copy (README: standby first).
+     */
+    private void warnIfGroupsKeepRunning() {
+        try {
+            Map<ResourceId, ResourceState> mine = table.states().getOrDefault(local, Map.of());
+            java.util.List<String> running = mine.entrySet().stream()
+                    .filter(e -> e.getValue() == ResourceState.RUNNING || e.getValue() == ResourceState.STARTING
+                            || e.getValue() == ResourceState.BLOCKED).map(e -> e.getKey().toString()).sorted()
+                    .toList();
+            if (!running.isEmpty()) {
+                LOG.warn("failover engine stopping on {} while resources run here ({}): they keep running without"
+                        + " supervision until it is back; peers see this node dead, and one with no fencing device for"
+                        + " it may start them too. Put the node in standby (ha:node-standby) before feature"
+                        + " operations; bin/duplex-upgrade does", local, running);
+            }
+        } catch (RuntimeException e) {
+            LOG.debug("could not list this node's resources at deactivation", e);
+        }
+    }
+
     @Override
     public void stopEverythingBeforeTheEnd(String why) {
         executor.seal(why);
@@ -404,6 +427,8 @@ public class FailoverComponent implements FailoverService, PeerLivenessListener,
     void deactivate() throws Exception {
         if (shuttingDown()) {
             stopLocalGroups("Karaf is shutting down on " + local);
+        } else {
+            warnIfGroupsKeepRunning();
         }
         if (quorumHandle != null) {
             quorumHandle.close();
