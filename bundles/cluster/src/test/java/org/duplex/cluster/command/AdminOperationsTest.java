@@ -10,8 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-import org.duplex.api.cluster.QuorumState;
-import org.duplex.api.liveness.PeerStatus;
 import org.duplex.api.model.NodeId;
 import org.duplex.api.model.NodeMode;
 import org.duplex.cluster.config.ClusterConfig;
@@ -54,36 +52,11 @@ class AdminOperationsTest {
         core.tick();
         core.tick();
         assertThat(core.state().isCoordinator()).isTrue();
-        admin = new ClusterAdmin() {
-            @Override
-            public QuorumState state() {
-                return core.state();
-            }
-
-            @Override
-            public ClusterConfig config() {
-                return core.config();
-            }
-
+        admin = new org.duplex.cluster.runtime.CoreAdmin(core) {
             @Override
             public ProposeResult propose(ClusterConfig candidate) {
                 proposals++;
-                return core.propose(candidate);
-            }
-
-            @Override
-            public List<PeerStatus> heartbeat() {
-                return List.of();
-            }
-
-            @Override
-            public NoQuorumPolicy noQuorumPolicy() {
-                return NoQuorumPolicy.STOP;
-            }
-
-            @Override
-            public String tiebreaker() {
-                return "none";
+                return super.propose(candidate);
             }
 
             @Override

@@ -242,53 +242,8 @@ class MixedBuildsTest {
 
     /** The ha: commands' operations over one core, as the running node wires them. */
     private static org.duplex.cluster.runtime.AdminOperations ops(ClusterCore core) {
-        org.duplex.cluster.runtime.ClusterAdmin admin = new org.duplex.cluster.runtime.ClusterAdmin() {
-            @Override
-            public org.duplex.api.cluster.QuorumState state() {
-                return core.state();
-            }
-
-            @Override
-            public ClusterConfig config() {
-                return core.config();
-            }
-
-            @Override
-            public ProposeResult propose(ClusterConfig candidate) {
-                return core.propose(candidate);
-            }
-
-            @Override
-            public List<org.duplex.api.liveness.PeerStatus> heartbeat() {
-                return List.of();
-            }
-
-            @Override
-            public org.duplex.cluster.quorum.NoQuorumPolicy noQuorumPolicy() {
-                return org.duplex.cluster.quorum.NoQuorumPolicy.STOP;
-            }
-
-            @Override
-            public String tiebreaker() {
-                return "none";
-            }
-
-            @Override
-            public ProtocolVersion protocol() {
-                return core.protocol();
-            }
-
-            @Override
-            public Map<NodeId, ProtocolVersion> memberVersions() {
-                return core.memberVersions();
-            }
-
-            @Override
-            public java.util.Set<NodeId> standingAside() {
-                return core.standingAside();
-            }
-        };
-        return new org.duplex.cluster.runtime.AdminOperations(admin, java.time.Duration.ofSeconds(1));
+        return new org.duplex.cluster.runtime.AdminOperations(new org.duplex.cluster.runtime.CoreAdmin(core),
+                java.time.Duration.ofSeconds(1));
     }
 
     @Test

@@ -9,7 +9,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 
-import org.duplex.api.cluster.QuorumState;
 import org.duplex.api.liveness.LinkKind;
 import org.duplex.api.liveness.LinkState;
 import org.duplex.api.liveness.LinkStatus;
@@ -72,17 +71,7 @@ class ClusterMetricsTest {
         core.onView(new MembershipView("v2", List.of(n1)));
         PeerStatus n2 = new PeerStatus(NodeId.of("n2"), Liveness.ALIVE, List.of(new LinkStatus("serial0",
                 LinkKind.SERIAL, LinkState.UP, Optional.of(Instant.parse("2026-12-06T01:00:00Z")))));
-        ClusterAdmin admin = new ClusterAdmin() {
-            @Override
-            public QuorumState state() {
-                return core.state();
-            }
-
-            @Override
-            public ClusterConfig config() {
-                return core.config();
-            }
-
+        ClusterAdmin admin = new CoreAdmin(core) {
             @Override
             public ProposeResult propose(ClusterConfig candidate) {
                 throw new AssertionError("metrics must not propose");
@@ -91,21 +80,6 @@ class ClusterMetricsTest {
             @Override
             public List<PeerStatus> heartbeat() {
                 return List.of(n2);
-            }
-
-            @Override
-            public NoQuorumPolicy noQuorumPolicy() {
-                return NoQuorumPolicy.STOP;
-            }
-
-            @Override
-            public String tiebreaker() {
-                return "none";
-            }
-
-            @Override
-            public long viewChanges() {
-                return core.viewChanges();
             }
         };
         Recorder r = new Recorder();
