@@ -9,6 +9,8 @@ PACKAGES=(
   openjdk-17-jdk-headless   # build
   maven                     # build
   socat                     # heartbeat: serial link tests over a pseudo-terminal pair
+  unzip                     # upgrades: bin/duplex-upgrade reads the offline KAR; UpgradeLabIT
+  patch                     # upgrade tests: scripts/upgrade/make-next.sh applies next-protocol.patch
   iproute2                  # network namespaces, veth, bridge for multi-node tests; VIP agent
   iputils-ping              # ping plug-in checks and namespace smoke tests
   iputils-arping            # VIP agent: gratuitous ARP
