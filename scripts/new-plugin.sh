@@ -44,7 +44,7 @@ Next (docs/PLUGINS.md, sections 4-7):
   2. add the feature to features/src/main/feature/feature.xml:
   <feature name="duplex-plugin-$name" version="\${project.version}" description="Duplex plug-in: $name resource monitor">
     <feature prerequisite="true">scr</feature>
-    <feature version="[\${project.version},\${project.version}]">duplex-api</feature>
+    <feature version="[\${duplex.api.since},\${project.version}]">duplex-api</feature>
     <configfile finalname="\${karaf.etc}/org.duplex.plugin.$name.cfg">mvn:org.duplex/duplex-plugin-$name/\${project.version}/cfg/configuration</configfile>
     <bundle start-level="90">mvn:org.duplex/duplex-plugin-$name/\${project.version}</bundle>
   </feature>

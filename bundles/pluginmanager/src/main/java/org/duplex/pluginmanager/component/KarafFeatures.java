@@ -41,9 +41,21 @@ public final class KarafFeatures implements Features {
                 .collect(Collectors.toCollection(TreeSet::new));
     }
 
+    /**
+     * Installs the plug-in's version that matches this node's own build (duplex-core) when a repository offers it,
+     * else Karaf's newest: after a node went back to an older build the newer repository is still registered, and
+     * the node should get the plug-in of its own build, not the newer one (bin/duplex-upgrade --plugin upgrades a
+     * plug-in alone on purpose).
+     */
     @Override
     public void install(String feature) throws Exception {
-        features.installFeature(feature, OPTIONS);
+        String own = Arrays.stream(features.listInstalledFeatures()).filter(f -> "duplex-core".equals(f.getName()))
+                .map(Feature::getVersion).findFirst().orElse(null);
+        if (own != null && features.getFeature(feature, own) != null) {
+            features.installFeature(feature, own, OPTIONS);
+        } else {
+            features.installFeature(feature, OPTIONS);
+        }
     }
 
     @Override
