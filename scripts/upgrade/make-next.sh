@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds "N+1" from this source tree, for the upgrade test and for trying an upgrade by hand: a copy of the tree
 # with the Maven version bumped, the cluster protocol level raised by one and next-protocol.patch applied (one
-# deliberate protocol addition: a configuration field and a message type that N does not know).
+# deliberate protocol addition: a configuration field and a message type that N does not know, and a field in the
+# mirror's HELLO at mirror protocol level 2).
 #
 #   scripts/upgrade/make-next.sh DEST [VERSION]     (default VERSION: the current one with the minor raised)
 #

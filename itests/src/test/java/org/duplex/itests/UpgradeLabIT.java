@@ -39,8 +39,13 @@ import org.junit.jupiter.api.TestMethodOrder;
  * touches anything.</li>
  * <li>Once the addition is removed, node1 goes back to N, and the mixed cluster handles a failover: node2
  * (N+1, running the group) is killed and node1 (N) takes over; node2 boots again on N+1.</li>
+ * <li>A plug-in alone, in place, on the node running the group: node1 (N) moves duplex-plugin-ping to N+1 with
+ * {@code bin/duplex-upgrade --plugin} while a ping binding watches web; no failed request, no core bundle restarted,
+ * one API bundle; a plug-in needing a newer API is refused; then back to N's plug-in.</li>
+ * <li>The mirror between the two builds: a volume with node1 (N, mirror level 1) primary and node2 (N+1, level 2,
+ * whose HELLO carries a field N reads past) syncs, replicates a write made over NBD, and verifies clean.</li>
  * </ol>
- * Root only (network namespaces), with socat and unzip; skips loudly otherwise.
+ * Root only (network namespaces), with socat, unzip, patch and qemu-io; skips loudly otherwise.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -62,7 +67,7 @@ class UpgradeLabIT {
     void setUp() throws Exception {
         Assumptions.assumeTrue(NetNamespaces.available(),
                 "SKIPPED: UpgradeLabIT needs root and iproute2 for the two-node lab (CI runs as root)");
-        for (String tool : List.of("/usr/bin/socat", "/usr/bin/unzip", "/usr/bin/patch")) {
+        for (String tool : List.of("/usr/bin/socat", "/usr/bin/unzip", "/usr/bin/patch", "/usr/bin/qemu-io")) {
             Assumptions.assumeTrue(Files.exists(Paths.get(tool)), "SKIPPED: UpgradeLabIT needs " + tool
                     + " (scripts/install-deps.sh installs it)");
         }
@@ -179,6 +184,134 @@ class UpgradeLabIT {
                 assertThat(lab.client("node1", "ha:upgrade-status"))
                         .containsPattern("node2 +" + Pattern.quote(nextVersion) + " +3 +member"));
         lap("node2 booted again on " + nextVersion + " and rejoined");
+    }
+
+    @Test
+    @Order(4)
+    void aPlugInIsUpgradedInPlaceOnTheActiveNodeAndItsBindingKeepsWatching() throws Exception {
+        lab.awaitServedBy("node1", "web on node1 (" + version + ") after the failover");
+        assertThat(lab.client("node1", "ha:plugin-install duplex-plugin-ping")).contains("Installed on 2 of 2 nodes");
+        // node1 runs N (and went back to it): it gets the plug-in of its own build
+        String osgi = version.replace("-SNAPSHOT", ".SNAPSHOT");
+        String nextOsgi = nextVersion.replace("-SNAPSHOT", ".SNAPSHOT");
+        assertThat(lab.client("node1", "list -s")).containsPattern(Pattern.quote(osgi) + " +\\| org\\.duplex\\.plugin\\.ping");
+        lab.client("node1", "ha:monitor-add gw ping on=node target=web host=10.77.1.100 interval=1s timeout=1s count=3");
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() ->
+                assertThat(lab.client("node1", "ha:status")).containsPattern("gw +ping on=node web +healthy on node1"));
+        Path log = lab.dir().resolve("node1/data/log/karaf.log");
+        long mark = Files.size(log);
+        TwoNodeLab.Probe probe = lab.probe("plugin-in-place");
+
+        java.time.Instant before = java.time.Instant.now();
+        TwoNodeLab.Result r = lab.script("two-node.sh", Duration.ofMinutes(3), "upgrade", "node1", "--plugin",
+                "duplex-plugin-ping", nextKar.toString());
+        System.out.println("UpgradeLabIT bin/duplex-upgrade --plugin on node1:\n" + r.out());
+        assertThat(r.exit()).as(r.out()).isZero();
+        assertThat(r.out()).contains("plug-ins in place, groups stay here").contains("core unchanged: Duplex " + osgi)
+                .doesNotContain("standby");
+        String bundles = lab.client("node1", "list -s");
+        assertThat(bundles).containsPattern(Pattern.quote(nextOsgi) + " +\\| org\\.duplex\\.plugin\\.ping")
+                .containsPattern(Pattern.quote(osgi) + " +\\| org\\.duplex\\.cluster");
+        assertThat(bundles.lines().filter(l -> l.matches(".*\\| org\\.duplex\\.api *$")).count())
+                .as("one API bundle: the new plug-in wired to the node's").isEqualTo(1);
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() ->
+                assertThat(tail(log, mark)).contains("Resource monitor 'ping' available"));
+        Pattern check = Pattern.compile("node1: HEALTHY: .* \\(at ([0-9T:.-]+Z)\\)");
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
+            java.util.regex.Matcher m = check.matcher(lab.client("node1", "ha:monitor-show gw"));
+            assertThat(m.find()).as("node1's latest check of gw is healthy").isTrue();
+            assertThat(java.time.Instant.parse(m.group(1))).as("a check by the new plug-in").isAfter(before);
+        });
+        TwoNodeLab.Report report = probe.stop();
+        assertThat(report.outages()).as("the group kept running through the plug-in's swap").isEmpty();
+        assertThat(report.answeredBy()).containsExactly("node1");
+        assertThat(tail(log, mark)).as("nothing of the core restarted, nothing stopped")
+                .doesNotContain("Cluster node stopped").doesNotContain("stop web/").doesNotContain("which is being refreshed");
+        lap("duplex-plugin-ping upgraded alone on the active node1");
+
+        // a plug-in built against a newer API than the node runs: refused before anything changes
+        Path newer = Paths.get(DuplexContainer.required("duplex.workDir"), "upgrade-lab", "newer-api");
+        assertThat(new ProcessBuilder("rm", "-rf", newer.toString()).start().waitFor()).isZero();
+        Files.createDirectories(newer);
+        Process p = new ProcessBuilder("unzip", "-q", nextKar.toString(), "repository/*", "-d", newer.toString())
+                .inheritIO().start();
+        assertThat(p.waitFor()).isZero();
+        Path xml = newer.resolve("repository/org/duplex/duplex-features/" + nextVersion + "/duplex-features-"
+                + nextVersion + "-features.xml");
+        Files.writeString(xml, Files.readString(xml).replaceAll("<feature version=\"\\[[^,\"]*,([^\"]*)\\]\">duplex-api<",
+                "<feature version=\"[$1,$1]\">duplex-api<"));
+        TwoNodeLab.Result refused = lab.script("two-node.sh", Duration.ofMinutes(2), "upgrade", "node1", "--plugin",
+                "duplex-plugin-ping", newer.toString());
+        assertThat(refused.exit()).as(refused.out()).isNotZero();
+        assertThat(refused.out()).contains("needs duplex-api " + nextOsgi + " or later and this node runs " + osgi)
+                .doesNotContain("staged:");
+
+        // and back to the plug-in of the node's own build
+        TwoNodeLab.Result back = lab.script("two-node.sh", Duration.ofMinutes(3), "upgrade", "node1", "--plugin",
+                "duplex-plugin-ping", thisKar.toString());
+        assertThat(back.exit()).as(back.out()).isZero();
+        assertThat(lab.client("node1", "list -s")).containsPattern(Pattern.quote(osgi)
+                + " +\\| org\\.duplex\\.plugin\\.ping");
+        assertThat(lab.served()).isEqualTo("node1");
+        lap("plug-in refused against a newer API, then back to " + version);
+    }
+
+    @Test
+    @Order(5)
+    void theMirrorReplicatesBetweenTheTwoBuilds() throws Exception {
+        // node1 runs N (mirror level 1), node2 N+1 (level 2, its HELLO carries a field N does not know)
+        String osgi = version.replace("-SNAPSHOT", ".SNAPSHOT");
+        String nextOsgi = nextVersion.replace("-SNAPSHOT", ".SNAPSHOT");
+        lab.client("node1", "feature:install duplex-mirror/" + osgi);
+        lab.client("node2", "feature:install duplex-mirror/" + nextOsgi);
+        for (String n : List.of("node1", "node2")) {
+            int me = n.equals("node1") ? 1 : 2;
+            String out = lab.client(n, "ha:mirror-create --size 64M --backing " + lab.dir().resolve(n + "-vol0.img")
+                    + " --local 10.77.2." + me + ":7790 --peer 10.77.2." + (3 - me) + ":7790 --nbd-port 10809 vol0");
+            assertThat(out).as("ha:mirror-create on " + n).doesNotContainIgnoringCase("error");
+        }
+        await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(500)).untilAsserted(() ->
+                assertThat(lab.client("node2", "ha:mirror-status vol0")).contains("connection=CONNECTED"));
+        assertThat(lab.client("node1", "ha:mirror-promote vol0")).doesNotContainIgnoringCase("error");
+        awaitMirrorInSync("initial sync from node1 (" + version + ") to node2 (" + nextVersion + ")");
+        ProcessBuilder write = new ProcessBuilder("ip", "netns", "exec", PREFIX + "n1", "qemu-io", "-f", "raw", "-c",
+                "write -P 0x5a 1M 1M", "nbd://127.0.0.1:10809/vol0").redirectErrorStream(true);
+        Process w = write.start();
+        String written = new String(w.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(w.waitFor()).as("qemu-io write on node1: " + written).isZero();
+        awaitMirrorInSync("1 MiB written on node1 and replicated");
+        assertThat(lab.client("node1", "ha:mirror-verify vol0")).containsPattern("\\d+ regions compared, 0 differ");
+        byte[] leg2 = new byte[1 << 20];
+        try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(lab.dir().resolve("node2-vol0.img").toFile(),
+                "r")) {
+            f.seek(1 << 20);
+            f.readFully(leg2);
+        }
+        for (byte b : leg2) {
+            assertThat(b).as("node2's leg holds what node1 acknowledged").isEqualTo((byte) 0x5a);
+        }
+        assertThat(Files.readString(lab.dir().resolve("node1/data/log/karaf.log")))
+                .contains("Volume vol0: the peer speaks mirror protocol level 2, this node 1: both use level 1");
+        assertThat(Files.readString(lab.dir().resolve("node2/data/log/karaf.log")))
+                .contains("Volume vol0: the peer speaks mirror protocol level 1, this node 2: both use level 1");
+        lap("mirror replicated between " + version + " and " + nextVersion);
+    }
+
+    private void awaitMirrorInSync(String what) {
+        String[] last = {""};
+        await(what).atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+            last[0] = lab.client("node1", "ha:mirror-status vol0") + lab.client("node2", "ha:mirror-status vol0");
+            assertThat(last[0]).as(what).contains("role=PRIMARY").contains("role=SECONDARY")
+                    .doesNotContain("connection=DISCONNECTED");
+            assertThat(last[0].split("disk=UP_TO_DATE/UP_TO_DATE", -1)).as(what + ":\n" + last[0]).hasSize(3);
+            assertThat(last[0].split("dirty=0 bytes", -1)).as(what + ":\n" + last[0]).hasSize(3);
+        });
+    }
+
+    private static String tail(Path log, long from) throws java.io.IOException {
+        byte[] all = Files.readAllBytes(log);
+        return new String(all, (int) Math.min(from, all.length), (int) Math.max(0, all.length - from),
+                java.nio.charset.StandardCharsets.UTF_8);
     }
 
     /** bin/duplex-upgrade on NODE; asserts it finished and that the node runs {@code expected}; its output. */

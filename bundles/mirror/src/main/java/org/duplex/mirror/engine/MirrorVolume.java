@@ -127,6 +127,8 @@ public final class MirrorVolume implements BlockDevice, AutoCloseable {
     private volatile String lastVerify;
     /** The last read refusal logged (so a client retrying does not flood the log). */
     private volatile String loggedReadRefusal;
+    /** The peer's mirror protocol level last logged (logged again only when it changes). */
+    private volatile int loggedPeerLevel = Hello.LEVEL;
     private volatile Resync resync;
     private final PeerFencer fencer;
     private final Object fenceLock = new Object();
@@ -1314,6 +1316,12 @@ public final class MirrorVolume implements BlockDevice, AutoCloseable {
             throw new IOException("malformed HELLO from the peer");
         }
         Hello peer = h.get();
+        if (peer.level() != Hello.LEVEL && loggedPeerLevel != peer.level()) {
+            loggedPeerLevel = peer.level();
+            LOG.info("Volume {}: the peer speaks mirror protocol level {}, this node {}: both use level {} (what a "
+                    + "newer level adds stays off until both legs run it)", config.name(), peer.level(), Hello.LEVEL,
+                    Math.min(peer.level(), Hello.LEVEL));
+        }
         if (!peer.volume().equals(config.name()) || peer.size() != config.size()
                 || peer.granularity() != config.granularity()) {
             standAlone("peer volume '" + peer.volume() + "' (" + peer.size() + " bytes, granularity "

@@ -17,16 +17,27 @@ import org.duplex.mirror.gi.SplitBrainPolicy;
  * split-brain policy, which older versions send as 0 and ignore ({@link #diskCode}; 0 = not sent, the state is then
  * taken from the flag: UP_TO_DATE or INCONSISTENT).
  *
+ * <p>After the nonce: the sender's mirror protocol level (u8), then whatever a newer build adds, which this one reads
+ * past. A Hello ending at the nonce comes from a build before levels (level 0). Both sides use the lower of the two
+ * levels, so what a newer build adds stays off until both legs run it (as the cluster's protocol levels).
+ *
  * @param nonce     random per connection; both nonces key the session's frame MACs (no cross-session replay)
+ * @param level     the sender's mirror protocol level ({@link #LEVEL} for this build)
  */
-public record Hello(String volume, long size, int granularity, LegInfo leg, byte[] nonce) {
+public record Hello(String volume, long size, int granularity, LegInfo leg, byte[] nonce, int level) {
 
     public static final int NONCE_BYTES = 16;
+    /** This build's mirror protocol level: raise it with anything a peer must know the other side understands. */
+    public static final int LEVEL = 1;
+
+    public Hello(String volume, long size, int granularity, LegInfo leg, byte[] nonce) {
+        this(volume, size, granularity, leg, nonce, LEVEL);
+    }
 
     public byte[] encode() {
         byte[] name = volume.getBytes(StandardCharsets.UTF_8);
         ByteBuffer b = ByteBuffer.allocate(2 + name.length + 8 + 4 + 8 * 4 + 1 + 1 + 1 + 8 + 8 + 8 + 8 + 1 + 1 + 1
-                + NONCE_BYTES);
+                + NONCE_BYTES + 1);
         b.putShort((short) name.length).put(name).putLong(size).putInt(granularity);
         GenerationIds g = leg.gi();
         b.putLong(g.current()).putLong(g.bitmap()).putLong(g.history1()).putLong(g.history2());
@@ -36,6 +47,7 @@ public record Hello(String volume, long size, int granularity, LegInfo leg, byte
                 .putLong(leg.token());
         b.put((byte) (leg.discardMyData() ? 1 : 0)).put((byte) leg.policy().ordinal()).put(diskCode(leg.disk()));
         b.put(nonce);
+        b.put((byte) level);
         return b.array();
     }
 
@@ -68,12 +80,14 @@ public record Hello(String volume, long size, int granularity, LegInfo leg, byte
             }
             byte[] nonce = new byte[NONCE_BYTES];
             b.get(nonce);
-            if (b.hasRemaining()) {
-                return Optional.empty();
+            int level = b.hasRemaining() ? Byte.toUnsignedInt(b.get()) : 0;
+            if (b.hasRemaining() && level <= LEVEL) {
+                return Optional.empty(); // only a newer build may add fields this one does not know
             }
             LegInfo leg = new LegInfo(g, disk.get(), primary, crashed, dirty, promotedEpoch, promotedAt, token, discard,
                     SplitBrainPolicy.values()[policy]);
-            return Optional.of(new Hello(new String(name, StandardCharsets.UTF_8), size, granularity, leg, nonce));
+            return Optional.of(new Hello(new String(name, StandardCharsets.UTF_8), size, granularity, leg, nonce,
+                    level));
         } catch (BufferUnderflowException | IllegalArgumentException e) {
             return Optional.empty();
         }
