@@ -145,6 +145,15 @@ class UpgradeLabIT {
     @Test
     @Order(2)
     void theAdditionWorksOnceEveryNodeRunsItAndThenBlocksGoingBack() throws Exception {
+        // the upgrade left nothing of N in the JVMs: no class of a replaced bundle survives a full GC once idle
+        // threads of the old bundles have ended (JGroups and JDK pools keep them up to a minute). Before, Jackson's
+        // shared type cache and CompletableFuture's delay thread kept the old cluster and failover loaders for good
+        for (String n : List.of("node1", "node2")) {
+            long pid = lab.jvmPid(n);
+            await("no class of the replaced bundles left in " + n).atMost(Duration.ofSeconds(150))
+                    .pollInterval(Duration.ofSeconds(5)).untilAsserted(() ->
+                            assertThat(duplicatedDuplexClasses(pid)).as("classes loaded twice in " + n).isEmpty());
+        }
         assertThat(lab.client("node2", "ha:cluster-label site east")).contains("Applied");
         assertThat(lab.client("node1", "ha:config-show")).contains("labels:").contains("site: east")
                 .contains("requires: 3");
@@ -306,6 +315,18 @@ class UpgradeLabIT {
             assertThat(last[0].split("disk=UP_TO_DATE/UP_TO_DATE", -1)).as(what + ":\n" + last[0]).hasSize(3);
             assertThat(last[0].split("dirty=0 bytes", -1)).as(what + ":\n" + last[0]).hasSize(3);
         });
+    }
+
+    /** Duplex classes present twice after a full GC ({@code jcmd GC.class_histogram}): a replaced bundle's loader. */
+    private static List<String> duplicatedDuplexClasses(long pid) throws Exception {
+        Process p = new ProcessBuilder("jcmd", Long.toString(pid), "GC.class_histogram").redirectErrorStream(true)
+                .start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(p.waitFor()).as("jcmd GC.class_histogram: " + out).isZero();
+        Map<String, Integer> seen = new LinkedHashMap<>();
+        out.lines().map(l -> l.trim().split("\\s+")).filter(f -> f.length >= 4 && f[3].startsWith("org.duplex."))
+                .forEach(f -> seen.merge(f[3], 1, Integer::sum));
+        return seen.entrySet().stream().filter(e -> e.getValue() > 1).map(Map.Entry::getKey).toList();
     }
 
     private static String tail(Path log, long from) throws java.io.IOException {

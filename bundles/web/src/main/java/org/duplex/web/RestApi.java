@@ -32,6 +32,10 @@ import org.duplex.api.admin.ClusterAdmin;
 import org.duplex.api.admin.FailoverAdmin;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import com.fasterxml.jackson.databind.JavaType;
+import com.fasterxml.jackson.databind.type.TypeFactory;
+import com.fasterxml.jackson.databind.util.LRUMap;
+import com.fasterxml.jackson.databind.util.LookupCache;
 
 /**
  * The REST API's logic: routing, authentication, roles, input checks, audit, JSON. No servlet type appears here
@@ -115,7 +119,11 @@ public final class RestApi {
         this.failover = failover;
         this.audit = audit;
         this.clock = clock;
-        this.json = new ObjectMapper().registerModule(new SimpleModule("duplex-web")
+        // its own type cache: Jackson's shared default one would keep this bundle's class loader alive after an
+        // upgrade (see the cluster bundle's ConfigCodec.ownTypes)
+        this.json = new ObjectMapper().setTypeFactory(TypeFactory.defaultInstance().withCache(
+                (LookupCache<Object, JavaType>) new LRUMap<Object, JavaType>(16, 200)))
+                .registerModule(new SimpleModule("duplex-web")
                 .addSerializer(Instant.class, ToStringSerializer.instance))
                 .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
         try (InputStream in = RestApi.class.getResourceAsStream("openapi.json")) {

@@ -19,6 +19,10 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import com.fasterxml.jackson.databind.JavaType;
+import com.fasterxml.jackson.databind.type.TypeFactory;
+import com.fasterxml.jackson.databind.util.LRUMap;
+import com.fasterxml.jackson.databind.util.LookupCache;
 
 /** JSON and YAML import/export of the cluster configuration, with errors that name the field and the problem. */
 public final class ConfigCodec {
@@ -33,6 +37,7 @@ public final class ConfigCodec {
     }
 
     private static final ObjectMapper JSON = JsonMapper.builder()
+            .typeFactory(ownTypes())
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .enable(MapperFeature.ACCEPT_CASE_INSENSITIVE_ENUMS)
@@ -44,12 +49,23 @@ public final class ConfigCodec {
                     .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
                     .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
                     .build())
+            .typeFactory(ownTypes())
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(MapperFeature.ACCEPT_CASE_INSENSITIVE_ENUMS)
             .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
             .build();
 
     private ConfigCodec() {
+    }
+
+    /**
+     * A type factory with its own cache. Jackson's shared default one (jackson-databind is one bundle for every
+     * bundle) keeps the classes it has seen, and with them their bundle's class loader: after an upgrade the old
+     * cluster and failover bundles stayed in memory (about 30 MiB), held by that cache.
+     */
+    public static TypeFactory ownTypes() {
+        LookupCache<Object, JavaType> cache = new LRUMap<>(16, 200);
+        return TypeFactory.defaultInstance().withCache(cache);
     }
 
     private static ObjectMapper mapper(Format f) {

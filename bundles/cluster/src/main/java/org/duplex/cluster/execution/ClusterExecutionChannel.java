@@ -233,7 +233,15 @@ public final class ClusterExecutionChannel implements ExecutionChannel {
             return CompletableFuture.completedFuture(refused(c, "no executor serves orders on " + self));
         }
         try {
-            return ex.apply(c).orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            // this channel's timer, not orTimeout: CompletableFuture's JVM-wide delay thread keeps the context class
+            // loader of the thread that first used it, and on a JGroups thread that is this bundle's loader,
+            // which then outlives an upgrade of the bundle
+            CompletableFuture<ResourceReport> f = ex.apply(c);
+            java.util.concurrent.ScheduledFuture<?> expiry = timer.schedule(() -> f.completeExceptionally(
+                    new TimeoutException(describe(c) + " not done within " + timeout.toMillis() + " ms")),
+                    timeout.toMillis(), TimeUnit.MILLISECONDS);
+            f.whenComplete((r, e) -> expiry.cancel(false));
+            return f;
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }

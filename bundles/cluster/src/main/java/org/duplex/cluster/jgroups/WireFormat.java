@@ -26,6 +26,7 @@ public final class WireFormat {
     public static final int VERSION = 1;
 
     private static final ObjectMapper JSON = JsonMapper.builder()
+            .typeFactory(org.duplex.cluster.config.ConfigCodec.ownTypes())
             .disable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .build();
     private static final Map<String, Class<? extends ClusterMessage>> TYPES = Map.ofEntries(

@@ -99,13 +99,14 @@ public final class CommandRunner {
         List<String> full = new ArrayList<>(prefix);
         full.addAll(command);
         try {
-            Process p = new ProcessBuilder(full).redirectErrorStream(true)
+            // coreutils' timeout ends it, not CompletableFuture.orTimeout: the JDK's JVM-wide delay thread keeps
+            // the context class loader of the thread that first used it, which could be a Duplex bundle's loader
+            // and would then outlive an upgrade of that bundle
+            List<String> limited = new ArrayList<>(List.of("timeout", "-k", "1",
+                    String.format(java.util.Locale.ROOT, "%.3f", limit.toMillis() / 1000.0)));
+            limited.addAll(full);
+            Process p = new ProcessBuilder(limited).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-            p.onExit().orTimeout(limit.toMillis(), TimeUnit.MILLISECONDS).whenComplete((x, e) -> {
-                if (e != null) {
-                    kill(p);
-                }
-            });
             return java.util.Optional.of(p);
         } catch (IOException e) {
             // reported by the caller's next monitor; nothing to wait for here

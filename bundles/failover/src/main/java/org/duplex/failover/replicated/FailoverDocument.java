@@ -30,6 +30,10 @@ import org.duplex.failover.model.GroupPolicy;
 import org.duplex.failover.model.MonitorBinding;
 import org.duplex.failover.model.NoQuorumPolicy;
 import org.duplex.failover.model.OnFail;
+import com.fasterxml.jackson.databind.JavaType;
+import com.fasterxml.jackson.databind.type.TypeFactory;
+import com.fasterxml.jackson.databind.util.LRUMap;
+import com.fasterxml.jackson.databind.util.LookupCache;
 
 /**
  * The one mapping between the replicated {@code failover} document (the cluster configuration's resources, groups,
@@ -68,6 +72,10 @@ public final class FailoverDocument {
 
     /** Lenient on read (a newer cluster may carry more); the cluster checks the shape of what is written. */
     private static final ObjectMapper JSON = JsonMapper.builder()
+            // its own type cache: Jackson's shared default one would keep this bundle's class loader alive after
+            // an upgrade (cluster bundle, ConfigCodec.ownTypes)
+            .typeFactory(TypeFactory.defaultInstance().withCache(
+                    (LookupCache<Object, JavaType>) new LRUMap<Object, JavaType>(16, 200)))
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .build();
 

@@ -15,6 +15,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import org.duplex.api.backup.BackupSource;
+import com.fasterxml.jackson.databind.JavaType;
+import com.fasterxml.jackson.databind.type.TypeFactory;
+import com.fasterxml.jackson.databind.util.LRUMap;
+import com.fasterxml.jackson.databind.util.LookupCache;
 
 /**
  * restic, driven as a child process with {@code --json} output parsed by Jackson. Every call has an explicit
@@ -23,7 +27,9 @@ import org.duplex.api.backup.BackupSource;
  */
 public final class Restic {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Its own type cache: Jackson's shared default one would keep this plug-in's loader alive after an upgrade. */
+    private static final ObjectMapper JSON = new ObjectMapper().setTypeFactory(TypeFactory.defaultInstance()
+            .withCache((LookupCache<Object, JavaType>) new LRUMap<Object, JavaType>(16, 200)));
 
     private final String executable;
     private final Path cacheDir;
