@@ -13,8 +13,12 @@ import java.util.stream.Collectors;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.type.TypeFactory;
+import com.fasterxml.jackson.databind.util.LRUMap;
+import com.fasterxml.jackson.databind.util.LookupCache;
 
 import org.duplex.api.failover.DurationWords;
 import org.duplex.api.model.NodeId;
@@ -30,10 +34,6 @@ import org.duplex.failover.model.GroupPolicy;
 import org.duplex.failover.model.MonitorBinding;
 import org.duplex.failover.model.NoQuorumPolicy;
 import org.duplex.failover.model.OnFail;
-import com.fasterxml.jackson.databind.JavaType;
-import com.fasterxml.jackson.databind.type.TypeFactory;
-import com.fasterxml.jackson.databind.util.LRUMap;
-import com.fasterxml.jackson.databind.util.LookupCache;
 
 /**
  * The one mapping between the replicated {@code failover} document (the cluster configuration's resources, groups,
