@@ -48,6 +48,11 @@ public final class SerialLink implements Link {
         return (frameBytes * 1.05 + 2) * 1000.0 / intervalMillis;
     }
 
+    /** Read timeout: twice the frame interval, at least 500 ms and at most 1 s (prompt close, device checks). */
+    static int readTimeoutMillis(long intervalMillis) {
+        return (int) Math.min(1000, Math.max(500, 2 * intervalMillis));
+    }
+
     @Override
     public void start(LinkContext context) {
         double budget = config.baud() / 10.0; // 8N1: ten bits per byte
@@ -130,8 +135,11 @@ public final class SerialLink implements Link {
             SerialPort p = SerialPort.getCommPort(target.toString());
             p.setComPortParameters(config.baud(), 8, SerialPort.ONE_STOP_BIT, SerialPort.NO_PARITY);
             p.setFlowControl(SerialPort.FLOW_CONTROL_DISABLED);
-            // Reads wait at most 100 ms so closing and device checks stay prompt; writes never wait past an interval.
-            p.setComPortTimeouts(SerialPort.TIMEOUT_READ_SEMI_BLOCKING | SerialPort.TIMEOUT_WRITE_BLOCKING, 100,
+            // A read waits longer than a frame interval, so a healthy line wakes this thread once per frame (with
+            // 100 ms it also woke for an empty read between every two frames, each followed by a device check);
+            // closing still ends within a read timeout. Writes never wait past an interval.
+            p.setComPortTimeouts(SerialPort.TIMEOUT_READ_SEMI_BLOCKING | SerialPort.TIMEOUT_WRITE_BLOCKING,
+                    readTimeoutMillis(config.timing().interval().toMillis()),
                     (int) config.timing().interval().toMillis());
             if (!p.openPort()) {
                 setStatus("cannot open " + device + " (error " + p.getLastErrorCode() + "), retrying");
