@@ -157,7 +157,7 @@ public final class JGroupsEngine implements AutoCloseable {
         long fdMs = settings.fdTimeout().toMillis();
         long backstopMs = Math.max(fdMs, settings.fdBackstop().toMillis());
         fdAll.setTimeout(backstopMs);
-        fdAll.setInterval(Math.min(1000, Math.max(50, backstopMs / 4)));
+        fdAll.setInterval(fdAllInterval(backstopMs));
         FD_SOCK2 fdSock = new FD_SOCK2();
         fdSock.setBindAddress(bind);
         fdSock.setOffset(settings.fdSockOffset());
@@ -186,12 +186,25 @@ public final class JGroupsEngine implements AutoCloseable {
         p.add(fdSock);
         p.add(fdAll);
         p.add(verify);
-        p.add(new NAKACK2().setXmitInterval(200));
+        // Over TCP a multicast is lost only with its connection; the retransmit check need not wake five times a
+        // second (JGroups' own default, 1 s, is what an idle node can afford).
+        p.add(new NAKACK2().setXmitInterval(NAKACK_XMIT_MS));
         p.add(new UNICAST3());
         p.add(new STABLE());
         p.add(gms);
         p.add(new FRAG4());
         return p.toArray(new Protocol[0]);
+    }
+
+    static final long NAKACK_XMIT_MS = 1000;
+
+    /**
+     * FD_ALL3's heartbeat interval: four heartbeats per backstop timeout (JGroups' own ratio). It used to be capped at
+     * 1 s, which with the 10 s backstop sent ten a second-apart where four suffice: one wake-up a second on every node
+     * for a detector that only backs the heartbeat up.
+     */
+    static long fdAllInterval(long backstopMs) {
+        return Math.max(50, backstopMs / 4);
     }
 
     /**
