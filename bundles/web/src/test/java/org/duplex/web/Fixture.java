@@ -187,7 +187,9 @@ final class Fixture {
             }
             return new SimulationResult(request.failNodes(), request.configuration() != null,
                     List.of(new SimulationResult.Group("web", order, List.of(where),
-                            to == null ? List.of() : List.of(to), actions)), actions, List.of(), List.of());
+                            to == null ? List.of() : List.of(to), actions,
+                            actions.stream().map(SimulationResult.PlannedAction::reason).distinct().toList())),
+                    actions, List.of(), List.of());
         }
     };
 

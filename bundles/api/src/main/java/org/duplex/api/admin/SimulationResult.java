@@ -32,11 +32,14 @@ public record SimulationResult(List<String> failedNodes, boolean candidate, List
      * @param runningNow   nodes where any of its resources runs now (before the simulated failures)
      * @param runningAfter nodes where any of its resources would run after the plan
      * @param actions      the plan's steps for this group, in order
+     * @param reasons      why, in the engine's words: the distinct reasons of its steps, then the engine's notes
+     *                     about it ("web stays stopped: no eligible node: node1 is dead (simulated failure)")
      */
     public record Group(String group, List<String> nodes, List<String> runningNow, List<String> runningAfter,
-                        List<PlannedAction> actions) {
+                        List<PlannedAction> actions, List<String> reasons) {
 
         public Group {
+            reasons = List.copyOf(reasons);
             nodes = List.copyOf(nodes);
             runningNow = List.copyOf(runningNow);
             runningAfter = List.copyOf(runningAfter);

@@ -234,7 +234,7 @@ public final class AdminView implements FailoverAdmin {
             groups.add(new SimulationResult.Group(g.id().value(), g.nodes().stream().map(NodeId::value).toList(),
                     names(sim.now().getOrDefault(g.id(), List.of())),
                     names(sim.after().getOrDefault(g.id(), List.of())),
-                    all.stream().filter(a -> g.id().value().equals(a.group())).toList()));
+                    all.stream().filter(a -> g.id().value().equals(a.group())).toList(), reasons(g, all, sim)));
         }
         return new SimulationResult(failed.stream().map(NodeId::value).toList(), candidate.isPresent(), groups, all,
                 sim.plan().notes(), sim.violations());
@@ -269,6 +269,15 @@ public final class AdminView implements FailoverAdmin {
             throw new AdminException(AdminException.Kind.INVALID, "configuration",
                     "configuration: " + e.getClass().getSimpleName() + ": " + e.getMessage());
         }
+    }
+
+    /** The group's steps' reasons, then the engine's notes that are about it (they start with its name). */
+    private static List<String> reasons(ResourceGroup g, List<SimulationResult.PlannedAction> all,
+                                        FailoverController.Simulation sim) {
+        java.util.Set<String> out = new java.util.LinkedHashSet<>();
+        all.stream().filter(a -> g.id().value().equals(a.group())).forEach(a -> out.add(a.reason()));
+        sim.plan().notes().stream().filter(n -> n.startsWith(g.id().value() + " ")).forEach(out::add);
+        return List.copyOf(out);
     }
 
     private static List<String> names(List<NodeId> nodes) {

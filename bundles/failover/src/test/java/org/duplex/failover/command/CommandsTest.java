@@ -520,6 +520,8 @@ class CommandsTest {
         var both = admin.simulate(new org.duplex.api.admin.SimulationRequest(List.of("node1", "node2"), null));
         assertThat(both.groups().get(0).runningAfter()).isEmpty();
         assertThat(both.groups().get(0).actions()).noneMatch(a -> a.op().equals("start"));
+        assertThat(both.groups().get(0).reasons()).anyMatch(n -> n.startsWith("web stays stopped: no eligible node"));
+        assertThat(web.reasons()).isNotEmpty().allMatch(x -> x.contains("node1"));
     }
 
     @Test
