@@ -407,6 +407,7 @@ async function loadConfiguration() {
 async function runWhatif(event) {
   event.preventDefault();
   whatif.error = null;
+  whatif.result = null; // never an earlier answer beside a new question
   const body = { failNodes: Array.from(whatif.fail).sort() };
   if ($('whatif-use-config').checked) {
     try {
