@@ -255,6 +255,7 @@ class ConsoleIT {
         assertThat(b.text(webChange)).isEqualTo("stops");
         String reason = "web stays stopped: no eligible node: node1 is dead (simulated failure)";
         assertThat(b.text(webReasons)).isEqualTo(reason);
+        assertThat(b.text(By.id("whatif-other"))).isEmpty(); // no fence, no other note, no violation
         assertThat(node.client("ha:simulate --fail node1").output()).contains(reason, "placement afterwards: web=-");
         b.shot("09-whatif-node-failure");
 
@@ -288,6 +289,8 @@ class ConsoleIT {
                 .contains("start app2 on node1");
         assertThat(b.text(By.cssSelector("#whatif-table tr[data-group='db'] td.after"))).isEqualTo("node1");
         assertThat(b.text(webChange)).isEqualTo("stays");
+        assertThat(b.text(By.id("whatif-summary"))).endsWith("the engine would take 1 step(s). Nothing was done.");
+        b.script("document.getElementById('whatif-result').scrollIntoView();");
         b.shot("11-whatif-configuration");
         // not applied: no group db, the same configuration version, web still running
         assertThat(node.client("ha:group-show").output()).doesNotContain("db").contains("web");
@@ -307,6 +310,7 @@ class ConsoleIT {
         b.click(By.id("whatif-run"));
         b.waitContains(By.id("whatif-error"), "(field: configuration)");
         assertThat(b.text(By.id("whatif-error"))).startsWith("Refused (400)").contains("nope");
+        b.script("document.getElementById('whatif-error').scrollIntoView();");
         b.shot("12-whatif-refused");
         assertThat(node.client("ha:group-show web").output()).contains("app=running");
         // a read: nothing of it in the audit log

@@ -590,4 +590,61 @@ class CommandsTest {
         }
         assertThat(store.load()).isEqualTo(running);
     }
+
+    /**
+     * Fuzz of the candidate document (seeded, 3,000 tries of structured pieces, valid documents with one value
+     * broken, and raw text): the engine either plans or refuses with field {@code configuration}; nothing else is
+     * thrown and the running configuration is never touched.
+     */
+    @Test
+    void randomCandidatesArePlannedOrRefusedNamingTheFieldNeverAnythingElse() throws Exception {
+        cmd.resourceAdd("vip", "vip", List.of("ip=192.168.50.10", "interface=eth0"), false);
+        cmd.groupAdd("web", List.of("resources=vip", "nodes=node1,node2"), false);
+        var running = store.load();
+        String exported = admin.configuration();
+        String[] pieces = {"{", "}", "[", "]", ",", ":", "\"resources\"", "\"groups\"", "\"monitors\"", "\"policies\"",
+            "\"id\"", "\"type\"", "\"params\"", "\"nodes\"", "\"policy\"", "\"on\"", "\"target\"", "\"noQuorum\"",
+            "\"stickiness\"", "\"migrationThreshold\"", "\"web\"", "\"vip\"", "\"node1\"", "\"node9\"", "\"\"", "null",
+            "true", "-1", "0", "1e999", "12345678901234567890", "\"STOP\"", "\"freeze\"", "\"bogus\"", "\"10s\"",
+            "\"failback\"", "\"automatic\"", "\"with\"", "\"apart\"", "\"on-fail\"", "\"reboot\"", "\"node\"",
+            "\"resource\"", "\"\\u0000\"", "\"a b\"", " "};
+        java.util.Random random = new java.util.Random(20261207L);
+        int planned = 0;
+        int refused = 0;
+        for (int i = 0; i < 3000; i++) {
+            String candidate;
+            switch (i % 3) {
+                case 0 -> {
+                    StringBuilder sb = new StringBuilder("{");
+                    for (int n = random.nextInt(30); n > 0; n--) {
+                        sb.append(pieces[random.nextInt(pieces.length)]);
+                    }
+                    candidate = sb.toString();
+                }
+                case 1 -> {
+                    // a valid document with one token replaced
+                    String[] tokens = exported.split("(?<=[\\[\\]{},:])|(?=[\\[\\]{},:])");
+                    tokens[random.nextInt(tokens.length)] = pieces[random.nextInt(pieces.length)];
+                    candidate = String.join("", tokens);
+                }
+                default -> {
+                    byte[] b = new byte[random.nextInt(60)];
+                    random.nextBytes(b);
+                    candidate = new String(b, java.nio.charset.StandardCharsets.ISO_8859_1);
+                }
+            }
+            try {
+                admin.simulate(new org.duplex.api.admin.SimulationRequest(List.of(), candidate));
+                planned++;
+            } catch (org.duplex.api.admin.AdminException e) {
+                assertThat(e.field()).as(candidate + " -> " + e.getMessage()).isEqualTo("configuration");
+                assertThat(e.kind()).isEqualTo(org.duplex.api.admin.AdminException.Kind.INVALID);
+                refused++;
+            }
+        }
+        assertThat(planned).as("some candidates were usable").isPositive();
+        assertThat(refused).as("most were not").isPositive();
+        assertThat(store.load()).isEqualTo(running);
+        assertThat(admin.configuration()).isEqualTo(exported);
+    }
 }

@@ -386,12 +386,14 @@ function renderWhatif() {
   }));
   const loose = r.actions.filter((a) => !a.group);
   const notes = r.notes.filter((n) => !r.groups.some((g) => n.startsWith(`${g.group} `)));
-  $('whatif-other').replaceChildren(
+  // (replaceChildren writes a null as the text 'null': only the parts there are)
+  $('whatif-other').replaceChildren(...[
     loose.length ? el('div', {}, el('h3', {}, t('whatif.otherSteps')), loose.map((a) => el('div', {}, step(a),
       el('div', { class: 'muted' }, a.reason)))) : null,
     notes.length ? el('div', {}, el('h3', {}, t('whatif.notes')), notes.map((n) => el('div', { class: 'muted' }, n)))
       : null,
-    ...r.violations.map((v) => el('p', { class: ['error', 'violation'] }, t('whatif.violation', { text: v }))));
+    ...r.violations.map((v) => el('p', { class: ['error', 'violation'] }, t('whatif.violation', { text: v }))),
+  ].filter((part) => part !== null));
 }
 
 async function loadConfiguration() {
