@@ -56,6 +56,9 @@ class ConsoleIT {
         shots = workDir.getParent().resolve("console-screenshots");
         node = DistributionNode.unpack(Paths.get(DuplexContainer.required("duplex.assembly")), work.resolve("node1"));
         node.ports(DuplexContainer.freePort(), DuplexContainer.freePort(), DuplexContainer.freePort());
+        // its own cluster port: another node on this host (another test, a demo) may hold the default 7800, and then
+        // this one never starts its cluster ("No available port to bind to in range [7800 .. 7800]", seen here)
+        node.setProperty("etc/org.duplex.cluster.cfg", "members", "node1@127.0.0.1:" + DuplexContainer.freePort());
         Path run = Files.createDirectories(work.resolve("run"));
         Files.writeString(node.home().resolve("etc/org.duplex.failover.agent.process.cfg"), "run.dir = " + run + "\n");
         Path app = work.resolve("app.sh");
