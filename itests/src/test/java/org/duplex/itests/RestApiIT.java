@@ -144,6 +144,23 @@ public class RestApiIT {
         assertThat(post(client, base + "/nodes/node2/standby", vera, "").statusCode()).isEqualTo(403);
         assertThat(post(client, base + "/resources/vip/cleanup", vera, "").statusCode()).isEqualTo(403);
 
+        // A viewer may ask the engine what it would do (the real failover bundle, FailoverAdmin 1.1): the running
+        // configuration as a document, planned back as a candidate; an unknown node and an unusable candidate are
+        // refused naming their field. None of it is audited (it changes nothing).
+        HttpResponse<String> config = get(client, base + "/configuration", vera);
+        assertThat(config.statusCode()).as(config.body()).isEqualTo(200);
+        assertThat(config.body()).contains("\"resources\"", "\"groups\"", "\"policies\"");
+        HttpResponse<String> plan = post(client, base + "/simulate", vera, "{\"configuration\":" + config.body() + "}");
+        assertThat(plan.statusCode()).as(plan.body()).isEqualTo(200);
+        assertThat(plan.body()).contains("\"candidate\":true", "\"violations\":[]");
+        HttpResponse<String> unknownNode = post(client, base + "/simulate", vera, "{\"failNodes\":[\"nosuchnode\"]}");
+        assertThat(unknownNode.statusCode()).as(unknownNode.body()).isEqualTo(404);
+        assertThat(unknownNode.body()).contains("\"field\":\"failNodes\"", "nosuchnode");
+        HttpResponse<String> unusable = post(client, base + "/simulate", vera, "{\"configuration\":{\"groups\":"
+                + "[{\"id\":\"g\",\"resources\":[\"nope\"],\"nodes\":[\"node1\"]}]}}");
+        assertThat(unusable.statusCode()).as(unusable.body()).isEqualTo(400);
+        assertThat(unusable.body()).contains("\"field\":\"configuration\"", "nope");
+
         // An operator may: the request reaches the real failover bundle, which names what is unknown.
         HttpResponse<String> noGroup = post(client, base + "/groups/nosuchgroup/switchover", olga, "");
         assertThat(noGroup.statusCode()).as(noGroup.body()).isEqualTo(404);
@@ -172,6 +189,7 @@ public class RestApiIT {
         assertThat(audit).contains("\"user\":\"olga\"", "\"arguments\":\"group=nosuchgroup\"");
         assertThat(audit).contains("\"channel\":\"shell\",\"operation\":\"ha:switchover\",\"arguments\":\"web node2\"");
         assertThat(audit).contains("\"operation\":\"ha:resource-remove\"");
+        assertThat(audit).doesNotContain("\"operation\":\"simulate\"");
         assertThat(ShellAs.execute(sessionFactory, "vera", DuplexContainer.VIEWER_PASSWORD, "ha:audit -n 20"))
                 .contains("vera from 127.0.0.1 (rest): switchover group=web -> FAILED")
                 .contains("vera from local console (shell): ha:switchover web node2 -> FAILED");

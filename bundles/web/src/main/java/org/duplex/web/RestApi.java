@@ -34,6 +34,7 @@ import org.duplex.api.admin.AuditEntry;
 import org.duplex.api.admin.AuditLog;
 import org.duplex.api.admin.ClusterAdmin;
 import org.duplex.api.admin.FailoverAdmin;
+import org.duplex.api.admin.SimulationRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -70,6 +71,9 @@ public final class RestApi {
             new Route("GET", "/history", Role.VIEWER, false),
             new Route("GET", "/audit", Role.VIEWER, false),
             new Route("GET", "/metrics", Role.VIEWER, false),
+            new Route("GET", "/configuration", Role.VIEWER, false),
+            // changes nothing (the engine is pure): a viewer may ask, and like the other reads it is not audited
+            new Route("POST", "/simulate", Role.VIEWER, false),
             new Route("POST", "/groups/{group}/switchover", Role.OPERATOR, true),
             new Route("POST", "/nodes/{node}/standby", Role.OPERATOR, true),
             new Route("POST", "/nodes/{node}/online", Role.OPERATOR, true),
@@ -250,6 +254,35 @@ public final class RestApi {
             case "/audit" -> {
                 int last = intQuery(r, "last", 50);
                 return ok(call(() -> audit().last(last)));
+            }
+            case "/configuration" -> {
+                String doc = call(() -> failover().configuration());
+                try {
+                    return ok(json.readTree(doc));
+                } catch (JsonProcessingException e) {
+                    throw new IllegalStateException("the failover bundle wrote a configuration that is not JSON", e);
+                }
+            }
+            case "/simulate" -> {
+                JsonNode body = object(r, Set.of("failNodes", "configuration"));
+                List<String> fail = names(body, "failNodes", MAX_FAIL_NODES);
+                JsonNode candidate = body.get("configuration");
+                String configuration = null;
+                if (candidate != null && !candidate.isNull()) {
+                    if (!candidate.isObject()) {
+                        throw new ApiError(400, "configuration", "configuration must be an object (the document "
+                                + "GET /api/v1/configuration returns), not " + candidate.getNodeType().name()
+                                .toLowerCase());
+                    }
+                    try {
+                        configuration = json.writeValueAsString(candidate);
+                    } catch (JsonProcessingException e) {
+                        throw new ApiError(400, "configuration", "configuration cannot be written back: "
+                                + e.getOriginalMessage());
+                    }
+                }
+                SimulationRequest request = new SimulationRequest(fail, configuration);
+                return ok(call(() -> failover().simulate(request)));
             }
             case "/groups/{group}/switchover" -> {
                 JsonNode body = object(r, Set.of("node"));
@@ -497,6 +530,42 @@ public final class RestApi {
             }
         }
         return n;
+    }
+
+    /** The most nodes one simulation may fail (the cluster's own limit is 32 nodes). */
+    static final int MAX_FAIL_NODES = 32;
+
+    /** An optional list of valid names (absent or null: empty). */
+    private static List<String> names(JsonNode body, String field, int max) throws ApiError {
+        JsonNode v = body.get(field);
+        if (v == null || v.isNull()) {
+            return List.of();
+        }
+        if (!v.isArray()) {
+            throw new ApiError(400, field, field + " must be a list of node names, not "
+                    + v.getNodeType().name().toLowerCase());
+        }
+        if (v.size() > max) {
+            throw new ApiError(400, field, field + " has " + v.size() + " entries; at most " + max);
+        }
+        List<String> out = new java.util.ArrayList<>();
+        for (int i = 0; i < v.size(); i++) {
+            JsonNode e = v.get(i);
+            if (!e.isTextual()) {
+                throw new ApiError(400, field, field + "[" + i + "] must be a string, not "
+                        + e.getNodeType().name().toLowerCase());
+            }
+            if (!NAME.matcher(e.textValue()).matches()) {
+                throw new ApiError(400, field, field + "[" + i + "] '" + abbreviate(e.textValue())
+                        + "' is not a valid node name");
+            }
+            out.add(e.textValue());
+        }
+        return out;
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() <= 64 ? s : s.substring(0, 64) + "...";
     }
 
     private static String text(JsonNode body, String field, boolean required, int maxLength) throws ApiError {

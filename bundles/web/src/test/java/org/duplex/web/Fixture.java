@@ -25,12 +25,18 @@ import org.duplex.api.admin.GroupInfo;
 import org.duplex.api.admin.HistoryEntry;
 import org.duplex.api.admin.NodeInfo;
 import org.duplex.api.admin.ResourceInfo;
+import org.duplex.api.admin.SimulationRequest;
+import org.duplex.api.admin.SimulationResult;
 import org.duplex.api.admin.SwitchoverOutcome;
 
 /** A RestApi over in-memory admin services (the real ones are exercised by RestApiIT), with a movable clock. */
 final class Fixture {
 
     static final ObjectMapper JSON = new ObjectMapper();
+
+    static final String CONFIGURATION = "{\"resources\":[{\"id\":\"vip\",\"type\":\"vip\",\"params\":"
+            + "{\"ip\":\"10.0.0.10/24\"}}],\"groups\":[{\"id\":\"web\",\"resources\":[\"vip\"],"
+            + "\"nodes\":[\"n1\",\"n2\"]}],\"monitors\":[],\"policies\":{\"noQuorum\":\"STOP\"}}";
 
     /** A clock the test moves. */
     static final class MovableClock extends Clock {
@@ -135,6 +141,55 @@ final class Fixture {
             }
             calls.add("cleanup " + resource);
             return 2;
+        }
+
+        @Override
+        public String configuration() {
+            return CONFIGURATION;
+        }
+
+        /** As the failover bundle's: unknown nodes and unreadable candidates refused with their field. */
+        @Override
+        public SimulationResult simulate(SimulationRequest request) throws AdminException {
+            for (String n : request.failNodes()) {
+                if (!Set.of("n1", "n2").contains(n)) {
+                    throw new AdminException(AdminException.Kind.NOT_FOUND, "failNodes", "unknown node " + n
+                            + "; known: [n1, n2]");
+                }
+            }
+            List<String> order = List.of("n1", "n2");
+            if (request.configuration() != null) {
+                JsonNode doc;
+                try {
+                    doc = JSON.readTree(request.configuration());
+                } catch (java.io.IOException e) {
+                    throw new AdminException(AdminException.Kind.INVALID, "configuration", "configuration: " + e);
+                }
+                JsonNode nodes = doc.path("groups").path(0).path("nodes");
+                if (!nodes.isArray()) {
+                    throw new AdminException(AdminException.Kind.INVALID, "configuration",
+                            "configuration: groups[0].nodes is not a list");
+                }
+                List<String> o = new ArrayList<>();
+                nodes.forEach(n -> o.add(n.asText()));
+                order = o;
+            }
+            calls.add("simulate " + request.failNodes() + (request.configuration() == null ? "" : " candidate"));
+            String to = order.stream().filter(n -> !request.failNodes().contains(n)).findFirst().orElse(null);
+            List<SimulationResult.PlannedAction> actions = new ArrayList<>();
+            if (to != null && !to.equals(where)) {
+                if (!request.failNodes().contains(where)) {
+                    actions.add(new SimulationResult.PlannedAction("stop", "move", where, "web", "vip",
+                            "web prefers " + to));
+                }
+                actions.add(new SimulationResult.PlannedAction("start", request.failNodes().contains(where)
+                        ? "recover" : "move", to, "web", "vip", "web recovered on " + to));
+            }
+            return new SimulationResult(request.failNodes(), request.configuration() != null,
+                    List.of(new SimulationResult.Group("web", order, List.of(where),
+                            to == null ? List.of() : List.of(to), actions,
+                            actions.stream().map(SimulationResult.PlannedAction::reason).distinct().toList())),
+                    actions, List.of(), List.of());
         }
     };
 

@@ -16,7 +16,9 @@ class JsonFuzzTest {
 
     private static final String[] PIECES = {"{", "}", "[", "]", ",", ":", "\"node\"", "\"username\"", "\"password\"",
         "\"n2\"", "\"admin\"", "\"adminpassword\"", "null", "true", "1e999999", "-0", "\"\\u0000\"", "\"\\ud800\"",
-        "12345678901234567890123", "\"x\"", " ", "\n", "\"target\"", "{\"node\":", "\u00e9", "\\", "'", "/*", "NaN"};
+        "12345678901234567890123", "\"x\"", " ", "\n", "\"target\"", "{\"node\":", "\u00e9", "\\", "'", "/*", "NaN",
+        "\"failNodes\"", "{\"failNodes\":[", "\"configuration\"", "{\"configuration\":{", "\"groups\"", "\"nodes\"",
+        "\"resources\"", "\"policies\"", "\"n1\"", "\"n9\"", "[\"n2\"]", "{}", "[]"};
 
     @Provide
     Arbitrary<String> bodies() {

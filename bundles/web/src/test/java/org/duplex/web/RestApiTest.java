@@ -189,4 +189,63 @@ class RestApiTest {
         assertThat(f.callWith("GET", "/metrics", Fixture.basic("vera", "verapassword"), "10.0.0.8").status())
                 .isEqualTo(200);
     }
+
+    @Test
+    void aViewerRunsAWhatIfAndNothingIsDoneOrAudited() {
+        String token = f.login("vera");
+        int audited = f.audit.size();
+        ApiResponse config = f.call("GET", "/configuration", token, null);
+        assertThat(config.status()).isEqualTo(200);
+        assertThat(Fixture.json(config).get("groups").get(0).get("id").asText()).isEqualTo("web");
+
+        ApiResponse r = f.call("POST", "/simulate", token, "{\"failNodes\":[\"n1\"]}");
+        assertThat(r.status()).as(r.text()).isEqualTo(200);
+        var web = Fixture.json(r).get("groups").get(0);
+        assertThat(web.get("runningNow").toString()).isEqualTo("[\"n1\"]");
+        assertThat(web.get("runningAfter").toString()).isEqualTo("[\"n2\"]");
+        assertThat(web.get("actions").get(0).get("op").asText()).isEqualTo("start");
+        assertThat(web.get("actions").get(0).get("intent").asText()).isEqualTo("recover");
+
+        // a candidate configuration travels as the object GET /configuration returned, edited
+        String candidate = Fixture.CONFIGURATION.replace("[\"n1\",\"n2\"]", "[\"n2\",\"n1\"]");
+        ApiResponse c = f.call("POST", "/simulate", token, "{\"configuration\":" + candidate + "}");
+        assertThat(c.status()).as(c.text()).isEqualTo(200);
+        assertThat(Fixture.json(c).get("candidate").asBoolean()).isTrue();
+        assertThat(Fixture.json(c).get("groups").get(0).get("runningAfter").toString()).isEqualTo("[\"n2\"]");
+        // an empty body: the engine's plan now
+        assertThat(f.call("POST", "/simulate", token, "").status()).isEqualTo(200);
+
+        assertThat(f.calls).containsExactly("simulate [n1]", "simulate [] candidate", "simulate []");
+        assertThat(f.where).isEqualTo("n1");
+        assertThat(f.audit).hasSize(audited); // a read, like GET /groups: not audited
+        assertThat(f.call("POST", "/simulate", null, "{}").status()).isEqualTo(401);
+        assertThat(f.call("GET", "/simulate", token, null).status()).isEqualTo(405);
+    }
+
+    @Test
+    void aBadWhatIfNamesItsFieldAndReachesNothing() {
+        String token = f.login("admin");
+        record Bad(String body, int status, String field, String message) {
+        }
+        for (Bad b : java.util.List.of(
+                new Bad("{\"failNodes\":\"n1\"}", 400, "failNodes", "must be a list"),
+                new Bad("{\"failNodes\":[1]}", 400, "failNodes", "failNodes[0] must be a string, not number"),
+                new Bad("{\"failNodes\":[\"n1\",null]}", 400, "failNodes", "failNodes[1] must be a string"),
+                new Bad("{\"failNodes\":[\"../etc\"]}", 400, "failNodes", "not a valid node name"),
+                new Bad("{\"failNodes\":[" + "\"n1\",".repeat(33) + "\"n2\"]}", 400, "failNodes", "at most 32"),
+                new Bad("{\"failNodes\":[\"n9\"]}", 404, "failNodes", "unknown node n9"),
+                new Bad("{\"configuration\":\"{}\"}", 400, "configuration", "must be an object"),
+                new Bad("{\"configuration\":[]}", 400, "configuration", "must be an object"),
+                new Bad("{\"configuration\":{\"groups\":[{\"nodes\":\"n1\"}]}}", 400, "configuration",
+                        "groups[0].nodes"),
+                new Bad("{\"fail\":[\"n1\"]}", 400, "fail", "unknown field 'fail'"),
+                new Bad("[]", 400, "(body)", "must be a JSON object"),
+                new Bad("{\"failNodes\":[", 400, "(body)", "not valid JSON"))) {
+            ApiResponse r = f.call("POST", "/simulate", token, b.body());
+            assertThat(r.status()).as(b.body() + " -> " + r.text()).isEqualTo(b.status());
+            assertThat(Fixture.json(r).get("field").asText()).as(b.body()).isEqualTo(b.field());
+            assertThat(Fixture.json(r).get("error").asText()).as(b.body()).contains(b.message());
+        }
+        assertThat(f.calls).isEmpty();
+    }
 }

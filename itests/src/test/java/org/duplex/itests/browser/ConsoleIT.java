@@ -27,7 +27,8 @@ import org.openqa.selenium.By;
  * live view (node, quorum, coordinator, the group running), standby with the password asked again (a wrong one
  * refused and nothing done, the right one stops the group), online (the group starts again), the group's timeline
  * with the reasons, the audit view, Chinese and back without a reload, and a viewer who sees no operation button
- * and is refused by the API all the same. Screenshots of each step go to target/console-screenshots/; the RSS and
+ * and is refused by the API all the same, then runs the what-if view (a node failure in both languages, a candidate
+ * configuration's plan, unusable candidates refused) without changing anything. Screenshots of each step go to target/console-screenshots/; the RSS and
  * CPU of the Karaf JVM and of Chromium go to footprint.txt there and to stdout.
  *
  * <p>Selenium runs in this JVM, not in a Pax Exam probe: the probe runs inside Karaf, where Selenium's client is
@@ -55,6 +56,9 @@ class ConsoleIT {
         shots = workDir.getParent().resolve("console-screenshots");
         node = DistributionNode.unpack(Paths.get(DuplexContainer.required("duplex.assembly")), work.resolve("node1"));
         node.ports(DuplexContainer.freePort(), DuplexContainer.freePort(), DuplexContainer.freePort());
+        // its own cluster port: another node on this host (another test, a demo) may hold the default 7800, and then
+        // this one never starts its cluster ("No available port to bind to in range [7800 .. 7800]", seen here)
+        node.setProperty("etc/org.duplex.cluster.cfg", "members", "node1@127.0.0.1:" + DuplexContainer.freePort());
         Path run = Files.createDirectories(work.resolve("run"));
         Files.writeString(node.home().resolve("etc/org.duplex.failover.agent.process.cfg"), "run.dir = " + run + "\n");
         Path app = work.resolve("app.sh");
@@ -220,6 +224,100 @@ class ConsoleIT {
         // (the address is ::1 or 127.0.0.1, as the browser resolved localhost)
         assertThat(node.client("ha:audit -n 5").output()).containsPattern("vera from \\S+ \\(rest\\): node-standby "
                 + "node=node1 -> FAILED: denied: role viewer");
+
+        whatIf();
+    }
+
+    /**
+     * The what-if view, as the viewer (it changes nothing, so she may): node1 failing now, in English and Chinese,
+     * the same plan as ha:simulate in the shell; then a candidate configuration (a new group) shows its plan without
+     * being applied, and candidates the node cannot use are refused without anything sent or applied.
+     */
+    private void whatIf() throws Exception {
+        By tab = By.cssSelector(".tab[data-tab='whatif']");
+        By web = By.cssSelector("#whatif-table tr[data-group='web']");
+        By webNow = By.cssSelector("#whatif-table tr[data-group='web'] td.now");
+        By webAfter = By.cssSelector("#whatif-table tr[data-group='web'] td.after");
+        By webChange = By.cssSelector("#whatif-table tr[data-group='web'] td.change");
+        By webReasons = By.cssSelector("#whatif-table tr[data-group='web'] td.reasons");
+        By fail1 = By.cssSelector("#whatif-nodes input[data-node='node1']");
+        java.util.regex.Matcher version = java.util.regex.Pattern.compile("Config:\\s+version \\d+ ")
+                .matcher(node.client("ha:status").output());
+        assertThat(version.find()).as("ha:status shows the configuration version").isTrue();
+        String configVersion = version.group();
+
+        b.click(tab);
+        b.waitVisible("whatif-form");
+        b.click(fail1);
+        b.click(By.id("whatif-run"));
+        b.waitContains(web, "web");
+        assertThat(b.text(By.id("whatif-summary"))).isEqualTo("If node1 failed now, with the running configuration, "
+                + "the engine would take no step. Nothing was done.");
+        assertThat(b.text(webNow)).isEqualTo("node1");
+        assertThat(b.text(webAfter)).isEqualTo("nowhere");
+        assertThat(b.text(webChange)).isEqualTo("stops");
+        String reason = "web stays stopped: no eligible node: node1 is dead (simulated failure)";
+        assertThat(b.text(webReasons)).isEqualTo(reason);
+        assertThat(b.text(By.id("whatif-other"))).isEmpty(); // no fence, no other note, no violation
+        assertThat(node.client("ha:simulate --fail node1").output()).contains(reason, "placement afterwards: web=-");
+        b.shot("09-whatif-node-failure");
+
+        b.language("zh");
+        b.waitText(tab, "假设分析");
+        b.waitText(webChange, "停止");
+        assertThat(b.text(webAfter)).isEqualTo("无处运行");
+        assertThat(b.text(By.id("whatif-summary"))).isEqualTo("如果 node1 现在发生故障， 使用正在运行的配置， "
+                + "引擎不会执行任何步骤。未执行任何操作。");
+        assertThat(b.text(By.cssSelector("#whatif-table thead"))).contains("当前运行于", "之后将运行于", "原因");
+        assertThat(b.text(webReasons)).isEqualTo(reason); // the engine's own words stay as sent
+        b.shot("10-whatif-chinese");
+        b.language("en");
+        b.waitText(webChange, "stops");
+
+        // A candidate configuration: the running one loads into the editor; a new group's plan is shown, not applied.
+        b.click(fail1);
+        b.click(By.id("whatif-use-config"));
+        b.until(d -> String.valueOf(b.script("return document.getElementById('whatif-config').value;"))
+                .contains("\"web\""));
+        b.script("const ta = document.getElementById('whatif-config'); const c = JSON.parse(ta.value);"
+                + "c.resources.push({id: 'app2', type: 'process', params: {command: '/bin/sleep 1000'}});"
+                + "c.groups.push({id: 'db', resources: ['app2'], nodes: ['node1']});"
+                + "ta.value = JSON.stringify(c, null, 2);");
+        b.click(By.id("whatif-run"));
+        By db = By.cssSelector("#whatif-table tr[data-group='db']");
+        b.waitContains(db, "db");
+        assertThat(b.text(By.id("whatif-summary"))).startsWith("With no node failing, with the edited configuration,");
+        assertThat(b.text(By.cssSelector("#whatif-table tr[data-group='db'] td.change"))).isEqualTo("starts");
+        assertThat(b.text(By.cssSelector("#whatif-table tr[data-group='db'] td.steps")))
+                .contains("start app2 on node1");
+        assertThat(b.text(By.cssSelector("#whatif-table tr[data-group='db'] td.after"))).isEqualTo("node1");
+        assertThat(b.text(webChange)).isEqualTo("stays");
+        assertThat(b.text(By.id("whatif-summary"))).endsWith("the engine would take 1 step(s). Nothing was done.");
+        b.script("document.getElementById('whatif-result').scrollIntoView();");
+        b.shot("11-whatif-configuration");
+        // not applied: no group db, the same configuration version, web still running
+        assertThat(node.client("ha:group-show").output()).doesNotContain("db").contains("web");
+        assertThat(node.client("ha:status").output()).contains(configVersion);
+
+        // Not JSON: refused on the page, nothing sent. A group naming a missing resource: the node refuses it,
+        // naming the field.
+        b.script("document.getElementById('whatif-config').value = '{\"groups\": [';");
+        b.click(By.id("whatif-run"));
+        b.waitContains(By.id("whatif-error"), "is not valid JSON");
+        assertThat(b.displayed(By.id("whatif-result"))).isFalse();
+        b.click(By.id("whatif-load"));
+        b.until(d -> String.valueOf(b.script("return document.getElementById('whatif-config').value;"))
+                .contains("\"web\""));
+        b.script("const ta = document.getElementById('whatif-config'); const c = JSON.parse(ta.value);"
+                + "c.groups[0].resources = ['nope']; ta.value = JSON.stringify(c);");
+        b.click(By.id("whatif-run"));
+        b.waitContains(By.id("whatif-error"), "(field: configuration)");
+        assertThat(b.text(By.id("whatif-error"))).startsWith("Refused (400)").contains("nope");
+        b.script("document.getElementById('whatif-error').scrollIntoView();");
+        b.shot("12-whatif-refused");
+        assertThat(node.client("ha:group-show web").output()).contains("app=running");
+        // a read: nothing of it in the audit log
+        assertThat(node.client("ha:audit -n 50").output()).doesNotContain("simulate");
     }
 
     /** bin/duplex-passwd as an operator runs it, the password on stdin. */

@@ -2,7 +2,13 @@ package org.duplex.api.admin;
 
 import java.util.List;
 
-/** The failover bundle's administrative side: groups, resources, history, switchover and cleanup. */
+import org.osgi.annotation.versioning.ProviderType;
+
+/**
+ * The failover bundle's administrative side: groups, resources, history, switchover, cleanup, the configuration
+ * and what-if simulations. Implemented by the failover bundle only (consumers: the web bundle, plug-ins).
+ */
+@ProviderType
 public interface FailoverAdmin {
 
     List<GroupInfo> groups();
@@ -31,4 +37,23 @@ public interface FailoverAdmin {
      * @throws AdminException unknown resource (field {@code resource})
      */
     int cleanup(String resource) throws AdminException;
+
+    /**
+     * The running failover configuration as a JSON document: sections {@code resources}, {@code groups},
+     * {@code monitors}, {@code policies} (the failover part of {@code ha:config-export}'s JSON), every group
+     * policy key written out. The starting point of a candidate for {@link #simulate}.
+     *
+     * @since 1.1
+     */
+    String configuration();
+
+    /**
+     * {@code ha:simulate}: the plan the engine would make now if the given nodes died and/or with a candidate
+     * configuration instead of the running one. Pure: nothing is carried out, nothing is saved.
+     *
+     * @throws AdminException unknown node (field {@code failNodes}), a candidate that does not map to a
+     *                        configuration (field {@code configuration}, the reason naming the section)
+     * @since 1.1
+     */
+    SimulationResult simulate(SimulationRequest request) throws AdminException;
 }

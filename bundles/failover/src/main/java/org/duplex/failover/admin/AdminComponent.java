@@ -7,6 +7,8 @@ import org.duplex.api.admin.FailoverAdmin;
 import org.duplex.api.admin.GroupInfo;
 import org.duplex.api.admin.HistoryEntry;
 import org.duplex.api.admin.ResourceInfo;
+import org.duplex.api.admin.SimulationRequest;
+import org.duplex.api.admin.SimulationResult;
 import org.duplex.api.admin.SwitchoverOutcome;
 import org.duplex.failover.service.FailoverService;
 import org.osgi.service.component.annotations.Activate;
@@ -47,5 +49,15 @@ public class AdminComponent implements FailoverAdmin {
     @Override
     public int cleanup(String resource) throws AdminException {
         return view.cleanup(resource);
+    }
+
+    @Override
+    public String configuration() {
+        return view.configuration();
+    }
+
+    @Override
+    public SimulationResult simulate(SimulationRequest request) throws AdminException {
+        return view.simulate(request);
     }
 }

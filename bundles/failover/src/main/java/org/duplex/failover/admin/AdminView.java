@@ -12,16 +12,20 @@ import org.duplex.api.admin.FailoverAdmin;
 import org.duplex.api.admin.GroupInfo;
 import org.duplex.api.admin.HistoryEntry;
 import org.duplex.api.admin.ResourceInfo;
+import org.duplex.api.admin.SimulationRequest;
+import org.duplex.api.admin.SimulationResult;
 import org.duplex.api.admin.SwitchoverOutcome;
 import org.duplex.api.model.NodeId;
 import org.duplex.api.model.Resource;
 import org.duplex.api.model.ResourceGroup;
 import org.duplex.api.model.ResourceId;
 import org.duplex.api.model.ResourceState;
+import org.duplex.failover.control.FailoverController;
 import org.duplex.failover.model.FailoverConfig;
 import org.duplex.failover.policy.Action;
 import org.duplex.failover.policy.Failure;
 import org.duplex.failover.policy.Plan;
+import org.duplex.failover.replicated.FailoverDocument;
 import org.duplex.failover.service.FailoverService;
 
 /**
@@ -163,6 +167,128 @@ public final class AdminView implements FailoverAdmin {
         } catch (IllegalArgumentException | IllegalStateException e) {
             throw new AdminException(AdminException.Kind.REFUSED, null, e.getMessage());
         }
+    }
+
+    @Override
+    public String configuration() {
+        try {
+            return FailoverDocument.write("{}", service.store().load());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("the running configuration cannot be written as a document: "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /** The sections of a candidate document (as {@link #configuration()} writes them). */
+    private static final java.util.Set<String> SECTIONS = java.util.Set.of("resources", "groups", "monitors",
+            "policies");
+
+    private static final com.fasterxml.jackson.databind.ObjectMapper STRICT_SHAPE =
+            com.fasterxml.jackson.databind.json.JsonMapper.builder()
+                    // its own type cache, as FailoverDocument's (the bundle's class loader must not be kept)
+                    .typeFactory(com.fasterxml.jackson.databind.type.TypeFactory.defaultInstance().withCache(
+                            (com.fasterxml.jackson.databind.util.LookupCache<Object,
+                                    com.fasterxml.jackson.databind.JavaType>)
+                                    new com.fasterxml.jackson.databind.util.LRUMap<Object,
+                                            com.fasterxml.jackson.databind.JavaType>(4, 16)))
+                    .build();
+
+    /**
+     * {@code ha:simulate} with several failed nodes and/or a candidate configuration, through the same engine,
+     * snapshot and {@link org.duplex.failover.policy.PlanSimulator} as the command. Every input is checked before
+     * the engine is asked; nothing is saved or carried out.
+     */
+    @Override
+    public SimulationResult simulate(SimulationRequest request) throws AdminException {
+        if (request == null) {
+            throw new AdminException(AdminException.Kind.INVALID, null, "a simulation request is required");
+        }
+        java.util.Set<NodeId> failed = new java.util.TreeSet<>();
+        for (String n : request.failNodes()) {
+            if (n == null) {
+                throw new AdminException(AdminException.Kind.INVALID, "failNodes", "failNodes: a node name is null");
+            }
+            try {
+                failed.add(NodeId.of(n));
+            } catch (IllegalArgumentException e) {
+                throw new AdminException(AdminException.Kind.INVALID, "failNodes", "failNodes: " + e.getMessage());
+            }
+        }
+        Optional<FailoverConfig> candidate = Optional.empty();
+        if (request.configuration() != null) {
+            candidate = Optional.of(candidate(request.configuration()));
+        }
+        FailoverController.Simulation sim;
+        try {
+            sim = service.simulate(failed, candidate);
+        } catch (IllegalArgumentException e) {
+            String m = String.valueOf(e.getMessage());
+            throw new AdminException(m.startsWith("unknown node") ? AdminException.Kind.NOT_FOUND
+                    : AdminException.Kind.INVALID, m.startsWith("unknown node") ? "failNodes" : null, m);
+        } catch (UnsupportedOperationException e) {
+            throw new AdminException(AdminException.Kind.REFUSED, null, String.valueOf(e.getMessage()));
+        }
+        List<SimulationResult.PlannedAction> all = sim.plan().actions().stream().map(AdminView::planned).toList();
+        List<SimulationResult.Group> groups = new ArrayList<>();
+        for (ResourceGroup g : sim.config().groups()) {
+            groups.add(new SimulationResult.Group(g.id().value(), g.nodes().stream().map(NodeId::value).toList(),
+                    names(sim.now().getOrDefault(g.id(), List.of())),
+                    names(sim.after().getOrDefault(g.id(), List.of())),
+                    all.stream().filter(a -> g.id().value().equals(a.group())).toList(), reasons(g, all, sim)));
+        }
+        return new SimulationResult(failed.stream().map(NodeId::value).toList(), candidate.isPresent(), groups, all,
+                sim.plan().notes(), sim.violations());
+    }
+
+    private static FailoverConfig candidate(String json) throws AdminException {
+        com.fasterxml.jackson.databind.JsonNode tree;
+        try {
+            tree = STRICT_SHAPE.readTree(json);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new AdminException(AdminException.Kind.INVALID, "configuration",
+                    "configuration: not valid JSON: " + e.getOriginalMessage());
+        }
+        if (tree == null || !tree.isObject()) {
+            throw new AdminException(AdminException.Kind.INVALID, "configuration",
+                    "configuration: must be a JSON object with sections " + new java.util.TreeSet<>(SECTIONS));
+        }
+        for (java.util.Iterator<String> it = tree.fieldNames(); it.hasNext(); ) {
+            String f = it.next();
+            if (!SECTIONS.contains(f)) {
+                throw new AdminException(AdminException.Kind.INVALID, "configuration",
+                        "configuration: unknown section '" + f + "'; sections: " + new java.util.TreeSet<>(SECTIONS));
+            }
+        }
+        try {
+            return FailoverDocument.read(json);
+        } catch (IllegalArgumentException e) {
+            throw new AdminException(AdminException.Kind.INVALID, "configuration",
+                    "configuration: " + e.getMessage());
+        } catch (RuntimeException e) {
+            // a model constructor refusing what the document says (null where a value is required, ...)
+            throw new AdminException(AdminException.Kind.INVALID, "configuration",
+                    "configuration: " + e.getClass().getSimpleName() + ": " + e.getMessage());
+        }
+    }
+
+    /** The group's steps' reasons, then the engine's notes that are about it (they start with its name). */
+    private static List<String> reasons(ResourceGroup g, List<SimulationResult.PlannedAction> all,
+                                        FailoverController.Simulation sim) {
+        java.util.Set<String> out = new java.util.LinkedHashSet<>();
+        all.stream().filter(a -> g.id().value().equals(a.group())).forEach(a -> out.add(a.reason()));
+        sim.plan().notes().stream().filter(n -> n.startsWith(g.id().value() + " ")).forEach(out::add);
+        return List.copyOf(out);
+    }
+
+    private static List<String> names(List<NodeId> nodes) {
+        return nodes.stream().map(NodeId::value).toList();
+    }
+
+    private static SimulationResult.PlannedAction planned(Action a) {
+        return new SimulationResult.PlannedAction(a.op().name().toLowerCase(),
+                a.intent().name().toLowerCase().replace('_', '-'), a.node().value(),
+                a.group().map(ResourceId::value).orElse(null), a.resource().map(ResourceId::value).orElse(null),
+                a.reason());
     }
 
     /**

@@ -265,26 +265,58 @@ public final class FailoverController {
         return simulation(failed).plan();
     }
 
-    /** The plan and where the groups would run if every step succeeded. */
-    public record Simulation(Plan plan, String placement) {
+    /**
+     * The plan and where the groups would run if every step succeeded.
+     *
+     * @param placement  "web=node2 db=-", as ha:simulate prints it
+     * @param now        group to the nodes where any of its members runs now (before the simulated failures)
+     * @param after      the same after the plan (PlanSimulator)
+     * @param violations safety rules the plan would break when applied (PlanSimulator)
+     * @param config     the configuration planned with (the running one, or the candidate)
+     */
+    public record Simulation(Plan plan, String placement, Map<ResourceId, List<NodeId>> now,
+                             Map<ResourceId, List<NodeId>> after, List<String> violations, FailoverConfig config) {
     }
 
     public Simulation simulation(Optional<NodeId> failed) {
+        return simulation(failed.map(Set::of).orElse(Set.of()), Optional.empty());
+    }
+
+    /**
+     * What the engine would do now if every node of {@code failed} died now, planning with {@code candidate}
+     * instead of the running configuration when given. Pure: the running configuration, the state table and the
+     * history are not touched, nothing is carried out.
+     *
+     * @throws IllegalArgumentException a node of {@code failed} is not a node of the cluster
+     */
+    public Simulation simulation(Set<NodeId> failed, Optional<FailoverConfig> candidate) {
         ClusterSnapshot s = snapshot();
-        if (failed.isPresent()) {
-            Node n = s.nodes().get(failed.get());
-            if (n == null) {
-                throw new IllegalArgumentException("unknown node " + failed.get() + "; known: " + s.nodes().keySet());
-            }
+        if (candidate.isPresent()) {
+            FailoverConfig c = candidate.get();
+            s = new ClusterSnapshot(c, s.nodes(), s.nodeNotes(), s.states(), s.failures(), s.now(), s.quorum(),
+                    s.fencing(), unhealthy(c));
+        }
+        ClusterSnapshot before = s;
+        if (!failed.isEmpty()) {
             Map<NodeId, Node> nodes = new LinkedHashMap<>(s.nodes());
-            nodes.put(n.id(), n.withLiveness(Liveness.DEAD));
             Map<NodeId, String> notes = new LinkedHashMap<>(s.nodeNotes());
-            notes.put(n.id(), "simulated failure");
+            for (NodeId f : new java.util.TreeSet<>(failed)) {
+                Node n = s.nodes().get(f);
+                if (n == null) {
+                    throw new IllegalArgumentException("unknown node " + f + "; known: " + s.nodes().keySet());
+                }
+                nodes.put(n.id(), n.withLiveness(Liveness.DEAD));
+                notes.put(n.id(), "simulated failure");
+            }
             s = s.withNodes(nodes, notes);
         }
         Plan plan = engine.plan(s);
-        return new Simulation(plan, org.duplex.failover.policy.PlanSimulator.placementLine(
-                new org.duplex.failover.policy.PlanSimulator().apply(s, plan)));
+        org.duplex.failover.policy.PlanSimulator sim = new org.duplex.failover.policy.PlanSimulator();
+        org.duplex.failover.policy.PlanSimulator.Outcome outcome = sim.apply(s, plan);
+        Map<ResourceId, List<NodeId>> now = new org.duplex.failover.policy.PlanSimulator.Outcome(before, List.of())
+                .placement();
+        return new Simulation(plan, org.duplex.failover.policy.PlanSimulator.placementLine(outcome), now,
+                outcome.placement(), outcome.violations(), s.config());
     }
 
     /** One decision round: plan, then carry out what this node may carry out. */

@@ -576,6 +576,12 @@ public class FailoverComponent implements FailoverService, PeerLivenessListener,
     }
 
     @Override
+    public FailoverController.Simulation simulate(java.util.Set<NodeId> failedNodes,
+                                                  Optional<org.duplex.failover.model.FailoverConfig> candidate) {
+        return controller.simulation(failedNodes, candidate);
+    }
+
+    @Override
     public Optional<NodeId> forwardTo() {
         ExecutionChannel ch = channel;
         QuorumState q = new View().quorum();

@@ -27,6 +27,20 @@ public interface FailoverService {
 
     FailoverController.Simulation simulate(Optional<NodeId> failedNode);
 
+    /**
+     * What the engine would do if every node of {@code failedNodes} died now, planning with {@code candidate}
+     * instead of the running configuration when given; nothing is carried out or saved.
+     *
+     * @throws IllegalArgumentException an unknown node
+     */
+    default FailoverController.Simulation simulate(java.util.Set<NodeId> failedNodes,
+                                                   Optional<org.duplex.failover.model.FailoverConfig> candidate) {
+        if (candidate.isEmpty() && failedNodes.size() <= 1) {
+            return simulate(failedNodes.stream().findFirst());
+        }
+        throw new UnsupportedOperationException("this failover service simulates one failed node at most");
+    }
+
     FailoverController.SwitchoverResult switchover(ResourceId group, Optional<NodeId> target) throws IOException;
 
     /**

@@ -101,6 +101,12 @@ class CommandsTest {
             }
 
             @Override
+            public FailoverController.Simulation simulate(Set<NodeId> failedNodes,
+                                                          Optional<org.duplex.failover.model.FailoverConfig> c) {
+                return controller.simulation(failedNodes, c);
+            }
+
+            @Override
             public FailoverController.SwitchoverResult switchover(ResourceId group, Optional<NodeId> target)
                     throws IOException {
                 return controller.switchover(group, target);
@@ -477,5 +483,168 @@ class CommandsTest {
                 .containsEntry("duplex_failover_switchover_outage_seconds_sum{group=web}", 0.25)
                 .containsEntry("duplex_failover_failovers_total{group=web, intent=move}", 0.0)
                 .containsEntry("duplex_failover_failover_duration_seconds_count{group=web, intent=recover}", 0.0);
+    }
+
+    /** Issue 15's what-if view: ha:simulate through the API the REST API and console use. */
+    @Test
+    void simulatesANodeFailureThroughTheAdminApi() throws Exception {
+        cmd.resourceAdd("vip", "vip", List.of("ip=192.168.50.10", "interface=eth0"), false);
+        cmd.groupAdd("web", List.of("resources=vip", "nodes=node1,node2"), false);
+        table.set(N1, ResourceId.of("vip"), ResourceState.RUNNING);
+        var before = store.load();
+        int historyBefore = coordinator.history(Optional.empty()).size();
+
+        var r = admin.simulate(new org.duplex.api.admin.SimulationRequest(List.of("node1"), null));
+
+        assertThat(r.failedNodes()).containsExactly("node1");
+        assertThat(r.candidate()).isFalse();
+        assertThat(r.violations()).isEmpty();
+        var web = r.groups().get(0);
+        assertThat(web.group()).isEqualTo("web");
+        assertThat(web.runningNow()).containsExactly("node1");
+        assertThat(web.runningAfter()).containsExactly("node2"); // the next node of its list
+        assertThat(web.actions()).anySatisfy(a -> {
+            assertThat(a.op()).isEqualTo("start");
+            assertThat(a.node()).isEqualTo("node2");
+            assertThat(a.resource()).isEqualTo("vip");
+            assertThat(a.intent()).isEqualTo("recover");
+            assertThat(a.reason()).contains("node1");
+        });
+        // the same plan as ha:simulate --fail node1
+        assertThat(cmd.simulate(Optional.of("node1"))).contains("start web/vip on node2 (recover)");
+        // nothing was done
+        assertThat(store.load()).isEqualTo(before);
+        assertThat(table.states().get(N1)).containsEntry(ResourceId.of("vip"), ResourceState.RUNNING);
+        assertThat(coordinator.history(Optional.empty())).hasSize(historyBefore);
+
+        var both = admin.simulate(new org.duplex.api.admin.SimulationRequest(List.of("node1", "node2"), null));
+        assertThat(both.groups().get(0).runningAfter()).isEmpty();
+        assertThat(both.groups().get(0).actions()).noneMatch(a -> a.op().equals("start"));
+        assertThat(both.groups().get(0).reasons()).anyMatch(n -> n.startsWith("web stays stopped: no eligible node"));
+        assertThat(web.reasons()).isNotEmpty().allMatch(x -> x.contains("node1"));
+    }
+
+    @Test
+    void simulatesACandidateConfigurationWithoutApplyingIt() throws Exception {
+        cmd.resourceAdd("vip", "vip", List.of("ip=192.168.50.10", "interface=eth0"), false);
+        cmd.groupAdd("web", List.of("resources=vip", "nodes=node1,node2"), false);
+        table.set(N1, ResourceId.of("vip"), ResourceState.RUNNING);
+        var running = store.load();
+        String exported = admin.configuration();
+        assertThat(org.duplex.failover.replicated.FailoverDocument.read(exported)).isEqualTo(running);
+
+        // the candidate: node2 first, no stickiness, automatic failback: the engine would move web to node2
+        var tree = (com.fasterxml.jackson.databind.node.ObjectNode) new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(exported);
+        var group = (com.fasterxml.jackson.databind.node.ObjectNode) tree.get("groups").get(0);
+        group.putArray("nodes").add("node2").add("node1");
+        ((com.fasterxml.jackson.databind.node.ObjectNode) group.get("policy")).put("stickiness", "0")
+                .put("failback", "automatic");
+        var r = admin.simulate(new org.duplex.api.admin.SimulationRequest(List.of(), tree.toString()));
+
+        assertThat(r.candidate()).isTrue();
+        var web = r.groups().get(0);
+        assertThat(web.nodes()).containsExactly("node2", "node1");
+        assertThat(web.runningNow()).containsExactly("node1");
+        assertThat(web.runningAfter()).containsExactly("node2");
+        assertThat(web.actions()).extracting(a -> a.op() + " " + a.resource() + " on " + a.node())
+                .containsSubsequence("stop vip on node1", "start vip on node2");
+        // not applied: the running configuration and the state table are as they were
+        assertThat(store.load()).isEqualTo(running);
+        assertThat(admin.configuration()).isEqualTo(exported);
+        assertThat(table.states().get(N1)).containsEntry(ResourceId.of("vip"), ResourceState.RUNNING);
+        // and without the candidate the engine has nothing to do
+        assertThat(admin.simulate(new org.duplex.api.admin.SimulationRequest(List.of(), null)).actions()).isEmpty();
+    }
+
+    @Test
+    void aBadSimulationRequestNamesItsFieldAndDoesNothing() throws Exception {
+        cmd.resourceAdd("vip", "vip", List.of("ip=192.168.50.10", "interface=eth0"), false);
+        cmd.groupAdd("web", List.of("resources=vip", "nodes=node1,node2"), false);
+        var running = store.load();
+        record Bad(List<String> fail, String config, org.duplex.api.admin.AdminException.Kind kind, String field,
+                   String message) {
+        }
+        for (Bad b : List.of(
+                new Bad(List.of("node9"), null, org.duplex.api.admin.AdminException.Kind.NOT_FOUND, "failNodes",
+                        "unknown node node9"),
+                new Bad(List.of("no way"), null, org.duplex.api.admin.AdminException.Kind.INVALID, "failNodes",
+                        "failNodes"),
+                new Bad(List.of(), "{\"groups\": [", org.duplex.api.admin.AdminException.Kind.INVALID,
+                        "configuration", "not valid JSON"),
+                new Bad(List.of(), "[]", org.duplex.api.admin.AdminException.Kind.INVALID, "configuration",
+                        "must be a JSON object"),
+                new Bad(List.of(), "{\"group\": []}", org.duplex.api.admin.AdminException.Kind.INVALID,
+                        "configuration", "unknown section 'group'"),
+                new Bad(List.of(), "{\"groups\": 7}", org.duplex.api.admin.AdminException.Kind.INVALID,
+                        "configuration", "configuration: "),
+                new Bad(List.of(), "{\"groups\": [{\"id\": \"web\", \"resources\": [\"nope\"], "
+                        + "\"nodes\": [\"node1\"]}]}", org.duplex.api.admin.AdminException.Kind.INVALID,
+                        "configuration", "nope"))) {
+            assertThatThrownBy(() -> admin.simulate(new org.duplex.api.admin.SimulationRequest(b.fail(), b.config())))
+                    .as(b.toString()).isInstanceOfSatisfying(org.duplex.api.admin.AdminException.class, e -> {
+                        assertThat(e.kind()).isEqualTo(b.kind());
+                        assertThat(e.field()).isEqualTo(b.field());
+                        assertThat(e.getMessage()).contains(b.message());
+                    });
+        }
+        assertThat(store.load()).isEqualTo(running);
+    }
+
+    /**
+     * Fuzz of the candidate document (seeded, 3,000 tries of structured pieces, valid documents with one value
+     * broken, and raw text): the engine either plans or refuses with field {@code configuration}; nothing else is
+     * thrown and the running configuration is never touched.
+     */
+    @Test
+    void randomCandidatesArePlannedOrRefusedNamingTheFieldNeverAnythingElse() throws Exception {
+        cmd.resourceAdd("vip", "vip", List.of("ip=192.168.50.10", "interface=eth0"), false);
+        cmd.groupAdd("web", List.of("resources=vip", "nodes=node1,node2"), false);
+        var running = store.load();
+        String exported = admin.configuration();
+        String[] pieces = {"{", "}", "[", "]", ",", ":", "\"resources\"", "\"groups\"", "\"monitors\"", "\"policies\"",
+            "\"id\"", "\"type\"", "\"params\"", "\"nodes\"", "\"policy\"", "\"on\"", "\"target\"", "\"noQuorum\"",
+            "\"stickiness\"", "\"migrationThreshold\"", "\"web\"", "\"vip\"", "\"node1\"", "\"node9\"", "\"\"", "null",
+            "true", "-1", "0", "1e999", "12345678901234567890", "\"STOP\"", "\"freeze\"", "\"bogus\"", "\"10s\"",
+            "\"failback\"", "\"automatic\"", "\"with\"", "\"apart\"", "\"on-fail\"", "\"reboot\"", "\"node\"",
+            "\"resource\"", "\"\\u0000\"", "\"a b\"", " "};
+        java.util.Random random = new java.util.Random(20261207L);
+        int planned = 0;
+        int refused = 0;
+        for (int i = 0; i < 3000; i++) {
+            String candidate;
+            switch (i % 3) {
+                case 0 -> {
+                    StringBuilder sb = new StringBuilder("{");
+                    for (int n = random.nextInt(30); n > 0; n--) {
+                        sb.append(pieces[random.nextInt(pieces.length)]);
+                    }
+                    candidate = sb.toString();
+                }
+                case 1 -> {
+                    // a valid document with one token replaced
+                    String[] tokens = exported.split("(?<=[\\[\\]{},:])|(?=[\\[\\]{},:])");
+                    tokens[random.nextInt(tokens.length)] = pieces[random.nextInt(pieces.length)];
+                    candidate = String.join("", tokens);
+                }
+                default -> {
+                    byte[] b = new byte[random.nextInt(60)];
+                    random.nextBytes(b);
+                    candidate = new String(b, java.nio.charset.StandardCharsets.ISO_8859_1);
+                }
+            }
+            try {
+                admin.simulate(new org.duplex.api.admin.SimulationRequest(List.of(), candidate));
+                planned++;
+            } catch (org.duplex.api.admin.AdminException e) {
+                assertThat(e.field()).as(candidate + " -> " + e.getMessage()).isEqualTo("configuration");
+                assertThat(e.kind()).isEqualTo(org.duplex.api.admin.AdminException.Kind.INVALID);
+                refused++;
+            }
+        }
+        assertThat(planned).as("some candidates were usable").isPositive();
+        assertThat(refused).as("most were not").isPositive();
+        assertThat(store.load()).isEqualTo(running);
+        assertThat(admin.configuration()).isEqualTo(exported);
     }
 }

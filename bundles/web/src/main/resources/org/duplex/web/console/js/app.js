@@ -1,4 +1,5 @@
-// The Duplex web console: login, the live cluster view (polled), per-group timeline, audit, and the operator's
+// The Duplex web console: login, the live cluster view (polled), per-group timeline, audit, the what-if view (the
+// failover engine's plan for failed nodes and/or an edited configuration, nothing done), and the operator's
 // actions behind a confirmation (the password asked again for the ones that stop services).
 import * as api from './api.js';
 import { t, tv, setLanguage, preferred, language, onLanguageChange, formatTime } from './i18n.js';
@@ -173,6 +174,7 @@ function render() {
   renderResources();
   renderTimeline();
   renderAudit();
+  renderWhatif();
   renderUpdated();
 }
 
@@ -308,6 +310,151 @@ function renderAudit() {
   });
 }
 
+// ---- what if -----------------------------------------------------------------------------------------------------
+
+// The question (nodes to fail, the edited configuration) stays in the form; the answer and the last error are kept
+// as values, so a language switch re-words them.
+const whatif = { fail: new Set(), result: null, error: null, nodes: null };
+
+function resetWhatif() {
+  Object.assign(whatif, { fail: new Set(), result: null, error: null, nodes: null });
+  $('whatif-use-config').checked = false;
+  $('whatif-config').value = '';
+  $('whatif-config-row').hidden = true;
+}
+
+function renderWhatifNodes() {
+  const ids = (state.status ? state.status.nodes : []).filter((n) => n.role === 'MEMBER').map((n) => n.id);
+  const key = ids.join('\n');
+  if (key === whatif.nodes) {
+    return; // rebuilt only when the members change, so a tick in flight is never lost
+  }
+  whatif.nodes = key;
+  whatif.fail = new Set(Array.from(whatif.fail).filter((id) => ids.includes(id)));
+  $('whatif-nodes').replaceChildren(...ids.map((id) => el('label', { class: 'inline' },
+    el('input', { type: 'checkbox', value: id, dataset: { node: id }, checked: whatif.fail.has(id) }), id)));
+}
+
+function where(nodes) {
+  return nodes.length ? nodes.map((n) => pill(n, 'good')) : pill(t('groups.nowhere'), 'bad');
+}
+
+function changeOf(g) {
+  if (g.actions.some((a) => a.op === 'block')) {
+    return 'blocked';
+  }
+  const now = g.runningNow.slice().sort().join();
+  const after = g.runningAfter.slice().sort().join();
+  if (now === after) {
+    return g.actions.some((a) => a.op === 'start' || a.op === 'stop') ? 'restarts' : 'stays';
+  }
+  if (!after) {
+    return 'stops';
+  }
+  return now ? 'moves' : 'starts';
+}
+
+function step(a) {
+  return el('div', { class: 'step', dataset: { op: a.op } }, t('whatif.step', { op: tv('planop', a.op),
+    what: a.resource || a.group || '', node: a.node, intent: tv('intent', a.intent) }));
+}
+
+function renderWhatif() {
+  renderWhatifNodes();
+  $('whatif-error').textContent = whatif.error ? whatif.error() : '';
+  const r = whatif.result;
+  $('whatif-result').hidden = !r;
+  if (!r) {
+    return;
+  }
+  $('whatif-summary').textContent = [
+    r.failedNodes.length ? t('whatif.ifFailed', { nodes: r.failedNodes.join(', ') }) : t('whatif.ifNothingFails'),
+    r.candidate ? t('whatif.withCandidate') : t('whatif.withRunning'),
+    r.actions.length ? t('whatif.stepCount', { count: r.actions.length }) : t('whatif.nothingToDo'),
+  ].join(' ');
+  const body = $('whatif-table').querySelector('tbody');
+  body.replaceChildren(...r.groups.map((g) => {
+    const change = changeOf(g);
+    return el('tr', { dataset: { group: g.group, change } },
+      el('td', {}, el('strong', {}, g.group), el('div', { class: 'muted' }, g.nodes.join(' \u2192 '))),
+      el('td', { class: 'now' }, where(g.runningNow)),
+      el('td', { class: 'after' }, where(g.runningAfter)),
+      el('td', { class: 'change' }, pill(t(`whatif.change.${change}`), change === 'stays' ? 'good'
+        : change === 'stops' || change === 'blocked' ? 'bad' : 'warn')),
+      el('td', { class: 'steps' }, g.actions.length ? g.actions.map(step) : t('whatif.noSteps')),
+      el('td', { class: 'reasons' }, g.reasons.length ? g.reasons.map((x) => el('div', {}, x)) : t('common.none')));
+  }));
+  const loose = r.actions.filter((a) => !a.group);
+  const notes = r.notes.filter((n) => !r.groups.some((g) => n.startsWith(`${g.group} `)));
+  // (replaceChildren writes a null as the text 'null': only the parts there are)
+  $('whatif-other').replaceChildren(...[
+    loose.length ? el('div', {}, el('h3', {}, t('whatif.otherSteps')), loose.map((a) => el('div', {}, step(a),
+      el('div', { class: 'muted' }, a.reason)))) : null,
+    notes.length ? el('div', {}, el('h3', {}, t('whatif.notes')), notes.map((n) => el('div', { class: 'muted' }, n)))
+      : null,
+    ...r.violations.map((v) => el('p', { class: ['error', 'violation'] }, t('whatif.violation', { text: v }))),
+  ].filter((part) => part !== null));
+}
+
+async function loadConfiguration() {
+  try {
+    $('whatif-config').value = JSON.stringify(await api.get('/configuration'), null, 2);
+    whatif.error = null;
+  } catch (e) {
+    whatif.error = () => errorText(e);
+  }
+  renderWhatif();
+}
+
+async function runWhatif(event) {
+  event.preventDefault();
+  whatif.error = null;
+  whatif.result = null; // never an earlier answer beside a new question
+  const body = { failNodes: Array.from(whatif.fail).sort() };
+  if ($('whatif-use-config').checked) {
+    try {
+      body.configuration = JSON.parse($('whatif-config').value);
+    } catch (e) {
+      whatif.error = () => t('whatif.badJson', { message: e.message });
+      renderWhatif();
+      return;
+    }
+  }
+  $('whatif-run').disabled = true;
+  try {
+    whatif.result = await api.post('/simulate', body);
+  } catch (e) {
+    if (e.status === 401) {
+      api.forget();
+      showLogin('login.expired');
+      return;
+    }
+    whatif.result = null;
+    whatif.error = () => (e.field ? t('whatif.fieldError', { message: errorText(e), field: e.field }) : errorText(e));
+  } finally {
+    $('whatif-run').disabled = false;
+  }
+  renderWhatif();
+}
+
+function setUpWhatif() {
+  $('whatif-form').addEventListener('submit', runWhatif);
+  $('whatif-nodes').addEventListener('change', (e) => {
+    if (e.target.checked) {
+      whatif.fail.add(e.target.value);
+    } else {
+      whatif.fail.delete(e.target.value);
+    }
+  });
+  $('whatif-use-config').addEventListener('change', (e) => {
+    $('whatif-config-row').hidden = !e.target.checked;
+    if (e.target.checked && !$('whatif-config').value.trim()) {
+      loadConfiguration();
+    }
+  });
+  $('whatif-load').addEventListener('click', loadConfiguration);
+}
+
 // ---- tabs --------------------------------------------------------------------------------------------------------
 
 function selectTab(tab) {
@@ -434,10 +581,12 @@ async function start() {
     }
   });
   $('login-form').addEventListener('submit', onLogin);
+  setUpWhatif();
   $('logout').addEventListener('click', async () => {
     state.drawn = null;
     state.done = null;
     state.error = null;
+    resetWhatif();
     await api.logout();
     showLogin(null);
   });
