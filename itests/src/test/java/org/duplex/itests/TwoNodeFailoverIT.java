@@ -41,8 +41,8 @@ import org.junit.jupiter.api.TestMethodOrder;
  *       two nodes serving the VIP;</li>
  *   <li>(3) the service process alone is killed: restarted locally twice, the third failure moves the group;</li>
  *   <li>a 350 ms pause of the active JVM (SIGSTOP) changes nothing (no epoch, no decision, no gap);</li>
- *   <li>after all that, once the JIT has settled (or 2 minutes passed), the idle pair uses at most 25 % of a core
- *       per JVM over 30 s (catches a spinning thread; the 2 % goal is not met yet);</li>
+ *   <li>after all that, once the JIT has settled (or 2 minutes passed), the idle pair uses at most 2 % of a core
+ *       per JVM over 30 s without the JIT compiler threads (and never 25 %: a spinning thread);</li>
  *   <li>a 900 ms pause gets the active node fenced (the documented limit lies between 400 and 650 ms with the
  *       default heartbeat timing).</li>
  * </ol>
@@ -53,9 +53,11 @@ import org.junit.jupiter.api.TestMethodOrder;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class TwoNodeFailoverIT {
 
-    /** Per JVM, over 30 s; a spinning thread alone is 50-100 %. The goal is 2 % (see the idle test); 2026-12-06 CI
-     * measured 4.9-5.4 % with the web feature at boot, so the spin catcher sits at 8 % until issue 12 brings it down. */
+    /** Per JVM, over 30 s: a spinning thread alone is 50-100 %. */
     private static final double SPIN_LIMIT_PERCENT = 25.0;
+    /** Per JVM, over 30 s, without the JIT compiler threads (the runtime-health goal for an idle pair). */
+    private static final double IDLE_GOAL_PERCENT = 2.0;
+    private static final int IDLE_WINDOWS = 4;
     private static final double WAKEUP_BUDGET_PER_SECOND = 150;
 
     private TwoNodeLab lab;
@@ -221,51 +223,68 @@ class TwoNodeFailoverIT {
     /**
      * After the day's failovers, switchovers, freezes and rejoins, an idle pair must be idle. JGroups 5.5.2's
      * per-destination bundler once spun a whole core per node here after a view change: any JVM over 25 % of a core
-     * over 30 s fails. The wake-ups (voluntary context switches), which are what an idle node's CPU is made of, are
-     * held to a budget: about 60-100 a second per node (two heartbeat links at 10 frames a second each way, the
-     * lease, JGroups' timers), 150 allowed. The CPU share is printed, with how busy the rest of the machine was, but
-     * not held to the runtime-health issue's 2 %: right after these scenarios the JVMs are young and still
-     * compiling what the scenarios ran (a wake-up costs 0.3-1 ms interpreted), and measured 8-10 % here on a quiet
-     * machine, while the same pair settles near 2 % after ten idle minutes (README, Runtime health).
+     * over 30 s fails at once. The runtime-health goal is then held: **at most 2 % of a core per JVM over 30 s**,
+     * not counting the JIT compiler threads, which compile for minutes what the scenarios ran (a transient of a young
+     * JVM, not a cost of idling: 0.5-0.8 % here two minutes after the scenarios, near 0 after ten). Up to four 30 s
+     * windows are measured and one in which both JVMs are within the goal passes, so a GC or a compile burst in one
+     * window does not fail the build while a steady cost over 2 % fails every window. The wake-ups (voluntary context
+     * switches), which are what an idle node's CPU is made of, are held to a budget in every window: about 60-90 a
+     * second per node (two heartbeat links each way, the lease, JGroups' timers), 150 allowed. Each window prints
+     * the CPU shares, the busiest threads and how busy the rest of the machine was.
      */
     @Test
     @Order(7)
     void anIdlePairUsesAlmostNoCpu() throws Exception {
         lab.awaitBothInView();
         awaitJitSettled();
-        Map<String, ProcessCpu.Snapshot> before = new LinkedHashMap<>();
-        for (String n : List.of("node1", "node2")) {
-            before.put(n, ProcessCpu.snapshot(lab.jvmPid(n)));
-        }
-        long machineBefore = ProcessCpu.machineBusyTicks();
-        long t0 = System.nanoTime();
-        Thread.sleep(30_000);
-        double seconds = (System.nanoTime() - t0) / 1e9;
-        Map<String, ProcessCpu.Snapshot> after = new LinkedHashMap<>();
-        for (var e : before.entrySet()) {
-            after.put(e.getKey(), ProcessCpu.snapshot(e.getValue().pid()));
-        }
-        long jvmTicks = 0;
-        for (var e : before.entrySet()) {
-            jvmTicks += after.get(e.getKey()).ticks() - e.getValue().ticks();
-        }
-        double othersPercent = (ProcessCpu.machineBusyTicks() - machineBefore - jvmTicks) * 0.01 / seconds * 100;
-        double limit = SPIN_LIMIT_PERCENT;
-        record.add(String.format("idle check: the rest of the machine used %.1f %% of a core meanwhile", othersPercent));
-        List<String> over = new ArrayList<>();
-        for (var e : before.entrySet()) {
-            ProcessCpu.Snapshot a = after.get(e.getKey());
-            double pct = a.percentOfACoreSince(e.getValue());
-            double wakeups = a.wakeupsPerSecondSince(e.getValue());
-            String line = String.format("idle %s: %.2f %% of a core, %.0f wake-ups/s over 30 s; busiest threads %s",
-                    e.getKey(), pct, wakeups, a.busiestSince(e.getValue(), 6));
-            record.add(line);
-            if (pct > limit || wakeups > WAKEUP_BUDGET_PER_SECOND) {
-                over.add(line);
+        List<String> last = List.of();
+        for (int window = 1; window <= IDLE_WINDOWS; window++) {
+            Map<String, ProcessCpu.Snapshot> before = new LinkedHashMap<>();
+            for (String n : List.of("node1", "node2")) {
+                before.put(n, ProcessCpu.snapshot(lab.jvmPid(n)));
             }
+            long machineBefore = ProcessCpu.machineBusyTicks();
+            long t0 = System.nanoTime();
+            Thread.sleep(30_000);
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            Map<String, ProcessCpu.Snapshot> after = new LinkedHashMap<>();
+            for (var e : before.entrySet()) {
+                after.put(e.getKey(), ProcessCpu.snapshot(e.getValue().pid()));
+            }
+            long jvmTicks = 0;
+            for (var e : before.entrySet()) {
+                jvmTicks += after.get(e.getKey()).ticks() - e.getValue().ticks();
+            }
+            double othersPercent = (ProcessCpu.machineBusyTicks() - machineBefore - jvmTicks) * 0.01 / seconds * 100;
+            record.add(String.format("idle window %d: the rest of the machine used %.1f %% of a core meanwhile", window,
+                    othersPercent));
+            List<String> spinning = new ArrayList<>();
+            List<String> overGoal = new ArrayList<>();
+            for (var e : before.entrySet()) {
+                ProcessCpu.Snapshot a = after.get(e.getKey());
+                double pct = a.percentOfACoreSince(e.getValue());
+                double withoutJit = a.percentOfACoreSince(e.getValue(), t -> !t.contains("CompilerThre"));
+                double wakeups = a.wakeupsPerSecondSince(e.getValue());
+                String line = String.format("idle %s: %.2f %% of a core, %.2f %% without the JIT compiler threads,"
+                        + " %.0f wake-ups/s over 30 s; busiest threads %s", e.getKey(), pct, withoutJit, wakeups,
+                        a.busiestSince(e.getValue(), 6));
+                record.add(line);
+                if (pct > SPIN_LIMIT_PERCENT || wakeups > WAKEUP_BUDGET_PER_SECOND) {
+                    spinning.add(line);
+                }
+                if (withoutJit > IDLE_GOAL_PERCENT) {
+                    overGoal.add(line);
+                }
+            }
+            assertThat(spinning).as("idle JVMs over " + SPIN_LIMIT_PERCENT + " % of a core or "
+                    + WAKEUP_BUDGET_PER_SECOND + " wake-ups a second").isEmpty();
+            if (overGoal.isEmpty()) {
+                return;
+            }
+            last = overGoal;
         }
-        assertThat(over).as("idle JVMs over " + limit + " % of a core or " + WAKEUP_BUDGET_PER_SECOND
-                + " wake-ups a second").isEmpty();
+        assertThat(last).as("idle JVMs over " + IDLE_GOAL_PERCENT + " % of a core (without the JIT compiler threads)"
+                + " in each of " + IDLE_WINDOWS + " windows of 30 s").isEmpty();
     }
 
     /**

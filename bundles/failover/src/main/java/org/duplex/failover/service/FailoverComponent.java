@@ -157,6 +157,8 @@ public class FailoverComponent implements FailoverService, PeerLivenessListener,
     private FailoverConfigStore store;
     private NodeId local;
     private boolean standalone;
+    /** Activated while Karaf shuts down: nothing was started, so there is nothing to stop. */
+    private boolean inert;
     private History history;
     private volatile StateTable table;
     private Executor executor;
@@ -221,6 +223,13 @@ public class FailoverComponent implements FailoverService, PeerLivenessListener,
     @Activate
     void activate(Config config, org.osgi.framework.BundleContext context) throws IOException {
         bundleContext = context;
+        // Karaf stops SCR (level 30) before this bundle (26): as SCR disposes the cluster's services first, it
+        // re-activates this component without them. An engine started then would probe and act on a stopping node.
+        inert = shuttingDown();
+        if (inert) {
+            LOG.debug("failover engine not started: Karaf is shutting down");
+            return;
+        }
         standalone = config.standalone();
         local = localNode(config);
         if (replicatedDocuments != null) {
@@ -425,6 +434,9 @@ public class FailoverComponent implements FailoverService, PeerLivenessListener,
 
     @Deactivate
     void deactivate() throws Exception {
+        if (inert) {
+            return;
+        }
         if (shuttingDown()) {
             stopLocalGroups("Karaf is shutting down on " + local);
         } else {
