@@ -180,7 +180,7 @@ class UpgradeLabIT {
         assertThat(report.outages()).hasSizeLessThanOrEqualTo(1)
                 .allSatisfy(o -> assertThat(o.durationMs()).as(o.toString())
                         .isLessThanOrEqualTo(MAX_PLANNED_OUTAGE_MS));
-        assertThat(lab.client("node1", "list -s")).doesNotContain(nextVersion.replace("-SNAPSHOT", ".SNAPSHOT"));
+        assertThat(lab.client("node1", "list -s -t 0")).doesNotContain(nextVersion.replace("-SNAPSHOT", ".SNAPSHOT"));
         assertThat(lab.client("node1", "ha:status")).as("N reads the old name, kept by the upgrade")
                 .contains("Tiebreaker:  disk lease");
         lap("node1 back on " + version);
@@ -203,7 +203,7 @@ class UpgradeLabIT {
         // node1 runs N (and went back to it): it gets the plug-in of its own build
         String osgi = version.replace("-SNAPSHOT", ".SNAPSHOT");
         String nextOsgi = nextVersion.replace("-SNAPSHOT", ".SNAPSHOT");
-        assertThat(lab.client("node1", "list -s")).containsPattern(Pattern.quote(osgi) + " +\\| org\\.duplex\\.plugin\\.ping");
+        assertThat(lab.client("node1", "list -s -t 0")).containsPattern(Pattern.quote(osgi) + " +\\| org\\.duplex\\.plugin\\.ping");
         lab.client("node1", "ha:monitor-add gw ping on=node target=web host=10.77.1.100 interval=1s timeout=1s count=3");
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() ->
                 assertThat(lab.client("node1", "ha:status")).containsPattern("gw +ping on=node web +healthy on node1"));
@@ -218,7 +218,7 @@ class UpgradeLabIT {
         assertThat(r.exit()).as(r.out()).isZero();
         assertThat(r.out()).contains("plug-ins in place, groups stay here").contains("core unchanged: Duplex " + osgi)
                 .doesNotContain("standby");
-        String bundles = lab.client("node1", "list -s");
+        String bundles = lab.client("node1", "list -s -t 0");
         assertThat(bundles).containsPattern(Pattern.quote(nextOsgi) + " +\\| org\\.duplex\\.plugin\\.ping")
                 .containsPattern(Pattern.quote(osgi) + " +\\| org\\.duplex\\.cluster");
         assertThat(bundles.lines().filter(l -> l.matches(".*\\| org\\.duplex\\.api *$")).count())
@@ -259,7 +259,7 @@ class UpgradeLabIT {
         TwoNodeLab.Result back = lab.script("two-node.sh", Duration.ofMinutes(3), "upgrade", "node1", "--plugin",
                 "duplex-plugin-ping", thisKar.toString());
         assertThat(back.exit()).as(back.out()).isZero();
-        assertThat(lab.client("node1", "list -s")).containsPattern(Pattern.quote(osgi)
+        assertThat(lab.client("node1", "list -s -t 0")).containsPattern(Pattern.quote(osgi)
                 + " +\\| org\\.duplex\\.plugin\\.ping");
         assertThat(lab.served()).isEqualTo("node1");
         lap("plug-in refused against a newer API, then back to " + version);
