@@ -113,6 +113,18 @@ class CommandsTest {
             }
 
             @Override
+            public FailoverController.SwitchoverResult switchover(ResourceId group, Optional<NodeId> target,
+                                                                  boolean reorder, String by) throws IOException {
+                return controller.switchover(group, target, reorder, by);
+            }
+
+            @Override
+            public Optional<org.duplex.failover.model.Placement> clearPlacement(ResourceId group, String by)
+                    throws IOException {
+                return controller.clearPlacement(group, by);
+            }
+
+            @Override
             public int cleanup(ResourceId resource) {
                 return controller.cleanup(resource);
             }
@@ -219,6 +231,12 @@ class CommandsTest {
             }
 
             @Override
+            public FailoverController.SwitchoverResult switchover(ResourceId group, Optional<NodeId> target,
+                                                                  boolean reorder, String by) {
+                throw new AssertionError("a switchover on node2 must be forwarded to the coordinator");
+            }
+
+            @Override
             public int cleanup(ResourceId resource) {
                 throw new AssertionError("a cleanup on node2 must be forwarded to the coordinator");
             }
@@ -284,7 +302,7 @@ class CommandsTest {
         assertThatThrownBy(() -> node2Admin.switchover("web", "node2")).isInstanceOf(
                 org.duplex.api.admin.AdminException.class).hasMessageContaining("web is not cleanly running on node1");
         assertThat(forwarded).extracting(r -> r.operation() + " " + r.arguments())
-                .containsExactly("cleanup [a]", "switchover [web, node2]");
+                .containsExactly("cleanup [a]", "switchover [web, node2, --reorder]");
 
         var outcome = org.duplex.failover.admin.AdminView.forwardedSwitchover("web", N1, "web switched over from "
                 + "node1 to node2: outage 211 ms (asked by admin on node2)\n  stop web/a on node1: ok (5 ms)\n  "
