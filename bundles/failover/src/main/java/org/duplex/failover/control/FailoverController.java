@@ -645,8 +645,8 @@ public final class FailoverController {
             updated = config.withGroup(new ResourceGroup(g.id(), g.resources(), order), config.policyOf(g.id()))
                     .withoutPlacement(g.id());
             placement = "node list reordered (--reorder): was " + g.nodes() + ", now " + order
-                    + "; undo with ha:group-add " + g.id() + " -f ... nodes="
-                    + g.nodes().stream().map(NodeId::value).collect(java.util.stream.Collectors.joining(","));
+                    + "; undo with ha:group-add -f " + org.duplex.failover.config.ConfigText.group(g,
+                    config.policyOf(g.id())).substring("group ".length());
         } else {
             Placement p = new Placement(to, by, clock.instant());
             updated = config.withPlacement(g.id(), p);

@@ -276,7 +276,8 @@ class FailoverControllerTest {
         // --reorder: the 1.1 behaviour, the target first in the node list and no placement
         FailoverController.SwitchoverResult re = next.switchover(WEB, Optional.of(N2), true, "admin");
         assertThat(re.reordered()).isTrue();
-        assertThat(re.placement()).contains("was [node1, node2], now [node2, node1]");
+        assertThat(re.placement()).contains("was [node1, node2], now [node2, node1]")
+                .contains("undo with ha:group-add -f web resources=app,app2 nodes=node1,node2 ");
         assertThat(ConfigText.write(store.load())).contains("nodes=node2,node1").doesNotContain("placement ");
         assertThat(next.plan().actions()).isEmpty();
     }

@@ -23,15 +23,27 @@ public class UserAddCommand implements Action {
     @Argument(index = 0, name = "name", required = true, description = "user name (letters, digits, '.', '_', '-')")
     String name;
 
-    @Option(name = "--role", aliases = "-r", required = true, description = "admin, operator or viewer")
+    @Option(name = "--role", aliases = "-r", description = "admin, operator or viewer (required)")
     String role;
 
     @Option(name = "--password-file", description = "read the password from the first line of this file")
     String passwordFile;
 
+    /** Karaf parses options only before the arguments: "NAME --role viewer" arrives here. */
+    @Argument(index = 1, name = "options", required = false, multiValued = true,
+            description = "--role ROLE and --password-file FILE may also follow the name")
+    java.util.List<String> trailing;
+
     @Override
     public Object execute() throws Exception {
-        System.out.println(UserCommands.add(users.users(), session, name, role, passwordFile));
+        java.util.Map<String, String> o = UserCommands.trailing(trailing, java.util.Set.of("--role", "-r",
+                "--password-file"));
+        String r = o.getOrDefault("--role", o.getOrDefault("-r", role));
+        String file = o.getOrDefault("--password-file", passwordFile);
+        if (r == null) {
+            throw new IllegalArgumentException("--role is required: admin, operator or viewer");
+        }
+        System.out.println(UserCommands.add(users.users(), session, name, r, file));
         return null;
     }
 }

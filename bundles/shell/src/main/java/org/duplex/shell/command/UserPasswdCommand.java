@@ -26,9 +26,16 @@ public class UserPasswdCommand implements Action {
     @Option(name = "--password-file", description = "read the password from the first line of this file")
     String passwordFile;
 
+    /** Karaf parses options only before the arguments: "NAME --password-file F" arrives here. */
+    @Argument(index = 1, name = "options", required = false, multiValued = true,
+            description = "--password-file FILE may also follow the name")
+    java.util.List<String> trailing;
+
     @Override
     public Object execute() throws Exception {
-        System.out.println(UserCommands.passwd(users.users(), session, name, passwordFile));
+        String file = UserCommands.trailing(trailing, java.util.Set.of("--password-file"))
+                .getOrDefault("--password-file", passwordFile);
+        System.out.println(UserCommands.passwd(users.users(), session, name, file));
         return null;
     }
 }

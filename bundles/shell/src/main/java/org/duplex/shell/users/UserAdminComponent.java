@@ -55,12 +55,22 @@ public class UserAdminComponent {
                 .max(Comparator.comparingInt(JaasRealm::getRank))
                 .orElseThrow(() -> new IllegalStateException("no JAAS realm '" + REALM + "' is registered"));
         AppConfigurationEntry entry = Arrays.stream(realm.getEntries())
-                .filter(e -> e.getLoginModuleName().endsWith(".PropertiesLoginModule")).findFirst()
+                .filter(e -> moduleClass(e).endsWith(".PropertiesLoginModule")).findFirst()
                 .orElseThrow(() -> new IllegalStateException("realm '" + REALM + "' has no properties login module "
-                        + "(users are managed elsewhere, e.g. LDAP)"));
-        BackingEngineFactory f = factories.stream().filter(x -> x.getModuleClass().equals(entry.getLoginModuleName()))
+                        + "(users are managed elsewhere, e.g. LDAP): " + Arrays.stream(realm.getEntries())
+                        .map(UserAdminComponent::moduleClass).toList()));
+        BackingEngineFactory f = factories.stream().filter(x -> x.getModuleClass().equals(moduleClass(entry)))
                 .findFirst().orElseThrow(() -> new IllegalStateException("no backing engine for "
-                        + entry.getLoginModuleName()));
+                        + moduleClass(entry)));
         return f.build(entry.getOptions());
+    }
+
+    /**
+     * The login module behind an entry: Karaf registers its modules behind its ProxyLoginModule, naming the real
+     * class in the option {@code org.apache.karaf.jaas.module} (what Karaf's own jaas: commands look at).
+     */
+    static String moduleClass(AppConfigurationEntry e) {
+        Object real = e.getOptions().get("org.apache.karaf.jaas.module");
+        return real != null ? real.toString() : e.getLoginModuleName();
     }
 }

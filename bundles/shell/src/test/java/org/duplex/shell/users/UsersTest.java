@@ -72,6 +72,16 @@ class UsersTest {
     }
 
     @Test
+    void theFileStaysReadableByItsOwnerOnly() throws Exception {
+        var ownerOnly = java.nio.file.attribute.PosixFilePermissions.fromString("rw-------");
+        Files.setPosixFilePermissions(file, ownerOnly);
+        users.add("vera", "viewer", PW);
+        users.passwd("vera", "another-password-1");
+        users.remove("vera");
+        assertThat(Files.getPosixFilePermissions(file)).isEqualTo(ownerOnly);
+    }
+
+    @Test
     void theLastAdminCanBeNeitherRemovedNorDemoted() {
         assertThatThrownBy(() -> users.remove("admin")).hasMessageContaining("'admin' is the last admin");
         assertThatThrownBy(() -> users.role("admin", "viewer")).hasMessageContaining("'admin' is the last admin");
