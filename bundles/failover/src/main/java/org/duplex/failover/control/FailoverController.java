@@ -581,7 +581,8 @@ public final class FailoverController {
     /**
      * Planned move. By default the group gets an operator placement on the target (a replicated preference, see
      * {@link Placement}): the engine treats the target as first in the group's list until
-     * {@link #clearPlacement} removes it, and the configured node order is left alone. With {@code reorder} the
+     * {@link #clearPlacement} removes it, and the configured node order is left alone. A move to the node first in
+     * the configured order needs no placement and removes any the group had. With {@code reorder} the
      * target is moved to the front of the configured node list instead (the behaviour before placements) and any
      * placement of the group is removed. Then the group is stopped in reverse order on its node and started in
      * order on the target. The outage is measured from the first stop to the last confirmed start.
@@ -647,6 +648,13 @@ public final class FailoverController {
             placement = "node list reordered (--reorder): was " + g.nodes() + ", now " + order
                     + "; undo with ha:group-add -f " + org.duplex.failover.config.ConfigText.group(g,
                     config.policyOf(g.id())).substring("group ".length());
+        } else if (g.nodes().get(0).equals(to)) {
+            // the configured priority already puts the target first: a placement would add nothing, and an
+            // earlier one (on another node) would pull the group away again
+            updated = config.withoutPlacement(g.id());
+            placement = to + " is first in the node priority " + g.nodes() + ": no placement needed"
+                    + config.placementOf(g.id()).map(p -> "; the placement on " + p.describe() + " was removed")
+                    .orElse("");
         } else {
             Placement p = new Placement(to, by, clock.instant());
             updated = config.withPlacement(g.id(), p);

@@ -273,6 +273,14 @@ class FailoverControllerTest {
         }
         assertThat(state(N1, APP)).isEqualTo(ResourceState.RUNNING);
 
+        // a switchover to the node first in priority needs no placement, and removes one the group had
+        next.switchover(WEB, Optional.of(N2), false, "admin");
+        FailoverController.SwitchoverResult home = next.switchover(WEB, Optional.of(N1), false, "admin");
+        assertThat(home.placement()).contains("node1 is first in the node priority [node1, node2]: no placement "
+                + "needed; the placement on node2 (by admin at ");
+        assertThat(store.load().placementOf(WEB)).isEmpty();
+        assertThat(next.plan().actions()).isEmpty();
+
         // --reorder: the 1.1 behaviour, the target first in the node list and no placement
         FailoverController.SwitchoverResult re = next.switchover(WEB, Optional.of(N2), true, "admin");
         assertThat(re.reordered()).isTrue();
