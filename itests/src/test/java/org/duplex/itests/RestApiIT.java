@@ -53,8 +53,11 @@ public class RestApiIT {
 
     @org.ops4j.pax.exam.Configuration
     public Option[] config() {
+        int clusterPort = DuplexContainer.freePort(); // not 7800: another node on this host may hold it
         return DuplexContainer.options(
-                editConfigurationFilePut("etc/org.duplex.web.cfg", "login.max.failures", "3"));
+                editConfigurationFilePut("etc/org.duplex.web.cfg", "login.max.failures", "3"),
+                editConfigurationFilePut("etc/org.duplex.cluster.cfg", "members", "node1@127.0.0.1:" + clusterPort),
+                editConfigurationFilePut("etc/org.duplex.cluster.cfg", "bind.port", String.valueOf(clusterPort)));
     }
 
     @Test
@@ -195,6 +198,36 @@ public class RestApiIT {
                 .contains("vera from local console (shell): ha:switchover web node2 -> FAILED");
         Path auditFile = Path.of(System.getProperty("karaf.data"), "duplex", "audit.log");
         assertThat(Files.readString(auditFile)).contains("ha:switchover");
+
+        // Users are managed with a command, admin only: a viewer added by ha:user-add logs in to REST at once (the
+        // same karaf realm), is refused a switchover, and is gone after ha:user-remove. The password comes from a
+        // file, so it is in no command line and in no audit entry.
+        Path pwFile = Path.of(System.getProperty("karaf.data"), "vic.password");
+        String vicPassword = "it-vic-password-1";
+        Files.writeString(pwFile, vicPassword + "\n");
+        String addVic = "ha:user-add vic --role viewer --password-file " + pwFile;
+        assertThatThrownBy(() -> ShellAs.execute(sessionFactory, "olga", DuplexContainer.OPERATOR_PASSWORD, addVic))
+                .satisfies(e -> assertThat(e.toString()).containsAnyOf("Insufficient credentials", "Command not found"));
+        assertThatThrownBy(() -> ShellAs.admin(sessionFactory, "ha:user-add vic --role king --password-file "
+                + pwFile)).satisfies(e -> assertThat(e.toString()).contains("role 'king' must be admin, operator "
+                + "or viewer"));
+        assertThat(ShellAs.admin(sessionFactory, addVic)).contains("user vic added with role viewer");
+        assertThat(ShellAs.admin(sessionFactory, "ha:user-list")).containsPattern("vic\\s+viewer")
+                .containsPattern("admin\\s+admin");
+        assertThatThrownBy(() -> ShellAs.admin(sessionFactory, "ha:user-remove admin"))
+                .satisfies(e -> assertThat(e.toString()).contains("'admin' is the last admin"));
+        String vic = login(client, base, "vic", vicPassword);
+        assertThat(get(client, base + "/session", vic).body()).contains("\"role\":\"viewer\"");
+        HttpResponse<String> vicDenied = post(client, base + "/groups/web/switchover", vic, "{\"node\":\"node2\"}");
+        assertThat(vicDenied.statusCode()).as(vicDenied.body()).isEqualTo(403);
+        assertThat(ShellAs.admin(sessionFactory, "ha:user-remove vic")).contains("user vic removed");
+        assertThatThrownBy(() -> ShellAs.login("vic", vicPassword)).isInstanceOf(
+                javax.security.auth.login.LoginException.class);
+        assertThat(ShellAs.admin(sessionFactory, "ha:user-list")).doesNotContain("vic");
+        String userAudit = get(client, base + "/audit?last=50", admin).body();
+        assertThat(userAudit).contains("\"operation\":\"ha:user-add\",\"arguments\":\"vic --role viewer "
+                + "--password-file " + pwFile + "\",\"success\":true", "\"operation\":\"ha:user-remove\"")
+                .doesNotContain(vicPassword).doesNotContain("\"operation\":\"ha:user-list\"");
 
         // Logout forgets the token.
         assertThat(post(client, base + "/logout", olga, "").statusCode()).isEqualTo(200);

@@ -285,14 +285,27 @@ public final class RestApi {
                 return ok(call(() -> failover().simulate(request)));
             }
             case "/groups/{group}/switchover" -> {
-                JsonNode body = object(r, Set.of("node"));
+                JsonNode body = object(r, Set.of("node", "reorder", "clear"));
                 String node = text(body, "node", false, 63);
                 if (node != null && !NAME.matcher(node).matches()) {
                     throw new ApiError(400, "node", "node '" + node + "' is not a valid name");
                 }
-                String args = "group=" + param + (node == null ? "" : " node=" + node);
+                boolean reorder = flag(body, "reorder");
+                boolean clear = flag(body, "clear");
+                if (clear && (reorder || node != null)) {
+                    throw new ApiError(400, "clear", "clear removes the group's placement and takes no node or "
+                            + "reorder");
+                }
+                String args = "group=" + param + (node == null ? "" : " node=" + node) + (reorder ? " reorder"
+                        : "") + (clear ? " clear" : "");
                 String group = param;
-                return mutate(session, r, "switchover", args, () -> failover().switchover(group, node));
+                String user = session.user();
+                if (clear) {
+                    return mutate(session, r, "switchover", args, () -> java.util.Map.of("group", group,
+                            "cleared", failover().clearPlacement(group, user)));
+                }
+                return mutate(session, r, "switchover", args, () -> failover().switchover(group, node, reorder,
+                        user));
             }
             case "/nodes/{node}/standby", "/nodes/{node}/online" -> {
                 object(r, Set.of());
@@ -566,6 +579,19 @@ public final class RestApi {
 
     private static String abbreviate(String s) {
         return s.length() <= 64 ? s : s.substring(0, 64) + "...";
+    }
+
+    /** An optional boolean field: false when absent or null. */
+    private static boolean flag(JsonNode body, String field) throws ApiError {
+        JsonNode v = body.get(field);
+        if (v == null || v.isNull()) {
+            return false;
+        }
+        if (!v.isBoolean()) {
+            throw new ApiError(400, field, field + " must be true or false, not " + v.getNodeType().name()
+                    .toLowerCase());
+        }
+        return v.booleanValue();
     }
 
     private static String text(JsonNode body, String field, boolean required, int maxLength) throws ApiError {

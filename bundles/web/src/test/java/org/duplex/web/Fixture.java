@@ -116,6 +116,30 @@ final class Fixture {
                     "start vip on n1: placement"));
         }
 
+        /** The group's placement in this fake: null, or the node a non-reordering switchover placed it on. */
+        String placedOn;
+
+        @Override
+        public SwitchoverOutcome switchover(String group, String node, boolean reorder, String user)
+                throws AdminException {
+            SwitchoverOutcome o = switchover(group, node);
+            calls.set(calls.size() - 1, calls.get(calls.size() - 1) + (reorder ? " reorder" : " by " + user));
+            placedOn = reorder ? null : o.to();
+            return new SwitchoverOutcome(o.group(), o.from(), o.to(), o.outageMillis(), o.steps(), reorder,
+                    reorder ? "node list reordered" : "placed on " + o.to() + " (by " + user + ")");
+        }
+
+        @Override
+        public String clearPlacement(String group, String user) throws AdminException {
+            if (!group.equals("web")) {
+                throw new AdminException(AdminException.Kind.NOT_FOUND, "group", "no group " + group);
+            }
+            calls.add("clear " + group + " by " + user);
+            String was = placedOn;
+            placedOn = null;
+            return was == null ? "web has no operator placement" : "web: placement on " + was + " cleared";
+        }
+
         @Override
         public SwitchoverOutcome switchover(String group, String node) throws AdminException {
             if (!group.equals("web")) {

@@ -69,7 +69,7 @@ class RestApiTest {
         ApiResponse r = f.call("POST", "/groups/web/switchover", Map.of(), token, "{\"node\":\"n2\"}", "192.0.2.7");
         assertThat(r.status()).isEqualTo(200);
         assertThat(Fixture.json(r).get("to").asText()).isEqualTo("n2");
-        assertThat(f.calls).containsExactly("switchover web n2");
+        assertThat(f.calls).containsExactly("switchover web n2 by olga");
         AuditEntry last = f.audit.get(f.audit.size() - 1);
         assertThat(last).isEqualTo(new AuditEntry(f.clock.now, "olga", "192.0.2.7", "rest", "switchover",
                 "group=web node=n2", true, "ok"));
@@ -77,8 +77,26 @@ class RestApiTest {
         assertThat(f.call("POST", "/nodes/n2/online", token, "").status()).isEqualTo(200);
         assertThat(Fixture.json(f.call("POST", "/resources/vip/cleanup", token, null)).get("failuresForgotten")
                 .asInt()).isEqualTo(2);
-        assertThat(f.calls).containsExactly("switchover web n2", "standby n2", "online n2", "cleanup vip");
+        assertThat(f.calls).containsExactly("switchover web n2 by olga", "standby n2", "online n2", "cleanup vip");
         assertThat(Fixture.json(f.call("GET", "/audit", Map.of("last", "3"), token, null, "x")).size()).isEqualTo(3);
+    }
+
+    @Test
+    void aSwitchoverPlacesByDefaultReordersOnRequestAndItsPlacementIsCleared() {
+        String token = f.login("olga");
+        var placed = Fixture.json(f.call("POST", "/groups/web/switchover", token, "{\"node\":\"n2\"}"));
+        assertThat(placed.get("reordered").asBoolean()).isFalse();
+        assertThat(placed.get("placement").asText()).contains("placed on n2");
+        var cleared = f.call("POST", "/groups/web/switchover", token, "{\"clear\":true}");
+        assertThat(cleared.status()).isEqualTo(200);
+        assertThat(Fixture.json(cleared).get("cleared").asText()).contains("placement on n2 cleared");
+        var reordered = Fixture.json(f.call("POST", "/groups/web/switchover", token,
+                "{\"node\":\"n1\",\"reorder\":true}"));
+        assertThat(reordered.get("reordered").asBoolean()).isTrue();
+        assertThat(f.calls).containsExactly("switchover web n2 by olga", "clear web by olga",
+                "switchover web n1 reorder");
+        assertThat(f.audit).extracting(AuditEntry::arguments).containsSubsequence("group=web node=n2",
+                "group=web clear", "group=web node=n1 reorder");
     }
 
     @Test
@@ -92,6 +110,9 @@ class RestApiTest {
         assertError(f.call("POST", "/groups/w%20b/switchover", token, null), 400, "group");
         assertError(f.call("POST", "/groups/nope/switchover", token, null), 404, "group");
         assertError(f.call("POST", "/groups/web/switchover", token, "{\"node\":\"n9\"}"), 400, "node");
+        assertError(f.call("POST", "/groups/web/switchover", token, "{\"reorder\":\"yes\"}"), 400, "reorder");
+        assertError(f.call("POST", "/groups/web/switchover", token, "{\"clear\":true,\"node\":\"n2\"}"), 400,
+                "clear");
         assertError(f.call("POST", "/nodes/n9/standby", token, null), 404, "node");
         assertError(f.call("POST", "/nodes/n2/standby", token, "{\"force\":true}"), 400, "force");
         assertError(f.call("POST", "/resources/nope/cleanup", token, null), 404, "resource");

@@ -23,12 +23,44 @@ public interface FailoverAdmin {
     List<HistoryEntry> history(String group, int last);
 
     /**
-     * {@code ha:switchover}: a planned move of a group.
+     * {@code ha:switchover --reorder}: a planned move of a group that moves the target to the front of its node
+     * list (the 1.1 behaviour; {@link #switchover(String, String, boolean, String)} with {@code reorder=false}
+     * keeps the list).
      *
      * @param node the target, or null for the next eligible node of its list
      * @throws AdminException unknown group (field {@code group}) or node (field {@code node}), or refused
      */
     SwitchoverOutcome switchover(String group, String node) throws AdminException;
+
+    /**
+     * {@code ha:switchover [--reorder]}: a planned move of a group. Without {@code reorder} the group gets an
+     * operator placement on the target (replicated; its node list is unchanged) until {@link #clearPlacement};
+     * with it the target is moved to the front of the group's node list.
+     *
+     * @param node the target, or null for the next eligible node of its list
+     * @param user who asks, recorded with the placement
+     * @throws AdminException unknown group (field {@code group}) or node (field {@code node}), or refused
+     * @since 1.2
+     */
+    default SwitchoverOutcome switchover(String group, String node, boolean reorder, String user)
+            throws AdminException {
+        if (!reorder) {
+            throw new AdminException(AdminException.Kind.REFUSED, null, "this node cannot place a group");
+        }
+        return switchover(group, node);
+    }
+
+    /**
+     * {@code ha:switchover --clear}: removes a group's operator placement. Moves nothing itself; the engine then
+     * places the group by its node priority, stickiness and failback policy.
+     *
+     * @return what was done, in words
+     * @throws AdminException unknown group (field {@code group}), or refused (no quorum)
+     * @since 1.2
+     */
+    default String clearPlacement(String group, String user) throws AdminException {
+        throw new AdminException(AdminException.Kind.REFUSED, null, "this node has no placements");
+    }
 
     /**
      * {@code ha:cleanup}: forgets a resource's failures so failed or blocked copies are probed again.

@@ -4,7 +4,7 @@
  * the failover bundle ({@link FailoverAdmin}) and the shell bundle ({@link AuditLog}); consumed by the web bundle,
  * which therefore depends on this package only.
  */
-@Version("1.1.0")
+@Version("1.2.0")
 @Export
 package org.duplex.api.admin;
 

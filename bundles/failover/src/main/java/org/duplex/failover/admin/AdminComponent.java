@@ -47,6 +47,17 @@ public class AdminComponent implements FailoverAdmin {
     }
 
     @Override
+    public SwitchoverOutcome switchover(String group, String node, boolean reorder, String user)
+            throws AdminException {
+        return view.switchover(group, node, reorder, user);
+    }
+
+    @Override
+    public String clearPlacement(String group, String user) throws AdminException {
+        return view.clearPlacement(group, user);
+    }
+
+    @Override
     public int cleanup(String resource) throws AdminException {
         return view.cleanup(resource);
     }

@@ -74,7 +74,9 @@ public final class AdminView implements FailoverAdmin {
                     .filter(a -> a.op() == Action.Op.BLOCK && a.group().filter(g.id()::equals).isPresent())
                     .map(Action::reason).toList()).orElse(List.of());
             out.add(new GroupInfo(g.id().value(), g.nodes().stream().map(NodeId::value).toList(),
-                    g.resources().stream().map(ResourceId::value).toList(), where, runningOn, blocked));
+                    g.resources().stream().map(ResourceId::value).toList(), where, runningOn, blocked,
+                    cfg.placementOf(g.id()).map(p -> new org.duplex.api.admin.GroupPlacement(p.node().value(),
+                            p.by(), p.at().toString())).orElse(null)));
         }
         return out;
     }
@@ -114,6 +116,42 @@ public final class AdminView implements FailoverAdmin {
 
     @Override
     public SwitchoverOutcome switchover(String group, String node) throws AdminException {
+        return switchover(group, node, true, null);
+    }
+
+    @Override
+    public String clearPlacement(String group, String user) throws AdminException {
+        ResourceId id = id("group", group);
+        FailoverConfig cfg = service.store().load();
+        if (cfg.group(id).isEmpty()) {
+            throw new AdminException(AdminException.Kind.NOT_FOUND, "group", "no group " + group + "; groups: "
+                    + cfg.groups().stream().map(x -> x.id().value()).toList());
+        }
+        String by = by(user);
+        try {
+            Optional<NodeId> coordinator = service.forwardTo();
+            if (coordinator.isPresent()) {
+                return service.forward("switchover", List.of(group, "--clear"));
+            }
+            return new org.duplex.failover.command.Commands(service).clearHere(group, by, "");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AdminException(AdminException.Kind.REFUSED, null, "interrupted while the coordinator worked");
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            throw new AdminException(AdminException.Kind.REFUSED, null, e.getMessage());
+        } catch (Exception e) {
+            throw new AdminException(AdminException.Kind.REFUSED, null, "clearing the placement failed: "
+                    + e.getMessage());
+        }
+    }
+
+    private String by(String user) {
+        return user == null || user.isBlank() ? service.origin() : user + " (rest)";
+    }
+
+    @Override
+    public SwitchoverOutcome switchover(String group, String node, boolean reorder, String user)
+            throws AdminException {
         ResourceId id = id("group", group);
         FailoverConfig cfg = service.store().load();
         ResourceGroup g = cfg.group(id).orElseThrow(() -> new AdminException(AdminException.Kind.NOT_FOUND, "group",
@@ -132,10 +170,14 @@ public final class AdminView implements FailoverAdmin {
             if (coordinator.isPresent()) {
                 List<String> args = new java.util.ArrayList<>(List.of(group));
                 target.ifPresent(t -> args.add(t.value()));
+                if (reorder) {
+                    args.add("--reorder");
+                }
                 return forwardedSwitchover(group, coordinator.get(), service.forward("switchover", args));
             }
-            var r = service.switchover(id, target);
-            return new SwitchoverOutcome(group, r.from().value(), r.to().value(), r.outage().toMillis(), r.steps());
+            var r = service.switchover(id, target, reorder, by(user));
+            return new SwitchoverOutcome(group, r.from().value(), r.to().value(), r.outage().toMillis(), r.steps(),
+                    r.reordered(), r.placement());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AdminException(AdminException.Kind.REFUSED, null, "interrupted while the coordinator worked");
@@ -301,8 +343,12 @@ public final class AdminView implements FailoverAdmin {
         List<String> steps = new java.util.ArrayList<>();
         steps.add("forwarded to the coordinator " + coordinator);
         answer.lines().filter(l -> l.startsWith("  ")).map(String::strip).forEach(steps::add);
-        return m.find() ? new SwitchoverOutcome(group, m.group(1), m.group(2), Long.parseLong(m.group(3)), steps)
-                : new SwitchoverOutcome(group, "?", "?", -1, steps);
+        // the last line, not indented, says what keeps the group there (placement or reorder) and how to undo it
+        String placement = answer.lines().filter(l -> l.startsWith("placed on ") || l.startsWith("node list "))
+                .findFirst().orElse("");
+        boolean reordered = placement.startsWith("node list ");
+        return m.find() ? new SwitchoverOutcome(group, m.group(1), m.group(2), Long.parseLong(m.group(3)), steps,
+                reordered, placement) : new SwitchoverOutcome(group, "?", "?", -1, steps, reordered, placement);
     }
 
     private static ResourceId id(String field, String value) throws AdminException {

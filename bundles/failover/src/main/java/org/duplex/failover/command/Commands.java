@@ -31,6 +31,8 @@ import org.duplex.failover.service.FailoverService;
  */
 public final class Commands {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Commands.class);
+
     private final FailoverService service;
 
     public Commands(FailoverService service) {
@@ -109,9 +111,16 @@ public final class Commands {
         if (cfg.group(def.group().id()).isPresent() && !replace) {
             throw new IllegalArgumentException("group " + name + " exists; use -f to replace it");
         }
-        service.store().save(cfg, cfg.withGroup(def.group(), def.policy()));
+        FailoverConfig updated = cfg.withGroup(def.group(), def.policy());
+        service.store().save(cfg, updated);
         service.trigger();
-        return ConfigText.group(def.group(), def.policy());
+        String dropped = cfg.droppedPlacement(updated, def.group().id()).map(p -> {
+            String line = "operator placement of " + name + " on " + p.describe() + " dropped: " + p.node()
+                    + " is no longer in its node list";
+            LOG.info(line);
+            return "\n" + line;
+        }).orElse("");
+        return ConfigText.group(def.group(), def.policy()) + dropped;
     }
 
     public String groupRemove(String name) throws Exception {
@@ -143,6 +152,9 @@ public final class Commands {
                 continue;
             }
             sb.append(ConfigText.group(g, cfg.policyOf(g.id()))).append('\n');
+            cfg.placementOf(g.id()).ifPresent(p -> sb.append("    PLACED on ").append(p.describe())
+                    .append(": the engine treats it as first in the node list; ha:switchover --clear ")
+                    .append(g.id()).append(" removes the placement\n"));
             plan.ifPresent(p -> p.actions().stream()
                     .filter(a -> a.op() == Action.Op.BLOCK && a.group().filter(g.id()::equals).isPresent())
                     .forEach(a -> sb.append("    BLOCKED: ").append(a.reason()).append('\n')));
@@ -211,6 +223,8 @@ public final class Commands {
                     }
                 });
                 sb.append(String.format("%-16s %s%n", g.id(), where.isEmpty() ? "stopped" : String.join("; ", where)));
+                cfg.placementOf(g.id()).ifPresent(p -> sb.append(String.format("%-16s PLACED on %s "
+                        + "(ha:switchover --clear %s)%n", "", p.describe(), g.id())));
                 plan.ifPresent(p -> p.actions().stream()
                         .filter(a -> a.op() == Action.Op.BLOCK && a.group().filter(g.id()::equals).isPresent())
                         .forEach(a -> sb.append(String.format("%-16s BLOCKED: %s%n", "", a.reason()))));
@@ -357,20 +371,54 @@ public final class Commands {
 
     /** Runs on the coordinator: here when this node is it, else forwarded to it and answered with its text. */
     public String switchover(String group, Optional<String> node) throws Exception {
+        return switchover(group, node, false, false);
+    }
+
+    /**
+     * {@code ha:switchover}: by default an operator placement on the target (the node list is kept); with
+     * {@code reorder} the target goes to the front of the node list; with {@code clear} the group's placement is
+     * removed (no node, no reorder). Runs on the coordinator, forwarded there when need be.
+     */
+    public String switchover(String group, Optional<String> node, boolean reorder, boolean clear) throws Exception {
+        ResourceId.of(group); // a malformed name is refused here, before anything is forwarded
+        if (clear && (reorder || node.isPresent())) {
+            throw new IllegalArgumentException("--clear takes only the group: ha:switchover --clear " + group);
+        }
         Optional<NodeId> coordinator = service.forwardTo();
         if (coordinator.isPresent()) {
             List<String> args = new ArrayList<>(List.of(group));
             node.ifPresent(args::add);
+            if (reorder) {
+                args.add(REORDER);
+            }
+            if (clear) {
+                args.add(CLEAR);
+            }
             return "forwarded to the coordinator " + coordinator.get() + ":\n" + service.forward("switchover", args);
         }
-        return switchoverHere(group, node, "");
+        return clear ? clearHere(group, service.origin(), "") : switchoverHere(group, node, reorder,
+                service.origin(), "");
     }
 
-    String switchoverHere(String group, Optional<String> node, String origin) throws Exception {
-        var r = service.switchover(ResourceId.of(group), node.map(NodeId::of));
+    /** The flags a forwarded switchover carries after its group and node. */
+    static final String REORDER = "--reorder";
+    static final String CLEAR = "--clear";
+
+    String switchoverHere(String group, Optional<String> node, boolean reorder, String by, String origin)
+            throws Exception {
+        var r = service.switchover(ResourceId.of(group), node.map(NodeId::of), reorder, by);
         return group + " switched over from " + r.from() + " to " + r.to() + ": outage " + r.outage().toMillis()
                 + " ms" + (origin.isEmpty() ? "" : " (asked by " + origin + ")") + "\n  "
-                + String.join("\n  ", r.steps()) + "\n  node list now starts with " + r.to();
+                + String.join("\n  ", r.steps()) + "\n" + r.placement();
+    }
+
+    /** Removes the group's placement on this node (the coordinator); {@code origin} non-empty when forwarded. */
+    public String clearHere(String group, String by, String origin) throws Exception {
+        var removed = service.clearPlacement(ResourceId.of(group), by);
+        String asked = origin.isEmpty() ? "" : " (asked by " + origin + ")";
+        return removed.map(p -> group + ": placement on " + p.describe() + " cleared" + asked + "; the engine "
+                + "places it by its node priority, stickiness and failback policy again (ha:simulate shows where)")
+                .orElse(group + " has no operator placement" + asked + "; nothing changed");
     }
 
     /** Cluster-wide: the coordinator's failure counts decide, so the cleanup runs there (forwarded if need be). */

@@ -28,9 +28,14 @@ public final class OperatorRequestHandler implements Function<OperatorRequest, S
         try {
             return switch (r.operation()) {
                 case "switchover" -> {
-                    arity(r, 1, 2);
-                    yield new Commands(service).switchoverHere(a.get(0), a.size() > 1 ? Optional.of(a.get(1))
-                            : Optional.empty(), r.origin());
+                    List<String> rest = new java.util.ArrayList<>(a);
+                    boolean reorder = rest.remove(Commands.REORDER);
+                    boolean clear = rest.remove(Commands.CLEAR);
+                    arity(new OperatorRequest(r.operation(), rest, r.origin()), 1, clear ? 1 : 2);
+                    String by = r.origin();
+                    yield clear ? new Commands(service).clearHere(rest.get(0), by, r.origin())
+                            : new Commands(service).switchoverHere(rest.get(0), rest.size() > 1
+                            ? Optional.of(rest.get(1)) : Optional.empty(), reorder, by, r.origin());
                 }
                 case "cleanup" -> {
                     arity(r, 1, 1);

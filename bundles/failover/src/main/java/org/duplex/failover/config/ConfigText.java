@@ -22,6 +22,7 @@ import org.duplex.failover.model.Failback;
 import org.duplex.failover.model.FailoverConfig;
 import org.duplex.failover.model.GroupPolicy;
 import org.duplex.failover.model.MonitorBinding;
+import org.duplex.failover.model.Placement;
 import org.duplex.failover.model.NoQuorumPolicy;
 import org.duplex.failover.model.OnFail;
 
@@ -54,6 +55,7 @@ public final class ConfigText {
         Map<ResourceId, GroupPolicy> policies = new LinkedHashMap<>();
         Map<ResourceId, MonitorBinding> monitors = new LinkedHashMap<>();
         Map<ResourceId, Integer> monitorLines = new LinkedHashMap<>();
+        Map<ResourceId, Placement> placements = new LinkedHashMap<>();
         for (String raw : text.split("\n")) {
             lineNo++;
             String line = raw.strip();
@@ -82,9 +84,28 @@ public final class ConfigText {
                         }
                         monitorLines.put(m.id(), lineNo);
                         break;
+                    case "placement":
+                        if (words.size() < 2) {
+                            throw new IllegalArgumentException("placement needs a group: placement GROUP node=N "
+                                    + "by=USER at=INSTANT");
+                        }
+                        Map<String, String> kv = keyValues(words.subList(2, words.size()), Set.of("node", "by", "at"));
+                        if (!kv.containsKey("node")) {
+                            throw new IllegalArgumentException("placement " + words.get(1) + ": node= is required");
+                        }
+                        java.time.Instant at;
+                        try {
+                            at = java.time.Instant.parse(kv.getOrDefault("at", "1970-01-01T00:00:00Z"));
+                        } catch (java.time.format.DateTimeParseException e) {
+                            throw new IllegalArgumentException("placement " + words.get(1) + ": at '" + kv.get("at")
+                                    + "' is not an ISO instant (2026-12-07T12:30:00Z)");
+                        }
+                        placements.put(ResourceId.of(words.get(1)), new Placement(NodeId.of(kv.get("node")),
+                                kv.get("by"), at));
+                        break;
                     default:
                         throw new IllegalArgumentException("unknown line kind '" + words.get(0)
-                                + "' (expected options, resource, group or monitor)");
+                                + "' (expected options, resource, group, monitor or placement)");
                 }
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("line " + lineNo + ": " + e.getMessage(), e);
@@ -102,7 +123,8 @@ public final class ConfigText {
                         ? "resource (on=resource binds to a resource)" : "group (on=node binds to a group)"));
             }
         }
-        return new FailoverConfig(withoutMonitors.resources(), groups, policies, config.options(), monitors);
+        return new FailoverConfig(withoutMonitors.resources(), groups, policies, config.options(), monitors,
+                placements);
     }
 
     public static String write(FailoverConfig config) {
@@ -117,6 +139,8 @@ public final class ConfigText {
         for (MonitorBinding m : config.monitors().values()) {
             sb.append(monitor(m)).append('\n');
         }
+        config.placements().forEach((g, p) -> sb.append("placement ").append(g).append(" node=").append(p.node())
+                .append(" by=").append(Tokens.quote(p.by())).append(" at=").append(p.at()).append('\n'));
         return sb.toString();
     }
 

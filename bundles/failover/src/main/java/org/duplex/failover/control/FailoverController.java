@@ -30,6 +30,7 @@ import org.duplex.failover.executor.Operation;
 import org.duplex.failover.executor.Report;
 import org.duplex.failover.history.History;
 import org.duplex.failover.model.FailoverConfig;
+import org.duplex.failover.model.Placement;
 import org.duplex.failover.model.MonitorBinding;
 import org.duplex.failover.policy.Action;
 import org.duplex.failover.policy.ClusterSnapshot;
@@ -564,15 +565,30 @@ public final class FailoverController {
 
     // ---- operator actions ---------------------------------------------------------------------------------
 
-    public record SwitchoverResult(NodeId from, NodeId to, Duration outage, List<String> steps) {
+    /**
+     * @param placement what the switchover left in the configuration so the engine keeps the group there: a
+     *                  sentence naming the placement (or the new node order with --reorder) and how to undo it
+     */
+    public record SwitchoverResult(NodeId from, NodeId to, Duration outage, List<String> steps, boolean reordered,
+                                   String placement) {
+    }
+
+    /** The default switchover: placed by an operator preference, the node list untouched. */
+    public SwitchoverResult switchover(ResourceId groupId, Optional<NodeId> requested) throws IOException {
+        return switchover(groupId, requested, false, "operator");
     }
 
     /**
-     * Planned move: the target goes to the front of the group's node list (so the engine keeps the group there,
-     * whatever its failback policy), then the group is stopped in reverse order on its node and started in order
-     * on the target. The outage is measured from the first stop to the last confirmed start.
+     * Planned move. By default the group gets an operator placement on the target (a replicated preference, see
+     * {@link Placement}): the engine treats the target as first in the group's list until
+     * {@link #clearPlacement} removes it, and the configured node order is left alone. A move to the node first in
+     * the configured order needs no placement and removes any the group had. With {@code reorder} the
+     * target is moved to the front of the configured node list instead (the behaviour before placements) and any
+     * placement of the group is removed. Then the group is stopped in reverse order on its node and started in
+     * order on the target. The outage is measured from the first stop to the last confirmed start.
      */
-    public synchronized SwitchoverResult switchover(ResourceId groupId, Optional<NodeId> requested) throws IOException {
+    public synchronized SwitchoverResult switchover(ResourceId groupId, Optional<NodeId> requested, boolean reorder,
+                                                    String by) throws IOException {
         ClusterSnapshot s = snapshot();
         QuorumState q = s.quorum();
         if (!q.isCoordinator()) {
@@ -621,11 +637,30 @@ public final class FailoverController {
                         + count + " time(s) (threshold " + threshold + "); run ha:cleanup " + r + " first");
             }
         }
-        List<NodeId> order = new ArrayList<>(g.nodes());
-        order.remove(to);
-        order.add(0, to);
-        FailoverConfig updated = config.withGroup(new ResourceGroup(g.id(), g.resources(), order),
-                config.policyOf(g.id()));
+        FailoverConfig updated;
+        String placement;
+        if (reorder) {
+            List<NodeId> order = new ArrayList<>(g.nodes());
+            order.remove(to);
+            order.add(0, to);
+            updated = config.withGroup(new ResourceGroup(g.id(), g.resources(), order), config.policyOf(g.id()))
+                    .withoutPlacement(g.id());
+            placement = "node list reordered (--reorder): was " + g.nodes() + ", now " + order
+                    + "; undo with ha:group-add -f " + org.duplex.failover.config.ConfigText.group(g,
+                    config.policyOf(g.id())).substring("group ".length());
+        } else if (g.nodes().get(0).equals(to)) {
+            // the configured priority already puts the target first: a placement would add nothing, and an
+            // earlier one (on another node) would pull the group away again
+            updated = config.withoutPlacement(g.id());
+            placement = to + " is first in the node priority " + g.nodes() + ": no placement needed"
+                    + config.placementOf(g.id()).map(p -> "; the placement on " + p.describe() + " was removed")
+                    .orElse("");
+        } else {
+            Placement p = new Placement(to, by, clock.instant());
+            updated = config.withPlacement(g.id(), p);
+            placement = "placed on " + p.describe() + "; node priority unchanged " + g.nodes()
+                    + "; ha:switchover --clear " + g.id() + " removes the placement";
+        }
         store.save(config, updated);
 
         List<String> steps = new ArrayList<>();
@@ -648,7 +683,34 @@ public final class FailoverController {
         counters.switchover(g.id().toString(), outage);
         history.add(new History.Entry(clock.instant(), to, Optional.of(g.id()), Optional.empty(),
                 History.Kind.DECISION, reason + ": done, outage " + outage.toMillis() + " ms"));
-        return new SwitchoverResult(from, to, outage, steps);
+        return new SwitchoverResult(from, to, outage, steps, reorder, placement);
+    }
+
+    /**
+     * Removes the operator placement of a group ({@code ha:switchover --clear}). Nothing is moved here: the
+     * engine's next round places the group by its configured priority, stickiness and failback policy (with
+     * failback=automatic and no stickiness that is a move back to the first eligible node of its list).
+     *
+     * @return the placement removed, empty when the group had none
+     */
+    public synchronized Optional<Placement> clearPlacement(ResourceId groupId, String by) throws IOException {
+        QuorumState q = cluster.quorum();
+        if (!q.isCoordinator()) {
+            throw new IllegalStateException(q.quorate() ? "this node is not the coordinator (" + q.coordinator()
+                    .map(Object::toString).orElse("?") + " is): run ha:switchover --clear there"
+                    : "no quorum (" + q.reason() + "): the configuration cannot change");
+        }
+        FailoverConfig config = store.load();
+        config.group(groupId).orElseThrow(() -> new IllegalArgumentException("no group " + groupId + "; groups: "
+                + config.groups().stream().map(x -> x.id().toString()).toList()));
+        Optional<Placement> p = config.placementOf(groupId);
+        if (p.isPresent()) {
+            store.save(config, config.withoutPlacement(groupId));
+            history.add(new History.Entry(clock.instant(), q.localNode(), Optional.of(groupId), Optional.empty(),
+                    History.Kind.DECISION, "placement of " + groupId + " on " + p.get().describe() + " cleared by "
+                    + (by == null || by.isBlank() ? "operator" : by)));
+        }
+        return p;
     }
 
     private void runStep(FailoverConfig config, Action a, List<String> steps) {

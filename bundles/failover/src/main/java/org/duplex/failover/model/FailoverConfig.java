@@ -20,10 +20,10 @@ import org.duplex.api.model.ResourceId;
  */
 public record FailoverConfig(Map<ResourceId, Resource> resources, List<ResourceGroup> groups,
                              Map<ResourceId, GroupPolicy> policies, ClusterOptions options,
-                             Map<ResourceId, MonitorBinding> monitors) {
+                             Map<ResourceId, MonitorBinding> monitors, Map<ResourceId, Placement> placements) {
 
     public static final FailoverConfig EMPTY = new FailoverConfig(Map.of(), List.of(), Map.of(),
-            ClusterOptions.DEFAULT, Map.of());
+            ClusterOptions.DEFAULT, Map.of(), Map.of());
 
     public FailoverConfig {
         resources = Collections.unmodifiableMap(new LinkedHashMap<>(Objects.requireNonNull(resources, "resources")));
@@ -31,11 +31,34 @@ public record FailoverConfig(Map<ResourceId, Resource> resources, List<ResourceG
         policies = Collections.unmodifiableMap(new LinkedHashMap<>(Objects.requireNonNull(policies, "policies")));
         Objects.requireNonNull(options, "options");
         monitors = Collections.unmodifiableMap(new LinkedHashMap<>(Objects.requireNonNull(monitors, "monitors")));
+        placements = Collections.unmodifiableMap(new LinkedHashMap<>(Objects.requireNonNull(placements,
+                "placements")));
         List<String> problems = problems(resources, groups, policies);
         monitorProblems(problems, resources, groups, monitors);
+        placementProblems(problems, groups, placements);
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException(String.join("; ", problems));
         }
+    }
+
+    /** Without operator placements. */
+    public FailoverConfig(Map<ResourceId, Resource> resources, List<ResourceGroup> groups,
+                          Map<ResourceId, GroupPolicy> policies, ClusterOptions options,
+                          Map<ResourceId, MonitorBinding> monitors) {
+        this(resources, groups, policies, options, monitors, Map.of());
+    }
+
+    private static void placementProblems(List<String> problems, List<ResourceGroup> groups,
+                                          Map<ResourceId, Placement> placements) {
+        placements.forEach((id, p) -> {
+            Optional<ResourceGroup> g = groups.stream().filter(x -> x.id().equals(id)).findFirst();
+            if (g.isEmpty()) {
+                problems.add("placement for unknown group " + id);
+            } else if (!g.get().nodes().contains(p.node())) {
+                problems.add("placement of group " + id + " on " + p.node() + ", which is not in its node list "
+                        + g.get().nodes());
+            }
+        });
     }
 
     /** Without monitor bindings (the 1.1 shape). */
@@ -131,7 +154,7 @@ public record FailoverConfig(Map<ResourceId, Resource> resources, List<ResourceG
     public FailoverConfig withResource(Resource resource) {
         Map<ResourceId, Resource> copy = new LinkedHashMap<>(resources);
         copy.put(resource.id(), resource);
-        return new FailoverConfig(copy, groups, policies, options, monitors);
+        return new FailoverConfig(copy, groups, policies, options, monitors, placements);
     }
 
     /** Removes a resource; refused while a group still lists it. */
@@ -146,7 +169,7 @@ public record FailoverConfig(Map<ResourceId, Resource> resources, List<ResourceG
         refuseWhileBound(id, MonitorBinding.Scope.RESOURCE, "resource");
         Map<ResourceId, Resource> copy = new LinkedHashMap<>(resources);
         copy.remove(id);
-        return new FailoverConfig(copy, groups, policies, options, monitors);
+        return new FailoverConfig(copy, groups, policies, options, monitors, placements);
     }
 
     /** Adds or replaces a group and its policy. */
@@ -156,7 +179,13 @@ public record FailoverConfig(Map<ResourceId, Resource> resources, List<ResourceG
         copy.add(group);
         Map<ResourceId, GroupPolicy> pol = new LinkedHashMap<>(policies);
         pol.put(group.id(), policy);
-        return new FailoverConfig(resources, copy, pol, options, monitors);
+        // a preference for a node the new list no longer has is dropped (droppedPlacement says which)
+        Map<ResourceId, Placement> pl = new LinkedHashMap<>(placements);
+        Placement p = pl.get(group.id());
+        if (p != null && !group.nodes().contains(p.node())) {
+            pl.remove(group.id());
+        }
+        return new FailoverConfig(resources, copy, pol, options, monitors, pl);
     }
 
     public FailoverConfig withoutGroup(ResourceId id) {
@@ -174,18 +203,87 @@ public record FailoverConfig(Map<ResourceId, Resource> resources, List<ResourceG
         copy.removeIf(g -> g.id().equals(id));
         Map<ResourceId, GroupPolicy> pol = new LinkedHashMap<>(policies);
         pol.remove(id);
-        return new FailoverConfig(resources, copy, pol, options, monitors);
+        Map<ResourceId, Placement> pl = new LinkedHashMap<>(placements);
+        pl.remove(id);
+        return new FailoverConfig(resources, copy, pol, options, monitors, pl);
+    }
+
+    /** The operator's preference for {@code group}, if any ({@code ha:switchover}). */
+    public Optional<Placement> placementOf(ResourceId group) {
+        return Optional.ofNullable(placements.get(group));
+    }
+
+    /** Sets the operator's preference for a group (its node must be in the group's list). */
+    public FailoverConfig withPlacement(ResourceId group, Placement placement) {
+        ResourceGroup g = group(group).orElseThrow(() -> new IllegalArgumentException("no group " + group));
+        if (!g.nodes().contains(placement.node())) {
+            throw new IllegalArgumentException(placement.node() + " is not in the node list of " + group + " "
+                    + g.nodes());
+        }
+        Map<ResourceId, Placement> pl = new LinkedHashMap<>(placements);
+        pl.put(group, placement);
+        return new FailoverConfig(resources, groups, policies, options, monitors, pl);
+    }
+
+    /** Removes the operator's preference for a group (nothing when it has none). */
+    public FailoverConfig withoutPlacement(ResourceId group) {
+        if (!placements.containsKey(group)) {
+            return this;
+        }
+        Map<ResourceId, Placement> pl = new LinkedHashMap<>(placements);
+        pl.remove(group);
+        return new FailoverConfig(resources, groups, policies, options, monitors, pl);
+    }
+
+    /**
+     * The preference {@code updated} lost compared with this configuration because the group's node list no
+     * longer has its node (what {@link #withGroup} drops), for a log line.
+     */
+    public Optional<Placement> droppedPlacement(FailoverConfig updated, ResourceId group) {
+        Placement before = placements.get(group);
+        if (before == null || updated.placementOf(group).isPresent() || updated.group(group).isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(before);
+    }
+
+    /**
+     * The node list the engine places {@code g} by: the configured list with the operator's preferred node moved
+     * to the front; the configured list when there is no preference.
+     */
+    public List<org.duplex.api.model.NodeId> effectiveNodes(ResourceGroup g) {
+        Placement p = placements.get(g.id());
+        if (p == null || !g.nodes().contains(p.node())) {
+            return g.nodes();
+        }
+        List<org.duplex.api.model.NodeId> order = new ArrayList<>(g.nodes());
+        order.remove(p.node());
+        order.add(0, p.node());
+        return List.copyOf(order);
+    }
+
+    /**
+     * This configuration with every placed group's node list in {@link #effectiveNodes} order: what the policy
+     * engine plans with. The placements are kept (so plan notes can name them).
+     */
+    public FailoverConfig withPlacementsApplied() {
+        if (placements.isEmpty()) {
+            return this;
+        }
+        List<ResourceGroup> copy = groups.stream().map(g -> placements.containsKey(g.id())
+                ? new ResourceGroup(g.id(), g.resources(), effectiveNodes(g)) : g).toList();
+        return new FailoverConfig(resources, copy, policies, options, monitors, placements);
     }
 
     public FailoverConfig withOptions(ClusterOptions newOptions) {
-        return new FailoverConfig(resources, groups, policies, newOptions, monitors);
+        return new FailoverConfig(resources, groups, policies, newOptions, monitors, placements);
     }
 
     /** Adds or replaces a monitor binding (its target must exist). */
     public FailoverConfig withMonitor(MonitorBinding monitor) {
         Map<ResourceId, MonitorBinding> copy = new LinkedHashMap<>(monitors);
         copy.put(monitor.id(), monitor);
-        return new FailoverConfig(resources, groups, policies, options, copy);
+        return new FailoverConfig(resources, groups, policies, options, copy, placements);
     }
 
     public FailoverConfig withoutMonitor(ResourceId id) {
@@ -194,7 +292,7 @@ public record FailoverConfig(Map<ResourceId, Resource> resources, List<ResourceG
         }
         Map<ResourceId, MonitorBinding> copy = new LinkedHashMap<>(monitors);
         copy.remove(id);
-        return new FailoverConfig(resources, groups, policies, options, copy);
+        return new FailoverConfig(resources, groups, policies, options, copy, placements);
     }
 
     /** The bindings of one scope whose target is {@code target}, in configuration order. */

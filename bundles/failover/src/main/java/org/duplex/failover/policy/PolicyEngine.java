@@ -78,7 +78,9 @@ public final class PolicyEngine {
 
         Run(ClusterSnapshot s, List<Action> knownFences) {
             this.s = s;
-            this.config = s.config();
+            // an operator's placement (ha:switchover) counts as its node being first in the group's list; the
+            // configured list is untouched, and the usual stickiness and failback rules apply to the rest
+            this.config = s.config().withPlacementsApplied();
             this.options = config.options();
             this.epoch = s.quorum().epoch();
             this.fences.addAll(knownFences);
@@ -476,7 +478,10 @@ public final class PolicyEngine {
             if (bestNode.equals(current)) {
                 why = bestNode + " is eligible";
             } else if (bestNode.equals(firstEligible(g, p))) {
-                why = bestNode + (list.indexOf(bestNode) == 0 ? " is first in priority" : " is next in priority");
+                why = bestNode + (list.indexOf(bestNode) == 0 ? placedOn(g, bestNode) ? " is where the operator "
+                        + "placed it (" + config.placementOf(g.id()).orElseThrow().describe() + "; ha:switchover "
+                        + "--clear " + g.id() + " removes the placement)" : " is first in priority"
+                        : " is next in priority");
             } else {
                 why = bestNode + " scores best (stickiness " + p.stickiness() + ", prefers apart from "
                         + p.colocations().stream().filter(c -> c.kind() == Colocation.Kind.PREFER_APART)
@@ -508,6 +513,10 @@ public final class PolicyEngine {
 
         private boolean complete(ResourceGroup g, NodeId n) {
             return g.resources().stream().allMatch(r -> s.state(n, r) == ResourceState.RUNNING);
+        }
+
+        private boolean placedOn(ResourceGroup g, NodeId n) {
+            return config.placementOf(g.id()).filter(pl -> pl.node().equals(n)).isPresent();
         }
 
         private NodeId firstEligible(ResourceGroup g, GroupPolicy p) {

@@ -34,6 +34,7 @@ import org.duplex.failover.model.GroupPolicy;
 import org.duplex.failover.model.MonitorBinding;
 import org.duplex.failover.model.NoQuorumPolicy;
 import org.duplex.failover.model.OnFail;
+import org.duplex.failover.model.Placement;
 
 /**
  * The one mapping between the replicated {@code failover} document (the cluster configuration's resources, groups,
@@ -47,6 +48,10 @@ import org.duplex.failover.model.OnFail;
  *       (stickiness 100, threshold 3 by default); every other absent key takes {@link GroupPolicy#DEFAULT}.
  *       Writing back always writes every key, so a saved group keeps exactly its values (a stickiness of 0 stays
  *       0).</li>
+ *   <li>An operator's placement ({@code ha:switchover} without {@code --reorder}) lives in the group's
+ *       {@code policy} map too, under {@code placed-on}, {@code placed-by} and {@code placed-at}, so it is
+ *       replicated and committed like the rest of the group; absent when the group has none. A node of an earlier
+ *       version refuses these keys, so finish a rolling upgrade before switching over this way.</li>
  *   <li>The no-quorum policy is {@code policies.noQuorum} (both directions); the cluster-wide stickiness and
  *       threshold are written back as they were read.</li>
  *   <li>A monitor binding's {@code on} is {@code resource} or {@code node}, and its interval, timeout, count and
@@ -66,7 +71,9 @@ public final class FailoverDocument {
     public static final Set<String> MONITOR_KEYS = Set.of("interval", "timeout", "count", "on-fail");
 
     private static final Set<String> GROUP_KEYS = Set.of("stickiness", "failback", "migration-threshold",
-            "failure-timeout", "on-fail", "priority", "with", "apart", "prefer-apart", "managed");
+            "failure-timeout", "on-fail", "priority", "with", "apart", "prefer-apart", "managed", "placed-on", "placed-by", "placed-at");
+
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(FailoverDocument.class);
 
     private static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(10);
 
@@ -148,11 +155,20 @@ public final class FailoverDocument {
         }
         List<ResourceGroup> groups = new ArrayList<>();
         Map<ResourceId, GroupPolicy> policies = new LinkedHashMap<>();
+        Map<ResourceId, Placement> placements = new LinkedHashMap<>();
         for (GroupDoc g : c.groups()) {
             ResourceGroup group = new ResourceGroup(ResourceId.of(g.id()),
                     g.resources().stream().map(ResourceId::of).toList(), g.nodes().stream().map(NodeId::of).toList());
             groups.add(group);
             policies.put(group.id(), policy(g, c.policies()));
+            placement(g).ifPresent(pl -> {
+                if (group.nodes().contains(pl.node())) {
+                    placements.put(group.id(), pl);
+                } else {
+                    LOG.warn("group {}: operator placement on {} ignored, {} is not in its node list {}", group.id(),
+                            pl.describe(), pl.node(), group.nodes());
+                }
+            });
         }
         ClusterOptions options = new ClusterOptions(noQuorum(c.policies().noQuorum()),
                 ClusterOptions.DEFAULT.fencing(), ClusterOptions.DEFAULT.zone());
@@ -161,7 +177,7 @@ public final class FailoverDocument {
             MonitorBinding b = monitor(m);
             monitors.put(b.id(), b);
         }
-        return new FailoverConfig(resources, groups, policies, options, monitors);
+        return new FailoverConfig(resources, groups, policies, options, monitors, placements);
     }
 
     /**
@@ -180,7 +196,8 @@ public final class FailoverDocument {
                 f.resources().values().stream().map(FailoverDocument::resource).toList(),
                 f.groups().stream().map(g -> new GroupDoc(g.id().value(),
                         g.resources().stream().map(ResourceId::value).toList(),
-                        g.nodes().stream().map(NodeId::value).toList(), policy(f.policyOf(g.id())))).toList(),
+                        g.nodes().stream().map(NodeId::value).toList(), policy(f.policyOf(g.id()), f.placementOf(g.id()))))
+                        .toList(),
                 f.monitors().values().stream().map(FailoverDocument::monitor).toList(),
                 new PoliciesDoc(f.options().noQuorumPolicy().name(), p.stickiness(), p.migrationThreshold()));
         try {
@@ -296,6 +313,31 @@ public final class FailoverDocument {
                 colocations,
                 integer(kv.get("priority"), d.priority(), "priority"),
                 kv.containsKey("managed") ? bool(kv.get("managed")) : d.managed());
+    }
+
+    static java.util.Optional<Placement> placement(GroupDoc g) {
+        String on = g.policy().get("placed-on");
+        if (on == null) {
+            return java.util.Optional.empty();
+        }
+        String at = g.policy().get("placed-at");
+        java.time.Instant when;
+        try {
+            when = at == null ? java.time.Instant.EPOCH : java.time.Instant.parse(at);
+        } catch (java.time.format.DateTimeParseException e) {
+            throw new IllegalArgumentException("group " + g.id() + ": placed-at '" + at + "' is not an ISO instant");
+        }
+        return java.util.Optional.of(new Placement(NodeId.of(on), g.policy().get("placed-by"), when));
+    }
+
+    static Map<String, String> policy(GroupPolicy p, java.util.Optional<Placement> placement) {
+        Map<String, String> kv = policy(p);
+        placement.ifPresent(pl -> {
+            kv.put("placed-on", pl.node().value());
+            kv.put("placed-by", pl.by());
+            kv.put("placed-at", pl.at().toString());
+        });
+        return kv;
     }
 
     static Map<String, String> policy(GroupPolicy p) {

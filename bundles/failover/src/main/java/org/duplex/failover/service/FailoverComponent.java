@@ -623,8 +623,9 @@ public class FailoverComponent implements FailoverService, PeerLivenessListener,
     }
 
     /** "admin on node2" (the console user, when the command runs in a logged-in session), else "node2". */
+    @Override
     @SuppressWarnings("removal") // Subject.getSubject is how a Karaf command learns its JAAS user on Java 17
-    private String origin() {
+    public String origin() {
         try {
             javax.security.auth.Subject subject =
                     javax.security.auth.Subject.getSubject(java.security.AccessController.getContext());
@@ -645,6 +646,20 @@ public class FailoverComponent implements FailoverService, PeerLivenessListener,
     public FailoverController.SwitchoverResult switchover(ResourceId group, Optional<NodeId> target)
             throws IOException {
         return controller.switchover(group, target);
+    }
+
+    @Override
+    public FailoverController.SwitchoverResult switchover(ResourceId group, Optional<NodeId> target, boolean reorder,
+                                                          String by) throws IOException {
+        return controller.switchover(group, target, reorder, by);
+    }
+
+    @Override
+    public Optional<org.duplex.failover.model.Placement> clearPlacement(ResourceId group, String by)
+            throws IOException {
+        Optional<org.duplex.failover.model.Placement> p = controller.clearPlacement(group, by);
+        trigger();
+        return p;
     }
 
     @Override

@@ -44,6 +44,36 @@ public interface FailoverService {
     FailoverController.SwitchoverResult switchover(ResourceId group, Optional<NodeId> target) throws IOException;
 
     /**
+     * A switchover that either places the group on the target by an operator preference (the default; the
+     * configured node order is kept) or, with {@code reorder}, moves the target to the front of the node list.
+     *
+     * @param by who asked (for the placement and the history)
+     */
+    default FailoverController.SwitchoverResult switchover(ResourceId group, Optional<NodeId> target,
+                                                           boolean reorder, String by) throws IOException {
+        if (reorder) {
+            throw new UnsupportedOperationException("this failover service cannot reorder");
+        }
+        return switchover(group, target);
+    }
+
+    /** Who runs the current command, for placements and history: "admin on node2", or the node alone. */
+    default String origin() {
+        return "operator";
+    }
+
+    /**
+     * Removes a group's operator placement ({@code ha:switchover --clear}); the engine then places it by its
+     * priority, stickiness and failback policy.
+     *
+     * @return the placement removed, empty when there was none
+     */
+    default Optional<org.duplex.failover.model.Placement> clearPlacement(ResourceId group, String by)
+            throws IOException {
+        throw new UnsupportedOperationException("this failover service has no placements");
+    }
+
+    /**
      * The coordinator an operator request typed here must be forwarded to (a switchover or cleanup only means
      * something on the coordinator); empty when this node is the coordinator, or cannot forward (no quorum, no
      * cluster), and runs the operation itself.

@@ -113,6 +113,18 @@ class CommandsTest {
             }
 
             @Override
+            public FailoverController.SwitchoverResult switchover(ResourceId group, Optional<NodeId> target,
+                                                                  boolean reorder, String by) throws IOException {
+                return controller.switchover(group, target, reorder, by);
+            }
+
+            @Override
+            public Optional<org.duplex.failover.model.Placement> clearPlacement(ResourceId group, String by)
+                    throws IOException {
+                return controller.clearPlacement(group, by);
+            }
+
+            @Override
             public int cleanup(ResourceId resource) {
                 return controller.cleanup(resource);
             }
@@ -219,6 +231,12 @@ class CommandsTest {
             }
 
             @Override
+            public FailoverController.SwitchoverResult switchover(ResourceId group, Optional<NodeId> target,
+                                                                  boolean reorder, String by) {
+                throw new AssertionError("a switchover on node2 must be forwarded to the coordinator");
+            }
+
+            @Override
             public int cleanup(ResourceId resource) {
                 throw new AssertionError("a cleanup on node2 must be forwarded to the coordinator");
             }
@@ -270,6 +288,43 @@ class CommandsTest {
     }
 
     @Test
+    void aPlacementIsShownClearedFromAnotherNodeAndDroppedWithItsNode() throws Exception {
+        cmd.resourceAdd("a", "process", List.of("command=true"), false);
+        cmd.groupAdd("web", List.of("resources=a", "nodes=node1,node2"), false);
+        ResourceId web = ResourceId.of("web");
+        var placement = new org.duplex.failover.model.Placement(N2, "admin on node1",
+                java.time.Instant.parse("2026-12-07T12:30:00Z"));
+        var c = store.load();
+        store.save(c, c.withPlacement(web, placement));
+        assertThat(cmd.groupShow(Optional.of("web"))).contains("nodes=node1,node2", "PLACED on node2 (by admin on "
+                + "node1 at 2026-12-07T12:30:00Z)", "ha:switchover --clear web removes the placement");
+        assertThat(cmd.statusSection()).contains("PLACED on node2 (by admin on node1 at 2026-12-07T12:30:00Z)");
+        assertThat(admin.groups().get(0).placement()).isEqualTo(new org.duplex.api.admin.GroupPlacement("node2",
+                "admin on node1", "2026-12-07T12:30:00Z"));
+
+        List<org.duplex.api.failover.OperatorRequest> forwarded = new java.util.ArrayList<>();
+        Commands node2 = onNode2(forwarded);
+        assertThatThrownBy(() -> node2.switchover("web", Optional.of("node2"), false, true))
+                .hasMessageContaining("--clear takes only the group");
+        assertThat(node2.switchover("web", Optional.empty(), false, true)).startsWith("forwarded to the coordinator "
+                + "node1:").contains("web: placement on node2 (by admin on node1 at 2026-12-07T12:30:00Z) cleared "
+                + "(asked by admin on node2)");
+        assertThat(forwarded).extracting(r -> r.operation() + " " + r.arguments())
+                .containsExactly("switchover [web, --clear]");
+        assertThat(store.load().placementOf(web)).isEmpty();
+        assertThat(admin.groups().get(0).placement()).isNull();
+        assertThat(cmd.switchover("web", Optional.empty(), false, true)).contains("web has no operator placement");
+
+        // a new node list without the placed node drops the placement, and says so
+        c = store.load();
+        store.save(c, c.withPlacement(web, placement));
+        assertThat(cmd.groupAdd("web", List.of("resources=a", "nodes=node1"), true)).contains("operator placement "
+                + "of web on node2 (by admin on node1 at 2026-12-07T12:30:00Z) dropped: node2 is no longer in its "
+                + "node list");
+        assertThat(store.load().placementOf(web)).isEmpty();
+    }
+
+    @Test
     void theRestAdminViewOnAnotherNodeForwardsToo() throws Exception {
         cmd.resourceAdd("a", "process", List.of("command=true"), false);
         cmd.groupAdd("web", List.of("resources=a", "nodes=node1,node2"), false);
@@ -284,7 +339,7 @@ class CommandsTest {
         assertThatThrownBy(() -> node2Admin.switchover("web", "node2")).isInstanceOf(
                 org.duplex.api.admin.AdminException.class).hasMessageContaining("web is not cleanly running on node1");
         assertThat(forwarded).extracting(r -> r.operation() + " " + r.arguments())
-                .containsExactly("cleanup [a]", "switchover [web, node2]");
+                .containsExactly("cleanup [a]", "switchover [web, node2, --reorder]");
 
         var outcome = org.duplex.failover.admin.AdminView.forwardedSwitchover("web", N1, "web switched over from "
                 + "node1 to node2: outage 211 ms (asked by admin on node2)\n  stop web/a on node1: ok (5 ms)\n  "

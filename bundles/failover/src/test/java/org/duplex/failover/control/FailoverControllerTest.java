@@ -223,6 +223,73 @@ class FailoverControllerTest {
         assertThat(table.failures()).isEmpty();
     }
 
+    /**
+     * ha:switchover places the group (a preference in the configuration) and leaves its node priority alone;
+     * automatic failback does not pull it back while the placement stands, a new coordinator reading the same
+     * configuration keeps it there, --clear hands it back to priority and failback, --reorder rewrites the list.
+     */
+    @Test
+    void switchoverPlacesTheGroupWithoutReorderingItsNodes() throws Exception {
+        org.duplex.failover.model.FailoverConfig c = store.load();
+        store.save(c, c.withGroup(c.group(WEB).orElseThrow(), new org.duplex.failover.model.GroupPolicy(0,
+                org.duplex.failover.model.Failback.AUTOMATIC, 3, Duration.ofMinutes(10),
+                org.duplex.failover.model.OnFail.RESTART, List.of(), 0, true)));
+        settle();
+        assertThat(state(N1, APP)).isEqualTo(ResourceState.RUNNING);
+
+        FailoverController.SwitchoverResult sw = controller.switchover(WEB, Optional.of(N2), false, "admin");
+        assertThat(sw.to()).isEqualTo(N2);
+        assertThat(sw.reordered()).isFalse();
+        assertThat(sw.placement()).contains("placed on node2 (by admin at ").contains("node priority unchanged "
+                + "[node1, node2]").contains("ha:switchover --clear web");
+        assertThat(state(N2, APP)).isEqualTo(ResourceState.RUNNING);
+        assertThat(store.load().group(WEB).orElseThrow().nodes()).as("priority kept").containsExactly(N1, N2);
+        assertThat(store.load().placementOf(WEB)).get().extracting(p -> p.node()).isEqualTo(N2);
+        assertThat(controller.plan().actions()).as("failback=automatic, yet the placement keeps web on node2")
+                .isEmpty();
+
+        // the coordinator changes: a new controller over the same (replicated) configuration keeps the placement
+        quorum = quorate(N1, 4);
+        FailoverController next = new FailoverController(store, view(), table, history,
+                new LocalTransport(Map.of(N1, exec1, N2, exec2)), Fencer.NONE, Clock.systemUTC());
+        for (int i = 0; i < 5 && next.runOnce().executed() > 0; i++) {
+            // the new term probes what the nodes run, then decides
+        }
+        assertThat(next.plan().actions()).as(next.plan().render()).isEmpty();
+        assertThat(state(N2, APP)).as("the new coordinator keeps web where the operator placed it")
+                .isEqualTo(ResourceState.RUNNING);
+        assertThat(state(N1, APP)).isEqualTo(ResourceState.STOPPED);
+
+        // --clear: nothing moves by itself there; the engine then applies priority and failback=automatic
+        assertThat(next.clearPlacement(WEB, "admin")).get().extracting(p -> p.node()).isEqualTo(N2);
+        assertThat(store.load().placementOf(WEB)).isEmpty();
+        assertThat(history.timeline(Optional.of(WEB))).extracting(History.Entry::text)
+                .anyMatch(t -> t.contains("placement of web on node2 (by admin") && t.contains("cleared by admin"));
+        assertThat(state(N2, APP)).isEqualTo(ResourceState.RUNNING);
+        assertThat(next.plan().actions()).extracting(a -> a.summary()).contains("start web/app on node1 (failback)");
+        assertThat(next.clearPlacement(WEB, "admin")).as("nothing left to clear").isEmpty();
+        for (int i = 0; i < 5 && next.runOnce().executed() > 0; i++) {
+            // failback to node1, as its policy says
+        }
+        assertThat(state(N1, APP)).isEqualTo(ResourceState.RUNNING);
+
+        // a switchover to the node first in priority needs no placement, and removes one the group had
+        next.switchover(WEB, Optional.of(N2), false, "admin");
+        FailoverController.SwitchoverResult home = next.switchover(WEB, Optional.of(N1), false, "admin");
+        assertThat(home.placement()).contains("node1 is first in the node priority [node1, node2]: no placement "
+                + "needed; the placement on node2 (by admin at ");
+        assertThat(store.load().placementOf(WEB)).isEmpty();
+        assertThat(next.plan().actions()).isEmpty();
+
+        // --reorder: the 1.1 behaviour, the target first in the node list and no placement
+        FailoverController.SwitchoverResult re = next.switchover(WEB, Optional.of(N2), true, "admin");
+        assertThat(re.reordered()).isTrue();
+        assertThat(re.placement()).contains("was [node1, node2], now [node2, node1]")
+                .contains("undo with ha:group-add -f web resources=app,app2 nodes=node1,node2 ");
+        assertThat(ConfigText.write(store.load())).contains("nodes=node2,node1").doesNotContain("placement ");
+        assertThat(next.plan().actions()).isEmpty();
+    }
+
     @Test
     void aNewCoordinatorTermProbesWhatTheOtherNodesRunInsteadOfTrustingTheTable() throws Exception {
         settle();

@@ -20,6 +20,7 @@ import org.duplex.api.model.ResourceState;
 import org.duplex.failover.config.ConfigText;
 import org.duplex.failover.config.Tokens;
 import org.duplex.failover.model.FailoverConfig;
+import org.duplex.failover.model.Placement;
 
 /**
  * One scenario file, Pacemaker cts/scheduler style: the input (configuration lines, nodes, resource states,
@@ -38,6 +39,7 @@ import org.duplex.failover.model.FailoverConfig;
  * failure node1 app 2026-01-01T12:00:00Z "monitor: exit 7"
  * fence-device ipmi1 nodes=node1,node2
  * fence-failed node1 at=2026-01-01T12:00:03Z retry=2026-01-01T12:00:08Z reason="ipmi1: exit 1: BMC unreachable"
+ * placed web node2 by=admin at=2026-01-01T11:00:00Z     (an operator placement, ha:switchover)
  * expect
  * start web/vip on node2 (recover)
  * reason web moved to node2: node1 is dead
@@ -55,6 +57,7 @@ record Scenario(String name, ClusterSnapshot snapshot, List<String> expectedActi
         List<Failure> failures = new ArrayList<>();
         Set<NodeId> covered = new java.util.LinkedHashSet<>();
         Map<NodeId, FencingView.FenceFailure> fenceFailures = new LinkedHashMap<>();
+        Map<ResourceId, Placement> placed = new LinkedHashMap<>();
         Instant now = Instant.parse("2026-01-01T12:00:00Z");
         boolean quorate = true;
         boolean settling = false;
@@ -139,6 +142,12 @@ record Scenario(String name, ClusterSnapshot snapshot, List<String> expectedActi
                                 Instant.parse(ff.get("at")), Instant.parse(ff.get("retry")),
                                 ff.getOrDefault("reason", "failed")));
                         break;
+                    case "placed":
+                        Map<String, String> pk = ConfigText.keyValues(w.subList(3, w.size()), Set.of("by", "at"));
+                        placed.put(ResourceId.of(w.get(1)), new Placement(NodeId.of(w.get(2)),
+                                pk.getOrDefault("by", "admin"), Instant.parse(pk.getOrDefault("at",
+                                "2026-01-01T11:00:00Z"))));
+                        break;
                     case "expect":
                         expecting = true;
                         break;
@@ -153,6 +162,9 @@ record Scenario(String name, ClusterSnapshot snapshot, List<String> expectedActi
             throw new IllegalArgumentException(name + ": no 'expect' line");
         }
         FailoverConfig cfg = ConfigText.parse(config.toString());
+        for (Map.Entry<ResourceId, Placement> e : placed.entrySet()) {
+            cfg = cfg.withPlacement(e.getKey(), e.getValue());
+        }
         NodeId localNode = local != null ? local : nodes.keySet().iterator().next();
         QuorumState q = new QuorumState(localNode, quorate, quorate ? Optional.of(localNode) : Optional.empty(),
                 new FencingEpoch(epoch), nodes.keySet(), quorate ? 2 : 1, 3, quorumReason, settling);

@@ -20,7 +20,7 @@ public final class ShellAudit {
     /** ha: commands that change nothing in the cluster: not audited. */
     public static final Set<String> READ_ONLY = Set.of("status", "history", "audit", "version", "links", "monitors",
             "monitor-check", "monitor-show", "resource-show", "group-show", "config-show", "config-export",
-            "fence-list", "plugin-list", "mirror-status", "simulate");
+            "fence-list", "plugin-list", "mirror-status", "simulate", "user-list");
 
     private final Clock clock;
 
