@@ -266,8 +266,8 @@ class ConsoleIT {
         b.waitText(tab, "假设分析");
         b.waitText(webChange, "停止");
         assertThat(b.text(webAfter)).isEqualTo("无处运行");
-        assertThat(b.text(By.id("whatif-summary"))).isEqualTo("如果 node1 现在发生故障， 使用正在运行的配置， "
-                + "引擎不会执行任何步骤。未执行任何操作。");
+        assertThat(b.text(By.id("whatif-summary"))).isEqualTo("如果 node1 现在发生故障，使用正在运行的配置，"
+                + "引擎不会执行任何步骤。未执行任何操作。"); // no spaces between Chinese phrases
         assertThat(b.text(By.cssSelector("#whatif-table thead"))).contains("当前运行于", "之后将运行于", "原因");
         assertThat(b.text(webReasons)).isEqualTo(reason); // the engine's own words stay as sent
         b.shot("10-whatif-chinese");

@@ -367,11 +367,12 @@ function renderWhatif() {
   if (!r) {
     return;
   }
-  $('whatif-summary').textContent = [
-    r.failedNodes.length ? t('whatif.ifFailed', { nodes: r.failedNodes.join(', ') }) : t('whatif.ifNothingFails'),
-    r.candidate ? t('whatif.withCandidate') : t('whatif.withRunning'),
-    r.actions.length ? t('whatif.stepCount', { count: r.actions.length }) : t('whatif.nothingToDo'),
-  ].join(' ');
+  // one sentence per language: the bundle decides how the parts join (Chinese takes no spaces between them)
+  $('whatif-summary').textContent = t('whatif.summary', {
+    failed: r.failedNodes.length ? t('whatif.ifFailed', { nodes: r.failedNodes.join(', ') }) : t('whatif.ifNothingFails'),
+    config: r.candidate ? t('whatif.withCandidate') : t('whatif.withRunning'),
+    steps: r.actions.length ? t('whatif.stepCount', { count: r.actions.length }) : t('whatif.nothingToDo'),
+  });
   const body = $('whatif-table').querySelector('tbody');
   body.replaceChildren(...r.groups.map((g) => {
     const change = changeOf(g);
