@@ -10,7 +10,8 @@
 # against a full initial sync of the same volume.
 # Usage: scripts/bench/mirror.sh [runtime-seconds-per-job]   (default 10; builds bundles/mirror first)
 # Env: MIRROR_BENCH_DIR (default /var/tmp/duplex-mirror-bench), MIRROR_BENCH_SIZE (default 1G in bytes),
-#      MIRROR_BENCH_WARMUP (seconds of fio warm-up per target, default 3)
+#      MIRROR_BENCH_WARMUP (seconds of fio warm-up per target, default 3),
+#      MIRROR_BENCH_NODE_ARGS (extra MirrorNode options for both legs, e.g. "--al-extents 16")
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 RUNTIME=${1:-10}
@@ -31,7 +32,8 @@ free_port() { python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0)
 # start_node NAME LOGFILE ARGS... : starts a MirrorNode, waits for READY, sets NODE_PID and NODE_NBD
 start_node() {
     local name=$1 log=$2; shift 2
-    "$JAVA" -Xmx512m -cp "$CP" org.duplex.mirror.tool.MirrorNode --name vol --size "$SIZE" "$@" >"$DIR/$name.out" 2>"$log" &
+    # shellcheck disable=SC2086 # MIRROR_BENCH_NODE_ARGS is a list of options
+    "$JAVA" -Xmx512m -cp "$CP" org.duplex.mirror.tool.MirrorNode --name vol --size "$SIZE" "$@" ${MIRROR_BENCH_NODE_ARGS:-} >"$DIR/$name.out" 2>"$log" &
     NODE_PID=$!
     PIDS+=("$NODE_PID")
     for _ in $(seq 1 600); do

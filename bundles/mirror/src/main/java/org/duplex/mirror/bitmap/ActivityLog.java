@@ -15,8 +15,8 @@ import java.util.function.LongSupplier;
 
 /**
  * The set of "hot" extents a leg may be writing. An extent enters the log (and the log is forced to disk) before
- * the first write to it. It leaves when evicted idle at capacity, or when {@link #retireIdle} finds it idle and
- * its writes durable on this leg (the data file forced after its last write ended). After a crash, exactly the
+ * the first write to it. It leaves when {@link #retireIdle} finds it idle and its writes durable on this leg (the
+ * data file forced after its last write ended), or, when the log is full, once idle and the data file forced. After a crash, exactly the
  * logged extents may differ from the peer, so only they are resynced instead of the whole disk; an idle volume's
  * log is empty, so a crash then resyncs nothing.
  *
@@ -41,18 +41,29 @@ public final class ActivityLog implements AutoCloseable {
     private final int capacity;
     private final DiskFile file;
     private final LongSupplier clock;
+    private final Force forceData;
     /** extent -> its state, in least-recently-used order. */
     private final LinkedHashMap<Long, Extent> active = new LinkedHashMap<>(64, 0.75f, true);
     private long transactions;
+    private long evictions;
 
-    public ActivityLog(Path path, long extentSize, int capacity) throws IOException {
-        this(path, extentSize, capacity, System::nanoTime);
+    public ActivityLog(Path path, long extentSize, int capacity, Force forceData) throws IOException {
+        this(path, extentSize, capacity, System::nanoTime, forceData);
     }
 
-    public ActivityLog(Path path, long extentSize, int capacity, LongSupplier clock) throws IOException {
+    /**
+     * @param forceData forces the data file the logged writes go to: run before an idle extent is evicted to make
+     *                  room for a new one, because an extent may only leave once its writes are durable
+     */
+    public ActivityLog(Path path, long extentSize, int capacity, LongSupplier clock, Force forceData)
+            throws IOException {
+        if (capacity < 1) {
+            throw new IllegalArgumentException("activity log capacity must be at least 1, got " + capacity);
+        }
         this.extentSize = extentSize;
         this.capacity = capacity;
         this.clock = clock;
+        this.forceData = forceData;
         this.file = new DiskFile(path, false);
     }
 
@@ -80,21 +91,52 @@ public final class ActivityLog implements AutoCloseable {
         return extentSize;
     }
 
-    /** Registers a write; returns after the extents it touches are durably in the log. */
-    public synchronized void begin(long offset, long length) throws IOException {
-        boolean changed = false;
-        for (long e = offset / extentSize; e <= (offset + Math.max(length, 1) - 1) / extentSize; e++) {
-            Extent x = active.get(e);
-            if (x == null) {
-                x = new Extent();
-                active.put(e, x);
-                changed = true;
+    /**
+     * Registers a write; returns after the extents it touches are durably in the log. When the log is over its
+     * capacity, the data file is forced (outside the log's lock) and the least recently used extents with no write
+     * in flight leave: without that force, a power loss could lose their last writes on this leg while nothing
+     * marks them for resync. Extents with writes in flight never leave, so the log can exceed its capacity by the
+     * writes in flight (it is never wrong, only larger).
+     */
+    public void begin(long offset, long length) throws IOException {
+        Map<Long, Long> evict;
+        synchronized (this) {
+            boolean changed = false;
+            for (long e = offset / extentSize; e <= (offset + Math.max(length, 1) - 1) / extentSize; e++) {
+                Extent x = active.get(e);
+                if (x == null) {
+                    x = new Extent();
+                    active.put(e, x);
+                    changed = true;
+                }
+                x.inFlight++;
+                x.begun++;
             }
-            x.inFlight++;
-            x.begun++;
+            if (!changed) {
+                return;
+            }
+            // Recorded before any writer can see them in the map: another write to the same extent returns at
+            // once above and must find it durable.
+            persist();
+            evict = evictionCandidates();
+            if (evict.isEmpty()) {
+                return;
+            }
         }
-        if (changed) {
-            evictIdle();
+        try {
+            forceData.run(); // every write that ended before this point is on this leg's disk
+        } catch (IOException | RuntimeException e) {
+            end(offset, length); // the write will not happen; its extents stay logged until retired
+            throw e;
+        }
+        synchronized (this) {
+            for (Map.Entry<Long, Long> c : evict.entrySet()) {
+                Extent x = active.get(c.getKey());
+                if (x != null && x.inFlight == 0 && x.begun == c.getValue() && active.size() > capacity) {
+                    active.remove(c.getKey());
+                }
+            }
+            evictions++;
             persist();
         }
     }
@@ -110,13 +152,18 @@ public final class ActivityLog implements AutoCloseable {
         }
     }
 
-    private void evictIdle() {
+    /** The least recently used idle extents beyond capacity, each with its count of begun writes. */
+    private Map<Long, Long> evictionCandidates() {
+        Map<Long, Long> out = new HashMap<>();
+        int excess = active.size() - capacity;
         Iterator<Map.Entry<Long, Extent>> it = active.entrySet().iterator();
-        while (active.size() > capacity && it.hasNext()) {
-            if (it.next().getValue().inFlight == 0) {
-                it.remove();
+        while (out.size() < excess && it.hasNext()) {
+            Map.Entry<Long, Extent> en = it.next();
+            if (en.getValue().inFlight == 0) {
+                out.put(en.getKey(), en.getValue().begun);
             }
         }
+        return out;
     }
 
     /**
@@ -168,6 +215,15 @@ public final class ActivityLog implements AutoCloseable {
 
     public synchronized long transactions() {
         return transactions;
+    }
+
+    /** How often a full log forced the data file to make room (a write then waits for the disk). */
+    public synchronized long evictions() {
+        return evictions;
+    }
+
+    public int capacity() {
+        return capacity;
     }
 
     private void persist() throws IOException {

@@ -78,7 +78,9 @@ public record VolumeSettings(VolumeConfig volume, Path keyFile, String nbdAddres
                 Duration.ofMillis(positive(name, "fencing.timeout.ms", str(p, "fencing.timeout.ms", "30000"))),
                 PeerAck.parse(str(p, "peer.ack", "written")),
                 Duration.ofMillis(positive(name, "peer.timeout.ms", str(p, "peer.timeout.ms",
-                        Long.toString(VolumeConfig.DEFAULT_PEER_TIMEOUT.toMillis())))));
+                        Long.toString(VolumeConfig.DEFAULT_PEER_TIMEOUT.toMillis())))),
+                alExtents(name, str(p, "activity.log.extents",
+                        Integer.toString(VolumeConfig.DEFAULT_ACTIVITY_LOG_EXTENTS))));
         FencePath fence = null;
         FencePathPolicy policy = null;
         if (c.replicated()) {
@@ -118,6 +120,15 @@ public record VolumeSettings(VolumeConfig volume, Path keyFile, String nbdAddres
                     + value + "'");
         }
         return Boolean.parseBoolean(value);
+    }
+
+    private static int alExtents(String volume, String value) {
+        long v = positive(volume, "activity.log.extents", value);
+        if (v > VolumeConfig.MAX_ACTIVITY_LOG_EXTENTS) {
+            throw new IllegalArgumentException("mirror volume " + volume + ": 'activity.log.extents' must be at most "
+                    + VolumeConfig.MAX_ACTIVITY_LOG_EXTENTS + " (4 MiB each), was " + v);
+        }
+        return (int) v;
     }
 
     private static long positive(String volume, String key, String value) {

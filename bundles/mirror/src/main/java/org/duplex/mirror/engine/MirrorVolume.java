@@ -71,7 +71,6 @@ public final class MirrorVolume implements BlockDevice, AutoCloseable {
     static final int MAX_DATA = 32 << 20;
     private static final int RESYNC_WINDOW = 16;
     private static final long AL_EXTENT = 4L << 20;
-    private static final int AL_SLOTS = 1237;
     /**
      * Activity-log retirement, ticked every {@link #AL_TICK_MS}: an extent leaves once its writes are durable on
      * this leg (data forced after them) and none ended for 4 s. An idle volume's log is empty about 4.5 s after the
@@ -178,7 +177,8 @@ public final class MirrorVolume implements BlockDevice, AutoCloseable {
                     + data.size() + " bytes, " + config.size() + " configured");
         }
         this.bitmap = new DirtyBitmap(config.metaDir().resolve("bitmap"), config.size(), config.granularity());
-        this.al = new ActivityLog(config.metaDir().resolve("activity-log"), AL_EXTENT, AL_SLOTS);
+        this.al = new ActivityLog(config.metaDir().resolve("activity-log"), AL_EXTENT, config.activityLogExtents(),
+                data::force);
         MetaState stored;
         if (metaStore.exists()) {
             stored = metaStore.load();

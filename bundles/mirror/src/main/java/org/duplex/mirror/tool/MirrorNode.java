@@ -23,6 +23,7 @@ import org.duplex.mirror.nbd.NbdServerConfig;
  *     --meta /tmp/a.meta [--listen 127.0.0.1:7789 --peer 127.0.0.1:7790] [--nbd 127.0.0.1:10809] \
  *     [--promote EPOCH] [--skip-initial-sync] [--async] [--resync-rate BYTES] [--key-file F] [--wait-sync [SECONDS]]
  *     [--peer-ack written|durable] [--peer-timeout-ms MS] [--fence-listen HOST:PORT] [--fence-peer HOST:PORT]
+ *     [--al-extents N]
  * </pre>
  * Prints {@code READY nbd=PORT} once serving.
  */
@@ -62,6 +63,9 @@ public final class MirrorNode {
         }
         if (o.containsKey("key-file")) {
             c = c.withClusterKey(Files.readAllBytes(Path.of(o.get("key-file"))));
+        }
+        if (o.containsKey("al-extents")) {
+            c = c.withActivityLogExtents(Integer.parseInt(o.get("al-extents")));
         }
         if (o.containsKey("peer-timeout-ms")) {
             c = c.withPeerTimeout(Duration.ofMillis(Long.parseLong(o.get("peer-timeout-ms"))));

@@ -21,9 +21,14 @@ class ActivityLogTest {
 
     final AtomicLong clock = new AtomicLong(1_000_000_000L);
     final AtomicInteger forces = new AtomicInteger();
+    final AtomicInteger dataForces = new AtomicInteger(); // forces made by a full log before an eviction
 
     ActivityLog open() throws IOException {
-        return new ActivityLog(dir.resolve("al"), EXTENT, 1237, clock::get);
+        return open(1237);
+    }
+
+    ActivityLog open(int capacity) throws IOException {
+        return new ActivityLog(dir.resolve("al"), EXTENT, capacity, clock::get, dataForces::incrementAndGet);
     }
 
     int retire(ActivityLog al) throws IOException {
@@ -103,6 +108,67 @@ class ActivityLogTest {
             write(al, EXTENT);
             al.clear();
             assertThat(al.recordedExtents()).containsExactly(0L);
+        }
+    }
+
+    @Test
+    void aFullLogForcesTheDataBeforeAnIdleExtentLeavesAndNeverEvictsOneInFlight() throws IOException {
+        try (ActivityLog al = open(4)) {
+            for (long e = 0; e < 4; e++) {
+                write(al, e * EXTENT);
+            }
+            assertThat(dataForces).hasValue(0); // within capacity: nothing forced, nothing left
+            al.begin(1, 4096);                  // extent 0 written again, now in flight: the hottest
+            write(al, 4 * EXTENT);              // a fifth extent: the least recently used idle one (1) leaves
+            assertThat(dataForces).hasValue(1);
+            assertThat(al.recordedExtents()).containsExactlyInAnyOrder(0L, 2L, 3L, 4L);
+            assertThat(al.evictions()).isEqualTo(1);
+            // every extent in flight: the log grows past its capacity instead of forgetting one
+            ActivityLog.Force noForce = () -> { };
+            try (ActivityLog busy = new ActivityLog(dir.resolve("busy"), EXTENT, 2, clock::get, noForce)) {
+                for (long e = 0; e < 3; e++) {
+                    busy.begin(e * EXTENT, 4096);
+                }
+                assertThat(busy.recordedExtents()).containsExactlyInAnyOrder(0L, 1L, 2L);
+            }
+        }
+    }
+
+    @Test
+    void aStreamOverAWholeVolumeKeepsTheRecordWithinCapacityAndEveryUnforcedExtentRecorded() throws IOException {
+        // The data file: which extents hold writes not yet forced. After every step, every such extent must be in
+        // the record (what a power loss would lose is what recovery resyncs) and the record stays within capacity.
+        java.util.Set<Long> unforced = new java.util.HashSet<>();
+        ActivityLog.Force force = unforced::clear;
+        java.util.Random random = new java.util.Random(42);
+        try (ActivityLog al = new ActivityLog(dir.resolve("stream"), EXTENT, 16, clock::get, force)) {
+            for (int i = 0; i < 1_200; i++) {
+                long e = i < 600 ? i / 4 : random.nextInt(256); // sequential over 600 MiB, then random
+                al.begin(e * EXTENT + 4096, 4096);
+                unforced.add(e);
+                al.end(e * EXTENT + 4096, 4096);
+                clock.addAndGet(TimeUnit.MILLISECONDS.toNanos(1));
+                if (i % 100 == 0) {
+                    al.retireIdle(IDLE, force);
+                }
+                assertThat(al.recordedExtents()).containsAll(unforced).hasSizeLessThanOrEqualTo(16);
+            }
+            assertThat(al.evictions()).isPositive();
+        }
+    }
+
+    @Test
+    void aFailedForceFailsTheWriteAndKeepsTheLogWhole() throws IOException {
+        ActivityLog.Force broken = () -> {
+            throw new IOException("EIO on fdatasync");
+        };
+        try (ActivityLog al = new ActivityLog(dir.resolve("broken"), EXTENT, 1, clock::get, broken)) {
+            write(al, 0);
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> al.begin(EXTENT, 4096))
+                    .hasMessageContaining("EIO");
+            assertThat(al.recordedExtents()).containsExactlyInAnyOrder(0L, 1L);
+            clock.addAndGet(IDLE);
+            assertThat(al.retireIdle(IDLE, () -> { })).isEqualTo(2); // the failed write is not left in flight
         }
     }
 }

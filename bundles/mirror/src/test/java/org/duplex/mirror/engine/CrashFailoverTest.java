@@ -174,6 +174,107 @@ class CrashFailoverTest {
         assertThat(Files.mismatch(d.resolve("a.img"), d.resolve("b.img"))).isEqualTo(-1L);
     }
 
+    /**
+     * Issue 13 section 2, the machine-restart case: with {@code activity.log.extents = 16} (64 MiB), the primary
+     * SIGKILLed under the same wide sequential stream and then treated as after a power loss (its in-flight log
+     * from another boot, so the forced activity log alone decides) marks at most 64 MiB: a full log forces the data
+     * file before an extent leaves it, so every extent with writes not yet on disk stays recorded.
+     */
+    @Test
+    void aPrimaryWhoseMachineRestartsUnderAWideStreamResyncsAtMostItsActivityLogCapacity() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeFalse(BootId.current().isEmpty(),
+                "SKIPPED: no kernel boot id (/proc/sys/kernel/random/boot_id): a process crash cannot be told from "
+                        + "a machine restart, the forced activity log decides");
+        long size = 512L << 20;
+        Path d = Files.createDirectories(dir.resolve("stream"));
+        int portA = MirrorPair.freePort();
+        int portB = MirrorPair.freePort();
+        AtomicLong epoch = new AtomicLong(2);
+        QuorumGate gate = new QuorumGate() {
+            @Override
+            public boolean quorate() {
+                return true;
+            }
+
+            @Override
+            public FencingEpoch epoch() {
+                return new FencingEpoch(epoch.get());
+            }
+        };
+        VolumeConfig cb = VolumeConfig.of("vol", size, d.resolve("b.img"), d.resolve("b.meta"))
+                .withListen("127.0.0.1", portB).withPeer("127.0.0.1", portA).withSkipInitialSync(true)
+                .withSplitBrainPolicy(SplitBrainPolicy.DISCONNECT);
+        try (MirrorVolume b = new MirrorVolume(cb, gate)) {
+            Process primary = startPrimary(d, portA, portB, size, "--al-extents", "16");
+            try {
+                int nbdPort = awaitReady(primary, d);
+                AtomicLong next = new AtomicLong();
+                AtomicLong streamed = new AtomicLong();
+                List<Thread> writers = new ArrayList<>();
+                for (int w = 0; w < WRITERS; w++) {
+                    Thread t = new Thread(() -> {
+                        byte[] mib = new byte[1 << 20];
+                        try (MiniNbdClient c = new MiniNbdClient("127.0.0.1", nbdPort, "vol")) {
+                            while (true) {
+                                long off = next.getAndAdd(1 << 20) % size;
+                                mib[0] = (byte) (off >> 20);
+                                if (c.write(off, mib, false) != 0) {
+                                    return;
+                                }
+                                streamed.addAndGet(1 << 20);
+                            }
+                        } catch (IOException e) {
+                            // the primary was killed: expected
+                        }
+                    }, "stream-" + w);
+                    writers.add(t);
+                    t.start();
+                }
+                Path forcedLog = d.resolve("a.meta").resolve("activity-log");
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+                while ((streamed.get() < 2 * size || loggedExtents(forcedLog) < 8) && System.nanoTime() < deadline) {
+                    Thread.sleep(20);
+                }
+                primary.destroyForcibly();                      // SIGKILL mid-stream
+                assertThat(primary.waitFor(10, TimeUnit.SECONDS)).isTrue();
+                for (Thread t : writers) {
+                    t.join(20_000);
+                }
+                long forcedLogBytes = loggedExtents(forcedLog) * (4L << 20);
+                ReceiverCrashTest.simulateMachineRestart(d.resolve("a.meta"));
+                long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                while (b.connection() == ConnectionState.CONNECTED && System.nanoTime() < until) {
+                    Thread.sleep(5);
+                }
+                epoch.set(3);
+                b.promote(new FencingEpoch(3));
+                MirrorPair.write(b, 40L << 20, 4096, (byte) 0x77);
+                long sentBefore = b.resyncBytesSent();
+                VolumeConfig ca = VolumeConfig.of("vol", size, d.resolve("a.img"), d.resolve("a.meta"))
+                        .withListen("127.0.0.1", portA).withPeer("127.0.0.1", portB).withSkipInitialSync(true);
+                try (MirrorVolume a = new MirrorVolume(ca, QuorumGate.standalone())) {
+                    long marked = a.dirtyBytes();
+                    if (!a.awaitInSync(Duration.ofSeconds(60)) || !b.awaitInSync(Duration.ofSeconds(60))) {
+                        throw new AssertionError("rejoin did not finish: " + a.status().render() + b.status().render());
+                    }
+                    long sent = b.resyncBytesSent() - sentBefore;
+                    System.out.printf("primary restarted (power loss) under a sequential stream (%d MiB streamed, al-extents 16): marked %d bytes "
+                            + "(forced activity log at the kill: %d bytes), resynced %d bytes%n",
+                            streamed.get() >> 20, marked, forcedLogBytes, sent);
+                    assertThat(marked).as("bytes the killed primary marks").isLessThanOrEqualTo(64L << 20);
+                    assertThat(forcedLogBytes).as("the forced activity log at the kill").isLessThanOrEqualTo(64L << 20);
+                    assertThat(streamed.get()).as("the stream covered the volume twice").isGreaterThanOrEqualTo(2 * size);
+                    assertThat(sent).as("bytes resynced").isLessThanOrEqualTo((64L << 20) + 64 * 1024);
+                    assertThat(b.verify().regionsDiffering()).isZero();
+                }
+            } finally {
+                primary.destroyForcibly();
+                primary.waitFor(10, TimeUnit.SECONDS);
+            }
+        }
+        assertThat(Files.mismatch(d.resolve("a.img"), d.resolve("b.img"))).isEqualTo(-1L);
+    }
+
     /** The extent count at the head of an activity-log file (0 for an empty or missing file). */
     private static long loggedExtents(Path file) throws IOException {
         byte[] b = Files.exists(file) ? Files.readAllBytes(file) : new byte[0];
@@ -245,13 +346,14 @@ class CrashFailoverTest {
         assertThat(Files.readAllBytes(d.resolve("a.img"))).isEqualTo(Files.readAllBytes(d.resolve("b.img")));
     }
 
-    private Process startPrimary(Path d, int portA, int portB, long size) throws IOException {
+    private Process startPrimary(Path d, int portA, int portB, long size, String... extra) throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> cmd = new ArrayList<>(List.of(java, "-Xmx128m", "-XX:TieredStopAtLevel=1", "-cp",
                 System.getProperty("java.class.path"), "org.duplex.mirror.tool.MirrorNode", "--size",
                 Long.toString(size), "--backing", d.resolve("a.img").toString(), "--meta",
                 d.resolve("a.meta").toString(), "--listen", "127.0.0.1:" + portA, "--peer", "127.0.0.1:" + portB,
                 "--nbd", "127.0.0.1:0", "--skip-initial-sync", "--wait-sync", "20", "--promote", "2"));
+        cmd.addAll(List.of(extra));
         return new ProcessBuilder(cmd).redirectError(d.resolve("primary.log").toFile()).start();
     }
 

@@ -56,7 +56,7 @@ class MirrorMessagesTest {
         new MirrorVolume(solo("b", true), QuorumGate.standalone()).close();
         // what a receiving leg leaves behind when killed mid-write: a region in its in-flight log (same boot) and an
         // extent in its activity log (what decides when the boot id is unknown)
-        try (ActivityLog al = new ActivityLog(dir.resolve("b.meta").resolve("activity-log"), 4L << 20, 1237)) {
+        try (ActivityLog al = new ActivityLog(dir.resolve("b.meta").resolve("activity-log"), 4L << 20, 1237, () -> { })) {
             al.begin(0, 4096);
         }
         try (org.duplex.mirror.bitmap.InFlightLog fl = new org.duplex.mirror.bitmap.InFlightLog(
