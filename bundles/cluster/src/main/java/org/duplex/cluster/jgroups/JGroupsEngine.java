@@ -165,7 +165,10 @@ public final class JGroupsEngine implements AutoCloseable {
         verify.setTimeout(Math.max(100, fdMs / 4));
         GMS gms = new GMS();
         gms.setJoinTimeout(joinTimeoutMs(hosts, bind, settings.bindPort()));
-        gms.setMaxJoinAttempts(2);
+        // A node that found a coordinator keeps asking to join for up to MAX_JOIN_ATTEMPTS x the join timeout
+        // before it founds a singleton view: with 2 attempts, nodes booting beside a 30-member view whose coordinator
+        // answered late (two cores, 28 JVMs) became singletons that MERGE3 never merged back.
+        gms.setMaxJoinAttempts(MAX_JOIN_ATTEMPTS);
         gms.printLocalAddress(false); // its banner went to System.out: the console of whoever ran bundle:restart
         gms.setViewAckCollectionTimeout(300);
         gms.setMergeTimeout(2000);
@@ -197,6 +200,9 @@ public final class JGroupsEngine implements AutoCloseable {
     }
 
     static final long NAKACK_XMIT_MS = 1000;
+
+    /** JGroups' own default; the first attempt normally succeeds, so more attempts cost nothing at a normal start. */
+    static final int MAX_JOIN_ATTEMPTS = 10;
 
     /**
      * FD_ALL3's heartbeat interval: four heartbeats per backstop timeout (JGroups' own ratio). It used to be capped at
