@@ -66,11 +66,18 @@ class IpLinksTest {
             await().during(Duration.ofMillis(2500)).atMost(Duration.ofSeconds(4))
                     .until(() -> a.liveness("nodeB") == Liveness.SUSPECT);
             assertThat(a.peerEvents).extracting(PeerEvent::liveness).doesNotContain(Liveness.DEAD);
+            // B's status (heard on tcp0) no longer lists its udp0 link: a changed payload is decoded anew, not
+            // served from the last decoding
+            await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(a.node.lastReport(NodeId.of("nodeB")))
+                    .hasValueSatisfying(r -> assertThat(r.peerLinks()).doesNotContainKey("udp0/nodeA")
+                            .containsKey("tcp0/nodeA")));
 
             // UDP comes back: alive again (the re-added link continues its sequence, so no replay rejections).
             b.link(udp(ub, "nodeA", ua));
             await().atMost(Duration.ofSeconds(5)).until(() -> a.liveness("nodeB") == Liveness.ALIVE);
             assertThat(a.node.rejections().total()).isZero();
+            await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(a.node.lastReport(NodeId.of("nodeB")))
+                    .hasValueSatisfying(r -> assertThat(r.peerLinks()).containsKey("udp0/nodeA")));
 
             // Now B dies: DEAD within dead time + one interval of the last frame heard.
             Instant stopped = Instant.now();
