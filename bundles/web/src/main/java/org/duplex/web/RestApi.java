@@ -75,8 +75,9 @@ public final class RestApi {
             // changes nothing (the engine is pure): a viewer may ask, and like the other reads it is not audited
             new Route("POST", "/simulate", Role.VIEWER, false),
             // plug-ins, monitors, backups, maintenance mode: PlatformRoutes handles them
-            PlatformRoutes.PLUGINS, PlatformRoutes.PLUGIN_INSTALL, PlatformRoutes.PLUGIN_REMOVE, PlatformRoutes.MONITORS,
-            PlatformRoutes.MONITOR_CHECK, PlatformRoutes.MONITOR_ADD, PlatformRoutes.MONITOR_REMOVE,
+            PlatformRoutes.PLUGINS, PlatformRoutes.PLUGIN_INSTALL, PlatformRoutes.PLUGIN_REMOVE,
+            PlatformRoutes.MONITORS, PlatformRoutes.MONITOR_CHECK, PlatformRoutes.MONITOR_ADD,
+            PlatformRoutes.MONITOR_REMOVE,
             PlatformRoutes.BACKUPS, PlatformRoutes.BACKUP_SNAPSHOTS, PlatformRoutes.BACKUP_RUN,
             PlatformRoutes.BACKUP_RESTORE, PlatformRoutes.NODE_MAINTENANCE,
             new Route("POST", "/groups/{group}/switchover", Role.OPERATOR, true),
