@@ -164,6 +164,8 @@ public class RestApiIT {
         assertThat(unusable.statusCode()).as(unusable.body()).isEqualTo(400);
         assertThat(unusable.body()).contains("\"field\":\"configuration\"", "nope");
 
+        platformRoutes(client, base, vera, olga, admin);
+
         // An operator may: the request reaches the real failover bundle, which names what is unknown.
         HttpResponse<String> noGroup = post(client, base + "/groups/nosuchgroup/switchover", olga, "");
         assertThat(noGroup.statusCode()).as(noGroup.body()).isEqualTo(404);
@@ -255,6 +257,66 @@ public class RestApiIT {
         return client.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(20))
                 .header("Authorization", "Basic " + credentials).GET().build(),
                 HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * Plug-ins, monitors, backups and maintenance from the real plug-in manager, monitor registry, failover and
+     * cluster bundles (API 1.3): what a viewer reads, what an operator and an admin may do, the backup plug-in's
+     * absence as a 503 naming it, and the audit of it.
+     */
+    private static void platformRoutes(HttpClient client, String base, String vera, String olga, String admin)
+            throws Exception {
+        HttpResponse<String> plugins = get(client, base + "/plugins", vera);
+        assertThat(plugins.statusCode()).as(plugins.body()).isEqualTo(200);
+        assertThat(plugins.body()).contains("\"wanted\":[]", "\"available\":[", "\"duplex-plugin-ping\"",
+                "\"duplex-plugin-backup\"");
+        HttpResponse<String> monitors = get(client, base + "/monitors", vera);
+        assertThat(monitors.statusCode()).as(monitors.body()).isEqualTo(200);
+        assertThat(monitors.body()).contains("\"types\":[", "\"defaultTimeoutMillis\":", "\"bindings\":[]");
+        HttpResponse<String> noBackups = get(client, base + "/backups", vera);
+        assertThat(noBackups.statusCode()).as(noBackups.body()).isEqualTo(503);
+        assertThat(noBackups.body()).contains("duplex-plugin-backup");
+
+        assertThat(post(client, base + "/nodes/node1/maintenance", vera, "").statusCode()).isEqualTo(403);
+        assertThat(post(client, base + "/plugins/duplex-plugin-ping/install", olga, "").statusCode()).isEqualTo(403);
+        HttpResponse<String> noPlugin = post(client, base + "/plugins/duplex-plugin-nope/install", admin, "");
+        assertThat(noPlugin.statusCode()).as(noPlugin.body()).isEqualTo(404);
+        assertThat(noPlugin.body()).contains("\"field\":\"plugin\"", "unknown plug-in 'duplex-plugin-nope'");
+        HttpResponse<String> notInSet = post(client, base + "/plugins/duplex-plugin-ping/remove", admin, "");
+        assertThat(notInSet.statusCode()).as(notInSet.body()).isEqualTo(404);
+        HttpResponse<String> noType = post(client, base + "/monitors/types/nosuchtype/check", olga,
+                "{\"params\":{\"host\":\"127.0.0.1\"}}");
+        assertThat(noType.statusCode()).as(noType.body()).isEqualTo(404);
+        assertThat(noType.body()).contains("\"field\":\"type\"", "nosuchtype");
+        HttpResponse<String> noTarget = post(client, base + "/monitors/gw/add", admin,
+                "{\"type\":\"ping\",\"on\":\"node\",\"target\":\"nosuchgroup\",\"params\":{\"host\":\"127.0.0.1\"}}");
+        assertThat(noTarget.statusCode()).as(noTarget.body()).isEqualTo(404);
+        assertThat(noTarget.body()).contains("\"field\":\"target\"", "no group nosuchgroup");
+
+        // Maintenance through the real cluster bundle, shown by GET /nodes, ended by online.
+        HttpResponse<String> maintenance = post(client, base + "/nodes/node1/maintenance", olga, "");
+        assertThat(maintenance.statusCode()).as(maintenance.body()).isEqualTo(200);
+        await("node1 in MAINTENANCE", () -> {
+            try {
+                return get(client, base + "/nodes", vera).body().contains("\"mode\":\"MAINTENANCE\"");
+            } catch (Exception e) {
+                return false;
+            }
+        });
+        assertThat(post(client, base + "/nodes/node1/online", olga, "").statusCode()).isEqualTo(200);
+        await("node1 ONLINE again", () -> {
+            try {
+                return get(client, base + "/nodes", vera).body().contains("\"mode\":\"ONLINE\"");
+            } catch (Exception e) {
+                return false;
+            }
+        });
+        String audit = get(client, base + "/audit?last=50", admin).body();
+        assertThat(audit).contains("\"user\":\"olga\",\"source\":\"127.0.0.1\",\"channel\":\"rest\","
+                + "\"operation\":\"node-maintenance\",\"arguments\":\"node=node1\",\"success\":true");
+        assertThat(audit).contains("\"operation\":\"plugin-install\",\"arguments\":\"plugin=duplex-plugin-nope\","
+                + "\"success\":false");
+        assertThat(audit).contains("\"operation\":\"monitor-check\"");
     }
 
     private static String login(HttpClient client, String base, String user, String password) throws Exception {

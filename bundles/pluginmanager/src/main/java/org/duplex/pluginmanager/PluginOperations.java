@@ -33,14 +33,28 @@ public final class PluginOperations {
     }
 
     /** The table, whether every node did it, and a one-line summary naming the nodes that did not. */
-    public record Result(String text, boolean allOk, String summary) {
+    public record Result(String text, boolean allOk, String summary, long version, List<NodeLine> lines) {
     }
 
     public static final class PluginException extends Exception {
         private static final long serialVersionUID = 1L;
 
+        /** Why: a name that is no plug-in, a plug-in not there, or refused by the cluster in its state. */
+        public enum Kind { INVALID, UNKNOWN, REFUSED }
+
+        private final Kind kind;
+
         public PluginException(String message) {
+            this(Kind.REFUSED, message);
+        }
+
+        public PluginException(Kind kind, String message) {
             super(message);
+            this.kind = kind;
+        }
+
+        public Kind kind() {
+            return kind;
         }
     }
 
@@ -68,7 +82,7 @@ public final class PluginOperations {
         checkName(name);
         Set<String> available = available();
         if (!available.contains(name)) {
-            throw new PluginException("unknown plug-in '" + name + "': no such feature in this node's feature "
+            throw new PluginException(PluginException.Kind.UNKNOWN, "unknown plug-in '" + name + "': no such feature in this node's feature "
                     + "repositories (available: " + (available.isEmpty() ? "none" : String.join(", ", available))
                     + ")");
         }
@@ -88,7 +102,7 @@ public final class PluginOperations {
         checkName(name);
         PluginSet before = plugins.wanted();
         if (!before.names().contains(name)) {
-            throw new PluginException("'" + name + "' is not in the cluster's plug-in set (" + describe(before)
+            throw new PluginException(PluginException.Kind.UNKNOWN, "'" + name + "' is not in the cluster's plug-in set (" + describe(before)
                     + "); a plug-in installed by hand on one node is removed there with feature:uninstall " + name);
         }
         Set<String> after = new TreeSet<>(before.names());
@@ -98,22 +112,31 @@ public final class PluginOperations {
                 + committed.version() + "):", name, committed.version(), false, timeout);
     }
 
-    /** The set, then every node's state of every plug-in it reported, then what this node could install. */
-    public String list() {
+    /** One plug-in on one node, as {@link #overview()} lists it. */
+    public record StateLine(String plugin, NodeId node, String state, boolean ok, String detail) {
+    }
+
+    /**
+     * {@code ha:plugin-list} as values: the set, the state of every plug-in of the set on every configured node and of
+     * every other plug-in a node reported (not where it is absent), and what this node could add to the set.
+     */
+    public record Overview(PluginSet set, List<StateLine> states, Set<String> available, String availableProblem) {
+    }
+
+    public Overview overview() {
         PluginSet set = plugins.wanted();
         QuorumState q = cluster.state();
         Map<NodeId, NodePlugins> reports = plugins.reports();
-        StringBuilder out = new StringBuilder();
-        out.append("Cluster plug-in set (configuration version ").append(set.version()).append("): ")
-                .append(set.names().isEmpty() ? "empty" : String.join(", ", set.names())).append('\n');
-        out.append(String.format("%n%-28s %-16s %-12s %s%n", "PLUG-IN", "NODE", "STATE", "DETAIL"));
+        List<StateLine> states = new ArrayList<>();
         Set<String> names = new TreeSet<>(set.names());
         reports.values().forEach(r -> names.addAll(r.plugins().keySet()));
         for (String name : names) {
+            boolean wanted = set.names().contains(name);
             for (NodeId node : nodes(q)) {
                 NodePlugins r = reports.get(node);
                 String state;
                 String detail;
+                boolean ok = false;
                 if (!q.members().contains(node) && !node.equals(q.localNode())) {
                     state = "UNREACHABLE";
                     detail = "not in the cluster view";
@@ -123,25 +146,45 @@ public final class PluginOperations {
                 } else {
                     PluginState s = r.state(name);
                     state = word(s.status());
-                    boolean catchingUp = r.applied() < set.version() && set.names().contains(name)
-                            && s.status() != Status.INSTALLED;
+                    boolean catchingUp = r.applied() < set.version() && wanted && s.status() != Status.INSTALLED;
                     detail = s.detail() + (catchingUp
                             ? (s.detail().isEmpty() ? "" : "; ") + "working on version " + set.version() : "");
+                    ok = !catchingUp && (wanted ? s.status() == Status.INSTALLED : s.status() == Status.ABSENT);
                 }
-                if (!set.names().contains(name) && "absent".equals(state)) {
+                if (!wanted && "absent".equals(state)) {
                     continue;
                 }
-                out.append(String.format("%-28s %-16s %-12s %s", name, node, state, detail).stripTrailing())
-                        .append('\n');
+                states.add(new StateLine(name, node, state, ok, detail));
             }
         }
+        Set<String> available = new TreeSet<>();
+        String problem = "";
         try {
-            Set<String> available = available();
+            available = available();
             available.removeAll(set.names());
-            out.append("\nAvailable here, not in the set: ")
-                    .append(available.isEmpty() ? "none" : String.join(", ", available)).append('\n');
         } catch (PluginException e) {
-            out.append('\n').append(e.getMessage()).append('\n');
+            problem = e.getMessage();
+        }
+        return new Overview(set, states, available, problem);
+    }
+
+    /** The set, then every node's state of every plug-in it reported, then what this node could install. */
+    public String list() {
+        Overview o = overview();
+        PluginSet set = o.set();
+        StringBuilder out = new StringBuilder();
+        out.append("Cluster plug-in set (configuration version ").append(set.version()).append("): ")
+                .append(set.names().isEmpty() ? "empty" : String.join(", ", set.names())).append('\n');
+        out.append(String.format("%n%-28s %-16s %-12s %s%n", "PLUG-IN", "NODE", "STATE", "DETAIL"));
+        for (StateLine l : o.states()) {
+            out.append(String.format("%-28s %-16s %-12s %s", l.plugin(), l.node(), l.state(), l.detail())
+                    .stripTrailing()).append('\n');
+        }
+        if (o.availableProblem().isEmpty()) {
+            out.append("\nAvailable here, not in the set: ")
+                    .append(o.available().isEmpty() ? "none" : String.join(", ", o.available())).append('\n');
+        } else {
+            out.append('\n').append(o.availableProblem()).append('\n');
         }
         return out.toString();
     }
@@ -152,10 +195,10 @@ public final class PluginOperations {
 
     private static void checkName(String name) throws PluginException {
         if (name == null || name.isBlank()) {
-            throw new PluginException("name a plug-in feature, e.g. duplex-plugin-ping (ha:plugin-list shows them)");
+            throw new PluginException(PluginException.Kind.INVALID, "name a plug-in feature, e.g. duplex-plugin-ping (ha:plugin-list shows them)");
         }
         if (!PluginSet.isPluginName(name)) {
-            throw new PluginException("'" + name + "' is not a plug-in: plug-in features are named "
+            throw new PluginException(PluginException.Kind.INVALID, "'" + name + "' is not a plug-in: plug-in features are named "
                     + PluginSet.PREFIX + "NAME (core features such as duplex-mirror are installed with "
                     + "feature:install on each node)");
         }
@@ -212,7 +255,7 @@ public final class PluginOperations {
         String summary = name + (install ? " installed" : " removed") + " on " + ok + " of " + lines.size()
                 + " nodes" + (allOk ? "" : "; not on " + lines.stream().filter(l -> l.outcome() != Outcome.OK)
                 .map(l -> l.node() + " (" + l.state() + ")").collect(java.util.stream.Collectors.joining(", ")));
-        return new Result(out.toString(), allOk, summary);
+        return new Result(out.toString(), allOk, summary, version, lines);
     }
 
     private List<NodeLine> lines(String name, long version, boolean install, boolean last, Duration timeout) {

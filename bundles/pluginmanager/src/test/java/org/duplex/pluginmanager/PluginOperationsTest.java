@@ -172,4 +172,55 @@ class PluginOperationsTest {
                 .hasMessageStartingWith("cannot install duplex-plugin-ping: no quorum (1 of 3 votes, 2 needed)");
         assertThat(cluster.set).isEqualTo(PluginSet.EMPTY);
     }
+
+    @Test
+    void theApiViewGivesTheSameAnswersAsValuesAndRefusalsNamingTheField() throws Exception {
+        PluginAdminView view = new PluginAdminView(ops);
+        org.duplex.api.admin.PluginOverview empty = view.plugins();
+        assertThat(empty.wanted()).isEmpty();
+        assertThat(empty.available()).containsExactly(PING);
+        assertThat(empty.availableProblem()).isEmpty();
+
+        cluster.features.get(N2).failInstall.put(PING, "Error resolving artifact");
+        org.duplex.api.admin.PluginChange c = view.install(PING, Duration.ofSeconds(60));
+        assertThat(c.operation()).isEqualTo("install");
+        assertThat(c.version()).isEqualTo(1);
+        assertThat(c.allOk()).isFalse();
+        assertThat(c.nodes()).extracting(org.duplex.api.admin.PluginNodeState::node,
+                org.duplex.api.admin.PluginNodeState::state, org.duplex.api.admin.PluginNodeState::ok)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("node1", "installed", true),
+                        org.assertj.core.groups.Tuple.tuple("node2", "FAILED", false),
+                        org.assertj.core.groups.Tuple.tuple("node3", "UNREACHABLE", false));
+
+        org.duplex.api.admin.PluginOverview o = view.plugins();
+        assertThat(o.version()).isEqualTo(1);
+        assertThat(o.wanted()).containsExactly(PING);
+        assertThat(o.available()).isEmpty();
+        assertThat(o.states()).extracting(org.duplex.api.admin.PluginNodeState::node,
+                org.duplex.api.admin.PluginNodeState::state, org.duplex.api.admin.PluginNodeState::ok)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("node1", "installed", true),
+                        org.assertj.core.groups.Tuple.tuple("node2", "FAILED", false),
+                        org.assertj.core.groups.Tuple.tuple("node3", "UNREACHABLE", false));
+        assertThat(o.states().get(1).detail()).contains("Error resolving artifact");
+
+        assertThatThrownBy(() -> view.install("duplex-mirror", Duration.ofSeconds(1)))
+                .isInstanceOfSatisfying(org.duplex.api.admin.AdminException.class, e -> {
+                    assertThat(e.kind()).isEqualTo(org.duplex.api.admin.AdminException.Kind.INVALID);
+                    assertThat(e.field()).isEqualTo("name");
+                });
+        assertThatThrownBy(() -> view.install("duplex-plugin-nope", Duration.ofSeconds(1)))
+                .isInstanceOfSatisfying(org.duplex.api.admin.AdminException.class, e -> {
+                    assertThat(e.kind()).isEqualTo(org.duplex.api.admin.AdminException.Kind.NOT_FOUND);
+                    assertThat(e.field()).isEqualTo("name");
+                });
+        assertThatThrownBy(() -> view.remove("duplex-plugin-other", Duration.ofSeconds(1)))
+                .isInstanceOfSatisfying(org.duplex.api.admin.AdminException.class,
+                        e -> assertThat(e.kind()).isEqualTo(org.duplex.api.admin.AdminException.Kind.NOT_FOUND));
+        cluster.quorate = false;
+        assertThatThrownBy(() -> view.remove(PING, Duration.ofSeconds(1)))
+                .isInstanceOfSatisfying(org.duplex.api.admin.AdminException.class, e -> {
+                    assertThat(e.kind()).isEqualTo(org.duplex.api.admin.AdminException.Kind.REFUSED);
+                    assertThat(e.getMessage()).contains("no quorum");
+                });
+    }
 }

@@ -50,6 +50,16 @@ public class ApiServlet extends HttpServlet {
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     volatile AuditLog audit;
 
+    // plug-ins, monitors, backups (PlatformRoutes); the backup plug-in is optional, so is its service
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    volatile org.duplex.api.admin.PluginAdmin plugins;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    volatile org.duplex.api.admin.MonitorAdmin monitors;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    volatile org.duplex.api.admin.BackupAdmin backups;
+
     private transient RestApi api;
 
     private final transient MetricsPage page = new MetricsPage();
@@ -90,6 +100,7 @@ public class ApiServlet extends HttpServlet {
         api = new RestApi(new JaasAuthenticator("karaf"), new TokenStore(clock, c.tokenTtl(), 10_000),
                 new LoginLimiter(clock, c.loginMaxFailures(), c.loginWindow()), () -> cluster, () -> failover,
                 () -> audit, () -> page.render(sources()), clock);
+        api.platform(() -> plugins, () -> monitors, () -> backups);
     }
 
     @Override

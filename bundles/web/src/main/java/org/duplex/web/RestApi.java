@@ -74,6 +74,12 @@ public final class RestApi {
             new Route("GET", "/configuration", Role.VIEWER, false),
             // changes nothing (the engine is pure): a viewer may ask, and like the other reads it is not audited
             new Route("POST", "/simulate", Role.VIEWER, false),
+            // plug-ins, monitors, backups, maintenance mode: PlatformRoutes handles them
+            PlatformRoutes.PLUGINS, PlatformRoutes.PLUGIN_INSTALL, PlatformRoutes.PLUGIN_REMOVE,
+            PlatformRoutes.MONITORS, PlatformRoutes.MONITOR_CHECK, PlatformRoutes.MONITOR_ADD,
+            PlatformRoutes.MONITOR_REMOVE,
+            PlatformRoutes.BACKUPS, PlatformRoutes.BACKUP_SNAPSHOTS, PlatformRoutes.BACKUP_RUN,
+            PlatformRoutes.BACKUP_RESTORE, PlatformRoutes.NODE_MAINTENANCE,
             new Route("POST", "/groups/{group}/switchover", Role.OPERATOR, true),
             new Route("POST", "/nodes/{node}/standby", Role.OPERATOR, true),
             new Route("POST", "/nodes/{node}/online", Role.OPERATOR, true),
@@ -108,6 +114,7 @@ public final class RestApi {
     private final Supplier<String> metrics;
     private final Clock clock;
     private final byte[] openApi;
+    private volatile PlatformRoutes platform = new PlatformRoutes(this, PlatformRoutes.Services.NONE);
 
     /**
      * @param metrics the Prometheus page of this node at this moment ({@link MetricsPage} over the registered
@@ -135,6 +142,14 @@ public final class RestApi {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** The services of the plug-in, monitor and backup routes ({@link PlatformRoutes}); each may be absent. */
+    public RestApi platform(Supplier<org.duplex.api.admin.PluginAdmin> plugins,
+                            Supplier<org.duplex.api.admin.MonitorAdmin> monitors,
+                            Supplier<org.duplex.api.admin.BackupAdmin> backups) {
+        this.platform = new PlatformRoutes(this, new PlatformRoutes.Services(plugins, monitors, backups));
+        return this;
     }
 
     public static byte[] openApiDocument() {
@@ -219,6 +234,9 @@ public final class RestApi {
         if (paramName != null && !NAME.matcher(param).matches()) {
             throw new ApiError(400, paramName, paramName + " '" + param + "' is not a valid name: use 1-63 letters, "
                     + "digits, '.', '_' or '-', starting with a letter or digit");
+        }
+        if (PlatformRoutes.handles(match)) {
+            return platform.handle(match, param, session, r);
         }
         switch (match.template()) {
             case "/logout" -> {
@@ -327,6 +345,10 @@ public final class RestApi {
     }
 
     private static String operation(Route route) {
+        String platformOperation = PlatformRoutes.operation(route);
+        if (platformOperation != null) {
+            return platformOperation;
+        }
         if (route.template().endsWith("/standby")) {
             return "node-standby";
         }
@@ -444,7 +466,7 @@ public final class RestApi {
 
     // ---- services ---------------------------------------------------------------------------------------------
 
-    private ClusterAdmin cluster() throws ApiError {
+    ClusterAdmin cluster() throws ApiError {
         ClusterAdmin c = cluster.get();
         if (c == null) {
             throw new ApiError(503, null, "the cluster node is not running on this node (ha:status says why)");
@@ -452,7 +474,7 @@ public final class RestApi {
         return c;
     }
 
-    private FailoverAdmin failover() throws ApiError {
+    FailoverAdmin failover() throws ApiError {
         FailoverAdmin f = failover.get();
         if (f == null) {
             throw new ApiError(503, null, "the failover service is not running on this node (ha:status says why)");
@@ -469,11 +491,11 @@ public final class RestApi {
     }
 
     @FunctionalInterface
-    private interface Call<T> {
+    interface Call<T> {
         T get() throws ApiError, AdminException;
     }
 
-    private <T> T call(Call<T> c) throws ApiError {
+    <T> T call(Call<T> c) throws ApiError {
         try {
             return c.get();
         } catch (AdminException e) {
@@ -505,7 +527,7 @@ public final class RestApi {
         };
     }
 
-    private void record(String user, ApiRequest r, String operation, String args, boolean success, String result) {
+    void record(String user, ApiRequest r, String operation, String args, boolean success, String result) {
         AuditLog a = audit.get();
         if (a == null) {
             LOG.warn("audit log missing: {} from {}: {} {} -> {}", user, r.remoteAddress(), operation, args, result);
@@ -517,7 +539,7 @@ public final class RestApi {
     // ---- input --------------------------------------------------------------------------------------------------
 
     /** The body as a JSON object with only {@code allowed} fields; an empty body is an empty object. */
-    private JsonNode object(ApiRequest r, Set<String> allowed) throws ApiError {
+    JsonNode object(ApiRequest r, Set<String> allowed) throws ApiError {
         byte[] b = r.body() == null ? new byte[0] : r.body();
         if (new String(b, StandardCharsets.UTF_8).isBlank()) {
             return json.createObjectNode();
@@ -582,7 +604,7 @@ public final class RestApi {
     }
 
     /** An optional boolean field: false when absent or null. */
-    private static boolean flag(JsonNode body, String field) throws ApiError {
+    static boolean flag(JsonNode body, String field) throws ApiError {
         JsonNode v = body.get(field);
         if (v == null || v.isNull()) {
             return false;
@@ -594,7 +616,7 @@ public final class RestApi {
         return v.booleanValue();
     }
 
-    private static String text(JsonNode body, String field, boolean required, int maxLength) throws ApiError {
+    static String text(JsonNode body, String field, boolean required, int maxLength) throws ApiError {
         JsonNode v = body.get(field);
         if (v == null || v.isNull()) {
             if (required) {
@@ -630,7 +652,7 @@ public final class RestApi {
 
     // ---- output -------------------------------------------------------------------------------------------------
 
-    private ApiResponse ok(Object value) {
+    ApiResponse ok(Object value) {
         try {
             return new ApiResponse(200, Map.of(), json.writeValueAsBytes(value));
         } catch (JsonProcessingException e) {

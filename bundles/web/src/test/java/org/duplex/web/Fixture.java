@@ -95,6 +95,11 @@ final class Fixture {
             calls.add((standby ? "standby " : "online ") + node);
             return "Applied as configuration version 8.";
         }
+
+        @Override
+        public String setMode(String node, org.duplex.api.model.NodeMode mode) throws AdminException {
+            return platform.setMode(node, mode);
+        }
     };
 
     final FailoverAdmin failover = new FailoverAdmin() {
@@ -165,6 +170,21 @@ final class Fixture {
             }
             calls.add("cleanup " + resource);
             return 2;
+        }
+
+        @Override
+        public List<org.duplex.api.admin.MonitorInfo> monitors() {
+            return platform.monitors();
+        }
+
+        @Override
+        public String addMonitor(org.duplex.api.admin.MonitorRequest request) throws AdminException {
+            return platform.addMonitor(request);
+        }
+
+        @Override
+        public String removeMonitor(String name) throws AdminException {
+            return platform.removeMonitor(name);
         }
 
         @Override
@@ -263,6 +283,9 @@ final class Fixture {
         }
         return json(r).get("token").asText();
     }
+
+    /** Plug-ins, monitors, backups, node modes (after {@code api}: it hooks its services into it). */
+    final PlatformFakes platform = new PlatformFakes(this);
 
     static JsonNode json(ApiResponse r) {
         try {

@@ -32,9 +32,10 @@ class OpenApiTest {
         Fixture f = new Fixture();
         String token = f.login("admin");
         for (RestApi.Route r : RestApi.ROUTES) {
-            String path = r.template().replace("{group}", "web").replace("{node}", "n2")
-                    .replace("{resource}", "vip");
-            String body = r.template().equals("/login") ? "{\"username\":\"vera\",\"password\":\"verapassword\"}" : null;
+            String path = PlatformFakes.samplePath(r.template().replace("{group}", "web").replace("{node}", "n2")
+                    .replace("{resource}", "vip"));
+            String body = r.template().equals("/login") ? "{\"username\":\"vera\",\"password\":\"verapassword\"}"
+                    : PlatformFakes.sampleBody(r);
             ApiResponse resp = f.call(r.method(), path, r.template().equals("/logout") ? f.login("vera") : token, body);
             assertThat(resp.status()).as(r + " " + resp.text()).isEqualTo(200);
         }

@@ -177,6 +177,8 @@ class ConsoleIT {
         b.waitText(nodeMode, "online");
         b.waitText(webRunsOn, "node1");
 
+        platform(nodeMode, webRunsOn);
+
         // The group's timeline, with the reason of each decision.
         b.click(By.cssSelector("button[data-op='timeline'][data-group='web']"));
         b.waitContains(By.id("timeline"), "no eligible node: node1 is in standby");
@@ -226,6 +228,41 @@ class ConsoleIT {
                 + "node=node1 -> FAILED: denied: role viewer");
 
         whatIf();
+    }
+
+    /**
+     * The platform's views as the operator: plug-ins (the cluster's empty set, what this node could install, no
+     * install button for an operator), monitors (none bound), backups (the plug-in absent, said so), then maintenance
+     * from the node table (a plain confirmation; the group keeps running, left alone) and online again.
+     */
+    private void platform(By nodeMode, By webRunsOn) throws Exception {
+        b.click(By.cssSelector(".tab[data-tab='plugins']"));
+        b.waitContains(By.id("plugins-available"), "duplex-plugin-ping");
+        assertThat(b.text(By.id("plugins-summary"))).contains("0 plug-ins");
+        assertThat(b.driver.findElements(By.cssSelector("button[data-op='plugin-install']"))).isEmpty();
+        b.shot("05a-plugins");
+        b.click(By.cssSelector(".tab[data-tab='monitors']"));
+        b.waitText(By.id("monitors-empty"), "No monitors are bound.");
+        b.shot("05b-monitors");
+        b.click(By.cssSelector(".tab[data-tab='backups']"));
+        b.waitContains(By.id("backups-absent"), "The backup plug-in is not installed on this node");
+        b.shot("05c-backups");
+        b.click(By.cssSelector(".tab[data-tab='overview']"));
+        b.click(By.cssSelector("button[data-op='maintenance'][data-node='node1']"));
+        b.waitVisible("confirm-ok");
+        assertThat(b.text(By.id("confirm-title"))).isEqualTo("Put node1 in maintenance?");
+        assertThat(b.displayed(By.id("confirm-password-row"))).isFalse();
+        b.click(By.id("confirm-ok"));
+        b.waitText(By.id("action-result"), "node1 is in maintenance.");
+        b.waitText(nodeMode, "maintenance");
+        assertThat(b.text(webRunsOn)).isEqualTo("node1");
+        assertThat(node.client("ha:status").output()).containsPattern("node1 \\*\\s+MEMBER\\s+1\\s+MAINTENANCE");
+        b.shot("05d-maintenance");
+        b.click(By.cssSelector("button[data-op='online'][data-node='node1']"));
+        b.waitVisible("confirm-ok");
+        b.click(By.id("confirm-ok"));
+        b.waitText(nodeMode, "online");
+        b.waitText(By.id("action-result"), "node1 is online.");
     }
 
     /**

@@ -88,4 +88,37 @@ public interface FailoverAdmin {
      * @since 1.1
      */
     SimulationResult simulate(SimulationRequest request) throws AdminException;
+
+    /**
+     * {@code ha:monitor-show}: the monitors bound into failover, whether their type is installed here, and the
+     * latest result of each on every node.
+     *
+     * @since 1.3
+     */
+    default List<MonitorInfo> monitors() {
+        return List.of();
+    }
+
+    /**
+     * {@code ha:monitor-add}: binds a monitor (replicated configuration). The parameters are checked by the type's
+     * own validation when the type is installed here.
+     *
+     * @return the binding and what a failure does, in words (a missing type is a warning there)
+     * @throws AdminException a bad setting (INVALID, the field named: {@code name}, {@code type}, {@code on},
+     *                        {@code target}, {@code settings}), an existing binding without replace (REFUSED)
+     * @since 1.3
+     */
+    default String addMonitor(MonitorRequest request) throws AdminException {
+        throw new AdminException(AdminException.Kind.REFUSED, null, "this node cannot bind monitors");
+    }
+
+    /**
+     * {@code ha:monitor-remove}.
+     *
+     * @throws AdminException no such binding (NOT_FOUND, field {@code monitor})
+     * @since 1.3
+     */
+    default String removeMonitor(String name) throws AdminException {
+        throw new AdminException(AdminException.Kind.REFUSED, null, "this node cannot remove monitors");
+    }
 }

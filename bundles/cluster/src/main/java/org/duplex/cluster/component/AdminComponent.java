@@ -32,10 +32,20 @@ public class AdminComponent implements org.duplex.api.admin.ClusterAdmin {
         return setMode(new AdminOperations(admin, AdminOperations.CONFIRM), node, standby);
     }
 
+    @Override
+    public String setMode(String node, NodeMode mode) throws AdminException {
+        return setMode(new AdminOperations(admin, AdminOperations.CONFIRM), node, mode);
+    }
+
     /** {@link AdminOperations#setMode}, its refusals turned into the API's exception naming the field. */
     public static String setMode(AdminOperations ops, String node, boolean standby) throws AdminException {
+        return setMode(ops, node, standby ? NodeMode.STANDBY : NodeMode.ONLINE);
+    }
+
+    /** {@link AdminOperations#setMode} to any mode (maintenance too), refusals naming the field. */
+    public static String setMode(AdminOperations ops, String node, NodeMode mode) throws AdminException {
         try {
-            return ops.setMode(node, standby ? NodeMode.STANDBY : NodeMode.ONLINE);
+            return ops.setMode(node, mode);
         } catch (ConfigException e) {
             List<String> problems = e.problems();
             String text = String.join("; ", problems);

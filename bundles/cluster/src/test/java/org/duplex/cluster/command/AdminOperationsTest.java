@@ -96,6 +96,12 @@ class AdminOperationsTest {
         assertThat(proposals).isZero();
         assertThat(org.duplex.cluster.component.AdminComponent.setMode(ops, "n1", true)).startsWith("Applied");
         assertThat(ops.statusValue().nodes().get(0).mode()).isEqualTo("STANDBY");
+        assertThat(org.duplex.cluster.component.AdminComponent.setMode(ops, "n1",
+                org.duplex.api.model.NodeMode.MAINTENANCE)).startsWith("Applied");
+        assertThat(ops.statusValue().nodes().get(0).mode()).isEqualTo("MAINTENANCE");
+        assertThatThrownBy(() -> org.duplex.cluster.component.AdminComponent.setMode(ops, "n9",
+                org.duplex.api.model.NodeMode.MAINTENANCE)).isInstanceOfSatisfying(
+                        org.duplex.api.admin.AdminException.class, e -> assertThat(e.field()).isEqualTo("node"));
     }
 
     @Test

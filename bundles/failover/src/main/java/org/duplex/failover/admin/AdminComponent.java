@@ -71,4 +71,19 @@ public class AdminComponent implements FailoverAdmin {
     public SimulationResult simulate(SimulationRequest request) throws AdminException {
         return view.simulate(request);
     }
+
+    @Override
+    public List<org.duplex.api.admin.MonitorInfo> monitors() {
+        return view.monitors();
+    }
+
+    @Override
+    public String addMonitor(org.duplex.api.admin.MonitorRequest request) throws AdminException {
+        return view.addMonitor(request);
+    }
+
+    @Override
+    public String removeMonitor(String name) throws AdminException {
+        return view.removeMonitor(name);
+    }
 }

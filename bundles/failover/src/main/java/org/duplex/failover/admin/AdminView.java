@@ -11,6 +11,9 @@ import org.duplex.api.admin.AdminException;
 import org.duplex.api.admin.FailoverAdmin;
 import org.duplex.api.admin.GroupInfo;
 import org.duplex.api.admin.HistoryEntry;
+import org.duplex.api.admin.MonitorInfo;
+import org.duplex.api.admin.MonitorRequest;
+import org.duplex.api.admin.MonitorResult;
 import org.duplex.api.admin.ResourceInfo;
 import org.duplex.api.admin.SimulationRequest;
 import org.duplex.api.admin.SimulationResult;
@@ -20,8 +23,11 @@ import org.duplex.api.model.Resource;
 import org.duplex.api.model.ResourceGroup;
 import org.duplex.api.model.ResourceId;
 import org.duplex.api.model.ResourceState;
+import org.duplex.failover.command.Commands;
+import org.duplex.failover.config.ConfigText;
 import org.duplex.failover.control.FailoverController;
 import org.duplex.failover.model.FailoverConfig;
+import org.duplex.failover.model.MonitorBinding;
 import org.duplex.failover.policy.Action;
 import org.duplex.failover.policy.Failure;
 import org.duplex.failover.policy.Plan;
@@ -349,6 +355,92 @@ public final class AdminView implements FailoverAdmin {
         boolean reordered = placement.startsWith("node list ");
         return m.find() ? new SwitchoverOutcome(group, m.group(1), m.group(2), Long.parseLong(m.group(3)), steps,
                 reordered, placement) : new SwitchoverOutcome(group, "?", "?", -1, steps, reordered, placement);
+    }
+
+    // ---- monitors ----------------------------------------------------------------------------------------
+
+    /** {@code ha:monitor-show} as values: every binding, whether its type is here, each node's latest result. */
+    @Override
+    public List<MonitorInfo> monitors() {
+        FailoverConfig cfg = service.store().load();
+        var results = service.monitorResults();
+        List<MonitorInfo> out = new ArrayList<>();
+        for (MonitorBinding m : cfg.monitors().values()) {
+            Map<String, String> settings = new LinkedHashMap<>();
+            // the binding's words as ha:monitor-add takes them, after its name, type, on and target
+            for (String w : org.duplex.failover.config.Tokens.split(ConfigText.monitor(m))) {
+                int eq = w.indexOf('=');
+                String key = eq < 0 ? "" : w.substring(0, eq);
+                if (eq > 0 && !key.equals("type") && !key.equals("on") && !key.equals("target")) {
+                    settings.put(key, w.substring(eq + 1));
+                }
+            }
+            Map<String, MonitorResult> byNode = new TreeMap<>();
+            results.forEach((node, reports) -> {
+                var r = reports.get(m.id());
+                if (r != null) {
+                    byNode.put(node.value(), new MonitorResult(r.state() == ResourceState.FAILED, r.result().reason(),
+                            r.at()));
+                }
+            });
+            out.add(new MonitorInfo(m.id().value(), m.type(), m.on().word(), m.target().value(), settings,
+                    service.monitorType(m.type()).isPresent(), Commands.meaning(m), byNode));
+        }
+        return out;
+    }
+
+    /** {@code ha:monitor-add} through the same {@link Commands} the shell uses, refusals naming their field. */
+    @Override
+    public String addMonitor(MonitorRequest request) throws AdminException {
+        ResourceId id = id("name", request.name());
+        if (request.type() == null || request.type().isBlank()) {
+            throw new AdminException(AdminException.Kind.INVALID, "type", "type is required (GET /api/v1/monitors "
+                    + "lists the installed types)");
+        }
+        for (String key : request.settings().keySet()) {
+            if (key.isBlank() || key.contains("=") || key.equals("type")) {
+                throw new AdminException(AdminException.Kind.INVALID, "settings", "settings: '" + key
+                        + "' is not a setting name");
+            }
+        }
+        if (service.store().load().monitors().containsKey(id) && !request.replace()) {
+            throw new AdminException(AdminException.Kind.REFUSED, "name", "monitor " + id + " exists; send "
+                    + "replace: true to replace it");
+        }
+        List<String> words = new ArrayList<>();
+        request.settings().forEach((k, v) -> words.add(k + "=" + v));
+        try {
+            return new Commands(service).monitorAdd(id.value(), request.type(), words, true);
+        } catch (IllegalArgumentException e) {
+            String m = e.getMessage() == null ? "" : e.getMessage();
+            String field = m.contains(": no group ") || m.contains(": no resource ") || m.contains("needs target=")
+                    ? "target" : m.contains(": on: ") || m.contains("needs on=") ? "on" : "settings";
+            throw new AdminException(field.equals("target") && (m.contains(": no group ")
+                    || m.contains(": no resource ")) ? AdminException.Kind.NOT_FOUND : AdminException.Kind.INVALID,
+                    field, m);
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new AdminException(AdminException.Kind.REFUSED, null, "monitor " + id + " not bound: "
+                    + e.getMessage());
+        }
+    }
+
+    @Override
+    public String removeMonitor(String name) throws AdminException {
+        ResourceId id = id("monitor", name);
+        if (!service.store().load().monitors().containsKey(id)) {
+            throw new AdminException(AdminException.Kind.NOT_FOUND, "monitor", "no monitor " + name
+                    + " (GET /api/v1/monitors lists the bound ones)");
+        }
+        try {
+            return new Commands(service).monitorRemove(id.value());
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new AdminException(AdminException.Kind.REFUSED, null, "monitor " + name + " not removed: "
+                    + e.getMessage());
+        }
     }
 
     private static ResourceId id(String field, String value) throws AdminException {

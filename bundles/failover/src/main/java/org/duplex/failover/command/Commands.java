@@ -358,7 +358,8 @@ public final class Commands {
         return sb.toString().stripTrailing();
     }
 
-    private static String meaning(MonitorBinding m) {
+    /** What a failure of the binding does, in words (ha:monitor-show, and the API's monitor list). */
+    public static String meaning(MonitorBinding m) {
         return m.on() == MonitorBinding.Scope.RESOURCE
                 ? "on=resource: after " + m.count() + " failed check(s) in a row, resource " + m.target()
                 + " fails on its node (its group's policy applies: restart, then move at the migration threshold)"

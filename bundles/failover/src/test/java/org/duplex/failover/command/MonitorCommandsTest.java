@@ -57,6 +57,7 @@ class MonitorCommandsTest {
     private FileConfigStore store;
     private final StateTable table = new StateTable(10);
     private Commands cmd;
+    private FailoverService service;
 
     /** A "ping" monitor type that requires host=. */
     private static final ResourceMonitor PING = new ResourceMonitor() {
@@ -100,7 +101,7 @@ class MonitorCommandsTest {
                 return Map.of();
             }
         }, table, new History(10), new LocalTransport(Map.of()), Fencer.NONE, Clock.systemUTC());
-        cmd = new Commands(new FailoverService() {
+        service = new FailoverService() {
             @Override
             public FailoverConfigStore store() {
                 return store;
@@ -159,7 +160,8 @@ class MonitorCommandsTest {
             @Override
             public void trigger() {
             }
-        });
+        };
+        cmd = new Commands(service);
     }
 
     @Test
@@ -271,5 +273,69 @@ class MonitorCommandsTest {
         assertThat(cmd.groupShow(Optional.of("data"))).as("not only the bound group")
                 .contains("NOT ELIGIBLE node2: " + refused);
         assertThat(cmd.statusSection()).contains("node2: " + refused);
+    }
+
+    @Test
+    void theApiListsBindingsWithEachNodesResultAndAddsAndRemovesThemNamingTheFieldAtFault() throws Exception {
+        org.duplex.failover.admin.AdminView view = new org.duplex.failover.admin.AdminView(service);
+        assertThat(view.monitors()).isEmpty();
+        java.util.Map<String, String> settings = new java.util.LinkedHashMap<>();
+        settings.put("on", "node");
+        settings.put("target", "web");
+        settings.put("count", "2");
+        settings.put("host", "10.0.0.1");
+        assertThat(view.addMonitor(new org.duplex.api.admin.MonitorRequest("gw", "ping", settings, false)))
+                .startsWith("monitor gw type=ping on=node target=web");
+        Instant at = Instant.parse("2026-01-01T12:00:10Z");
+        table.apply(new Report(N1, ResourceId.of("gw"), Optional.of(ResourceId.of("web")), Executor.HEALTH,
+                OperationResult.of(OcfStatus.ERR_GENERIC, "FAILED (2 in a row): monitor gw: no answer from 10.0.0.1",
+                        Duration.ZERO), ResourceState.FAILED, false, at));
+        assertThat(view.monitors()).singleElement().satisfies(m -> {
+            assertThat(m.name()).isEqualTo("gw");
+            assertThat(m.type()).isEqualTo("ping");
+            assertThat(m.on()).isEqualTo("node");
+            assertThat(m.target()).isEqualTo("web");
+            assertThat(m.typeInstalled()).isTrue();
+            assertThat(m.settings()).containsEntry("count", "2").containsEntry("host", "10.0.0.1")
+                    .containsEntry("interval", "10s").doesNotContainKeys("on", "target", "type");
+            assertThat(m.meaning()).startsWith("on=node: a node failing 2 check(s)");
+            assertThat(m.results()).containsOnlyKeys("node1");
+            assertThat(m.results().get("node1").failing()).isTrue();
+            assertThat(m.results().get("node1").reason()).isEqualTo("FAILED (2 in a row): monitor gw: no answer "
+                    + "from 10.0.0.1");
+            assertThat(m.results().get("node1").at()).isEqualTo(at);
+        });
+
+        org.duplex.api.admin.MonitorRequest again = new org.duplex.api.admin.MonitorRequest("gw", "ping", settings,
+                false);
+        assertThatThrownBy(() -> view.addMonitor(again)).isInstanceOfSatisfying(
+                org.duplex.api.admin.AdminException.class, e -> {
+                    assertThat(e.field()).isEqualTo("name");
+                    assertThat(e.kind()).isEqualTo(org.duplex.api.admin.AdminException.Kind.REFUSED);
+                });
+        settings.put("target", "nope");
+        assertThatThrownBy(() -> view.addMonitor(new org.duplex.api.admin.MonitorRequest("gw2", "ping", settings,
+                false))).isInstanceOfSatisfying(org.duplex.api.admin.AdminException.class, e -> {
+                    assertThat(e.field()).isEqualTo("target");
+                    assertThat(e.kind()).isEqualTo(org.duplex.api.admin.AdminException.Kind.NOT_FOUND);
+                });
+        settings.put("target", "web");
+        settings.remove("host");
+        assertThatThrownBy(() -> view.addMonitor(new org.duplex.api.admin.MonitorRequest("gw2", "ping", settings,
+                false))).isInstanceOfSatisfying(org.duplex.api.admin.AdminException.class,
+                        e -> assertThat(e.field()).isEqualTo("settings"));
+        settings.put("on", "disk");
+        assertThatThrownBy(() -> view.addMonitor(new org.duplex.api.admin.MonitorRequest("gw2", "ping", settings,
+                false))).isInstanceOfSatisfying(org.duplex.api.admin.AdminException.class,
+                        e -> assertThat(e.field()).isEqualTo("on"));
+        assertThat(store.load().monitors()).containsOnlyKeys(ResourceId.of("gw"));
+
+        assertThatThrownBy(() -> view.removeMonitor("nope")).isInstanceOfSatisfying(
+                org.duplex.api.admin.AdminException.class, e -> {
+                    assertThat(e.field()).isEqualTo("monitor");
+                    assertThat(e.kind()).isEqualTo(org.duplex.api.admin.AdminException.Kind.NOT_FOUND);
+                });
+        assertThat(view.removeMonitor("gw")).isEqualTo("monitor gw removed");
+        assertThat(view.monitors()).isEmpty();
     }
 }

@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.SortedSet;
 
+import org.duplex.api.admin.AdminException;
+import org.duplex.api.admin.MonitorAdmin;
 import org.duplex.api.monitor.HealthStatus;
 import org.duplex.api.monitor.ResourceMonitor;
 import org.osgi.service.component.annotations.Activate;
@@ -17,10 +19,13 @@ import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
-/** DS wiring: every ResourceMonitor service a plug-in registers joins the registry, and leaves with it. */
-@Component(service = MonitorRegistryComponent.class, configurationPid = MonitorRegistryComponent.PID)
+/**
+ * DS wiring: every ResourceMonitor service a plug-in registers joins the registry, and leaves with it. Also the API's
+ * {@link MonitorAdmin} (the REST API's monitor types and checks), through {@link MonitorAdminView}.
+ */
+@Component(service = {MonitorRegistryComponent.class, MonitorAdmin.class}, configurationPid = MonitorRegistryComponent.PID)
 @Designate(ocd = MonitorRegistryComponent.Config.class)
-public class MonitorRegistryComponent {
+public class MonitorRegistryComponent implements MonitorAdmin {
 
     public static final String PID = "org.duplex.monitor";
 
@@ -33,6 +38,7 @@ public class MonitorRegistryComponent {
 
     private final MonitorRegistry registry = new MonitorRegistry();
     private volatile Duration defaultTimeout = Duration.ofSeconds(2);
+    private final MonitorAdminView view = new MonitorAdminView(registry, this::defaultTimeout);
 
     @Activate
     @Modified
@@ -46,6 +52,7 @@ public class MonitorRegistryComponent {
         defaultTimeout = Duration.ofMillis(ms);
     }
 
+    @Override
     public Duration defaultTimeout() {
         return defaultTimeout;
     }
@@ -64,11 +71,19 @@ public class MonitorRegistryComponent {
         registry.close();
     }
 
+    @Override
     public SortedSet<String> types() {
         return registry.types();
     }
 
-    public HealthStatus check(String type, Map<String, String> params, Duration timeout) {
+    /** {@code ha:monitor-check}: every refusal is an UNKNOWN status with its reason. */
+    public HealthStatus checkAnyway(String type, Map<String, String> params, Duration timeout) {
         return registry.check(type, params, timeout);
+    }
+
+    /** The API's check: an unknown type or rejected parameters are refused naming the field. */
+    @Override
+    public HealthStatus check(String type, Map<String, String> params, Duration timeout) throws AdminException {
+        return view.check(type, params, timeout);
     }
 }

@@ -2,6 +2,7 @@
 // failover engine's plan for failed nodes and/or an edited configuration, nothing done), and the operator's
 // actions behind a confirmation (the password asked again for the ones that stop services).
 import * as api from './api.js';
+import * as platform from './platform.js';
 import { t, tv, setLanguage, preferred, language, onLanguageChange, formatTime } from './i18n.js';
 
 const POLL_MS = 2000;
@@ -132,6 +133,7 @@ async function refresh() {
     if (state.tab === 'audit') {
       state.audit = await api.get('/audit?last=200');
     }
+    await platform.refresh(state.tab);
     state.lastOk = new Date();
     state.error = null;
     // Repaint the tables only when the data changed: rows replaced every poll would swallow a click in flight.
@@ -175,6 +177,7 @@ function render() {
   renderTimeline();
   renderAudit();
   renderWhatif();
+  platform.render();
   renderUpdated();
 }
 
@@ -221,6 +224,9 @@ function renderNodes() {
         actions.push(opButton('op.standby', 'standby', { node: n.id }, () => standby(n.id), true));
       } else {
         actions.push(opButton('op.online', 'online', { node: n.id }, () => online(n.id), false));
+      }
+      if (n.mode !== 'MAINTENANCE') {
+        actions.push(platform.maintenanceButton(n.id));
       }
     }
     body.append(el('tr', { dataset: { node: n.id } },
@@ -583,11 +589,15 @@ async function start() {
   });
   $('login-form').addEventListener('submit', onLogin);
   setUpWhatif();
+  platform.setUp({ el, pill, opButton, confirmAndRun, errorText, canOperate, send,
+    expired: () => { api.forget(); showLogin('login.expired'); },
+    announce: (text) => { state.error = null; state.done = text; renderMessages(); } });
   $('logout').addEventListener('click', async () => {
     state.drawn = null;
     state.done = null;
     state.error = null;
     resetWhatif();
+    platform.forget();
     await api.logout();
     showLogin(null);
   });

@@ -42,7 +42,8 @@ public final class BackupJob {
      * What a restore may point elsewhere: where the other server is. Not the tools' directory nor the OS user: an
      * operator (who may restore) must not choose what runs as root.
      */
-    static final Set<String> RESTORE_OVERRIDES = Set.of("port", "host", "socket-dir", "socket", "data-dir", "user",
+    /** The database parameters a restore may replace (--set, the REST API's set), to restore into another server. */
+    public static final Set<String> RESTORE_OVERRIDES = Set.of("port", "host", "socket-dir", "socket", "data-dir", "user",
             "password-file", "database");
 
     /** What one scheduler tick did, and when to tick next. */
