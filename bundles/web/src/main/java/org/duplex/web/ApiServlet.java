@@ -22,6 +22,7 @@ import org.duplex.api.admin.AuditLog;
 import org.duplex.api.admin.ClusterAdmin;
 import org.duplex.api.admin.FailoverAdmin;
 import org.duplex.api.metrics.MetricsSource;
+import org.duplex.api.mirror.MirrorAdmin;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -49,6 +50,10 @@ public class ApiServlet extends HttpServlet {
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     volatile AuditLog audit;
+
+    /** Only with the duplex-mirror feature. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    volatile MirrorAdmin mirror;
 
     private transient RestApi api;
 
@@ -90,6 +95,8 @@ public class ApiServlet extends HttpServlet {
         api = new RestApi(new JaasAuthenticator("karaf"), new TokenStore(clock, c.tokenTtl(), 10_000),
                 new LoginLimiter(clock, c.loginMaxFailures(), c.loginWindow()), () -> cluster, () -> failover,
                 () -> audit, () -> page.render(sources()), clock);
+
+        api.withMirror(() -> mirror);
     }
 
     @Override

@@ -35,6 +35,7 @@ import org.duplex.api.admin.AuditLog;
 import org.duplex.api.admin.ClusterAdmin;
 import org.duplex.api.admin.FailoverAdmin;
 import org.duplex.api.admin.SimulationRequest;
+import org.duplex.api.mirror.MirrorAdmin;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,13 +54,13 @@ public final class RestApi {
     static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,62}");
 
     /**
-     * Every endpoint: method, path template ({@code {x}} is one path segment), the least role it needs (null:
-     * no login), whether it changes anything (then it is audited). openapi.json must list exactly these.
+     * An endpoint: method, path template ({@code {x}} is one path segment), the least role it needs (null:
+     * no login), whether it changes anything (then it is audited).
      */
     public record Route(String method, String template, Role role, boolean mutating) {
     }
 
-    public static final List<Route> ROUTES = List.of(
+    private static final List<Route> CORE_ROUTES = List.of(
             new Route("GET", "/openapi.json", null, false),
             new Route("POST", "/login", null, true),
             new Route("POST", "/logout", Role.VIEWER, true),
@@ -78,6 +79,10 @@ public final class RestApi {
             new Route("POST", "/nodes/{node}/standby", Role.OPERATOR, true),
             new Route("POST", "/nodes/{node}/online", Role.OPERATOR, true),
             new Route("POST", "/resources/{resource}/cleanup", Role.OPERATOR, true));
+
+    /** Every endpoint, the mirror's too ({@link MirrorRoutes}). openapi.json must list exactly these. */
+    public static final List<Route> ROUTES = java.util.stream.Stream.concat(CORE_ROUTES.stream(),
+            MirrorRoutes.ROUTES.stream()).toList();
 
     /** A refusal: status, the field at fault (or null), extra headers. */
     static final class ApiError extends Exception {
@@ -108,6 +113,8 @@ public final class RestApi {
     private final Supplier<String> metrics;
     private final Clock clock;
     private final byte[] openApi;
+    /** The mirror's routes; without {@link #withMirror} they answer 503 as on a node without the mirror. */
+    private volatile MirrorRoutes mirror = new MirrorRoutes(this, () -> null);
 
     /**
      * @param metrics the Prometheus page of this node at this moment ({@link MetricsPage} over the registered
@@ -135,6 +142,12 @@ public final class RestApi {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** Serves {@code /mirror/...} ({@link MirrorRoutes}) over this node's MirrorAdmin (null when not running). */
+    public RestApi withMirror(Supplier<MirrorAdmin> admin) {
+        this.mirror = new MirrorRoutes(this, admin);
+        return this;
     }
 
     public static byte[] openApiDocument() {
@@ -219,6 +232,9 @@ public final class RestApi {
         if (paramName != null && !NAME.matcher(param).matches()) {
             throw new ApiError(400, paramName, paramName + " '" + param + "' is not a valid name: use 1-63 letters, "
                     + "digits, '.', '_' or '-', starting with a letter or digit");
+        }
+        if (match.template().startsWith(MirrorRoutes.PREFIX)) {
+            return mirror.handle(match, param, session, r);
         }
         switch (match.template()) {
             case "/logout" -> {
@@ -327,6 +343,9 @@ public final class RestApi {
     }
 
     private static String operation(Route route) {
+        if (route.template().startsWith(MirrorRoutes.PREFIX)) {
+            return MirrorRoutes.operation(route);
+        }
         if (route.template().endsWith("/standby")) {
             return "node-standby";
         }
@@ -469,11 +488,11 @@ public final class RestApi {
     }
 
     @FunctionalInterface
-    private interface Call<T> {
+    interface Call<T> {
         T get() throws ApiError, AdminException;
     }
 
-    private <T> T call(Call<T> c) throws ApiError {
+    <T> T call(Call<T> c) throws ApiError {
         try {
             return c.get();
         } catch (AdminException e) {
@@ -485,7 +504,7 @@ public final class RestApi {
         }
     }
 
-    private ApiResponse mutate(TokenStore.Session s, ApiRequest r, String operation, String args, Call<Object> c)
+    ApiResponse mutate(TokenStore.Session s, ApiRequest r, String operation, String args, Call<Object> c)
             throws ApiError {
         try {
             Object result = call(c);
@@ -517,7 +536,7 @@ public final class RestApi {
     // ---- input --------------------------------------------------------------------------------------------------
 
     /** The body as a JSON object with only {@code allowed} fields; an empty body is an empty object. */
-    private JsonNode object(ApiRequest r, Set<String> allowed) throws ApiError {
+    JsonNode object(ApiRequest r, Set<String> allowed) throws ApiError {
         byte[] b = r.body() == null ? new byte[0] : r.body();
         if (new String(b, StandardCharsets.UTF_8).isBlank()) {
             return json.createObjectNode();
@@ -582,7 +601,7 @@ public final class RestApi {
     }
 
     /** An optional boolean field: false when absent or null. */
-    private static boolean flag(JsonNode body, String field) throws ApiError {
+    static boolean flag(JsonNode body, String field) throws ApiError {
         JsonNode v = body.get(field);
         if (v == null || v.isNull()) {
             return false;
@@ -630,7 +649,7 @@ public final class RestApi {
 
     // ---- output -------------------------------------------------------------------------------------------------
 
-    private ApiResponse ok(Object value) {
+    ApiResponse ok(Object value) {
         try {
             return new ApiResponse(200, Map.of(), json.writeValueAsBytes(value));
         } catch (JsonProcessingException e) {
