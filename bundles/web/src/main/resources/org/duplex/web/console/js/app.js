@@ -2,6 +2,7 @@
 // failover engine's plan for failed nodes and/or an edited configuration, nothing done), and the operator's
 // actions behind a confirmation (the password asked again for the ones that stop services).
 import * as api from './api.js';
+import * as mirror from './mirror.js';
 import { t, tv, setLanguage, preferred, language, onLanguageChange, formatTime } from './i18n.js';
 
 const POLL_MS = 2000;
@@ -132,6 +133,9 @@ async function refresh() {
     if (state.tab === 'audit') {
       state.audit = await api.get('/audit?last=200');
     }
+    if (state.tab === 'mirror') {
+      await mirror.load(); // repaints itself when the volumes changed
+    }
     state.lastOk = new Date();
     state.error = null;
     // Repaint the tables only when the data changed: rows replaced every poll would swallow a click in flight.
@@ -175,6 +179,7 @@ function render() {
   renderTimeline();
   renderAudit();
   renderWhatif();
+  mirror.render();
   renderUpdated();
 }
 
@@ -583,11 +588,13 @@ async function start() {
   });
   $('login-form').addEventListener('submit', onLogin);
   setUpWhatif();
+  mirror.setUp({ el, pill, confirmAndRun, send });
   $('logout').addEventListener('click', async () => {
     state.drawn = null;
     state.done = null;
     state.error = null;
     resetWhatif();
+    mirror.reset();
     await api.logout();
     showLogin(null);
   });
