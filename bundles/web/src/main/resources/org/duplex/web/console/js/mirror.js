@@ -58,24 +58,27 @@ function bytes(n) {
   return `${i === 0 ? v : v.toFixed(1)} ${units[i]}`;
 }
 
-// The operations a row offers: what the volume's state allows and the user's role may do.
+// The operations a row offers: what the volume's state allows and the user's role may do. A volume without a peer
+// has no link to connect, verify or resync from, so it offers only promote and demote.
 function operations(v, role) {
   const operator = role === 'operator' || role === 'admin';
   const admin = role === 'admin';
   const ops = [];
-  if (operator) {
+  if (operator && v.replicated) {
     if (v.connection === 'CONNECTED') {
       ops.push('verify');
     }
     ops.push(v.connection === 'STANDALONE' ? 'connect' : 'disconnect');
-    if (v.ioSuspended) {
-      ops.push('resumeIo');
-    }
+  }
+  if (operator && v.ioSuspended) {
+    ops.push('resumeIo');
   }
   if (admin) {
     if (v.role === 'SECONDARY') {
       ops.push(v.localDisk === 'OUTDATED' ? 'forcePromote' : 'promote');
-      ops.push('invalidate');
+      if (v.replicated) {
+        ops.push('invalidate');
+      }
     } else {
       ops.push('demote');
     }
