@@ -249,8 +249,9 @@ class ConsoleIT {
                         + node.home().getParent().resolve("cvol.img") + " --nbd-port " + nbdPort + " cvol")
                         .output().contains("mirror volume cvol configured"));
         b.waitText(role, "secondary");
+        // a new volume is Inconsistent until its first promotion
         assertThat(b.text(row)).contains("cvol", "nbd://127.0.0.1:" + nbdPort + "/cvol", "no peer (not replicated)",
-                "standalone", "100.0 % in sync");
+                "standalone", "here: inconsistent", "peer: unknown", "0.0 % in sync");
         assertThat(b.displayed(By.id("mirror-unavailable"))).isFalse();
         assertThat(b.driver.findElements(By.cssSelector("#mirror-table button"))).as("a viewer's").isEmpty();
         b.shot("13-mirror-viewer");
@@ -276,6 +277,8 @@ class ConsoleIT {
         b.click(By.id("confirm-ok"));
         b.waitText(By.id("action-result"), "This node is primary for cvol.");
         b.waitText(role, "primary");
+        b.waitContains(row, "here: up to date");
+        assertThat(b.text(row)).contains("100.0 % in sync");
         assertThat(node.client("ha:mirror-status cvol").output()).contains("role=PRIMARY");
         assertThat(b.driver.findElements(By.cssSelector("button[data-op='invalidate']"))).as("no peer").isEmpty();
 
