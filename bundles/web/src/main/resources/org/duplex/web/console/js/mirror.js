@@ -141,6 +141,8 @@ export function render() {
   }
   const { el, pill } = ui;
   const role = (api.session() || {}).role;
+  const operator = role === 'operator' || role === 'admin';
+  document.getElementById('mirror-table').querySelectorAll('th.ops').forEach((th) => { th.hidden = !operator; });
   const body = document.getElementById('mirror-table').querySelector('tbody');
   body.replaceChildren(...view.volumes.map((v) => {
     const ops = operations(v, role).map((op) => el('button', { type: 'button',
@@ -162,14 +164,16 @@ export function render() {
       el('td', { class: 'role' }, pill(tv('mirrorrole', v.role), tone(v.role)),
         v.peerRole ? el('div', { class: 'muted' }, t('mirror.peerRole', { role: tv('mirrorrole', v.peerRole) }))
           : null),
-      el('td', { class: 'connection' }, pill(tv('mirrorconn', v.connection), tone(v.connection))),
+      // a volume without a peer is always standalone: nothing wrong with that
+      el('td', { class: 'connection' }, pill(tv('mirrorconn', v.connection), v.replicated ? tone(v.connection)
+        : 'good')),
       el('td', { class: 'disks' }, pill(t('mirror.thisLeg', { disk: tv('mirrordisk', v.localDisk) }), tone(v.localDisk)),
         pill(t('mirror.peerLeg', { disk: tv('mirrordisk', v.peerDisk) }), tone(v.peerDisk))),
       el('td', { class: 'sync' }, sync),
       el('td', { class: 'flags' }, flags(v)),
       el('td', { class: ['generations', 'muted'] }, t('mirror.generationsOf', { current: v.generations.current,
         epoch: v.promotedEpoch })),
-      el('td', {}, ops));
+      operator ? el('td', {}, ops) : null);
   }));
   document.getElementById('mirror-empty').hidden = view.unavailable || view.volumes.length > 0;
   document.getElementById('mirror-unavailable').hidden = !view.unavailable;
