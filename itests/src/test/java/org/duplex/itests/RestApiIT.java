@@ -51,6 +51,9 @@ public class RestApiIT {
     @Inject
     ConfigurationAdmin configAdmin;
 
+    @Inject
+    org.apache.karaf.features.FeaturesService featuresService;
+
     @org.ops4j.pax.exam.Configuration
     public Option[] config() {
         int clusterPort = DuplexContainer.freePort(); // not 7800: another node on this host may hold it
@@ -231,6 +234,8 @@ public class RestApiIT {
                 + "--password-file " + pwFile + "\",\"success\":true", "\"operation\":\"ha:user-remove\"")
                 .doesNotContain(vicPassword).doesNotContain("\"operation\":\"ha:user-list\"");
 
+        mirrorRoutesWithTheRealMirrorBundle(client, base, vera, olga, admin);
+
         // Logout forgets the token.
         assertThat(post(client, base + "/logout", olga, "").statusCode()).isEqualTo(200);
         assertThat(get(client, base + "/status", olga).statusCode()).isEqualTo(401);
@@ -248,6 +253,85 @@ public class RestApiIT {
         assertThat(limited.headers().firstValue("Retry-After")).isPresent();
         assertThat(getBasic(client, base + "/metrics", "vera", DuplexContainer.VIEWER_PASSWORD).statusCode())
                 .as("scrapes share the login rate limit").isEqualTo(429);
+    }
+
+    /**
+     * The mirror's routes against the real mirror bundle: 503 before the duplex-mirror feature (a feature of its
+     * own), then a volume made with ha:mirror-create is listed, promoted and demoted by an admin over REST (the shell
+     * sees the same state), refused to a viewer and an operator, and every operation is audited.
+     */
+    private void mirrorRoutesWithTheRealMirrorBundle(HttpClient client, String base, String vera, String olga,
+                                                     String admin) throws Exception {
+        HttpResponse<String> absent = get(client, base + "/mirror/volumes", vera);
+        assertThat(absent.statusCode()).as(absent.body()).isEqualTo(503);
+        assertThat(absent.body()).contains("feature:install duplex-mirror");
+        featuresService.installFeature("duplex-mirror", java.util.EnumSet.of(
+                org.apache.karaf.features.FeaturesService.Option.NoAutoRefreshBundles));
+        await("GET /mirror/volumes answers once the mirror runs", () -> {
+            try {
+                return get(client, base + "/mirror/volumes", vera).statusCode() == 200;
+            } catch (Exception e) {
+                return false;
+            }
+        });
+        assertThat(get(client, base + "/mirror/volumes", vera).body()).isEqualTo("[]");
+        Path dir = Files.createTempDirectory("duplex-rest-mirror");
+        int nbdPort = DuplexContainer.freePort();
+        ShellAs.admin(sessionFactory, "ha:mirror-create --size 4M --backing " + dir.resolve("restvol.img")
+                + " --nbd-port " + nbdPort + " restvol");
+        await("restvol listed", () -> {
+            try {
+                return get(client, base + "/mirror/volumes", vera).body().contains("\"name\":\"restvol\"");
+            } catch (Exception e) {
+                return false;
+            }
+        });
+        String volumes = get(client, base + "/mirror/volumes", vera).body();
+        assertThat(volumes).contains("\"role\":\"SECONDARY\"", "\"connection\":\"STANDALONE\"",
+                "\"replicated\":false", "\"exportAddress\":\"nbd://127.0.0.1:" + nbdPort + "/restvol\"",
+                "\"splitBrain\":false", "\"generations\":{\"current\":\"");
+        assertThat(get(client, base + "/mirror/volumes/restvol", vera).statusCode()).isEqualTo(200);
+        HttpResponse<String> unknown = get(client, base + "/mirror/volumes/nosuchvol", vera);
+        assertThat(unknown.statusCode()).as(unknown.body()).isEqualTo(404);
+        assertThat(unknown.body()).contains("\"field\":\"volume\"", "nosuchvol", "restvol");
+
+        // promote is admin's: a viewer and an operator are refused (and audited), an admin promotes
+        assertThat(post(client, base + "/mirror/volumes/restvol/promote", vera, "{}").statusCode()).isEqualTo(403);
+        assertThat(post(client, base + "/mirror/volumes/restvol/promote", olga, "{}").statusCode()).isEqualTo(403);
+        java.util.concurrent.atomic.AtomicReference<HttpResponse<String>> promoted =
+                new java.util.concurrent.atomic.AtomicReference<>();
+        await("restvol promoted over REST (the node holds quorum alone)", () -> {
+            try {
+                promoted.set(post(client, base + "/mirror/volumes/restvol/promote", admin, "{}"));
+                return promoted.get().statusCode() == 200;
+            } catch (Exception e) {
+                return false;
+            }
+        });
+        assertThat(promoted.get().body()).contains("\"operation\":\"promote\"", "\"role\":\"PRIMARY\"",
+                "\"writable\":true");
+        assertThat(ShellAs.admin(sessionFactory, "ha:mirror-status restvol")).contains("role=PRIMARY");
+        // the volume's own refusal comes back as 409 with its reason
+        HttpResponse<String> invalidate = post(client, base + "/mirror/volumes/restvol/invalidate", admin, "");
+        assertThat(invalidate.statusCode()).as(invalidate.body()).isEqualTo(409);
+        assertThat(invalidate.body()).contains("while primary");
+        HttpResponse<String> badEpoch = post(client, base + "/mirror/volumes/restvol/promote", admin,
+                "{\"epoch\":\"soon\"}");
+        assertThat(badEpoch.statusCode()).isEqualTo(400);
+        assertThat(badEpoch.body()).contains("\"field\":\"epoch\"");
+        HttpResponse<String> demoted = post(client, base + "/mirror/volumes/restvol/demote", admin, "{}");
+        assertThat(demoted.statusCode()).as(demoted.body()).isEqualTo(200);
+        assertThat(demoted.body()).contains("\"role\":\"SECONDARY\"");
+        assertThat(ShellAs.admin(sessionFactory, "ha:mirror-status restvol")).contains("role=SECONDARY");
+
+        String audit = get(client, base + "/audit?last=100", admin).body();
+        assertThat(audit).contains("\"user\":\"vera\",\"source\":\"127.0.0.1\",\"channel\":\"rest\","
+                + "\"operation\":\"mirror-promote\",\"arguments\":\"volume=restvol\",\"success\":false");
+        assertThat(audit).contains("\"user\":\"admin\",\"source\":\"127.0.0.1\",\"channel\":\"rest\","
+                + "\"operation\":\"mirror-promote\",\"arguments\":\"volume=restvol\",\"success\":true");
+        assertThat(audit).contains("\"operation\":\"mirror-invalidate\",\"arguments\":\"volume=restvol\","
+                + "\"success\":false", "\"operation\":\"mirror-demote\"");
+        assertThat(get(client, base + "/openapi.json", null).body()).contains("\"/mirror/volumes/{volume}/promote\"");
     }
 
     private static HttpResponse<String> getBasic(HttpClient client, String url, String user, String password)

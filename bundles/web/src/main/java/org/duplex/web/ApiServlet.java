@@ -22,6 +22,7 @@ import org.duplex.api.admin.AuditLog;
 import org.duplex.api.admin.ClusterAdmin;
 import org.duplex.api.admin.FailoverAdmin;
 import org.duplex.api.metrics.MetricsSource;
+import org.duplex.api.mirror.MirrorAdmin;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -59,6 +60,9 @@ public class ApiServlet extends HttpServlet {
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     volatile org.duplex.api.admin.BackupAdmin backups;
+    /** Only with the duplex-mirror feature. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    volatile MirrorAdmin mirror;
 
     private transient RestApi api;
 
@@ -101,6 +105,8 @@ public class ApiServlet extends HttpServlet {
                 new LoginLimiter(clock, c.loginMaxFailures(), c.loginWindow()), () -> cluster, () -> failover,
                 () -> audit, () -> page.render(sources()), clock);
         api.platform(() -> plugins, () -> monitors, () -> backups);
+
+        api.withMirror(() -> mirror);
     }
 
     @Override

@@ -35,6 +35,7 @@ import org.duplex.api.admin.AuditLog;
 import org.duplex.api.admin.ClusterAdmin;
 import org.duplex.api.admin.FailoverAdmin;
 import org.duplex.api.admin.SimulationRequest;
+import org.duplex.api.mirror.MirrorAdmin;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,13 +54,13 @@ public final class RestApi {
     static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,62}");
 
     /**
-     * Every endpoint: method, path template ({@code {x}} is one path segment), the least role it needs (null:
-     * no login), whether it changes anything (then it is audited). openapi.json must list exactly these.
+     * An endpoint: method, path template ({@code {x}} is one path segment), the least role it needs (null:
+     * no login), whether it changes anything (then it is audited).
      */
     public record Route(String method, String template, Role role, boolean mutating) {
     }
 
-    public static final List<Route> ROUTES = List.of(
+    private static final List<Route> CORE_ROUTES = List.of(
             new Route("GET", "/openapi.json", null, false),
             new Route("POST", "/login", null, true),
             new Route("POST", "/logout", Role.VIEWER, true),
@@ -84,6 +85,10 @@ public final class RestApi {
             new Route("POST", "/nodes/{node}/standby", Role.OPERATOR, true),
             new Route("POST", "/nodes/{node}/online", Role.OPERATOR, true),
             new Route("POST", "/resources/{resource}/cleanup", Role.OPERATOR, true));
+
+    /** Every endpoint, the mirror's too ({@link MirrorRoutes}). openapi.json must list exactly these. */
+    public static final List<Route> ROUTES = java.util.stream.Stream.concat(CORE_ROUTES.stream(),
+            MirrorRoutes.ROUTES.stream()).toList();
 
     /** A refusal: status, the field at fault (or null), extra headers. */
     static final class ApiError extends Exception {
@@ -115,6 +120,8 @@ public final class RestApi {
     private final Clock clock;
     private final byte[] openApi;
     private volatile PlatformRoutes platform = new PlatformRoutes(this, PlatformRoutes.Services.NONE);
+    /** The mirror's routes; without {@link #withMirror} they answer 503 as on a node without the mirror. */
+    private volatile MirrorRoutes mirror = new MirrorRoutes(this, () -> null);
 
     /**
      * @param metrics the Prometheus page of this node at this moment ({@link MetricsPage} over the registered
@@ -149,6 +156,12 @@ public final class RestApi {
                             Supplier<org.duplex.api.admin.MonitorAdmin> monitors,
                             Supplier<org.duplex.api.admin.BackupAdmin> backups) {
         this.platform = new PlatformRoutes(this, new PlatformRoutes.Services(plugins, monitors, backups));
+        return this;
+    }
+
+    /** Serves {@code /mirror/...} ({@link MirrorRoutes}) over this node's MirrorAdmin (null when not running). */
+    public RestApi withMirror(Supplier<MirrorAdmin> admin) {
+        this.mirror = new MirrorRoutes(this, admin);
         return this;
     }
 
@@ -237,6 +250,9 @@ public final class RestApi {
         }
         if (PlatformRoutes.handles(match)) {
             return platform.handle(match, param, session, r);
+        }
+        if (match.template().startsWith(MirrorRoutes.PREFIX)) {
+            return mirror.handle(match, param, session, r);
         }
         switch (match.template()) {
             case "/logout" -> {
@@ -348,6 +364,9 @@ public final class RestApi {
         String platformOperation = PlatformRoutes.operation(route);
         if (platformOperation != null) {
             return platformOperation;
+        }
+        if (route.template().startsWith(MirrorRoutes.PREFIX)) {
+            return MirrorRoutes.operation(route);
         }
         if (route.template().endsWith("/standby")) {
             return "node-standby";
@@ -507,7 +526,7 @@ public final class RestApi {
         }
     }
 
-    private ApiResponse mutate(TokenStore.Session s, ApiRequest r, String operation, String args, Call<Object> c)
+    ApiResponse mutate(TokenStore.Session s, ApiRequest r, String operation, String args, Call<Object> c)
             throws ApiError {
         try {
             Object result = call(c);

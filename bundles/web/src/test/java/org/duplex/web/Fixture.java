@@ -256,6 +256,13 @@ final class Fixture {
             new LoginLimiter(clock, 5, Duration.ofSeconds(60)), () -> cluster, () -> failover, () -> auditLog,
             () -> metricsPage.render(metricsSources), clock);
 
+    /** This node's mirror (null: the duplex-mirror feature is not installed). */
+    volatile org.duplex.api.mirror.MirrorAdmin mirror = new FakeMirror(calls);
+
+    {
+        api.withMirror(() -> mirror);
+    }
+
     /** A request with this Authorization header as it is (null: none). */
     ApiResponse callWith(String method, String path, String authorization, String from) {
         return api.handle(new ApiRequest(method, path, Map.of(), authorization, from, new byte[0]));

@@ -33,9 +33,9 @@ class OpenApiTest {
         String token = f.login("admin");
         for (RestApi.Route r : RestApi.ROUTES) {
             String path = PlatformFakes.samplePath(r.template().replace("{group}", "web").replace("{node}", "n2")
-                    .replace("{resource}", "vip"));
+                    .replace("{resource}", "vip").replace("{volume}", "vol0"));
             String body = r.template().equals("/login") ? "{\"username\":\"vera\",\"password\":\"verapassword\"}"
-                    : PlatformFakes.sampleBody(r);
+                    : r.template().endsWith("/resume-io") ? "{\"force\":true}" : PlatformFakes.sampleBody(r);
             ApiResponse resp = f.call(r.method(), path, r.template().equals("/logout") ? f.login("vera") : token, body);
             assertThat(resp.status()).as(r + " " + resp.text()).isEqualTo(200);
         }

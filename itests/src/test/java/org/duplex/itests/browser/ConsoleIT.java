@@ -228,6 +228,78 @@ class ConsoleIT {
                 + "node=node1 -> FAILED: denied: role viewer");
 
         whatIf();
+        mirror();
+    }
+
+    /**
+     * The Mirror tab: a node without the duplex-mirror feature says so; after feature:install and ha:mirror-create
+     * the viewer sees the volume (in both languages) and no operation; an admin promotes it with a plain
+     * confirmation and demotes it with the password asked again (a wrong one changes nothing), as the shell sees.
+     */
+    private void mirror() throws Exception {
+        By tab = By.cssSelector(".tab[data-tab='mirror']");
+        By row = By.cssSelector("#mirror-table tr[data-volume='cvol']");
+        By role = By.cssSelector("#mirror-table tr[data-volume='cvol'] td.role");
+        b.click(tab);
+        b.waitVisible("mirror-unavailable");
+        assertThat(b.text(By.id("mirror-unavailable")))
+                .isEqualTo("The mirror is not running on this node (feature:install duplex-mirror).");
+        expectOk(node.client("feature:install duplex-mirror"));
+        int nbdPort = DuplexContainer.freePort();
+        await("ha:mirror-create").atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofSeconds(1))
+                .until(() -> node.client("ha:mirror-create --size 4M --backing "
+                        + node.home().getParent().resolve("cvol.img") + " --nbd-port " + nbdPort + " cvol")
+                        .output().contains("mirror volume cvol configured"));
+        b.waitText(role, "secondary");
+        // a new volume is Inconsistent until its first promotion
+        assertThat(b.text(row)).contains("cvol", "nbd://127.0.0.1:" + nbdPort + "/cvol", "no peer (not replicated)",
+                "standalone", "here: inconsistent", "peer: unknown", "0.0 % in sync");
+        assertThat(b.displayed(By.id("mirror-unavailable"))).isFalse();
+        assertThat(b.driver.findElements(By.cssSelector("#mirror-table button"))).as("a viewer's").isEmpty();
+        b.shot("13-mirror-viewer");
+        b.language("zh");
+        b.waitText(role, "从");
+        assertThat(b.text(By.cssSelector("#tab-mirror thead"))).contains("卷", "角色", "连接", "数据");
+        assertThat(b.text(row)).contains("无对端（未复制）", "独立");
+        b.shot("14-mirror-chinese");
+        b.language("en");
+        b.waitText(role, "secondary");
+
+        String adminPassword = "console-it-admin-1";
+        passwd(node.home(), "admin", "ada", adminPassword);
+        b.click(By.id("logout"));
+        b.waitVisible("login-view");
+        b.login("ada", adminPassword);
+        b.waitVisible("app-view");
+        b.click(tab);
+        b.click(By.cssSelector("button[data-op='promote'][data-volume='cvol']"));
+        b.waitVisible("confirm-ok");
+        assertThat(b.text(By.id("confirm-title"))).isEqualTo("Make this node primary for cvol?");
+        assertThat(b.displayed(By.id("confirm-password-row"))).isFalse();
+        b.click(By.id("confirm-ok"));
+        b.waitText(By.id("action-result"), "This node is primary for cvol.");
+        b.waitText(role, "primary");
+        b.waitContains(row, "here: up to date");
+        assertThat(b.text(row)).contains("100.0 % in sync");
+        assertThat(node.client("ha:mirror-status cvol").output()).contains("role=PRIMARY");
+        assertThat(b.driver.findElements(By.cssSelector("button[data-op='invalidate']"))).as("no peer").isEmpty();
+
+        b.click(By.cssSelector("button[data-op='demote'][data-volume='cvol']"));
+        b.waitVisible("confirm-password");
+        assertThat(b.text(By.id("confirm-title"))).isEqualTo("Make this node secondary for cvol?");
+        b.type(By.id("confirm-password"), "wrong-password");
+        b.click(By.id("confirm-ok"));
+        b.waitText(By.id("confirm-error"), "Wrong password: nothing was done.");
+        assertThat(node.client("ha:mirror-status cvol").output()).contains("role=PRIMARY");
+        b.type(By.id("confirm-password"), adminPassword);
+        b.click(By.id("confirm-ok"));
+        b.waitText(By.id("action-result"), "This node is secondary for cvol.");
+        b.waitText(role, "secondary");
+        b.shot("15-mirror-admin");
+        assertThat(node.client("ha:mirror-status cvol").output()).contains("role=SECONDARY");
+        String audit = node.client("ha:audit -n 10").output();
+        assertThat(audit).containsPattern("ada from \\S+ \\(rest\\): mirror-promote volume=cvol -> ok")
+                .containsPattern("ada from \\S+ \\(rest\\): mirror-demote volume=cvol -> ok");
     }
 
     /**

@@ -1,38 +1,34 @@
 package org.duplex.mirror.command;
 
-import java.time.Duration;
 import java.util.Dictionary;
 import java.util.Hashtable;
 import java.util.stream.Collectors;
 
-import org.duplex.api.cluster.FencingEpoch;
+import org.duplex.api.admin.AdminException;
+import org.duplex.mirror.admin.MirrorOperations;
 import org.duplex.mirror.component.MirrorRegistry;
 import org.duplex.mirror.component.SizeParser;
 import org.duplex.mirror.component.VolumeSettings;
-import org.duplex.mirror.engine.MirrorException;
-import org.duplex.mirror.engine.MirrorVolume;
 import org.osgi.service.cm.Configuration;
 import org.osgi.service.cm.ConfigurationAdmin;
 
-/** What the ha:mirror-* commands do, without the shell (so tests can drive it). */
+/**
+ * What the ha:mirror-* commands do, without the shell (so tests can drive it): the operations are
+ * {@link MirrorOperations}' (the same code the REST API's MirrorAdmin runs), printed as their outcome in words; a
+ * refusal is thrown with its message (Karaf prints it).
+ */
 public final class MirrorCommands {
     private final MirrorRegistry registry;
+    private final MirrorOperations operations;
 
     public MirrorCommands(MirrorRegistry registry) {
         this.registry = registry;
+        this.operations = new MirrorOperations(registry);
     }
 
-    MirrorVolume volume(String name) {
-        return registry.get(name).map(MirrorRegistry.Entry::volume)
-                .orElseThrow(() -> new IllegalArgumentException("no mirror volume '" + name + "' on this node"
-                        + " (configured: " + registry.all().stream().map(e -> e.settings().volume().name())
-                        .collect(Collectors.joining(", ")) + ")"));
-    }
-
-    public String status(String name) {
+    public String status(String name) throws AdminException {
         if (name != null) {
-            volume(name);
-            return render(registry.get(name).orElseThrow());
+            return render(operations.entry(name));
         }
         if (registry.all().isEmpty()) {
             return "no mirror volumes configured (ha:mirror-create, or etc/org.duplex.mirror.volume-NAME.cfg)";
@@ -47,55 +43,42 @@ public final class MirrorCommands {
                 : s + "  fencing: " + e.settings().fencing().summary() + System.lineSeparator();
     }
 
-    public String promote(String name, Long epoch) throws MirrorException {
+    public String promote(String name, Long epoch) throws AdminException {
         return promote(name, epoch, false);
     }
 
     /** {@code force}: promote even an Outdated leg (the writes its old primary acknowledged since are lost). */
-    public String promote(String name, Long epoch, boolean force) throws MirrorException {
-        FencingEpoch e = epoch == null ? registry.epoch() : new FencingEpoch(epoch);
-        volume(name).promote(e, force);
-        return name + " is primary (" + e + ")" + (force ? " - forced: see the log for what may be lost" : "");
+    public String promote(String name, Long epoch, boolean force) throws AdminException {
+        return operations.promote(name, epoch, force).message();
     }
 
-    public String resumeIo(String name) throws MirrorException {
-        return volume(name).resumeIo();
+    /** Called only with --force given (the command refuses without it). */
+    public String resumeIo(String name) throws AdminException {
+        return operations.resumeIo(name, true).message();
     }
 
-    public String demote(String name) throws MirrorException {
-        volume(name).demote(Duration.ofSeconds(30));
-        return name + " is secondary";
+    public String demote(String name) throws AdminException {
+        return operations.demote(name).message();
     }
 
-    public String connect(String name) {
-        volume(name).connect();
-        return name + ": connecting to the peer (see ha:mirror-status)";
+    public String connect(String name) throws AdminException {
+        return operations.connect(name).message();
     }
 
-    public String disconnect(String name) {
-        volume(name).disconnect();
-        return name + ": disconnected; writes on a primary are tracked in the dirty bitmap";
+    public String disconnect(String name) throws AdminException {
+        return operations.disconnect(name).message();
     }
 
-    public String verify(String name) throws MirrorException {
-        return name + ": " + volume(name).verify();
+    public String verify(String name) throws AdminException {
+        return operations.verify(name).message();
     }
 
-    public String invalidate(String name) throws MirrorException {
-        volume(name).invalidate();
-        return name + ": local data invalidated; a full sync from the peer starts when connected";
+    public String invalidate(String name) throws AdminException {
+        return operations.invalidate(name).message();
     }
 
-    public String resolveSplitBrain(String name, boolean discardLocal) throws MirrorException {
-        MirrorVolume v = volume(name);
-        if (discardLocal) {
-            v.discardLocalChanges();
-            return name + ": this node's changes since the split will be DISCARDED and overwritten from the peer; "
-                    + "run ha:mirror-connect " + name + " on the peer too";
-        }
-        v.connect();
-        return name + ": this node keeps its data; run ha:mirror-resolve-split-brain --discard-local " + name
-                + " on the other node";
+    public String resolveSplitBrain(String name, boolean discardLocal) throws AdminException {
+        return operations.resolveSplitBrain(name, discardLocal).message();
     }
 
     /**

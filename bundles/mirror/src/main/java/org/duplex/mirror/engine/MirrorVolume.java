@@ -123,6 +123,8 @@ public final class MirrorVolume implements BlockDevice, AutoCloseable {
     private volatile boolean wantConnected;
     private volatile boolean closed;
     private volatile String alert;
+    /** The last connect found a split brain no policy resolved (StandAlone until an operator chooses a victim). */
+    private volatile boolean splitBrain;
     private volatile String lastVerify;
     /** The last read refusal logged (so a client retrying does not flood the log). */
     private volatile String loggedReadRefusal;
@@ -1013,6 +1015,7 @@ public final class MirrorVolume implements BlockDevice, AutoCloseable {
 
     public void connect() {
         alert = null;
+        splitBrain = false;
         wantConnected = true;
         if (link == null) {
             connection = ConnectionState.CONNECTING;
@@ -1161,6 +1164,14 @@ public final class MirrorVolume implements BlockDevice, AutoCloseable {
             return Optional.of(a.get() + "; " + b.get());
         }
         return a.isPresent() ? a : b;
+    }
+
+    /**
+     * True after a connect found both legs changed since they parted and no split-brain policy resolved it: the
+     * volume stays StandAlone until an operator resolves it (ha:mirror-resolve-split-brain, or connect).
+     */
+    public boolean splitBrain() {
+        return splitBrain;
     }
 
     /** True while unconfirmed writes may not be acknowledged (fencing in progress or timed out). */
@@ -1351,6 +1362,7 @@ public final class MirrorVolume implements BlockDevice, AutoCloseable {
         }
         SyncDecision d = plan.decision();
         if (hs.standAlone() != null) {
+            splitBrain = plan.splitBrainDetected();
             standAlone(hs.standAlone());
             LOG.error("Mirror volume {}: {} (local ids {}, peer ids {})", config.name(), plan.reason(), core.meta().gi(),
                     peer.leg().gi());

@@ -7,7 +7,7 @@ public final class MirrorCommandsAccess {
     private MirrorCommandsAccess() {
     }
 
-    public static String status(MirrorRegistry registry, String name) {
+    public static String status(MirrorRegistry registry, String name) throws org.duplex.api.admin.AdminException {
         return new MirrorCommands(registry).status(name);
     }
 }

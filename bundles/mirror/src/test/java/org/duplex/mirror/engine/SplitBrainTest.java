@@ -59,6 +59,9 @@ class SplitBrainTest {
             awaitStandAlone(p.a);
             awaitStandAlone(p.b);
             assertThat(p.a.status().alert().orElseThrow()).contains("split brain");
+            // the API's MirrorVolumeStatus.splitBrain: both legs wait for an operator to choose a victim
+            assertThat(p.a.splitBrain()).isTrue();
+            assertThat(p.b.splitBrain()).isTrue();
             // nothing was merged
             assertThat(p.fileA()[GRAN]).isEqualTo((byte) 0xAA);
             assertThat(p.fileB()[GRAN]).isEqualTo((byte) 0);
@@ -67,6 +70,8 @@ class SplitBrainTest {
             // the operator picks B as the victim
             p.b.discardLocalChanges();
             p.a.connect();
+            assertThat(p.a.splitBrain()).isFalse();
+            assertThat(p.b.splitBrain()).isFalse();
             p.awaitInSync();
             assertThat(p.fileB()).isEqualTo(p.fileA());
             assertThat(p.fileB()[GRAN]).isEqualTo((byte) 0xAA);

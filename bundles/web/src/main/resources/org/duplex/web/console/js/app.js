@@ -3,6 +3,7 @@
 // actions behind a confirmation (the password asked again for the ones that stop services).
 import * as api from './api.js';
 import * as platform from './platform.js';
+import * as mirror from './mirror.js';
 import { t, tv, setLanguage, preferred, language, onLanguageChange, formatTime } from './i18n.js';
 
 const POLL_MS = 2000;
@@ -134,6 +135,9 @@ async function refresh() {
       state.audit = await api.get('/audit?last=200');
     }
     await platform.refresh(state.tab);
+    if (state.tab === 'mirror') {
+      await mirror.load(); // repaints itself when the volumes changed
+    }
     state.lastOk = new Date();
     state.error = null;
     // Repaint the tables only when the data changed: rows replaced every poll would swallow a click in flight.
@@ -178,6 +182,7 @@ function render() {
   renderAudit();
   renderWhatif();
   platform.render();
+  mirror.render();
   renderUpdated();
 }
 
@@ -592,12 +597,14 @@ async function start() {
   platform.setUp({ el, pill, opButton, confirmAndRun, errorText, canOperate, send,
     expired: () => { api.forget(); showLogin('login.expired'); },
     announce: (text) => { state.error = null; state.done = text; renderMessages(); } });
+  mirror.setUp({ el, pill, confirmAndRun, send });
   $('logout').addEventListener('click', async () => {
     state.drawn = null;
     state.done = null;
     state.error = null;
     resetWhatif();
     platform.forget();
+    mirror.reset();
     await api.logout();
     showLogin(null);
   });
