@@ -46,6 +46,8 @@ public final class ActivityLog implements AutoCloseable {
     private final LinkedHashMap<Long, Extent> active = new LinkedHashMap<>(64, 0.75f, true);
     private long transactions;
     private long evictions;
+    /** Rounds of making room before a write goes ahead anyway (other writers took the room each time). */
+    private static final int MAX_ROOM_ATTEMPTS = 8;
 
     public ActivityLog(Path path, long extentSize, int capacity, Force forceData) throws IOException {
         this(path, extentSize, capacity, System::nanoTime, forceData);
@@ -92,52 +94,55 @@ public final class ActivityLog implements AutoCloseable {
     }
 
     /**
-     * Registers a write; returns after the extents it touches are durably in the log. When the log is over its
-     * capacity, the data file is forced (outside the log's lock) and the least recently used extents with no write
-     * in flight leave: without that force, a power loss could lose their last writes on this leg while nothing
-     * marks them for resync. Extents with writes in flight never leave, so the log can exceed its capacity by the
-     * writes in flight (it is never wrong, only larger).
+     * Registers a write; returns after the extents it touches are durably in the log. When they do not fit, room is
+     * made first: the data file is forced (outside the log's lock) and the least recently used extents with no write
+     * in flight leave. Without that force, a power loss could lose their last writes on this leg while nothing
+     * marked them for resync. Extents with writes in flight never leave, so when every logged extent has one (or
+     * other writers keep taking the room made) the log grows past its capacity instead: never wrong, only larger.
+     * A failed force fails the write before anything is registered.
      */
     public void begin(long offset, long length) throws IOException {
-        Map<Long, Long> evict;
-        synchronized (this) {
-            boolean changed = false;
-            for (long e = offset / extentSize; e <= (offset + Math.max(length, 1) - 1) / extentSize; e++) {
-                Extent x = active.get(e);
-                if (x == null) {
-                    x = new Extent();
-                    active.put(e, x);
-                    changed = true;
+        long first = offset / extentSize;
+        long last = (offset + Math.max(length, 1) - 1) / extentSize;
+        for (int attempt = 0; ; attempt++) {
+            Map<Long, Long> evict;
+            synchronized (this) {
+                int missing = 0;
+                for (long e = first; e <= last; e++) {
+                    if (!active.containsKey(e)) {
+                        missing++;
+                    }
                 }
-                x.inFlight++;
-                x.begun++;
+                int excess = active.size() + missing - capacity;
+                evict = excess <= 0 || attempt >= MAX_ROOM_ATTEMPTS ? Map.of() : evictionCandidates(excess);
+                if (evict.isEmpty()) {
+                    boolean changed = false;
+                    for (long e = first; e <= last; e++) {
+                        Extent x = active.get(e);
+                        if (x == null) {
+                            x = new Extent();
+                            active.put(e, x);
+                            changed = true;
+                        }
+                        x.inFlight++;
+                        x.begun++;
+                    }
+                    if (changed) {
+                        persist();
+                    }
+                    return;
+                }
             }
-            if (!changed) {
-                return;
-            }
-            // Recorded before any writer can see them in the map: another write to the same extent returns at
-            // once above and must find it durable.
-            persist();
-            evict = evictionCandidates();
-            if (evict.isEmpty()) {
-                return;
-            }
-        }
-        try {
             forceData.run(); // every write that ended before this point is on this leg's disk
-        } catch (IOException | RuntimeException e) {
-            end(offset, length); // the write will not happen; its extents stay logged until retired
-            throw e;
-        }
-        synchronized (this) {
-            for (Map.Entry<Long, Long> c : evict.entrySet()) {
-                Extent x = active.get(c.getKey());
-                if (x != null && x.inFlight == 0 && x.begun == c.getValue() && active.size() > capacity) {
-                    active.remove(c.getKey());
+            synchronized (this) {
+                for (Map.Entry<Long, Long> c : evict.entrySet()) {
+                    Extent x = active.get(c.getKey());
+                    if (x != null && x.inFlight == 0 && x.begun == c.getValue()) {
+                        active.remove(c.getKey()); // recorded on disk with the next change (a larger record is safe)
+                    }
                 }
+                evictions++;
             }
-            evictions++;
-            persist();
         }
     }
 
@@ -152,10 +157,9 @@ public final class ActivityLog implements AutoCloseable {
         }
     }
 
-    /** The least recently used idle extents beyond capacity, each with its count of begun writes. */
-    private Map<Long, Long> evictionCandidates() {
+    /** Up to {@code excess} least recently used extents with no write in flight, each with its begun count. */
+    private Map<Long, Long> evictionCandidates(int excess) {
         Map<Long, Long> out = new HashMap<>();
-        int excess = active.size() - capacity;
         Iterator<Map.Entry<Long, Extent>> it = active.entrySet().iterator();
         while (out.size() < excess && it.hasNext()) {
             Map.Entry<Long, Extent> en = it.next();
