@@ -74,119 +74,53 @@ class CrashFailoverTest {
     }
 
     /**
-     * Issue 13 section 2: the primary (a forked JVM with its NBD export) SIGKILLed under a continuous sequential
-     * stream over its whole 512 MiB volume (4 NBD clients writing 1 MiB each, fio's sequential job) comes back and
-     * is resynced by the promoted secondary: at most 64 MiB of its own plus the new primary's one write, where its
-     * forced activity log held every extent written in the last 4 s (the test kills it once that is over 32
-     * extents, 128 MiB).
+     * Issue 13 section 2: the primary SIGKILLed under a continuous sequential stream over its whole 512 MiB volume
+     * comes back and is resynced by the promoted secondary: at most 64 MiB of its own plus the new primary's one
+     * write, where its forced activity log held every extent written in the last 4 s (the test kills it once that
+     * is over 32 extents, 128 MiB).
      */
     @Test
     void aPrimaryKilledUnderAContinuousSequentialStreamResyncsAtMost64MiB() throws Exception {
-        org.junit.jupiter.api.Assumptions.assumeFalse(BootId.current().isEmpty(),
-                "SKIPPED: no kernel boot id (/proc/sys/kernel/random/boot_id): a process crash cannot be told from "
-                        + "a machine restart, the forced activity log decides");
-        long size = 512L << 20;
-        Path d = Files.createDirectories(dir.resolve("stream"));
-        int portA = MirrorPair.freePort();
-        int portB = MirrorPair.freePort();
-        AtomicLong epoch = new AtomicLong(2);
-        QuorumGate gate = new QuorumGate() {
-            @Override
-            public boolean quorate() {
-                return true;
-            }
-
-            @Override
-            public FencingEpoch epoch() {
-                return new FencingEpoch(epoch.get());
-            }
-        };
-        VolumeConfig cb = VolumeConfig.of("vol", size, d.resolve("b.img"), d.resolve("b.meta"))
-                .withListen("127.0.0.1", portB).withPeer("127.0.0.1", portA).withSkipInitialSync(true)
-                .withSplitBrainPolicy(SplitBrainPolicy.DISCONNECT);
-        try (MirrorVolume b = new MirrorVolume(cb, gate)) {
-            Process primary = startPrimary(d, portA, portB, size);
-            try {
-                int nbdPort = awaitReady(primary, d);
-                AtomicLong next = new AtomicLong();
-                AtomicLong streamed = new AtomicLong();
-                List<Thread> writers = new ArrayList<>();
-                for (int w = 0; w < WRITERS; w++) {
-                    Thread t = new Thread(() -> {
-                        byte[] mib = new byte[1 << 20];
-                        try (MiniNbdClient c = new MiniNbdClient("127.0.0.1", nbdPort, "vol")) {
-                            while (true) {
-                                long off = next.getAndAdd(1 << 20) % size;
-                                mib[0] = (byte) (off >> 20);
-                                if (c.write(off, mib, false) != 0) {
-                                    return;
-                                }
-                                streamed.addAndGet(1 << 20);
-                            }
-                        } catch (IOException e) {
-                            // the primary was killed: expected
-                        }
-                    }, "stream-" + w);
-                    writers.add(t);
-                    t.start();
-                }
-                Path forcedLog = d.resolve("a.meta").resolve("activity-log");
-                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-                while ((streamed.get() < size || loggedExtents(forcedLog) < 32) && System.nanoTime() < deadline) {
-                    Thread.sleep(20);
-                }
-                primary.destroyForcibly();                      // SIGKILL mid-stream
-                assertThat(primary.waitFor(10, TimeUnit.SECONDS)).isTrue();
-                for (Thread t : writers) {
-                    t.join(20_000);
-                }
-                long forcedLogBytes = loggedExtents(forcedLog) * (4L << 20);
-                long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-                while (b.connection() == ConnectionState.CONNECTED && System.nanoTime() < until) {
-                    Thread.sleep(5);
-                }
-                epoch.set(3);
-                b.promote(new FencingEpoch(3));
-                MirrorPair.write(b, 40L << 20, 4096, (byte) 0x77);
-                long sentBefore = b.resyncBytesSent();
-                VolumeConfig ca = VolumeConfig.of("vol", size, d.resolve("a.img"), d.resolve("a.meta"))
-                        .withListen("127.0.0.1", portA).withPeer("127.0.0.1", portB).withSkipInitialSync(true);
-                try (MirrorVolume a = new MirrorVolume(ca, QuorumGate.standalone())) {
-                    long marked = a.dirtyBytes();
-                    if (!a.awaitInSync(Duration.ofSeconds(60)) || !b.awaitInSync(Duration.ofSeconds(60))) {
-                        throw new AssertionError("rejoin did not finish: " + a.status().render() + b.status().render());
-                    }
-                    long sent = b.resyncBytesSent() - sentBefore;
-                    System.out.printf("primary SIGKILLed under a sequential stream (%d MiB streamed): marked %d bytes "
-                            + "(forced activity log at the kill: %d bytes), resynced %d bytes%n",
-                            streamed.get() >> 20, marked, forcedLogBytes, sent);
-                    assertThat(marked).as("bytes the killed primary marks").isLessThanOrEqualTo(64L << 20);
-                    assertThat(forcedLogBytes).as("the forced activity log alone would have been over the goal")
-                            .isGreaterThan(64L << 20);
-                    assertThat(sent).as("bytes resynced").isLessThanOrEqualTo((64L << 20) + 64 * 1024);
-                    assertThat(b.verify().regionsDiffering()).isZero();
-                }
-            } finally {
-                primary.destroyForcibly();
-                primary.waitFor(10, TimeUnit.SECONDS);
-            }
-        }
-        assertThat(Files.mismatch(d.resolve("a.img"), d.resolve("b.img"))).isEqualTo(-1L);
+        StreamCrash r = streamKillRejoin("sigkill", false, 512L << 20, 32);
+        assertThat(r.marked()).as("bytes the killed primary marks").isLessThanOrEqualTo(64L << 20);
+        assertThat(r.forcedLogBytes()).as("the forced activity log alone would have been over the goal")
+                .isGreaterThan(64L << 20);
+        assertThat(r.sent()).as("bytes resynced").isLessThanOrEqualTo((64L << 20) + 64 * 1024);
     }
 
     /**
      * Issue 13 section 2, the machine-restart case: with {@code activity.log.extents = 16} (64 MiB), the primary
-     * SIGKILLed under the same wide sequential stream and then treated as after a power loss (its in-flight log
-     * from another boot, so the forced activity log alone decides) marks at most 64 MiB: a full log forces the data
-     * file before an extent leaves it, so every extent with writes not yet on disk stays recorded.
+     * killed under the same stream (covering the volume twice) and then treated as after a power loss (its
+     * in-flight log from another boot, so the forced activity log alone decides) marks at most 64 MiB: a full log
+     * forces the data file before an extent leaves it, and makes room before it records a new one.
      */
     @Test
     void aPrimaryWhoseMachineRestartsUnderAWideStreamResyncsAtMostItsActivityLogCapacity() throws Exception {
+        StreamCrash r = streamKillRejoin("power-loss", true, 1024L << 20, 8, "--al-extents", "16");
+        assertThat(r.streamed()).as("the stream covered the volume twice").isGreaterThanOrEqualTo(1024L << 20);
+        assertThat(r.forcedLogBytes()).as("the forced activity log at the kill").isLessThanOrEqualTo(64L << 20);
+        assertThat(r.marked()).as("bytes the killed primary marks").isLessThanOrEqualTo(64L << 20);
+        assertThat(r.sent()).as("bytes resynced").isLessThanOrEqualTo((64L << 20) + 64 * 1024);
+    }
+
+    /** What a primary killed under a wide stream left behind: bytes streamed, marked, in its forced log, resynced. */
+    record StreamCrash(long streamed, long marked, long forcedLogBytes, long sent) {
+    }
+
+    /**
+     * The primary (a forked JVM with its NBD export, started with {@code primaryArgs}) SIGKILLed under a continuous
+     * sequential stream over its 512 MiB volume (4 NBD clients writing 1 MiB each, fio's sequential job) once the
+     * stream covered {@code minStreamed} bytes and its forced activity log held {@code minLogged} extents; with
+     * {@code machineRestart} its in-flight log is then given another boot id, as a power loss would leave it. The
+     * secondary is promoted, writes once, and resyncs the returning leg; both legs end identical.
+     */
+    private StreamCrash streamKillRejoin(String name, boolean machineRestart, long minStreamed, int minLogged,
+                                         String... primaryArgs) throws Exception {
         org.junit.jupiter.api.Assumptions.assumeFalse(BootId.current().isEmpty(),
                 "SKIPPED: no kernel boot id (/proc/sys/kernel/random/boot_id): a process crash cannot be told from "
                         + "a machine restart, the forced activity log decides");
         long size = 512L << 20;
-        Path d = Files.createDirectories(dir.resolve("stream"));
+        Path d = Files.createDirectories(dir.resolve(name));
         int portA = MirrorPair.freePort();
         int portB = MirrorPair.freePort();
         AtomicLong epoch = new AtomicLong(2);
@@ -204,8 +138,9 @@ class CrashFailoverTest {
         VolumeConfig cb = VolumeConfig.of("vol", size, d.resolve("b.img"), d.resolve("b.meta"))
                 .withListen("127.0.0.1", portB).withPeer("127.0.0.1", portA).withSkipInitialSync(true)
                 .withSplitBrainPolicy(SplitBrainPolicy.DISCONNECT);
+        StreamCrash result;
         try (MirrorVolume b = new MirrorVolume(cb, gate)) {
-            Process primary = startPrimary(d, portA, portB, size, "--al-extents", "16");
+            Process primary = startPrimary(d, portA, portB, size, primaryArgs);
             try {
                 int nbdPort = awaitReady(primary, d);
                 AtomicLong next = new AtomicLong();
@@ -232,7 +167,7 @@ class CrashFailoverTest {
                 }
                 Path forcedLog = d.resolve("a.meta").resolve("activity-log");
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-                while ((streamed.get() < 2 * size || loggedExtents(forcedLog) < 8) && System.nanoTime() < deadline) {
+                while ((streamed.get() < minStreamed || loggedExtents(forcedLog) < minLogged) && System.nanoTime() < deadline) {
                     Thread.sleep(20);
                 }
                 primary.destroyForcibly();                      // SIGKILL mid-stream
@@ -241,7 +176,9 @@ class CrashFailoverTest {
                     t.join(20_000);
                 }
                 long forcedLogBytes = loggedExtents(forcedLog) * (4L << 20);
-                ReceiverCrashTest.simulateMachineRestart(d.resolve("a.meta"));
+                if (machineRestart) {
+                    ReceiverCrashTest.simulateMachineRestart(d.resolve("a.meta"));
+                }
                 long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
                 while (b.connection() == ConnectionState.CONNECTED && System.nanoTime() < until) {
                     Thread.sleep(5);
@@ -258,13 +195,8 @@ class CrashFailoverTest {
                         throw new AssertionError("rejoin did not finish: " + a.status().render() + b.status().render());
                     }
                     long sent = b.resyncBytesSent() - sentBefore;
-                    System.out.printf("primary restarted (power loss) under a sequential stream (%d MiB streamed, al-extents 16): marked %d bytes "
-                            + "(forced activity log at the kill: %d bytes), resynced %d bytes%n",
-                            streamed.get() >> 20, marked, forcedLogBytes, sent);
-                    assertThat(marked).as("bytes the killed primary marks").isLessThanOrEqualTo(64L << 20);
-                    assertThat(forcedLogBytes).as("the forced activity log at the kill").isLessThanOrEqualTo(64L << 20);
-                    assertThat(streamed.get()).as("the stream covered the volume twice").isGreaterThanOrEqualTo(2 * size);
-                    assertThat(sent).as("bytes resynced").isLessThanOrEqualTo((64L << 20) + 64 * 1024);
+                    result = new StreamCrash(streamed.get(), marked, forcedLogBytes, sent);
+                    System.out.println(name + ": " + result);
                     assertThat(b.verify().regionsDiffering()).isZero();
                 }
             } finally {
@@ -273,6 +205,7 @@ class CrashFailoverTest {
             }
         }
         assertThat(Files.mismatch(d.resolve("a.img"), d.resolve("b.img"))).isEqualTo(-1L);
+        return result;
     }
 
     /** The extent count at the head of an activity-log file (0 for an empty or missing file). */
