@@ -152,7 +152,9 @@ class UpgradeLabIT {
             long pid = lab.jvmPid(n);
             await("no class of the replaced bundles left in " + n).atMost(Duration.ofSeconds(150))
                     .pollInterval(Duration.ofSeconds(5)).untilAsserted(() ->
-                            assertThat(duplicatedDuplexClasses(pid)).as("classes loaded twice in " + n).isEmpty());
+                            assertThat(duplicatedDuplexClasses(pid)).as(() -> "classes loaded twice in " + n
+                                    + " (its threads, to find what holds the old loader: " + threadNames(pid) + ")")
+                                    .isEmpty());
         }
         assertThat(lab.client("node2", "ha:cluster-label site east")).contains("Applied");
         assertThat(lab.client("node1", "ha:config-show")).contains("labels:").contains("site: east")
@@ -327,6 +329,23 @@ class UpgradeLabIT {
         out.lines().map(l -> l.trim().split("\\s+")).filter(f -> f.length >= 4 && f[3].startsWith("org.duplex."))
                 .forEach(f -> seen.merge(f[3], 1, Integer::sum));
         return seen.entrySet().stream().filter(e -> e.getValue() > 1).map(Map.Entry::getKey).toList();
+    }
+
+    /**
+     * The JVM's thread names ({@code jcmd Thread.print}), for the failure message of the class check: this check
+     * failed once in CI (2026-12-07, old api, cluster and failover classes still loaded after 150 s) and passed
+     * alone on the same commit, so the next failure should say which thread of the old bundles was still alive.
+     */
+    private static String threadNames(long pid) {
+        try {
+            Process p = new ProcessBuilder("jcmd", Long.toString(pid), "Thread.print").redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS);
+            return out.lines().filter(l -> l.startsWith("\"")).map(l -> l.substring(1, l.indexOf('"', 1)))
+                    .sorted().toList().toString();
+        } catch (Exception e) {
+            return "jcmd Thread.print failed: " + e;
+        }
     }
 
     private static String tail(Path log, long from) throws java.io.IOException {
