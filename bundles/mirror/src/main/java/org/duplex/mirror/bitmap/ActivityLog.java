@@ -114,7 +114,7 @@ public final class ActivityLog implements AutoCloseable {
                     }
                 }
                 int excess = active.size() + missing - capacity;
-                evict = excess <= 0 || attempt >= MAX_ROOM_ATTEMPTS ? Map.of() : evictionCandidates(excess);
+                evict = excess <= 0 || attempt >= MAX_ROOM_ATTEMPTS ? Map.of() : evictionCandidates(excess, first, last);
                 if (evict.isEmpty()) {
                     boolean changed = false;
                     for (long e = first; e <= last; e++) {
@@ -157,14 +157,18 @@ public final class ActivityLog implements AutoCloseable {
         }
     }
 
-    /** Up to {@code excess} least recently used extents with no write in flight, each with its begun count. */
-    private Map<Long, Long> evictionCandidates(int excess) {
+    /**
+     * Up to {@code excess} least recently used extents with no write in flight, each with its begun count; never one
+     * of the extents {@code first..last} the write asking for room is about to use (it would only be added back).
+     */
+    private Map<Long, Long> evictionCandidates(int excess, long first, long last) {
         Map<Long, Long> out = new HashMap<>();
         Iterator<Map.Entry<Long, Extent>> it = active.entrySet().iterator();
         while (out.size() < excess && it.hasNext()) {
             Map.Entry<Long, Extent> en = it.next();
-            if (en.getValue().inFlight == 0) {
-                out.put(en.getKey(), en.getValue().begun);
+            long e = en.getKey();
+            if (en.getValue().inFlight == 0 && (e < first || e > last)) {
+                out.put(e, en.getValue().begun);
             }
         }
         return out;
