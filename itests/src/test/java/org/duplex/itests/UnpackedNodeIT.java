@@ -93,6 +93,24 @@ class UnpackedNodeIT {
                 .filteredOn(a -> a.startsWith("-Xmx")).hasSize(1);
     }
 
+    /**
+     * Every collector pause is in data/log/gc.log, and loading the node's classes causes no whole-heap collection.
+     * Such collections (the metaspace mark, 21 MB by default) took 63-645 ms in the two-node lab, as long as the
+     * heartbeat's dead time, and one got a node declared dead while it installed a plug-in. bin/client's JVM must
+     * not write the node's log.
+     */
+    @Test
+    void theNodeLogsItsPausesAndLoadingItsClassesCausesNoFullCollection() throws Exception {
+        binClientRunsACommandWithoutATerminal();
+        List<String> args = List.of(Files.readString(Paths.get("/proc/" + node.pid() + "/cmdline")).split("\0"));
+        assertThat(args).as("JVM arguments").containsOnlyOnce("-XX:MetaspaceSize=112m")
+                .filteredOn(a -> a.startsWith("-Xlog:gc")).hasSize(1);
+        Path gcLog = node.home().resolve("data/log/gc.log");
+        await("the first collection in " + gcLog).atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofSeconds(1))
+                .until(() -> Files.exists(gcLog) && Files.readString(gcLog).contains("Pause"));
+        assertThat(Files.readString(gcLog)).as(gcLog.toString()).doesNotContain("Metadata GC Threshold");
+    }
+
     @Test
     void sshConsoleListensOnLoopbackOnly() throws Exception {
         binClientRunsACommandWithoutATerminal();
