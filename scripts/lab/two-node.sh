@@ -389,10 +389,22 @@ case "$cmd" in
     fill-disk) d=$(data_disk_of "$1"); dd if=/dev/zero of="$d/fill" bs=1M status=none 2>/dev/null || true; sync ;;
     free-disk) d=$(data_disk_of "$1"); rm -f "$d/fill"; sync ;;
     kill-app) found=0
-              for p in $(ip netns pids "$(ns_of "$1")"); do
-                  if tr '\0' ' ' 2>/dev/null <"/proc/$p/cmdline" | grep -q "web.pl $VIP"; then kill -KILL "$p" && found=1; fi
+              # The service may be between its stop and its start (a restart the engine is carrying out): wait for it
+              # rather than report it missing, and name what runs there when it never comes.
+              for _ in $(seq 1 50); do
+                  for p in $(ip netns pids "$(ns_of "$1")"); do
+                      if tr '\0' ' ' 2>/dev/null <"/proc/$p/cmdline" | grep -q "web.pl $VIP"; then kill -KILL "$p" && found=1; fi
+                  done
+                  [ $found = 1 ] && break
+                  sleep 0.2
               done
-              [ $found = 1 ] || die "no web service runs on $1" ;;
+              if [ $found = 0 ]; then
+                  echo "two-node: processes in $(ns_of "$1"):" >&2
+                  for p in $(ip netns pids "$(ns_of "$1")"); do
+                      echo "  $p $(tr '\0' ' ' 2>/dev/null <"/proc/$p/cmdline" | cut -c1-160)" >&2
+                  done
+                  die "no web service runs on $1 (waited 10 s)"
+              fi ;;
     probe)
         case "${1:-}" in
             start) [ -n "${2:-}" ] || die "usage: probe start FILE"
