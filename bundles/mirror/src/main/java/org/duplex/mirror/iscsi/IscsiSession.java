@@ -269,6 +269,9 @@ public final class IscsiSession {
         boolean write = (flags & 0x20) != 0;
         long edtl = p.u32(20) & 0xffffffffL;
         byte[] cdb = p.bhsRange(32, 48);
+        if (LOG.isTraceEnabled()) {
+            LOG.trace("iSCSI connection {}: SCSI command BHS {}", peer, java.util.HexFormat.of().formatHex(p.bhs()));
+        }
         if (p.ahs().length > 0 && (p.ahs()[2] & 0x3f) == 1) {
             // an extended CDB (> 16 bytes): no such command here
             respond(p.itt(), ScsiResult.check(Sense.INVALID_OPCODE), 0, 0, 0);
@@ -506,7 +509,6 @@ public final class IscsiSession {
     }
 
     private void taskManagement(Pdu p) throws IOException {
-        int tmfCmdSN = p.u32(24);
         acceptCmdSN(p);
         int function = p.flags() & 0x7f;
         int response;
@@ -518,9 +520,9 @@ public final class IscsiSession {
                             peer, Integer.toHexString(w.itt));
                     response = 0;
                 } else {
-                    // completed already, or never received: "function complete" when its CmdSN is behind (§11.6.1)
-                    int ref = p.u32(32);
-                    response = ref - expCmdSN < 0 && ref - tmfCmdSN <= 0 ? 0 : 1;
+                    // commands run in order as they arrive: a task that is not pending has completed (its response
+                    // is on the wire) or never existed
+                    response = 1;
                 }
                 break;
             }

@@ -28,14 +28,15 @@ public final class ScsiLogicalUnit {
     static final int PHYSICAL_EXPONENT = 3;
     /** WRITE SAME of a non-zero pattern is written in chunks of this size. */
     static final int WRITE_SAME_CHUNK = 1 << 20;
-    static final long MAX_WRITE_SAME_BLOCKS = 1L << 22;
-    static final long MAX_UNMAP_BLOCKS = 1L << 22;
+    static final long MAX_UNMAP_BLOCKS = 1L << 20;
     static final int MAX_UNMAP_DESCRIPTORS = 256;
 
     private final BlockDevice device;
     private final String name;
     private final long blocks;
     private final int maxTransferBlocks;
+    /** As large as one transfer: initiators that set up a WRITE SAME test with one WRITE stay within limits. */
+    private final long maxWriteSameBlocks;
     private final byte[] serial;
     private final byte[] naa;
     private final String targetIqn;
@@ -51,6 +52,7 @@ public final class ScsiLogicalUnit {
         this.targetIqn = targetIqn;
         this.blocks = device.size() / BLOCK;
         this.maxTransferBlocks = maxTransferBytes / BLOCK;
+        this.maxWriteSameBlocks = maxTransferBlocks;
         byte[] h = sha256(targetIqn);
         this.serial = HexFormat.of().formatHex(h, 0, 8).getBytes(StandardCharsets.US_ASCII);
         this.naa = Arrays.copyOf(h, 8);
@@ -115,6 +117,15 @@ public final class ScsiLogicalUnit {
 
     /** Runs one command. {@code lun} other than 0 answers only INQUIRY, REPORT LUNS and REQUEST SENSE. */
     public ScsiResult execute(long lun, byte[] cdb, byte[] dataOut) {
+        ScsiResult r = run(lun, cdb, dataOut);
+        if (r.status() == ScsiResult.CHECK_CONDITION && LOG.isDebugEnabled()) {
+            LOG.debug("iSCSI volume {}: CDB {} ({} bytes of data) -> CHECK CONDITION {}", name,
+                    HexFormat.of().formatHex(cdb), dataOut.length, HexFormat.of().formatHex(r.sense(), 0, 14));
+        }
+        return r;
+    }
+
+    private ScsiResult run(long lun, byte[] cdb, byte[] dataOut) {
         int op = cdb[0] & 0xff;
         try {
             if (lun != 0) {
@@ -316,11 +327,15 @@ public final class ScsiLogicalUnit {
         }
         int bytes = (int) count * BLOCK;
         if (dataOut.length < bytes) {
-            // the initiator sent less than the CDB asks to write: nothing is written (the transport reports the
-            // residual); a partial write would be a silent loss of the rest
-            return ScsiResult.check(Sense.INVALID_FIELD_IN_CDB);
+            // the initiator's Expected Data Transfer Length is shorter than the CDB: only what it sent is written
+            // (SAM-5 5.4.1, RFC 7143 11.4.5.1) and the transport reports the overflow residual, so the initiator
+            // learns that the rest was not written; a partial block cannot be written at all
+            if (dataOut.length % BLOCK != 0) {
+                return ScsiResult.check(Sense.INVALID_FIELD_IN_INFORMATION_UNIT);
+            }
+            bytes = dataOut.length;
         }
-        if (count > 0) {
+        if (bytes > 0) {
             device.write(lba * BLOCK, ByteBuffer.wrap(dataOut, 0, bytes), (flags & 0x08) != 0);
         }
         return ScsiResult.good();
@@ -372,7 +387,7 @@ public final class ScsiLogicalUnit {
         if ((flags & 0xe0) != 0 || (flags & 0x10) != 0 || (flags & 0x06) != 0) { // WRPROTECT, ANCHOR, obsolete
             return ScsiResult.check(Sense.INVALID_FIELD_IN_CDB);
         }
-        if (count == 0 || count > MAX_WRITE_SAME_BLOCKS) { // WSNZ is set in the Block Limits page
+        if (count == 0 || count > maxWriteSameBlocks) { // WSNZ is set in the Block Limits page
             return ScsiResult.check(Sense.INVALID_FIELD_IN_CDB);
         }
         if (!inRange(lba, count)) {
@@ -385,7 +400,7 @@ public final class ScsiLogicalUnit {
         if (ndob) {
             block = new byte[BLOCK];
         } else {
-            if (dataOut.length < BLOCK) {
+            if (dataOut.length != BLOCK) { // exactly one block, or the initiator and target disagree on the CDB
                 return ScsiResult.check(Sense.INVALID_FIELD_IN_CDB);
             }
             block = Arrays.copyOf(dataOut, BLOCK);
@@ -608,7 +623,7 @@ public final class ScsiLogicalUnit {
         put32(d, 20, MAX_UNMAP_BLOCKS);
         put32(d, 24, MAX_UNMAP_DESCRIPTORS);
         put32(d, 28, 1 << PHYSICAL_EXPONENT); // optimal unmap granularity
-        put64(d, 36, MAX_WRITE_SAME_BLOCKS);
+        put64(d, 36, maxWriteSameBlocks);
         return d;
     }
 
