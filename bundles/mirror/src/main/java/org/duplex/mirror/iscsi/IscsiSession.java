@@ -78,6 +78,7 @@ public final class IscsiSession {
     private int expCmdSN;
     private int nextTtt = 1;
     private boolean loggedOut;
+    private boolean internalError;
 
     /**
      * @param portal  this connection's address as "host:port" (the TargetAddress of SendTargets answers)
@@ -100,6 +101,11 @@ public final class IscsiSession {
         this.onFullFeature = r;
     }
 
+    /** True when the session ended on, or a command met, an internal error (a bug, never bad input). */
+    public boolean internalError() {
+        return internalError || lu != null && lu.internalFailures() > 0;
+    }
+
     public Optional<SessionParams> params() {
         return Optional.ofNullable(params);
     }
@@ -118,6 +124,7 @@ public final class IscsiSession {
         } catch (IOException e) {
             LOG.debug("iSCSI connection {} ended: {}", peer, e.toString());
         } catch (RuntimeException e) {
+            internalError = true;
             LOG.warn("iSCSI connection {} dropped after an internal error", peer, e);
         } finally {
             try {

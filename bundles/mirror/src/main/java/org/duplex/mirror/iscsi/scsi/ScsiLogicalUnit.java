@@ -40,6 +40,7 @@ public final class ScsiLogicalUnit {
     private final byte[] serial;
     private final byte[] naa;
     private final String targetIqn;
+    private final java.util.concurrent.atomic.AtomicInteger internalFailures = new java.util.concurrent.atomic.AtomicInteger();
 
     /**
      * @param name             the volume's name (for logs)
@@ -65,6 +66,11 @@ public final class ScsiLogicalUnit {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** Commands that ended in an internal error (a bug: the fuzz tests assert there are none). */
+    public int internalFailures() {
+        return internalFailures.get();
     }
 
     public long blocks() {
@@ -210,6 +216,7 @@ public final class ScsiLogicalUnit {
             LOG.warn("iSCSI volume {}: {} failed: {} (initiator will retry)", name, opName(op), e.toString());
             return ScsiResult.check(isWrite(op) ? Sense.WRITE_ERROR_RETRYABLE : Sense.READ_ERROR_RETRYABLE);
         } catch (RuntimeException e) {
+            internalFailures.incrementAndGet();
             LOG.warn("iSCSI volume {}: {} failed with an internal error", name, opName(op), e);
             return ScsiResult.check(Sense.INTERNAL_TARGET_FAILURE);
         }
