@@ -403,8 +403,8 @@ public final class IscsiSession {
                     return;
                 }
                 w.ttt = Opcode.RESERVED_TAG;
-                w.dataSN = 0; // DataSN restarts with each R2T's sequence
             }
+            w.dataSN = 0; // DataSN counts within a sequence: the unsolicited one, then each R2T's (§11.7.5)
             progress(w);
         }
     }
