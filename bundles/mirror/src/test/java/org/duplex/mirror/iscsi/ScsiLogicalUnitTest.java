@@ -141,6 +141,17 @@ class ScsiLogicalUnitTest {
     }
 
     @Test
+    void writeAndVerifyWritesThroughAndComparesWhatItReadsBack() {
+        byte[] data = new byte[1024];
+        new Random(5).nextBytes(data);
+        assertThat(run(rw10(0x2e, 40, 2, 0x02), data).ok()).isTrue();
+        assertThat(dev.calls).containsExactly("write 20480 1024 fua");
+        assertThat(Arrays.copyOfRange(dev.data, 20480, 21504)).isEqualTo(data);
+        assertSense(run(rw16(0x8e, BLOCKS, 1, 0x02), new byte[512]), Sense.LBA_OUT_OF_RANGE);
+        assertSense(run(rw10(0x2e, 0, 1, 0x04), new byte[512]), Sense.INVALID_FIELD_IN_CDB); // BYTCHK 2
+    }
+
+    @Test
     void aShortDataOutWritesOnlyWholeBlocksSent() {
         assertThat(run(rw10(0x2a, 0, 2, 0), new byte[512]).ok()).isTrue();
         assertThat(dev.calls).containsExactly("write 0 512");

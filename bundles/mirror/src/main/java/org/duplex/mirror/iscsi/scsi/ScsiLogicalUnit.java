@@ -81,7 +81,7 @@ public final class ScsiLogicalUnit {
     public static boolean writesData(int opcode) {
         switch (opcode) {
             case 0x0a: case 0x2a: case 0xaa: case 0x8a: case 0x41: case 0x93: case 0x42: case 0x2f: case 0x8f:
-            case 0xaf: case 0x15: case 0x55:
+            case 0xaf: case 0x15: case 0x55: case 0x2e: case 0xae: case 0x8e:
                 return true;
             default:
                 return false;
@@ -99,10 +99,13 @@ public final class ScsiLogicalUnit {
             case 0x0a:
                 return len6(cdb) * BLOCK;
             case 0x2a:
+            case 0x2e:
                 return (long) u16(cdb, 7) * BLOCK;
             case 0xaa:
+            case 0xae:
                 return u32(cdb, 6) * BLOCK;
             case 0x8a:
+            case 0x8e:
                 return u32(cdb, 10) * BLOCK;
             case 0x2f:
                 return ((cdb[1] >> 1) & 3) == 1 ? (long) u16(cdb, 7) * BLOCK : 0;
@@ -183,6 +186,12 @@ public final class ScsiLogicalUnit {
                     return write(cdb, u32(cdb, 2), u32(cdb, 6), cdb[1] & 0xff, dataOut);
                 case 0x8a:
                     return write(cdb, u64(cdb, 2), u32(cdb, 10), cdb[1] & 0xff, dataOut);
+                case 0x2e:
+                    return writeAndVerify(cdb, u32(cdb, 2), u16(cdb, 7), cdb[1] & 0xff, dataOut);
+                case 0xae:
+                    return writeAndVerify(cdb, u32(cdb, 2), u32(cdb, 6), cdb[1] & 0xff, dataOut);
+                case 0x8e:
+                    return writeAndVerify(cdb, u64(cdb, 2), u32(cdb, 10), cdb[1] & 0xff, dataOut);
                 case 0x2f:
                     return verify(u32(cdb, 2), u16(cdb, 7), cdb[1] & 0xff, dataOut);
                 case 0xaf:
@@ -346,6 +355,28 @@ public final class ScsiLogicalUnit {
             device.write(lba * BLOCK, ByteBuffer.wrap(dataOut, 0, bytes), (flags & 0x08) != 0);
         }
         return ScsiResult.good();
+    }
+
+    /**
+     * WRITE AND VERIFY: the write, forced to the medium (as with FUA), then the blocks read back and compared with
+     * what was sent (BYTCHK 1) — a MISCOMPARE if the device returned something else.
+     */
+    private ScsiResult writeAndVerify(byte[] cdb, long lba, long count, int flags, byte[] dataOut) throws IOException {
+        int bytchk = (flags >> 1) & 3;
+        if (bytchk > 1) {
+            return ScsiResult.check(Sense.INVALID_FIELD_IN_CDB);
+        }
+        ScsiResult w = write(cdb, lba, count, (flags & 0xe0) | 0x08, dataOut);
+        if (!w.ok() || bytchk == 0) {
+            return w;
+        }
+        int bytes = (int) Math.min((long) count * BLOCK, dataOut.length / BLOCK * (long) BLOCK);
+        byte[] disk = new byte[bytes];
+        if (bytes > 0) {
+            device.read(lba * BLOCK, ByteBuffer.wrap(disk));
+        }
+        return Arrays.equals(disk, 0, bytes, dataOut, 0, bytes) ? ScsiResult.good()
+                : ScsiResult.check(Sense.MISCOMPARE_DURING_VERIFY);
     }
 
     private ScsiResult verify(long lba, long count, int flags, byte[] dataOut) throws IOException {
