@@ -8,8 +8,8 @@
 #
 # Columns: "pass" = every test of the suite passed and none skipped itself; "pass (k skip)" = passed, k tests
 # skipped themselves at once because the target does not implement the command (CUnit counts those as passes);
-# "FAIL n/m" = n of m tests failed. One iscsi-test-cu run per suite: a whole family in one run reuses CDB buffers
-# between suites and leaves garbage after short CDBs, which fails 16-byte commands on any target that reads them.
+# "FAIL n/m" = n of m tests failed. One iscsi-test-cu run per suite: in a whole-family run this libiscsi sent 0x01 in
+# byte 13 of every CDB of its second session, which broke 16-byte commands (see bundles/mirror/README.md).
 #
 # Environment: ISCSI_SUITES (default: all), ISCSI_SIZE (backing file size, default 256M), JAVA, and lib.sh's.
 set -euo pipefail

@@ -30,9 +30,9 @@ class IscsiRealInitiatorsTest {
     static final String CHAP_IQN = "iqn.2026-12.org.duplex:chap";
 
     /**
-     * Every SCSI and iSCSI suite of iscsi-test-cu in Debian 12's libiscsi 1.19, run one suite per invocation (a
-     * whole family in one invocation reuses CDB buffers between suites and sends garbage in the bytes after a
-     * short CDB, which fails 16-byte commands against any target that reads them; see the mirror README).
+     * Every SCSI and iSCSI suite of iscsi-test-cu in Debian 12's libiscsi 1.19, run one suite per invocation (in a
+     * whole-family invocation this libiscsi sent 0x01 in byte 13 of every CDB of its second session, which broke
+     * 16-byte commands; see the mirror README).
      */
     static final List<String> SUITES = List.of("SCSI.CompareAndWrite", "SCSI.ExtendedCopy", "SCSI.GetLBAStatus",
             "SCSI.Inquiry", "SCSI.Mandatory", "SCSI.ModeSense6", "SCSI.NoMedia", "SCSI.OrWrite", "SCSI.Prefetch10",
