@@ -230,8 +230,8 @@ public final class IscsiSession {
                 logout(p);
                 break;
             default:
-                // Login in the full feature phase, SNACK at ErrorRecoveryLevel 0
-                reject(p, p.opcode() == Opcode.SNACK ? Opcode.REJECT_PROTOCOL_ERROR : Opcode.REJECT_PROTOCOL_ERROR);
+                // a Login in the full feature phase; SNACK, which ErrorRecoveryLevel 0 does not allow
+                reject(p, Opcode.REJECT_PROTOCOL_ERROR);
         }
     }
 
