@@ -43,6 +43,9 @@ PACKAGES=(
   fonts-wqy-microhei        # web console tests: a CJK font, so the Chinese screenshots show characters, not boxes
   golang-go                 # vmware plug-in tests: builds VMware's vSphere simulator (vcsim) from source, offline
   golang-github-vmware-govmomi-dev  # vmware plug-in tests: govmomi's simulator package (vcsim) as Go source, built by the tests
+  libiscsi-bin              # mirror iSCSI target tests: iscsi-inq, iscsi-readcapacity16, iscsi-test-cu (libiscsi's conformance suite), all user space
+  qemu-block-extra          # mirror iSCSI tests: QEMU's iscsi:// driver (qemu-io / qemu-img through libiscsi, with header digests on)
+  tgt                       # mirror iSCSI benchmark/conformance: tgtd, Debian's userspace target, the comparison column (never started as a service)
   prometheus                # metrics tests: promtool check metrics, Prometheus' own parser and linter of GET /api/v1/metrics (the server is never started)
 )
 

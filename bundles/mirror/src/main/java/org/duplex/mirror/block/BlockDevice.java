@@ -27,6 +27,16 @@ public interface BlockDevice {
         return java.util.Optional.empty();
     }
 
+    /**
+     * Why this device must not be served to initiators that follow a service address now (a mirror leg that is not
+     * primary: its peer serves the volume), or empty. The iSCSI target refuses logins and answers commands with
+     * NOT READY while this is present, so multipath initiators and those following a VIP go to the primary; NBD
+     * does not consult it (a secondary's reads stay allowed there).
+     */
+    default java.util.Optional<String> standby() {
+        return java.util.Optional.empty();
+    }
+
     void write(long offset, ByteBuffer src, boolean fua) throws IOException;
 
     void flush() throws IOException;

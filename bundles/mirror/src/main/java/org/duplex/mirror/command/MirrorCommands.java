@@ -39,8 +39,18 @@ public final class MirrorCommands {
     /** The volume's status and, for a replicated volume, the fencing it runs with. */
     private static String render(MirrorRegistry.Entry e) {
         String s = e.volume().status().render();
-        return e.settings().fencing() == null ? s
-                : s + "  fencing: " + e.settings().fencing().summary() + System.lineSeparator();
+        if (e.settings().fencing() != null) {
+            s += "  fencing: " + e.settings().fencing().summary() + System.lineSeparator();
+        }
+        VolumeSettings.Iscsi is = e.settings().iscsi();
+        if (is != null && e.iscsi() != null) {
+            s += "  iscsi: " + is.iqn() + " on " + is.address() + ":" + e.iscsi().port() + ", "
+                    + is.chap().map(c -> c.mutual() ? "mutual CHAP" : "CHAP").orElse("no authentication") + ", "
+                    + e.iscsi().connectionCount() + " connection(s)"
+                    + e.volume().standby().map(w -> ", logins refused here (not primary)").orElse("")
+                    + System.lineSeparator();
+        }
+        return s;
     }
 
     public String promote(String name, Long epoch) throws AdminException {

@@ -1,6 +1,7 @@
 package org.duplex.mirror.component;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.Collection;
@@ -18,6 +19,9 @@ import org.duplex.mirror.engine.PeerFencer;
 import org.duplex.mirror.fence.FenceServer;
 import org.duplex.mirror.fence.TcpPeerFencer;
 import org.duplex.mirror.engine.QuorumGate;
+import org.duplex.mirror.iscsi.IscsiServer;
+import org.duplex.mirror.iscsi.IscsiServerConfig;
+import org.duplex.mirror.iscsi.IscsiTarget;
 import org.duplex.mirror.nbd.NbdServer;
 import org.duplex.mirror.nbd.NbdServerConfig;
 import org.osgi.service.component.annotations.Component;
@@ -37,7 +41,8 @@ public class MirrorRegistry implements QuorumGate {
     private static final Logger LOG = LoggerFactory.getLogger(MirrorRegistry.class);
 
     /** A running volume and its export. */
-    public record Entry(VolumeSettings settings, MirrorVolume volume, NbdServer nbd, FenceServer fence) {
+    public record Entry(VolumeSettings settings, MirrorVolume volume, NbdServer nbd, FenceServer fence,
+                        IscsiServer iscsi) {
     }
 
     private final Map<String, Entry> volumes = new ConcurrentHashMap<>();
@@ -104,6 +109,7 @@ public class MirrorRegistry implements QuorumGate {
         MirrorVolume v = new MirrorVolume(key == null ? s.volume() : s.volume().withClusterKey(key), this, fencer);
         NbdServer nbd = null;
         FenceServer fence = null;
+        IscsiServer iscsi = null;
         try {
             if (fp != null) {
                 fence = new FenceServer(fp.localAddress(), fp.localPort(), key, Duration.ofSeconds(10),
@@ -123,7 +129,20 @@ public class MirrorRegistry implements QuorumGate {
                         d.workerThreads(), d.maxInFlightBytes(), d.handshakeTimeout(), d.limits()));
                 nbd.addExport(s.volume().name(), "Duplex mirror volume " + s.volume().name(), v);
             }
+            VolumeSettings.Iscsi is = s.iscsi();
+            if (is != null) {
+                IscsiServerConfig d = IscsiServerConfig.of(is.address(), is.port());
+                iscsi = new IscsiServer(d);
+                iscsi.addTarget(new IscsiTarget(is.iqn(), s.volume().name(), v, is.chap()));
+                if (is.chap().isEmpty() && !InetAddress.getByName(is.address()).isLoopbackAddress()) {
+                    LOG.warn("Mirror volume {}: iSCSI target {} on {}:{} accepts any initiator (no CHAP): set "
+                            + "iscsi.chap.secret.file", s.volume().name(), is.iqn(), is.address(), is.port());
+                }
+            }
         } catch (IOException e) {
+            if (iscsi != null) {
+                iscsi.close();
+            }
             if (nbd != null) {
                 nbd.close();
             }
@@ -133,7 +152,7 @@ public class MirrorRegistry implements QuorumGate {
             v.close();
             throw e;
         }
-        Entry e = new Entry(s, v, nbd, fence);
+        Entry e = new Entry(s, v, nbd, fence, iscsi);
         volumes.put(s.volume().name(), e);
         if (s.keyFile() == null && s.volume().replicated()) {
             LOG.warn("Mirror volume {}: replication frames are NOT authenticated (no cluster key file): run "
@@ -142,6 +161,11 @@ public class MirrorRegistry implements QuorumGate {
         LOG.info("Mirror volume {} open ({} bytes on {}), NBD export {}", s.volume().name(), s.volume().size(),
                 s.volume().backing(), nbd == null ? "disabled" : "nbd://" + s.nbdAddress() + ":" + nbd.port() + "/"
                         + s.volume().name());
+        if (iscsi != null) {
+            LOG.info("Mirror volume {}: iSCSI target {} on {}:{} (LUN 0, {}), served while this node is primary",
+                    s.volume().name(), s.iscsi().iqn(), s.iscsi().address(), iscsi.port(),
+                    s.iscsi().chap().map(c -> c.mutual() ? "mutual CHAP" : "CHAP").orElse("no authentication"));
+        }
         return e;
     }
 
@@ -149,6 +173,9 @@ public class MirrorRegistry implements QuorumGate {
         Entry e = volumes.remove(name);
         if (e == null) {
             return;
+        }
+        if (e.iscsi() != null) {
+            e.iscsi().close();
         }
         if (e.nbd() != null) {
             e.nbd().close();

@@ -4,7 +4,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 
+import org.duplex.mirror.iscsi.IscsiTarget;
+import org.duplex.mirror.iscsi.login.ChapSecrets;
 import org.duplex.mirror.leg.Fencing;
 import org.duplex.mirror.fence.FencePathPolicy;
 import org.duplex.mirror.engine.PeerAck;
@@ -23,9 +27,27 @@ import org.duplex.mirror.gi.SplitBrainPolicy;
  * @param fence       the fencing path (second path to the peer), null for an unreplicated volume
  * @param fencing     the fencing asked for and the one the volume runs with ({@link FencePathPolicy}), null for an
  *                    unreplicated volume
+ * @param iscsi       the iSCSI target of this volume, null when {@code iscsi.port} is absent or 0
  */
 public record VolumeSettings(VolumeConfig volume, Path keyFile, String nbdAddress, int nbdPort, Role initialRole,
-                             FencePath fence, FencePathPolicy fencing) {
+                             FencePath fence, FencePathPolicy fencing, Iscsi iscsi) {
+
+    /**
+     * The volume's iSCSI target: a portal of its own on {@code address:port}, the target name, and the CHAP
+     * credentials initiators must present (empty: none, which the log warns about when the portal is not loopback).
+     */
+    public record Iscsi(String address, int port, String iqn, Optional<ChapSecrets> chap, Path chapFile) {
+        public Iscsi {
+            Objects.requireNonNull(address, "address");
+            Objects.requireNonNull(iqn, "iqn");
+            Objects.requireNonNull(chap, "chap");
+        }
+    }
+
+    /** The default target name of a volume: lower case, '_' as '-' (IQNs allow neither upper case nor '_'). */
+    public static String defaultIqn(String volume) {
+        return "iqn.2026-12.org.duplex:" + volume.toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+    }
 
     /**
      * Where this node answers outdate requests and where the peer answers them: addresses on the cluster
@@ -111,7 +133,47 @@ public record VolumeSettings(VolumeConfig volume, Path keyFile, String nbdAddres
         }
         Role role = Role.valueOf(str(p, "role", "secondary").toUpperCase(java.util.Locale.ROOT));
         return new VolumeSettings(c, keyFile, str(p, "nbd.address", "127.0.0.1"),
-                Integer.parseInt(str(p, "nbd.port", "10809")), role, fence, policy);
+                Integer.parseInt(str(p, "nbd.port", "10809")), role, fence, policy, iscsi(name, p));
+    }
+
+    /** {@code iscsi.port} (absent or 0: no target), {@code iscsi.address}, {@code iscsi.iqn}, {@code iscsi.chap.secret.file}. */
+    static Iscsi iscsi(String name, Map<String, ?> p) {
+        String portText = str(p, "iscsi.port", "0");
+        int port;
+        try {
+            port = Integer.parseInt(portText);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("mirror volume " + name + ": 'iscsi.port' must be a number (0 = no "
+                    + "iSCSI target), was '" + portText + "'");
+        }
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("mirror volume " + name + ": 'iscsi.port' must be 0-65535, was " + port);
+        }
+        if (port == 0) {
+            return null;
+        }
+        String iqn = str(p, "iscsi.iqn", "");
+        if (iqn.isEmpty()) {
+            iqn = defaultIqn(name);
+        }
+        try {
+            IscsiTarget.validIqn(iqn);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("mirror volume " + name + ": 'iscsi.iqn': " + e.getMessage());
+        }
+        String address = str(p, "iscsi.address", "127.0.0.1");
+        if (address.isEmpty()) {
+            throw new IllegalArgumentException("mirror volume " + name + ": 'iscsi.address' must not be empty "
+                    + "(0.0.0.0 listens on every address)");
+        }
+        String secretFile = str(p, "iscsi.chap.secret.file", "");
+        Optional<ChapSecrets> chap = Optional.empty();
+        Path chapFile = null;
+        if (!secretFile.isEmpty()) {
+            chapFile = Path.of(secretFile);
+            chap = Optional.of(ChapSecrets.load(chapFile, "mirror volume " + name + ": 'iscsi.chap.secret.file'"));
+        }
+        return new Iscsi(address, port, iqn, chap, chapFile);
     }
 
     private static boolean bool(String volume, String key, String value) {

@@ -318,6 +318,13 @@ public final class MirrorVolume implements BlockDevice, AutoCloseable {
     }
 
     @Override
+    public Optional<String> standby() {
+        Role r = core.role();
+        return r == Role.PRIMARY ? Optional.empty() : Optional.of("volume " + config.name() + " is " + r
+                + " on this node; the primary serves it");
+    }
+
+    @Override
     public Optional<String> unavailable() {
         PeerLink l = link;
         return core.disk() == DiskState.UP_TO_DATE || peerReadable(l) ? Optional.empty()

@@ -23,9 +23,9 @@ import org.duplex.mirror.nbd.NbdServerConfig;
  *     --meta /tmp/a.meta [--listen 127.0.0.1:7789 --peer 127.0.0.1:7790] [--nbd 127.0.0.1:10809] \
  *     [--promote EPOCH] [--skip-initial-sync] [--async] [--resync-rate BYTES] [--key-file F] [--wait-sync [SECONDS]]
  *     [--peer-ack written|durable] [--peer-timeout-ms MS] [--fence-listen HOST:PORT] [--fence-peer HOST:PORT]
- *     [--al-extents N]
+ *     [--al-extents N] [--iscsi HOST:PORT [--iqn IQN]]
  * </pre>
- * Prints {@code READY nbd=PORT} once serving.
+ * Prints {@code READY nbd=PORT replication=PORT [iscsi=PORT]} once serving.
  */
 public final class MirrorNode {
     private MirrorNode() {
@@ -110,14 +110,27 @@ public final class MirrorNode {
                     d.maxInFlightBytes(), d.handshakeTimeout(), d.limits()));
             server.addExport(c.name(), "Duplex mirror volume " + c.name(), v);
         }
+        org.duplex.mirror.iscsi.IscsiServer iscsi = null;
+        if (o.containsKey("iscsi")) {
+            String[] hp = o.get("iscsi").split(":");
+            iscsi = new org.duplex.mirror.iscsi.IscsiServer(org.duplex.mirror.iscsi.IscsiServerConfig.of(hp[0],
+                    Integer.parseInt(hp[1])));
+            iscsi.addTarget(new org.duplex.mirror.iscsi.IscsiTarget(o.getOrDefault("iqn",
+                    org.duplex.mirror.component.VolumeSettings.defaultIqn(c.name())), c.name(), v,
+                    java.util.Optional.empty()));
+        }
         System.out.println("READY nbd=" + (server == null ? -1 : server.port()) + " replication="
-                + v.listenPort());
+                + v.listenPort() + (iscsi == null ? "" : " iscsi=" + iscsi.port()));
         System.out.flush();
         NbdServer s = server;
+        org.duplex.mirror.iscsi.IscsiServer is = iscsi;
         org.duplex.mirror.fence.FenceServer fs = fence;
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             if (s != null) {
                 s.close();
+            }
+            if (is != null) {
+                is.close();
             }
             if (fs != null) {
                 try {

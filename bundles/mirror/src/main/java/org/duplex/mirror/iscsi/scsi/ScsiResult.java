@@ -1,0 +1,37 @@
+package org.duplex.mirror.iscsi.scsi;
+
+import java.util.Objects;
+
+/**
+ * The outcome of one SCSI command: status, sense data (fixed format, empty unless CHECK CONDITION) and the data for
+ * the initiator (empty for commands without Data-In). {@code data} may be longer than the initiator's allocation
+ * length or expected transfer length; the transport truncates and reports the residual.
+ */
+public record ScsiResult(int status, byte[] sense, byte[] data) {
+    public static final int GOOD = 0x00;
+    public static final int CHECK_CONDITION = 0x02;
+    public static final int CONDITION_MET = 0x04;
+
+    private static final byte[] NONE = new byte[0];
+
+    public ScsiResult {
+        Objects.requireNonNull(sense, "sense");
+        Objects.requireNonNull(data, "data");
+    }
+
+    public static ScsiResult good() {
+        return new ScsiResult(GOOD, NONE, NONE);
+    }
+
+    public static ScsiResult good(byte[] data) {
+        return new ScsiResult(GOOD, NONE, data);
+    }
+
+    public static ScsiResult check(Sense s) {
+        return new ScsiResult(CHECK_CONDITION, s.fixed(), NONE);
+    }
+
+    public boolean ok() {
+        return status == GOOD || status == CONDITION_MET;
+    }
+}
