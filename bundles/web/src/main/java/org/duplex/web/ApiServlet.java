@@ -130,7 +130,8 @@ public class ApiServlet extends HttpServlet {
             }
         }
         ApiResponse r = api.handle(new ApiRequest(req.getMethod(), req.getPathInfo() == null ? "/" : req.getPathInfo(),
-                query, req.getHeader("Authorization"), req.getRemoteAddr(), body));
+                query, req.getHeader("Authorization"), req.getRemoteAddr(), body,
+                req.getHeader(Confirmations.HEADER)));
         resp.setStatus(r.status());
         r.headers().forEach((k, v) -> {
             if (!k.equals("Content-Type")) {

@@ -484,8 +484,8 @@ function openTimeline(group) {
 
 // ---- actions -----------------------------------------------------------------------------------------------------
 
-// Opens the confirmation dialog. With `password`, the user's password is checked again through POST /login and
-// the operation is sent with that fresh token; a wrong password keeps the dialog open and sends nothing.
+// Opens the confirmation dialog. With `password`, the server checks the user's password again (POST /confirm) and
+// the operation is sent with the confirmation it gives; a wrong password keeps the dialog open and sends nothing.
 function confirmAndRun({ title, text, password, targets, run, done }) {
   const dialog = $('confirm');
   $('confirm-title').textContent = title;
@@ -508,18 +508,19 @@ function confirmAndRun({ title, text, password, targets, run, done }) {
     busy = true;
     $('confirm-error').textContent = '';
     try {
-      let fresh = null;
-      if (password) {
-        try {
-          fresh = await api.authenticate(api.session().user, $('confirm-password').value);
-        } catch (e) {
+      const fresh = password ? { password: $('confirm-password').value } : null;
+      let result;
+      try {
+        result = await run(fresh, targets ? $('confirm-target').value || null : null);
+      } catch (e) {
+        if (e instanceof api.ConfirmError) {
           $('confirm-password').value = '';
-          $('confirm-error').textContent = e.status === 401 ? t('dialog.wrongPassword')
+          $('confirm-error').textContent = e.status === 403 && e.field === 'password' ? t('dialog.wrongPassword')
             : e.status === 429 ? t('login.rateLimited') : errorText(e);
           return;
         }
+        throw e;
       }
-      const result = await run(fresh, targets ? $('confirm-target').value || null : null);
       close();
       state.error = null;
       state.done = () => done(result);
@@ -543,7 +544,7 @@ function confirmAndRun({ title, text, password, targets, run, done }) {
   (password ? $('confirm-password') : $('confirm-ok')).focus();
 }
 
-const send = (fresh, path, body) => (fresh ? api.postWith(fresh, path, body) : api.post(path, body));
+const send = (fresh, path, body) => (fresh ? api.postConfirmed(fresh.password, path, body) : api.post(path, body));
 
 function standby(node) {
   confirmAndRun({ title: t('op.standby.title', { node }), text: t('op.standby.text', { node }), password: true,
@@ -568,7 +569,7 @@ function switchover(group) {
 
 function cleanup(resource) {
   confirmAndRun({ title: t('op.cleanup.title', { resource }), text: t('op.cleanup.text', { resource }),
-    password: false,
+    password: true,
     run: (fresh) => send(fresh, `/resources/${encodeURIComponent(resource)}/cleanup`, {}),
     done: (r) => t('op.cleanup.done', { resource, count: r.failuresForgotten }) });
 }
