@@ -89,8 +89,8 @@ public final class RestApi {
             new Route("POST", "/resources/{resource}/cleanup", Role.OPERATOR, true));
 
     /** Every endpoint, the mirror's too ({@link MirrorRoutes}). openapi.json must list exactly these. */
-    public static final List<Route> ROUTES = java.util.stream.Stream.concat(CORE_ROUTES.stream(),
-            MirrorRoutes.ROUTES.stream()).toList();
+    public static final List<Route> ROUTES = java.util.stream.Stream.of(CORE_ROUTES, MirrorRoutes.ROUTES,
+            ClusterRoutes.ROUTES).flatMap(List::stream).toList();
 
     /** A refusal: status, the field at fault (or null), extra headers. */
     static final class ApiError extends Exception {
@@ -125,6 +125,8 @@ public final class RestApi {
     private volatile PlatformRoutes platform = new PlatformRoutes(this, PlatformRoutes.Services.NONE);
     /** The mirror's routes; without {@link #withMirror} they answer 503 as on a node without the mirror. */
     private volatile MirrorRoutes mirror = new MirrorRoutes(this, () -> null);
+    /** The registered clusters' routes; without {@link #withClusters} they answer 503. */
+    private volatile ClusterRoutes clusters = new ClusterRoutes(this, () -> null);
 
     /**
      * @param metrics the Prometheus page of this node at this moment ({@link MetricsPage} over the registered
@@ -166,6 +168,12 @@ public final class RestApi {
     /** Serves {@code /mirror/...} ({@link MirrorRoutes}) over this node's MirrorAdmin (null when not running). */
     public RestApi withMirror(Supplier<MirrorAdmin> admin) {
         this.mirror = new MirrorRoutes(this, admin);
+        return this;
+    }
+
+    /** Serves {@code /clusters...} ({@link ClusterRoutes}) over these registered clusters. */
+    public RestApi withClusters(RemoteClusters remote) {
+        this.clusters = new ClusterRoutes(this, () -> remote);
         return this;
     }
 
@@ -265,6 +273,9 @@ public final class RestApi {
         }
         if (match.template().startsWith(MirrorRoutes.PREFIX)) {
             return mirror.handle(match, param, session, r);
+        }
+        if (ClusterRoutes.handles(match)) {
+            return clusters.handle(match, param, session, r);
         }
         switch (match.template()) {
             case "/logout" -> {
@@ -382,6 +393,10 @@ public final class RestApi {
         }
         if (route.template().startsWith(MirrorRoutes.PREFIX)) {
             return MirrorRoutes.operation(route);
+        }
+        if (ClusterRoutes.handles(route)) {
+            String op = ClusterRoutes.operation(route);
+            return op == null ? "clusters" : op;
         }
         if (route.template().endsWith("/standby")) {
             return "node-standby";

@@ -259,8 +259,19 @@ final class Fixture {
     /** This node's mirror (null: the duplex-mirror feature is not installed). */
     volatile org.duplex.api.mirror.MirrorAdmin mirror = new FakeMirror(calls);
 
+    /** Where this fixture's registered clusters are kept (a fresh temporary directory: none registered). */
+    final java.nio.file.Path clustersFile;
+
     {
         api.withMirror(() -> mirror);
+        try {
+            java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("duplex-web-fixture");
+            dir.toFile().deleteOnExit();
+            clustersFile = dir.resolve("duplex-clusters.json");
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        api.withClusters(new RemoteClusters(new ClusterRegistry(clustersFile), Duration.ofSeconds(2), clock));
     }
 
     /** A request with this Authorization header as it is (null: none). */

@@ -34,6 +34,9 @@ class OpenApiTest {
         Fixture f = new Fixture();
         String token = f.login("admin");
         for (RestApi.Route r : RestApi.ROUTES) {
+            if (ClusterRoutes.handles(r) && !r.equals(ClusterRoutes.LIST)) {
+                continue; // they need another cluster's TLS server: ClusterRoutesTest drives them against one
+            }
             String path = PlatformFakes.samplePath(r.template().replace("{group}", "web").replace("{node}", "n2")
                     .replace("{resource}", "vip").replace("{volume}", "vol0"));
             String body = r.template().equals("/login") ? "{\"username\":\"vera\",\"password\":\"verapassword\"}"

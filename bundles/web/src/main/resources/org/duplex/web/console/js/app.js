@@ -4,6 +4,7 @@
 import * as api from './api.js';
 import * as platform from './platform.js';
 import * as mirror from './mirror.js';
+import * as clusters from './clusters.js';
 import { t, tv, setLanguage, preferred, language, onLanguageChange, formatTime } from './i18n.js';
 
 const POLL_MS = 2000;
@@ -138,6 +139,9 @@ async function refresh() {
     if (state.tab === 'mirror') {
       await mirror.load(); // repaints itself when the volumes changed
     }
+    if (state.tab === 'clusters') {
+      await clusters.load(); // each cluster's card on its own; repaints itself when they changed
+    }
     state.lastOk = new Date();
     state.error = null;
     // Repaint the tables only when the data changed: rows replaced every poll would swallow a click in flight.
@@ -183,6 +187,7 @@ function render() {
   renderWhatif();
   platform.render();
   mirror.render();
+  clusters.render();
   renderUpdated();
 }
 
@@ -599,6 +604,9 @@ async function start() {
     expired: () => { api.forget(); showLogin('login.expired'); },
     announce: (text) => { state.error = null; state.done = text; renderMessages(); } });
   mirror.setUp({ el, pill, confirmAndRun, send });
+  clusters.setUp({ el, pill, confirmAndRun, errorText,
+    expired: () => { api.forget(); showLogin('login.expired'); },
+    announce: (text) => { state.error = null; state.done = text; renderMessages(); } });
   $('logout').addEventListener('click', async () => {
     state.drawn = null;
     state.done = null;
@@ -606,6 +614,7 @@ async function start() {
     resetWhatif();
     platform.forget();
     mirror.reset();
+    clusters.reset();
     await api.logout();
     showLogin(null);
   });
