@@ -74,6 +74,8 @@ public final class RestApi {
             new Route("GET", "/history", Role.VIEWER, false),
             new Route("GET", "/audit", Role.VIEWER, false),
             new Route("GET", "/metrics", Role.VIEWER, false),
+            // each heartbeat link's latency, jitter and loss now (read back from the metrics page: one source)
+            new Route("GET", "/links", Role.VIEWER, false),
             new Route("GET", "/configuration", Role.VIEWER, false),
             // changes nothing (the engine is pure): a viewer may ask, and like the other reads it is not audited
             new Route("POST", "/simulate", Role.VIEWER, false),
@@ -293,6 +295,9 @@ public final class RestApi {
             }
             case "/status" -> {
                 return ok(call(() -> cluster().status()));
+            }
+            case "/links" -> {
+                return ok(Map.of("links", LinkQuality.of(metrics.get())));
             }
             case "/nodes" -> {
                 return ok(call(() -> cluster().status().nodes()));

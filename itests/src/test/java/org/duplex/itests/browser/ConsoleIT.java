@@ -150,6 +150,8 @@ class ConsoleIT {
         assertThat(b.text(By.id("cluster-summary"))).contains("Quorum", "yes", "1 of 1 expected");
         assertThat(b.text(By.cssSelector("tr[data-resource='app']"))).contains("process", "node1: running");
         b.shot("02-live-view");
+        // one node has no heartbeat link: the link-quality card says so (GET /links answered, nothing to chart)
+        b.waitText(By.id("links-none"), "This node has no heartbeat link (a single-node cluster has no peer).");
 
         // Standby asks for the password again: a wrong one is refused and nothing is done.
         b.click(By.cssSelector("button[data-op='standby'][data-node='node1']"));

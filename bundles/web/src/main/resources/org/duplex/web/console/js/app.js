@@ -5,6 +5,7 @@ import * as api from './api.js';
 import * as platform from './platform.js';
 import * as mirror from './mirror.js';
 import * as clusters from './clusters.js';
+import * as links from './links.js';
 import { t, tv, setLanguage, preferred, language, onLanguageChange, formatTime } from './i18n.js';
 
 const POLL_MS = 2000;
@@ -139,6 +140,9 @@ async function refresh() {
     if (state.tab === 'mirror') {
       await mirror.load(); // repaints itself when the volumes changed
     }
+    if (state.tab === 'overview') {
+      await links.load(); // a sample per poll: the charts' history lives in the page
+    }
     if (state.tab === 'clusters') {
       await clusters.load(); // each cluster's card on its own; repaints itself when they changed
     }
@@ -188,6 +192,7 @@ function render() {
   platform.render();
   mirror.render();
   clusters.render();
+  links.render();
   renderUpdated();
 }
 
@@ -604,6 +609,7 @@ async function start() {
     expired: () => { api.forget(); showLogin('login.expired'); },
     announce: (text) => { state.error = null; state.done = text; renderMessages(); } });
   mirror.setUp({ el, pill, confirmAndRun, send });
+  links.setUp({ el, pill });
   clusters.setUp({ el, pill, confirmAndRun, errorText,
     expired: () => { api.forget(); showLogin('login.expired'); },
     announce: (text) => { state.error = null; state.done = text; renderMessages(); } });
@@ -615,6 +621,7 @@ async function start() {
     platform.forget();
     mirror.reset();
     clusters.reset();
+    links.reset();
     await api.logout();
     showLogin(null);
   });
