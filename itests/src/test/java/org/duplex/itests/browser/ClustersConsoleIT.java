@@ -39,8 +39,8 @@ import org.openqa.selenium.By;
  * registers east over REST (a wrong pin refused naming fingerprint, then trusted on first use with east's real
  * certificate pinned), west's clusters file is 0600 and the password never comes back; west reads east's health
  * (quorum, nodes up, groups) for the console, whose Clusters tab shows east's card in English and Chinese. Then east
- * gets a new certificate (deleted and regenerated at its restart, as an operator replacing it would): west refuses
- * it with a clear message, on the API and on the card. Screenshots in target/console-screenshots/clusters/.
+ * gets a new certificate (a keystore of its own installed as README says, then a restart): west refuses it with a
+ * clear message, on the API and on the card. Screenshots in target/console-screenshots/clusters/.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ClustersConsoleIT {
@@ -212,20 +212,31 @@ class ClustersConsoleIT {
         b.language("en");
         b.waitContains(card, "1 of 1 nodes up");
 
-        // East gets a new certificate (deleted, regenerated at its next start): west refuses it, saying so.
+        // East gets a new certificate, as an operator installs one (README: a PKCS12 keystore at the keystore path
+        // and its password in duplex-web.p12.password, then a restart): west refuses it, saying so.
+        // (with the keystore password east's pax-web configuration already holds: a new password makes pax-web's
+        // first start at boot fail on the keystore, and its retry with the new one then finds its own port still bound)
+        Path fresh = east.home().resolve("new-certificate.p12");
+        String storePassword = Files.readString(east.home().resolve("etc/duplex-web.p12.password")).strip();
+        Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
+                "-genkeypair", "-alias", "duplex", "-keyalg", "EC", "-groupname", "secp256r1", "-validity", "30",
+                "-dname", "CN=localhost", "-ext", "SAN=dns:localhost,ip:127.0.0.1", "-storetype", "PKCS12",
+                "-keystore", fresh.toString(), "-storepass", storePassword, "-keypass", storePassword)
+                .redirectErrorStream(true).start();
+        String keytoolOut = new String(keytool.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(keytool.waitFor()).as(keytoolOut).isZero();
         east.stop();
         await("east stopped").atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofSeconds(1))
                 .until(() -> !east.isRunning());
-        Files.delete(east.home().resolve("etc/duplex-web.p12"));
-        Files.delete(east.home().resolve("etc/duplex-web.p12.password"));
+        Files.move(fresh, east.home().resolve("etc/duplex-web.p12"),
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         assertThat(east.start().exitCode()).isZero();
-        // (the password file is written before keytool makes the keystore: wait until it loads)
-        await("east's new keystore").atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofSeconds(1))
-                .ignoreExceptions().until(() -> fingerprint(east) != null);
         String newPin = fingerprint(east);
         assertThat(newPin).isNotEqualTo(eastPin);
+        String[] last = {""};
         await("west refuses east's new certificate").atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofSeconds(1))
-                .until(() -> call(client, "GET", "/clusters/east/status", ada, null).body()
+                .conditionEvaluationListener(c -> System.out.println("ClustersConsoleIT: west says " + last[0]))
+                .until(() -> (last[0] = call(client, "GET", "/clusters/east/status", ada, null).body())
                         .contains("\"field\":\"fingerprint\""));
         HttpResponse<String> changed = call(client, "GET", "/clusters/east/status", ada, null);
         assertThat(changed.statusCode()).isEqualTo(502);
