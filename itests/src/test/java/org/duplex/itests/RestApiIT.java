@@ -44,6 +44,7 @@ public class RestApiIT {
 
     private static final long WAIT_MS = 90_000;
     private static final Pattern TOKEN = Pattern.compile("\"token\":\"([^\"]+)\"");
+    private static final Pattern CONFIRMATION = Pattern.compile("\"confirmation\":\"([^\"]+)\"");
 
     @Inject
     SessionFactory sessionFactory;
@@ -169,11 +170,26 @@ public class RestApiIT {
 
         platformRoutes(client, base, vera, olga, admin);
 
-        // An operator may: the request reaches the real failover bundle, which names what is unknown.
-        HttpResponse<String> noGroup = post(client, base + "/groups/nosuchgroup/switchover", olga, "");
+        // An operator's session alone is not enough for a destructive operation: the server wants the password
+        // confirmed again (a stolen token cannot switch over), refuses a wrong one, and is audited either way.
+        HttpResponse<String> unconfirmed = post(client, base + "/groups/nosuchgroup/switchover", olga, "");
+        assertThat(unconfirmed.statusCode()).as(unconfirmed.body()).isEqualTo(428);
+        assertThat(unconfirmed.body()).contains("\"field\":\"X-Duplex-Confirm\"", "POST /api/v1/confirm");
+        HttpResponse<String> wrongPassword = post(client, base + "/confirm", olga,
+                "{\"password\":\"wrong\",\"path\":\"/groups/nosuchgroup/switchover\"}");
+        assertThat(wrongPassword.statusCode()).as(wrongPassword.body()).isEqualTo(403);
+        assertThat(wrongPassword.body()).contains("\"field\":\"password\"");
+        HttpResponse<String> forged = postConfirm(client, base + "/groups/nosuchgroup/switchover", olga, "",
+                "made-up-confirmation");
+        assertThat(forged.statusCode()).as(forged.body()).isEqualTo(403);
+        assertThat(forged.body()).contains("\"field\":\"X-Duplex-Confirm\"");
+        // With the confirmation the request reaches the real failover bundle, which names what is unknown.
+        HttpResponse<String> noGroup = confirmed(client, base, "/groups/nosuchgroup/switchover", olga,
+                DuplexContainer.OPERATOR_PASSWORD, "");
         assertThat(noGroup.statusCode()).as(noGroup.body()).isEqualTo(404);
         assertThat(noGroup.body()).contains("\"field\":\"group\"");
-        HttpResponse<String> noNode = post(client, base + "/nodes/nosuchnode/standby", olga, "{}");
+        HttpResponse<String> noNode = confirmed(client, base, "/nodes/nosuchnode/standby", olga,
+                DuplexContainer.OPERATOR_PASSWORD, "{}");
         assertThat(noNode.statusCode()).as(noNode.body()).isEqualTo(404);
         assertThat(noNode.body()).contains("\"field\":\"node\"");
         HttpResponse<String> badField = post(client, base + "/groups/web/switchover", olga, "{\"nod\":\"x\"}");
@@ -195,10 +211,15 @@ public class RestApiIT {
         assertThat(audit).contains("\"user\":\"vera\",\"source\":\"127.0.0.1\",\"channel\":\"rest\","
                 + "\"operation\":\"switchover\",\"arguments\":\"group=web\",\"success\":false");
         assertThat(audit).contains("\"user\":\"olga\"", "\"arguments\":\"group=nosuchgroup\"");
+        assertThat(audit).contains("\"user\":\"olga\",\"source\":\"127.0.0.1\",\"channel\":\"rest\","
+                + "\"operation\":\"confirm\",\"arguments\":\"path=/groups/nosuchgroup/switchover\",\"success\":false,"
+                + "\"result\":\"wrong password\"");
+        assertThat(audit).contains("\"operation\":\"switchover\",\"arguments\":\"group=nosuchgroup\","
+                + "\"success\":false,\"result\":\"428: ");
         assertThat(audit).contains("\"channel\":\"shell\",\"operation\":\"ha:switchover\",\"arguments\":\"web node2\"");
         assertThat(audit).contains("\"operation\":\"ha:resource-remove\"");
         assertThat(audit).doesNotContain("\"operation\":\"simulate\"");
-        assertThat(ShellAs.execute(sessionFactory, "vera", DuplexContainer.VIEWER_PASSWORD, "ha:audit -n 20"))
+        assertThat(ShellAs.execute(sessionFactory, "vera", DuplexContainer.VIEWER_PASSWORD, "ha:audit -n 40"))
                 .contains("vera from 127.0.0.1 (rest): switchover group=web -> FAILED")
                 .contains("vera from local console (shell): ha:switchover web node2 -> FAILED");
         Path auditFile = Path.of(System.getProperty("karaf.data"), "duplex", "audit.log");
@@ -302,7 +323,8 @@ public class RestApiIT {
                 new java.util.concurrent.atomic.AtomicReference<>();
         await("restvol promoted over REST (the node holds quorum alone)", () -> {
             try {
-                promoted.set(post(client, base + "/mirror/volumes/restvol/promote", admin, "{}"));
+                promoted.set(confirmed(client, base, "/mirror/volumes/restvol/promote", admin,
+                        DuplexContainer.ADMIN_PASSWORD, "{}"));
                 return promoted.get().statusCode() == 200;
             } catch (Exception e) {
                 return false;
@@ -312,14 +334,17 @@ public class RestApiIT {
                 "\"writable\":true");
         assertThat(ShellAs.admin(sessionFactory, "ha:mirror-status restvol")).contains("role=PRIMARY");
         // the volume's own refusal comes back as 409 with its reason
-        HttpResponse<String> invalidate = post(client, base + "/mirror/volumes/restvol/invalidate", admin, "");
+        HttpResponse<String> invalidate = confirmed(client, base, "/mirror/volumes/restvol/invalidate", admin,
+                DuplexContainer.ADMIN_PASSWORD, "");
         assertThat(invalidate.statusCode()).as(invalidate.body()).isEqualTo(409);
         assertThat(invalidate.body()).contains("while primary");
         HttpResponse<String> badEpoch = post(client, base + "/mirror/volumes/restvol/promote", admin,
                 "{\"epoch\":\"soon\"}");
         assertThat(badEpoch.statusCode()).isEqualTo(400);
         assertThat(badEpoch.body()).contains("\"field\":\"epoch\"");
-        HttpResponse<String> demoted = post(client, base + "/mirror/volumes/restvol/demote", admin, "{}");
+        assertThat(post(client, base + "/mirror/volumes/restvol/demote", admin, "{}").statusCode()).isEqualTo(428);
+        HttpResponse<String> demoted = confirmed(client, base, "/mirror/volumes/restvol/demote", admin,
+                DuplexContainer.ADMIN_PASSWORD, "{}");
         assertThat(demoted.statusCode()).as(demoted.body()).isEqualTo(200);
         assertThat(demoted.body()).contains("\"role\":\"SECONDARY\"");
         assertThat(ShellAs.admin(sessionFactory, "ha:mirror-status restvol")).contains("role=SECONDARY");
@@ -363,10 +388,12 @@ public class RestApiIT {
 
         assertThat(post(client, base + "/nodes/node1/maintenance", vera, "").statusCode()).isEqualTo(403);
         assertThat(post(client, base + "/plugins/duplex-plugin-ping/install", olga, "").statusCode()).isEqualTo(403);
-        HttpResponse<String> noPlugin = post(client, base + "/plugins/duplex-plugin-nope/install", admin, "");
+        HttpResponse<String> noPlugin = confirmed(client, base, "/plugins/duplex-plugin-nope/install", admin,
+                DuplexContainer.ADMIN_PASSWORD, "");
         assertThat(noPlugin.statusCode()).as(noPlugin.body()).isEqualTo(404);
         assertThat(noPlugin.body()).contains("\"field\":\"plugin\"", "unknown plug-in 'duplex-plugin-nope'");
-        HttpResponse<String> notInSet = post(client, base + "/plugins/duplex-plugin-ping/remove", admin, "");
+        HttpResponse<String> notInSet = confirmed(client, base, "/plugins/duplex-plugin-ping/remove", admin,
+                DuplexContainer.ADMIN_PASSWORD, "");
         assertThat(notInSet.statusCode()).as(notInSet.body()).isEqualTo(404);
         HttpResponse<String> noType = post(client, base + "/monitors/types/nosuchtype/check", olga,
                 "{\"params\":{\"host\":\"127.0.0.1\"}}");
@@ -378,7 +405,9 @@ public class RestApiIT {
         assertThat(noTarget.body()).contains("\"field\":\"target\"", "no group nosuchgroup");
 
         // Maintenance through the real cluster bundle, shown by GET /nodes, ended by online.
-        HttpResponse<String> maintenance = post(client, base + "/nodes/node1/maintenance", olga, "");
+        assertThat(post(client, base + "/nodes/node1/maintenance", olga, "").statusCode()).isEqualTo(428);
+        HttpResponse<String> maintenance = confirmed(client, base, "/nodes/node1/maintenance", olga,
+                DuplexContainer.OPERATOR_PASSWORD, "");
         assertThat(maintenance.statusCode()).as(maintenance.body()).isEqualTo(200);
         await("node1 in MAINTENANCE", () -> {
             try {
@@ -401,6 +430,25 @@ public class RestApiIT {
         assertThat(audit).contains("\"operation\":\"plugin-install\",\"arguments\":\"plugin=duplex-plugin-nope\","
                 + "\"success\":false");
         assertThat(audit).contains("\"operation\":\"monitor-check\"");
+    }
+
+    /** A destructive operation as the console sends it: POST /confirm with the password, then the request. */
+    private static HttpResponse<String> confirmed(HttpClient client, String base, String path, String token,
+                                                  String password, String body) throws Exception {
+        HttpResponse<String> c = post(client, base + "/confirm", token, "{\"password\":\"" + password
+                + "\",\"path\":\"" + path + "\"}");
+        assertThat(c.statusCode()).as("confirm " + path + ": " + c.body()).isEqualTo(200);
+        Matcher m = CONFIRMATION.matcher(c.body());
+        assertThat(m.find()).as(c.body()).isTrue();
+        return postConfirm(client, base + path, token, body, m.group(1));
+    }
+
+    private static HttpResponse<String> postConfirm(HttpClient client, String url, String token, String body,
+                                                    String confirmation) throws Exception {
+        return client.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(20))
+                .header("Content-Type", "application/json").header("Authorization", "Bearer " + token)
+                .header("X-Duplex-Confirm", confirmation).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
     }
 
     private static String login(HttpClient client, String base, String user, String password) throws Exception {

@@ -11,7 +11,14 @@ import java.util.Map;
  * @param authorization the Authorization header, or null
  * @param remoteAddress the client's address
  * @param body          the request body (empty when none)
+ * @param confirm       the {@value Confirmations#HEADER} header (a fresh password confirmation), or null
  */
 public record ApiRequest(String method, String path, Map<String, String> query, String authorization,
-                         String remoteAddress, byte[] body) {
+                         String remoteAddress, byte[] body, String confirm) {
+
+    /** A request without a confirmation. */
+    public ApiRequest(String method, String path, Map<String, String> query, String authorization,
+                      String remoteAddress, byte[] body) {
+        this(method, path, query, authorization, remoteAddress, body, null);
+    }
 }

@@ -64,6 +64,9 @@ public class ApiServlet extends HttpServlet {
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     volatile MirrorAdmin mirror;
 
+    /** How long a registered cluster may take to connect, and to answer each request. */
+    private static final java.time.Duration REMOTE_TIMEOUT = java.time.Duration.ofSeconds(5);
+
     private transient RestApi api;
 
     private final transient MetricsPage page = new MetricsPage();
@@ -107,6 +110,7 @@ public class ApiServlet extends HttpServlet {
         api.platform(() -> plugins, () -> monitors, () -> backups);
 
         api.withMirror(() -> mirror);
+        api.withClusters(new RemoteClusters(new ClusterRegistry(c.clustersFile()), REMOTE_TIMEOUT, clock));
     }
 
     @Override
@@ -130,7 +134,8 @@ public class ApiServlet extends HttpServlet {
             }
         }
         ApiResponse r = api.handle(new ApiRequest(req.getMethod(), req.getPathInfo() == null ? "/" : req.getPathInfo(),
-                query, req.getHeader("Authorization"), req.getRemoteAddr(), body));
+                query, req.getHeader("Authorization"), req.getRemoteAddr(), body,
+                req.getHeader(Confirmations.HEADER)));
         resp.setStatus(r.status());
         r.headers().forEach((k, v) -> {
             if (!k.equals("Content-Type")) {

@@ -278,6 +278,7 @@ final class PlatformRoutes {
         try {
             T result;
             try {
+                api.confirmed(s, r, operation);
                 result = api.call(c);
             } catch (ApiError e) {
                 throw pathField != null && "name".equals(e.field) ? new ApiError(e.status, pathField, e.getMessage(),

@@ -65,6 +65,8 @@ public final class RestApi {
             new Route("POST", "/login", null, true),
             new Route("POST", "/logout", Role.VIEWER, true),
             new Route("GET", "/session", Role.VIEWER, false),
+            // a fresh password check for one destructive request (Confirmations); any role may ask for its own
+            new Route("POST", "/confirm", Role.VIEWER, true),
             new Route("GET", "/status", Role.VIEWER, false),
             new Route("GET", "/nodes", Role.VIEWER, false),
             new Route("GET", "/groups", Role.VIEWER, false),
@@ -72,6 +74,8 @@ public final class RestApi {
             new Route("GET", "/history", Role.VIEWER, false),
             new Route("GET", "/audit", Role.VIEWER, false),
             new Route("GET", "/metrics", Role.VIEWER, false),
+            // each heartbeat link's latency, jitter and loss now (read back from the metrics page: one source)
+            new Route("GET", "/links", Role.VIEWER, false),
             new Route("GET", "/configuration", Role.VIEWER, false),
             // changes nothing (the engine is pure): a viewer may ask, and like the other reads it is not audited
             new Route("POST", "/simulate", Role.VIEWER, false),
@@ -87,8 +91,8 @@ public final class RestApi {
             new Route("POST", "/resources/{resource}/cleanup", Role.OPERATOR, true));
 
     /** Every endpoint, the mirror's too ({@link MirrorRoutes}). openapi.json must list exactly these. */
-    public static final List<Route> ROUTES = java.util.stream.Stream.concat(CORE_ROUTES.stream(),
-            MirrorRoutes.ROUTES.stream()).toList();
+    public static final List<Route> ROUTES = java.util.stream.Stream.of(CORE_ROUTES, MirrorRoutes.ROUTES,
+            ClusterRoutes.ROUTES).flatMap(List::stream).toList();
 
     /** A refusal: status, the field at fault (or null), extra headers. */
     static final class ApiError extends Exception {
@@ -118,10 +122,13 @@ public final class RestApi {
     private final Supplier<AuditLog> audit;
     private final Supplier<String> metrics;
     private final Clock clock;
+    private final Confirmations confirmations;
     private final byte[] openApi;
     private volatile PlatformRoutes platform = new PlatformRoutes(this, PlatformRoutes.Services.NONE);
     /** The mirror's routes; without {@link #withMirror} they answer 503 as on a node without the mirror. */
     private volatile MirrorRoutes mirror = new MirrorRoutes(this, () -> null);
+    /** The registered clusters' routes; without {@link #withClusters} they answer 503. */
+    private volatile ClusterRoutes clusters = new ClusterRoutes(this, () -> null);
 
     /**
      * @param metrics the Prometheus page of this node at this moment ({@link MetricsPage} over the registered
@@ -137,6 +144,7 @@ public final class RestApi {
         this.failover = failover;
         this.audit = audit;
         this.clock = clock;
+        this.confirmations = new Confirmations(clock, 10_000);
         // its own type cache: Jackson's shared default one would keep this bundle's class loader alive after an
         // upgrade (see the cluster bundle's ConfigCodec.ownTypes)
         this.json = new ObjectMapper().setTypeFactory(TypeFactory.defaultInstance().withCache(
@@ -165,6 +173,12 @@ public final class RestApi {
         return this;
     }
 
+    /** Serves {@code /clusters...} ({@link ClusterRoutes}) over these registered clusters. */
+    public RestApi withClusters(RemoteClusters remote) {
+        this.clusters = new ClusterRoutes(this, () -> remote);
+        return this;
+    }
+
     public static byte[] openApiDocument() {
         try (InputStream in = RestApi.class.getResourceAsStream("openapi.json")) {
             return in.readAllBytes();
@@ -185,11 +199,12 @@ public final class RestApi {
         }
     }
 
-    private ApiResponse route(ApiRequest r) throws ApiError {
-        String path = r.path() == null || r.path().isEmpty() ? "/" : r.path();
+    /** A route found for a method and path: the route (null: none), its path parameter, whether the path exists. */
+    private record Match(Route route, String param, boolean pathKnown) {
+    }
+
+    private static Match find(String method, String path) {
         String[] segments = path.substring(1).split("/", -1);
-        Route match = null;
-        String param = null;
         boolean pathKnown = false;
         for (Route route : ROUTES) {
             String[] t = route.template().substring(1).split("/", -1);
@@ -207,13 +222,20 @@ public final class RestApi {
             }
             if (ok) {
                 pathKnown = true;
-                if (route.method().equals(r.method())) {
-                    match = route;
-                    param = p;
-                    break;
+                if (route.method().equals(method)) {
+                    return new Match(route, p, true);
                 }
             }
         }
+        return new Match(null, null, pathKnown);
+    }
+
+    private ApiResponse route(ApiRequest r) throws ApiError {
+        String path = r.path() == null || r.path().isEmpty() ? "/" : r.path();
+        Match found = find(r.method(), path);
+        Route match = found.route();
+        String param = found.param();
+        boolean pathKnown = found.pathKnown();
         if (match == null) {
             if (pathKnown) {
                 throw new ApiError(405, null, r.method() + " is not allowed on " + path);
@@ -254,6 +276,9 @@ public final class RestApi {
         if (match.template().startsWith(MirrorRoutes.PREFIX)) {
             return mirror.handle(match, param, session, r);
         }
+        if (ClusterRoutes.handles(match)) {
+            return clusters.handle(match, param, session, r);
+        }
         switch (match.template()) {
             case "/logout" -> {
                 object(r, Set.of());
@@ -261,12 +286,18 @@ public final class RestApi {
                 record(session.user(), r, "logout", "", true, "ok");
                 return ok(Map.of("loggedOut", session.user()));
             }
+            case "/confirm" -> {
+                return confirm(session, r);
+            }
             case "/session" -> {
                 return ok(Map.of("user", session.user(), "role", session.role().word(), "expires",
                         session.expires()));
             }
             case "/status" -> {
                 return ok(call(() -> cluster().status()));
+            }
+            case "/links" -> {
+                return ok(Map.of("links", LinkQuality.of(metrics.get())));
             }
             case "/nodes" -> {
                 return ok(call(() -> cluster().status().nodes()));
@@ -360,13 +391,17 @@ public final class RestApi {
         }
     }
 
-    private static String operation(Route route) {
+    static String operation(Route route) {
         String platformOperation = PlatformRoutes.operation(route);
         if (platformOperation != null) {
             return platformOperation;
         }
         if (route.template().startsWith(MirrorRoutes.PREFIX)) {
             return MirrorRoutes.operation(route);
+        }
+        if (ClusterRoutes.handles(route)) {
+            String op = ClusterRoutes.operation(route);
+            return op == null ? "clusters" : op;
         }
         if (route.template().endsWith("/standby")) {
             return "node-standby";
@@ -472,6 +507,73 @@ public final class RestApi {
                 page.getBytes(StandardCharsets.UTF_8));
     }
 
+    /**
+     * {@code POST /confirm {"password", "path"}}: the session's user proves the password again (the JAAS realm
+     * decides; rate-limited per address with the logins, a wrong one audited and counted) and gets a confirmation
+     * for one request to {@code path}, which must be an operation that needs one ({@link Confirmations}).
+     */
+    private ApiResponse confirm(TokenStore.Session session, ApiRequest r) throws ApiError {
+        String address = r.remoteAddress();
+        Duration wait = limiter.retryAfter(address);
+        if (!wait.isZero()) {
+            long seconds = Math.max(1, (wait.toMillis() + 999) / 1000);
+            throw new ApiError(429, null, "too many failed password checks from " + address + "; retry in " + seconds
+                    + " s", Map.of("Retry-After", String.valueOf(seconds)));
+        }
+        JsonNode body = object(r, Set.of("password", "path"));
+        String password = text(body, "password", true, 1024);
+        String path = text(body, "path", true, 512);
+        Route target = path.startsWith("/") ? find("POST", path).route() : null;
+        if (target == null || !Confirmations.OPERATIONS.contains(operation(target))) {
+            throw new ApiError(400, "path", "path '" + abbreviate(path) + "' is not an operation that needs a "
+                    + "confirmation (the path below /api/v1 of one of: " + new java.util.TreeSet<>(
+                    Confirmations.OPERATIONS) + ")");
+        }
+        String args = "path=" + path;
+        Optional<Set<String>> roles = authenticator.authenticate(session.user(), password.toCharArray());
+        if (roles.isEmpty()) {
+            limiter.failed(address);
+            record(session.user(), r, "confirm", args, false, "wrong password");
+            throw new ApiError(403, "password", "wrong password: nothing was confirmed");
+        }
+        limiter.succeeded(address);
+        Optional<Role> now = Role.of(roles.get());
+        if (now.isEmpty() || !now.get().atLeast(target.role())) {
+            String has = now.map(Role::word).orElse("no Duplex role");
+            record(session.user(), r, "confirm", args, false, "denied: role " + has + " now");
+            throw new ApiError(403, null, "user " + session.user() + " has " + has + " now; POST " + path
+                    + " needs " + target.role().word() + " or admin");
+        }
+        String value = confirmations.issue(session.token(), path);
+        record(session.user(), r, "confirm", args, true, "ok");
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("confirmation", value);
+        out.put("header", Confirmations.HEADER);
+        out.put("path", path);
+        out.put("expires", clock.instant().plus(Confirmations.TTL));
+        return ok(out);
+    }
+
+    /**
+     * The gate of a destructive operation ({@link Confirmations#OPERATIONS}): its request must carry a confirmation
+     * of this session for this path, which it uses up. Missing: 428; not fitting: 403; both name the header.
+     */
+    void confirmed(TokenStore.Session s, ApiRequest r, String operation) throws ApiError {
+        if (!Confirmations.OPERATIONS.contains(operation)) {
+            return;
+        }
+        if (r.confirm() == null || r.confirm().isBlank()) {
+            throw new ApiError(428, Confirmations.HEADER, operation + " needs the password confirmed again: POST "
+                    + "/api/v1/confirm {\"password\": .., \"path\": \"" + r.path() + "\"} and send its "
+                    + "confirmation in the " + Confirmations.HEADER + " header");
+        }
+        String why = confirmations.use(r.confirm().strip(), s.token(), r.path());
+        if (why != null) {
+            throw new ApiError(403, Confirmations.HEADER, Confirmations.HEADER + " refused: " + why
+                    + "; confirm again with POST /api/v1/confirm");
+        }
+    }
+
     private TokenStore.Session session(ApiRequest r) throws ApiError {
         String h = r.authorization();
         Map<String, String> challenge = Map.of("WWW-Authenticate", "Bearer realm=\"duplex\"");
@@ -529,6 +631,7 @@ public final class RestApi {
     ApiResponse mutate(TokenStore.Session s, ApiRequest r, String operation, String args, Call<Object> c)
             throws ApiError {
         try {
+            confirmed(s, r, operation);
             Object result = call(c);
             record(s.user(), r, operation, args, true, "ok");
             return ok(result);

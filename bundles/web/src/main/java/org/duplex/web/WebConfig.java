@@ -14,9 +14,10 @@ import java.util.Map;
  * @param tokenTtl       how long a login token is valid
  * @param loginMaxFailures failed logins per source address within {@code loginWindow} before 429
  * @param loginWindow    the window of the login rate limit
+ * @param clustersFile   where the registered clusters are kept (with their passwords: mode 0600)
  */
 public record WebConfig(int httpsPort, String listenAddress, Path keystore, String keystorePassword, Duration tokenTtl,
-                        int loginMaxFailures, Duration loginWindow) {
+                        int loginMaxFailures, Duration loginWindow, Path clustersFile) {
 
     public static final String PID = "org.duplex.web";
 
@@ -28,7 +29,9 @@ public record WebConfig(int httpsPort, String listenAddress, Path keystore, Stri
         int ttl = integer(p, "token.ttl.minutes", 60, 1, 24 * 60);
         int max = integer(p, "login.max.failures", 5, 1, 1000);
         int window = integer(p, "login.window.seconds", 60, 1, 86_400);
-        return new WebConfig(port, listen, Path.of(ks), pw, Duration.ofMinutes(ttl), max, Duration.ofSeconds(window));
+        String clusters = string(p, "clusters.file", etc.resolve("duplex-clusters.json").toString());
+        return new WebConfig(port, listen, Path.of(ks), pw, Duration.ofMinutes(ttl), max, Duration.ofSeconds(window),
+                Path.of(clusters));
     }
 
     private static String string(Map<String, ?> p, String key, String dflt) {

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 class ConsoleI18nTest {
 
     static final List<String> SCRIPTS = List.of("js/app.js", "js/api.js", "js/i18n.js", "js/platform.js",
-            "js/mirror.js");
+            "js/mirror.js", "js/clusters.js", "js/links.js");
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{(\\w+)}");
     private static final Pattern CJK = Pattern.compile("[\\p{IsHan}]");
     private static final Pattern KEY = Pattern.compile("[a-z]+(\\.[A-Za-z0-9]+)+");

@@ -238,7 +238,7 @@ final class Fixture {
     };
 
     /** admin/adminpassword (admin role), olga (operator), vera (viewer), nina (no Duplex role). */
-    final Authenticator users = (user, password) -> {
+    final Authenticator passwords = (user, password) -> {
         Map<String, String> pw = Map.of("admin", "adminpassword", "olga", "olgapassword", "vera", "verapassword",
                 "nina", "ninapassword");
         Map<String, Set<String>> roles = Map.of("admin", Set.of("admin", "viewer", "ssh"), "olga",
@@ -252,15 +252,26 @@ final class Fixture {
             out -> out.gauge("duplex_cluster_quorate", "1 when quorate", Map.of(), 1))));
     final MetricsPage metricsPage = new MetricsPage();
 
-    final RestApi api = new RestApi(users, new TokenStore(clock, Duration.ofMinutes(60), 100),
+    final RestApi api = new RestApi(passwords, new TokenStore(clock, Duration.ofMinutes(60), 100),
             new LoginLimiter(clock, 5, Duration.ofSeconds(60)), () -> cluster, () -> failover, () -> auditLog,
             () -> metricsPage.render(metricsSources), clock);
 
     /** This node's mirror (null: the duplex-mirror feature is not installed). */
     volatile org.duplex.api.mirror.MirrorAdmin mirror = new FakeMirror(calls);
 
+    /** Where this fixture's registered clusters are kept (a fresh temporary directory: none registered). */
+    final java.nio.file.Path clustersFile;
+
     {
         api.withMirror(() -> mirror);
+        try {
+            java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("duplex-web-fixture");
+            dir.toFile().deleteOnExit();
+            clustersFile = dir.resolve("duplex-clusters.json");
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        api.withClusters(new RemoteClusters(new ClusterRegistry(clustersFile), Duration.ofSeconds(2), clock));
     }
 
     /** A request with this Authorization header as it is (null: none). */
@@ -277,9 +288,45 @@ final class Fixture {
         return call(method, path, Map.of(), token, body, "10.0.0.1");
     }
 
+    /**
+     * Whether {@link #call} first confirms the password (POST /confirm with the token's user's password) for an
+     * operation that needs it, as the console does; the tests of the confirmation itself turn it off.
+     */
+    boolean autoConfirm = true;
+
+    /** The user each token of {@link #login} belongs to (for {@link #autoConfirm}). */
+    final Map<String, String> users = new java.util.HashMap<>();
+
     ApiResponse call(String method, String path, Map<String, String> query, String token, String body, String from) {
+        String confirmation = null;
+        if (autoConfirm && token != null && users.containsKey(token) && "POST".equals(method)
+                && confirms(path)) {
+            ApiResponse c = api.handle(new ApiRequest("POST", "/confirm", Map.of(), "Bearer " + token, from,
+                    ("{\"password\":\"" + users.get(token) + "password\",\"path\":\"" + path + "\"}")
+                            .getBytes(StandardCharsets.UTF_8)));
+            if (c.status() == 200) {
+                confirmation = json(c).get("confirmation").asText();
+            }
+        }
         return api.handle(new ApiRequest(method, path, query, token == null ? null : "Bearer " + token, from,
-                body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8)));
+                body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8), confirmation));
+    }
+
+    /** A request carrying this confirmation header as it is. */
+    ApiResponse confirmed(String path, String token, String body, String confirmation) {
+        return api.handle(new ApiRequest("POST", path, Map.of(), "Bearer " + token, "10.0.0.1",
+                body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8), confirmation));
+    }
+
+    /** Whether a POST to this path is an operation that needs a confirmation. */
+    static boolean confirms(String path) {
+        for (RestApi.Route r : RestApi.ROUTES) {
+            if (r.method().equals("POST") && Confirmations.OPERATIONS.contains(RestApi.operation(r))
+                    && path.matches(r.template().replaceAll("\\{\\w+}", "[^/]*"))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     String login(String user) {
@@ -288,7 +335,9 @@ final class Fixture {
         if (r.status() != 200) {
             throw new AssertionError("login " + user + ": " + r.status() + " " + r.text());
         }
-        return json(r).get("token").asText();
+        String token = json(r).get("token").asText();
+        users.put(token, user);
+        return token;
     }
 
     /** Plug-ins, monitors, backups, node modes (after {@code api}: it hooks its services into it). */

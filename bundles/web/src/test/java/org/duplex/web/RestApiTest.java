@@ -155,7 +155,7 @@ class RestApiTest {
 
     @Test
     void missingServicesAnswer503() {
-        RestApi bare = new RestApi(f.users, new TokenStore(f.clock, Duration.ofMinutes(5), 10),
+        RestApi bare = new RestApi(f.passwords, new TokenStore(f.clock, Duration.ofMinutes(5), 10),
                 new LoginLimiter(f.clock, 5, Duration.ofSeconds(60)), () -> null, () -> null, () -> null,
                 () -> new MetricsPage().render(java.util.List.of()), f.clock);
         ApiResponse login = bare.handle(new ApiRequest("POST", "/login", Map.of(), null, "x",

@@ -150,6 +150,8 @@ class ConsoleIT {
         assertThat(b.text(By.id("cluster-summary"))).contains("Quorum", "yes", "1 of 1 expected");
         assertThat(b.text(By.cssSelector("tr[data-resource='app']"))).contains("process", "node1: running");
         b.shot("02-live-view");
+        // one node has no heartbeat link: the link-quality card says so (GET /links answered, nothing to chart)
+        b.waitText(By.id("links-none"), "This node has no heartbeat link (a single-node cluster has no peer).");
 
         // Standby asks for the password again: a wrong one is refused and nothing is done.
         b.click(By.cssSelector("button[data-op='standby'][data-node='node1']"));
@@ -185,13 +187,24 @@ class ConsoleIT {
         assertThat(b.text(By.id("timeline"))).contains("decision", "action", "web started on node1");
         b.shot("05-timeline");
 
-        // The audit view: the refused password (a failed login) and the standby, by olga from the console.
+        // The page's own session cannot stand the node by without the password: the server wants a confirmation
+        // (what a stolen token would send is refused with 428, and nothing is done).
+        Object unconfirmed = b.asyncScript("const s = JSON.parse(sessionStorage.getItem('duplex.session'));"
+                + "fetch('/api/v1/nodes/node1/standby', {method: 'POST', headers: {Authorization: 'Bearer ' + s.token,"
+                + " 'Content-Type': 'application/json'}, body: '{}'}).then(r => done(r.status));");
+        assertThat(unconfirmed).isEqualTo(428L);
+        assertThat(node.client("ha:status").output()).containsPattern("node1 \\*\\s+MEMBER\\s+1\\s+ONLINE");
+
+        // The audit view: the refused password (a failed confirmation) and the standby, by olga from the console.
         b.click(auditTab);
         b.waitContains(By.cssSelector("#audit-table tr[data-operation='node-standby'][data-user='olga']"), "node=node1");
-        assertThat(b.text(By.cssSelector("#audit-table tr[data-operation='node-standby'][data-user='olga']")))
-                .contains("olga", "REST / console", "node=node1", "ok");
-        assertThat(b.texts(By.cssSelector("#audit-table tr[data-operation='login'][data-user='olga']")))
-                .anyMatch(r -> r.contains("failed"));
+        List<String> standbys = b.texts(By.cssSelector("#audit-table tr[data-operation='node-standby'][data-user='olga']"));
+        assertThat(standbys).anyMatch(r -> r.contains("REST / console") && r.contains("node=node1")
+                && r.contains("ok"));
+        assertThat(standbys).as("the unconfirmed request, refused and audited")
+                .anyMatch(r -> r.contains("failed") && r.contains("428"));
+        assertThat(b.texts(By.cssSelector("#audit-table tr[data-operation='confirm'][data-user='olga']")))
+                .anyMatch(r -> r.contains("failed") && r.contains("path=/nodes/node1/standby"));
         b.shot("06-audit");
 
         // Chinese, then English again, without reloading the page (a marker set now survives).
@@ -275,7 +288,8 @@ class ConsoleIT {
         b.click(By.cssSelector("button[data-op='promote'][data-volume='cvol']"));
         b.waitVisible("confirm-ok");
         assertThat(b.text(By.id("confirm-title"))).isEqualTo("Make this node primary for cvol?");
-        assertThat(b.displayed(By.id("confirm-password-row"))).isFalse();
+        b.waitVisible("confirm-password");
+        b.type(By.id("confirm-password"), adminPassword);
         b.click(By.id("confirm-ok"));
         b.waitText(By.id("action-result"), "This node is primary for cvol.");
         b.waitText(role, "primary");
@@ -323,7 +337,9 @@ class ConsoleIT {
         b.click(By.cssSelector("button[data-op='maintenance'][data-node='node1']"));
         b.waitVisible("confirm-ok");
         assertThat(b.text(By.id("confirm-title"))).isEqualTo("Put node1 in maintenance?");
-        assertThat(b.displayed(By.id("confirm-password-row"))).isFalse();
+        // the node's resources go unprotected: the password is asked again
+        b.waitVisible("confirm-password");
+        b.type(By.id("confirm-password"), OPERATOR_PASSWORD);
         b.click(By.id("confirm-ok"));
         b.waitText(By.id("action-result"), "node1 is in maintenance.");
         b.waitText(nodeMode, "maintenance");

@@ -27,10 +27,18 @@ function remember(s) {
   }
 }
 
-async function request(method, path, body, token) {
+// The refusal of a password confirmation (POST /confirm): the operation itself was not sent.
+export class ConfirmError extends ApiError {}
+
+const CONFIRM_HEADER = 'X-Duplex-Confirm';
+
+async function request(method, path, body, token, confirmation) {
   const headers = { Accept: 'application/json' };
   if (token) {
     headers.Authorization = `Bearer ${token}`;
+  }
+  if (confirmation) {
+    headers[CONFIRM_HEADER] = confirmation;
   }
   if (body !== undefined) {
     headers['Content-Type'] = 'application/json';
@@ -57,13 +65,8 @@ async function request(method, path, body, token) {
   return data;
 }
 
-// Logs in and returns {token, user, role, expires} without keeping it (the confirmation dialog's re-check).
-export function authenticate(username, password) {
-  return request('POST', '/login', { username, password });
-}
-
 export async function login(username, password) {
-  const s = await authenticate(username, password);
+  const s = await request('POST', '/login', { username, password });
   remember(s);
   return s;
 }
@@ -89,14 +92,18 @@ export function get(path) {
   return request('GET', path, undefined, s ? s.token : null);
 }
 
-// A mutation sent with the token of a fresh login (the password asked again), which is then logged out, so the
-// re-authentication leaves no second session behind.
-export async function postWith(fresh, path, body) {
+// A destructive operation: the server checks the password again (POST /confirm, the JAAS realm decides, rate-limited
+// with the logins) and gives a confirmation good for this one request to this path, sent in its header.
+export async function postConfirmed(password, path, body) {
+  const s = session();
+  const token = s ? s.token : null;
+  let c;
   try {
-    return await request('POST', path, body, fresh.token);
-  } finally {
-    request('POST', '/logout', {}, fresh.token).catch(() => {});
+    c = await request('POST', '/confirm', { password, path }, token);
+  } catch (e) {
+    throw e instanceof ApiError ? new ConfirmError(e.status, { error: e.message, field: e.field }) : e;
   }
+  return request('POST', path, body, token, c.confirmation);
 }
 
 export function post(path, body) {

@@ -4,6 +4,8 @@
 import * as api from './api.js';
 import * as platform from './platform.js';
 import * as mirror from './mirror.js';
+import * as clusters from './clusters.js';
+import * as links from './links.js';
 import { t, tv, setLanguage, preferred, language, onLanguageChange, formatTime } from './i18n.js';
 
 const POLL_MS = 2000;
@@ -138,6 +140,12 @@ async function refresh() {
     if (state.tab === 'mirror') {
       await mirror.load(); // repaints itself when the volumes changed
     }
+    if (state.tab === 'overview') {
+      await links.load(); // a sample per poll: the charts' history lives in the page
+    }
+    if (state.tab === 'clusters') {
+      await clusters.load(); // each cluster's card on its own; repaints itself when they changed
+    }
     state.lastOk = new Date();
     state.error = null;
     // Repaint the tables only when the data changed: rows replaced every poll would swallow a click in flight.
@@ -183,6 +191,8 @@ function render() {
   renderWhatif();
   platform.render();
   mirror.render();
+  clusters.render();
+  links.render();
   renderUpdated();
 }
 
@@ -484,8 +494,8 @@ function openTimeline(group) {
 
 // ---- actions -----------------------------------------------------------------------------------------------------
 
-// Opens the confirmation dialog. With `password`, the user's password is checked again through POST /login and
-// the operation is sent with that fresh token; a wrong password keeps the dialog open and sends nothing.
+// Opens the confirmation dialog. With `password`, the server checks the user's password again (POST /confirm) and
+// the operation is sent with the confirmation it gives; a wrong password keeps the dialog open and sends nothing.
 function confirmAndRun({ title, text, password, targets, run, done }) {
   const dialog = $('confirm');
   $('confirm-title').textContent = title;
@@ -508,18 +518,19 @@ function confirmAndRun({ title, text, password, targets, run, done }) {
     busy = true;
     $('confirm-error').textContent = '';
     try {
-      let fresh = null;
-      if (password) {
-        try {
-          fresh = await api.authenticate(api.session().user, $('confirm-password').value);
-        } catch (e) {
+      const fresh = password ? { password: $('confirm-password').value } : null;
+      let result;
+      try {
+        result = await run(fresh, targets ? $('confirm-target').value || null : null);
+      } catch (e) {
+        if (e instanceof api.ConfirmError) {
           $('confirm-password').value = '';
-          $('confirm-error').textContent = e.status === 401 ? t('dialog.wrongPassword')
+          $('confirm-error').textContent = e.status === 403 && e.field === 'password' ? t('dialog.wrongPassword')
             : e.status === 429 ? t('login.rateLimited') : errorText(e);
           return;
         }
+        throw e;
       }
-      const result = await run(fresh, targets ? $('confirm-target').value || null : null);
       close();
       state.error = null;
       state.done = () => done(result);
@@ -543,7 +554,7 @@ function confirmAndRun({ title, text, password, targets, run, done }) {
   (password ? $('confirm-password') : $('confirm-ok')).focus();
 }
 
-const send = (fresh, path, body) => (fresh ? api.postWith(fresh, path, body) : api.post(path, body));
+const send = (fresh, path, body) => (fresh ? api.postConfirmed(fresh.password, path, body) : api.post(path, body));
 
 function standby(node) {
   confirmAndRun({ title: t('op.standby.title', { node }), text: t('op.standby.text', { node }), password: true,
@@ -568,7 +579,7 @@ function switchover(group) {
 
 function cleanup(resource) {
   confirmAndRun({ title: t('op.cleanup.title', { resource }), text: t('op.cleanup.text', { resource }),
-    password: false,
+    password: true,
     run: (fresh) => send(fresh, `/resources/${encodeURIComponent(resource)}/cleanup`, {}),
     done: (r) => t('op.cleanup.done', { resource, count: r.failuresForgotten }) });
 }
@@ -598,6 +609,10 @@ async function start() {
     expired: () => { api.forget(); showLogin('login.expired'); },
     announce: (text) => { state.error = null; state.done = text; renderMessages(); } });
   mirror.setUp({ el, pill, confirmAndRun, send });
+  links.setUp({ el, pill });
+  clusters.setUp({ el, pill, confirmAndRun, errorText,
+    expired: () => { api.forget(); showLogin('login.expired'); },
+    announce: (text) => { state.error = null; state.done = text; renderMessages(); } });
   $('logout').addEventListener('click', async () => {
     state.drawn = null;
     state.done = null;
@@ -605,6 +620,8 @@ async function start() {
     resetWhatif();
     platform.forget();
     mirror.reset();
+    clusters.reset();
+    links.reset();
     await api.logout();
     showLogin(null);
   });

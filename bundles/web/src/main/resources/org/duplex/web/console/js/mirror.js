@@ -93,17 +93,18 @@ function operations(v, role) {
   return ops;
 }
 
-// Per operation: the path, the body, and whether the password is asked again.
+// Per operation: the path, the body, and whether the password is asked again (exactly the operations the server
+// refuses without a confirmation: Confirmations.OPERATIONS).
 const OPERATIONS = {
   verify: { path: 'verify', body: {}, password: false },
   connect: { path: 'connect', body: {}, password: false },
-  disconnect: { path: 'disconnect', body: {}, password: false },
+  disconnect: { path: 'disconnect', body: {}, password: true },
   resumeIo: { path: 'resume-io', body: { force: true }, password: true },
-  promote: { path: 'promote', body: {}, password: false },
+  promote: { path: 'promote', body: {}, password: true },
   forcePromote: { path: 'promote', body: { force: true }, password: true },
   demote: { path: 'demote', body: {}, password: true },
   invalidate: { path: 'invalidate', body: {}, password: true },
-  keepData: { path: 'resolve-split-brain', body: {}, password: false },
+  keepData: { path: 'resolve-split-brain', body: {}, password: true },
   discardLocal: { path: 'resolve-split-brain', body: { discardLocal: true }, password: true },
 };
 

@@ -133,7 +133,7 @@ function pluginDone(r) {
 
 function installPlugin(name) {
   ui.confirmAndRun({ title: t('plugins.install.title', { plugin: name }), text: t('plugins.install.text',
-    { plugin: name }), password: false,
+    { plugin: name }), password: true,
   run: (fresh) => ui.send(fresh, `/plugins/${encodeURIComponent(name)}/install`, {}), done: pluginDone });
 }
 
@@ -351,7 +351,7 @@ function restore(job, snapshot) {
 // The node table's maintenance action (app.js adds it to a member node that is not in maintenance already).
 export function maintenanceButton(node) {
   return ui.opButton('op.maintenance', 'maintenance', { node }, () => ui.confirmAndRun({
-    title: t('op.maintenance.title', { node }), text: t('op.maintenance.text', { node }), password: false,
+    title: t('op.maintenance.title', { node }), text: t('op.maintenance.text', { node }), password: true,
     run: (fresh) => ui.send(fresh, `/nodes/${encodeURIComponent(node)}/maintenance`, {}),
     done: () => t('op.maintenance.done', { node }) }), false);
 }
