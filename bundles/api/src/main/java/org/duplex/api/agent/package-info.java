@@ -1,8 +1,9 @@
 /**
- * Resource agents: the operations (start, stop, monitor, validate) that act on a resource type.
+ * Resource agents: the operations (start, stop, monitor, validate) that act on a resource type;
+ * {@link org.duplex.api.agent.PromotableAgent} adds the primary/standby roles of a replicated resource.
  * Agents are OSGi services; every operation takes an explicit timeout.
  */
-@Version("1.0.0")
+@Version("1.1.0")
 @Export
 package org.duplex.api.agent;
 

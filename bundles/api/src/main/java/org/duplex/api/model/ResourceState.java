@@ -6,6 +6,11 @@ public enum ResourceState {
     STOPPED,
     STARTING,
     RUNNING,
+    /**
+     * A promotable resource running as a standby that follows the primary: it serves no clients and does not
+     * make its group active on that node (the primary is {@link #RUNNING}).
+     */
+    STANDBY,
     STOPPING,
     /** The monitor or an operation failed; the policy decides between restart and move. */
     FAILED,

@@ -4,7 +4,7 @@
  * <p>2.0.0: {@code GroupState} removed (nothing used it: a group's state is its members' {@code ResourceState}s
  * on each node).
  */
-@Version("2.0.0")
+@Version("2.1.0")
 @Export
 package org.duplex.api.model;
 

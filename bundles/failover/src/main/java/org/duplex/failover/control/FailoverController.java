@@ -442,6 +442,17 @@ public final class FailoverController {
                 LOG.error("fencing {} FAILED [{}]: {}; the groups that need it stay blocked, next attempt in {} ms",
                         a.node(), a.epoch(), outcome.detail(), fencer.retryInterval(a.node()).toMillis());
                 return Optional.of("fencing " + a.node() + " failed: " + outcome.detail());
+            case PROMOTE:
+            case FOLLOW:
+                // the engine plans them for promotable resources; the executor does not run them yet (issue 16):
+                // refuse in words rather than run something else
+                String refused = a.summary() + " not run: the executor of this version does not run promote and "
+                        + "follow operations yet; promotable=true resources are planned (ha:simulate) but not run";
+                if (loggedNotes.add(refused)) {
+                    history.add(decided);
+                    LOG.error("{}", refused);
+                }
+                return Optional.of(refused);
             default:
                 recordDecision(decided, a);
                 Resource r = config.resources().get(a.resource().orElseThrow());

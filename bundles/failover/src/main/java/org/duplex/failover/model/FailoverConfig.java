@@ -10,6 +10,8 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 
+import org.duplex.api.agent.PromotableAgent;
+
 import org.duplex.api.model.Resource;
 import org.duplex.api.model.ResourceGroup;
 import org.duplex.api.model.ResourceId;
@@ -82,6 +84,40 @@ public record FailoverConfig(Map<ResourceId, Resource> resources, List<ResourceG
         });
     }
 
+    /** {@code promotable=true}: the engine runs the resource as a primary plus standbys (see PromotableAgent). */
+    public static boolean isPromotable(Resource r) {
+        return "true".equalsIgnoreCase(r.params().getOrDefault(PromotableAgent.PROMOTABLE_PARAM, "false").strip());
+    }
+
+    /** The engine's own parameters of a promotable resource; each problem names its parameter. */
+    private static Optional<String> promotableProblem(Resource r) {
+        String p = r.params().getOrDefault(PromotableAgent.PROMOTABLE_PARAM, "false").strip();
+        if (!p.equalsIgnoreCase("true") && !p.equalsIgnoreCase("false")) {
+            return Optional.of("resource " + r.id() + ": " + PromotableAgent.PROMOTABLE_PARAM
+                    + " must be true or false, was " + p);
+        }
+        String lag = r.params().get(PromotableAgent.MAX_LAG_PARAM);
+        if (lag != null) {
+            long v;
+            try {
+                v = Long.parseLong(lag.strip());
+            } catch (NumberFormatException e) {
+                v = -1;
+            }
+            if (v < 0) {
+                return Optional.of("resource " + r.id() + ": " + PromotableAgent.MAX_LAG_PARAM
+                        + " must be a whole number of the agent's position unit (bytes of WAL for postgresql), was "
+                        + lag);
+            }
+        }
+        String force = r.params().get(PromotableAgent.FORCE_PARAM);
+        if ((lag != null || force != null) && !isPromotable(r)) {
+            return Optional.of("resource " + r.id() + ": " + (lag != null ? PromotableAgent.MAX_LAG_PARAM
+                    : PromotableAgent.FORCE_PARAM) + " needs " + PromotableAgent.PROMOTABLE_PARAM + "=true");
+        }
+        return Optional.empty();
+    }
+
     private static List<String> problems(Map<ResourceId, Resource> resources, List<ResourceGroup> groups,
                                          Map<ResourceId, GroupPolicy> policies) {
         List<String> problems = new ArrayList<>();
@@ -89,6 +125,7 @@ public record FailoverConfig(Map<ResourceId, Resource> resources, List<ResourceG
             if (!id.equals(r.id())) {
                 problems.add("resource keyed " + id + " is named " + r.id());
             }
+            promotableProblem(r).ifPresent(problems::add);
         });
         Set<ResourceId> groupIds = new HashSet<>();
         Map<ResourceId, ResourceId> owner = new LinkedHashMap<>();
@@ -98,6 +135,12 @@ public record FailoverConfig(Map<ResourceId, Resource> resources, List<ResourceG
             }
             if (resources.containsKey(g.id())) {
                 problems.add("group " + g.id() + " has the name of a resource");
+            }
+            List<ResourceId> promotable = g.resources().stream().filter(r -> resources.containsKey(r)
+                    && isPromotable(resources.get(r))).toList();
+            if (promotable.size() > 1) {
+                problems.add("group " + g.id() + " has more than one promotable resource " + promotable
+                        + ": the group is active where its one primary runs");
             }
             for (ResourceId r : g.resources()) {
                 if (!resources.containsKey(r)) {

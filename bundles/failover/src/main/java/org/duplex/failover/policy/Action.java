@@ -18,13 +18,24 @@ import org.duplex.api.model.ResourceId;
  * @param node     where
  * @param epoch    the fencing epoch of the decision; executors refuse older epochs
  * @param reason   a sentence for the operator
+ * @param peer     for {@link Op#FOLLOW}, the node whose primary the local standby follows
  */
 public record Action(Op op, Intent intent, Optional<ResourceId> group, Optional<ResourceId> resource, NodeId node,
-                     FencingEpoch epoch, String reason) {
+                     FencingEpoch epoch, String reason, Optional<NodeId> peer) {
 
-    public enum Op { START, STOP, PROBE, FENCE, BLOCK }
+    /**
+     * START, STOP, PROBE, FENCE, BLOCK; and for promotable resources PROMOTE (the local standby becomes the
+     * primary) and FOLLOW (run the local copy as a standby of {@code peer}).
+     */
+    public enum Op { START, STOP, PROBE, FENCE, BLOCK, PROMOTE, FOLLOW }
 
-    public enum Intent { START, RESTART, MOVE, FAILBACK, STOP, RECOVER, FENCE, BLOCKED, PROBE, NO_QUORUM }
+    public enum Intent { START, RESTART, MOVE, FAILBACK, STOP, RECOVER, FENCE, BLOCKED, PROBE, NO_QUORUM, FOLLOW }
+
+    /** Any action but FOLLOW. */
+    public Action(Op op, Intent intent, Optional<ResourceId> group, Optional<ResourceId> resource, NodeId node,
+                  FencingEpoch epoch, String reason) {
+        this(op, intent, group, resource, node, epoch, reason, Optional.empty());
+    }
 
     public Action {
         Objects.requireNonNull(op, "op");
@@ -34,6 +45,10 @@ public record Action(Op op, Intent intent, Optional<ResourceId> group, Optional<
         Objects.requireNonNull(node, "node");
         Objects.requireNonNull(epoch, "epoch");
         Objects.requireNonNull(reason, "reason");
+        Objects.requireNonNull(peer, "peer");
+        if (op == Op.FOLLOW && peer.isEmpty()) {
+            throw new IllegalArgumentException("a follow action needs the node to follow");
+        }
     }
 
     /** "stop web/app on node1 (move)", "fence node1 (fence)": the form scenario files compare. */
@@ -42,7 +57,8 @@ public record Action(Op op, Intent intent, Optional<ResourceId> group, Optional<
         if (op == Op.FENCE) {
             what = "fence " + node;
         } else if (resource.isPresent()) {
-            what = op.name().toLowerCase() + " " + group.map(g -> g + "/").orElse("") + resource.get() + " on " + node;
+            what = op.name().toLowerCase() + " " + group.map(g -> g + "/").orElse("") + resource.get() + " on " + node
+                    + peer.map(p -> " from " + p).orElse("");
         } else {
             what = op.name().toLowerCase() + " " + group.map(Object::toString).orElse("-") + " on " + node;
         }

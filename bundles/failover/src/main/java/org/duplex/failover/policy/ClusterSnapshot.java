@@ -27,11 +27,22 @@ import org.duplex.failover.model.FailoverConfig;
  * @param fencing   nodes a fencing device covers, and recent failed fences with their retry time
  * @param unhealthy per group, the nodes a node-health monitor ({@code on=node}) currently fails on, with the
  *                  monitor's reason: those nodes are not eligible for that group
+ * @param replicas  per promotable resource, the last role and replication position reported on each node
+ *                  (kept for dead nodes: what they last had), from which the engine chooses whom to promote
  */
 public record ClusterSnapshot(FailoverConfig config, Map<NodeId, Node> nodes, Map<NodeId, String> nodeNotes,
                               Map<NodeId, Map<ResourceId, ResourceState>> states, List<Failure> failures,
                               Instant now, QuorumState quorum, FencingView fencing,
-                              Map<ResourceId, Map<NodeId, String>> unhealthy) {
+                              Map<ResourceId, Map<NodeId, String>> unhealthy,
+                              Map<ResourceId, Map<NodeId, ReplicaReport>> replicas) {
+
+    /** Without replica reports (no promotable resource has reported yet). */
+    public ClusterSnapshot(FailoverConfig config, Map<NodeId, Node> nodes, Map<NodeId, String> nodeNotes,
+                           Map<NodeId, Map<ResourceId, ResourceState>> states, List<Failure> failures,
+                           Instant now, QuorumState quorum, FencingView fencing,
+                           Map<ResourceId, Map<NodeId, String>> unhealthy) {
+        this(config, nodes, nodeNotes, states, failures, now, quorum, fencing, unhealthy, Map.of());
+    }
 
     /** Without node-health results. */
     public ClusterSnapshot(FailoverConfig config, Map<NodeId, Node> nodes, Map<NodeId, String> nodeNotes,
@@ -61,6 +72,19 @@ public record ClusterSnapshot(FailoverConfig config, Map<NodeId, Node> nodes, Ma
         Map<ResourceId, Map<NodeId, String>> bans = new LinkedHashMap<>();
         Objects.requireNonNull(unhealthy, "unhealthy").forEach((g, m) -> bans.put(g, Map.copyOf(m)));
         unhealthy = Collections.unmodifiableMap(bans);
+        Map<ResourceId, Map<NodeId, ReplicaReport>> reps = new LinkedHashMap<>();
+        Objects.requireNonNull(replicas, "replicas").forEach((r, m) -> reps.put(r, Map.copyOf(m)));
+        replicas = Collections.unmodifiableMap(reps);
+    }
+
+    /** The last replica report of {@code resource} on {@code node}; empty when it never reported. */
+    public java.util.Optional<ReplicaReport> replica(ResourceId resource, NodeId node) {
+        return java.util.Optional.ofNullable(replicas.getOrDefault(resource, Map.of()).get(node));
+    }
+
+    public ClusterSnapshot withReplicas(Map<ResourceId, Map<NodeId, ReplicaReport>> newReplicas) {
+        return new ClusterSnapshot(config, nodes, nodeNotes, states, failures, now, quorum, fencing, unhealthy,
+                newReplicas);
     }
 
     /** Why {@code node} fails a node-health monitor bound to {@code group}; empty when it does not. */
@@ -73,18 +97,22 @@ public record ClusterSnapshot(FailoverConfig config, Map<NodeId, Node> nodes, Ma
     }
 
     public ClusterSnapshot withStates(Map<NodeId, Map<ResourceId, ResourceState>> newStates) {
-        return new ClusterSnapshot(config, nodes, nodeNotes, newStates, failures, now, quorum, fencing, unhealthy);
+        return new ClusterSnapshot(config, nodes, nodeNotes, newStates, failures, now, quorum, fencing, unhealthy,
+                replicas);
     }
 
     public ClusterSnapshot withNodes(Map<NodeId, Node> newNodes, Map<NodeId, String> newNotes) {
-        return new ClusterSnapshot(config, newNodes, newNotes, states, failures, now, quorum, fencing, unhealthy);
+        return new ClusterSnapshot(config, newNodes, newNotes, states, failures, now, quorum, fencing, unhealthy,
+                replicas);
     }
 
     public ClusterSnapshot withFencing(FencingView newFencing) {
-        return new ClusterSnapshot(config, nodes, nodeNotes, states, failures, now, quorum, newFencing, unhealthy);
+        return new ClusterSnapshot(config, nodes, nodeNotes, states, failures, now, quorum, newFencing, unhealthy,
+                replicas);
     }
 
     public ClusterSnapshot withUnhealthy(Map<ResourceId, Map<NodeId, String>> newUnhealthy) {
-        return new ClusterSnapshot(config, nodes, nodeNotes, states, failures, now, quorum, fencing, newUnhealthy);
+        return new ClusterSnapshot(config, nodes, nodeNotes, states, failures, now, quorum, fencing, newUnhealthy,
+                replicas);
     }
 }

@@ -17,6 +17,10 @@ import org.duplex.api.model.ResourceState;
 /**
  * Applies a plan to a snapshot as if every step succeeded, checking on the way that no start happens while the
  * group may still be active on another node that is not dead. Used by {@code ha:simulate} and by the tests.
+ *
+ * <p>For a promotable member a standby ({@link ResourceState#STANDBY}) does not count as the group being active,
+ * a PROMOTE is checked like a START (no other node that is not dead may run the group, its primary included), and
+ * a FOLLOW must not find the node's copy running as a primary (it would be a second one until it stops).
  */
 public final class PlanSimulator {
 
@@ -59,6 +63,19 @@ public final class PlanSimulator {
                     states.computeIfAbsent(a.node(), k -> new LinkedHashMap<>())
                             .put(a.resource().orElseThrow(), ResourceState.STOPPED);
                     break;
+                case FOLLOW:
+                    ResourceState was = states.getOrDefault(a.node(), Map.of())
+                            .getOrDefault(a.resource().orElseThrow(), ResourceState.STOPPED);
+                    if (was == ResourceState.RUNNING) {
+                        violations.add(a.summary() + " while " + a.resource().get() + " runs there as a primary");
+                    }
+                    if (a.peer().filter(a.node()::equals).isPresent()) {
+                        violations.add(a.summary() + ": a copy cannot follow itself");
+                    }
+                    states.computeIfAbsent(a.node(), k -> new LinkedHashMap<>())
+                            .put(a.resource().orElseThrow(), ResourceState.STANDBY);
+                    break;
+                case PROMOTE:
                 case START:
                     ResourceGroup g = before.config().group(a.group().orElseThrow()).orElseThrow();
                     for (Map.Entry<NodeId, Map<ResourceId, ResourceState>> e : states.entrySet()) {
@@ -70,7 +87,9 @@ public final class PlanSimulator {
                         boolean dead = on != null && on.liveness() == Liveness.DEAD;
                         for (ResourceId r : g.resources()) {
                             ResourceState st = e.getValue().getOrDefault(r, ResourceState.STOPPED);
-                            if (st != ResourceState.STOPPED && !dead) {
+                            boolean standby = st == ResourceState.STANDBY
+                                    && Promotion.isPromotable(before.config().resources().get(r));
+                            if (st != ResourceState.STOPPED && !standby && !dead) {
                                 violations.add(a.summary() + " while " + r + " is " + st + " on " + other);
                             }
                         }

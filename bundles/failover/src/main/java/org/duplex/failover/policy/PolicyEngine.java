@@ -75,6 +75,9 @@ public final class PolicyEngine {
         private final Set<NodeId> fenced = new LinkedHashSet<>();
         /** How many of {@link #fences} an earlier evaluation of the same snapshot decided. */
         private final int knownFences;
+        /** FOLLOW actions: after every start, so that a standby that cannot follow delays no group. */
+        private final List<Action> follows = new ArrayList<>();
+        private final Map<ResourceId, Optional<Promotion>> promotions = new HashMap<>();
 
         Run(ClusterSnapshot s, List<Action> knownFences) {
             this.s = s;
@@ -99,6 +102,7 @@ public final class PolicyEngine {
             all.addAll(early);
             all.addAll(stops);
             all.addAll(starts);
+            all.addAll(follows);
             return new Plan(epoch, all, targets, notes);
         }
 
@@ -314,10 +318,10 @@ public final class PolicyEngine {
                     reason = g.id() + " started on " + target + ": " + choice.why;
                 }
                 for (ResourceId r : g.resources()) {
-                    starts.add(new Action(Op.START, intent, Optional.of(g.id()), Optional.of(r), target, epoch,
-                            reason));
+                    starts.add(startOrPromote(g, r, target, intent, reason));
                 }
             }
+            planFollowers(g, p, target);
         }
 
         /** The group should stay on {@code n}: restart from the first member that is not running. */
@@ -325,7 +329,7 @@ public final class PolicyEngine {
             List<ResourceId> members = g.resources();
             int first = -1;
             for (int i = 0; i < members.size(); i++) {
-                if (s.state(n, members.get(i)) != ResourceState.RUNNING) {
+                if (st(n, members.get(i)) != ResourceState.RUNNING) {
                     first = i;
                     break;
                 }
@@ -334,7 +338,7 @@ public final class PolicyEngine {
                 return;
             }
             ResourceId broken = members.get(first);
-            ResourceState st = s.state(n, broken);
+            ResourceState st = st(n, broken);
             String reason;
             Intent intent;
             if (st == ResourceState.FAILED) {
@@ -350,19 +354,18 @@ public final class PolicyEngine {
             }
             for (int i = members.size() - 1; i >= first; i--) {
                 ResourceId r = members.get(i);
-                if (s.state(n, r) != ResourceState.STOPPED) {
+                if (st(n, r) != ResourceState.STOPPED) {
                     stops.add(new Action(Op.STOP, intent, Optional.of(g.id()), Optional.of(r), n, epoch, reason));
                 }
             }
             for (int i = first; i < members.size(); i++) {
-                starts.add(new Action(Op.START, intent, Optional.of(g.id()), Optional.of(members.get(i)), n, epoch,
-                        reason));
+                starts.add(startOrPromote(g, members.get(i), n, intent, reason));
             }
         }
 
         private void stopGroup(ResourceGroup g, NodeId n, Intent intent, List<Action> into, String reason) {
             for (ResourceId r : g.stopOrder()) {
-                if (s.state(n, r) != ResourceState.STOPPED) {
+                if (st(n, r) != ResourceState.STOPPED) {
                     into.add(new Action(Op.STOP, intent, Optional.of(g.id()), Optional.of(r), n, epoch, reason));
                 }
             }
@@ -449,6 +452,11 @@ public final class PolicyEngine {
                         + " is preferred" : current + " is eligible";
                 return new Choice(Optional.of(current), why);
             }
+            Optional<Promotion> promotion = promo(g);
+            if (promotion.isPresent() && promotion.get().hasHistory()
+                    && (current == null || eligibleWhy(g, p, current).isPresent())) {
+                return mostAdvanced(g, p, promotion.get());
+            }
             NodeId bestNode = null;
             long bestScore = Long.MIN_VALUE;
             List<String> rejected = new ArrayList<>();
@@ -491,12 +499,96 @@ public final class PolicyEngine {
         }
 
         /**
+         * A failover of a group with a promotable member: the eligible node with the most advanced copy, node
+         * priority only on a tie (Pacemaker would take the best promotion score; here the score is the position).
+         * Nodes whose copy is too far behind are not eligible ({@link Promotion#refuse}).
+         */
+        private Choice mostAdvanced(ResourceGroup g, GroupPolicy p, Promotion pr) {
+            List<String> rejected = new ArrayList<>();
+            List<NodeId> candidates = new ArrayList<>();
+            for (NodeId n : g.nodes()) {
+                Optional<String> why = eligibleWhy(g, p, n);
+                if (why.isPresent()) {
+                    rejected.add(why.get());
+                } else {
+                    candidates.add(n);
+                }
+            }
+            if (candidates.isEmpty()) {
+                return new Choice(Optional.empty(), "no eligible node: " + String.join("; ", rejected));
+            }
+            candidates.sort(pr.bestFirst(g));
+            NodeId best = candidates.get(0);
+            String others = candidates.stream().skip(1).map(n -> n + " at " + pr.position(n)
+                    .map(org.duplex.api.agent.ReplicationPosition::text).orElse("an unknown position"))
+                    .collect(Collectors.joining(", "));
+            return new Choice(Optional.of(best), best + " has the most advanced copy of " + pr.id() + " ("
+                    + pr.position(best).map(org.duplex.api.agent.ReplicationPosition::text).orElse("no position yet")
+                    + ")" + (others.isEmpty() ? "" : "; " + others)
+                    + (rejected.isEmpty() ? "" : "; not eligible: " + String.join("; ", rejected)));
+        }
+
+        /**
+         * A promotable member's copies on the group's other nodes follow the primary on {@code target}: stopped
+         * copies start as standbys, standbys known to follow another node are pointed at {@code target}. Only on
+         * live, online member nodes where the member is not banned; a copy still running as a primary is stopped
+         * by the group's own rules first and follows in a later round.
+         */
+        private void planFollowers(ResourceGroup g, GroupPolicy p, NodeId target) {
+            Optional<Promotion> promotion = promo(g);
+            if (promotion.isEmpty()) {
+                return;
+            }
+            Promotion pr = promotion.get();
+            for (NodeId n : g.nodes()) {
+                Node node = s.nodes().get(n);
+                if (n.equals(target) || node == null || fenced.contains(n) || node.liveness() != Liveness.ALIVE
+                        || !node.canRunResources() || s.unhealthy(g.id(), n).isPresent()) {
+                    continue;
+                }
+                int threshold = migrationThreshold(p);
+                if (threshold > 0 && failCount(pr.id(), n, p) >= threshold) {
+                    continue;
+                }
+                ResourceState raw = s.state(n, pr.id());
+                String reason;
+                if (raw == ResourceState.STOPPED) {
+                    reason = pr.id() + " on " + n + " starts as a standby of " + target + ", where " + g.id()
+                            + " runs";
+                } else if (raw == ResourceState.STANDBY && pr.following(n).filter(f -> !f.equals(target.toString()))
+                        .isPresent()) {
+                    reason = "the standby of " + pr.id() + " on " + n + " follows " + pr.following(n).get()
+                            + ": pointed at the primary on " + target;
+                } else {
+                    continue;
+                }
+                follows.add(new Action(Op.FOLLOW, Intent.FOLLOW, Optional.of(g.id()), Optional.of(pr.id()), n,
+                        epoch, reason, Optional.of(target)));
+            }
+        }
+
+        /** START for a member, or PROMOTE when it is a promotable member whose standby runs on {@code n}. */
+        private Action startOrPromote(ResourceGroup g, ResourceId r, NodeId n, Intent intent, String reason) {
+            Optional<Promotion> pr = promo(g).filter(x -> x.id().equals(r));
+            if (pr.isEmpty()) {
+                return new Action(Op.START, intent, Optional.of(g.id()), Optional.of(r), n, epoch, reason);
+            }
+            String risk = pr.get().forcedRisk(n).map(x -> "; " + x).orElse("");
+            Op op = s.state(n, r) == ResourceState.STANDBY ? Op.PROMOTE : Op.START;
+            return new Action(op, intent, Optional.of(g.id()), Optional.of(r), n, epoch, reason + risk);
+        }
+
+        /**
          * Copies on several nodes (a healed partition, a JVM restarted while its VIP stayed up): keep the complete
          * copy on an eligible node, else the partial copy on the eligible node first in priority, and stop the
          * others. Never complete a partial copy while a complete one runs elsewhere; a failback, if due, is
          * decided in a later round from a single clean copy. Empty when no copy is on an eligible node.
          */
-        private Optional<Choice> keeper(ResourceGroup g, GroupPolicy p, Set<NodeId> live) {
+        private Optional<Choice> keeper(ResourceGroup g, GroupPolicy p, Set<NodeId> liveCopies) {
+            // two primaries of a promotable member (a node came back still running one): keep the most advanced,
+            // which is the newer history, whatever the node priority says
+            List<NodeId> live = new ArrayList<>(liveCopies);
+            promo(g).ifPresent(pr -> live.sort(pr.bestFirst(g)));
             for (NodeId n : live) {
                 if (complete(g, n) && eligibleWhy(g, p, n).isEmpty()) {
                     return Optional.of(new Choice(Optional.of(n), n + " runs the complete group"));
@@ -512,7 +604,7 @@ public final class PolicyEngine {
         }
 
         private boolean complete(ResourceGroup g, NodeId n) {
-            return g.resources().stream().allMatch(r -> s.state(n, r) == ResourceState.RUNNING);
+            return g.resources().stream().allMatch(r -> st(n, r) == ResourceState.RUNNING);
         }
 
         private boolean placedOn(ResourceGroup g, NodeId n) {
@@ -595,7 +687,8 @@ public final class PolicyEngine {
                     return Optional.of(n + " runs " + other.id() + ", which must stay apart from " + g.id());
                 }
             }
-            return Optional.empty();
+            // a promotable member: only a copy that loses nothing (or that the operator forced) becomes primary
+            return promo(g).flatMap(pr -> pr.refuse(n));
         }
 
         private String moveReason(ResourceGroup g, GroupPolicy p, NodeId from, Choice choice) {
@@ -655,11 +748,11 @@ public final class PolicyEngine {
         }
 
         private boolean activeOn(ResourceGroup g, NodeId n) {
-            return g.resources().stream().anyMatch(r -> s.state(n, r) != ResourceState.STOPPED);
+            return g.resources().stream().anyMatch(r -> st(n, r) != ResourceState.STOPPED);
         }
 
         private List<ResourceId> members(ResourceGroup g, NodeId n, ResourceState state) {
-            return g.resources().stream().filter(r -> s.state(n, r) == state)
+            return g.resources().stream().filter(r -> st(n, r) == state)
                     .collect(Collectors.toCollection(ArrayList::new));
         }
 
@@ -672,7 +765,7 @@ public final class PolicyEngine {
             if (p.onFail() != OnFail.BLOCK || !activeOn(g, n)) {
                 return List.of();
             }
-            return g.resources().stream().filter(r -> s.state(n, r) == ResourceState.FAILED
+            return g.resources().stream().filter(r -> st(n, r) == ResourceState.FAILED
                     || failCount(r, n, p) > 0).toList();
         }
 
@@ -694,6 +787,25 @@ public final class PolicyEngine {
                 }
             }
             return last == null ? "" : " (last at " + TIME.format(last.at()) + ": " + last.reason() + ")";
+        }
+
+        /**
+         * A member's state as the group sees it: a promotable member running as a standby does not make its group
+         * active on that node, so it counts as stopped; everything else as reported.
+         */
+        private ResourceState st(NodeId n, ResourceId r) {
+            ResourceState raw = s.state(n, r);
+            if (raw == ResourceState.STANDBY) {
+                ResourceGroup g = config.groupOf(r).orElse(null);
+                if (g != null && promo(g).filter(pr -> pr.id().equals(r)).isPresent()) {
+                    return ResourceState.STOPPED;
+                }
+            }
+            return raw;
+        }
+
+        private Optional<Promotion> promo(ResourceGroup g) {
+            return promotions.computeIfAbsent(g.id(), k -> Promotion.of(s, config, g));
         }
 
         private Liveness liveness(NodeId n) {

@@ -8,6 +8,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
+import org.duplex.api.agent.ReplicaStatus;
+import org.duplex.api.agent.ReplicationPosition;
 import org.duplex.api.cluster.FencingEpoch;
 import org.duplex.api.cluster.QuorumState;
 import org.duplex.api.model.Liveness;
@@ -40,6 +42,7 @@ import org.duplex.failover.model.Placement;
  * fence-device ipmi1 nodes=node1,node2
  * fence-failed node1 at=2026-01-01T12:00:03Z retry=2026-01-01T12:00:08Z reason="ipmi1: exit 1: BMC unreachable"
  * placed web node2 by=admin at=2026-01-01T11:00:00Z     (an operator placement, ha:switchover)
+ * replica node2 pg standby gen=1 offset=5000 at=2026-01-01T12:00:04Z following=node1   (a promotable's report)
  * expect
  * start web/vip on node2 (recover)
  * reason web moved to node2: node1 is dead
@@ -58,6 +61,7 @@ record Scenario(String name, ClusterSnapshot snapshot, List<String> expectedActi
         Set<NodeId> covered = new java.util.LinkedHashSet<>();
         Map<NodeId, FencingView.FenceFailure> fenceFailures = new LinkedHashMap<>();
         Map<ResourceId, Placement> placed = new LinkedHashMap<>();
+        Map<ResourceId, Map<NodeId, ReplicaReport>> replicas = new LinkedHashMap<>();
         Instant now = Instant.parse("2026-01-01T12:00:00Z");
         boolean quorate = true;
         boolean settling = false;
@@ -148,6 +152,20 @@ record Scenario(String name, ClusterSnapshot snapshot, List<String> expectedActi
                                 pk.getOrDefault("by", "admin"), Instant.parse(pk.getOrDefault("at",
                                 "2026-01-01T11:00:00Z"))));
                         break;
+                    case "replica":
+                        Map<String, String> rk = ConfigText.keyValues(w.subList(4, w.size()), Set.of("gen", "offset",
+                                "at", "following"));
+                        Optional<ReplicationPosition> pos = rk.containsKey("offset") ? Optional.of(
+                                new ReplicationPosition(Long.parseLong(rk.getOrDefault("gen", "1")),
+                                        Long.parseLong(rk.get("offset")), "bytes of WAL",
+                                        rk.get("offset") + " on timeline " + rk.getOrDefault("gen", "1")))
+                                : Optional.empty();
+                        replicas.computeIfAbsent(ResourceId.of(w.get(2)), k -> new LinkedHashMap<>()).put(
+                                NodeId.of(w.get(1)), new ReplicaReport(new ReplicaStatus(
+                                        ReplicaStatus.Role.valueOf(w.get(3).toUpperCase()), pos,
+                                        Optional.ofNullable(rk.get("following")), w.get(3)),
+                                        Instant.parse(rk.getOrDefault("at", now.toString()))));
+                        break;
                     case "expect":
                         expecting = true;
                         break;
@@ -169,7 +187,7 @@ record Scenario(String name, ClusterSnapshot snapshot, List<String> expectedActi
         QuorumState q = new QuorumState(localNode, quorate, quorate ? Optional.of(localNode) : Optional.empty(),
                 new FencingEpoch(epoch), nodes.keySet(), quorate ? 2 : 1, 3, quorumReason, settling);
         return new Scenario(name, new ClusterSnapshot(cfg, nodes, notes, states, failures, now, q,
-                new FencingView(covered, fenceFailures)), actions,
+                new FencingView(covered, fenceFailures), Map.of(), replicas), actions,
                 reasons, placement);
     }
 }
