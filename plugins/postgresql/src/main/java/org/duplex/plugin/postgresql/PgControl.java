@@ -39,7 +39,9 @@ final class PgControl {
     static final String TYPE = "postgresql";
 
     static final Set<String> KEYS = Set.of("data-dir", "bin-dir", "port", "host", "socket-dir", "os-user", "user",
-            "database", "password-file", "connect-timeout", "config-file", "log-file", "stop-fast", "stop-immediate");
+            "database", "password-file", "connect-timeout", "config-file", "log-file", "stop-fast", "stop-immediate",
+            // replication mode (PgReplication); promotable, promote-max-lag and promote-force are the engine's
+            "promotable", "promote-max-lag", "promote-force", "hosts", "synchronous-standby-names");
 
     private static final Logger LOG = LoggerFactory.getLogger(PgControl.class);
     /** Paths that go into pg_ctl's -o string, which pg_ctl hands to /bin/sh. */
@@ -149,19 +151,7 @@ final class PgControl {
         try {
             pid = Postmaster.live(s.dataDir());
             if (pid.isEmpty()) {
-                Postmaster.PidFile f = Postmaster.pidFile(s.dataDir());
-                if (f.present()) {
-                    // a killed postmaster not yet reaped by init: postgres's own check (kill -0) takes it for a
-                    // live one and refuses to start on the socket lock file that still names it
-                    while (f.pid() > 0 && Postmaster.zombie(f.pid()) && socketLockNames(s, f.pid())
-                            && d.remaining().toMillis() > 1000) {
-                        Thread.sleep(20);
-                    }
-                    // the other node died holding the disk, or a kill: postgres would refuse a reused pid
-                    Files.deleteIfExists(s.dataDir().resolve("postmaster.pid"));
-                    LOG.warn("postgresql {}: removed stale postmaster.pid (pid {} is not a live postmaster of it)",
-                            s.dataDir(), f.pid());
-                }
+                clearStalePid(s, d);
             }
         } catch (IOException e) {
             return cannotRead(s, e, t0);
@@ -217,6 +207,27 @@ final class PgControl {
         return OperationResult.of(OcfStatus.TIMEOUT, "postgresql in " + s.dataDir() + " " + launched
                 + " but did not accept connections within " + seconds(d.budget()) + ": "
                 + (last == null ? "no attempt fitted in the timeout" : last.getMessage()) + logTail(s), since(t0));
+    }
+
+    /**
+     * Removes a {@code postmaster.pid} that no live postmaster stands behind (the other node died holding the
+     * disk, a SIGKILL): postgres (and pg_rewind's single-user recovery) would take a reused or unreaped pid for a
+     * running server and refuse. Call only when {@link Postmaster#live} found none.
+     */
+    static void clearStalePid(Spec s, Deadline d) throws IOException, InterruptedException {
+        Postmaster.PidFile f = Postmaster.pidFile(s.dataDir());
+        if (!f.present()) {
+            return;
+        }
+        // a killed postmaster not yet reaped by init: postgres's own check (kill -0) takes it for a
+        // live one and refuses to start on the socket lock file that still names it
+        while (f.pid() > 0 && Postmaster.zombie(f.pid()) && socketLockNames(s, f.pid())
+                && d.remaining().toMillis() > 1000) {
+            Thread.sleep(20);
+        }
+        Files.deleteIfExists(s.dataDir().resolve("postmaster.pid"));
+        LOG.warn("postgresql {}: removed stale postmaster.pid (pid {} is not a live postmaster of it)",
+                s.dataDir(), f.pid());
     }
 
     private static String pgCtlMessage(Exec.Result r) {

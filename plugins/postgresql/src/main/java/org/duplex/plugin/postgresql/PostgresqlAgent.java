@@ -4,15 +4,23 @@ import java.time.Duration;
 import java.util.List;
 
 import org.duplex.api.agent.OperationResult;
+import org.duplex.api.agent.PromotableAgent;
+import org.duplex.api.agent.ReplicaStatus;
 import org.duplex.api.agent.ResourceAgent;
+import org.duplex.api.model.NodeId;
 import org.duplex.api.model.Resource;
 import org.osgi.service.component.annotations.Component;
 
-/** Publishes {@link PgControl} as the {@code postgresql} resource agent. */
+/**
+ * Publishes {@link PgControl} as the {@code postgresql} resource agent; with {@code promotable=true} the resource
+ * is run in replication mode ({@link PgReplication}): start makes a primary, follow a standby, promote turns a
+ * standby into the primary.
+ */
 @Component(service = ResourceAgent.class, property = ResourceAgent.TYPE_PROPERTY + "=" + PgControl.TYPE)
-public class PostgresqlAgent implements ResourceAgent {
+public class PostgresqlAgent implements PromotableAgent {
 
     private final PgControl control = new PgControl();
+    private final PgReplication replication = new PgReplication();
 
     @Override
     public String type() {
@@ -21,12 +29,13 @@ public class PostgresqlAgent implements ResourceAgent {
 
     @Override
     public List<String> validate(Resource resource, Duration timeout) {
-        return control.validate(resource.params());
+        return replication.validate(resource.params());
     }
 
     @Override
     public OperationResult start(Resource resource, Duration timeout) throws InterruptedException {
-        return control.start(resource.params(), timeout);
+        return promotable(resource) ? replication.startPrimary(resource.params(), timeout)
+                : control.start(resource.params(), timeout);
     }
 
     @Override
@@ -37,5 +46,24 @@ public class PostgresqlAgent implements ResourceAgent {
     @Override
     public OperationResult monitor(Resource resource, Duration timeout) throws InterruptedException {
         return control.monitor(resource.params(), timeout);
+    }
+
+    @Override
+    public OperationResult follow(Resource resource, NodeId primary, Duration timeout) throws InterruptedException {
+        return replication.follow(resource.params(), primary.toString(), timeout);
+    }
+
+    @Override
+    public OperationResult promote(Resource resource, Duration timeout) throws InterruptedException {
+        return replication.promote(resource.params(), timeout);
+    }
+
+    @Override
+    public ReplicaStatus status(Resource resource, Duration timeout) throws InterruptedException {
+        return replication.status(resource.params(), timeout);
+    }
+
+    private static boolean promotable(Resource r) {
+        return "true".equalsIgnoreCase(r.params().getOrDefault(PROMOTABLE_PARAM, "false").strip());
     }
 }

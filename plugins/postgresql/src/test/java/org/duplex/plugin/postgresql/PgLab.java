@@ -197,6 +197,23 @@ final class PgLab implements AutoCloseable {
         }
     }
 
+    /** SIGKILL to the postmaster and every process under it: a crash, as when the node dies. */
+    void crash() throws IOException {
+        Postmaster.PidFile f = Postmaster.pidFile(data);
+        if (f.present() && f.pid() > 0) {
+            ProcessHandle.of(f.pid()).ifPresent(Exec::killTree);
+            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (Postmaster.alive(f.pid()) && System.nanoTime() < end) {
+                Thread.onSpinWait();
+            }
+        }
+    }
+
+    /** "nodeN:127.0.0.1:PORT", an item of the agent's {@code hosts} parameter. */
+    String hostItem(String node) {
+        return node + ":127.0.0.1:" + port;
+    }
+
     /** Adds a line to the configuration (before the server starts). */
     void conf(String line) throws IOException {
         Files.writeString(data.resolve("postgresql.conf"), line + "\n", StandardOpenOption.APPEND);
