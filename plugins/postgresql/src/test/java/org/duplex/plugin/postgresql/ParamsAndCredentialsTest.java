@@ -17,13 +17,33 @@ import org.junit.jupiter.api.io.TempDir;
 class ParamsAndCredentialsTest {
 
     @Test
+    void replicationProblemsNameTheirParameter() {
+        PgReplication r = new PgReplication();
+        assertThat(r.validate(Map.of("data-dir", "/srv/pg", "hosts", "node1,node2:10.0.0.2:99999,node3:a b",
+                "synchronous-standby-names", "x'y")))
+                .containsExactlyInAnyOrder(
+                        "hosts: 'node:host[:port]' items separated by commas, was 'node1'",
+                        "hosts: port of node2 must be 1-65535, was '99999'",
+                        "hosts: host of node3 must be a name or IPv4 address, was 'a b'",
+                        "synchronous-standby-names: no quotes, backslashes or line breaks, was 'x'y'");
+        assertThat(PgReplication.peers(Map.of("hosts", "node1:10.0.0.1, node2:db2.example:5433"), 5432,
+                new java.util.ArrayList<>())).containsExactly(
+                Map.entry("node1", new PgReplication.Peer("10.0.0.1", 5432)),
+                Map.entry("node2", new PgReplication.Peer("db2.example", 5433)));
+        assertThat(PgReplication.lsnText(PgReplication.parseLsn("1A/3000148"))).isEqualTo("1A/3000148");
+        assertThat(PgReplication.parseConninfo("host=10.0.0.1 port=5432 user=postgres password='it''s \\'x'"))
+                .containsEntry("host", "10.0.0.1").containsEntry("port", "5432");
+    }
+
+    @Test
     void agentProblemsNameEachBadParameter() {
         assertThat(new PgControl().validate(Map.of())).containsExactly("data-dir: required (an absolute path)");
         assertThat(new PgControl().validate(Map.of("data-dir", "pgdata", "port", "70000", "os-user", "bad user",
                 "stop-fast", "soon", "socket-dir", "/tmp/a dir", "max-lag", "1s")))
                 .containsExactlyInAnyOrder(
                         "max-lag: unknown parameter (known: bin-dir, config-file, connect-timeout, data-dir, database,"
-                                + " host, log-file, os-user, password-file, port, socket-dir, stop-fast, stop-immediate,"
+                                + " host, hosts, log-file, os-user, password-file, port, promotable, promote-force,"
+                                + " promote-max-lag, socket-dir, stop-fast, stop-immediate, synchronous-standby-names,"
                                 + " user)",
                         "data-dir: must be an absolute path, was 'pgdata'",
                         "port: must be a TCP port 1-65535, was '70000'",
