@@ -12,7 +12,7 @@
  * ({@link org.duplex.api.cluster.ReplicatedDocuments}), and plug-ins read configured resources through
  * {@link org.duplex.api.admin.FailoverAdmin}.
  */
-@Version("2.0.0")
+@Version("2.1.0")
 @Export
 package org.duplex.api.failover;
 

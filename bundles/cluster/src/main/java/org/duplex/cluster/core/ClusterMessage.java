@@ -60,18 +60,34 @@ public sealed interface ClusterMessage {
      * @param group     empty string when the resource has no group
      * @param configVersion the sender's cluster configuration version: the receiver waits (bounded) until it has
      *                  at least this version, so an order never overtakes the commit that defined its resource
+     * @param peer      FOLLOW: the node to follow; empty string otherwise (and from senders before it existed)
      */
     record ExecOrder(NodeId from, String viewId, long requestId, String kind, String resource, String group,
-                     long epoch, String reason, long configVersion) implements ClusterMessage {
+                     long epoch, String reason, long configVersion, String peer) implements ClusterMessage {
+
+        public ExecOrder(NodeId from, String viewId, long requestId, String kind, String resource, String group,
+                         long epoch, String reason, long configVersion) {
+            this(from, viewId, requestId, kind, resource, group, epoch, reason, configVersion, "");
+        }
     }
 
     /**
      * An executor's report: the answer to an order ({@code requestId > 0}, unicast to the orderer) or a published
-     * report ({@code requestId == 0}, to every member).
+     * report ({@code requestId == 0}, to every member). The {@code replica*} fields carry a promotable
+     * resource's role and position ({@code replicaRole} empty: none; {@code replicaGeneration} -1: no position).
      */
     record ExecReport(NodeId from, String viewId, long requestId, String resource, String group, String operation,
                       String status, String detail, long elapsedMillis, String state, boolean failure,
-                      long atMillis) implements ClusterMessage {
+                      long atMillis, String replicaRole, long replicaGeneration, long replicaOffset,
+                      String replicaUnit, String replicaText, String replicaFollowing, String replicaDetail)
+            implements ClusterMessage {
+
+        public ExecReport(NodeId from, String viewId, long requestId, String resource, String group, String operation,
+                          String status, String detail, long elapsedMillis, String state, boolean failure,
+                          long atMillis) {
+            this(from, viewId, requestId, resource, group, operation, status, detail, elapsedMillis, state, failure,
+                    atMillis, "", -1, 0, "", "", "", "");
+        }
     }
 
     /**

@@ -40,7 +40,7 @@ public final class ChannelTransport implements ActionTransport {
             return executor.submit(op);
         }
         ResourceCommand cmd = new ResourceCommand(ResourceCommand.Kind.valueOf(op.kind().name()), op.resource().id(),
-                op.group(), op.epoch(), op.reason());
+                op.group(), op.epoch(), op.reason(), op.peer());
         return channel.send(node, cmd).thenApply(ChannelTransport::fromApi);
     }
 
@@ -57,18 +57,18 @@ public final class ChannelTransport implements ActionTransport {
                         : ResourceState.UNKNOWN, false, java.time.Instant.now()));
             }
             Operation op = new Operation(Operation.Kind.valueOf(cmd.kind().name()), r, cmd.group(), cmd.epoch(),
-                    cmd.reason());
+                    cmd.reason(), cmd.peer());
             return executor.submit(op).thenApply(ChannelTransport::toApi);
         };
     }
 
     public static ResourceReport toApi(Report r) {
         return new ResourceReport(r.node(), r.resource(), r.group(), r.operation(), r.result(), r.state(),
-                r.failure(), r.at());
+                r.failure(), r.at(), r.replica());
     }
 
     public static Report fromApi(ResourceReport r) {
         return new Report(r.node(), r.resource(), r.group(), r.operation(), r.result(), r.state(), r.failure(),
-                r.at());
+                r.at(), r.replica());
     }
 }

@@ -116,7 +116,8 @@ public final class FailoverController {
             // maintenance / unmanaged: failures seen meanwhile must not count against the node afterwards
             history.add(new History.Entry(r.at(), r.node(), r.group(), Optional.of(r.resource()),
                     History.Kind.FAILURE, "not counted (maintenance or unmanaged): " + r.result().reason()));
-            r = new Report(r.node(), r.resource(), r.group(), r.operation(), r.result(), r.state(), false, r.at());
+            r = new Report(r.node(), r.resource(), r.group(), r.operation(), r.result(), r.state(), false, r.at(),
+                    r.replica());
         }
         table.apply(r);
     }
@@ -155,7 +156,8 @@ public final class FailoverController {
             }
         }
         return new ClusterSnapshot(config, nodes, cluster.notes(), states, table.failures(), clock.instant(),
-                cluster.quorum(), new FencingView(fencer.coverage(), fenceFailures), unhealthy(config));
+                cluster.quorum(), new FencingView(fencer.coverage(), fenceFailures), unhealthy(config),
+                table.replicas());
     }
 
     /**
@@ -295,7 +297,7 @@ public final class FailoverController {
         if (candidate.isPresent()) {
             FailoverConfig c = candidate.get();
             s = new ClusterSnapshot(c, s.nodes(), s.nodeNotes(), s.states(), s.failures(), s.now(), s.quorum(),
-                    s.fencing(), unhealthy(c));
+                    s.fencing(), unhealthy(c), s.replicas());
         }
         ClusterSnapshot before = s;
         if (!failed.isEmpty()) {
@@ -442,29 +444,22 @@ public final class FailoverController {
                 LOG.error("fencing {} FAILED [{}]: {}; the groups that need it stay blocked, next attempt in {} ms",
                         a.node(), a.epoch(), outcome.detail(), fencer.retryInterval(a.node()).toMillis());
                 return Optional.of("fencing " + a.node() + " failed: " + outcome.detail());
-            case PROMOTE:
-            case FOLLOW:
-                // the engine plans them for promotable resources; the executor does not run them yet (issue 16):
-                // refuse in words rather than run something else
-                String refused = a.summary() + " not run: the executor of this version does not run promote and "
-                        + "follow operations yet; promotable=true resources are planned (ha:simulate) but not run";
-                if (loggedNotes.add(refused)) {
-                    history.add(decided);
-                    LOG.error("{}", refused);
-                }
-                return Optional.of(refused);
             default:
                 recordDecision(decided, a);
                 Resource r = config.resources().get(a.resource().orElseThrow());
                 Operation.Kind kind = switch (a.op()) {
                     case START -> Operation.Kind.START;
                     case STOP -> Operation.Kind.STOP;
+                    case PROMOTE -> Operation.Kind.PROMOTE;
+                    case FOLLOW -> Operation.Kind.FOLLOW;
                     default -> Operation.Kind.PROBE;
                 };
-                Report rep = dispatch(a.node(), new Operation(kind, r, a.group(), a.epoch(), a.reason()), r).await();
+                Report rep = dispatch(a.node(), new Operation(kind, r, a.group(), a.epoch(), a.reason(), a.peer()), r)
+                        .await();
                 table.apply(rep);
                 boolean ok = switch (kind) {
-                    case START -> rep.state() == ResourceState.RUNNING;
+                    case START, PROMOTE -> rep.state() == ResourceState.RUNNING;
+                    case FOLLOW -> rep.state() == ResourceState.STANDBY;
                     case STOP -> rep.state() == ResourceState.STOPPED;
                     // a probe that could not tell (no agent, timeout) leaves the group waiting: retried next tick
                     default -> rep.state() != ResourceState.UNKNOWN;

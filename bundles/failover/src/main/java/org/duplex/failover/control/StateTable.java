@@ -25,6 +25,11 @@ public final class StateTable {
     private final int maxFailures;
     /** The latest bound-monitor result ({@link Executor#HEALTH} report) per node and binding name. */
     private final Map<NodeId, Map<ResourceId, Report>> health = new TreeMap<>();
+    /**
+     * The last role and position each node reported for each promotable resource. Kept when a node dies or is
+     * fenced: what a dead primary last had is what a promotion can lose.
+     */
+    private final Map<ResourceId, Map<NodeId, org.duplex.failover.policy.ReplicaReport>> replicas = new TreeMap<>();
 
     public StateTable(int maxFailures) {
         this.maxFailures = maxFailures;
@@ -48,6 +53,19 @@ public final class StateTable {
         }
         reported.add(r.node());
         states.computeIfAbsent(r.node(), k -> new LinkedHashMap<>()).put(r.resource(), r.state());
+        r.replica().ifPresent(rs -> {
+            Map<NodeId, org.duplex.failover.policy.ReplicaReport> m = replicas.computeIfAbsent(r.resource(),
+                    k -> new TreeMap<>());
+            org.duplex.failover.policy.ReplicaReport old = m.get(r.node());
+            // a report without a position (server not answering) keeps the last known position
+            if (rs.position().isEmpty() && old != null && old.status().position().isPresent()) {
+                rs = new org.duplex.api.agent.ReplicaStatus(rs.role(), old.status().position(), rs.following(),
+                        rs.detail());
+            }
+            if (old == null || !old.at().isAfter(r.at())) {
+                m.put(r.node(), new org.duplex.failover.policy.ReplicaReport(rs, r.at()));
+            }
+        });
         Failure f = new Failure(r.node(), r.resource(), r.at(), r.operation() + ": " + r.result().reason());
         // the same report can arrive twice (the operation's answer and the executor's published report)
         if (r.failure() && !failures.contains(f)) {
@@ -115,6 +133,13 @@ public final class StateTable {
                     ? ResourceState.UNKNOWN : s);
         }
         return before - failures.size();
+    }
+
+    /** The last replica report of each promotable resource on each node (copies). */
+    public synchronized Map<ResourceId, Map<NodeId, org.duplex.failover.policy.ReplicaReport>> replicas() {
+        Map<ResourceId, Map<NodeId, org.duplex.failover.policy.ReplicaReport>> out = new TreeMap<>();
+        replicas.forEach((r, m) -> out.put(r, new TreeMap<>(m)));
+        return out;
     }
 
     public synchronized Map<NodeId, Map<ResourceId, ResourceState>> states() {

@@ -13,6 +13,8 @@ import java.util.function.Consumer;
 
 import org.duplex.api.agent.OcfStatus;
 import org.duplex.api.agent.OperationResult;
+import org.duplex.api.agent.PromotableAgent;
+import org.duplex.api.agent.ReplicaStatus;
 import org.duplex.api.agent.ResourceAgent;
 import org.duplex.api.cluster.FencingEpoch;
 import org.duplex.api.failover.DurationWords;
@@ -330,7 +332,7 @@ public final class Executor implements AutoCloseable {
             return run(op, agent.get());
         }
         Duration timeout = switch (op.kind()) {
-            case START -> r.timeouts().start();
+            case START, PROMOTE, FOLLOW -> r.timeouts().start();
             case STOP -> r.timeouts().stop();
             case PROBE -> r.timeouts().monitor();
         };
@@ -377,7 +379,7 @@ public final class Executor implements AutoCloseable {
         ResourceState st = switch (op.kind()) {
             case STOP -> ResourceState.BLOCKED;
             case PROBE -> ResourceState.UNKNOWN;
-            case START -> ResourceState.FAILED;
+            case START, PROMOTE, FOLLOW -> ResourceState.FAILED;
         };
         return CompletableFuture.completedFuture(publish(report(op, op.kind().name().toLowerCase(),
                 OperationResult.of(OcfStatus.ERR_INSTALLED, why, Duration.ZERO), st,
@@ -394,22 +396,77 @@ public final class Executor implements AutoCloseable {
             case STOP:
                 unmonitor(r.id());
                 return stop(op, a);
+            case PROMOTE:
+            case FOLLOW:
+                return promoteOrFollow(op, a);
             default:
                 return timed(r.timeouts().monitor(), () -> a.monitor(r, r.timeouts().monitor()), "probe of " + r.id())
-                        .thenApply(res -> {
-                            ResourceState st = monitorState(res);
+                        .thenCompose(res -> replicaStatus(r, a, monitorState(res)).thenApply(rs -> {
+                            // a promotable resource's standby is STANDBY, not RUNNING: its group is not active here
+                            ResourceState st = withRole(monitorState(res), rs);
                             // a probe that finds it running adopts it (after a restart of this node, or when a new
                             // coordinator asks): from now on it is monitored like one this executor started
-                            if (st == ResourceState.RUNNING && !monitors.containsKey(r.id())) {
+                            if ((st == ResourceState.RUNNING || st == ResourceState.STANDBY)
+                                    && !monitors.containsKey(r.id())) {
                                 monitor(r, op.group());
                             } else if (st == ResourceState.STOPPED) {
                                 unmonitor(r.id());
                             }
                             // a probe that finds it failed counts, as in Pacemaker: the engine probes a resource
                             // still marked failed after its failure expired, and must not probe it forever
-                            return publish(report(op, "probe", res, st, st == ResourceState.FAILED));
-                        });
+                            return publish(report(op, "probe", res, st, st == ResourceState.FAILED).withReplica(rs));
+                        }));
         }
+    }
+
+    /** PROMOTE and FOLLOW of a promotable resource, bounded by its start timeout. */
+    private CompletableFuture<Report> promoteOrFollow(Operation op, ResourceAgent a) {
+        Resource r = op.resource();
+        String name = op.kind().name().toLowerCase();
+        if (!(a instanceof PromotableAgent pa)) {
+            String why = "agent type '" + r.type() + "' cannot " + name + ": it does not manage promotable resources";
+            history.add(entry(op, History.Kind.FAILURE, name + " refused: " + why));
+            return CompletableFuture.completedFuture(publish(report(op, name,
+                    OperationResult.of(OcfStatus.ERR_UNIMPLEMENTED, why, Duration.ZERO), ResourceState.FAILED, true)));
+        }
+        Duration t = r.timeouts().start();
+        AgentCall call = op.kind() == Operation.Kind.PROMOTE ? () -> pa.promote(r, t)
+                : () -> pa.follow(r, op.peer().orElseThrow(), t);
+        return timed(t, call, name + " of " + r.id()).thenCompose(res -> {
+            if (!res.isSuccess()) {
+                history.add(entry(op, History.Kind.FAILURE, name + " failed: " + describe(res)));
+                return CompletableFuture.completedFuture(publish(report(op, name, res, ResourceState.FAILED, true)));
+            }
+            monitor(r, op.group());
+            ResourceState done = op.kind() == Operation.Kind.PROMOTE ? ResourceState.RUNNING : ResourceState.STANDBY;
+            return replicaStatus(r, a, done).thenApply(rs -> publish(report(op, name, res, done, false)
+                    .withReplica(rs)));
+        });
+    }
+
+    /**
+     * A promotable resource's role and position, asked of its agent within the monitor timeout when the monitor
+     * found it running or stopped (a stopped copy's position on disk counts for a cold start). Empty for every
+     * other resource, or when the agent did not answer.
+     */
+    private CompletableFuture<Optional<ReplicaStatus>> replicaStatus(Resource r, ResourceAgent a, ResourceState st) {
+        if (!(a instanceof PromotableAgent pa) || !FailoverConfig.isPromotable(r)
+                || st != ResourceState.RUNNING && st != ResourceState.STOPPED && st != ResourceState.STANDBY) {
+            return CompletableFuture.completedFuture(Optional.empty());
+        }
+        java.util.concurrent.atomic.AtomicReference<ReplicaStatus> got = new java.util.concurrent.atomic
+                .AtomicReference<>();
+        Duration t = r.timeouts().monitor();
+        return timed(t, () -> {
+            got.set(pa.status(r, t));
+            return OperationResult.success("status", Duration.ZERO);
+        }, "status of " + r.id()).thenApply(res -> Optional.ofNullable(got.get()));
+    }
+
+    /** RUNNING as the monitor saw it, refined by the role: a running standby is STANDBY. */
+    private static ResourceState withRole(ResourceState st, Optional<ReplicaStatus> rs) {
+        return st == ResourceState.RUNNING && rs.filter(x -> x.role() == ReplicaStatus.Role.STANDBY).isPresent()
+                ? ResourceState.STANDBY : st;
     }
 
     private CompletableFuture<Report> start(Operation op, ResourceAgent a) {
@@ -553,19 +610,26 @@ public final class Executor implements AutoCloseable {
                 return;
             }
             Duration t = resource.timeouts().monitor();
-            timed(t, () -> agent.get().monitor(resource, t), "monitor of " + resource.id()).whenComplete((res, e) -> {
-                if (cancelled || closed) {
+            ResourceAgent a = agent.get();
+            timed(t, () -> a.monitor(resource, t), "monitor of " + resource.id()).thenCompose(res ->
+                    replicaStatus(resource, a, res.isSuccess() ? ResourceState.RUNNING : ResourceState.FAILED)
+                            .thenApply(rs -> Map.entry(res, rs))).whenComplete((both, e) -> {
+                if (cancelled || closed || both == null) {
+                    schedule();
                     return;
                 }
-                ResourceState st = res.isSuccess() ? ResourceState.RUNNING : ResourceState.FAILED;
-                if (st != last) {
+                OperationResult res = both.getKey();
+                Optional<ReplicaStatus> rs = both.getValue();
+                ResourceState st = withRole(res.isSuccess() ? ResourceState.RUNNING : ResourceState.FAILED, rs);
+                // a promotable resource reports at every monitor: the engine promotes on fresh positions only
+                if (st != last || rs.isPresent()) {
                     last = st;
                     Operation op = new Operation(Operation.Kind.PROBE, resource, group, newestEpoch(), "monitor");
                     if (st == ResourceState.FAILED) {
                         history.add(entry(op, History.Kind.FAILURE, "monitor failed: " + describe(res)));
                         LOG.warn("{} failed on {}: {}", resource.id(), local, describe(res));
                     }
-                    publish(report(op, "monitor", res, st, st == ResourceState.FAILED));
+                    publish(report(op, "monitor", res, st, st == ResourceState.FAILED).withReplica(rs));
                 }
                 schedule();
             });
