@@ -37,7 +37,8 @@ import org.slf4j.LoggerFactory;
  * {@code pg_rewind -R} (needs {@code wal_log_hints = on} or data checksums), a former standby gets NODE's
  * {@code primary_conninfo}; then {@code standby.signal}, start, and a check that it is in recovery. A running
  * primary is refused: the engine stops it first.</li>
- * <li><b>promote</b>: {@code SELECT pg_promote(true, T)}, then {@code synchronous-standby-names} if given.</li>
+ * <li><b>promote</b>: {@code SELECT pg_promote(true, T)} and a {@code CHECKPOINT} (so that its control file names
+ * the new timeline, which pg_rewind of the old primary reads), then {@code synchronous-standby-names} if given.</li>
  * <li><b>start</b> (as primary): removes {@code standby.signal} so that the copy ends recovery, starts it, applies
  * {@code synchronous-standby-names}.</li>
  * <li><b>status</b>: role and position. Primary: {@code pg_current_wal_lsn()} on the timeline of its current WAL
@@ -179,8 +180,14 @@ final class PgReplication {
                     }
                     try (ResultSet rs = st.executeQuery("SELECT pg_promote(true, " + waitSecs + ")")) {
                         rs.next();
-                        return rs.getBoolean(1) ? "promoted" : null;
+                        if (!rs.getBoolean(1)) {
+                            return null;
+                        }
                     }
+                    // the control file names the new timeline only after a checkpoint: without it pg_rewind of
+                    // the old primary against this one finds "the same timeline" and rewinds nothing
+                    st.execute("CHECKPOINT");
+                    return "promoted";
                 }
             });
         } catch (PgException e) {
@@ -344,6 +351,8 @@ final class PgReplication {
             says = says.isEmpty() ? "(no output)" : says;
             return Optional.of(what + " failed (exit " + r.exit() + "): " + says);
         }
+        LOG.info("{}: {}", what, (r.stderr() + "\n" + r.stdout()).lines().map(String::strip)
+                .filter(l -> l.startsWith("pg_rewind:") || l.startsWith("pg_basebackup:")).toList());
         return Optional.empty();
     }
 
