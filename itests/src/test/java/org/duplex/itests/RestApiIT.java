@@ -169,6 +169,7 @@ public class RestApiIT {
         assertThat(unusable.body()).contains("\"field\":\"configuration\"", "nope");
 
         platformRoutes(client, base, vera, olga, admin);
+        platformSuccess(client, base, vera, olga, admin);
 
         // An operator's session alone is not enough for a destructive operation: the server wants the password
         // confirmed again (a stolen token cannot switch over), refuses a wrong one, and is audited either way.
@@ -430,6 +431,91 @@ public class RestApiIT {
         assertThat(audit).contains("\"operation\":\"plugin-install\",\"arguments\":\"plugin=duplex-plugin-nope\","
                 + "\"success\":false");
         assertThat(audit).contains("\"operation\":\"monitor-check\"");
+    }
+
+    /**
+     * The platform's operations carried out for real over REST: plug-ins installed through the cluster's plug-in set
+     * (the ping and backup plug-ins), a monitor type checked (ping of this host) and bound to a group, and a backup
+     * of a real directory by restic run and restored into another directory, each in the audit log.
+     */
+    private void platformSuccess(HttpClient client, String base, String vera, String olga, String admin)
+            throws Exception {
+        for (String plugin : List.of("duplex-plugin-ping", "duplex-plugin-backup")) {
+            HttpResponse<String> installed = confirmed(client, base, "/plugins/" + plugin + "/install", admin,
+                    DuplexContainer.ADMIN_PASSWORD, "{\"timeoutSeconds\":120}");
+            assertThat(installed.statusCode()).as(plugin + ": " + installed.body()).isEqualTo(200);
+        }
+        await("both plug-ins in the set and installed on node1", () -> {
+            try {
+                String p = get(client, base + "/plugins", vera).body();
+                return p.contains("\"wanted\":[\"duplex-plugin-backup\",\"duplex-plugin-ping\"]")
+                        && p.contains("{\"plugin\":\"duplex-plugin-ping\",\"node\":\"node1\",\"state\":\"installed\"")
+                        && p.contains("{\"plugin\":\"duplex-plugin-backup\",\"node\":\"node1\",\"state\":\"installed\"");
+            } catch (Exception e) {
+                return false;
+            }
+        });
+
+        HttpResponse<String> check = post(client, base + "/monitors/types/ping/check", olga,
+                "{\"params\":{\"host\":\"127.0.0.1\"},\"timeoutMillis\":5000}");
+        assertThat(check.statusCode()).as(check.body()).isEqualTo(200);
+        assertThat(check.body()).contains("\"health\":\"HEALTHY\"");
+
+        // a backup job of a real directory into a local restic repository, as a resource of a one-node group
+        Path work = Files.createTempDirectory(Path.of(System.getProperty("karaf.data")), "rest-backup");
+        Path data = Files.createDirectories(work.resolve("data"));
+        Files.writeString(data.resolve("orders.txt"), "order 1\norder 2\n");
+        Path password = work.resolve("restic.pw");
+        Files.writeString(password, "rest-api-it-password\n");
+        Files.setPosixFilePermissions(password, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        ShellAs.admin(sessionFactory, "ha:resource-add bk backup paths=" + data + " repository=" + work.resolve("repo")
+                + " password-file=" + password + " \"schedule=0 3 1 1 *\" init=true");
+        ShellAs.admin(sessionFactory, "ha:group-add bkg resources=bk nodes=node1");
+        await("backup job bk active on node1", () -> {
+            try {
+                return get(client, base + "/backups", vera).body().contains("\"name\":\"bk\",\"activeHere\":true");
+            } catch (Exception e) {
+                return false;
+            }
+        });
+        HttpResponse<String> gw = post(client, base + "/monitors/gw/add", admin,
+                "{\"type\":\"ping\",\"on\":\"node\",\"target\":\"bkg\",\"params\":{\"host\":\"127.0.0.1\"}}");
+        assertThat(gw.statusCode()).as(gw.body()).isEqualTo(200);
+        assertThat(get(client, base + "/monitors", vera).body()).contains("\"gw\"");
+
+        HttpResponse<String> run = post(client, base + "/backups/bk/run", olga, "");
+        assertThat(run.statusCode()).as(run.body()).isEqualTo(200);
+        await("the backup's success in GET /backups", () -> {
+            try {
+                String b = get(client, base + "/backups", vera).body();
+                return b.contains("\"name\":\"bk\"") && !b.contains("\"lastSuccess\":null");
+            } catch (Exception e) {
+                return false;
+            }
+        });
+        HttpResponse<String> snapshots = get(client, base + "/backups/bk/snapshots", vera);
+        assertThat(snapshots.statusCode()).as(snapshots.body()).isEqualTo(200);
+        assertThat(snapshots.body()).contains(data.toString(), "manual");
+
+        Path into = work.resolve("restored");
+        assertThat(post(client, base + "/backups/bk/restore", olga, "{\"snapshot\":\"latest\",\"target\":\"" + into
+                + "\"}").statusCode()).as("restore without the password again").isEqualTo(428);
+        HttpResponse<String> restore = confirmed(client, base, "/backups/bk/restore", olga,
+                DuplexContainer.OPERATOR_PASSWORD, "{\"snapshot\":\"latest\",\"target\":\"" + into + "\"}");
+        assertThat(restore.statusCode()).as(restore.body()).isEqualTo(200);
+        Path restored = into.resolve(data.toString().substring(1)).resolve("orders.txt");
+        await("the restored file " + restored, () -> Files.isRegularFile(restored));
+        assertThat(Files.readString(restored)).isEqualTo("order 1\norder 2\n");
+
+        assertThat(post(client, base + "/monitors/gw/remove", admin, "").statusCode()).isEqualTo(200);
+        String audit = get(client, base + "/audit?last=80", admin).body();
+        for (String op : List.of("\"operation\":\"plugin-install\",\"arguments\":\"plugin=duplex-plugin-backup\","
+                + "\"success\":true", "\"operation\":\"monitor-check\",\"arguments\":\"type=ping",
+                "\"operation\":\"backup-run\",\"arguments\":\"job=bk\",\"success\":true",
+                "\"operation\":\"backup-restore\",\"arguments\":\"job=bk snapshot=latest target=" + into
+                        + "\",\"success\":true")) {
+            assertThat(audit).as(op).contains(op);
+        }
     }
 
     /** A destructive operation as the console sends it: POST /confirm with the password, then the request. */

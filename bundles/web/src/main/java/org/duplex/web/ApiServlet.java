@@ -25,6 +25,7 @@ import org.duplex.api.metrics.MetricsSource;
 import org.duplex.api.mirror.MirrorAdmin;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
@@ -68,6 +69,7 @@ public class ApiServlet extends HttpServlet {
     private static final java.time.Duration REMOTE_TIMEOUT = java.time.Duration.ofSeconds(5);
 
     private transient RestApi api;
+    private transient RemoteClusters remote;
 
     private final transient MetricsPage page = new MetricsPage();
 
@@ -110,7 +112,15 @@ public class ApiServlet extends HttpServlet {
         api.platform(() -> plugins, () -> monitors, () -> backups);
 
         api.withMirror(() -> mirror);
-        api.withClusters(new RemoteClusters(new ClusterRegistry(c.clustersFile()), REMOTE_TIMEOUT, clock));
+        remote = new RemoteClusters(new ClusterRegistry(c.clustersFile()), REMOTE_TIMEOUT, clock);
+        api.withClusters(remote);
+    }
+
+    @Deactivate
+    void deactivate() {
+        if (remote != null) {
+            remote.close();
+        }
     }
 
     @Override

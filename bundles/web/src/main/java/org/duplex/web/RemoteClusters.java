@@ -11,6 +11,10 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -24,7 +28,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * or nothing is sent (not even the credentials). Each cluster is asked on its own: one that is down or changed its
  * certificate fails its own card only.
  */
-public final class RemoteClusters {
+public final class RemoteClusters implements AutoCloseable {
 
     /** A refusal with its HTTP status and the field at fault. */
     public static final class Refused extends Exception {
@@ -45,6 +49,21 @@ public final class RemoteClusters {
     private final ObjectMapper json = new ObjectMapper();
     /** Per cluster name: its pinned client and the bearer token its node gave (logged in again on a 401). */
     private final Map<String, Connection> connections = new ConcurrentHashMap<>();
+    /**
+     * The clients' threads, owned here so that {@link #close} ends them: a client on the JDK's default executor
+     * outlived the component, and its threads kept the old bundle's class loader after an update.
+     */
+    private final ExecutorService executor = Executors.newCachedThreadPool(new ThreadFactory() {
+        private final AtomicInteger n = new AtomicInteger();
+
+        @Override
+        public Thread newThread(Runnable r) {
+            Thread t = new Thread(r, "duplex-web-remote-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        }
+    });
+    private volatile boolean closed;
 
     private record Connection(String fingerprint, HttpClient client, String[] token) {
     }
@@ -66,6 +85,7 @@ public final class RemoteClusters {
      */
     public Map<String, Object> register(String name, URI url, String username, String password, String expected,
                                         String by) throws Refused {
+        refuseWhenClosed();
         if (registry.find(name).isPresent()) {
             throw new Refused(409, "cluster", "cluster " + name + " is registered already (remove it first to change "
                     + "it)");
@@ -116,10 +136,18 @@ public final class RemoteClusters {
 
     /** The cluster's health now, asked of its node over the pinned connection. */
     public Map<String, Object> status(String name) throws Refused {
+        refuseWhenClosed();
         RemoteCluster c = find(name);
         Connection conn = connections.compute(name, (k, old) -> old != null && old.fingerprint().equals(
                 c.fingerprint()) ? old : connect(c));
         return Map.of("cluster", c.view(), "health", health(c, conn, false));
+    }
+
+    private void refuseWhenClosed() throws Refused {
+        if (closed) {
+            throw new Refused(503, "cluster", "the console's cluster connections are closed (the web bundle is "
+                    + "stopping); try again once it has restarted");
+        }
     }
 
     private RemoteCluster find(String name) throws Refused {
@@ -127,8 +155,23 @@ public final class RemoteClusters {
                 + "; registered: " + registry.all().stream().map(RemoteCluster::name).toList()));
     }
 
+    /**
+     * Drops every connection and ends their threads (the component is going away); later calls are refused with
+     * 503. The JDK ends each client's selector thread once the client is unreachable.
+     */
+    @Override
+    public void close() {
+        closed = true;
+        connections.clear();
+        executor.shutdownNow();
+    }
+
     private Connection connect(RemoteCluster c) {
-        HttpClient client = HttpClient.newBuilder().sslContext(PinnedTls.pinned(c.fingerprint()))
+        if (closed) {
+            throw new IllegalStateException("the console's cluster connections are closed (the web bundle is "
+                    + "stopping)");
+        }
+        HttpClient client = HttpClient.newBuilder().sslContext(PinnedTls.pinned(c.fingerprint())).executor(executor)
                 .connectTimeout(timeout).followRedirects(HttpClient.Redirect.NEVER).build();
         return new Connection(c.fingerprint(), client, new String[1]);
     }

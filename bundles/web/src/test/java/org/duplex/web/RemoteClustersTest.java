@@ -291,4 +291,35 @@ class RemoteClustersTest {
         assertThatThrownBy(() -> c.register("west", URI.create("https://127.0.0.1:1"), "a", "b", null, "admin"))
                 .isInstanceOfSatisfying(RemoteClusters.Refused.class, e -> assertThat(e.field).isEqualTo("url"));
     }
+    static java.util.Set<Thread> threads(String namePart) {
+        return Thread.getAllStackTraces().keySet().stream().filter(t -> t.isAlive() && t.getName().contains(namePart))
+                .collect(java.util.stream.Collectors.toSet());
+    }
+
+    /**
+     * Closing (the component deactivated: a bundle update or stop) ends the clients' threads, which would otherwise
+     * keep the old bundle's class loader, and refuses later calls with 503.
+     */
+    @Test
+    void closingEndsTheConnectionsThreadsAndRefusesLaterCalls() throws Exception {
+        remote = new Remote(keystoreA, 0);
+        java.util.Set<Thread> before = threads("");
+        RemoteClusters c = clusters();
+        c.register("east", url(), "watcher", "watchpw", null, "admin");
+        c.status("east");
+        java.util.Set<Thread> mine = threads("");
+        mine.removeAll(before);
+        mine.removeIf(t -> !t.getName().startsWith("duplex-web-remote-") && !t.getName().contains("SelectorManager"));
+        assertThat(mine).as("the client's selector and the executor it was given")
+                .anyMatch(t -> t.getName().startsWith("duplex-web-remote-"))
+                .anyMatch(t -> t.getName().contains("SelectorManager"));
+        c.close();
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200))
+                .untilAsserted(() -> {
+                    System.gc();
+                    assertThat(mine).noneMatch(Thread::isAlive);
+                });
+        assertThatThrownBy(() -> c.status("east")).isInstanceOfSatisfying(RemoteClusters.Refused.class,
+                e -> assertThat(e.status).isEqualTo(503));
+    }
 }

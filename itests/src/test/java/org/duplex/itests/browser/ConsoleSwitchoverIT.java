@@ -143,5 +143,20 @@ class ConsoleSwitchoverIT {
                 .contains("ok");
         b.shot("04-audit");
         assertThat(lab.client(coordinator, "ha:audit -n 10")).contains("switchover group=web node=" + other + " -> ok");
+
+        // the switchover left an operator placement (the node list is unchanged): the console shows it and clears it
+        assertThat(lab.client(coordinator, "ha:status")).contains("PLACED on " + other);
+        b.click(By.cssSelector(".tab[data-tab='overview']"));
+        b.waitContains(By.cssSelector("tr[data-group='web'] td.nodes .placement"), "kept on " + other);
+        b.click(By.cssSelector("button[data-op='clear-placement'][data-group='web']"));
+        b.type(By.id("confirm-password"), OPERATOR_PASSWORD);
+        b.click(By.id("confirm-ok"));
+        b.waitContains(By.id("action-result"), "The placement of web is cleared");
+        b.until(d -> d.findElements(By.cssSelector("tr[data-group='web'] td.nodes .placement")).isEmpty());
+        b.shot("05-placement-cleared");
+        assertThat(lab.client(coordinator, "ha:status")).doesNotContain("PLACED on");
+        assertThat(lab.client(coordinator, "ha:audit -n 10")).contains("switchover group=web clear -> ok");
+        // failback=manual: clearing the placement moves nothing
+        assertThat(lab.served()).isEqualTo(other);
     }
 }

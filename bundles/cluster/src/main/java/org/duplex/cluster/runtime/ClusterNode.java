@@ -154,7 +154,7 @@ public final class ClusterNode implements AutoCloseable, ReplicatedConfig {
             case "disk" -> new DiskLeaseTiebreaker(self, new FileLeaseStore(Path.of(o.diskPath()), o.diskOffset(),
                     o.parseMembers().stream().filter(m -> m.role() == NodeRole.MEMBER).map(m -> NodeId.of(m.id()))
                             .toList()),
-                    o.leaseRenew(), o.leaseTime(), o.leaseMargin(), weight);
+                    o.leaseRenew(), o.leaseTime(), o.leaseMargin(), weight, System::nanoTime);
             case "witness" -> new WitnessTiebreaker(NodeId.of(o.witness()), o.parseMembers().stream()
                     .filter(m -> m.role() == NodeRole.MEMBER).map(m -> NodeId.of(m.id())).collect(Collectors.toSet()));
             case "ping" -> PingTiebreaker.icmp(o.pingTarget(), java.time.Duration.ofMillis(500),

@@ -9,6 +9,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.IntSupplier;
+import java.util.function.LongSupplier;
 
 import org.duplex.api.model.NodeId;
 import org.duplex.cluster.quorum.Tiebreaker;
@@ -76,6 +77,7 @@ public final class DiskLeaseTiebreaker implements Tiebreaker {
     private long lastChangeSeenAt;
     private long myCounter;
     private long acquireWriteAt;
+    private long acquireDoneAt;
     private Set<NodeId> acquireMembers = Set.of();
     private long validUntil;
     private Set<NodeId> writtenMembers = Set.of();
@@ -88,6 +90,11 @@ public final class DiskLeaseTiebreaker implements Tiebreaker {
     private long writtenEpoch;
     private long acquireEpoch;
     private final IntSupplier weight;
+    /** Reads the same clock as the {@code now} arguments, to time the disk I/O; null = I/O takes no time (tests). */
+    private final LongSupplier clock;
+    private long slowestIoNanos;
+    private String slowestIo;
+    private long slowIoLoggedAt = Long.MIN_VALUE;
     private long lastReadAt;
     private boolean offered;
     private long offerNotBefore;
@@ -130,7 +137,19 @@ public final class DiskLeaseTiebreaker implements Tiebreaker {
      */
     public DiskLeaseTiebreaker(NodeId self, LeaseStore store, Duration renewInterval, Duration leaseTime,
                                Duration margin, IntSupplier weight) {
+        this(self, store, renewInterval, leaseTime, margin, weight, null);
+    }
+
+    /**
+     * @param clock the clock the {@code now} arguments come from, read after each write to the disk: the waits that
+     *              keep a peer's grant from overlapping this node acting alone start when the record is on the disk,
+     *              not when the write began (a write may take longer than the margin on a loaded machine); null
+     *              treats I/O as instantaneous (tests on a virtual clock that never advances during a call)
+     */
+    public DiskLeaseTiebreaker(NodeId self, LeaseStore store, Duration renewInterval, Duration leaseTime,
+                               Duration margin, IntSupplier weight, LongSupplier clock) {
         this.self = self;
+        this.clock = clock;
         this.store = store;
         this.weight = Objects.requireNonNull(weight, "weight");
         this.renewNanos = renewInterval.toNanos();
@@ -140,7 +159,10 @@ public final class DiskLeaseTiebreaker implements Tiebreaker {
             throw new IllegalArgumentException("disk lease: need renew > 0, margin > 0 and lease time >= 3 x renew"
                     + " interval (renew " + renewInterval.toMillis() + " ms, lease " + leaseTime.toMillis() + " ms)");
         }
-        this.readValidityNanos = 2 * renewNanos;
+        // four renewals: a member's reads come every renew interval, so a read may take up to three of them (a
+        // stalled disk or a starved thread on a saturated machine) before the grant runs out; it was two, and a
+        // 45-minute soak lost quorum for 1 ms on the standby when one read took longer than a renewal
+        this.readValidityNanos = 4 * renewNanos;
         this.settleNanos = renewNanos;
     }
 
@@ -259,6 +281,7 @@ public final class DiskLeaseTiebreaker implements Tiebreaker {
         Optional<LeaseRecord> rec;
         try {
             rec = store.read();
+            ioDone(now, "read");
             lastProblem = null;
         } catch (IOException e) {
             String problem = "cannot read lease at " + store + ": " + e;
@@ -296,7 +319,7 @@ public final class DiskLeaseTiebreaker implements Tiebreaker {
     private void leaseStep(Set<NodeId> partition, long now, Optional<LeaseRecord> rec) {
         switch (phase) {
             case ACQUIRING -> {
-                if (now - acquireWriteAt < settleNanos) {
+                if (now - acquireDoneAt < settleNanos) {
                     return;
                 }
                 if (rec.isPresent() && rec.get().holder().equals(self) && rec.get().counter() == myCounter) {
@@ -305,7 +328,7 @@ public final class DiskLeaseTiebreaker implements Tiebreaker {
                     validUntil = acquireWriteAt + leaseNanos;
                     writtenMembers = acquireMembers;
                     membersSince = acquireNeedsNoWait ? acquireWriteAt - readValidityNanos - marginNanos
-                            : acquireWriteAt;
+                            : acquireDoneAt;
                     LOG.info("Disk lease at {} acquired by {} (members {})", store, self, acquireMembers);
                 } else {
                     phase = Phase.NONE;
@@ -347,18 +370,43 @@ public final class DiskLeaseTiebreaker implements Tiebreaker {
                         lastProblem = problem;
                         return;
                     }
+                    long done = ioDone(now, "renewal");
                     myCounter++;
                     lastSeen = Optional.of(next);
                     writtenEpoch = epoch;
                     validUntil = now + leaseNanos;
                     if (!partition.containsAll(writtenMembers)) {
-                        membersSince = now;
+                        membersSince = done;
                     }
                     writtenMembers = Set.copyOf(partition);
                 }
             }
             case NONE -> noneStep(partition, now, rec);
         }
+    }
+
+    /**
+     * The clock after an I/O that began at {@code start}; notes and, at most once a minute, logs an I/O slower than
+     * a renew interval (a member's grant lasts {@code readValidity} from the start of its read).
+     */
+    private long ioDone(long start, String what) {
+        if (clock == null) {
+            return start;
+        }
+        long done = Math.max(start, clock.getAsLong());
+        long took = done - start;
+        if (took > slowestIoNanos) {
+            slowestIoNanos = took;
+            slowestIo = what;
+        }
+        if (took >= renewNanos && done - slowIoLoggedAt >= 60_000_000_000L) {
+            slowIoLoggedAt = done;
+            LOG.warn("Disk lease: a {} of {} took {} ms, longer than the renew interval ({} ms). A member stays quorate"
+                    + " for {} ms from the start of its last read: a disk (or a starved node) slower than that costs"
+                    + " quorum. Check the device's latency (iostat -x) and the node's CPU.", what, store,
+                    took / 1_000_000, renewNanos / 1_000_000, readValidityNanos / 1_000_000);
+        }
+        return done;
     }
 
     private int ownWeight() {
@@ -457,6 +505,7 @@ public final class DiskLeaseTiebreaker implements Tiebreaker {
             grantHolder = null;
             return true;
         }
+        ioDone(now, "handover write");
         lastSeen = Optional.of(handover);
         myOffer = handover;
         offerTargetSequence = weights.get(target).sequence();
@@ -483,6 +532,7 @@ public final class DiskLeaseTiebreaker implements Tiebreaker {
             lastProblem = problem;
             return;
         }
+        long done = ioDone(now, "write to take over a handed lease");
         phase = Phase.HELD;
         offered = false;
         myCounter = mine.counter();
@@ -492,7 +542,7 @@ public final class DiskLeaseTiebreaker implements Tiebreaker {
         writtenMembers = Set.copyOf(partition);
         // the previous holder's wait for excluded peers was over when it handed over (it lists offer.members());
         // a view that still contains them all excludes nobody who could hold a grant, a smaller one waits
-        membersSince = partition.containsAll(offer.members()) ? now - readValidityNanos - marginNanos : now;
+        membersSince = partition.containsAll(offer.members()) ? now - readValidityNanos - marginNanos : done;
         LOG.info("Disk lease taken over by {} from {} at {} (handover; members {})", self, offeredBy, store,
                 new TreeSet<>(partition));
     }
@@ -609,6 +659,7 @@ public final class DiskLeaseTiebreaker implements Tiebreaker {
             lastProblem = problem;
             return;
         }
+        ioDone(now, "write to take over from a fenced holder");
         phase = Phase.HELD;
         myCounter = mine.counter();
         lastSeen = Optional.of(mine);
@@ -641,6 +692,7 @@ public final class DiskLeaseTiebreaker implements Tiebreaker {
             phase = Phase.NONE;
             return;
         }
+        acquireDoneAt = ioDone(now, "write to acquire");
         phase = Phase.ACQUIRING;
         // another holder's record listing nobody else: its own validity ended before this wait did, and no third
         // node can hold a member grant from it, so the lease is usable as soon as it is held
@@ -740,6 +792,7 @@ public final class DiskLeaseTiebreaker implements Tiebreaker {
                     .orElse(everRead ? "free (never written)" : "unknown (" + lastProblem + ")");
         };
         return holder + "; weight of " + self + ": " + ownWeight()
+                + (slowestIo == null ? "" : "; slowest lease I/O " + slowestIoNanos / 1_000_000 + " ms (" + slowestIo + ")")
                 + (lastWeights.isEmpty() ? "" : ", weight slots " + lastWeights.entrySet().stream()
                 .map(e -> e.getKey() + "=" + e.getValue().weight()).sorted().toList());
     }

@@ -37,7 +37,7 @@ public final class ChannelTransport implements ActionTransport {
     @Override
     public CompletableFuture<Report> send(NodeId node, Operation op) {
         if (node.equals(local)) {
-            return executor.submit(op);
+            return executor.probe(op);
         }
         ResourceCommand cmd = new ResourceCommand(ResourceCommand.Kind.valueOf(op.kind().name()), op.resource().id(),
                 op.group(), op.epoch(), op.reason(), op.peer());
@@ -58,7 +58,7 @@ public final class ChannelTransport implements ActionTransport {
             }
             Operation op = new Operation(Operation.Kind.valueOf(cmd.kind().name()), r, cmd.group(), cmd.epoch(),
                     cmd.reason(), cmd.peer());
-            return executor.submit(op).thenApply(ChannelTransport::toApi);
+            return executor.probe(op).thenApply(ChannelTransport::toApi);
         };
     }
 

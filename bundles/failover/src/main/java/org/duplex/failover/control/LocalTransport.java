@@ -24,6 +24,6 @@ public final class LocalTransport implements ActionTransport {
             return CompletableFuture.failedFuture(new IllegalStateException("no route to the executor of " + node
                     + " (remote execution needs the cluster transport)"));
         }
-        return e.submit(op);
+        return e.probe(op); // a probe may be answered from the executor's record; anything else is submitted
     }
 }

@@ -86,6 +86,15 @@ public final class Executor implements AutoCloseable {
     private volatile NodeHealthHook nodeHealth = NodeHealthHook.NONE;
     /** The last state this executor reported for each resource (STOPPED ones dropped): what may still run here. */
     private final Map<ResourceId, ResourceState> lastStates = new ConcurrentHashMap<>();
+    /**
+     * What this executor itself established about a resource (a start, a confirmed stop, a probe or a monitor
+     * change), with the definition it acted on: the record a coordinator's probe may be answered from. Anything
+     * but RUNNING or STOPPED drops the entry, so a failed, blocked or unknown resource is always probed for real.
+     */
+    private final Map<ResourceId, Known> known = new ConcurrentHashMap<>();
+
+    private record Known(Resource resource, ResourceState state, String how, Instant at) {
+    }
 
     /**
      * @param stopUnconfirmed called with a sentence when a stop could not be confirmed even after the kill (the
@@ -134,6 +143,24 @@ public final class Executor implements AutoCloseable {
 
     /** Queues an operation behind any other operation on the same resource; the future completes with its report. */
     public CompletableFuture<Report> submit(Operation op) {
+        return submit(op, false);
+    }
+
+    /**
+     * A coordinator's probe (a new term, a node back in its view): when its turn comes in the resource's chain, it
+     * is answered from this executor's own record if there is one it can vouch for, without running the agent, as
+     * Pacemaker's DC reads each node's operation history instead of probing again. Vouched for: RUNNING while this
+     * executor monitors the same definition and its last check passed within two intervals plus the monitor
+     * timeout; STOPPED after this executor's own confirmed stop or probe of the same definition, not monitored
+     * since. Anything else (never acted on here, failed, blocked, a changed definition, an overdue monitor) runs the
+     * agent's probe as {@link #submit} does. A new coordinator of a large cluster otherwise ran two probes per
+     * resource on every member before its first decision (3.6 s of a 10.1 s failover at 32 nodes).
+     */
+    public CompletableFuture<Report> probe(Operation op) {
+        return submit(op, op.kind() == Operation.Kind.PROBE);
+    }
+
+    private CompletableFuture<Report> submit(Operation op, boolean fromRecord) {
         ResourceId id = op.resource().id();
         synchronized (epochLock) {
             if (sealedFor != null && op.kind() != Operation.Kind.STOP) {
@@ -161,7 +188,7 @@ public final class Executor implements AutoCloseable {
         busy.incrementAndGet();
         chains.compute(id, (k, tail) -> {
             CompletableFuture<?> start = tail == null ? CompletableFuture.completedFuture(null) : tail;
-            return start.handle((x, e) -> null).thenCompose(x -> run(op).handle((r, e) -> {
+            return start.handle((x, e) -> null).thenCompose(x -> (fromRecord ? fromRecord(op) : run(op)).handle((r, e) -> {
                 busy.decrementAndGet(); // before the caller learns the result: a monitor may run right after
                 if (e != null) {
                     result.completeExceptionally(e);
@@ -324,6 +351,52 @@ public final class Executor implements AutoCloseable {
 
     private volatile Duration agentWait = Duration.ZERO;
     private static final Duration AGENT_POLL = Duration.ofMillis(100);
+
+    private CompletableFuture<Report> fromRecord(Operation op) {
+        Optional<String> vouched = vouch(op.resource());
+        if (vouched.isEmpty()) {
+            return run(op);
+        }
+        ResourceState st = known.get(op.resource().id()).state();
+        String why = vouched.get();
+        history.add(entry(op, History.Kind.ACTION, "probe (" + op.epoch() + "): " + op.reason()
+                + "; answered from this node's record: " + why));
+        return CompletableFuture.completedFuture(publish(report(op, "probe", st == ResourceState.RUNNING
+                ? OperationResult.success(why, Duration.ZERO) : OperationResult.of(OcfStatus.NOT_RUNNING, why,
+                Duration.ZERO), st, false)));
+    }
+
+    /** Why this executor's record of the resource can answer a probe, or empty (see {@link #probe}). */
+    private Optional<String> vouch(Resource resource) {
+        if (FailoverConfig.isPromotable(resource)) {
+            return Optional.empty(); // a real probe asks its role and position, which the engine decides on
+        }
+        Known k = known.get(resource.id());
+        if (k == null || !k.resource().equals(resource)) {
+            return Optional.empty();
+        }
+        Instant now = scheduler.now();
+        Monitor m = monitors.get(resource.id());
+        if (k.state() == ResourceState.STOPPED) {
+            return m == null ? Optional.of("stopped (" + k.how() + " " + ago(k.at(), now) + ")") : Optional.empty();
+        }
+        if (k.state() != ResourceState.RUNNING || m == null || m.last != ResourceState.RUNNING
+                || !m.resource.equals(resource)) {
+            return Optional.empty();
+        }
+        Duration since = Duration.between(m.lastOk, now);
+        Duration limit = resource.monitorInterval().multipliedBy(2).plus(resource.timeouts().monitor());
+        if (since.compareTo(limit) > 0) {
+            return Optional.empty();
+        }
+        return Optional.of("running (" + k.how() + " " + ago(k.at(), now) + ", monitored every "
+                + DurationWords.format(resource.monitorInterval()) + ", last check passed " + ago(m.lastOk, now) + ")");
+    }
+
+    private static String ago(Instant then, Instant now) {
+        long ms = Math.max(0, Duration.between(then, now).toMillis());
+        return (ms < 1000 ? ms + " ms" : DurationWords.format(Duration.ofMillis(ms))) + " ago";
+    }
 
     private CompletableFuture<Report> run(Operation op) {
         Resource r = op.resource();
@@ -575,6 +648,8 @@ public final class Executor implements AutoCloseable {
         private volatile Scheduler.Cancellable next;
         private volatile boolean cancelled;
         private volatile ResourceState last = ResourceState.RUNNING;
+        /** The last check that passed; a monitor starts on a confirmed start or probe, which counts as one. */
+        private volatile Instant lastOk = scheduler.now();
 
         Monitor(Resource resource, Optional<ResourceId> group) {
             this.resource = resource;
@@ -621,6 +696,9 @@ public final class Executor implements AutoCloseable {
                 OperationResult res = both.getKey();
                 Optional<ReplicaStatus> rs = both.getValue();
                 ResourceState st = withRole(res.isSuccess() ? ResourceState.RUNNING : ResourceState.FAILED, rs);
+                if (st == ResourceState.RUNNING || st == ResourceState.STANDBY) {
+                    lastOk = scheduler.now();
+                }
                 // a promotable resource reports at every monitor: the engine promotes on fresh positions only
                 if (st != last || rs.isPresent()) {
                     last = st;
@@ -989,7 +1067,15 @@ public final class Executor implements AutoCloseable {
     }
 
     private Report report(Operation op, String operation, OperationResult res, ResourceState state, boolean failure) {
-        return new Report(local, op.resource().id(), op.group(), operation, res, state, failure, scheduler.now());
+        Instant now = scheduler.now();
+        if (!operation.equals(HEALTH)) {
+            if (state == ResourceState.RUNNING || state == ResourceState.STOPPED) {
+                known.put(op.resource().id(), new Known(op.resource(), state, operation, now));
+            } else {
+                known.remove(op.resource().id());
+            }
+        }
+        return new Report(local, op.resource().id(), op.group(), operation, res, state, failure, now);
     }
 
     private Report publish(Report r) {

@@ -274,4 +274,63 @@ class ExecutorTest {
                 .containsExactly("other", "d7", "d8", "d9");
         assertThat(h.timeline(GROUP)).hasSize(3);
     }
+    /**
+     * A coordinator's probe is answered from what this executor itself established, without running the agent:
+     * RUNNING while it monitors the resource, STOPPED after its own confirmed stop; the history says so.
+     */
+    @Test
+    void aCoordinatorsProbeIsAnsweredFromTheExecutorsOwnRecord() throws Exception {
+        assertThat(result(executor.submit(op(Operation.Kind.START, app, 1))).state()).isEqualTo(ResourceState.RUNNING);
+        clock.advance(Duration.ofSeconds(3));
+        await().atMost(Duration.ofSeconds(5)).until(() -> agent.monitors.get() == 1);
+        Report running = result(executor.probe(op(Operation.Kind.PROBE, app, 2)));
+        assertThat(running.state()).isEqualTo(ResourceState.RUNNING);
+        assertThat(running.operation()).isEqualTo("probe");
+        assertThat(running.result().reason()).startsWith("running (start ").contains("monitored every 3s",
+                "last check passed 0 ms ago");
+        assertThat(agent.monitors.get()).as("no agent call for the probe").isEqualTo(1);
+        assertThat(reports).last().isEqualTo(running);
+
+        assertThat(result(executor.submit(op(Operation.Kind.STOP, app, 2))).state()).isEqualTo(ResourceState.STOPPED);
+        Report stopped = result(executor.probe(op(Operation.Kind.PROBE, app, 3)));
+        assertThat(stopped.state()).isEqualTo(ResourceState.STOPPED);
+        assertThat(stopped.result().status()).isEqualTo(OcfStatus.NOT_RUNNING);
+        assertThat(stopped.result().reason()).startsWith("stopped (stop ");
+        assertThat(agent.monitors.get()).isEqualTo(1);
+        assertThat(history.timeline(Optional.empty())).anyMatch(e -> e.text().contains("answered from this node's record: stopped"));
+        // the epoch of a probe answered from the record still counts: an older coordinator is refused after it
+        assertThat(result(executor.submit(op(Operation.Kind.START, app, 2))).result().status())
+                .isEqualTo(OcfStatus.ERR_PERM);
+    }
+
+    /** What the record cannot vouch for is probed for real by the agent. */
+    @Test
+    void aProbeTheRecordCannotAnswerRunsTheAgent() throws Exception {
+        // never acted on here
+        assertThat(result(executor.probe(op(Operation.Kind.PROBE, app, 1))).state()).isEqualTo(ResourceState.RUNNING);
+        assertThat(agent.monitors.get()).isEqualTo(1);
+        // the record now vouches (the probe found it running and adopted it)
+        result(executor.probe(op(Operation.Kind.PROBE, app, 1)));
+        assertThat(agent.monitors.get()).isEqualTo(1);
+        // a changed definition (same id, other parameters) is not what the record describes
+        Resource changed = new Resource(app.id(), "scripted", Map.of("ip", "10.0.0.9"), TIMEOUTS,
+                Duration.ofSeconds(3));
+        result(executor.probe(op(Operation.Kind.PROBE, changed, 1)));
+        assertThat(agent.monitors.get()).isEqualTo(2);
+        // failed: the monitor saw it die
+        Resource other = new Resource(ResourceId.of("db"), "scripted", Map.of(), TIMEOUTS, Duration.ofSeconds(3));
+        result(executor.submit(op(Operation.Kind.START, other, 1)));
+        agent.monitorResult = OcfStatus.NOT_RUNNING;
+        int before = agent.monitors.get();
+        clock.advance(Duration.ofSeconds(3));
+        await().atMost(Duration.ofSeconds(5)).until(() -> reports.stream().anyMatch(r -> r.resource().equals(other.id())
+                && r.state() == ResourceState.FAILED));
+        int afterMonitor = agent.monitors.get();
+        assertThat(afterMonitor).isGreaterThan(before);
+        Report probed = result(executor.probe(op(Operation.Kind.PROBE, other, 1)));
+        assertThat(agent.monitors.get()).as("a real probe").isEqualTo(afterMonitor + 1);
+        assertThat(probed.state()).isEqualTo(ResourceState.STOPPED);
+        // a start or stop through probe() is just submitted
+        assertThat(result(executor.probe(op(Operation.Kind.START, other, 1))).operation()).isEqualTo("start");
+    }
 }

@@ -270,11 +270,18 @@ function renderGroups() {
     if (ops && g.nodes.length > 1) {
       actions.push(opButton('op.switchover', 'switchover', { group: g.id }, () => switchover(g), true));
     }
+    if (ops && g.placement) {
+      actions.push(opButton('op.clearPlacement', 'clear-placement', { group: g.id }, () => clearPlacement(g), true));
+    }
+    // an operator placement (a switchover without reorder) outranks the node list until it is cleared
+    const placement = g.placement ? el('div', { class: 'placement', title: t('groups.placement.detail',
+      { node: g.placement.node, by: g.placement.by, at: g.placement.at }) },
+    pill(t('groups.placement', { node: g.placement.node }), 'warn')) : null;
     body.append(el('tr', { dataset: { group: g.id } },
       el('td', {}, el('strong', {}, g.id)),
       el('td', { class: 'running-on' }, g.runningOn.length ? g.runningOn.map((n) => pill(n, 'good'))
         : pill(t('groups.nowhere'), 'bad')),
-      el('td', {}, g.nodes.join(' \u2192 ')),
+      el('td', { class: 'nodes' }, g.nodes.join(' \u2192 '), placement),
       el('td', {}, resources),
       el('td', {}, g.blocked.length ? g.blocked.map((b) => el('div', { class: 'error' }, b)) : t('common.none')),
       el('td', {}, actions)));
@@ -574,7 +581,16 @@ function switchover(group) {
     text: t('op.switchover.text', { group: group.id, from: group.runningOn.join(', ') || t('groups.nowhere') }),
     password: true, targets,
     run: (fresh, node) => send(fresh, `/groups/${encodeURIComponent(group.id)}/switchover`, node ? { node } : {}),
-    done: (r) => t('op.switchover.done', { group: r.group, from: r.from, to: r.to, ms: r.outageMillis }) });
+    done: (r) => t('op.switchover.done', { group: r.group, from: r.from, to: r.to, ms: r.outageMillis })
+      + (r.reordered ? '' : ' ' + t('op.switchover.placed', { group: r.group, to: r.to })) });
+}
+
+function clearPlacement(group) {
+  confirmAndRun({ title: t('op.clearPlacement.title', { group: group.id }),
+    text: t('op.clearPlacement.text', { group: group.id, node: group.placement.node, nodes: group.nodes.join(' \u2192 ') }),
+    password: true,
+    run: (fresh) => send(fresh, `/groups/${encodeURIComponent(group.id)}/switchover`, { clear: true }),
+    done: (r) => t('op.clearPlacement.done', { group: r.group }) });
 }
 
 function cleanup(resource) {
