@@ -511,6 +511,7 @@ public final class Executor implements AutoCloseable {
                 return CompletableFuture.completedFuture(publish(report(op, name, res, ResourceState.FAILED, true)));
             }
             monitor(r, op.group());
+            history.add(entry(op, History.Kind.ACTION, name + " done: " + res.reason()));
             ResourceState done = op.kind() == Operation.Kind.PROMOTE ? ResourceState.RUNNING : ResourceState.STANDBY;
             return replicaStatus(r, a, done).thenApply(rs -> publish(report(op, name, res, done, false)
                     .withReplica(rs)));
@@ -558,6 +559,11 @@ public final class Executor implements AutoCloseable {
                 .thenApply(res -> {
                     if (res.isSuccess()) {
                         monitor(r, op.group());
+                        if (FailoverConfig.isPromotable(r)) {
+                            // what the copy became and in which replication mode ("can lose commits"): the
+                            // operator reads it in ha:history
+                            history.add(entry(op, History.Kind.ACTION, "start done: " + res.reason()));
+                        }
                         return publish(report(op, "start", res, ResourceState.RUNNING, false));
                     }
                     history.add(entry(op, History.Kind.FAILURE, "start failed: " + describe(res)));
