@@ -165,7 +165,7 @@ public final class IscsiSession {
                     codec.maxRecvDataSegmentLength(params.maxRecvDataSegmentLength());
                     if (target != null) {
                         lu = new ScsiLogicalUnit(target.device(), target.iqn(), target.iqn(),
-                                config.maxTransferBytes());
+                                config.maxTransferBytes(), target.atomicity());
                     }
                     LOG.info("iSCSI {} session for {} from {} ({}): {}", params.discovery() ? "discovery" : "normal",
                             params.discovery() ? "SendTargets" : params.targetName(), params.initiatorName(), peer,

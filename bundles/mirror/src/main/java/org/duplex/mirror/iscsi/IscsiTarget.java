@@ -2,17 +2,25 @@ package org.duplex.mirror.iscsi;
 
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 import org.duplex.mirror.block.BlockDevice;
 import org.duplex.mirror.iscsi.login.ChapSecrets;
 
 /**
- * A target this server offers: its IQN, the device behind its LUN 0, and the CHAP credentials an initiator must
- * present (empty: no authentication).
+ * A target this server offers: its IQN, the device behind its LUN 0, the CHAP credentials an initiator must
+ * present (empty: no authentication), and the lock all its sessions share to make COMPARE AND WRITE atomic.
  */
-public record IscsiTarget(String iqn, String alias, BlockDevice device, Optional<ChapSecrets> chap) {
+public record IscsiTarget(String iqn, String alias, BlockDevice device, Optional<ChapSecrets> chap,
+                          ReadWriteLock atomicity) {
+
+    public IscsiTarget(String iqn, String alias, BlockDevice device, Optional<ChapSecrets> chap) {
+        this(iqn, alias, device, chap, new ReentrantReadWriteLock());
+    }
 
     public IscsiTarget {
+        Objects.requireNonNull(atomicity, "atomicity");
         Objects.requireNonNull(device, "device");
         Objects.requireNonNull(chap, "chap");
         Objects.requireNonNull(alias, "alias");

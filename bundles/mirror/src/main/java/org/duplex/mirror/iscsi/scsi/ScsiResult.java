@@ -31,6 +31,11 @@ public record ScsiResult(int status, byte[] sense, byte[] data) {
         return new ScsiResult(CHECK_CONDITION, s.fixed(), NONE);
     }
 
+    /** CHECK CONDITION with the INFORMATION field set (VALID bit): e.g. the offset of a miscompare. */
+    public static ScsiResult check(Sense s, long information) {
+        return new ScsiResult(CHECK_CONDITION, s.fixed(information), NONE);
+    }
+
     public boolean ok() {
         return status == GOOD || status == CONDITION_MET;
     }

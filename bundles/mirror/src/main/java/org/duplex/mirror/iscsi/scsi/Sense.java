@@ -47,6 +47,17 @@ public record Sense(int key, int asc, int ascq) {
         return s;
     }
 
+    /** Fixed-format sense data with the VALID bit and a 32-bit INFORMATION field (bytes 3-6). */
+    public byte[] fixed(long information) {
+        byte[] s = fixed();
+        s[0] = (byte) 0xf0;
+        s[3] = (byte) (information >>> 24);
+        s[4] = (byte) (information >>> 16);
+        s[5] = (byte) (information >>> 8);
+        s[6] = (byte) information;
+        return s;
+    }
+
     /** Descriptor-format sense data without descriptors, 8 bytes (SPC-4 §4.5.2). */
     public byte[] descriptor() {
         byte[] s = new byte[8];
