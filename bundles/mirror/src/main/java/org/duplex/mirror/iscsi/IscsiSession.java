@@ -35,6 +35,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class IscsiSession {
     private static final Logger LOG = LoggerFactory.getLogger(IscsiSession.class);
+    private static final byte[] NO_DATA = new byte[0];
 
     /** A write whose data is still arriving. */
     private static final class PendingWrite {
@@ -51,6 +52,8 @@ public final class IscsiSession {
         int r2tEnd;
         int r2tSN;
         int dataSN;
+        /** The Data-Out just read was placed in {@link #buffer} by the codec. */
+        boolean placed;
 
         PendingWrite(int itt, long lun, byte[] cdb, int cmdSN, int length) {
             this.itt = itt;
@@ -185,7 +188,7 @@ public final class IscsiSession {
         while (!loggedOut) {
             Pdu p;
             try {
-                p = codec.read();
+                p = codec.read(this::placeDataOut);
             } catch (PduException e) {
                 if (e.header() != null) {
                     reject(e.header(), e.rejectReason());
@@ -197,11 +200,17 @@ public final class IscsiSession {
                     throw e;
                 }
                 LOG.info("iSCSI connection {}: rejected a PDU: {}", peer, e.getMessage());
-                codec.flush();
+                if (!codec.inputPending()) {
+                    codec.flush();
+                }
                 continue;
             }
             dispatch(p);
-            codec.flush();
+            if (!codec.inputPending()) {
+                // the initiator's next PDUs are already here: answer them in one send (a queue of commands gets
+                // its responses in one segment instead of one each); never wait with nothing left to read
+                codec.flush();
+            }
         }
     }
 
@@ -365,6 +374,31 @@ public final class IscsiSession {
         codec.write(r2t);
     }
 
+    /**
+     * A Data-Out that continues its pending write exactly where it stands, within its burst, goes straight into the
+     * write's buffer ({@link #dataOut} then only checks and counts it); anything else is read into its own array and
+     * refused there. A data digest error after the placement fails the write (nothing is written).
+     */
+    private PduCodec.Slot placeDataOut(Pdu h, int len) {
+        if (h.opcode() != Opcode.DATA_OUT) {
+            return null;
+        }
+        PendingWrite w = pending.get(h.itt());
+        if (w == null) {
+            return null;
+        }
+        int ttt = h.u32(20);
+        boolean unsolicited = ttt == Opcode.RESERVED_TAG;
+        int limit = unsolicited ? w.unsolicitedLimit : w.r2tEnd;
+        boolean expected = unsolicited ? w.unsolicitedPending : ttt == w.ttt;
+        int offset = h.u32(40);
+        if (!expected || offset != w.received || len > limit - offset || h.u32(36) != w.dataSN) {
+            return null;
+        }
+        w.placed = true;
+        return new PduCodec.Slot(w.buffer, offset);
+    }
+
     private void dataOut(Pdu p) throws IOException {
         PendingWrite w = pending.get(p.itt());
         if (w == null) {
@@ -374,7 +408,7 @@ public final class IscsiSession {
         }
         int ttt = p.u32(20);
         int offset = p.u32(40);
-        int len = p.data().length;
+        int len = p.dataSegmentLength();
         boolean unsolicited = ttt == Opcode.RESERVED_TAG;
         int limit = unsolicited ? w.unsolicitedLimit : w.r2tEnd;
         if (unsolicited ? !w.unsolicitedPending : ttt != w.ttt) {
@@ -392,7 +426,11 @@ public final class IscsiSession {
             return;
         }
         w.dataSN++;
-        System.arraycopy(p.data(), 0, w.buffer, offset, len);
+        if (w.placed) {
+            w.placed = false; // already in the buffer (placeDataOut)
+        } else {
+            System.arraycopy(p.data(), 0, w.buffer, offset, len);
+        }
         w.received += len;
         if (p.finalBit()) {
             if (unsolicited) {
@@ -457,7 +495,7 @@ public final class IscsiSession {
             int n = (int) Math.min(maxPdu, send - off);
             boolean last = off + n == send;
             burst += n;
-            Pdu d = header(Opcode.DATA_IN, Arrays.copyOfRange(data, (int) off, (int) off + n));
+            Pdu d = header(Opcode.DATA_IN, NO_DATA);
             int f = 0;
             if (last || burst >= params.maxBurstLength()) {
                 f |= 0x80;
@@ -474,7 +512,7 @@ public final class IscsiSession {
             d.u32(20, Opcode.RESERVED_TAG);
             d.u32(36, dataSN++);
             d.u32(40, (int) off);
-            codec.write(d);
+            codec.write(d, data, (int) off, n);
             off += n;
         }
     }
