@@ -21,7 +21,7 @@ SIZE=${ISCSI_SIZE:-256M}
 bench_need_tools iscsi-test-cu tgtd tgtadm python3 "$JAVA"
 [ "$(id -u)" -eq 0 ] || bench_die "needs root (tgtd)"
 bench_build bundles/mirror
-CP=$(bench_cp bundles/mirror)
+CP=${ISCSI_CP:-$(bench_cp bundles/mirror)}   # ISCSI_CP: Duplex classes of another build
 
 DIR=$(mktemp -d /tmp/iscsi-conformance.XXXXXX)
 PIDS=()

@@ -8,6 +8,8 @@
 #   scripts/bench/iscsi-perf.sh                 # 5 s per iscsi-perf job, 3 repetitions
 #   ISCSI_PERF_SECONDS=10 ISCSI_PERF_REPS=5 scripts/bench/iscsi-perf.sh
 #
+# ISCSI_PERF_BASELINE_CP=classpath adds a column: Duplex's target from another build (e.g. the commit before a change)
+# on the same file, measured in the same alternation.
 # Environment: ISCSI_PERF_SECONDS, ISCSI_PERF_REPS, ISCSI_PERF_COUNT_4K / _1M (qemu-img bench requests per run), ISCSI_SIZE (backing file, default 512M), JAVA, JAVA_OPTS, and
 # lib.sh's (BENCH_NO_BUILD=1 skips the build). No replication: this compares the iSCSI front ends, not the mirror.
 set -euo pipefail
@@ -24,7 +26,7 @@ N1M=${ISCSI_PERF_COUNT_1M:-2000}
 bench_need_tools iscsi-perf qemu-img tgtd tgtadm python3 "$JAVA"
 [ "$(id -u)" -eq 0 ] || bench_die "needs root (tgtd)"
 bench_build bundles/mirror
-CP=$(bench_cp bundles/mirror)
+CP=${ISCSI_CP:-$(bench_cp bundles/mirror)}   # ISCSI_CP: Duplex classes of another build
 
 DIR=$(mktemp -d /tmp/iscsi-perf.XXXXXX)
 PIDS=()
@@ -57,6 +59,18 @@ DIQN=iqn.2026-12.org.duplex:perf
 PIDS+=("$!")
 for _ in $(seq 1 100); do grep -q READY "$DIR/duplex.out" 2>/dev/null && break; sleep 0.1; done
 grep -q READY "$DIR/duplex.out" || bench_die "Duplex's target did not start: $(tail -5 "$DIR/duplex.log")"
+
+BURL=""
+if [ -n "${ISCSI_PERF_BASELINE_CP:-}" ]; then
+    BPORT=$(free_port)
+    # shellcheck disable=SC2086
+    "$JAVA" ${JAVA_OPTS:--Xmx512m} -cp "$ISCSI_PERF_BASELINE_CP" org.duplex.mirror.tool.IscsiFileTarget --file "$IMG" \
+        --size "$BYTES" --listen "127.0.0.1:$BPORT" --iqn "$DIQN" >"$DIR/base.out" 2>"$DIR/base.log" &
+    PIDS+=("$!")
+    for _ in $(seq 1 100); do grep -q READY "$DIR/base.out" 2>/dev/null && break; sleep 0.1; done
+    grep -q READY "$DIR/base.out" || bench_die "the baseline target did not start: $(tail -5 "$DIR/base.log")"
+    BURL="iscsi://127.0.0.1:$BPORT/$DIQN/0"
+fi
 
 TPORT=$(free_port)
 TCTL=$(( (RANDOM % 1000) + 3000 ))
@@ -95,21 +109,38 @@ JOBS=(
     "4 KiB read, QD 32 (qemu-img bench)|bench 4K $N4K 32"
     "1 MiB read, QD 8 (qemu-img bench)|bench 1M $N1M 8"
 )
+# warm-up (JIT, page cache): not measured
+for u in "$DURL" ${BURL:+"$BURL"} "$TURL"; do
+    bench "$u" 4K $((N4K / 4)) 32 -w >/dev/null; bench "$u" 1M $((N1M / 4)) 8 >/dev/null
+done
+
+run() { if [ "$1" = perf ]; then shift; u=$1; shift; perf "$u" "$@"; else shift; u=$1; shift; bench "$u" "$@"; fi; }
 echo "iSCSI front ends on one ${SIZE} file, loopback TCP, median of $REPS runs (MiB/s); $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg)"
-printf '%-38s %10s %10s %8s\n' "job" "Duplex" "tgt $(tgtd --version 2>&1 | awk '{print $NF; exit}')" "ratio"
-printf '%-38s %10s %10s %8s\n' "--------------------------------------" "----------" "----------" "--------"
+TGT="tgt $(tgtd --version 2>&1 | awk '{print $NF; exit}')"
+if [ -n "$BURL" ]; then
+    printf '%-38s %10s %10s %10s %8s %8s\n' "job" "Duplex" "baseline" "$TGT" "ratio" "vs base"
+    printf '%-38s %10s %10s %10s %8s %8s\n' "--------------------------------------" "----------" "----------" "----------" "--------" "--------"
+else
+    printf '%-38s %10s %10s %8s\n' "job" "Duplex" "$TGT" "ratio"
+    printf '%-38s %10s %10s %8s\n' "--------------------------------------" "----------" "----------" "--------"
+fi
 for job in "${JOBS[@]}"; do
     name=${job%%|*}; cmd=${job#*|}; set -- $cmd; fn=$1; shift
-    d=""; t=""
+    d=""; t=""; b=""
     for _ in $(seq 1 "$REPS"); do
-        if [ "$fn" = perf ]; then
-            d="$d $(perf "$DURL" "$@")"; t="$t $(perf "$TURL" "$@")"
-        else
-            d="$d $(bench "$DURL" "$@")"; t="$t $(bench "$TURL" "$@")"
-        fi
+        d="$d $(run "$fn" "$DURL" "$@")"
+        [ -n "$BURL" ] && b="$b $(run "$fn" "$BURL" "$@")"
+        t="$t $(run "$fn" "$TURL" "$@")"
     done
     dm=$(echo "$d" | median); tm=$(echo "$t" | median)
     ratio=$(python3 -c "print('%.2f' % ($dm / $tm))" 2>/dev/null || echo "-")
-    printf '%-38s %10s %10s %8s\n' "$name" "$dm" "$tm" "$ratio"
-    echo "  runs: Duplex$d | tgt$t" >&2
+    if [ -n "$BURL" ]; then
+        bm=$(echo "$b" | median)
+        vs=$(python3 -c "print('%.2f' % ($dm / $bm))" 2>/dev/null || echo "-")
+        printf '%-38s %10s %10s %10s %8s %8s\n' "$name" "$dm" "$bm" "$tm" "$ratio" "$vs"
+        echo "  runs: Duplex$d | baseline$b | tgt$t" >&2
+    else
+        printf '%-38s %10s %10s %8s\n' "$name" "$dm" "$tm" "$ratio"
+        echo "  runs: Duplex$d | tgt$t" >&2
+    fi
 done
