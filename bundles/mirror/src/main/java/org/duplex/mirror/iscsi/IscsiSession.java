@@ -168,7 +168,8 @@ public final class IscsiSession {
                     codec.maxRecvDataSegmentLength(params.maxRecvDataSegmentLength());
                     if (target != null) {
                         lu = new ScsiLogicalUnit(target.device(), target.iqn(), target.iqn(),
-                                config.maxTransferBytes(), target.atomicity());
+                                config.maxTransferBytes(), target.atomicity(), target.reservations(),
+                                neg.initiatorPortName());
                     }
                     LOG.info("iSCSI {} session for {} from {} ({}): {}", params.discovery() ? "discovery" : "normal",
                             params.discovery() ? "SendTargets" : params.targetName(), params.initiatorName(), peer,

@@ -51,6 +51,9 @@ public final class ScsiLogicalUnit {
      * the commands that write hold it shared, so no other session's write lands in between.
      */
     private final ReadWriteLock atomicity;
+    private final PersistentReservations reservations;
+    /** This session's I_T nexus: the initiator port name ({@code InitiatorName,i,0xISID}). */
+    private final String nexus;
 
     /**
      * @param name             the volume's name (for logs)
@@ -61,10 +64,21 @@ public final class ScsiLogicalUnit {
         this(device, name, targetIqn, maxTransferBytes, new ReentrantReadWriteLock());
     }
 
-    /** @param atomicity the target's lock, one for all the sessions on the device (see {@code IscsiTarget}) */
     public ScsiLogicalUnit(BlockDevice device, String name, String targetIqn, int maxTransferBytes,
                            ReadWriteLock atomicity) {
+        this(device, name, targetIqn, maxTransferBytes, atomicity, new PersistentReservations(), "local");
+    }
+
+    /**
+     * @param atomicity    the target's lock, one for all the sessions on the device (see {@code IscsiTarget})
+     * @param reservations the target's persistent reservations, shared by its sessions
+     * @param nexus        this session's initiator port name
+     */
+    public ScsiLogicalUnit(BlockDevice device, String name, String targetIqn, int maxTransferBytes,
+                           ReadWriteLock atomicity, PersistentReservations reservations, String nexus) {
         this.atomicity = java.util.Objects.requireNonNull(atomicity, "atomicity");
+        this.reservations = java.util.Objects.requireNonNull(reservations, "reservations");
+        this.nexus = java.util.Objects.requireNonNull(nexus, "nexus");
         this.device = device;
         this.name = name;
         this.targetIqn = targetIqn;
@@ -98,7 +112,7 @@ public final class ScsiLogicalUnit {
     public static boolean writesData(int opcode) {
         switch (opcode) {
             case 0x0a: case 0x2a: case 0xaa: case 0x8a: case 0x41: case 0x93: case 0x42: case 0x2f: case 0x8f:
-            case 0xaf: case 0x15: case 0x55: case 0x2e: case 0xae: case 0x8e: case 0x89:
+            case 0xaf: case 0x15: case 0x55: case 0x2e: case 0xae: case 0x8e: case 0x89: case 0x5f:
                 return true;
             default:
                 return false;
@@ -136,6 +150,8 @@ public final class ScsiLogicalUnit {
                 return (cdb[1] & 0x01) != 0 ? 0 : BLOCK;
             case 0x42:
                 return u16(cdb, 7);
+            case 0x5f:
+                return u32(cdb, 5);
             case 0x89: // COMPARE AND WRITE: the blocks to compare, then the blocks to write
                 return 2L * (cdb[13] & 0xff) * BLOCK;
             default:
@@ -194,7 +210,14 @@ public final class ScsiLogicalUnit {
             if (notServing.isPresent()) {
                 return ScsiResult.check(notServing.get());
             }
+            if (!reservations.allowed(nexus, access(op))) {
+                return ScsiResult.conflict();
+            }
             switch (op) {
+                case 0x5e:
+                    return reservations.in(nexus, cdb);
+                case 0x5f:
+                    return reservations.out(nexus, cdb, dataOut);
                 case 0x00: // TEST UNIT READY
                     return ScsiResult.good();
                 case 0x25:
@@ -261,6 +284,19 @@ public final class ScsiLogicalUnit {
             internalFailures.incrementAndGet();
             LOG.warn("iSCSI volume {}: {} failed with an internal error", name, opName(op), e);
             return ScsiResult.check(Sense.INTERNAL_TARGET_FAILURE);
+        }
+    }
+
+    /** The class of a command in SPC-4's persistent reservation tables (5.13.1). */
+    static PersistentReservations.Access access(int op) {
+        switch (op) {
+            case 0x00: case 0x12: case 0x03: case 0xa0: case 0x25: case 0x9e: case 0x5e: case 0x5f:
+                return PersistentReservations.Access.ALWAYS;
+            case 0x08: case 0x28: case 0xa8: case 0x88: case 0x2f: case 0xaf: case 0x8f: case 0x34: case 0x90:
+            case 0x1a: case 0x5a:
+                return PersistentReservations.Access.READ;
+            default:
+                return PersistentReservations.Access.WRITE;
         }
     }
 
