@@ -78,7 +78,9 @@ public final class IscsiSession {
     private IscsiTarget target;
     private ScsiLogicalUnit lu;
     private int statSN;
-    private int expCmdSN;
+    private volatile int expCmdSN;
+    /** Writes handed to an asynchronous device (a replicated volume) whose responses have not been sent yet. */
+    private int asyncInFlight;
     private int nextTtt = 1;
     private boolean loggedOut;
     private boolean internalError;
@@ -130,10 +132,12 @@ public final class IscsiSession {
             internalError = true;
             LOG.warn("iSCSI connection {} dropped after an internal error", peer, e);
         } finally {
-            try {
-                codec.flush();
-            } catch (IOException ignored) {
-                // the initiator is gone
+            synchronized (this) {
+                try {
+                    codec.flush();
+                } catch (IOException ignored) {
+                    // the initiator is gone
+                }
             }
         }
     }
@@ -191,26 +195,30 @@ public final class IscsiSession {
             try {
                 p = codec.read(this::placeDataOut);
             } catch (PduException e) {
-                if (e.header() != null) {
-                    reject(e.header(), e.rejectReason());
-                    if (e.rejectReason() == Opcode.REJECT_DATA_DIGEST) {
-                        dataDigestFailed(e.header());
+                synchronized (this) {
+                    if (e.header() != null) {
+                        reject(e.header(), e.rejectReason());
+                        if (e.rejectReason() == Opcode.REJECT_DATA_DIGEST) {
+                            dataDigestFailed(e.header());
+                        }
                     }
-                }
-                if (e.dropConnection()) {
-                    throw e;
-                }
-                LOG.info("iSCSI connection {}: rejected a PDU: {}", peer, e.getMessage());
-                if (!codec.inputPending()) {
-                    codec.flush();
+                    if (e.dropConnection()) {
+                        throw e;
+                    }
+                    LOG.info("iSCSI connection {}: rejected a PDU: {}", peer, e.getMessage());
+                    if (!codec.inputPending()) {
+                        codec.flush();
+                    }
                 }
                 continue;
             }
-            dispatch(p);
-            if (!codec.inputPending()) {
-                // the initiator's next PDUs are already here: answer them in one send (a queue of commands gets
-                // its responses in one segment instead of one each); never wait with nothing left to read
-                codec.flush();
+            synchronized (this) { // completions of asynchronous writes send from other threads
+                dispatch(p);
+                if (!codec.inputPending()) {
+                    // the initiator's next PDUs are already here: answer them in one send (a queue of commands
+                    // gets its responses in one segment instead of one each); never wait with nothing left to read
+                    codec.flush();
+                }
             }
         }
     }
@@ -330,6 +338,7 @@ public final class IscsiSession {
             reject(p, Opcode.REJECT_PROTOCOL_ERROR); // data beyond an Expected Data Transfer Length of 0
             return;
         }
+        drainAsyncWrites();
         ScsiResult r = lu.execute(p.lun(), cdb, new byte[0]);
         long needed = ScsiLogicalUnit.dataOutLength(cdb);
         if (!read && needed > 0) {
@@ -337,6 +346,25 @@ public final class IscsiSession {
             return;
         }
         complete(p.itt(), cdb, r, read, edtl, 0);
+    }
+
+    /**
+     * Waits (the session's monitor released) until every asynchronous write has sent its response: any command but
+     * a plain write runs after the writes before it completed, as when commands ran one at a time.
+     */
+    private void drainAsyncWrites() throws IOException {
+        boolean interrupted = false;
+        while (asyncInFlight > 0) {
+            try {
+                wait();
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while waiting for writes in flight");
+        }
     }
 
     /** Sends the next R2T, or runs the write once all its data is in. */
@@ -347,13 +375,23 @@ public final class IscsiSession {
         if (w.received == w.buffer.length) {
             pending.remove(w.itt);
             long needed = ScsiLogicalUnit.dataOutLength(w.cdb);
-            ScsiResult r = lu.execute(w.lun, w.cdb, w.buffer);
             int residualFlags = 0;
             long residual = 0;
             if (needed >= 0 && needed != w.buffer.length) {
                 residualFlags = needed > w.buffer.length ? 0x04 : 0x02;
                 residual = Math.abs(needed - w.buffer.length);
             }
+            if (residualFlags == 0 && lu.writesAsync(w.lun, w.cdb)) {
+                // a replicated volume: the write is on its way to the peer when this returns; its response goes
+                // when the peer confirmed it, and the next commands are read meanwhile (queue depth per session)
+                asyncInFlight++;
+                final int itt = w.itt;
+                final int r2tSN = w.r2tSN;
+                lu.executeAsync(w.lun, w.cdb, w.buffer).whenComplete((r, e) -> asyncDone(itt, r, e, r2tSN));
+                return;
+            }
+            drainAsyncWrites();
+            ScsiResult r = lu.execute(w.lun, w.cdb, w.buffer);
             respond(w.itt, r, residualFlags, residual, w.r2tSN);
             return;
         }
@@ -445,6 +483,24 @@ public final class IscsiSession {
             }
             w.dataSN = 0; // DataSN counts within a sequence: the unsolicited one, then each R2T's (§11.7.5)
             progress(w);
+        }
+    }
+
+    /** An asynchronous write completed (any thread): its response, sent at once. */
+    private synchronized void asyncDone(int itt, ScsiResult r, Throwable e, int expDataSN) {
+        asyncInFlight--;
+        notifyAll();
+        ScsiResult result = r != null ? r : ScsiResult.check(Sense.WRITE_ERROR_RETRYABLE);
+        if (e != null) {
+            internalError = true; // executeAsync maps every device outcome to sense: this is a bug
+            LOG.warn("iSCSI connection {}: asynchronous write 0x{} failed internally", peer, Integer.toHexString(itt), e);
+        }
+        try {
+            respond(itt, result, 0, 0, expDataSN);
+            codec.flush();
+        } catch (IOException x) {
+            LOG.debug("iSCSI connection {}: response to write 0x{} not sent: {}", peer, Integer.toHexString(itt),
+                    x.toString());
         }
     }
 
@@ -556,6 +612,7 @@ public final class IscsiSession {
 
     private void taskManagement(Pdu p) throws IOException {
         acceptCmdSN(p);
+        drainAsyncWrites(); // writes already started complete (and answer) before the function's response
         int function = p.flags() & 0x7f;
         int response;
         switch (function) {
@@ -652,6 +709,7 @@ public final class IscsiSession {
 
     private void logout(Pdu p) throws IOException {
         acceptCmdSN(p);
+        drainAsyncWrites();
         int reason = p.flags() & 0x7f;
         Pdu r = header(Opcode.LOGOUT_RESPONSE, new byte[0]);
         r.u8(1, 0x80);

@@ -159,6 +159,68 @@ public final class ScsiLogicalUnit {
         }
     }
 
+    /**
+     * Whether {@link #executeAsync} would hand this command to the device without waiting: a plain WRITE (6/10/12/16)
+     * without FUA or WRPROTECT, of a device whose writes complete later (a replicated volume), in range, on LUN 0.
+     */
+    public boolean writesAsync(long lun, byte[] cdb) {
+        int op = cdb[0] & 0xff;
+        if (lun != 0 || !device.asyncWrites() || op != 0x2a && op != 0xaa && op != 0x8a) {
+            return false;
+        }
+        return (cdb[1] & 0xe8) == 0; // neither WRPROTECT nor FUA
+    }
+
+    /**
+     * A plain write started on the device (see {@link #writesAsync}); the future completes with its result once the
+     * device may acknowledge it (never exceptionally: refusals and I/O errors become sense as in {@link #execute}).
+     * Anything the checks refuse, or a command that is not such a write, completes at once through execute.
+     */
+    public java.util.concurrent.CompletableFuture<ScsiResult> executeAsync(long lun, byte[] cdb, byte[] dataOut) {
+        int op = cdb[0] & 0xff;
+        if (!writesAsync(lun, cdb)) {
+            return java.util.concurrent.CompletableFuture.completedFuture(execute(lun, cdb, dataOut));
+        }
+        long lba = op == 0x2a ? u32(cdb, 2) : op == 0xaa ? u32(cdb, 2) : u64(cdb, 2);
+        long count = op == 0x2a ? u16(cdb, 7) : op == 0xaa ? u32(cdb, 6) : u32(cdb, 10);
+        Optional<Sense> notServing = notServing();
+        if (notServing.isPresent() || !reservations.allowed(nexus, access(op)) || !inRange(lba, count)
+                || count > maxTransferBlocks || count == 0 || device.readOnly() || dataOut.length != count * BLOCK) {
+            return java.util.concurrent.CompletableFuture.completedFuture(execute(lun, cdb, dataOut));
+        }
+        java.util.concurrent.CompletableFuture<Void> f;
+        Lock lock = atomicity.readLock();
+        lock.lock();
+        try {
+            f = device.writeAsync(lba * BLOCK, ByteBuffer.wrap(dataOut), false);
+        } catch (BlockDeviceException e) {
+            return java.util.concurrent.CompletableFuture.completedFuture(refused(op, e));
+        } catch (IOException e) {
+            LOG.warn("iSCSI volume {}: {} failed: {} (initiator will retry)", name, opName(op), e.toString());
+            return java.util.concurrent.CompletableFuture.completedFuture(
+                    ScsiResult.check(Sense.WRITE_ERROR_RETRYABLE));
+        } catch (RuntimeException e) {
+            internalFailures.incrementAndGet();
+            LOG.warn("iSCSI volume {}: {} failed with an internal error", name, opName(op), e);
+            return java.util.concurrent.CompletableFuture.completedFuture(
+                    ScsiResult.check(Sense.INTERNAL_TARGET_FAILURE));
+        } finally {
+            lock.unlock();
+        }
+        return f.handle((v, e) -> {
+            if (e == null) {
+                return ScsiResult.good();
+            }
+            Throwable c = e instanceof java.util.concurrent.CompletionException && e.getCause() != null
+                    ? e.getCause() : e;
+            if (c instanceof BlockDeviceException b) {
+                return refused(op, b);
+            }
+            LOG.warn("iSCSI volume {}: {} failed: {} (initiator will retry)", name, opName(op), c.toString());
+            return ScsiResult.check(Sense.WRITE_ERROR_RETRYABLE);
+        });
+    }
+
     /** Runs one command. {@code lun} other than 0 answers only INQUIRY, REPORT LUNS and REQUEST SENSE. */
     public ScsiResult execute(long lun, byte[] cdb, byte[] dataOut) {
         int op = cdb[0] & 0xff;
