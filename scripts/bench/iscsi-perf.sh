@@ -10,6 +10,8 @@
 #
 # ISCSI_PERF_BASELINE_CP=classpath adds a column: Duplex's target from another build (e.g. the commit before a change)
 # on the same file, measured in the same alternation.
+# ISCSI_PERF_REPLICATED=1 adds a second table: writes through the iSCSI target of a replicated volume (MirrorNode
+# primary with a MirrorNode peer on loopback, peer.ack written), Duplex (and the baseline build) only.
 # Environment: ISCSI_PERF_SECONDS, ISCSI_PERF_REPS, ISCSI_PERF_COUNT_4K / _1M (qemu-img bench requests per run), ISCSI_SIZE (backing file, default 512M), JAVA, JAVA_OPTS, and
 # lib.sh's (BENCH_NO_BUILD=1 skips the build). No replication: this compares the iSCSI front ends, not the mirror.
 set -euo pipefail
@@ -143,4 +145,48 @@ for job in "${JOBS[@]}"; do
         printf '%-38s %10s %10s %8s\n' "$name" "$dm" "$tm" "$ratio"
         echo "  runs: Duplex$d | tgt$t" >&2
     fi
+done
+
+[ -n "${ISCSI_PERF_REPLICATED:-}" ] || exit 0
+
+# replicated: primary a (iSCSI) and peer b, MirrorNode processes of the build under test (and of the baseline)
+# start_pair CP TAG -> sets RURL (the primary's iSCSI URL); both processes join PIDS
+start_pair() {
+    local cp=$1 tag=$2 pa pb i
+    pa=$(free_port); pb=$(free_port)
+    rm -rf "$DIR/$tag"; mkdir -p "$DIR/$tag"
+    # shellcheck disable=SC2086
+    "$JAVA" ${JAVA_OPTS:--Xmx512m} -cp "$cp" org.duplex.mirror.tool.MirrorNode --name vol --size "$BYTES" \
+        --backing "$DIR/$tag/b.img" --meta "$DIR/$tag/b.meta" --listen 127.0.0.1:$pb --peer 127.0.0.1:$pa \
+        --skip-initial-sync >"$DIR/$tag/b.out" 2>"$DIR/$tag/b.log" &
+    PIDS+=("$!")
+    # shellcheck disable=SC2086
+    "$JAVA" ${JAVA_OPTS:--Xmx512m} -cp "$cp" org.duplex.mirror.tool.MirrorNode --name vol --size "$BYTES" \
+        --backing "$DIR/$tag/a.img" --meta "$DIR/$tag/a.meta" --listen 127.0.0.1:$pa --peer 127.0.0.1:$pb \
+        --skip-initial-sync --wait-sync 60 --promote 1 --iscsi 127.0.0.1:0 --iqn "$DIQN" \
+        >"$DIR/$tag/a.out" 2>"$DIR/$tag/a.log" &
+    PIDS+=("$!")
+    for i in $(seq 1 900); do grep -q READY "$DIR/$tag/a.out" 2>/dev/null && break; sleep 0.1; done
+    grep -q READY "$DIR/$tag/a.out" || bench_die "replicated primary ($tag) did not start: $(tail -5 "$DIR/$tag/a.log")"
+    RURL="iscsi://127.0.0.1:$(sed -n 's/.*iscsi=\([0-9]*\).*/\1/p' "$DIR/$tag/a.out")/$DIQN/0"
+}
+start_pair "$CP" cur; RCUR=$RURL
+RBASE=""
+if [ -n "$BURL" ]; then start_pair "$ISCSI_PERF_BASELINE_CP" base; RBASE=$RURL; fi
+for u in "$RCUR" ${RBASE:+"$RBASE"}; do bench "$u" 4K $((N4K / 4)) 32 -w >/dev/null; done
+echo
+echo "replicated volume (MirrorNode primary + peer on loopback, peer.ack written), writes through its iSCSI target (MiB/s)"
+printf '%-38s %10s %10s %8s\n' "job" "Duplex" "baseline" "vs base"
+printf '%-38s %10s %10s %8s\n' "--------------------------------------" "----------" "----------" "--------"
+for job in "4 KiB write, QD 32 (qemu-img bench)|4K $N4K 32" "1 MiB write, QD 8 (qemu-img bench)|1M $N1M 8"; do
+    name=${job%%|*}; set -- ${job#*|}
+    d=""; b=""
+    for _ in $(seq 1 "$REPS"); do
+        d="$d $(bench "$RCUR" "$@" -w)"
+        [ -n "$RBASE" ] && b="$b $(bench "$RBASE" "$@" -w)"
+    done
+    dm=$(echo "$d" | median); bm=$([ -n "$RBASE" ] && echo "$b" | median || echo "-")
+    vs=$(python3 -c "print('%.2f' % ($dm / $bm))" 2>/dev/null || echo "-")
+    printf '%-38s %10s %10s %8s\n' "$name" "$dm" "$bm" "$vs"
+    echo "  runs: Duplex$d | baseline$b" >&2
 done
