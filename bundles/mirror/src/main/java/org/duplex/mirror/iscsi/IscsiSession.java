@@ -35,6 +35,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class IscsiSession {
     private static final Logger LOG = LoggerFactory.getLogger(IscsiSession.class);
+    private static final byte[] NO_DATA = new byte[0];
 
     /** A write whose data is still arriving. */
     private static final class PendingWrite {
@@ -51,6 +52,8 @@ public final class IscsiSession {
         int r2tEnd;
         int r2tSN;
         int dataSN;
+        /** The Data-Out just read was placed in {@link #buffer} by the codec. */
+        boolean placed;
 
         PendingWrite(int itt, long lun, byte[] cdb, int cmdSN, int length) {
             this.itt = itt;
@@ -75,7 +78,9 @@ public final class IscsiSession {
     private IscsiTarget target;
     private ScsiLogicalUnit lu;
     private int statSN;
-    private int expCmdSN;
+    private volatile int expCmdSN;
+    /** Writes handed to an asynchronous device (a replicated volume) whose responses have not been sent yet. */
+    private int asyncInFlight;
     private int nextTtt = 1;
     private boolean loggedOut;
     private boolean internalError;
@@ -127,10 +132,12 @@ public final class IscsiSession {
             internalError = true;
             LOG.warn("iSCSI connection {} dropped after an internal error", peer, e);
         } finally {
-            try {
-                codec.flush();
-            } catch (IOException ignored) {
-                // the initiator is gone
+            synchronized (this) {
+                try {
+                    codec.flush();
+                } catch (IOException ignored) {
+                    // the initiator is gone
+                }
             }
         }
     }
@@ -165,7 +172,8 @@ public final class IscsiSession {
                     codec.maxRecvDataSegmentLength(params.maxRecvDataSegmentLength());
                     if (target != null) {
                         lu = new ScsiLogicalUnit(target.device(), target.iqn(), target.iqn(),
-                                config.maxTransferBytes());
+                                config.maxTransferBytes(), target.atomicity(), target.reservations(),
+                                neg.initiatorPortName());
                     }
                     LOG.info("iSCSI {} session for {} from {} ({}): {}", params.discovery() ? "discovery" : "normal",
                             params.discovery() ? "SendTargets" : params.targetName(), params.initiatorName(), peer,
@@ -185,23 +193,33 @@ public final class IscsiSession {
         while (!loggedOut) {
             Pdu p;
             try {
-                p = codec.read();
+                p = codec.read(this::placeDataOut);
             } catch (PduException e) {
-                if (e.header() != null) {
-                    reject(e.header(), e.rejectReason());
-                    if (e.rejectReason() == Opcode.REJECT_DATA_DIGEST) {
-                        dataDigestFailed(e.header());
+                synchronized (this) {
+                    if (e.header() != null) {
+                        reject(e.header(), e.rejectReason());
+                        if (e.rejectReason() == Opcode.REJECT_DATA_DIGEST) {
+                            dataDigestFailed(e.header());
+                        }
+                    }
+                    if (e.dropConnection()) {
+                        throw e;
+                    }
+                    LOG.info("iSCSI connection {}: rejected a PDU: {}", peer, e.getMessage());
+                    if (!codec.inputPending()) {
+                        codec.flush();
                     }
                 }
-                if (e.dropConnection()) {
-                    throw e;
-                }
-                LOG.info("iSCSI connection {}: rejected a PDU: {}", peer, e.getMessage());
-                codec.flush();
                 continue;
             }
-            dispatch(p);
-            codec.flush();
+            synchronized (this) { // completions of asynchronous writes send from other threads
+                dispatch(p);
+                if (!codec.inputPending()) {
+                    // the initiator's next PDUs are already here: answer them in one send (a queue of commands
+                    // gets its responses in one segment instead of one each); never wait with nothing left to read
+                    codec.flush();
+                }
+            }
         }
     }
 
@@ -320,6 +338,7 @@ public final class IscsiSession {
             reject(p, Opcode.REJECT_PROTOCOL_ERROR); // data beyond an Expected Data Transfer Length of 0
             return;
         }
+        drainAsyncWrites();
         ScsiResult r = lu.execute(p.lun(), cdb, new byte[0]);
         long needed = ScsiLogicalUnit.dataOutLength(cdb);
         if (!read && needed > 0) {
@@ -327,6 +346,25 @@ public final class IscsiSession {
             return;
         }
         complete(p.itt(), cdb, r, read, edtl, 0);
+    }
+
+    /**
+     * Waits (the session's monitor released) until every asynchronous write has sent its response: any command but
+     * a plain write runs after the writes before it completed, as when commands ran one at a time.
+     */
+    private void drainAsyncWrites() throws IOException {
+        boolean interrupted = false;
+        while (asyncInFlight > 0) {
+            try {
+                wait();
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while waiting for writes in flight");
+        }
     }
 
     /** Sends the next R2T, or runs the write once all its data is in. */
@@ -337,13 +375,23 @@ public final class IscsiSession {
         if (w.received == w.buffer.length) {
             pending.remove(w.itt);
             long needed = ScsiLogicalUnit.dataOutLength(w.cdb);
-            ScsiResult r = lu.execute(w.lun, w.cdb, w.buffer);
             int residualFlags = 0;
             long residual = 0;
             if (needed >= 0 && needed != w.buffer.length) {
                 residualFlags = needed > w.buffer.length ? 0x04 : 0x02;
                 residual = Math.abs(needed - w.buffer.length);
             }
+            if (residualFlags == 0 && lu.writesAsync(w.lun, w.cdb)) {
+                // a replicated volume: the write is on its way to the peer when this returns; its response goes
+                // when the peer confirmed it, and the next commands are read meanwhile (queue depth per session)
+                asyncInFlight++;
+                final int itt = w.itt;
+                final int r2tSN = w.r2tSN;
+                lu.executeAsync(w.lun, w.cdb, w.buffer).whenComplete((r, e) -> asyncDone(itt, r, e, r2tSN));
+                return;
+            }
+            drainAsyncWrites();
+            ScsiResult r = lu.execute(w.lun, w.cdb, w.buffer);
             respond(w.itt, r, residualFlags, residual, w.r2tSN);
             return;
         }
@@ -365,6 +413,31 @@ public final class IscsiSession {
         codec.write(r2t);
     }
 
+    /**
+     * A Data-Out that continues its pending write exactly where it stands, within its burst, goes straight into the
+     * write's buffer ({@link #dataOut} then only checks and counts it); anything else is read into its own array and
+     * refused there. A data digest error after the placement fails the write (nothing is written).
+     */
+    private PduCodec.Slot placeDataOut(Pdu h, int len) {
+        if (h.opcode() != Opcode.DATA_OUT) {
+            return null;
+        }
+        PendingWrite w = pending.get(h.itt());
+        if (w == null) {
+            return null;
+        }
+        int ttt = h.u32(20);
+        boolean unsolicited = ttt == Opcode.RESERVED_TAG;
+        int limit = unsolicited ? w.unsolicitedLimit : w.r2tEnd;
+        boolean expected = unsolicited ? w.unsolicitedPending : ttt == w.ttt;
+        int offset = h.u32(40);
+        if (!expected || offset != w.received || len > limit - offset || h.u32(36) != w.dataSN) {
+            return null;
+        }
+        w.placed = true;
+        return new PduCodec.Slot(w.buffer, offset);
+    }
+
     private void dataOut(Pdu p) throws IOException {
         PendingWrite w = pending.get(p.itt());
         if (w == null) {
@@ -374,7 +447,7 @@ public final class IscsiSession {
         }
         int ttt = p.u32(20);
         int offset = p.u32(40);
-        int len = p.data().length;
+        int len = p.dataSegmentLength();
         boolean unsolicited = ttt == Opcode.RESERVED_TAG;
         int limit = unsolicited ? w.unsolicitedLimit : w.r2tEnd;
         if (unsolicited ? !w.unsolicitedPending : ttt != w.ttt) {
@@ -392,7 +465,11 @@ public final class IscsiSession {
             return;
         }
         w.dataSN++;
-        System.arraycopy(p.data(), 0, w.buffer, offset, len);
+        if (w.placed) {
+            w.placed = false; // already in the buffer (placeDataOut)
+        } else {
+            System.arraycopy(p.data(), 0, w.buffer, offset, len);
+        }
         w.received += len;
         if (p.finalBit()) {
             if (unsolicited) {
@@ -406,6 +483,24 @@ public final class IscsiSession {
             }
             w.dataSN = 0; // DataSN counts within a sequence: the unsolicited one, then each R2T's (§11.7.5)
             progress(w);
+        }
+    }
+
+    /** An asynchronous write completed (any thread): its response, sent at once. */
+    private synchronized void asyncDone(int itt, ScsiResult r, Throwable e, int expDataSN) {
+        asyncInFlight--;
+        notifyAll();
+        ScsiResult result = r != null ? r : ScsiResult.check(Sense.WRITE_ERROR_RETRYABLE);
+        if (e != null) {
+            internalError = true; // executeAsync maps every device outcome to sense: this is a bug
+            LOG.warn("iSCSI connection {}: asynchronous write 0x{} failed internally", peer, Integer.toHexString(itt), e);
+        }
+        try {
+            respond(itt, result, 0, 0, expDataSN);
+            codec.flush();
+        } catch (IOException x) {
+            LOG.debug("iSCSI connection {}: response to write 0x{} not sent: {}", peer, Integer.toHexString(itt),
+                    x.toString());
         }
     }
 
@@ -457,7 +552,7 @@ public final class IscsiSession {
             int n = (int) Math.min(maxPdu, send - off);
             boolean last = off + n == send;
             burst += n;
-            Pdu d = header(Opcode.DATA_IN, Arrays.copyOfRange(data, (int) off, (int) off + n));
+            Pdu d = header(Opcode.DATA_IN, NO_DATA);
             int f = 0;
             if (last || burst >= params.maxBurstLength()) {
                 f |= 0x80;
@@ -474,7 +569,7 @@ public final class IscsiSession {
             d.u32(20, Opcode.RESERVED_TAG);
             d.u32(36, dataSN++);
             d.u32(40, (int) off);
-            codec.write(d);
+            codec.write(d, data, (int) off, n);
             off += n;
         }
     }
@@ -517,6 +612,7 @@ public final class IscsiSession {
 
     private void taskManagement(Pdu p) throws IOException {
         acceptCmdSN(p);
+        drainAsyncWrites(); // writes already started complete (and answer) before the function's response
         int function = p.flags() & 0x7f;
         int response;
         switch (function) {
@@ -613,6 +709,7 @@ public final class IscsiSession {
 
     private void logout(Pdu p) throws IOException {
         acceptCmdSN(p);
+        drainAsyncWrites();
         int reason = p.flags() & 0x7f;
         Pdu r = header(Opcode.LOGOUT_RESPONSE, new byte[0]);
         r.u8(1, 0x80);

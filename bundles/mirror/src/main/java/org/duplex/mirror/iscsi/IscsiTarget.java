@@ -2,17 +2,28 @@ package org.duplex.mirror.iscsi;
 
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 import org.duplex.mirror.block.BlockDevice;
 import org.duplex.mirror.iscsi.login.ChapSecrets;
+import org.duplex.mirror.iscsi.scsi.PersistentReservations;
 
 /**
- * A target this server offers: its IQN, the device behind its LUN 0, and the CHAP credentials an initiator must
- * present (empty: no authentication).
+ * A target this server offers: its IQN, the device behind its LUN 0, the CHAP credentials an initiator must
+ * present (empty: no authentication), the lock all its sessions share to make COMPARE AND WRITE atomic, and its
+ * persistent reservations (in memory: a restart or failover clears them).
  */
-public record IscsiTarget(String iqn, String alias, BlockDevice device, Optional<ChapSecrets> chap) {
+public record IscsiTarget(String iqn, String alias, BlockDevice device, Optional<ChapSecrets> chap,
+                          ReadWriteLock atomicity, PersistentReservations reservations) {
+
+    public IscsiTarget(String iqn, String alias, BlockDevice device, Optional<ChapSecrets> chap) {
+        this(iqn, alias, device, chap, new ReentrantReadWriteLock(), new PersistentReservations());
+    }
 
     public IscsiTarget {
+        Objects.requireNonNull(atomicity, "atomicity");
+        Objects.requireNonNull(reservations, "reservations");
         Objects.requireNonNull(device, "device");
         Objects.requireNonNull(chap, "chap");
         Objects.requireNonNull(alias, "alias");

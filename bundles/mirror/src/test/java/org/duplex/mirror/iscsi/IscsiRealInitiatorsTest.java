@@ -30,9 +30,10 @@ class IscsiRealInitiatorsTest {
     static final String CHAP_IQN = "iqn.2026-12.org.duplex:chap";
 
     /**
-     * Every SCSI and iSCSI suite of iscsi-test-cu in Debian 12's libiscsi 1.19, run one suite per invocation (in a
-     * whole-family invocation this libiscsi sent 0x01 in byte 13 of every CDB of its second session, which broke
-     * 16-byte commands; see the mirror README).
+     * Every SCSI and iSCSI suite of iscsi-test-cu in Debian 12's libiscsi 1.19, all run in one invocation (as
+     * {@code --test=SCSI} does): Debian's build leaves a test's PDU hook installed for the rest of the process when
+     * that test returns early, which set byte 13 of every later CDB to 1 while COMPARE AND WRITE was not implemented
+     * (see the mirror README); one invocation is the run that catches such cross-test effects.
      */
     static final List<String> SUITES = List.of("SCSI.CompareAndWrite", "SCSI.ExtendedCopy", "SCSI.GetLBAStatus",
             "SCSI.Inquiry", "SCSI.Mandatory", "SCSI.ModeSense6", "SCSI.NoMedia", "SCSI.OrWrite", "SCSI.Prefetch10",
@@ -128,43 +129,41 @@ class IscsiRealInitiatorsTest {
         assertThat(disk[(1 << 20) + 8192]).isEqualTo((byte) 0xcd);
     }
 
+    /** The CUnit run summary: suites run, tests run, tests failed. */
+    record Summary(int suites, int tests, int failed) {
+    }
+
+    static Summary summary(String output) {
+        Matcher su = Pattern.compile("(?m)^\\s+suites\\s+(\\d+)\\s+(\\d+)").matcher(output);
+        Matcher t = Pattern.compile("(?m)^\\s+tests\\s+(\\d+)\\s+(\\d+)\\s+(\\d+)\\s+(\\d+)").matcher(output);
+        if (!su.find() || !t.find()) {
+            return new Summary(0, 0, -1);
+        }
+        return new Summary(Integer.parseInt(su.group(2)), Integer.parseInt(t.group(2)), Integer.parseInt(t.group(4)));
+    }
+
     /**
-     * One suite's CUnit summary: tests run, failed, and how many tests skipped themselves at once ("[SKIPPED]" right
-     * after the test's name: a command the target does not implement, counted by CUnit as a pass).
+     * Both families in one iscsi-test-cu process, as an operator runs {@code --test=SCSI}: failed 20 of the 16-byte
+     * command tests before COMPARE AND WRITE was implemented (the stray CDB byte; see the mirror README).
      */
-    record SuiteResult(String suite, int tests, int failed, int skipped, String output) {
-    }
-
-    static SuiteResult parse(String suite, Result r) {
-        Matcher m = Pattern.compile("(?m)^\\s+tests\\s+(\\d+)\\s+(\\d+)\\s+(\\d+)\\s+(\\d+)").matcher(r.output());
-        if (!m.find()) {
-            return new SuiteResult(suite, 0, -1, 0, r.output());
-        }
-        int skipped = 0;
-        Matcher s = Pattern.compile("(?m)^\\s+Test: \\S+ \\.\\.\\.\\s+\\[SKIPPED\\]").matcher(r.output());
-        while (s.find()) {
-            skipped++;
-        }
-        return new SuiteResult(suite, Integer.parseInt(m.group(1)), Integer.parseInt(m.group(4)), skipped,
-                r.output());
-    }
-
     @Test
-    void libiscsiConformanceSuitesPass() throws Exception {
+    void libiscsiConformanceSuitesPassInOneInvocation() throws Exception {
         Tools.require("iscsi-test-cu");
-        List<SuiteResult> failed = new ArrayList<>();
-        StringBuilder table = new StringBuilder();
-        for (String suite : SUITES) {
-            SuiteResult s = parse(suite, Tools.run(300, "iscsi-test-cu", "--dataloss", "--test=" + suite, url(IQN)));
-            table.append(String.format("%-32s tests %3d failed %3d skipped %3d%n", suite, s.tests(),
-                    s.failed(), s.skipped()));
-            if (s.failed() != 0) {
-                failed.add(s);
-            }
+        Result r = Tools.run(600, "iscsi-test-cu", "--dataloss", "--test=SCSI,iSCSI", url(IQN));
+        Summary s = summary(r.output());
+        List<String> ran = new ArrayList<>();
+        Matcher m = Pattern.compile("(?m)^Suite: (\\S+)").matcher(r.output());
+        while (m.find()) {
+            ran.add(m.group(1));
         }
-        System.out.println("iscsi-test-cu against Duplex's target:\n" + table);
-        assertThat(failed).as(() -> failed.stream().map(f -> f.suite() + (f.failed() < 0 ? " (no summary)" : "")
-                + ":\n" + f.output().lines().filter(l -> l.contains("FAILED") || l.contains("CU_ASSERT"))
-                .limit(20).reduce("", (a, b) -> a + b + "\n")).reduce("", String::concat)).isEmpty();
+        List<String> failedTests = r.output().lines().filter(l -> l.contains("...") && l.contains("FAILED")
+                || l.startsWith("FAILED")).limit(40).toList();
+        System.out.println("iscsi-test-cu --test=SCSI,iSCSI against Duplex's target: " + s + ", suites " + ran);
+        assertThat(s.failed()).as(() -> "failed tests:\n" + String.join("\n", failedTests) + "\n"
+                + r.output().lines().filter(l -> l.contains("[FAILED]")).limit(20)
+                .reduce("", (x, y) -> x + y + "\n")).isZero();
+        assertThat(ran).as("every suite ran").containsExactlyInAnyOrderElementsOf(
+                SUITES.stream().map(x -> x.substring(x.indexOf('.') + 1)).toList());
+        assertThat(s.tests()).as("tests run").isGreaterThanOrEqualTo(200);
     }
 }

@@ -122,4 +122,50 @@ class PduCodecTest {
         byte[] cut = java.util.Arrays.copyOf(wire, 90);
         assertThatThrownBy(() -> reader(cut, false, false, 8192).read()).isInstanceOf(EOFException.class);
     }
+
+    static Pdu dataOut(int itt, byte[] data) {
+        Pdu p = Pdu.of(Opcode.DATA_OUT, data);
+        p.u8(1, 0x80);
+        p.u32(16, itt);
+        p.u32(20, Opcode.RESERVED_TAG);
+        return p;
+    }
+
+    @Test
+    void aSliceWrittenWithoutCopyIsTheSameWireAsTheEncodedPdu() throws Exception {
+        byte[] big = new byte[1001];
+        new java.util.Random(3).nextBytes(big);
+        for (boolean hd : new boolean[] {false, true}) {
+            for (boolean dd : new boolean[] {false, true}) {
+                for (int len : new int[] {0, 1, 3, 4, 997}) {
+                    Pdu whole = dataOut(9, java.util.Arrays.copyOfRange(big, 2, 2 + len));
+                    ByteArrayOutputStream o = new ByteArrayOutputStream();
+                    PduCodec w = new PduCodec(new ByteArrayInputStream(new byte[0]), o, 8192);
+                    w.digests(hd, dd);
+                    w.write(dataOut(9, new byte[0]), big, 2, len);
+                    assertThat(o.toByteArray()).as("hd %s dd %s len %d", hd, dd, len)
+                            .isEqualTo(PduCodec.encode(whole, hd, dd));
+                }
+            }
+        }
+    }
+
+    @Test
+    void placedDataLandsInTheSliceAndItsDigestIsStillChecked() throws Exception {
+        byte[] payload = {9, 8, 7, 6, 5, 4, 3};
+        byte[] target = new byte[20];
+        byte[] wire = PduCodec.encode(dataOut(5, payload), true, true);
+        Pdu p = reader(wire, true, true, 8192).read((h, len) -> new PduCodec.Slot(target, 10));
+        assertThat(p.data()).isEmpty();
+        assertThat(p.dataSegmentLength()).isEqualTo(7);
+        assertThat(java.util.Arrays.copyOfRange(target, 10, 17)).isEqualTo(payload);
+        assertThat(target[9]).isZero();
+        assertThat(target[17]).as("padding is not placed").isZero();
+        // not placed (null): its own array
+        assertThat(reader(wire, true, true, 8192).read((h, len) -> null).data()).isEqualTo(payload);
+        // a data digest error after the placement is still a reject
+        wire[wire.length - 1] ^= 1;
+        assertThatThrownBy(() -> reader(wire, true, true, 8192).read((h, len) -> new PduCodec.Slot(new byte[8], 0)))
+                .isInstanceOf(PduException.class).hasMessageContaining("data digest");
+    }
 }

@@ -196,4 +196,51 @@ class ScsiLogicalUnitTest {
         }
         assertThat(lu.internalFailures()).isZero();
     }
+
+    static byte[] pattern(int blocks, int value) {
+        byte[] b = new byte[blocks * 512];
+        Arrays.fill(b, (byte) value);
+        return b;
+    }
+
+    static byte[] concat(byte[] a, byte[] b) {
+        byte[] c = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, c, a.length, b.length);
+        return c;
+    }
+
+    @Test
+    void compareAndWriteWritesOnlyWhenTheBlocksMatchAndReportsWhereTheyDiffer() {
+        assertThat(run(rw16(0x8a, 10, 2, 0), pattern(2, 'A')).ok()).isTrue();
+        dev.calls.clear();
+        ScsiResult r = run(rw16(0x89, 10, 2, 0x08), concat(pattern(2, 'A'), pattern(2, 'B')));
+        assertThat(r.status()).isEqualTo(ScsiResult.GOOD);
+        assertThat(dev.calls).containsExactly("write 5120 1024 fua");
+        assertThat(run(rw10(0x28, 10, 2, 0), new byte[0]).data()).isEqualTo(pattern(2, 'B'));
+
+        byte[] compare = pattern(2, 'B');
+        compare[700] = 'X';
+        dev.calls.clear();
+        r = run(rw16(0x89, 10, 2, 0), concat(compare, pattern(2, 'C')));
+        assertSense(r, Sense.MISCOMPARE_DURING_VERIFY);
+        assertThat(r.sense()[0] & 0xff).as("VALID: the INFORMATION field holds the offset").isEqualTo(0xf0);
+        assertThat(ScsiLogicalUnitTestSupport.u32(r.sense(), 3)).isEqualTo(700);
+        assertThat(dev.calls).as("a miscompare writes nothing").isEmpty();
+        assertThat(run(rw10(0x28, 10, 2, 0), new byte[0]).data()).isEqualTo(pattern(2, 'B'));
+    }
+
+    @Test
+    void compareAndWriteRefusesWhatItCannotDoAndWritesNothing() {
+        // Data-Out of 4 blocks for NUMBER OF LOGICAL BLOCKS 1 and 3 (libiscsi's InvalidDataOutSize)
+        assertSense(run(rw16(0x89, 0, 1, 0), pattern(4, 0)), Sense.INVALID_FIELD_IN_CDB);
+        assertSense(run(rw16(0x89, 0, 3, 0), pattern(4, 0)), Sense.INVALID_FIELD_IN_CDB);
+        assertSense(run(rw16(0x89, BLOCKS - 1, 2, 0), pattern(4, 0)), Sense.LBA_OUT_OF_RANGE);
+        assertSense(run(rw16(0x89, 0, 1, 0x20), pattern(2, 0)), Sense.INVALID_FIELD_IN_CDB); // WRPROTECT
+        assertThat(run(rw16(0x89, 0, 0, 0), new byte[0]).ok()).as("0 blocks: nothing to do").isTrue();
+        assertThat(dev.calls).isEmpty();
+        assertThat(ScsiLogicalUnit.dataOutLength(rw16(0x89, 0, 3, 0))).isEqualTo(3 * 1024);
+        assertThat(ScsiLogicalUnit.writesData(0x89)).isTrue();
+        byte[] bl = run(cdb(0x12, 1, 0xb0, 0, 255), new byte[0]).data();
+        assertThat(bl[5] & 0xff).as("MAXIMUM COMPARE AND WRITE LENGTH").isEqualTo(255);
+    }
 }

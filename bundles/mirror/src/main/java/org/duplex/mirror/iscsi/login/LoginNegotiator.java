@@ -56,6 +56,11 @@ public final class LoginNegotiator {
     private boolean first = true;
     private int stage = -1;
     private byte[] isid;
+
+    /** The initiator port name of the session being logged in: {@code InitiatorName,i,0xISID} (RFC 7143 §4.2.7.1). */
+    public String initiatorPortName() {
+        return initiatorName() + ",i,0x" + (isid == null ? "000000000000" : java.util.HexFormat.of().formatHex(isid));
+    }
     private int statSN;
     private int cmdSN;
     private int itt;

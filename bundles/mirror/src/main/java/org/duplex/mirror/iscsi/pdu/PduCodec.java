@@ -15,6 +15,8 @@ public final class PduCodec {
     /** A data segment can never be longer than this on the wire (24-bit field). */
     public static final int MAX_WIRE_SEGMENT = 0xffffff;
 
+    private static final byte[] NO_DATA = new byte[0];
+
     private final InputStream in;
     private final OutputStream out;
     private volatile boolean headerDigest;
@@ -52,10 +54,39 @@ public final class PduCodec {
     }
 
     /**
+     * Where a PDU's data segment goes, decided from its (digest-checked) header: into a slice of the caller's array
+     * (a write's buffer, saving a copy of every Data-Out), or, for {@code null}, a new array of its own. The data
+     * is placed before its digest is checked: a caller that places must fail what the slice belonged to when the
+     * read throws.
+     */
+    @FunctionalInterface
+    public interface Placement {
+        /** A slice of at least {@code length} bytes, or null for a new array. */
+        Slot place(Pdu header, int length);
+    }
+
+    /** A slice of an array: {@code array[offset .. offset + length)}. */
+    public record Slot(byte[] array, int offset) {
+    }
+
+    /** True when bytes of a next PDU have arrived already (the caller may delay its flush until they are read). */
+    public boolean inputPending() throws IOException {
+        return in.available() > 0;
+    }
+
+    /**
      * Reads one PDU. EOF before the first byte is an {@link EOFException}; anything unacceptable is a
      * {@link PduException} saying whether the connection can go on.
      */
     public Pdu read() throws IOException {
+        return read(null);
+    }
+
+    /**
+     * Reads one PDU, its data segment where {@code placement} says. A placed PDU's {@link Pdu#data()} is empty and
+     * its length is the header's DataSegmentLength.
+     */
+    public Pdu read(Placement placement) throws IOException {
         byte[] bhs = new byte[Pdu.BHS_LENGTH];
         readFully(bhs, 0, bhs.length);
         Pdu header = new Pdu(bhs, new byte[0], new byte[0]);
@@ -77,15 +108,19 @@ public final class PduCodec {
             throw PduException.rejectAndDrop(Opcode.REJECT_PROTOCOL_ERROR, header, "data segment of " + len
                     + " bytes exceeds MaxRecvDataSegmentLength " + maxRecvDataSegmentLength);
         }
-        byte[] data = new byte[len];
-        readFully(data, 0, len);
+        Slot slot = placement != null && len > 0 && Opcode.fromInitiator(header.opcode())
+                ? placement.place(header, len) : null;
+        byte[] data = slot == null ? new byte[len] : NO_DATA;
+        byte[] into = slot == null ? data : slot.array();
+        int at = slot == null ? 0 : slot.offset();
+        readFully(into, at, len);
         int pad = padded(len) - len;
         byte[] padding = new byte[pad];
         readFully(padding, 0, pad);
         if (dataDigest && len > 0) {
             int got = readDigest();
             CRC32C c = new CRC32C();
-            c.update(data);
+            c.update(into, at, len);
             c.update(padding);
             if ((int) c.getValue() != got) {
                 throw PduException.reject(Opcode.REJECT_DATA_DIGEST, header, "data digest error");
@@ -176,6 +211,38 @@ public final class PduCodec {
     /** Writes without flushing (the caller flushes when it has nothing more to send now). */
     public void write(Pdu p) throws IOException {
         out.write(encode(p));
+    }
+
+    /**
+     * Writes a header-only PDU with {@code data[off .. off + len)} as its data segment, without copying the data
+     * (Data-In of a large read): header, header digest, the slice, padding, data digest.
+     */
+    public void write(Pdu header, byte[] data, int off, int len) throws IOException {
+        if (header.data().length != 0) {
+            throw new IllegalArgumentException("the header PDU must not carry data of its own");
+        }
+        header.u8(4, header.ahs().length / 4);
+        header.u24(5, len);
+        int hlen = Pdu.BHS_LENGTH + header.ahs().length;
+        byte[] h = new byte[hlen + (headerDigest ? 4 : 0)];
+        System.arraycopy(header.bhs(), 0, h, 0, Pdu.BHS_LENGTH);
+        System.arraycopy(header.ahs(), 0, h, Pdu.BHS_LENGTH, header.ahs().length);
+        if (headerDigest) {
+            putDigest(h, hlen, crc32c(h, 0, hlen));
+        }
+        out.write(h);
+        out.write(data, off, len);
+        int pad = padded(len) - len;
+        byte[] tail = new byte[pad + (dataDigest && len > 0 ? 4 : 0)];
+        if (dataDigest && len > 0) {
+            CRC32C c = new CRC32C();
+            c.update(data, off, len);
+            c.update(tail, 0, pad);
+            putDigest(tail, pad, (int) c.getValue());
+        }
+        if (tail.length > 0) {
+            out.write(tail);
+        }
     }
 
     public void flush() throws IOException {

@@ -8,6 +8,9 @@ import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Optional;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 import org.duplex.mirror.block.BlockDevice;
 import org.duplex.mirror.block.BlockDeviceException;
@@ -30,6 +33,8 @@ public final class ScsiLogicalUnit {
     static final int WRITE_SAME_CHUNK = 1 << 20;
     static final long MAX_UNMAP_BLOCKS = 1L << 20;
     static final int MAX_UNMAP_DESCRIPTORS = 256;
+    /** MAXIMUM COMPARE AND WRITE LENGTH of the Block Limits page (the NUMBER OF LOGICAL BLOCKS field is 8 bits). */
+    static final int MAX_COMPARE_AND_WRITE_BLOCKS = 255;
 
     private final BlockDevice device;
     private final String name;
@@ -41,6 +46,14 @@ public final class ScsiLogicalUnit {
     private final byte[] naa;
     private final String targetIqn;
     private final java.util.concurrent.atomic.AtomicInteger internalFailures = new java.util.concurrent.atomic.AtomicInteger();
+    /**
+     * Shared by every session of the target: COMPARE AND WRITE holds it exclusively between its read and its write,
+     * the commands that write hold it shared, so no other session's write lands in between.
+     */
+    private final ReadWriteLock atomicity;
+    private final PersistentReservations reservations;
+    /** This session's I_T nexus: the initiator port name ({@code InitiatorName,i,0xISID}). */
+    private final String nexus;
 
     /**
      * @param name             the volume's name (for logs)
@@ -48,6 +61,24 @@ public final class ScsiLogicalUnit {
      * @param maxTransferBytes the largest READ/WRITE accepted, as advertised in the Block Limits page
      */
     public ScsiLogicalUnit(BlockDevice device, String name, String targetIqn, int maxTransferBytes) {
+        this(device, name, targetIqn, maxTransferBytes, new ReentrantReadWriteLock());
+    }
+
+    public ScsiLogicalUnit(BlockDevice device, String name, String targetIqn, int maxTransferBytes,
+                           ReadWriteLock atomicity) {
+        this(device, name, targetIqn, maxTransferBytes, atomicity, new PersistentReservations(), "local");
+    }
+
+    /**
+     * @param atomicity    the target's lock, one for all the sessions on the device (see {@code IscsiTarget})
+     * @param reservations the target's persistent reservations, shared by its sessions
+     * @param nexus        this session's initiator port name
+     */
+    public ScsiLogicalUnit(BlockDevice device, String name, String targetIqn, int maxTransferBytes,
+                           ReadWriteLock atomicity, PersistentReservations reservations, String nexus) {
+        this.atomicity = java.util.Objects.requireNonNull(atomicity, "atomicity");
+        this.reservations = java.util.Objects.requireNonNull(reservations, "reservations");
+        this.nexus = java.util.Objects.requireNonNull(nexus, "nexus");
         this.device = device;
         this.name = name;
         this.targetIqn = targetIqn;
@@ -81,7 +112,7 @@ public final class ScsiLogicalUnit {
     public static boolean writesData(int opcode) {
         switch (opcode) {
             case 0x0a: case 0x2a: case 0xaa: case 0x8a: case 0x41: case 0x93: case 0x42: case 0x2f: case 0x8f:
-            case 0xaf: case 0x15: case 0x55: case 0x2e: case 0xae: case 0x8e:
+            case 0xaf: case 0x15: case 0x55: case 0x2e: case 0xae: case 0x8e: case 0x89: case 0x5f:
                 return true;
             default:
                 return false;
@@ -119,14 +150,92 @@ public final class ScsiLogicalUnit {
                 return (cdb[1] & 0x01) != 0 ? 0 : BLOCK;
             case 0x42:
                 return u16(cdb, 7);
+            case 0x5f:
+                return u32(cdb, 5);
+            case 0x89: // COMPARE AND WRITE: the blocks to compare, then the blocks to write
+                return 2L * (cdb[13] & 0xff) * BLOCK;
             default:
                 return -1;
         }
     }
 
+    /**
+     * Whether {@link #executeAsync} would hand this command to the device without waiting: a plain WRITE (6/10/12/16)
+     * without FUA or WRPROTECT, of a device whose writes complete later (a replicated volume), in range, on LUN 0.
+     */
+    public boolean writesAsync(long lun, byte[] cdb) {
+        int op = cdb[0] & 0xff;
+        if (lun != 0 || !device.asyncWrites() || op != 0x2a && op != 0xaa && op != 0x8a) {
+            return false;
+        }
+        return (cdb[1] & 0xe8) == 0; // neither WRPROTECT nor FUA
+    }
+
+    /**
+     * A plain write started on the device (see {@link #writesAsync}); the future completes with its result once the
+     * device may acknowledge it (never exceptionally: refusals and I/O errors become sense as in {@link #execute}).
+     * Anything the checks refuse, or a command that is not such a write, completes at once through execute.
+     */
+    public java.util.concurrent.CompletableFuture<ScsiResult> executeAsync(long lun, byte[] cdb, byte[] dataOut) {
+        int op = cdb[0] & 0xff;
+        if (!writesAsync(lun, cdb)) {
+            return java.util.concurrent.CompletableFuture.completedFuture(execute(lun, cdb, dataOut));
+        }
+        long lba = op == 0x2a ? u32(cdb, 2) : op == 0xaa ? u32(cdb, 2) : u64(cdb, 2);
+        long count = op == 0x2a ? u16(cdb, 7) : op == 0xaa ? u32(cdb, 6) : u32(cdb, 10);
+        Optional<Sense> notServing = notServing();
+        if (notServing.isPresent() || !reservations.allowed(nexus, access(op)) || !inRange(lba, count)
+                || count > maxTransferBlocks || count == 0 || device.readOnly() || dataOut.length != count * BLOCK) {
+            return java.util.concurrent.CompletableFuture.completedFuture(execute(lun, cdb, dataOut));
+        }
+        java.util.concurrent.CompletableFuture<Void> f;
+        Lock lock = atomicity.readLock();
+        lock.lock();
+        try {
+            f = device.writeAsync(lba * BLOCK, ByteBuffer.wrap(dataOut), false);
+        } catch (BlockDeviceException e) {
+            return java.util.concurrent.CompletableFuture.completedFuture(refused(op, e));
+        } catch (IOException e) {
+            LOG.warn("iSCSI volume {}: {} failed: {} (initiator will retry)", name, opName(op), e.toString());
+            return java.util.concurrent.CompletableFuture.completedFuture(
+                    ScsiResult.check(Sense.WRITE_ERROR_RETRYABLE));
+        } catch (RuntimeException e) {
+            internalFailures.incrementAndGet();
+            LOG.warn("iSCSI volume {}: {} failed with an internal error", name, opName(op), e);
+            return java.util.concurrent.CompletableFuture.completedFuture(
+                    ScsiResult.check(Sense.INTERNAL_TARGET_FAILURE));
+        } finally {
+            lock.unlock();
+        }
+        return f.handle((v, e) -> {
+            if (e == null) {
+                return ScsiResult.good();
+            }
+            Throwable c = e instanceof java.util.concurrent.CompletionException && e.getCause() != null
+                    ? e.getCause() : e;
+            if (c instanceof BlockDeviceException b) {
+                return refused(op, b);
+            }
+            LOG.warn("iSCSI volume {}: {} failed: {} (initiator will retry)", name, opName(op), c.toString());
+            return ScsiResult.check(Sense.WRITE_ERROR_RETRYABLE);
+        });
+    }
+
     /** Runs one command. {@code lun} other than 0 answers only INQUIRY, REPORT LUNS and REQUEST SENSE. */
     public ScsiResult execute(long lun, byte[] cdb, byte[] dataOut) {
-        ScsiResult r = run(lun, cdb, dataOut);
+        int op = cdb[0] & 0xff;
+        Lock lock = op == 0x89 ? atomicity.writeLock() : writesData(op) ? atomicity.readLock() : null;
+        ScsiResult r;
+        if (lock == null) {
+            r = run(lun, cdb, dataOut);
+        } else {
+            lock.lock();
+            try {
+                r = run(lun, cdb, dataOut);
+            } finally {
+                lock.unlock();
+            }
+        }
         if (r.status() == ScsiResult.CHECK_CONDITION && LOG.isDebugEnabled()) {
             LOG.debug("iSCSI volume {}: CDB {} ({} bytes of data) -> CHECK CONDITION {}", name,
                     HexFormat.of().formatHex(cdb), dataOut.length, HexFormat.of().formatHex(r.sense(), 0, 14));
@@ -163,7 +272,14 @@ public final class ScsiLogicalUnit {
             if (notServing.isPresent()) {
                 return ScsiResult.check(notServing.get());
             }
+            if (!reservations.allowed(nexus, access(op))) {
+                return ScsiResult.conflict();
+            }
             switch (op) {
+                case 0x5e:
+                    return reservations.in(nexus, cdb);
+                case 0x5f:
+                    return reservations.out(nexus, cdb, dataOut);
                 case 0x00: // TEST UNIT READY
                     return ScsiResult.good();
                 case 0x25:
@@ -192,6 +308,8 @@ public final class ScsiLogicalUnit {
                     return writeAndVerify(cdb, u32(cdb, 2), u32(cdb, 6), cdb[1] & 0xff, dataOut);
                 case 0x8e:
                     return writeAndVerify(cdb, u64(cdb, 2), u32(cdb, 10), cdb[1] & 0xff, dataOut);
+                case 0x89:
+                    return compareAndWrite(cdb, dataOut);
                 case 0x2f:
                     return verify(u32(cdb, 2), u16(cdb, 7), cdb[1] & 0xff, dataOut);
                 case 0xaf:
@@ -228,6 +346,19 @@ public final class ScsiLogicalUnit {
             internalFailures.incrementAndGet();
             LOG.warn("iSCSI volume {}: {} failed with an internal error", name, opName(op), e);
             return ScsiResult.check(Sense.INTERNAL_TARGET_FAILURE);
+        }
+    }
+
+    /** The class of a command in SPC-4's persistent reservation tables (5.13.1). */
+    static PersistentReservations.Access access(int op) {
+        switch (op) {
+            case 0x00: case 0x12: case 0x03: case 0xa0: case 0x25: case 0x9e: case 0x5e: case 0x5f:
+                return PersistentReservations.Access.ALWAYS;
+            case 0x08: case 0x28: case 0xa8: case 0x88: case 0x2f: case 0xaf: case 0x8f: case 0x34: case 0x90:
+            case 0x1a: case 0x5a:
+                return PersistentReservations.Access.READ;
+            default:
+                return PersistentReservations.Access.WRITE;
         }
     }
 
@@ -377,6 +508,47 @@ public final class ScsiLogicalUnit {
         }
         return Arrays.equals(disk, 0, bytes, dataOut, 0, bytes) ? ScsiResult.good()
                 : ScsiResult.check(Sense.MISCOMPARE_DURING_VERIFY);
+    }
+
+    /**
+     * COMPARE AND WRITE (SBC-4 §5.3): the NUMBER OF LOGICAL BLOCKS at the LBA are read and compared with the first
+     * half of the Data-Out; only if they are equal is the second half written. Atomic against every other write of
+     * the target's sessions (the caller holds the exclusive lock). A miscompare reports the offset of the first
+     * differing byte in the INFORMATION field and writes nothing.
+     */
+    private ScsiResult compareAndWrite(byte[] cdb, byte[] dataOut) throws IOException {
+        int flags = cdb[1] & 0xff;
+        long lba = u64(cdb, 2);
+        int count = cdb[13] & 0xff;
+        if ((flags & 0xe0) != 0) { // WRPROTECT: no protection information here
+            return ScsiResult.check(Sense.INVALID_FIELD_IN_CDB);
+        }
+        if (count > MAX_COMPARE_AND_WRITE_BLOCKS) {
+            return ScsiResult.check(Sense.INVALID_FIELD_IN_CDB);
+        }
+        if (!inRange(lba, count)) {
+            return ScsiResult.check(Sense.LBA_OUT_OF_RANGE);
+        }
+        int bytes = count * BLOCK;
+        if (dataOut.length != 2 * bytes) {
+            // the initiator sent more or less than the CDB names: which of them is wrong cannot be known, so
+            // nothing is compared nor written (the transport reports the residual)
+            return ScsiResult.check(Sense.INVALID_FIELD_IN_CDB);
+        }
+        if (count == 0) {
+            return ScsiResult.good(); // SBC-4: zero blocks is not an error, nothing is compared or written
+        }
+        if (device.readOnly()) {
+            return ScsiResult.check(Sense.WRITE_PROTECTED);
+        }
+        byte[] disk = new byte[bytes];
+        device.read(lba * BLOCK, ByteBuffer.wrap(disk));
+        int mismatch = Arrays.mismatch(disk, 0, bytes, dataOut, 0, bytes);
+        if (mismatch >= 0) {
+            return ScsiResult.check(Sense.MISCOMPARE_DURING_VERIFY, mismatch);
+        }
+        device.write(lba * BLOCK, ByteBuffer.wrap(dataOut, bytes, bytes), (flags & 0x08) != 0);
+        return ScsiResult.good();
     }
 
     private ScsiResult verify(long lba, long count, int flags, byte[] dataOut) throws IOException {
@@ -655,6 +827,7 @@ public final class ScsiLogicalUnit {
         d[1] = (byte) 0xb0;
         d[3] = 0x3c;
         d[4] = 0x01; // WSNZ: WRITE SAME with 0 blocks is refused
+        d[5] = (byte) MAX_COMPARE_AND_WRITE_BLOCKS;
         put16(d, 6, 1 << PHYSICAL_EXPONENT); // optimal transfer length granularity
         put32(d, 8, maxTransferBlocks);
         put32(d, 12, maxTransferBlocks);

@@ -11,6 +11,7 @@ public record ScsiResult(int status, byte[] sense, byte[] data) {
     public static final int GOOD = 0x00;
     public static final int CHECK_CONDITION = 0x02;
     public static final int CONDITION_MET = 0x04;
+    public static final int RESERVATION_CONFLICT = 0x18;
 
     private static final byte[] NONE = new byte[0];
 
@@ -29,6 +30,16 @@ public record ScsiResult(int status, byte[] sense, byte[] data) {
 
     public static ScsiResult check(Sense s) {
         return new ScsiResult(CHECK_CONDITION, s.fixed(), NONE);
+    }
+
+    /** RESERVATION CONFLICT: another I_T nexus holds a persistent reservation that excludes this command. */
+    public static ScsiResult conflict() {
+        return new ScsiResult(RESERVATION_CONFLICT, NONE, NONE);
+    }
+
+    /** CHECK CONDITION with the INFORMATION field set (VALID bit): e.g. the offset of a miscompare. */
+    public static ScsiResult check(Sense s, long information) {
+        return new ScsiResult(CHECK_CONDITION, s.fixed(information), NONE);
     }
 
     public boolean ok() {

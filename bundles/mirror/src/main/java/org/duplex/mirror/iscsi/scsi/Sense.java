@@ -19,6 +19,7 @@ public record Sense(int key, int asc, int ascq) {
     public static final Sense LUN_NOT_SUPPORTED = new Sense(ILLEGAL_REQUEST, 0x25, 0x00);
     public static final Sense INVALID_FIELD_IN_PARAMETER_LIST = new Sense(ILLEGAL_REQUEST, 0x26, 0x00);
     public static final Sense PARAMETER_LIST_LENGTH_ERROR = new Sense(ILLEGAL_REQUEST, 0x1a, 0x00);
+    public static final Sense INVALID_RELEASE_OF_PERSISTENT_RESERVATION = new Sense(ILLEGAL_REQUEST, 0x26, 0x04);
     public static final Sense SAVING_PARAMETERS_NOT_SUPPORTED = new Sense(ILLEGAL_REQUEST, 0x39, 0x00);
     /** LOGICAL UNIT NOT ACCESSIBLE, TARGET PORT IN STANDBY STATE: a secondary; go to the primary. */
     public static final Sense STANDBY = new Sense(NOT_READY, 0x04, 0x0b);
@@ -44,6 +45,17 @@ public record Sense(int key, int asc, int ascq) {
         s[7] = 10;
         s[12] = (byte) asc;
         s[13] = (byte) ascq;
+        return s;
+    }
+
+    /** Fixed-format sense data with the VALID bit and a 32-bit INFORMATION field (bytes 3-6). */
+    public byte[] fixed(long information) {
+        byte[] s = fixed();
+        s[0] = (byte) 0xf0;
+        s[3] = (byte) (information >>> 24);
+        s[4] = (byte) (information >>> 16);
+        s[5] = (byte) (information >>> 8);
+        s[6] = (byte) information;
         return s;
     }
 
