@@ -483,16 +483,32 @@ public class RestApiIT {
         assertThat(gw.statusCode()).as(gw.body()).isEqualTo(200);
         assertThat(get(client, base + "/monitors", vera).body()).contains("\"gw\"");
 
-        HttpResponse<String> run = post(client, base + "/backups/bk/run", olga, "");
-        assertThat(run.statusCode()).as(run.body()).isEqualTo(200);
-        await("the manual backup's snapshot", () -> {
+        // the job's first start runs its latest slot as a catch-up; a manual run asked meanwhile was cancelled in
+        // the first trial by a restart of the job (see the backup plug-in README, known problems): run once it ran
+        await("the job's catch-up backup", () -> {
             try {
-                // the job's first start also catches up its latest slot (Jan 1, 03:00): wait for the manual one
-                return get(client, base + "/backups/bk/snapshots", vera).body().contains("\"slot\":\"manual\"");
+                return get(client, base + "/backups", vera).body().contains("(catch-up)\",");
             } catch (Exception e) {
                 return false;
             }
         });
+        HttpResponse<String> run = post(client, base + "/backups/bk/run", olga, "");
+        assertThat(run.statusCode()).as(run.body()).isEqualTo(200);
+        System.out.println("POST /backups/bk/run: " + run.body());
+        try {
+            // the job's first start also catches up its latest slot (Jan 1, 03:00): wait for the manual one
+            await("the manual backup's snapshot", () -> {
+                try {
+                    return get(client, base + "/backups/bk/snapshots", vera).body().contains("\"slot\":\"manual\"");
+                } catch (Exception x) {
+                    return false;
+                }
+            });
+        } catch (AssertionError e) {
+            System.out.println("GET /backups: " + get(client, base + "/backups", vera).body());
+            System.out.println(ShellAs.admin(sessionFactory, "ha:history -n 40"));
+            throw e;
+        }
         HttpResponse<String> snapshots = get(client, base + "/backups/bk/snapshots", vera);
         assertThat(snapshots.statusCode()).as(snapshots.body()).isEqualTo(200);
         assertThat(snapshots.body()).contains(data.toString(), "manual");
