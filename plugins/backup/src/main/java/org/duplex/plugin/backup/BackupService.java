@@ -13,10 +13,12 @@ import org.duplex.api.admin.ResourceInfo;
 import org.duplex.api.backup.BackupSource;
 import org.duplex.plugin.backup.job.DatabaseSources;
 import org.duplex.plugin.backup.job.JobRegistry;
+import org.duplex.plugin.backup.job.JobSpec;
 import org.duplex.plugin.backup.restic.Restic;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
@@ -42,7 +44,9 @@ public class BackupService {
 
     private final Map<String, BackupSource> sources = new java.util.concurrent.ConcurrentHashMap<>();
 
-    private JobRegistry registry;
+    private volatile JobRegistry registry;
+    /** What {@link #registry} was built from (restic, cache, host, retry, stop grace). */
+    private String built;
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
     void addSource(BackupSource source) {
@@ -55,14 +59,53 @@ public class BackupService {
 
     @Activate
     void activate(BackupConfig config) throws Exception {
+        build(config);
+    }
+
+    /**
+     * A changed configuration keeps the job registry, and with it the jobs enabled here and their running backups:
+     * without this, the configuration file the feature installs (read by fileinstall a moment after the bundle
+     * started) re-activated the component with an empty registry, and a job started in between was reported "not
+     * enabled here" at its first monitor and restarted by the engine, cancelling its backup. Only a change of what
+     * the registry is built from (restic, cache, host, retry, stop grace) builds a new one, with the same jobs
+     * enabled again.
+     */
+    @Modified
+    void modified(BackupConfig config) throws Exception {
+        if (settings(config).equals(built)) {
+            registry.deadHosts(deadNodes(config));
+            return;
+        }
+        java.util.List<JobSpec> enabled = registry.enabledSpecs();
+        registry.close();
+        build(config);
+        for (JobSpec spec : enabled) {
+            registry.enable(spec);
+        }
+        LOG.info("backup plug-in: configuration changed; restic runs as configured now, {} job(s) enabled again",
+                enabled.size());
+    }
+
+    private static String settings(BackupConfig c) {
+        return String.join("\n", c.restic(), c.cache_dir(), c.host(), String.valueOf(c.retry_seconds()),
+                String.valueOf(c.stop_grace_seconds()));
+    }
+
+    private void build(BackupConfig config) throws Exception {
         String host = config.host().isBlank() ? InetAddress.getLocalHost().getHostName() : config.host();
         Path cache = Path.of(config.cache_dir());
         if (!cache.isAbsolute()) {
             cache = Path.of(System.getProperty("karaf.home", ".")).resolve(cache);
         }
         Restic restic = new Restic(config.restic(), cache, Duration.ofSeconds(config.stop_grace_seconds()));
-        registry = new JobRegistry(restic, Clock.systemUTC(), host, Duration.ofSeconds(config.retry_seconds()),
+        JobRegistry r = new JobRegistry(restic, Clock.systemUTC(), host, Duration.ofSeconds(config.retry_seconds()),
                 this::configuredJobs, this::resolveDatabase);
+        r.deadHosts(deadNodes(config));
+        registry = r;
+        built = settings(config);
+    }
+
+    private DeadNodes deadNodes(BackupConfig config) {
         Map<String, String> hosts;
         try {
             hosts = NodeHosts.parse(config.node_hosts());
@@ -71,10 +114,10 @@ public class BackupService {
                     + "minutes", e.getMessage(), PID);
             hosts = Map.of();
         }
-        registry.deadHosts(new DeadNodes(hosts, () -> {
+        return new DeadNodes(hosts, () -> {
             ClusterAdmin c = cluster;
             return c == null ? null : c.status();
-        }));
+        });
     }
 
     @Deactivate

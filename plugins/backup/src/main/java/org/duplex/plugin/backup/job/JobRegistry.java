@@ -153,6 +153,12 @@ public final class JobRegistry implements AutoCloseable {
         return made;
     }
 
+    /** The definitions of the jobs enabled here, sorted by name. */
+    public synchronized java.util.List<JobSpec> enabledSpecs() {
+        return active.values().stream().filter(BackupJob::enabled).map(BackupJob::spec)
+                .sorted(java.util.Comparator.comparing(JobSpec::name)).toList();
+    }
+
     /** Every job: the configured ones (by name) and the active ones, sorted by name. */
     public Map<String, Optional<BackupJob>> all() {
         Map<String, Optional<BackupJob>> m = new TreeMap<>();
