@@ -1,5 +1,10 @@
 package org.duplex.mirror.iscsi.scsi;
 
+import static org.duplex.mirror.iscsi.scsi.BigEndian.put16;
+import static org.duplex.mirror.iscsi.scsi.BigEndian.put32;
+import static org.duplex.mirror.iscsi.scsi.BigEndian.put64;
+import static org.duplex.mirror.iscsi.scsi.BigEndian.u64;
+
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -295,28 +300,7 @@ public final class PersistentReservations {
 
     // ------------------------------------------------------------------ bytes
 
-    private static long u64(byte[] b, int off) {
-        long v = 0;
-        for (int i = 0; i < 8; i++) {
-            v = (v << 8) | (b[off + i] & 0xff);
-        }
-        return v;
-    }
 
-    private static void put16(byte[] b, int off, int v) {
-        b[off] = (byte) (v >>> 8);
-        b[off + 1] = (byte) v;
-    }
 
-    private static void put32(byte[] b, int off, long v) {
-        b[off] = (byte) (v >>> 24);
-        b[off + 1] = (byte) (v >>> 16);
-        b[off + 2] = (byte) (v >>> 8);
-        b[off + 3] = (byte) v;
-    }
 
-    private static void put64(byte[] b, int off, long v) {
-        put32(b, off, v >>> 32);
-        put32(b, off + 4, v);
-    }
 }

@@ -1,5 +1,12 @@
 package org.duplex.mirror.iscsi.scsi;
 
+import static org.duplex.mirror.iscsi.scsi.BigEndian.put16;
+import static org.duplex.mirror.iscsi.scsi.BigEndian.put32;
+import static org.duplex.mirror.iscsi.scsi.BigEndian.put64;
+import static org.duplex.mirror.iscsi.scsi.BigEndian.u16;
+import static org.duplex.mirror.iscsi.scsi.BigEndian.u32;
+import static org.duplex.mirror.iscsi.scsi.BigEndian.u64;
+
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -400,40 +407,16 @@ public final class ScsiLogicalUnit {
 
     // ------------------------------------------------------------------ helpers
 
-    static int u16(byte[] b, int off) {
-        return ((b[off] & 0xff) << 8) | (b[off + 1] & 0xff);
-    }
 
-    static long u32(byte[] b, int off) {
-        return ((long) (b[off] & 0xff) << 24) | ((b[off + 1] & 0xff) << 16) | ((b[off + 2] & 0xff) << 8)
-                | (b[off + 3] & 0xff);
-    }
 
-    static long u64(byte[] b, int off) {
-        return (u32(b, off) << 32) | u32(b, off + 4);
-    }
 
     private static long len6(byte[] cdb) {
         int n = cdb[4] & 0xff;
         return n == 0 ? 256 : n;
     }
 
-    private static void put16(byte[] b, int off, int v) {
-        b[off] = (byte) (v >>> 8);
-        b[off + 1] = (byte) v;
-    }
 
-    private static void put32(byte[] b, int off, long v) {
-        b[off] = (byte) (v >>> 24);
-        b[off + 1] = (byte) (v >>> 16);
-        b[off + 2] = (byte) (v >>> 8);
-        b[off + 3] = (byte) v;
-    }
 
-    private static void put64(byte[] b, int off, long v) {
-        put32(b, off, v >>> 32);
-        put32(b, off + 4, v);
-    }
 
     /** lba + count within the device; an overflowing 64-bit LBA is out of range too. */
     private boolean inRange(long lba, long count) {
