@@ -8,6 +8,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import org.apache.karaf.features.BootFinished;
 import org.apache.karaf.features.FeaturesService;
 import org.duplex.api.cluster.ClusterService;
 import org.duplex.api.plugin.ClusterPlugins;
@@ -22,7 +23,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Thin DS wiring: at start and at every new configuration version, one {@link PluginReconciler} pass on a thread
+ * Thin DS wiring: once Karaf's boot features are in, and at every new configuration version, one {@link PluginReconciler} pass on a thread
  * of its own (feature installs take seconds; never on the cluster's tick thread), its report published to the
  * cluster; while a plug-in is FAILED, a retry every {@value #RETRY_SECONDS} s.
  */
@@ -41,6 +42,14 @@ public class PluginManagerComponent {
 
     @Reference
     FeaturesService featuresService;
+
+    /**
+     * Karaf registers this once its boot features are installed. Without it the first pass ran while the boot
+     * install was still under way: the plug-in features were not listed yet (reported FAILED, "not in this node's
+     * feature repositories", until the next retry) and an install would have queued behind the boot install.
+     */
+    @Reference
+    BootFinished bootFinished;
 
     private ScheduledExecutorService worker;
     private PluginReconciler reconciler;
