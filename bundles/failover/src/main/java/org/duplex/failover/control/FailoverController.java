@@ -137,6 +137,7 @@ public final class FailoverController {
             }
         }
         FailoverConfig config = store.load();
+        table.retainReplicas(promotableNodes(config));
         Map<NodeId, Map<ResourceId, ResourceState>> states = table.states();
         // a node never heard from since this table exists (our own after a restart, a peer when we become
         // coordinator) may run anything: its resources are unknown, so they are probed before any decision.
@@ -158,6 +159,20 @@ public final class FailoverController {
         return new ClusterSnapshot(config, nodes, cluster.notes(), states, table.failures(), clock.instant(),
                 cluster.quorum(), new FencingView(fencer.coverage(), fenceFailures), unhealthy(config),
                 table.replicas());
+    }
+
+    /** Per promotable resource of {@code config}, the nodes of its group: where its replica reports mean something. */
+    static Map<ResourceId, java.util.Set<NodeId>> promotableNodes(FailoverConfig config) {
+        Map<ResourceId, java.util.Set<NodeId>> out = new java.util.HashMap<>();
+        for (ResourceGroup g : config.groups()) {
+            for (ResourceId r : g.resources()) {
+                Resource res = config.resources().get(r);
+                if (res != null && FailoverConfig.isPromotable(res)) {
+                    out.computeIfAbsent(r, k -> new java.util.HashSet<>()).addAll(g.nodes());
+                }
+            }
+        }
+        return out;
     }
 
     /**

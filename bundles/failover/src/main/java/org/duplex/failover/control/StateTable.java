@@ -135,6 +135,32 @@ public final class StateTable {
         return before - failures.size();
     }
 
+    /**
+     * Drops the replica reports the configuration no longer gives a meaning to: of a resource that is gone or no
+     * longer promotable, or of a node no longer in its group's node list. Such a report (a removed node that was
+     * once the most advanced copy) would otherwise hold every remaining copy "too far behind" and block promotion
+     * until {@code promote-force}. The reports of configured nodes are kept however long they are silent: what a
+     * dead primary last had is what a promotion can lose, and only the operator may decide to lose it.
+     *
+     * @param relevant per promotable resource, the nodes of its group
+     * @return how many reports were dropped
+     */
+    public synchronized int retainReplicas(Map<ResourceId, java.util.Set<NodeId>> relevant) {
+        int dropped = 0;
+        for (java.util.Iterator<Map.Entry<ResourceId, Map<NodeId, org.duplex.failover.policy.ReplicaReport>>> it =
+             replicas.entrySet().iterator(); it.hasNext(); ) {
+            Map.Entry<ResourceId, Map<NodeId, org.duplex.failover.policy.ReplicaReport>> e = it.next();
+            java.util.Set<NodeId> nodes = relevant.getOrDefault(e.getKey(), java.util.Set.of());
+            int before = e.getValue().size();
+            e.getValue().keySet().retainAll(nodes);
+            dropped += before - e.getValue().size();
+            if (e.getValue().isEmpty()) {
+                it.remove();
+            }
+        }
+        return dropped;
+    }
+
     /** The last replica report of each promotable resource on each node (copies). */
     public synchronized Map<ResourceId, Map<NodeId, org.duplex.failover.policy.ReplicaReport>> replicas() {
         Map<ResourceId, Map<NodeId, org.duplex.failover.policy.ReplicaReport>> out = new TreeMap<>();
