@@ -19,6 +19,9 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,15 +46,16 @@ public class PluginManagerComponent {
     @Reference
     FeaturesService featuresService;
 
+    private volatile ScheduledExecutorService worker;
     /**
-     * Karaf registers this once its boot features are installed. Without it the first pass ran while the boot
-     * install was still under way: the plug-in features were not listed yet (reported FAILED, "not in this node's
-     * feature repositories", until the next retry) and an install would have queued behind the boot install.
+     * Karaf registers {@link BootFinished} once its boot features are installed. Before it, a pass ran while the boot
+     * install was under way: the plug-in features were not listed yet (reported FAILED, "not in this node's feature
+     * repositories", until the next retry) and an install would have queued behind the boot install. Optional and
+     * dynamic so that bnd does not turn it into a requirement Karaf's resolver cannot meet (the service is registered
+     * by code, with no capability declared).
      */
-    @Reference
-    BootFinished bootFinished;
+    private volatile boolean booted;
 
-    private ScheduledExecutorService worker;
     private PluginReconciler reconciler;
     private AutoCloseable listener;
     private final AtomicBoolean queued = new AtomicBoolean();
@@ -71,8 +75,20 @@ public class PluginManagerComponent {
         schedule();
     }
 
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void bindBootFinished(BootFinished boot) {
+        booted = true;
+        schedule();
+    }
+
+    void unbindBootFinished(BootFinished boot) {
+        // stays booted: Karaf withdraws it only when the features service itself goes
+    }
+
     private void schedule() {
-        if (!queued.compareAndSet(false, true)) {
+        ScheduledExecutorService worker = this.worker;
+        if (!booted || worker == null || !queued.compareAndSet(false, true)) {
             return;
         }
         try {
