@@ -186,6 +186,65 @@ public final class Commands {
      * The failover part of {@code ha:status}: where each group runs (or that it is stopped or blocked, and why),
      * then each bound monitor's results that need a look, in the monitor's own words. Empty with nothing configured.
      */
+    /**
+     * For the promotable member of {@code g}, one line per node that reported on it: role, position, how far a copy
+     * is behind the primary (or the most advanced copy when no node reports primary), whom it follows, and how old
+     * the report is ("db node2 standby 0/3000060, 96 B behind node1, following node1, 2 s ago").
+     */
+    static List<String> replicaLines(FailoverConfig cfg, ResourceGroup g,
+                                     Map<ResourceId, Map<NodeId, org.duplex.failover.policy.ReplicaReport>> replicas,
+                                     java.time.Instant now) {
+        List<String> out = new ArrayList<>();
+        for (ResourceId r : g.resources()) {
+            var res = cfg.resources().get(r);
+            Map<NodeId, org.duplex.failover.policy.ReplicaReport> m = replicas.getOrDefault(r, Map.of());
+            if (res == null || !FailoverConfig.isPromotable(res) || m.isEmpty()) {
+                continue;
+            }
+            Map<NodeId, org.duplex.failover.policy.ReplicaReport> byNode = new java.util.TreeMap<>(
+                    java.util.Comparator.comparing(NodeId::toString));
+            byNode.putAll(m);
+            // the reference: the newest report of a running primary, else the most advanced position reported
+            Optional<Map.Entry<NodeId, org.duplex.failover.policy.ReplicaReport>> primary = byNode.entrySet().stream()
+                    .filter(e -> e.getValue().status().role() == org.duplex.api.agent.ReplicaStatus.Role.PRIMARY
+                            && e.getValue().status().position().isPresent())
+                    .max(java.util.Comparator.comparing(e -> e.getValue().at()));
+            Optional<Map.Entry<NodeId, org.duplex.failover.policy.ReplicaReport>> ref = primary.isPresent() ? primary
+                    : byNode.entrySet().stream().filter(e -> e.getValue().status().position().isPresent())
+                    .max(java.util.Comparator.comparing(e -> e.getValue().status().position().orElseThrow()));
+            byNode.forEach((n, rep) -> {
+                var st = rep.status();
+                StringBuilder line = new StringBuilder(r + " " + n + " "
+                        + st.role().name().toLowerCase(java.util.Locale.ROOT));
+                st.position().ifPresent(p -> line.append(' ').append(p.text()));
+                if (st.position().isEmpty()) {
+                    line.append(" (position unknown)");
+                }
+                if (ref.isPresent() && st.position().isPresent() && !ref.get().getKey().equals(n)) {
+                    var ahead = ref.get().getValue().status().position().orElseThrow();
+                    long behind = st.position().get().behind(ahead);
+                    line.append(behind == 0 ? ", not behind " : behind == Long.MAX_VALUE
+                            ? ", on an older " + "generation than " : ", " + amount(behind, ahead.unit())
+                            + " behind ").append(ref.get().getKey());
+                }
+                st.following().ifPresent(f -> line.append(", following ").append(f));
+                long ago = Math.max(0, java.time.Duration.between(rep.at(), now).toSeconds());
+                line.append(", reported ").append(ago).append(" s ago");
+                out.add(line.toString());
+            });
+        }
+        return out;
+    }
+
+    private static String amount(long n, String unit) {
+        if (!unit.startsWith("bytes")) {
+            return n + " " + unit;
+        }
+        String of = unit.substring("bytes".length()); // " of WAL"
+        return (n < 1024 ? n + " B" : n < 1024 * 1024 ? String.format(java.util.Locale.ROOT, "%.1f KiB", n / 1024.0)
+                : String.format(java.util.Locale.ROOT, "%.1f MiB", n / (1024.0 * 1024))) + of;
+    }
+
     public String statusSection() {
         FailoverConfig cfg = service.store().load();
         String unusable = service.store() instanceof org.duplex.failover.replicated.ReplicatedFailoverConfigStore r
@@ -225,6 +284,8 @@ public final class Commands {
                 sb.append(String.format("%-16s %s%n", g.id(), where.isEmpty() ? "stopped" : String.join("; ", where)));
                 cfg.placementOf(g.id()).ifPresent(p -> sb.append(String.format("%-16s PLACED on %s "
                         + "(ha:switchover --clear %s)%n", "", p.describe(), g.id())));
+                replicaLines(cfg, g, service.replicas(), java.time.Instant.now())
+                        .forEach(line -> sb.append(String.format("%-16s %s%n", "", line)));
                 plan.ifPresent(p -> p.actions().stream()
                         .filter(a -> a.op() == Action.Op.BLOCK && a.group().filter(g.id()::equals).isPresent())
                         .forEach(a -> sb.append(String.format("%-16s BLOCKED: %s%n", "", a.reason()))));

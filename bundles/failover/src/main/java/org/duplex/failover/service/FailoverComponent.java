@@ -700,6 +700,11 @@ public class FailoverComponent implements FailoverService, PeerLivenessListener,
     }
 
     @Override
+    public Map<ResourceId, Map<NodeId, org.duplex.failover.policy.ReplicaReport>> replicas() {
+        return table.replicas();
+    }
+
+    @Override
     public Optional<ResourceAgent> agent(String type) {
         return Optional.ofNullable(agents.get(type));
     }

@@ -111,6 +111,14 @@ public interface FailoverService {
         return Map.of();
     }
 
+    /**
+     * The last role and replication position each node reported for each promotable resource (a dead node's last
+     * report included): what {@code ha:status} shows as a standby's lag, and what the engine promotes from.
+     */
+    default Map<ResourceId, Map<NodeId, org.duplex.failover.policy.ReplicaReport>> replicas() {
+        return Map.of();
+    }
+
     /** What the controller counted for the metrics (failovers, switchovers, actions). */
     default org.duplex.failover.control.FailoverCounters counters() {
         return new org.duplex.failover.control.FailoverCounters();

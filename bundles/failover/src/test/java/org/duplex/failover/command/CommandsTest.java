@@ -174,6 +174,11 @@ class CommandsTest {
             }
 
             @Override
+            public Map<ResourceId, Map<NodeId, org.duplex.failover.policy.ReplicaReport>> replicas() {
+                return table.replicas();
+            }
+
+            @Override
             public List<FenceResult> fence(NodeId node, FenceAction action) throws InterruptedException {
                 List<FenceResult> rs = devices.run(node, action);
                 controller.fencedByOperator(node, action.word(), action == FenceAction.OFF
