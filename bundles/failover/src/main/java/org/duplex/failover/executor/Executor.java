@@ -84,16 +84,15 @@ public final class Executor implements AutoCloseable {
     private volatile java.util.function.Supplier<FailoverConfig> config = () -> FailoverConfig.EMPTY;
     private volatile MonitorTypes monitorTypes = MonitorTypes.NONE;
     private volatile NodeHealthHook nodeHealth = NodeHealthHook.NONE;
-    /** The last state this executor reported for each resource (STOPPED ones dropped): what may still run here. */
-    private final Map<ResourceId, ResourceState> lastStates = new ConcurrentHashMap<>();
     /**
-     * What this executor itself established about a resource (a start, a confirmed stop, a probe or a monitor
-     * change), with the definition it acted on: the record a coordinator's probe may be answered from. Anything
-     * but RUNNING or STOPPED drops the entry, so a failed, blocked or unknown resource is always probed for real.
+     * The last state this executor reported for each resource, with the definition it acted on and how it learnt it
+     * (a start, a confirmed stop, a probe, a monitor change). Everything but STOPPED is what may still run here
+     * ({@link #stillHere}); RUNNING and STOPPED are the record a coordinator's probe may be answered from
+     * ({@link #vouch}), so a failed, blocked or unknown resource is always probed for real.
      */
-    private final Map<ResourceId, Known> known = new ConcurrentHashMap<>();
+    private final Map<ResourceId, Last> last = new ConcurrentHashMap<>();
 
-    private record Known(Resource resource, ResourceState state, String how, Instant at) {
+    private record Last(Resource resource, ResourceState state, String how, Instant at) {
     }
 
     /**
@@ -295,7 +294,11 @@ public final class Executor implements AutoCloseable {
      */
     public Optional<String> stillHere() {
         java.util.SortedMap<String, String> out = new java.util.TreeMap<>();
-        lastStates.forEach((id, st) -> out.put(id.value(), st.name().toLowerCase(java.util.Locale.ROOT)));
+        last.forEach((id, l) -> {
+            if (l.state() != ResourceState.STOPPED) {
+                out.put(id.value(), l.state().name().toLowerCase(java.util.Locale.ROOT));
+            }
+        });
         monitors.keySet().forEach(id -> out.putIfAbsent(id.value(), "monitored"));
         inflight.forEach((id, n) -> {
             if (n.get() > 0) {
@@ -357,11 +360,11 @@ public final class Executor implements AutoCloseable {
         if (vouched.isEmpty()) {
             return run(op);
         }
-        ResourceState st = known.get(op.resource().id()).state();
+        ResourceState st = last.get(op.resource().id()).state();
         String why = vouched.get();
         history.add(entry(op, History.Kind.ACTION, "probe (" + op.epoch() + "): " + op.reason()
                 + "; answered from this node's record: " + why));
-        return CompletableFuture.completedFuture(publish(report(op, "probe", st == ResourceState.RUNNING
+        return CompletableFuture.completedFuture(publish(op, report(op, "probe", st == ResourceState.RUNNING
                 ? OperationResult.success(why, Duration.ZERO) : OperationResult.of(OcfStatus.NOT_RUNNING, why,
                 Duration.ZERO), st, false)));
     }
@@ -371,8 +374,9 @@ public final class Executor implements AutoCloseable {
         if (FailoverConfig.isPromotable(resource)) {
             return Optional.empty(); // a real probe asks its role and position, which the engine decides on
         }
-        Known k = known.get(resource.id());
-        if (k == null || !k.resource().equals(resource)) {
+        Last k = last.get(resource.id());
+        if (k == null || !k.resource().equals(resource)
+                || k.state() != ResourceState.RUNNING && k.state() != ResourceState.STOPPED) {
             return Optional.empty();
         }
         Instant now = scheduler.now();
@@ -454,7 +458,7 @@ public final class Executor implements AutoCloseable {
             case PROBE -> ResourceState.UNKNOWN;
             case START, PROMOTE, FOLLOW -> ResourceState.FAILED;
         };
-        return CompletableFuture.completedFuture(publish(report(op, op.kind().name().toLowerCase(),
+        return CompletableFuture.completedFuture(publish(op, report(op, op.kind().name().toLowerCase(),
                 OperationResult.of(OcfStatus.ERR_INSTALLED, why, Duration.ZERO), st,
                 op.kind() != Operation.Kind.PROBE)));
     }
@@ -487,7 +491,7 @@ public final class Executor implements AutoCloseable {
                             }
                             // a probe that finds it failed counts, as in Pacemaker: the engine probes a resource
                             // still marked failed after its failure expired, and must not probe it forever
-                            return publish(report(op, "probe", res, st, st == ResourceState.FAILED).withReplica(rs));
+                            return publish(op, report(op, "probe", res, st, st == ResourceState.FAILED).withReplica(rs));
                         }));
         }
     }
@@ -499,7 +503,7 @@ public final class Executor implements AutoCloseable {
         if (!(a instanceof PromotableAgent pa)) {
             String why = "agent type '" + r.type() + "' cannot " + name + ": it does not manage promotable resources";
             history.add(entry(op, History.Kind.FAILURE, name + " refused: " + why));
-            return CompletableFuture.completedFuture(publish(report(op, name,
+            return CompletableFuture.completedFuture(publish(op, report(op, name,
                     OperationResult.of(OcfStatus.ERR_UNIMPLEMENTED, why, Duration.ZERO), ResourceState.FAILED, true)));
         }
         Duration t = r.timeouts().start();
@@ -508,12 +512,12 @@ public final class Executor implements AutoCloseable {
         return timed(t, call, name + " of " + r.id()).thenCompose(res -> {
             if (!res.isSuccess()) {
                 history.add(entry(op, History.Kind.FAILURE, name + " failed: " + describe(res)));
-                return CompletableFuture.completedFuture(publish(report(op, name, res, ResourceState.FAILED, true)));
+                return CompletableFuture.completedFuture(publish(op, report(op, name, res, ResourceState.FAILED, true)));
             }
             monitor(r, op.group());
             history.add(entry(op, History.Kind.ACTION, name + " done: " + res.reason()));
             ResourceState done = op.kind() == Operation.Kind.PROMOTE ? ResourceState.RUNNING : ResourceState.STANDBY;
-            return replicaStatus(r, a, done).thenApply(rs -> publish(report(op, name, res, done, false)
+            return replicaStatus(r, a, done).thenApply(rs -> publish(op, report(op, name, res, done, false)
                     .withReplica(rs)));
         });
     }
@@ -550,7 +554,7 @@ public final class Executor implements AutoCloseable {
             Optional<String> refused = takeVolume(volume, op);
             if (refused.isPresent()) {
                 history.add(entry(op, History.Kind.FAILURE, "start refused: " + refused.get()));
-                return CompletableFuture.completedFuture(publish(report(op, "start",
+                return CompletableFuture.completedFuture(publish(op, report(op, "start",
                         OperationResult.of(OcfStatus.ERR_PERM, refused.get(), Duration.ZERO), ResourceState.FAILED,
                         true)));
             }
@@ -564,10 +568,10 @@ public final class Executor implements AutoCloseable {
                             // operator reads it in ha:history
                             history.add(entry(op, History.Kind.ACTION, "start done: " + res.reason()));
                         }
-                        return publish(report(op, "start", res, ResourceState.RUNNING, false));
+                        return publish(op, report(op, "start", res, ResourceState.RUNNING, false));
                     }
                     history.add(entry(op, History.Kind.FAILURE, "start failed: " + describe(res)));
-                    return publish(report(op, "start", res, ResourceState.FAILED, true));
+                    return publish(op, report(op, "start", res, ResourceState.FAILED, true));
                 });
     }
 
@@ -577,7 +581,7 @@ public final class Executor implements AutoCloseable {
                 .thenCompose(res -> {
                     if (res.isSuccess() || res.status() == OcfStatus.NOT_RUNNING) {
                         releaseVolume(r, op);
-                        return CompletableFuture.completedFuture(publish(report(op, "stop", res,
+                        return CompletableFuture.completedFuture(publish(op, report(op, "stop", res,
                                 ResourceState.STOPPED, false)));
                     }
                     return escalate(op, a, res);
@@ -602,7 +606,7 @@ public final class Executor implements AutoCloseable {
                             releaseVolume(r, op);
                             String why = first + "; stopped after kill (" + kill.reason() + ")";
                             history.add(entry(op, History.Kind.ESCALATION, why));
-                            return publish(report(op, "stop", OperationResult.of(OcfStatus.SUCCESS, why,
+                            return publish(op, report(op, "stop", OperationResult.of(OcfStatus.SUCCESS, why,
                                     failedStop.elapsed()), ResourceState.STOPPED, true));
                         }
                         String why = r.id() + " on " + local + ": " + first + "; kill: " + kill.reason()
@@ -611,7 +615,7 @@ public final class Executor implements AutoCloseable {
                         LOG.error(why);
                         history.add(entry(op, History.Kind.ESCALATION, why));
                         stopUnconfirmed.accept(why);
-                        return publish(report(op, "stop", OperationResult.of(failedStop.status(), why,
+                        return publish(op, report(op, "stop", OperationResult.of(failedStop.status(), why,
                                 failedStop.elapsed()), ResourceState.BLOCKED, true));
                     });
         });
@@ -713,7 +717,7 @@ public final class Executor implements AutoCloseable {
                         history.add(entry(op, History.Kind.FAILURE, "monitor failed: " + describe(res)));
                         LOG.warn("{} failed on {}: {}", resource.id(), local, describe(res));
                     }
-                    publish(report(op, "monitor", res, st, st == ResourceState.FAILED).withReplica(rs));
+                    publish(op, report(op, "monitor", res, st, st == ResourceState.FAILED).withReplica(rs));
                 }
                 schedule();
             });
@@ -761,13 +765,13 @@ public final class Executor implements AutoCloseable {
          * forgot the ban (it was the node that rebooted) must not place groups here before a check passed.
          */
         void announceRebootBan() {
-            bannedAfterReboot.ifPresent(why -> publish(healthReport(MonitorStatus.State.PENDING,
+            bannedAfterReboot.ifPresent(why -> publishHealth(healthReport(MonitorStatus.State.PENDING,
                     ResourceState.FAILED, status.describe() + "; " + why)));
         }
 
         /** For display only (on=resource results do not drive decisions): a fresh check has not run yet. */
         void announcePending() {
-            publish(healthReport(MonitorStatus.State.PENDING, ResourceState.RUNNING, status.describe()));
+            publishHealth(healthReport(MonitorStatus.State.PENDING, ResourceState.RUNNING, status.describe()));
         }
 
         private String name() {
@@ -799,7 +803,7 @@ public final class Executor implements AutoCloseable {
             }
             if (announce && binding.on() == MonitorBinding.Scope.NODE) {
                 // the coordinator must not keep a ban from a binding that no longer runs here
-                publish(healthReport(MonitorStatus.State.PENDING, ResourceState.STOPPED,
+                publishHealth(healthReport(MonitorStatus.State.PENDING, ResourceState.STOPPED,
                         name() + ": no longer checked on " + local));
             }
         }
@@ -929,7 +933,7 @@ public final class Executor implements AutoCloseable {
             }
             boolean held = bannedAfterReboot.isPresent() && state != MonitorStatus.State.FAILED;
             if (binding.on() == MonitorBinding.Scope.NODE || changed) {
-                publish(healthReport(state, state == MonitorStatus.State.FAILED || held ? ResourceState.FAILED
+                publishHealth(healthReport(state, state == MonitorStatus.State.FAILED || held ? ResourceState.FAILED
                         : ResourceState.RUNNING, status.describe() + (held ? "; " + bannedAfterReboot.get()
                         : rebootNote(state))));
             }
@@ -972,7 +976,7 @@ public final class Executor implements AutoCloseable {
             String why = reason + " (" + failures + " failed check" + (failures == 1 ? "" : "s") + " in a row)";
             history.add(entry(op, History.Kind.FAILURE, "monitor failed: " + why));
             LOG.warn("{} failed on {}: {}", binding.target(), local, why);
-            publish(report(op, "monitor", OperationResult.of(OcfStatus.ERR_GENERIC, why, Duration.ZERO),
+            publish(op, report(op, "monitor", OperationResult.of(OcfStatus.ERR_GENERIC, why, Duration.ZERO),
                     ResourceState.FAILED, true));
         }
 
@@ -987,7 +991,7 @@ public final class Executor implements AutoCloseable {
                 return; // the agent's own monitor says it is not running: its report stands
             }
             Operation op = new Operation(Operation.Kind.PROBE, rm.resource, rm.group, newestEpoch(), "monitor");
-            publish(report(op, "monitor", OperationResult.success(reason, Duration.ZERO), ResourceState.RUNNING,
+            publish(op, report(op, "monitor", OperationResult.success(reason, Duration.ZERO), ResourceState.RUNNING,
                     false));
         }
 
@@ -1074,24 +1078,17 @@ public final class Executor implements AutoCloseable {
 
     private Report report(Operation op, String operation, OperationResult res, ResourceState state, boolean failure) {
         Instant now = scheduler.now();
-        if (!operation.equals(HEALTH)) {
-            if (state == ResourceState.RUNNING || state == ResourceState.STOPPED) {
-                known.put(op.resource().id(), new Known(op.resource(), state, operation, now));
-            } else {
-                known.remove(op.resource().id());
-            }
-        }
         return new Report(local, op.resource().id(), op.group(), operation, res, state, failure, now);
     }
 
-    private Report publish(Report r) {
-        if (!r.operation().equals(HEALTH)) {
-            if (r.state() == ResourceState.STOPPED) {
-                lastStates.remove(r.resource());
-            } else {
-                lastStates.put(r.resource(), r.state());
-            }
-        }
+    /** Records what {@code op}'s report says of its resource here (see {@link #last}) and tells the listener. */
+    private Report publish(Operation op, Report r) {
+        last.put(r.resource(), new Last(op.resource(), r.state(), r.operation(), r.at()));
+        return publishHealth(r);
+    }
+
+    /** Tells the listener; a bound monitor's {@link #HEALTH} result says nothing of what runs here. */
+    private Report publishHealth(Report r) {
         try {
             listener.reported(r);
         } catch (RuntimeException e) {
