@@ -17,13 +17,18 @@ import org.duplex.api.agent.ReplicationPosition;
  * <p>Positions are compared within one replication domain (the agent's assumption, written in the README: every
  * node writes in the same {@code gtid_domain_id}, default 0). MariaDB numbers the transactions of a domain with
  * one growing sequence that continues across promotions (a new primary's first transaction is one past the last
- * it applied), so the sequence number alone orders the copies of one history: it is the {@link
- * ReplicationPosition#offset()}, in transactions, on generation 0. Two copies that diverged (a former primary's
- * unreplicated commits) can carry the same numbers; {@link #extraOver} finds them from the binlog states.
+ * it applied). MariaDB has no timeline, so the agent makes one inside that sequence: each promotion writes one
+ * marker transaction whose sequence number starts the next multiple of 2^32 ({@link #GENERATION_STEP}); the
+ * upper 32 bits of a sequence number are the {@link ReplicationPosition#generation()}, the lower 32 bits the
+ * {@link ReplicationPosition#offset()} in transactions. A dead primary's unreplicated commits stay on the old
+ * generation, behind any copy of the new one whatever their count, as a PostgreSQL copy on an older timeline is;
+ * {@link #extraOver} names them from the binlog states.
  */
 record Gtid(long domain, long server, long seq) {
 
     static final String UNIT = "transactions";
+    /** The sequence numbers of one generation: a promotion starts the next multiple of this. */
+    static final long GENERATION_STEP = 1L << 32;
     private static final Pattern ONE = Pattern.compile("(\\d+)-(\\d+)-(\\d+)");
 
     @Override
@@ -60,9 +65,20 @@ record Gtid(long domain, long server, long seq) {
         return parseList(list).stream().filter(g -> g.domain == domain).reduce((a, b) -> a.seq >= b.seq ? a : b);
     }
 
-    /** The position the engine compares: generation 0, the sequence number of the domain. */
+    /** The position the engine compares: the generation and offset of the domain's sequence number. */
     static ReplicationPosition position(Gtid g) {
-        return new ReplicationPosition(0, g.seq, UNIT, g.toString());
+        long gen = generation(g.seq);
+        return new ReplicationPosition(gen, g.seq % GENERATION_STEP, UNIT, g + (gen == 0 ? ""
+                : " (generation " + gen + ", transaction " + g.seq % GENERATION_STEP + ")"));
+    }
+
+    static long generation(long seq) {
+        return seq / GENERATION_STEP;
+    }
+
+    /** The sequence number of the marker transaction that starts the generation after {@code seq}'s. */
+    static long nextGeneration(long seq) {
+        return (generation(seq) + 1) * GENERATION_STEP;
     }
 
     /** Position of a copy that has no transaction yet in the domain. */

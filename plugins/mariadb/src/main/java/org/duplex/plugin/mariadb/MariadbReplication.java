@@ -293,7 +293,8 @@ final class MariadbReplication {
                         st.execute("RESET SLAVE ALL");
                     }
                     was = " (was a replica of " + i.slave().get().host() + ":" + i.slave().get().port()
-                            + ": its replication configuration removed)";
+                            + ": its replication configuration removed, new generation started)";
+                    newGeneration(c, i.domain());
                 }
                 configurePrimary(c, sync);
                 return "primary at " + info(c).position().text() + was;
@@ -306,6 +307,21 @@ final class MariadbReplication {
             return OperationResult.success(done + "; " + how + mode(sync), since(t0));
         } catch (DbException e) {
             return failed(e, "mariadb in " + s.dataDir() + " started but cannot be made a primary: ", t0);
+        }
+    }
+
+    /**
+     * The marker of a new history: one binlogged statement ({@code FLUSH PRIVILEGES}, harmless) whose GTID sequence
+     * number starts the next generation (see {@link Gtid}). Written before semi-sync is enabled: with no replica
+     * connected yet it would wait for the whole timeout. Needs BINLOG REPLAY (to set {@code gtid_seq_no}) and
+     * RELOAD.
+     */
+    private static void newGeneration(Connection c, long domain) throws SQLException {
+        long seq = Gtid.inDomain(info(c).currentPos(), domain).map(Gtid::seq).orElse(0L);
+        try (Statement st = c.createStatement()) {
+            st.execute("SET GLOBAL rpl_semi_sync_master_enabled = OFF");
+            st.execute("SET SESSION gtid_seq_no = " + Gtid.nextGeneration(seq));
+            st.execute("FLUSH PRIVILEGES");
         }
     }
 
@@ -385,9 +401,10 @@ final class MariadbReplication {
                         st.execute("STOP SLAVE");
                         st.execute("RESET SLAVE ALL");
                     }
+                    newGeneration(c, i.domain());
                     configurePrimary(c, sync);
-                    return "promoted (" + applied + "replication configuration removed, read_only off) at "
-                            + info(c).position().text();
+                    return "promoted (" + applied + "replication configuration removed, read_only off, new "
+                            + "generation started) at " + info(c).position().text();
                 }
             });
             if (outcome.startsWith("!")) {

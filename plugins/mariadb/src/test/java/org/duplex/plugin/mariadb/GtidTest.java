@@ -48,6 +48,22 @@ class GtidTest {
     }
 
     @Test
+    void aPromotionStartsANewGenerationThatEveryOldPositionIsBehind() {
+        long marker = Gtid.nextGeneration(105);
+        assertThat(marker).isEqualTo(1L << 32);
+        ReplicationPosition promoted = Gtid.position(new Gtid(0, 2, marker + 3));
+        assertThat(promoted.generation()).isEqualTo(1);
+        assertThat(promoted.offset()).isEqualTo(3);
+        assertThat(promoted.text()).isEqualTo("0-2-" + (marker + 3) + " (generation 1, transaction 3)");
+        // the dead primary's unreplicated commits, however many, are on the old history: unknown distance
+        ReplicationPosition diverged = Gtid.position(new Gtid(0, 1, 1_000_000));
+        assertThat(diverged).isLessThan(promoted);
+        assertThat(diverged.behind(promoted)).isEqualTo(Long.MAX_VALUE);
+        assertThat(Gtid.nextGeneration(marker + 3)).isEqualTo(2L << 32);
+        assertThat(Gtid.position(new Gtid(0, 3, Gtid.nextGeneration(marker)))).isGreaterThan(promoted);
+    }
+
+    @Test
     void extraOverNamesWhatTheOtherCopyLacks() {
         // a replica that is merely behind has nothing extra
         assertThat(Gtid.extraOver("0-1-100", "0-1-105", 0)).isEmpty();

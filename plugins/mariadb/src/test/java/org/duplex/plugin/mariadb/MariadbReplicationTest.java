@@ -41,7 +41,7 @@ class MariadbReplicationTest {
     /** The agent's account in replication mode (README). */
     static final String GRANTS = "GRANT RELOAD, PROCESS, SELECT, LOCK TABLES, SHOW VIEW, EVENT, TRIGGER,"
             + " REPLICATION SLAVE, REPLICATION SLAVE ADMIN, REPLICATION MASTER ADMIN, SLAVE MONITOR, BINLOG MONITOR,"
-            + " BINLOG ADMIN, READ_ONLY ADMIN, CONNECTION ADMIN ON *.* TO 'duplex'@'%'";
+            + " BINLOG ADMIN, BINLOG REPLAY, READ_ONLY ADMIN, CONNECTION ADMIN ON *.* TO 'duplex'@'%'";
 
     private final MariadbAgent agent = new MariadbAgent();
 
@@ -123,7 +123,8 @@ class MariadbReplicationTest {
 
             OperationResult promoted = agent.promote(onB, T);
             assertThat(promoted.isSuccess()).as(promoted.reason()).isTrue();
-            assertThat(promoted.reason()).contains("promoted", "read_only off");
+            assertThat(promoted.reason()).contains("promoted", "read_only off", "new generation started",
+                    "(generation 1, transaction 0)");
             assertThat(readOnly(b)).isFalse();
             assertThat(agent.status(onB, T).role()).isEqualTo(ReplicaStatus.Role.PRIMARY);
             insert(b, 21, 25);
@@ -176,6 +177,10 @@ class MariadbReplicationTest {
             OperationResult promoted = agent.promote(onB, T);
             assertThat(promoted.isSuccess()).as(promoted.reason()).isTrue();
             insert(b, 100, 101);
+            // node1's 3 extra commits are on the old generation: behind node2 by an unknown amount, never promoted
+            ReplicationPosition newer = agent.status(onB, T).position().orElseThrow();
+            assertThat(newer.generation()).isEqualTo(1);
+            assertThat(ahead.behind(newer)).isEqualTo(Long.MAX_VALUE);
 
             long s = common.offset();
             OperationResult refused = agent.follow(onA, NodeId.of("node2"), T);
