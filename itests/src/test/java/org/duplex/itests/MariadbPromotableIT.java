@@ -115,7 +115,8 @@ public class MariadbPromotableIT {
             System.out.println(history[0]);
             System.out.println(execute("ha:resource-show db"));
             System.out.println(execute("ha:status"));
-            assertThat(history[0]).contains("primary at 0-1-").contains("semi-synchronous replication, AFTER_SYNC")
+            assertThat(history[0]).contains("start done: primary at no transaction yet in GTID domain 0")
+                    .contains("semi-synchronous replication, AFTER_SYNC")
                     .doesNotContain("it-secret-pw");
         } finally {
             String pidFile = data.resolve("mariadbd.pid").toString();

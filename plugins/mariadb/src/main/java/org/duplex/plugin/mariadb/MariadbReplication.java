@@ -853,8 +853,11 @@ final class MariadbReplication {
                     MariadbReplication::info);
             return status(i, peers);
         } catch (DbException e) {
-            return new ReplicaStatus(ReplicaStatus.Role.STANDBY, Optional.empty(), Optional.empty(), "mariadbd "
-                    + pid.get() + " runs but its role and position are unknown: " + e.getMessage());
+            // CHANGE MASTER writes master.info into the data directory, RESET SLAVE ALL removes it
+            ReplicaStatus.Role role = Files.exists(s.dataDir().resolve("master.info")) ? ReplicaStatus.Role.STANDBY
+                    : ReplicaStatus.Role.PRIMARY;
+            return new ReplicaStatus(role, Optional.empty(), Optional.empty(), "mariadbd " + pid.get()
+                    + " runs but its position is unknown: " + e.getMessage());
         }
     }
 

@@ -108,6 +108,7 @@ class MariadbReplicationTest {
             assertThat(mon.reason()).contains("IO thread Yes", "SQL thread Yes", "Seconds_Behind_Master",
                     "0 transactions to apply");
             assertThat(readOnly(b)).isTrue();
+            assertThat(b.data.resolve("master.info")).as("status's role when the server cannot be asked").exists();
 
             // the primary crashes; what it wrote is on its disk and on the replica
             long pid = a.serverPid();
@@ -126,6 +127,7 @@ class MariadbReplicationTest {
             assertThat(promoted.reason()).contains("promoted", "read_only off", "new generation started",
                     "(generation 1, transaction 0)");
             assertThat(readOnly(b)).isFalse();
+            assertThat(b.data.resolve("master.info")).doesNotExist();
             assertThat(agent.status(onB, T).role()).isEqualTo(ReplicaStatus.Role.PRIMARY);
             insert(b, 21, 25);
             assertThat(agent.status(onB, T).position().get().compareTo(deadA.position().get())).isPositive();
