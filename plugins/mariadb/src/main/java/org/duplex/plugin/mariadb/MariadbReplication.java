@@ -690,7 +690,8 @@ final class MariadbReplication {
                         + started.reason(), since(t0));
             }
             // the password reaches the clients through a 0600 defaults file, never their command line
-            tmp = Files.createTempDirectory("duplex-mdbseed", PosixFilePermissions.asFileAttribute(
+            // beside the data directory (its file system has room for the data; /tmp may be a small tmpfs)
+            tmp = Files.createTempDirectory(parent, ".duplex-seed", PosixFilePermissions.asFileAttribute(
                     PosixFilePermissions.fromString("rwx------")));
             Path cnf = tmp.resolve("client.cnf");
             Files.writeString(cnf, "[client]\npassword=\"" + new String(pw).replace("\\", "\\\\").replace("\"", "\\\"")
