@@ -35,7 +35,7 @@ PACKAGES=(
   acl                       # samba share tests: setfacl/getfacl for POSIX ACLs on the shared directory
   postgresql-15             # postgresql plug-in tests: initdb, pg_ctl, pg_basebackup, the server (started by the tests only)
   mariadb-server            # mariadb plug-in tests: mariadbd, mariadb-install-db (the Debian service is never started; the tests start their own servers)
-  mariadb-client            # mariadb plug-in lab test: the client that commits through the VIP
+  mariadb-client            # mariadb plug-in: mariadb-dump and mariadb (replication seeding, backups), mariadb-binlog (a stopped copy's GTID position); lab test: the client that commits through the VIP
   restic                    # backup plug-in: the backup engine (0.14 in Debian 12), driven with --json
   openssh-server            # backup plug-in tests: the remote site (sshd in a network namespace, SFTP with a key)
   chromium                  # web console tests: the browser ConsoleIT drives (headless)

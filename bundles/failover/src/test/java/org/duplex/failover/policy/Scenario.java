@@ -154,11 +154,13 @@ record Scenario(String name, ClusterSnapshot snapshot, List<String> expectedActi
                         break;
                     case "replica":
                         Map<String, String> rk = ConfigText.keyValues(w.subList(4, w.size()), Set.of("gen", "offset",
-                                "at", "following"));
+                                "at", "following", "unit", "text"));
+                        // unit=transactions text=0-1-8 for a MariaDB copy; PostgreSQL's bytes of WAL by default
                         Optional<ReplicationPosition> pos = rk.containsKey("offset") ? Optional.of(
                                 new ReplicationPosition(Long.parseLong(rk.getOrDefault("gen", "1")),
-                                        Long.parseLong(rk.get("offset")), "bytes of WAL",
-                                        rk.get("offset") + " on timeline " + rk.getOrDefault("gen", "1")))
+                                        Long.parseLong(rk.get("offset")), rk.getOrDefault("unit", "bytes of WAL"),
+                                        rk.getOrDefault("text", rk.get("offset") + " on timeline "
+                                                + rk.getOrDefault("gen", "1"))))
                                 : Optional.empty();
                         replicas.computeIfAbsent(ResourceId.of(w.get(2)), k -> new LinkedHashMap<>()).put(
                                 NodeId.of(w.get(1)), new ReplicaReport(new ReplicaStatus(

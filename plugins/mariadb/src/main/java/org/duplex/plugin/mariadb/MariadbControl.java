@@ -45,7 +45,9 @@ final class MariadbControl {
     static final String TYPE = "mariadb";
 
     static final Set<String> KEYS = Set.of("data-dir", "mariadbd", "config-file", "port", "bind-address", "host",
-            "socket", "pid-file", "log-file", "user", "password-file", "connect-timeout", "tls", "stop-graceful");
+            "socket", "pid-file", "log-file", "user", "password-file", "connect-timeout", "tls", "stop-graceful",
+            // replication mode (MariadbReplication); promotable, promote-max-lag and promote-force are the engine's
+            "promotable", "promote-max-lag", "promote-force", "hosts", "semi-sync", "semi-sync-timeout");
 
     private static final Logger LOG = LoggerFactory.getLogger(MariadbControl.class);
     /** sun_path of a Unix socket holds 107 bytes and a NUL. */
@@ -130,6 +132,12 @@ final class MariadbControl {
     // ---------------------------------------------------------------------------------------------- start
 
     OperationResult start(Map<String, String> params, Duration timeout) throws InterruptedException {
+        return start(params, timeout, List.of());
+    }
+
+    /** Start with extra server options after the agent's own ({@code --skip-slave-start}, {@code --read-only}). */
+    OperationResult start(Map<String, String> params, Duration timeout, List<String> extra)
+            throws InterruptedException {
         long t0 = System.nanoTime();
         List<String> problems = new ArrayList<>();
         Spec s = parse(params, problems);
@@ -194,7 +202,9 @@ final class MariadbControl {
             pid = live.get();
             how = "already running (mariadbd " + pid + ")";
         } else {
-            List<String> argv = command(s, root ? Optional.of(owner.owner().getName()) : Optional.empty());
+            List<String> argv = new ArrayList<>(command(s, root ? Optional.of(owner.owner().getName())
+                    : Optional.empty()));
+            argv.addAll(extra);
             try {
                 prepareLog(s.logFile(), root ? owner.owner() : null, root ? owner.group() : null);
                 launched = new ProcessBuilder(argv).redirectErrorStream(true)

@@ -97,6 +97,25 @@ final class MariaLab implements AutoCloseable {
         return new MariaLab(root, data, config, pw, port);
     }
 
+    /** A directory, password file and defaults file but no data directory: a copy that follow seeds. */
+    static MariaLab empty(String... conf) throws IOException {
+        Path root = Files.createTempDirectory("duplex-mdb");
+        Path pwDir = Files.createTempDirectory("duplex-mdbpw");
+        Path pw = pwDir.resolve("password");
+        Files.writeString(pw, PASSWORD + "\n");
+        Files.setPosixFilePermissions(pw, PosixFilePermissions.fromString("rw-------"));
+        Path config = root.resolve("my.cnf");
+        List<String> lines = new ArrayList<>(List.of("[mariadbd]", "bind-address = 127.0.0.1",
+                "innodb-buffer-pool-size = 16M", "innodb-log-file-size = 8M", "max-connections = 20",
+                "skip-name-resolve", "performance-schema = OFF"));
+        lines.addAll(List.of(conf));
+        Files.writeString(config, String.join("\n", lines) + "\n");
+        if (ROOT) {
+            check(run(List.of("chown", "-R", "mysql:mysql", root.toString()), null), "chown");
+        }
+        return new MariaLab(root, root.resolve("data"), config, pw, freePort());
+    }
+
     /** The agent's parameters for this server. */
     Map<String, String> params() {
         Map<String, String> p = new HashMap<>();

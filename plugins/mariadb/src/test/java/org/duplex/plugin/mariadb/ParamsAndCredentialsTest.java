@@ -26,8 +26,9 @@ class ParamsAndCredentialsTest {
                 "stop-graceful", "soon", "tls", "maybe", "max-lag", "1s", "bind-address", "a b")))
                 .containsExactlyInAnyOrder(
                         "max-lag: unknown parameter (known: bind-address, config-file, connect-timeout, data-dir,"
-                                + " host, log-file, mariadbd, password-file, pid-file, port, socket, stop-graceful,"
-                                + " tls, user)",
+                                + " host, hosts, log-file, mariadbd, password-file, pid-file, port, promotable,"
+                                + " promote-force, promote-max-lag, semi-sync, semi-sync-timeout, socket,"
+                                + " stop-graceful, tls, user)",
                         "data-dir: must be an absolute path, was 'dbdata'",
                         "port: must be a TCP port 1-65535, was '70000'",
                         "user: must be a plain name (letters, digits, _ . - $), was 'bad user'",
