@@ -95,7 +95,8 @@ public class MariadbPromotableIT {
         try {
             String bad = executeOrError("ha:resource-add dbbad mariadb promotable=true semi-sync=maybe data-dir="
                     + data);
-            assertThat(bad).contains("semi-sync: must be on or off, was 'maybe'");
+            assertThat(bad).contains("semi-sync: must be on or off, was 'maybe'")
+                    .contains("promote-max-lag: required for a promotable mariadb resource");
             execute("ha:resource-add db mariadb promotable=true hosts=node1:127.0.0.1:" + port + " data-dir=" + data
                     + " config-file=" + cnf + " semi-sync=on semi-sync-timeout=2s promote-max-lag=0 " + connect
                     + " monitor-interval=1s");

@@ -145,7 +145,19 @@ final class MariadbReplication {
         List<String> problems = control.validate(params);
         peers(params, MariadbParams.DEFAULT_PORT, problems);
         sync(params, problems);
+        maxLagProblem(params).ifPresent(problems::add);
         return problems;
+    }
+
+    /** The engine's default promote-max-lag (16777216) is sized for PostgreSQL's bytes of WAL: here it is no limit. */
+    static Optional<String> maxLagProblem(Map<String, String> params) {
+        if ("true".equalsIgnoreCase(params.getOrDefault("promotable", "false").strip())
+                && !params.containsKey("promote-max-lag")) {
+            return Optional.of("promote-max-lag: required for a promotable mariadb resource, in transactions (0 with"
+                    + " semi-sync=on); the engine's default of 16777216 counts bytes of PostgreSQL WAL and would let"
+                    + " a replica any number of transactions behind be promoted");
+        }
+        return Optional.empty();
     }
 
     private MariadbControl.Spec spec(Map<String, String> params, List<String> problems) {

@@ -155,5 +155,10 @@ class GtidTest {
         assertThat(MariadbReplication.mode(new MariadbReplication.Sync(false, Duration.ofHours(1))))
                 .contains("asynchronous replication: a failover can lose");
         assertThat(MariadbReplication.quote("it's a \\ test")).isEqualTo("'it\\'s a \\\\ test'");
+
+        assertThat(MariadbReplication.maxLagProblem(Map.of("promotable", "true"))).get().asString()
+                .startsWith("promote-max-lag: required for a promotable mariadb resource");
+        assertThat(MariadbReplication.maxLagProblem(Map.of("promotable", "true", "promote-max-lag", "0"))).isEmpty();
+        assertThat(MariadbReplication.maxLagProblem(Map.of())).as("shared-storage mode").isEmpty();
     }
 }

@@ -58,7 +58,7 @@ class MariadbReplicationTest {
     }
 
     private static Resource db(MariaLab lab, String hosts, String... extra) {
-        Map<String, String> p = with(lab.params(), "promotable", "true", "hosts", hosts);
+        Map<String, String> p = with(lab.params(), "promotable", "true", "promote-max-lag", "0", "hosts", hosts);
         return new Resource(ResourceId.of("db"), "mariadb", with(p, extra), OperationTimeouts.DEFAULTS,
                 Duration.ofSeconds(2));
     }
