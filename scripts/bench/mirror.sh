@@ -6,7 +6,8 @@
 #   (d) QEMU's own synchronous mirror: qemu-storage-daemon exporting a raw file over NBD while blockdev-mirror
 #       (copy-mode=write-blocking) writes every request through to a second daemon over loopback NBD -- the
 #       userspace peer of (b); skipped with a note when qemu-storage-daemon is not installed
-# then the resync figure: 1 % of a 1 GiB volume dirtied while the peer is down, bytes sent and time,
+# with the CPU time the serving processes spend per MiB written (issue 20: replicated primary + peer <= 2 x the
+# unreplicated export's), then the resync figure: 1 % of a 1 GiB volume dirtied while the peer is down, bytes sent and time,
 # against a full initial sync of the same volume.
 # Usage: scripts/bench/mirror.sh [runtime-seconds-per-job]   (default 10; builds bundles/mirror first)
 # Env: MIRROR_BENCH_DIR (default /var/tmp/duplex-mirror-bench), MIRROR_BENCH_SIZE (default 1G in bytes),
@@ -47,22 +48,43 @@ start_node() {
 }
 stop_pid() { kill "$1" 2>/dev/null || true; wait "$1" 2>/dev/null || true; }
 
-# run_fio URI -> prints "seqwrite_MiBps randwrite_iops randread_iops"
+TCK=$(getconf CLK_TCK)
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }   # utime + stime of every thread, live or ended
+
+# run_fio URI PID... -> prints "seqwrite_MiBps randwrite_iops randread_iops" then, for each PID (the serving
+# processes: primary, peer), "seq_cpu randwrite_cpu": CPU milliseconds it spent per MiB written during the 1 MiB
+# sequential and the 4 KiB random write job (/proc/PID/stat before and after each job; one fio run per job)
 run_fio() {
-    local uri=$1 out="$DIR/fio.json"
+    local uri=$1 out="$DIR/fio.json" job name p i; shift
+    local pids=("$@") vals=() before=() cpu=()
     # warm-up (same for every target): lets the JVM compile its hot paths before anything is measured
     fio --ioengine=nbd --uri="$uri" --size="$SIZE" --time_based --runtime="$WARMUP" --name=warm --rw=randrw --bs=64k \
         --iodepth=16 >/dev/null
-    fio --output-format=json --output="$out" --ioengine=nbd --uri="$uri" --size="$SIZE" \
-        --time_based --runtime="$RUNTIME" --group_reporting \
-        --name=seqwrite --rw=write --bs=1M --iodepth=8 \
-        --name=randwrite --stonewall --rw=randwrite --bs=4k --iodepth=32 --randrepeat=0 \
-        --name=randread --stonewall --rw=randread --bs=4k --iodepth=32 --randrepeat=0 >/dev/null
-    python3 - "$out" <<'PY'
-import json,sys
-j=json.load(open(sys.argv[1]))
-r={x["jobname"]:x for x in j["jobs"]}
-print("%.1f %.0f %.0f" % (r["seqwrite"]["write"]["bw"]/1024.0, r["randwrite"]["write"]["iops"], r["randread"]["read"]["iops"]))
+    for job in "seqwrite --rw=write --bs=1M --iodepth=8" \
+               "randwrite --rw=randwrite --bs=4k --iodepth=32 --randrepeat=0" \
+               "randread --rw=randread --bs=4k --iodepth=32 --randrepeat=0"; do
+        # shellcheck disable=SC2086 # a job is a list of options
+        set -- $job; name=$1; shift
+        before=(); for p in "${pids[@]}"; do before+=("$(cpu_ticks "$p")"); done
+        fio --output-format=json --output="$out" --ioengine=nbd --uri="$uri" --size="$SIZE" \
+            --time_based --runtime="$RUNTIME" --name="$name" "$@" >/dev/null
+        i=0; cpu=()
+        for p in "${pids[@]}"; do cpu+=("$(( $(cpu_ticks "$p") - before[i] ))"); i=$((i + 1)); done
+        vals+=("$(python3 - "$out" "$name" "$TCK" "${cpu[@]}" <<'PY'
+import json, sys
+j = json.load(open(sys.argv[1]))["jobs"][0]; name = sys.argv[2]; tck = float(sys.argv[3])
+d = j["read" if name == "randread" else "write"]
+v = "%.1f" % (d["bw"] / 1024.0) if name == "seqwrite" else "%.0f" % d["iops"]
+mib = d["io_bytes"] / 1048576.0
+print(v + "".join(" %.3f" % (int(t) / tck * 1000.0 / mib if mib else 0) for t in sys.argv[4:]))
+PY
+)")
+    done
+    # vals: "seq cpu..." "randw cpu..." "randr cpu...": the figures first, then per PID its seq and randwrite CPU
+    python3 - "${vals[@]}" <<'PY'
+import sys
+seq, rw, rr = (v.split() for v in sys.argv[1:])
+print(" ".join([seq[0], rw[0], rr[0]] + [x for p in zip(seq[1:], rw[1:]) for x in p]))
 PY
 }
 
@@ -72,7 +94,7 @@ echo "mirror benchmark: ${RUNTIME}s per fio job, volume $SIZE bytes, files in $D
 
 # (a) unreplicated
 start_node a "$DIR/a.log" --backing "$DIR/a.img" --meta "$DIR/a.meta" --nbd 127.0.0.1:0 --promote 1
-A=($(run_fio "nbd://127.0.0.1:$NODE_NBD/vol")); stop_pid "$NODE_PID"
+A=($(run_fio "nbd://127.0.0.1:$NODE_NBD/vol" "$NODE_PID")); stop_pid "$NODE_PID"
 
 # (b) replicated to a peer on loopback; replicated PEER_ACK sets R to the fio triple
 replicated() {
@@ -82,7 +104,7 @@ replicated() {
     start_node b "$DIR/b-$1.log" --backing "$DIR/b.img" --meta "$DIR/b.meta" --listen 127.0.0.1:$pb --peer 127.0.0.1:$pa --skip-initial-sync --peer-ack "$1"
     bpid=$NODE_PID
     start_node a "$DIR/a-$1.log" --backing "$DIR/a.img" --meta "$DIR/a.meta" --listen 127.0.0.1:$pa --peer 127.0.0.1:$pb --skip-initial-sync --wait-sync 60 --promote 1 --nbd 127.0.0.1:0 --peer-ack "$1"
-    R=($(run_fio "nbd://127.0.0.1:$NODE_NBD/vol")); stop_pid "$NODE_PID"; stop_pid "$bpid"
+    R=($(run_fio "nbd://127.0.0.1:$NODE_NBD/vol" "$NODE_PID" "$bpid")); stop_pid "$NODE_PID"; stop_pid "$bpid"
 }
 replicated written; B=("${R[@]}")
 replicated durable; BD=("${R[@]}")
@@ -93,10 +115,10 @@ truncate -s "$SIZE" "$DIR/c.img"
 PC=$(free_port)
 nbdkit -f -p "$PC" -i 127.0.0.1 file "$DIR/c.img" &
 NK=$!; PIDS+=("$NK"); sleep 1
-C=($(run_fio "nbd://127.0.0.1:$PC/")); stop_pid "$NK"
+C=($(run_fio "nbd://127.0.0.1:$PC/" "$NK")); stop_pid "$NK"
 
 # (d) QEMU's synchronous mirror: daemon A exports qa.img and mirrors every write (write-blocking) to daemon B
-D=(- - -)
+D=(- - - - - - -)
 if command -v qemu-storage-daemon >/dev/null; then
     rm -rf "$DIR"/*.img "$DIR"/*.meta
     truncate -s "$SIZE" "$DIR/qa.img" "$DIR/qb.img"
@@ -136,7 +158,7 @@ while time.time() < end:
     time.sleep(0.2)
 sys.exit("mirror job not ready after 300 s: %s" % jobs)
 PY
-    D=($(run_fio "nbd://127.0.0.1:$QA/vol")); stop_pid "$QAP"; stop_pid "$QBP"
+    D=($(run_fio "nbd://127.0.0.1:$QA/vol" "$QAP" "$QBP")); stop_pid "$QAP"; stop_pid "$QBP"
     QEMU_VERSION=$(qemu-storage-daemon --version | head -1 | awk '{print $3}')
 else
     echo "qemu-storage-daemon not installed: no QEMU mirror row (scripts/install-deps.sh installs qemu-system-common)"
@@ -154,6 +176,22 @@ printf '%-34s %14s %16s %15s\n' "ratio (a)/(c)  [goal >= 1.0]" "$(ratio ${A[0]} 
 printf '%-34s %14s %16s %15s\n' "ratio (b)/(a)  [goal 0.7 / 0.5]" "$(ratio ${B[0]} ${A[0]})" "$(ratio ${B[1]} ${A[1]})" "$(ratio ${B[2]} ${A[2]})"
 printf '%-34s %14s %16s %15s\n' "ratio (b')/(a) (durable acks)" "$(ratio ${BD[0]} ${A[0]})" "$(ratio ${BD[1]} ${A[1]})" "$(ratio ${BD[2]} ${A[2]})"
 printf '%-34s %14s %16s %15s\n' "ratio (b)/(d)  (vs QEMU mirror)" "$(ratio ${B[0]} ${D[0]})" "$(ratio ${B[1]} ${D[1]})" "$(ratio ${B[2]} ${D[2]})"
+
+# CPU per MiB written: A=(.. seq rw) B=(.. primary seq rw, peer seq rw); issue 20's goal: (b) primary + peer <= 2 x (a)
+sum2() { python3 -c "print('%.3f' % ($1 + $2))" 2>/dev/null || echo -; }
+echo
+echo "CPU per MiB written (ms of CPU time, utime + stime from /proc/PID/stat around each fio job)"
+printf '%-34s %14s %16s\n' "process" "1 MiB seq write" "4k random write"
+printf '%-34s %14s %16s\n' "(a) unreplicated: MirrorNode" "${A[3]}" "${A[4]}"
+printf '%-34s %14s %16s\n' "(b) replicated: primary" "${B[3]}" "${B[4]}"
+printf '%-34s %14s %16s\n' "(b) replicated: peer" "${B[5]}" "${B[6]}"
+BS=$(sum2 "${B[3]}" "${B[5]}"); BR=$(sum2 "${B[4]}" "${B[6]}")
+printf '%-34s %14s %16s\n' "(b) primary + peer" "$BS" "$BR"
+printf '%-34s %14s %16s\n' "(b') primary + peer, ack durable" "$(sum2 "${BD[3]}" "${BD[5]}")" "$(sum2 "${BD[4]}" "${BD[6]}")"
+printf '%-34s %14s %16s\n' "(c) nbdkit" "${C[3]}" "${C[4]}"
+printf '%-34s %14s %16s\n' "(d) QEMU mirror, both daemons" "$(sum2 "${D[3]}" "${D[5]}")" "$(sum2 "${D[4]}" "${D[6]}")"
+printf '%-34s %14s %16s\n' "ratio (b)/(a)  [goal <= 2.0]" "$(ratio "$BS" "${A[3]}")" "$(ratio "$BR" "${A[4]}")"
+echo "load average after the fio jobs: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 # Resync: full initial sync, then 1 % dirtied while the peer is down
 rm -rf "$DIR"/*.img "$DIR"/*.meta

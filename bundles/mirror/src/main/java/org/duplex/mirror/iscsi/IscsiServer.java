@@ -8,6 +8,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.channels.ServerSocketChannel;
 import java.util.Collection;
 import java.util.Map;
 import java.util.Optional;
@@ -44,7 +45,8 @@ public final class IscsiServer implements AutoCloseable {
         AtomicInteger n = new AtomicInteger();
         this.threads = new ThreadPoolExecutor(0, config.maxConnections(), 30, TimeUnit.SECONDS,
                 new SynchronousQueue<>(), r -> daemon(r, "iscsi-conn-" + n.incrementAndGet()));
-        this.serverSocket = new ServerSocket();
+        // a channel's socket: sessions send large READs from a direct buffer by gathering writes on its channel
+        this.serverSocket = ServerSocketChannel.open().socket();
         serverSocket.setReuseAddress(true);
         serverSocket.bind(new InetSocketAddress(InetAddress.getByName(config.bindAddress()), config.port()), 64);
         this.acceptor = daemon(this::acceptLoop, "iscsi-accept-" + serverSocket.getLocalPort());
@@ -133,7 +135,7 @@ public final class IscsiServer implements AutoCloseable {
             String host = local instanceof Inet6Address ? "[" + local.getHostAddress() + "]" : local.getHostAddress();
             IscsiSession session = new IscsiSession(this::lookup, this::targets, host + ":" + port(), config,
                     new BufferedInputStream(s.getInputStream(), 64 * 1024),
-                    new BufferedOutputStream(s.getOutputStream(), 64 * 1024),
+                    new BufferedOutputStream(s.getOutputStream(), 64 * 1024), s.getChannel(),
                     String.valueOf(s.getRemoteSocketAddress()), nextTsih());
             session.onFullFeature(() -> {
                 try {

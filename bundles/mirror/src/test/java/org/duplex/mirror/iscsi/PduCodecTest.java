@@ -151,6 +151,66 @@ class PduCodecTest {
     }
 
     @Test
+    void slicesOfADirectBufferGoOutInOrderAfterWhatTheStreamHeldAndAreTheSameWire() throws Exception {
+        byte[] big = new byte[300_001];
+        new java.util.Random(5).nextBytes(big);
+        int[] lengths = {131_072, 131_072, 37_853};
+        for (boolean hd : new boolean[] {false, true}) {
+            for (boolean dd : new boolean[] {false, true}) {
+                java.nio.ByteBuffer direct = java.nio.ByteBuffer.allocateDirect(big.length);
+                direct.put(big).position(4); // the slices start at the buffer's position
+                Pdu before = nopOut(1, new byte[] {1, 2, 3});
+                ByteArrayOutputStream expected = new ByteArrayOutputStream();
+                expected.writeBytes(PduCodec.encode(before, hd, dd));
+                Pdu[] headers = new Pdu[lengths.length];
+                int off = 4;
+                for (int i = 0; i < lengths.length; i++) {
+                    headers[i] = dataOut(9 + i, new byte[0]);
+                    expected.writeBytes(PduCodec.encode(
+                            dataOut(9 + i, java.util.Arrays.copyOfRange(big, off, off + lengths[i])), hd, dd));
+                    off += lengths[i];
+                }
+                // through a channel (a pipe): the stream's buffered PDU is flushed first, then one gathering write
+                java.nio.channels.Pipe pipe = java.nio.channels.Pipe.open();
+                ByteArrayOutputStream wire = new ByteArrayOutputStream();
+                Thread drain = new Thread(() -> {
+                    java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(8192);
+                    try {
+                        while (pipe.source().read(b.clear()) >= 0) {
+                            wire.write(b.array(), 0, b.position());
+                        }
+                    } catch (java.io.IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                });
+                drain.start();
+                java.io.OutputStream toPipe = java.nio.channels.Channels.newOutputStream(pipe.sink());
+                PduCodec w = new PduCodec(new ByteArrayInputStream(new byte[0]),
+                        new java.io.BufferedOutputStream(toPipe, 64 * 1024), pipe.sink(), 8192);
+                w.digests(hd, dd);
+                w.write(before);
+                w.write(headers, lengths, direct);
+                pipe.sink().close();
+                drain.join();
+                assertThat(wire.toByteArray()).as("channel, hd %s dd %s", hd, dd).isEqualTo(expected.toByteArray());
+                assertThat(direct.position()).isEqualTo(4);
+                // without a channel: the same bytes through the stream
+                ByteArrayOutputStream o = new ByteArrayOutputStream();
+                PduCodec s = new PduCodec(new ByteArrayInputStream(new byte[0]), o, 8192);
+                s.digests(hd, dd);
+                s.write(nopOut(1, new byte[] {1, 2, 3}));
+                Pdu[] again = new Pdu[lengths.length];
+                for (int i = 0; i < lengths.length; i++) {
+                    again[i] = dataOut(9 + i, new byte[0]);
+                }
+                s.write(again, lengths, direct);
+                s.flush();
+                assertThat(o.toByteArray()).as("stream, hd %s dd %s", hd, dd).isEqualTo(expected.toByteArray());
+            }
+        }
+    }
+
+    @Test
     void placedDataLandsInTheSliceAndItsDigestIsStillChecked() throws Exception {
         byte[] payload = {9, 8, 7, 6, 5, 4, 3};
         byte[] target = new byte[20];

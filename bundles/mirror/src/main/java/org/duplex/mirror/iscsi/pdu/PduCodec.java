@@ -4,6 +4,8 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.GatheringByteChannel;
 import java.util.zip.CRC32C;
 
 /**
@@ -19,14 +21,25 @@ public final class PduCodec {
 
     private final InputStream in;
     private final OutputStream out;
+    /** The connection's channel under {@link #out} (null: streams only): large data segments go straight to it. */
+    private final GatheringByteChannel channel;
     private volatile boolean headerDigest;
     private volatile boolean dataDigest;
     private volatile int maxRecvDataSegmentLength;
 
     /** @param maxRecvDataSegmentLength the largest data segment this side accepts (our declared value) */
     public PduCodec(InputStream in, OutputStream out, int maxRecvDataSegmentLength) {
+        this(in, out, null, maxRecvDataSegmentLength);
+    }
+
+    /**
+     * @param channel the channel {@code out} ends in (a socket's), or null: {@link #write(Pdu[], int[], ByteBuffer)}
+     *                then flushes {@code out} and sends its PDUs in one gathering write, without copying the data
+     */
+    public PduCodec(InputStream in, OutputStream out, GatheringByteChannel channel, int maxRecvDataSegmentLength) {
         this.in = in;
         this.out = out;
+        this.channel = channel;
         this.maxRecvDataSegmentLength = maxRecvDataSegmentLength;
     }
 
@@ -242,6 +255,72 @@ public final class PduCodec {
         }
         if (tail.length > 0) {
             out.write(tail);
+        }
+    }
+
+    /**
+     * Writes header-only PDUs whose data segments are consecutive slices of {@code data} (from its position; header
+     * {@code i} gets the next {@code lengths[i]} bytes): the Data-In of a large READ read into a direct buffer. With
+     * a channel, whatever {@code out} holds is flushed, then every header, slice, padding and digest goes in one
+     * gathering write (no copy of the data on the Java heap); without one, copied through {@code out}. Either way
+     * the caller may reuse {@code data} once this returns. {@code data}'s position is not moved.
+     */
+    public void write(Pdu[] headers, int[] lengths, ByteBuffer data) throws IOException {
+        ByteBuffer[] parts = new ByteBuffer[headers.length * 3];
+        int n = 0;
+        int at = data.position();
+        for (int i = 0; i < headers.length; i++) {
+            Pdu header = headers[i];
+            int len = lengths[i];
+            if (header.data().length != 0) {
+                throw new IllegalArgumentException("the header PDU must not carry data of its own");
+            }
+            header.u8(4, header.ahs().length / 4);
+            header.u24(5, len);
+            int hlen = Pdu.BHS_LENGTH + header.ahs().length;
+            byte[] h = new byte[hlen + (headerDigest ? 4 : 0)];
+            System.arraycopy(header.bhs(), 0, h, 0, Pdu.BHS_LENGTH);
+            System.arraycopy(header.ahs(), 0, h, Pdu.BHS_LENGTH, header.ahs().length);
+            if (headerDigest) {
+                putDigest(h, hlen, crc32c(h, 0, hlen));
+            }
+            ByteBuffer slice = data.slice(at, len);
+            at += len;
+            int pad = padded(len) - len;
+            byte[] tail = new byte[pad + (dataDigest && len > 0 ? 4 : 0)];
+            if (dataDigest && len > 0) {
+                CRC32C c = new CRC32C();
+                c.update(slice.duplicate());
+                c.update(tail, 0, pad);
+                putDigest(tail, pad, (int) c.getValue());
+            }
+            parts[n++] = ByteBuffer.wrap(h);
+            parts[n++] = slice;
+            parts[n++] = ByteBuffer.wrap(tail);
+        }
+        if (channel == null) {
+            byte[] chunk = new byte[64 * 1024];
+            for (ByteBuffer b : parts) {
+                while (b.hasRemaining()) {
+                    int k = Math.min(chunk.length, b.remaining());
+                    b.get(chunk, 0, k);
+                    out.write(chunk, 0, k);
+                }
+            }
+            return;
+        }
+        out.flush();
+        long left = 0;
+        for (ByteBuffer b : parts) {
+            left += b.remaining();
+        }
+        int first = 0;
+        while (left > 0) {
+            long w = channel.write(parts, first, n - first);
+            left -= w;
+            while (first < n && !parts[first].hasRemaining()) {
+                first++;
+            }
         }
     }
 

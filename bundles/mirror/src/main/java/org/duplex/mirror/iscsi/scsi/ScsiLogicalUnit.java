@@ -18,6 +18,7 @@ import java.util.Optional;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.IntFunction;
 
 import org.duplex.mirror.block.BlockDevice;
 import org.duplex.mirror.block.BlockDeviceException;
@@ -230,15 +231,25 @@ public final class ScsiLogicalUnit {
 
     /** Runs one command. {@code lun} other than 0 answers only INQUIRY, REPORT LUNS and REQUEST SENSE. */
     public ScsiResult execute(long lun, byte[] cdb, byte[] dataOut) {
+        return execute(lun, cdb, dataOut, null);
+    }
+
+    /**
+     * As {@link #execute(long, byte[], byte[])}, but a READ of {@code n} bytes for which {@code readBuffer} returns a
+     * buffer (exactly {@code n} bytes remaining; null: a new array as usual) reads the blocks straight into it and
+     * answers {@link ScsiResult#good(ByteBuffer)}: a transport reusing one direct buffer per connection reads and
+     * sends a large READ without allocating or copying it on the Java heap.
+     */
+    public ScsiResult execute(long lun, byte[] cdb, byte[] dataOut, IntFunction<ByteBuffer> readBuffer) {
         int op = cdb[0] & 0xff;
         Lock lock = op == 0x89 ? atomicity.writeLock() : writesData(op) ? atomicity.readLock() : null;
         ScsiResult r;
         if (lock == null) {
-            r = run(lun, cdb, dataOut);
+            r = run(lun, cdb, dataOut, readBuffer);
         } else {
             lock.lock();
             try {
-                r = run(lun, cdb, dataOut);
+                r = run(lun, cdb, dataOut, readBuffer);
             } finally {
                 lock.unlock();
             }
@@ -250,7 +261,7 @@ public final class ScsiLogicalUnit {
         return r;
     }
 
-    private ScsiResult run(long lun, byte[] cdb, byte[] dataOut) {
+    private ScsiResult run(long lun, byte[] cdb, byte[] dataOut, IntFunction<ByteBuffer> readBuffer) {
         int op = cdb[0] & 0xff;
         try {
             if (lun != 0) {
@@ -294,13 +305,13 @@ public final class ScsiLogicalUnit {
                 case 0x9e:
                     return (cdb[1] & 0x1f) == 0x10 ? readCapacity16(cdb) : ScsiResult.check(Sense.INVALID_FIELD_IN_CDB);
                 case 0x08:
-                    return read(cdb, (((cdb[1] & 0x1f) << 16) | u16(cdb, 2)), len6(cdb), 0);
+                    return read(cdb, (((cdb[1] & 0x1f) << 16) | u16(cdb, 2)), len6(cdb), 0, readBuffer);
                 case 0x28:
-                    return read(cdb, u32(cdb, 2), u16(cdb, 7), cdb[1] & 0xff);
+                    return read(cdb, u32(cdb, 2), u16(cdb, 7), cdb[1] & 0xff, readBuffer);
                 case 0xa8:
-                    return read(cdb, u32(cdb, 2), u32(cdb, 6), cdb[1] & 0xff);
+                    return read(cdb, u32(cdb, 2), u32(cdb, 6), cdb[1] & 0xff, readBuffer);
                 case 0x88:
-                    return read(cdb, u64(cdb, 2), u32(cdb, 10), cdb[1] & 0xff);
+                    return read(cdb, u64(cdb, 2), u32(cdb, 10), cdb[1] & 0xff, readBuffer);
                 case 0x0a:
                     return write(cdb, (((cdb[1] & 0x1f) << 16) | u16(cdb, 2)), len6(cdb), 0, dataOut);
                 case 0x2a:
@@ -425,7 +436,8 @@ public final class ScsiLogicalUnit {
 
     // ------------------------------------------------------------------ commands
 
-    private ScsiResult read(byte[] cdb, long lba, long count, int flags) throws IOException {
+    private ScsiResult read(byte[] cdb, long lba, long count, int flags, IntFunction<ByteBuffer> readBuffer)
+            throws IOException {
         if ((flags & 0xe0) != 0) { // RDPROTECT: no protection information here
             return ScsiResult.check(Sense.INVALID_FIELD_IN_CDB);
         }
@@ -435,7 +447,16 @@ public final class ScsiLogicalUnit {
         if (count > maxTransferBlocks) {
             return ScsiResult.check(Sense.INVALID_FIELD_IN_CDB);
         }
-        byte[] data = new byte[(int) count * BLOCK];
+        int bytes = (int) count * BLOCK;
+        ByteBuffer into = count > 0 && readBuffer != null ? readBuffer.apply(bytes) : null;
+        if (into != null) {
+            if (into.remaining() != bytes) {
+                throw new IllegalStateException("read buffer of " + into.remaining() + " bytes for " + bytes);
+            }
+            device.read(lba * BLOCK, into.duplicate());
+            return ScsiResult.good(into);
+        }
+        byte[] data = new byte[bytes];
         if (count > 0) {
             device.read(lba * BLOCK, ByteBuffer.wrap(data));
         }
