@@ -39,7 +39,8 @@ import org.slf4j.LoggerFactory;
  * {@code primary_conninfo}; then {@code standby.signal}, start, and a check that it is in recovery. A running
  * primary is refused: the engine stops it first.</li>
  * <li><b>promote</b>: {@code SELECT pg_promote(true, T)} and a {@code CHECKPOINT} (so that its control file names
- * the new timeline, which pg_rewind of the old primary reads), then {@code synchronous-standby-names} if given.</li>
+ * the new timeline, which pg_rewind of the old primary reads), then {@code synchronous-standby-names} if given
+ * (see {@link #reconcileSynchronous}: only while a standby streams).</li>
  * <li><b>start</b> (as primary): removes {@code standby.signal} so that the copy ends recovery, starts it, applies
  * {@code synchronous-standby-names}.</li>
  * <li><b>status</b>: role and position. Primary: {@code pg_current_wal_lsn()} on the timeline of its current WAL
