@@ -174,7 +174,7 @@ class PostgresqlReplicationLabIT {
         String other = primary.equals("node1") ? "node2" : "node1";
         // (1) planned switchover to the other node
         CommitClient.Summary planned = run("switchover", () -> {
-            String out = lab.client(primary, "ha:switchover db " + other);
+            String out = lab.client(lab.coordinator(), "ha:switchover db " + other);
             System.out.println(out);
         }, other);
         record(trial, "switchover", planned, "postgresql replication (" + mode() + "), planned ha:switchover "
@@ -195,7 +195,7 @@ class PostgresqlReplicationLabIT {
         assertThat(killed.longestGapMs()).isLessThan(SANITY_MS);
         assertThat(lab.client(primary, "ha:status")).containsPattern("db +running on " + primary);
         // the switchover's operator placement on the killed node would take the group back there when it returns
-        lab.client(primary, "ha:switchover --clear db");
+        lab.client(lab.coordinator(), "ha:switchover --clear db");
 
         // (3) the killed node back: a standby of PRIMARY (pg_rewind of the old primary), catches up, never primary
         try (CommitClient client = CommitClient.start(PREFIX + "cl", work, commitCommand())) {
