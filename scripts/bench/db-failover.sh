@@ -39,6 +39,10 @@ for m in $MODES; do
     rm -f "$IT_DIR/pg-replication/trials-$mode.txt"
     run_it PostgresqlReplicationLabIT "$OUT/pg-$m.log" -Dduplex.dbTrials="$TRIALS" -Dduplex.dbMode="$m"
     [ -f "$IT_DIR/pg-replication/trials-$mode.txt" ] && cp "$IT_DIR/pg-replication/trials-$mode.txt" "$OUT/"
+    # the next mode's lab reuses the directory: keep this one's node logs and the test's output
+    for n in node1 node2; do cp "$IT_DIR/pg-replication/lab/$n/data/log/karaf.log" "$OUT/pg-$m-$n-karaf.log" 2>/dev/null || true; done
+    cp "$BENCH_ROOT/itests/target/failsafe-reports/org.duplex.itests.PostgresqlReplicationLabIT-output.txt" \
+        "$OUT/pg-$m-output.txt" 2>/dev/null || true
     sed "s/^/  /" "$OUT/trials-$mode.txt" 2>/dev/null || true
 done
 for i in $(seq 1 "$SHARED_TRIALS"); do

@@ -61,6 +61,7 @@ class PostgresqlReplicationLabIT {
     private Path work;
     private Path passwordFile;
     private final List<String> results = new ArrayList<>();
+    private int tables;
 
     @BeforeAll
     void setUp() throws Exception {
@@ -149,7 +150,6 @@ class PostgresqlReplicationLabIT {
         await("db answers at " + DB_VIP).atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1))
                 .until(() -> psql("SELECT 'up'").contains("up"));
         assertThat(lab.client("node1", "ha:status")).containsPattern("db +running on node1");
-        psql("CREATE TABLE acks (id int PRIMARY KEY, at timestamptz DEFAULT now())");
         awaitSynchronousStandby("node1", "node2", "node2 cloned and streaming");
         System.out.println(lab.client("node1", "ha:status"));
 
@@ -198,8 +198,9 @@ class PostgresqlReplicationLabIT {
         lab.client(lab.coordinator(), "ha:switchover --clear db");
 
         // (3) the killed node back: a standby of PRIMARY (pg_rewind of the old primary), catches up, never primary
-        try (CommitClient client = CommitClient.start(PREFIX + "cl", work, commitCommand())) {
-            await("the client commits").atMost(Duration.ofSeconds(30)).until(() -> client.acks().size() >= 20);
+        String table = newTable();
+        try (CommitClient client = CommitClient.start(PREFIX + "cl", work, commitCommand(table))) {
+            awaitCommits(client, 20);
             long t0 = System.currentTimeMillis();
             lab.run("start", other);
             awaitSynchronousStandby(primary, other, other + " rejoined as " + primary + "'s synchronous standby");
@@ -214,7 +215,7 @@ class PostgresqlReplicationLabIT {
             await(other + " replays up to " + primary + "'s " + primaryLsn).atMost(Duration.ofSeconds(30))
                     .pollInterval(Duration.ofMillis(200)).until(() -> "t".equals(nodePsql(other,
                             "SELECT pg_is_in_recovery() AND pg_last_wal_replay_lsn() >= '" + primaryLsn + "'").trim()));
-            CommitClient.Summary rejoin = CommitClient.summarize(client.acks(), ids(other));
+            CommitClient.Summary rejoin = CommitClient.summarize(client.acks(), ids(other, table));
             System.out.println(rejoin.line("while " + other + " rejoined (rows read on " + other + ", the standby)"));
             assertThat(rejoin.lost()).as("acknowledged commits missing on the rejoined standby").isEmpty();
         }
@@ -238,8 +239,9 @@ class PostgresqlReplicationLabIT {
      * and checks every acknowledged id against the table on {@code survivor} (the primary afterwards).
      */
     private CommitClient.Summary run(String what, Step step, String survivor) throws Exception {
-        try (CommitClient client = CommitClient.start(PREFIX + "cl", work, commitCommand())) {
-            await("the client commits").atMost(Duration.ofSeconds(30)).until(() -> client.acks().size() >= 50);
+        String table = newTable();
+        try (CommitClient client = CommitClient.start(PREFIX + "cl", work, commitCommand(table))) {
+            awaitCommits(client, 50);
             long at = System.currentTimeMillis();
             step.run();
             try {
@@ -251,12 +253,37 @@ class PostgresqlReplicationLabIT {
             int after = client.acks().size();
             await("50 more commits").atMost(Duration.ofSeconds(30)).until(() -> client.acks().size() >= after + 50);
             client.stop();
-            return CommitClient.summarize(client.acks(), ids(survivor));
+            return CommitClient.summarize(client.acks(), ids(survivor, table));
         }
     }
 
-    private List<String> ids(String node) throws Exception {
-        return List.of(nodePsql(node, "SELECT id FROM acks ORDER BY id").trim().split("\n"));
+    /** Waits (30 s) for the client's first N acknowledged commits; the failure says what the servers saw. */
+    private void awaitCommits(CommitClient client, int n) throws Exception {
+        try {
+            await("the client commits").atMost(Duration.ofSeconds(30)).until(() -> client.acks().size() >= n);
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            String sessions = "SELECT count(*) || ' client sessions, waiting on ' || coalesce(string_agg(DISTINCT "
+                    + "wait_event, ','), '-') FROM pg_stat_activity WHERE backend_type = 'client backend'";
+            throw new AssertionError(client.acks().size() + " of " + n + " commits acknowledged; node1: "
+                    + nodePsql("node1", sessions) + "; node2: " + nodePsql("node2", sessions) + "; through the VIP: "
+                    + psql("SELECT 'answers'") + "\n" + lab.diagnostics(), e);
+        }
+    }
+
+    private List<String> ids(String node, String table) throws Exception {
+        return List.of(nodePsql(node, "SELECT id FROM " + table + " ORDER BY id").trim().split("\n"));
+    }
+
+    /**
+     * A new table for one client run: the client numbers its commits from 1, so in a table of an earlier run every
+     * id it already held would fail as a duplicate (the client then took seconds to reach a new id).
+     */
+    private String newTable() throws Exception {
+        String table = "acks" + (++tables);
+        String out = psql("CREATE TABLE " + table + " (id int PRIMARY KEY, at timestamptz DEFAULT now())");
+        assertThat(psql("SELECT to_regclass('" + table + "') IS NOT NULL").trim())
+                .as("CREATE TABLE " + table + " through " + DB_VIP + ": " + out).isEqualTo("t");
+        return table;
     }
 
     private void record(int trial, String what, CommitClient.Summary r, String description) {
@@ -294,8 +321,8 @@ class PostgresqlReplicationLabIT {
      * One INSERT through the VIP, at most 800 ms per attempt as in the shared-storage ITs (a connection attempt
      * begun while the VIP had no owner would otherwise wait for the SYN to be resent).
      */
-    private String commitCommand() {
-        return psqlCommand(DB_VIP, "INSERT INTO acks (id) VALUES ($i)", "0.8");
+    private String commitCommand(String table) {
+        return psqlCommand(DB_VIP, "INSERT INTO " + table + " (id) VALUES ($i)", "0.8");
     }
 
     private String psqlCommand(String host, String sql, String timeout) {
