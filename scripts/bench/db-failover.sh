@@ -6,7 +6,8 @@
 # longest gap between two acknowledged commits). Runs itests' PostgresqlReplicationLabIT with
 # -Dduplex.dbTrials=TRIALS (all trials in one lab) once per mode, and prints one table.
 #
-#   scripts/bench/db-failover.sh [TRIALS] [MODES]     TRIALS default 10; MODES default "sync async"
+#   scripts/bench/db-failover.sh [TRIALS] [MODES]     TRIALS default 10; MODES default "sync async" ("none":
+#                                                     only the shared-storage rows)
 #
 # Rows: postgresql replication, synchronous (synchronous-standby-names=*) and asynchronous; with SHARED_TRIALS=N
 # also PostgreSQL on shared storage (PostgresqlSharedStorageIT, one kill per lab: about 3 minutes a trial, so 0 by
@@ -17,6 +18,7 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 TRIALS=${1:-10}
 MODES=${2:-sync async}
+[ "$MODES" = none ] && MODES=
 SHARED_TRIALS=${SHARED_TRIALS:-0}
 bench_need_root
 bench_need_tools ip python3 perl socat
