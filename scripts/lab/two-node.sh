@@ -343,6 +343,9 @@ start_node() {
     # as after a reboot: no VIP, no service, interfaces up; and the operator unfences it (the survivor fenced it)
     "$LAB/fence.sh" on "$n"
     ip -n "$ns" addr del "$VIP/24" dev eth0 2>/dev/null || true
+    # and no other service address either (a test's database VIP, 10.77.1.51, stayed on the killed node's eth0 and
+    # came back up with it: two owners until the engine stopped it there): every secondary address goes
+    ip -n "$ns" addr flush dev eth0 secondary 2>/dev/null || true
     rm -rf "$(home_of "$n")/run"
     ip -n "$ns" link set eth0 up; ip -n "$ns" link set eth1 up
     ip netns exec "$ns" "$(home_of "$n")/bin/start"

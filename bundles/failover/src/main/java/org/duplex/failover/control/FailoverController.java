@@ -606,7 +606,9 @@ public final class FailoverController {
      * the configured order needs no placement and removes any the group had. With {@code reorder} the
      * target is moved to the front of the configured node list instead (the behaviour before placements) and any
      * placement of the group is removed. Then the group is stopped in reverse order on its node and started in
-     * order on the target. The outage is measured from the first stop to the last confirmed start.
+     * order on the target; a promotable member must run as a standby on the target and is promoted there instead
+     * of started (the old primary, stopped, follows it in the engine's next round). The outage is measured from
+     * the first stop to the last confirmed start.
      */
     public synchronized SwitchoverResult switchover(ResourceId groupId, Optional<NodeId> requested, boolean reorder,
                                                     String by) throws IOException {
@@ -620,11 +622,17 @@ public final class FailoverController {
         FailoverConfig config = s.config();
         ResourceGroup g = config.group(groupId).orElseThrow(() -> new IllegalArgumentException("no group "
                 + groupId + "; groups: " + config.groups().stream().map(x -> x.id().toString()).toList()));
+        // a promotable member runs as a standby on the group's other nodes: that is clean, and on the target it is
+        // promoted instead of started (a start there would be refused: the copy runs, as a standby)
+        Optional<ResourceId> promotable = g.resources().stream()
+                .filter(r -> config.resources().containsKey(r) && FailoverConfig.isPromotable(config.resources().get(r)))
+                .findFirst();
         List<NodeId> running = new ArrayList<>();
         for (NodeId n : s.states().keySet()) {
             if (g.resources().stream().allMatch(r -> s.state(n, r) == ResourceState.RUNNING)) {
                 running.add(n);
-            } else if (g.resources().stream().anyMatch(r -> s.state(n, r) != ResourceState.STOPPED)) {
+            } else if (g.resources().stream().anyMatch(r -> s.state(n, r) != ResourceState.STOPPED
+                    && !(promotable.equals(Optional.of(r)) && s.state(n, r) == ResourceState.STANDBY))) {
                 throw new IllegalStateException(groupId + " is not cleanly running on " + n + " ("
                         + s.states().get(n) + "): let the engine settle it first (ha:simulate shows its plan)");
             }
@@ -648,6 +656,11 @@ public final class FailoverController {
         if (target == null || !target.canRunResources()) {
             throw new IllegalStateException(to + " cannot run resources now ("
                     + (target == null ? "unknown node" : target.liveness() + ", " + target.mode()) + ")");
+        }
+        if (promotable.isPresent() && s.state(to, promotable.get()) != ResourceState.STANDBY) {
+            throw new IllegalStateException(promotable.get() + " is " + s.state(to, promotable.get()).name()
+                    .toLowerCase() + " on " + to + ", not a standby: a switchover of " + groupId + " promotes the "
+                    + "standby of " + promotable.get() + " there (let the engine start one first; ha:status shows it)");
         }
         // A switchover onto a node the engine has banned would be undone by the engine's next round: refuse it.
         int threshold = org.duplex.failover.policy.PolicyEngine.migrationThreshold(config.policyOf(g.id()));
@@ -692,8 +705,10 @@ public final class FailoverController {
                 runStep(updated, new Action(Action.Op.STOP, Action.Intent.MOVE, Optional.of(g.id()), Optional.of(r),
                         from, q.epoch(), reason), steps);
             }
+            // the primary's clean stop above hands its last WAL (or log) to the standbys; the target's is promoted
             for (ResourceId r : g.resources()) {
-                runStep(updated, new Action(Action.Op.START, Action.Intent.MOVE, Optional.of(g.id()), Optional.of(r),
+                Action.Op op = promotable.equals(Optional.of(r)) ? Action.Op.PROMOTE : Action.Op.START;
+                runStep(updated, new Action(op, Action.Intent.MOVE, Optional.of(g.id()), Optional.of(r),
                         to, q.epoch(), reason), steps);
             }
         } catch (RuntimeException e) {

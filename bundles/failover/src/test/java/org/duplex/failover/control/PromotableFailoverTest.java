@@ -1,6 +1,7 @@
 package org.duplex.failover.control;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Files;
@@ -293,6 +294,43 @@ class PromotableFailoverTest {
         assertThat(world.get(N1).following).isEqualTo(N2);
         assertThat(world.get(N1).log).hasSize(12);
         assertThat(violations).isEmpty();
+    }
+
+    @Test
+    void aSwitchoverPromotesTheTargetsStandbyAndTheOldPrimaryFollowsIt() throws Exception {
+        settle();
+        for (int i = 1; i <= 5; i++) {
+            write(i, N1, N2, N3);
+        }
+        freshReports();
+        // the standbys on node2 and node3 are clean: the switchover promotes node3's instead of starting it
+        FailoverController.SwitchoverResult sw = controller.switchover(ResourceId.of("g"), Optional.of(N3));
+        assertThat(sw.from()).isEqualTo(N1);
+        assertThat(sw.steps()).anySatisfy(step -> assertThat(step).startsWith("stop g/db on node1").endsWith(")"))
+                .anySatisfy(step -> assertThat(step).startsWith("promote g/db on node3").contains(": ok"));
+        assertThat(world.get(N3).role).isEqualTo(ReplicaStatus.Role.PRIMARY);
+        assertThat(world.get(N3).generation).isEqualTo(2);
+        assertThat(world.get(N3).log).hasSize(5);
+        // the engine's next rounds: the stopped old primary and the other standby follow node3
+        settle();
+        freshReports();
+        settle();
+        assertThat(state(N3)).isEqualTo(ResourceState.RUNNING);
+        assertThat(state(N1)).isEqualTo(ResourceState.STANDBY);
+        assertThat(world.get(N1).following).isEqualTo(N3);
+        assertThat(world.get(N2).following).isEqualTo(N3);
+        assertThat(controller.plan().actions()).as("the engine agrees with the switchover").isEmpty();
+        assertThat(violations).isEmpty();
+
+        // a stopped copy is no standby to promote: refused, nothing touched
+        world.get(N2).role = ReplicaStatus.Role.STOPPED;
+        executors.get(N2).unmonitor(DB);
+        table.apply(new org.duplex.failover.executor.Report(N2, DB, Optional.of(ResourceId.of("g")), "monitor",
+                OperationResult.of(OcfStatus.NOT_RUNNING, "stopped", Duration.ZERO), ResourceState.STOPPED, false,
+                java.time.Instant.now()));
+        assertThatThrownBy(() -> controller.switchover(ResourceId.of("g"), Optional.of(N2)))
+                .hasMessageContaining("db is stopped on node2, not a standby: a switchover of g promotes the standby");
+        assertThat(world.get(N3).role).isEqualTo(ReplicaStatus.Role.PRIMARY);
     }
 
     @Test

@@ -3,6 +3,7 @@ package org.duplex.plugin.postgresql;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -38,7 +39,8 @@ import org.slf4j.LoggerFactory;
  * {@code primary_conninfo}; then {@code standby.signal}, start, and a check that it is in recovery. A running
  * primary is refused: the engine stops it first.</li>
  * <li><b>promote</b>: {@code SELECT pg_promote(true, T)} and a {@code CHECKPOINT} (so that its control file names
- * the new timeline, which pg_rewind of the old primary reads), then {@code synchronous-standby-names} if given.</li>
+ * the new timeline, which pg_rewind of the old primary reads), then {@code synchronous-standby-names} if given
+ * (see {@link #reconcileSynchronous}: only while a standby streams).</li>
  * <li><b>start</b> (as primary): removes {@code standby.signal} so that the copy ends recovery, starts it, applies
  * {@code synchronous-standby-names}.</li>
  * <li><b>status</b>: role and position. Primary: {@code pg_current_wal_lsn()} on the timeline of its current WAL
@@ -405,25 +407,61 @@ final class PgReplication {
         }
     }
 
-    /** Sets synchronous_standby_names on the primary when the parameter is given; "!..." on failure. */
+    /**
+     * Applies {@code synchronous-standby-names} on the primary (see {@link #reconcileSynchronous}); empty when the
+     * parameter is not given, "!..." on failure.
+     */
     private Optional<String> applySynchronous(Map<String, String> params, PgControl.Spec s, Deadline d)
             throws InterruptedException {
         String names = params.get("synchronous-standby-names");
-        if (names == null) {
+        if (names == null || names.isBlank()) {
             return Optional.empty();
         }
         try {
-            Jdbc.with(s.connect(), d.remaining(), c -> {
-                try (Statement st = c.createStatement()) {
-                    st.execute("ALTER SYSTEM SET synchronous_standby_names = " + quote(names.strip()));
-                    st.execute("SELECT pg_reload_conf()");
-                }
-                return null;
-            });
-            return Optional.of("synchronous_standby_names = '" + names.strip() + "'");
+            return Optional.of(Jdbc.with(s.connect(), d.remaining(), c -> reconcileSynchronous(c, names.strip())
+                    .described()));
         } catch (PgException e) {
             return Optional.of("!cannot set synchronous_standby_names: " + e.getMessage());
         }
+    }
+
+    /** What {@link #reconcileSynchronous} found and did. */
+    record SyncChange(boolean changed, boolean streaming, String names) {
+        String described() {
+            return streaming ? "synchronous_standby_names = '" + names + "'"
+                    : "synchronous_standby_names = '' until a standby streams (then '" + names + "'): no standby "
+                    + "is connected, and every commit would wait for one";
+        }
+    }
+
+    /**
+     * Synchronous replication that a lone primary survives: {@code synchronous_standby_names} is NAMES while at
+     * least one standby streams, and '' while none does (a promoted standby whose old primary is dead, a primary
+     * whose standby died): otherwise every commit of the group's only server would wait for a standby that is not
+     * there, which in a two-node cluster is every failover. Called at start, at promotion and at every status of
+     * the primary (each monitor interval), so the setting follows the standbys within one interval; a change is
+     * {@code ALTER SYSTEM} + {@code pg_reload_conf()} (commits waiting for a vanished standby are released by it).
+     * The price, as with any such degradation: commits acknowledged while no standby streams are on the primary
+     * only.
+     */
+    static SyncChange reconcileSynchronous(Connection c, String names) throws SQLException {
+        String current;
+        boolean streaming;
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT current_setting("
+                + "'synchronous_standby_names'), EXISTS (SELECT 1 FROM pg_stat_replication WHERE state = 'streaming')")) {
+            rs.next();
+            current = rs.getString(1);
+            streaming = rs.getBoolean(2);
+        }
+        String want = streaming ? names : "";
+        if (want.equals(current == null ? "" : current.strip())) {
+            return new SyncChange(false, streaming, names);
+        }
+        try (Statement st = c.createStatement()) {
+            st.execute("ALTER SYSTEM SET synchronous_standby_names = " + quote(want));
+            st.execute("SELECT pg_reload_conf()");
+        }
+        return new SyncChange(true, streaming, names);
     }
 
     private static String mode(Map<String, String> params) {
@@ -465,8 +503,24 @@ final class PgReplication {
                     if (!rs.getBoolean(1)) {
                         long lsn = rs.getLong(2);
                         long tli = Long.parseLong(rs.getString(3).substring(0, 8), 16);
+                        String sync = "";
+                        String names = params.get("synchronous-standby-names");
+                        if (names != null && !names.isBlank()) {
+                            SyncChange change = reconcileSynchronous(c, names.strip());
+                            sync = "; " + change.described();
+                            if (change.changed()) {
+                                if (change.streaming()) {
+                                    LOG.info("postgresql {}: a standby streams: synchronous replication resumed ({})",
+                                            s.dataDir(), change.described());
+                                } else {
+                                    LOG.warn("postgresql {}: no standby streams: synchronous replication suspended"
+                                            + " ({}); commits are on this primary only until one does",
+                                            s.dataDir(), change.described());
+                                }
+                            }
+                        }
                         return new ReplicaStatus(ReplicaStatus.Role.PRIMARY, Optional.of(position(tli, lsn)),
-                                Optional.empty(), "primary at " + lsnText(lsn) + " on timeline " + tli);
+                                Optional.empty(), "primary at " + lsnText(lsn) + " on timeline " + tli + sync);
                     }
                     long received = rs.getLong(4);
                     long replayed = rs.getLong(5);

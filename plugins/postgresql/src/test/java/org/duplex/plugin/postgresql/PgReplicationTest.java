@@ -123,24 +123,64 @@ class PgReplicationTest {
     }
 
     @Test
-    void synchronousModeMakesTheStandbySynchronous() throws Exception {
+    void synchronousModeMakesTheStandbySynchronousAndALonePrimaryDoesNotBlock() throws Exception {
         try (PgLab a = PgLab.create(REWINDABLE); PgLab b = PgLab.empty()) {
             String hosts = a.hostItem("node1") + "," + b.hostItem("node2");
             Resource onA = pg(a, hosts, "synchronous-standby-names", "ANY 1 (*)");
             Resource onB = pg(b, hosts, "synchronous-standby-names", "ANY 1 (*)");
             OperationResult started = agent.start(onA, T);
-            assertThat(started.reason()).contains("synchronous_standby_names = 'ANY 1 (*)'")
-                    .endsWith("(synchronous replication)");
+            // no standby yet: a commit would wait for one, so the names wait instead
+            assertThat(started.reason()).contains("synchronous_standby_names = '' until a standby streams (then "
+                    + "'ANY 1 (*)')").endsWith("(synchronous replication)");
+            insert(a, 1, 5);
             OperationResult cloned = agent.follow(onB, NodeId.of("node1"), T);
             assertThat(cloned.isSuccess()).as(cloned.reason()).isTrue();
-            await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(50)).untilAsserted(() ->
-                    assertThat(query(a, "SELECT string_agg(sync_state, ',') FROM pg_stat_replication"))
-                            .isEqualTo("quorum"));
-            insert(a, 1, 10);
+            // the primary's status (each monitor interval) makes the streaming standby synchronous
+            await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(50)).untilAsserted(() -> {
+                assertThat(agent.status(onA, T).detail()).endsWith("synchronous_standby_names = 'ANY 1 (*)'");
+                assertThat(query(a, "SELECT string_agg(sync_state, ',') FROM pg_stat_replication"))
+                        .isEqualTo("quorum");
+            });
+            insert(a, 6, 10);
             // every acknowledged commit is on the standby already: flushed there before the primary answered
-            assertThat(query(a, "SELECT (pg_current_wal_lsn() - flush_lsn)::text FROM pg_stat_replication"))
-                    .isNotNull();
             assertThat(count(b)).isEqualTo(10);
+
+            // the standby dies: a commit waits for it ...
+            b.crash();
+            java.util.concurrent.CompletableFuture<Void> waiting = java.util.concurrent.CompletableFuture.runAsync(
+                    () -> {
+                        try {
+                            insert(a, 11, 11);
+                        } catch (SQLException e) {
+                            throw new IllegalStateException(e);
+                        }
+                    });
+            await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5)).until(() -> !waiting.isDone());
+            // ... until the primary's next status finds no standby streaming and releases it
+            assertThat(agent.status(onA, T).detail()).contains("synchronous_standby_names = '' until a standby "
+                    + "streams");
+            waiting.get(20, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(count(a)).isEqualTo(11);
+
+            // the standby back, synchronous again; then the primary dies and the standby is promoted alone: its
+            // commits do not wait for the dead primary
+            assertThat(agent.follow(onB, NodeId.of("node1"), T).isSuccess()).isTrue();
+            await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(50)).untilAsserted(() ->
+                    assertThat(agent.status(onA, T).detail()).endsWith("synchronous_standby_names = 'ANY 1 (*)'"));
+            insert(a, 12, 20);
+            assertThat(count(b)).isEqualTo(20);
+            a.crash();
+            OperationResult promoted = agent.promote(onB, T);
+            assertThat(promoted.isSuccess()).as(promoted.reason()).isTrue();
+            assertThat(promoted.reason()).contains("synchronous_standby_names = '' until a standby streams");
+            java.util.concurrent.CompletableFuture.runAsync(() -> {
+                try {
+                    insert(b, 21, 30);
+                } catch (SQLException e) {
+                    throw new IllegalStateException(e);
+                }
+            }).get(10, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(count(b)).isEqualTo(30);
         }
     }
 
