@@ -3,7 +3,7 @@
  * {@link org.duplex.api.agent.PromotableAgent} adds the primary/standby roles of a replicated resource.
  * Agents are OSGi services; every operation takes an explicit timeout.
  */
-@Version("1.1.0")
+@Version("1.2.0")
 @Export
 package org.duplex.api.agent;
 

@@ -44,6 +44,12 @@ public final class IscsiSession {
      * a 1 MiB array per READ was a humongous G1 allocation, a concurrent cycle every few READs).
      */
     static final int DIRECT_READ_MIN = 64 * 1024;
+    /**
+     * Largest READ sent from the direct buffer: it bounds the buffer each session keeps (a target takes 16 sessions
+     * and READs of up to 8 MiB, and the node's direct memory is capped near its 192 MiB heap). Larger READs are rare
+     * and take the array path.
+     */
+    static final int DIRECT_READ_MAX = 1 << 20;
 
     /** A write whose data is still arriving. */
     private static final class PendingWrite {
@@ -545,9 +551,12 @@ public final class IscsiSession {
         }
     }
 
-    /** {@code n} bytes of the session's direct read buffer, or null (a new array) below {@link #DIRECT_READ_MIN}. */
+    /**
+     * {@code n} bytes of the session's direct read buffer, or null (a new array) below {@link #DIRECT_READ_MIN} or
+     * above {@link #DIRECT_READ_MAX}.
+     */
     private ByteBuffer readBuffer(int n) {
-        if (n < DIRECT_READ_MIN) {
+        if (n < DIRECT_READ_MIN || n > DIRECT_READ_MAX) {
             return null;
         }
         if (readBuffer == null || readBuffer.capacity() < n) {

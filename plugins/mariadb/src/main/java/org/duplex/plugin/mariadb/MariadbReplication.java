@@ -90,34 +90,8 @@ final class MariadbReplication {
     /** {@code hosts=node1:10.0.0.1,node2:10.0.0.2:3307}: node to host and port (the resource's port by default). */
     static Map<String, Peer> peers(Map<String, String> params, int defaultPort, List<String> problems) {
         Map<String, Peer> out = new LinkedHashMap<>();
-        String spec = params.get("hosts");
-        if (spec == null || spec.isBlank()) {
-            return out;
-        }
-        for (String item : spec.split(",")) {
-            String[] parts = item.strip().split(":");
-            if (parts.length < 2 || parts.length > 3 || parts[0].isBlank() || parts[1].isBlank()) {
-                problems.add("hosts: 'node:host[:port]' items separated by commas, was '" + item.strip() + "'");
-                continue;
-            }
-            int port = defaultPort;
-            if (parts.length == 3) {
-                try {
-                    port = Integer.parseInt(parts[2]);
-                } catch (NumberFormatException e) {
-                    port = -1;
-                }
-                if (port < 1 || port > 65535) {
-                    problems.add("hosts: port of " + parts[0] + " must be 1-65535, was '" + parts[2] + "'");
-                    continue;
-                }
-            }
-            if (!parts[1].matches("[A-Za-z0-9_.-]{1,253}")) {
-                problems.add("hosts: host of " + parts[0] + " must be a name or IPv4 address, was '" + parts[1] + "'");
-                continue;
-            }
-            out.put(parts[0].strip(), new Peer(parts[1], port));
-        }
+        org.duplex.api.agent.PeerHosts.parse(params, defaultPort, problems)
+                .forEach((node, a) -> out.put(node, new Peer(a.host(), a.port())));
         return out;
     }
 
