@@ -662,6 +662,12 @@ public final class FailoverController {
                     .toLowerCase() + " on " + to + ", not a standby: a switchover of " + groupId + " promotes the "
                     + "standby of " + promotable.get() + " there (let the engine start one first; ha:status shows it)");
         }
+        // the failover's promotion rules hold for a planned move too: a standby too far behind loses data
+        Optional<String> notPromotable = org.duplex.failover.policy.Promotion.refusal(s, config, g, to);
+        if (notPromotable.isPresent()) {
+            throw new IllegalStateException("switchover of " + groupId + " to " + to + " refused: "
+                    + notPromotable.get());
+        }
         // A switchover onto a node the engine has banned would be undone by the engine's next round: refuse it.
         int threshold = org.duplex.failover.policy.PolicyEngine.migrationThreshold(config.policyOf(g.id()));
         for (ResourceId r : g.resources()) {

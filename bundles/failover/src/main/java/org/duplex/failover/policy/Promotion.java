@@ -32,7 +32,7 @@ import org.duplex.failover.model.FailoverConfig;
  *       nothing to lose yet.</li>
  * </ul>
  */
-final class Promotion {
+public final class Promotion {
 
     /** 16 MiB: one WAL segment of PostgreSQL. */
     static final long DEFAULT_MAX_LAG = 16L * 1024 * 1024;
@@ -95,6 +95,15 @@ final class Promotion {
                 .map(e -> Map.entry(e.getKey(), e.getValue().status().position().get()))
                 .max(Comparator.comparing((Map.Entry<NodeId, ReplicationPosition> e) -> e.getValue())
                         .thenComparing(e -> e.getKey(), Comparator.reverseOrder()));
+    }
+
+    /**
+     * For a planned move ({@code ha:switchover}) of {@code g} to {@code n}: why the copy of its promotable member on
+     * {@code n} may not become the primary by the same rules a failover follows (too far behind the most advanced
+     * known position unless forced, a stale or missing report), or empty; empty too when {@code g} has none.
+     */
+    public static Optional<String> refusal(ClusterSnapshot s, FailoverConfig config, ResourceGroup g, NodeId n) {
+        return of(s, config, g).flatMap(p -> p.refuse(n));
     }
 
     /**

@@ -340,6 +340,12 @@ class PromotableFailoverTest {
             write(i, N1, N2); // node3 is 10 entries behind, limit 3
         }
         freshReports();
+        // a planned move follows the same rule: refused before anything is stopped
+        assertThatThrownBy(() -> controller.switchover(ResourceId.of("g"), Optional.of(N3)))
+                .hasMessageContaining("switchover of g to node3 refused: node3 is not promoted: node3 is 10 entries")
+                .hasMessageContaining("promote-force=node3");
+        assertThat(world.get(N1).role).isEqualTo(ReplicaStatus.Role.PRIMARY);
+        assertThat(state(N1)).isEqualTo(ResourceState.RUNNING);
         world.get(N1).role = ReplicaStatus.Role.STOPPED;
         world.get(N2).role = ReplicaStatus.Role.STOPPED; // the good standby dies too
         executors.get(N1).unmonitor(DB);
