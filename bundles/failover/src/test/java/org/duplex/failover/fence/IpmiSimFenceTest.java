@@ -1,6 +1,7 @@
 package org.duplex.failover.fence;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -124,9 +125,9 @@ class IpmiSimFenceTest {
         if (!nodeAlive()) {
             new ProcessBuilder("setsid", dir.resolve("node.sh").toString())
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectErrorStream(true).start();
-            for (int i = 0; i < 50 && !nodeAlive(); i++) {
-                Thread.sleep(50);
-            }
+            // a bound, not a pace: 2.5 s was once too short when two builds shared this machine's two cores
+            await("the simulated node's shell is up").atMost(Duration.ofSeconds(30))
+                    .pollInterval(Duration.ofMillis(50)).until(this::nodeAlive);
         }
         assertThat(nodeAlive()).isTrue();
     }
